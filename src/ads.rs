@@ -1,0 +1,702 @@
+//! The ad-ranking world (DESIGN 3.1) and its lanes.
+//!
+//! Requests arrive as a Poisson process (daily and weekly profile x volume). Each comes from a user
+//! segment (or a new user whose segment is unknown to the models), with a session intent (a category).
+//! The true click probability of an ad is
+//! `sigmoid(b0 + affinity[segment][category] + intent x [category = intent] + quality[ad] + hour[hour][category])`,
+//! with weekend tastes, a sudden shift, a random walk and campaign launches as drift. Every random draw
+//! that defines the world comes from the world's streams, and the click of a shown ad is decided by the
+//! request's own uniform number: the same ad on the same request is clicked in every lane.
+
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, VecDeque};
+
+use crate::config::{AdsConfig, Config, LaneConfig, Mode, Policy, Update};
+use crate::learn::detect::PageHinkley;
+use crate::learn::ftrl::{hash_feature, Ftrl};
+use crate::rng::{sigmoid, stream, Rng};
+use crate::series::{ads as f, Series};
+use crate::updater::{Learn, Updater};
+
+/// Most ads running at once (launches pause beyond it).
+pub const MAX_ACTIVE_ADS: usize = 128;
+/// Features per example: bias, segment x category, intent x category, hour x category,
+/// weekend x category, ad.
+const NF: usize = 6;
+
+/// Feature namespaces.
+mod ns {
+    pub const BIAS: u32 = 0;
+    pub const SEG_CAT: u32 = 1;
+    pub const INTENT_CAT: u32 = 2;
+    pub const HOUR_CAT: u32 = 3;
+    pub const WEEKEND_CAT: u32 = 4;
+    pub const AD: u32 = 5;
+}
+
+/// One ad of the catalogue.
+#[derive(Clone, Debug)]
+pub struct Ad {
+    pub id: u32,
+    pub category: usize,
+    pub quality: f64,
+    pub cpc: f64,
+    pub end: f64,
+    hash: u32,
+}
+
+/// One ad request with every draw that defines it (shared by all lanes).
+#[derive(Clone, Debug)]
+pub struct Request {
+    /// Minutes from the start of the horizon (negative during the warm-up).
+    pub t: f64,
+    pub hour: usize,
+    pub weekend: bool,
+    pub segment: usize,
+    /// False for a new user: the models see segment "unknown".
+    pub known: bool,
+    pub intent: usize,
+    u_click: f64,
+    u_explore: f64,
+    u_pick: f64,
+    click_delay: f64,
+}
+
+/// Hour of day and weekend flag of a time in minutes (t = 0 is a Monday, 00:00).
+pub fn clock(t: f64) -> (usize, bool) {
+    let day = (t / 1440.0).floor();
+    let hour = (((t - day * 1440.0) / 60.0) as usize).min(23);
+    let dow = (day as i64).rem_euclid(7);
+    (hour, dow >= 5)
+}
+
+/// The ads world: everything every lane sees.
+pub struct World {
+    c: AdsConfig,
+    s: usize,
+    k: usize,
+    b0: f64,
+    aff: Vec<f64>,
+    weekend_delta: Vec<f64>,
+    hour_eff: Vec<f64>,
+    seg_weights: Vec<f64>,
+    /// Cumulative intent weights per segment (weekday, weekend).
+    intent_cdf: [Vec<f64>; 2],
+    pub ads: Vec<Ad>,
+    /// Indices into `ads` of the running ones, in launch order.
+    pub active: Vec<usize>,
+    traffic: Rng,
+    drift: Rng,
+    rate_max: f64,
+    next_arrival: f64,
+    next_hour: f64,
+    next_launch: f64,
+    shift_at: f64,
+    /// True logits of the active ads for the current request.
+    pub truth: Vec<f64>,
+    /// Drift events (minutes, label) for the timeline.
+    pub events: Vec<(f64, String)>,
+}
+
+impl World {
+    /// Builds the world of `cfg` from its seed; the clock starts at `t0` (start of the warm-up).
+    pub fn new(cfg: &Config, t0: f64) -> Self {
+        let c = cfg.ads.clone();
+        let (s, k) = (c.segments as usize, c.categories as usize);
+        let mut rng = Rng::new(cfg.seed as u64, stream::ADS_WORLD);
+        let aff: Vec<f64> = (0..s * k).map(|_| c.affinity * rng.normal()).collect();
+        let weekend_delta: Vec<f64> = (0..s * k).map(|_| c.weekend * rng.normal()).collect();
+        let phase: Vec<f64> = (0..k).map(|_| rng.uniform() * 24.0).collect();
+        let hour_eff = (0..24 * k)
+            .map(|i| 0.3 * libm::sin(2.0 * std::f64::consts::PI * ((i / k) as f64 - phase[i % k]) / 24.0))
+            .collect();
+        let seg_weights = (0..s).map(|_| libm::exp(0.5 * rng.normal())).collect();
+        let b0 = libm::log(c.base_ctr / (1.0 - c.base_ctr));
+        let mut drift = Rng::new(cfg.seed as u64, stream::ADS_DRIFT);
+        let mut world = World {
+            s,
+            k,
+            b0,
+            aff,
+            weekend_delta,
+            hour_eff,
+            seg_weights,
+            intent_cdf: [Vec::new(), Vec::new()],
+            ads: Vec::new(),
+            active: Vec::new(),
+            traffic: Rng::new(cfg.seed as u64, stream::ADS_TRAFFIC),
+            rate_max: 0.0,
+            next_arrival: t0,
+            next_hour: (t0 / 60.0).floor() * 60.0 + 60.0,
+            next_launch: f64::INFINITY,
+            shift_at: match c.shift_day {
+                Some(d) if c.shift > 0.0 => d * 1440.0,
+                _ => f64::INFINITY,
+            },
+            truth: Vec::new(),
+            events: Vec::new(),
+            drift: Rng::new(0, 0),
+            c,
+        };
+        for _ in 0..world.c.catalogue {
+            let end = if world.c.launches > 0.0 { t0 + drift.exp1() * world.c.campaign_days * 1440.0 } else { f64::INFINITY };
+            world.launch(&mut rng, end, 0.0);
+        }
+        if world.c.launches > 0.0 {
+            world.next_launch = t0 + drift.exp1() * 1440.0 / world.c.launches;
+        }
+        world.drift = drift;
+        world.refresh_intents();
+        // Thinning bound of the arrival rate.
+        world.rate_max = world.c.volume * (1.0 + world.c.daily) / world.mean_profile();
+        world.next_arrival = t0 + world.interarrival();
+        if world.shift_at.is_finite() {
+            world.events.push((world.shift_at, format!("shift {:.0}%", world.c.shift * 100.0)));
+        }
+        world
+    }
+
+    fn launch(&mut self, rng: &mut Rng, end: f64, quality_mean: f64) {
+        let id = self.ads.len() as u32;
+        let category = rng.below(self.k);
+        let quality = quality_mean + 0.35 * rng.normal();
+        let cpc = libm::exp(0.3 * rng.normal());
+        self.ads.push(Ad { id, category, quality, cpc, end, hash: hash_feature(ns::AD, id) });
+        self.active.push(self.ads.len() - 1);
+    }
+
+    fn mean_profile(&self) -> f64 {
+        (5.0 + 2.0 * (1.0 - self.c.weekly)) / 7.0
+    }
+
+    /// Request rate (per minute) at time t.
+    fn rate(&self, t: f64) -> f64 {
+        let h = t / 60.0;
+        let daily = 1.0 + self.c.daily * libm::cos(2.0 * std::f64::consts::PI * (h - 20.0) / 24.0);
+        let (_, weekend) = clock(t);
+        let weekly = if weekend { 1.0 - self.c.weekly } else { 1.0 };
+        self.c.volume / 60.0 * daily * weekly / self.mean_profile()
+    }
+
+    fn interarrival(&mut self) -> f64 {
+        if self.rate_max > 0.0 { self.traffic.exp1() * 60.0 / self.rate_max } else { f64::INFINITY }
+    }
+
+    fn refresh_intents(&mut self) {
+        let (s, k) = (self.s, self.k);
+        for w in 0..2 {
+            let mut cdf = Vec::with_capacity(s * k);
+            for seg in 0..s {
+                let mut acc = 0.0;
+                for cat in 0..k {
+                    let a = self.aff[seg * k + cat] + if w == 1 { self.weekend_delta[seg * k + cat] } else { 0.0 };
+                    acc += libm::exp(a.clamp(-30.0, 30.0));
+                    cdf.push(acc);
+                }
+            }
+            self.intent_cdf[w] = cdf;
+        }
+    }
+
+    /// Applies the drift due up to time t.
+    fn advance(&mut self, t: f64) {
+        let mut changed = false;
+        while self.next_hour <= t {
+            if self.c.walk > 0.0 {
+                let sd = self.c.walk / libm::sqrt(24.0);
+                for a in self.aff.iter_mut() {
+                    *a += sd * self.drift.normal();
+                }
+                changed = true;
+            }
+            self.next_hour += 60.0;
+        }
+        if t >= self.shift_at {
+            let m = self.c.shift;
+            let keep = libm::sqrt(1.0 - m * m);
+            for a in self.aff.iter_mut() {
+                *a = keep * *a + m * self.c.affinity * self.drift.normal();
+            }
+            self.shift_at = f64::INFINITY;
+            changed = true;
+        }
+        while self.next_launch <= t {
+            let at = self.next_launch;
+            self.active.retain(|&i| self.ads[i].end > at);
+            if self.active.len() < MAX_ACTIVE_ADS {
+                let mut rng = std::mem::replace(&mut self.drift, Rng::new(0, 0));
+                let end = at + rng.exp1() * self.c.campaign_days * 1440.0;
+                self.launch(&mut rng, end, 0.2);
+                self.drift = rng;
+            }
+            self.next_launch += self.drift.exp1() * 1440.0 / self.c.launches;
+        }
+        // Campaigns end, but the catalogue never empties.
+        if self.active.len() > 2 && self.active.iter().any(|&i| self.ads[i].end <= t) {
+            let mut ended: Vec<usize> = self.active.iter().copied().filter(|&i| self.ads[i].end <= t).collect();
+            while self.active.len() - ended.len() < 2 {
+                ended.pop();
+            }
+            self.active.retain(|i| !ended.contains(i));
+        }
+        if changed {
+            self.refresh_intents();
+        }
+    }
+
+    /// The next request, or None if it comes at or after `until`. Fills `truth`.
+    pub fn next_request(&mut self, until: f64) -> Option<Request> {
+        loop {
+            let t = self.next_arrival;
+            if t >= until {
+                return None;
+            }
+            self.next_arrival = t + self.interarrival();
+            let accept = self.traffic.uniform() * self.rate_max / 60.0 < self.rate(t);
+            if !accept {
+                continue;
+            }
+            self.advance(t);
+            let (hour, weekend) = clock(t);
+            let segment = self.traffic.weighted(&self.seg_weights);
+            let known = self.traffic.uniform() >= self.c.new_users;
+            let k = self.k;
+            let cdf = &self.intent_cdf[weekend as usize][segment * k..(segment + 1) * k];
+            let x = self.traffic.uniform() * cdf[k - 1];
+            let intent = cdf.iter().position(|&c| x < c).unwrap_or(k - 1);
+            let req = Request {
+                t,
+                hour,
+                weekend,
+                segment,
+                known,
+                intent,
+                u_click: self.traffic.uniform(),
+                u_explore: self.traffic.uniform(),
+                u_pick: self.traffic.uniform(),
+                click_delay: self.traffic.exp1() * self.c.click_delay,
+            };
+            self.truth.clear();
+            for &i in &self.active {
+                let ad = &self.ads[i];
+                let cat = ad.category;
+                let mut z = self.b0 + self.aff[segment * k + cat] + ad.quality + self.hour_eff[hour * k + cat];
+                if weekend {
+                    z += self.weekend_delta[segment * k + cat];
+                }
+                if cat == intent {
+                    z += self.c.intent;
+                }
+                self.truth.push(z);
+            }
+            return Some(req);
+        }
+    }
+}
+
+/// Raw feature hashes, precomputed for every (namespace, value) the world can produce.
+struct Hashes {
+    k: usize,
+    bias: u32,
+    seg_cat: Vec<u32>,
+    intent_cat: Vec<u32>,
+    hour_cat: Vec<u32>,
+    weekend_cat: Vec<u32>,
+}
+
+impl Hashes {
+    fn new(s: usize, k: usize) -> Self {
+        let table = |ns: u32, n: usize| (0..n as u32).map(|v| hash_feature(ns, v)).collect();
+        Hashes {
+            k,
+            bias: hash_feature(ns::BIAS, 0),
+            seg_cat: table(ns::SEG_CAT, (s + 1) * k),
+            intent_cat: table(ns::INTENT_CAT, k * k),
+            hour_cat: table(ns::HOUR_CAT, 24 * k),
+            weekend_cat: table(ns::WEEKEND_CAT, 2 * k),
+        }
+    }
+
+    /// Features of showing an ad of category `cat`; `intent` is None for batch models.
+    fn features(&self, seg_token: usize, intent: Option<usize>, hour: usize, weekend: bool, cat: usize, ad: u32) -> Example {
+        let k = self.k;
+        let mut f = [0u32; NF];
+        f[0] = self.bias;
+        f[1] = self.seg_cat[seg_token * k + cat];
+        f[2] = self.hour_cat[hour * k + cat];
+        f[3] = self.weekend_cat[weekend as usize * k + cat];
+        f[4] = ad;
+        let nf = match intent {
+            Some(i) => {
+                f[5] = self.intent_cat[i * k + cat];
+                6
+            }
+            None => 5,
+        };
+        Example { f, nf: nf as u8, y: 0.0 }
+    }
+}
+
+/// A logged training example: hashed features and the label as the log saw it.
+#[derive(Clone, Debug)]
+pub struct Example {
+    f: [u32; NF],
+    nf: u8,
+    y: f64,
+}
+
+impl Learn for Ftrl {
+    type Example = Example;
+    type Snapshot = Vec<f64>;
+    fn learn(&mut self, ex: &Example) {
+        self.learn_binary(&ex.f[..ex.nf as usize], ex.y);
+    }
+    fn reset(&mut self) {
+        Ftrl::reset(self)
+    }
+    fn live(&self) -> &Vec<f64> {
+        self.weights_vec()
+    }
+    fn snapshot_into(&self, dst: &mut Vec<f64>) {
+        dst.clear();
+        dst.extend_from_slice(self.weights());
+    }
+}
+
+/// A label on its way to the learner.
+struct Pending {
+    t: f64,
+    seq: u64,
+    ex: Example,
+    loss: f64,
+}
+
+impl PartialEq for Pending {
+    fn eq(&self, o: &Self) -> bool {
+        self.cmp(o) == Ordering::Equal
+    }
+}
+impl Eq for Pending {}
+impl PartialOrd for Pending {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Pending {
+    /// Reversed: the earliest label is the heap's top.
+    fn cmp(&self, o: &Self) -> Ordering {
+        o.t.total_cmp(&self.t).then(o.seq.cmp(&self.seq))
+    }
+}
+
+/// One lane of the ads experiment.
+pub struct Lane {
+    cfg: LaneConfig,
+    updater: Updater<Ftrl>,
+    /// Clicks joined in time (out of order).
+    clicks: BinaryHeap<Pending>,
+    /// Non-clicks, emitted when the join window closes (in order).
+    negatives: VecDeque<Pending>,
+    seq: u64,
+    /// Batch scores: `table[seg_token * cols + col]`, column of each ad id in `col_of`.
+    table: Vec<f64>,
+    col_of: Vec<u32>,
+    cols: usize,
+    prior: Vec<f64>,
+    next_refresh: f64,
+    /// Baseline's running CTR estimate.
+    seen: (f64, f64),
+    scratch: Vec<f64>,
+}
+
+impl Lane {
+    fn new(cfg: &LaneConfig) -> Self {
+        let model = Ftrl::new(cfg.ftrl, cfg.bits);
+        Lane {
+            updater: Updater::new(model, cfg, PageHinkley::new(0.01, 40.0, 500)),
+            cfg: cfg.clone(),
+            clicks: BinaryHeap::new(),
+            negatives: VecDeque::new(),
+            seq: 0,
+            table: Vec::new(),
+            col_of: Vec::new(),
+            cols: 0,
+            prior: Vec::new(),
+            next_refresh: f64::INFINITY,
+            seen: (0.0, 0.0),
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Retrain times (minutes) of this lane.
+    pub fn marks(&self) -> &[f64] {
+        &self.updater.marks
+    }
+
+    fn learns(&self) -> bool {
+        self.cfg.policy == Policy::Model
+    }
+
+    fn online(&self) -> bool {
+        self.cfg.mode == Mode::Online
+    }
+
+    /// Recomputes the batch table from the serving model, with features as of time t (no intent).
+    fn refresh(&mut self, world: &World, h: &Hashes, t: f64) {
+        let (hour, weekend) = clock(t);
+        let w = self.updater.serving();
+        let s1 = world.s + 1;
+        self.cols = world.active.len();
+        self.table.clear();
+        self.prior.clear();
+        self.col_of.clear();
+        self.col_of.resize(world.ads.len(), u32::MAX);
+        for (col, &i) in world.active.iter().enumerate() {
+            self.col_of[i] = col as u32;
+        }
+        let mask = (w.len() - 1) as u32;
+        for seg in 0..s1 {
+            let mut sum = 0.0;
+            for &i in &world.active {
+                let ad = &world.ads[i];
+                let ex = h.features(seg, None, hour, weekend, ad.category, ad.hash);
+                let z: f64 = ex.f[..ex.nf as usize].iter().map(|&j| w[(j & mask) as usize]).sum();
+                self.table.push(z);
+                sum += z;
+            }
+            self.prior.push(if self.cols > 0 { sum / self.cols as f64 } else { 0.0 });
+        }
+    }
+
+    /// Picks the slot (index into `world.active`) to show, and the lane's predicted click probability.
+    fn choose(&mut self, world: &World, h: &Hashes, r: &Request) -> (usize, f64) {
+        let n = world.active.len();
+        let seg_token = if r.known { r.segment } else { world.s };
+        let pick = ((r.u_pick * n as f64) as usize).min(n - 1);
+        match self.cfg.policy {
+            Policy::Oracle => {
+                let best = argmax(&world.truth);
+                return (best, sigmoid(world.truth[best]));
+            }
+            Policy::Baseline => {
+                let p = (self.seen.0 + 2.0) / (self.seen.1 + 100.0);
+                return (pick, p);
+            }
+            Policy::Model => {}
+        }
+        let explore = r.u_explore < self.cfg.explore;
+        if self.online() {
+            let w = self.updater.serving();
+            let mask = (w.len() - 1) as u32;
+            let k = h.k;
+            self.scratch.clear();
+            for cat in 0..k {
+                let z = w[(h.bias & mask) as usize]
+                    + w[(h.seg_cat[seg_token * k + cat] & mask) as usize]
+                    + w[(h.intent_cat[r.intent * k + cat] & mask) as usize]
+                    + w[(h.hour_cat[r.hour * k + cat] & mask) as usize]
+                    + w[(h.weekend_cat[r.weekend as usize * k + cat] & mask) as usize];
+                self.scratch.push(z);
+            }
+            let mut best = (0, f64::NEG_INFINITY);
+            for (slot, &i) in world.active.iter().enumerate() {
+                let ad = &world.ads[i];
+                let z = self.scratch[ad.category] + w[(ad.hash & mask) as usize];
+                if z > best.1 {
+                    best = (slot, z);
+                }
+            }
+            let slot = if explore { pick } else { best.0 };
+            let ad = &world.ads[world.active[slot]];
+            let z = self.scratch[ad.category] + w[(ad.hash & mask) as usize];
+            (slot, sigmoid(z))
+        } else {
+            let row = seg_token * self.cols;
+            let score = |i: usize| -> f64 {
+                match self.col_of.get(i) {
+                    Some(&c) if c != u32::MAX => self.table[row + c as usize],
+                    _ => self.prior[seg_token],
+                }
+            };
+            let mut best = (0, f64::NEG_INFINITY);
+            for (slot, &i) in world.active.iter().enumerate() {
+                let z = score(i);
+                if z > best.1 {
+                    best = (slot, z);
+                }
+            }
+            let slot = if explore { pick } else { best.0 };
+            (slot, sigmoid(score(world.active[slot])))
+        }
+    }
+
+    /// Delivers the labels that have arrived by time t to the update schedule.
+    fn deliver(&mut self, t: f64) {
+        loop {
+            let c = self.clicks.peek().map(|p| p.t).unwrap_or(f64::INFINITY);
+            let n = self.negatives.front().map(|p| p.t).unwrap_or(f64::INFINITY);
+            let next = if c <= n { c } else { n };
+            if next > t {
+                break;
+            }
+            let p = if c <= n { self.clicks.pop().expect("peeked") } else { self.negatives.pop_front().expect("peeked") };
+            self.updater.label(p.t, p.ex, p.loss);
+        }
+        self.updater.tick(t);
+    }
+}
+
+fn argmax(v: &[f64]) -> usize {
+    let mut best = 0;
+    for (i, &x) in v.iter().enumerate() {
+        if x > v[best] {
+            best = i;
+        }
+    }
+    best
+}
+
+fn log_loss(p: f64, y: bool) -> f64 {
+    let p = p.clamp(1e-12, 1.0 - 1e-12);
+    -libm::log(if y { p } else { 1.0 - p })
+}
+
+/// An ads experiment in progress.
+pub struct AdsSim {
+    world: World,
+    hashes: Hashes,
+    pub lanes: Vec<Lane>,
+    pub series: Series,
+    now: f64,
+    horizon: f64,
+    started: bool,
+}
+
+impl AdsSim {
+    /// Builds the world and lanes and runs the warm-up.
+    pub fn new(cfg: &Config) -> Self {
+        let t0 = -cfg.warmup * 1440.0;
+        let world = World::new(cfg, t0);
+        let hashes = Hashes::new(world.s, world.k);
+        let lanes: Vec<Lane> = cfg.lanes.iter().map(Lane::new).collect();
+        let series = Series::new(cfg.horizon_min(), lanes.len(), f::FIELDS);
+        let mut sim = AdsSim { world, hashes, lanes, series, now: t0, horizon: cfg.horizon_min(), started: false };
+        sim.warm_up();
+        sim
+    }
+
+    /// The warm-up: a uniformly random ad on every request, labels learned at once by every lane.
+    fn warm_up(&mut self) {
+        while let Some(r) = self.world.next_request(0.0) {
+            let n = self.world.active.len();
+            let slot = ((r.u_pick * n as f64) as usize).min(n - 1);
+            let ad = &self.world.ads[self.world.active[slot]];
+            let clicked = r.u_click < sigmoid(self.world.truth[slot]);
+            let seg_token = if r.known { r.segment } else { self.world.s };
+            for lane in self.lanes.iter_mut().filter(|l| l.learns()) {
+                let intent = lane.online().then_some(r.intent);
+                let mut ex = self.hashes.features(seg_token, intent, r.hour, r.weekend, ad.category, ad.hash);
+                ex.y = clicked as u8 as f64;
+                lane.updater.warmup(r.t, &ex);
+            }
+        }
+        for lane in &mut self.lanes {
+            lane.updater.start(0.0);
+            if !lane.online() && lane.learns() {
+                lane.refresh(&self.world, &self.hashes, 0.0);
+                lane.next_refresh = lane.cfg.refresh * 60.0;
+            }
+        }
+        self.now = 0.0;
+        self.started = true;
+    }
+
+    /// Simulated minutes from the start of the horizon.
+    pub fn now(&self) -> f64 {
+        self.now
+    }
+
+    /// True when the horizon is done.
+    pub fn done(&self) -> bool {
+        self.now >= self.horizon
+    }
+
+    /// Drift events for the timeline.
+    pub fn events(&self) -> &[(f64, String)] {
+        &self.world.events
+    }
+
+    /// Runs every request before `until` (minutes), capped at the horizon.
+    pub fn run_until(&mut self, until: f64) {
+        let until = until.min(self.horizon);
+        while let Some(r) = self.world.next_request(until) {
+            self.serve(&r);
+        }
+        self.now = self.now.max(until);
+        if self.done() {
+            let end = self.horizon;
+            for lane in &mut self.lanes {
+                lane.deliver(end);
+            }
+        }
+    }
+
+    fn serve(&mut self, r: &Request) {
+        let best = argmax(&self.world.truth);
+        let p_oracle = sigmoid(self.world.truth[best]);
+        let seg_token = if r.known { r.segment } else { self.world.s };
+        for (l, lane) in self.lanes.iter_mut().enumerate() {
+            if lane.learns() {
+                let before = (lane.updater.retrains, lane.updater.updates);
+                lane.deliver(r.t);
+                if !lane.online() && r.t >= lane.next_refresh {
+                    while lane.next_refresh <= r.t {
+                        lane.next_refresh += lane.cfg.refresh * 60.0;
+                    }
+                    lane.refresh(&self.world, &self.hashes, r.t);
+                }
+                let s = &mut self.series;
+                s.add(l, r.t, f::RETRAINS, (lane.updater.retrains - before.0) as f64);
+                s.add(l, r.t, f::UPDATES, (lane.updater.updates - before.1) as f64);
+            }
+            let (slot, p_hat) = lane.choose(&self.world, &self.hashes, r);
+            let ad = &self.world.ads[self.world.active[slot]];
+            let p_true = sigmoid(self.world.truth[slot]);
+            let clicked = r.u_click < p_true;
+            let s = &mut self.series;
+            s.add(l, r.t, f::IMPRESSIONS, 1.0);
+            s.add(l, r.t, f::EXPECTED_CLICKS, p_true);
+            s.add(l, r.t, f::ORACLE_CLICKS, p_oracle);
+            s.add(l, r.t, f::LOG_LOSS, log_loss(p_hat, clicked));
+            s.add(l, r.t, f::P_SUM, p_hat);
+            if clicked {
+                s.add(l, r.t, f::CLICKS, 1.0);
+                s.add(l, r.t, f::REVENUE, ad.cpc);
+            }
+            match lane.cfg.policy {
+                Policy::Baseline => {
+                    lane.seen.0 += clicked as u8 as f64;
+                    lane.seen.1 += 1.0;
+                }
+                Policy::Oracle => {}
+                Policy::Model => {
+                    if lane.cfg.update == Update::Frozen {
+                        continue;
+                    }
+                    let intent = lane.online().then_some(r.intent);
+                    let mut ex = self.hashes.features(seg_token, intent, r.hour, r.weekend, ad.category, ad.hash);
+                    let joined = clicked && r.click_delay <= lane.cfg.join;
+                    ex.y = joined as u8 as f64;
+                    let loss = log_loss(p_hat, joined);
+                    lane.seq += 1;
+                    let delay = lane.cfg.label_delay;
+                    if joined {
+                        lane.clicks.push(Pending { t: r.t + r.click_delay + delay, seq: lane.seq, ex, loss });
+                    } else {
+                        lane.negatives.push_back(Pending { t: r.t + lane.cfg.join + delay, seq: lane.seq, ex, loss });
+                    }
+                }
+            }
+        }
+    }
+}

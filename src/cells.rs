@@ -1,0 +1,569 @@
+//! The cellular network that puts idle cells to sleep (DESIGN 3.2), and its lanes.
+//!
+//! Capacity cells sit in four clusters (office, residential, nightlife, transit) over one coverage cell
+//! per cluster. Every 15 minutes, each cell's load is `base x profile(cluster, time) x trend x noise`
+//! plus events (a new building, a holiday, a stadium event). Before each interval a lane forecasts every
+//! cell's load and puts to sleep the cells whose forecast is below the threshold. A sleeping cell's
+//! traffic goes to the coverage cell; what it cannot carry is unserved. Power follows the EARTH model
+//! (G. Auer et al., "How much energy is needed to run a wireless network?", IEEE Wireless
+//! Communications 18(5), 2011, Table 2): `P_in = P0 + delta_p x P_out` awake, `P_sleep` asleep.
+
+use std::collections::VecDeque;
+
+use crate::config::{CellType, Config, LaneConfig, Mode, Policy, Scope, Source, Update};
+use crate::learn::detect::PageHinkley;
+use crate::learn::linreg::Regressor;
+use crate::rng::{stream, Rng};
+use crate::series::{cells as f, Series};
+use crate::updater::{Learn, Updater};
+
+/// Minutes per decision interval.
+pub const INTERVAL: f64 = 15.0;
+/// Intervals per day.
+const DAY: usize = 96;
+/// Intervals of observed history kept per cell (covers a week-long batch refresh plus a day of lags).
+const HISTORY: usize = 1024;
+/// Gigabytes carried by one fully loaded capacity cell in one interval (100 Mbit/s for 15 minutes).
+pub const GB_PER_CELL_INTERVAL: f64 = 100e6 * 900.0 / 8.0 / 1e9;
+/// Cluster names, in order.
+pub const CLUSTERS: [&str; 4] = ["office", "residential", "nightlife", "transit"];
+/// Features: bias, three daily harmonics (sin, cos), weekend, last load, load a day ago, then
+/// (global models only) one indicator per cluster.
+const D_LOCAL: usize = 10;
+const D_GLOBAL: usize = D_LOCAL + 4;
+
+/// EARTH power-model row: (P0 W, delta_p, Pmax W, P_sleep W).
+pub fn earth(t: CellType) -> (f64, f64, f64, f64) {
+    match t {
+        CellType::Macro => (130.0, 4.7, 20.0, 75.0),
+        CellType::Rrh => (84.0, 2.8, 20.0, 56.0),
+        CellType::Micro => (56.0, 2.6, 6.3, 39.0),
+        CellType::Pico => (6.8, 4.0, 0.13, 4.3),
+    }
+}
+
+/// Input power (W) of an awake cell carrying `load` (share of capacity).
+fn power_awake(row: (f64, f64, f64, f64), load: f64) -> f64 {
+    row.0 + row.1 * row.2 * load.clamp(0.0, 1.0)
+}
+
+/// A daily load profile: a floor plus Gaussian bumps (centre hour, width hours, height), for weekdays
+/// and for weekends.
+#[derive(Clone, Debug)]
+struct Profile {
+    weekday: (f64, Vec<(f64, f64, f64)>),
+    weekend: (f64, Vec<(f64, f64, f64)>),
+}
+
+impl Profile {
+    fn template(cluster: usize) -> Self {
+        match cluster {
+            0 => Profile { weekday: (0.08, vec![(10.5, 2.2, 0.9), (15.0, 2.2, 0.8)]), weekend: (0.06, vec![(13.0, 3.0, 0.2)]) },
+            1 => Profile { weekday: (0.15, vec![(7.5, 1.5, 0.35), (21.0, 2.5, 0.85)]), weekend: (0.2, vec![(12.5, 3.5, 0.55), (21.0, 3.0, 0.8)]) },
+            2 => Profile { weekday: (0.05, vec![(23.0, 2.0, 0.7)]), weekend: (0.08, vec![(0.5, 2.5, 0.95)]) },
+            _ => Profile { weekday: (0.1, vec![(8.0, 1.3, 0.9), (18.0, 1.5, 0.85)]), weekend: (0.1, vec![(14.0, 4.0, 0.4)]) },
+        }
+    }
+
+    /// The simulator's version: every parameter off by `err` (relative; centres by err x 3 hours).
+    fn perturbed(&self, err: f64, rng: &mut Rng) -> Self {
+        let mut p = |(floor, bumps): &(f64, Vec<(f64, f64, f64)>)| {
+            let floor = (floor * (1.0 + err * rng.normal())).max(0.0);
+            let bumps = bumps
+                .iter()
+                .map(|&(c, w, a)| (c + err * 3.0 * rng.normal(), (w * (1.0 + 0.5 * err * rng.normal())).max(0.3), (a * (1.0 + err * rng.normal())).max(0.0)))
+                .collect();
+            (floor, bumps)
+        };
+        let weekday = p(&self.weekday);
+        let weekend = p(&self.weekend);
+        Profile { weekday, weekend }
+    }
+
+    fn at(&self, hour: f64, weekend: bool) -> f64 {
+        let (floor, bumps) = if weekend { &self.weekend } else { &self.weekday };
+        floor
+            + bumps
+                .iter()
+                .map(|&(c, w, a)| {
+                    let d = (hour - c).rem_euclid(24.0);
+                    let d = d.min(24.0 - d);
+                    a * libm::exp(-0.5 * d * d / (w * w))
+                })
+                .sum::<f64>()
+    }
+}
+
+/// Hour of day (fractional, at the middle of the interval) and weekend flag of interval `i`
+/// (interval 0 starts Monday 00:00; negative intervals are the warm-up).
+fn clock(i: i64) -> (f64, bool) {
+    let day = i.div_euclid(DAY as i64);
+    let hour = (i.rem_euclid(DAY as i64) as f64 + 0.5) * INTERVAL / 60.0;
+    (hour, day.rem_euclid(7) >= 5)
+}
+
+/// A load generator: real network or simulator.
+#[derive(Clone, Debug)]
+struct Generator {
+    profiles: Vec<Profile>,
+    noise: Rng,
+    eps: Vec<f64>,
+}
+
+/// The network every lane sees.
+pub struct World {
+    cfg: Config,
+    cluster: Vec<usize>,
+    base: Vec<f64>,
+    real: Generator,
+    sim: Option<Generator>,
+    /// Drift events (minutes, label) for the timeline.
+    pub events: Vec<(f64, String)>,
+}
+
+impl World {
+    fn new(cfg: &Config, needs_sim: bool) -> Self {
+        let c = &cfg.cells;
+        let n = c.cells as usize;
+        let mut rng = Rng::new(cfg.seed as u64, stream::CELLS_WORLD);
+        let cluster: Vec<usize> = (0..n).map(|i| i % 4).collect();
+        let base: Vec<f64> = (0..n).map(|_| c.load * (0.7 + 0.6 * rng.uniform())).collect();
+        let mut vary = |p: Profile| p.perturbed(0.1, &mut rng);
+        let profiles: Vec<Profile> = (0..4).map(|k| vary(Profile::template(k))).collect();
+        let sim = needs_sim.then(|| {
+            let mut srng = Rng::new(cfg.seed as u64, stream::CELLS_SIMULATOR);
+            let sp = profiles.iter().map(|p| p.perturbed(c.sim_error, &mut srng)).collect();
+            Generator { profiles: sp, noise: Rng::new(cfg.seed as u64 ^ 0x5EED, stream::CELLS_SIMULATOR), eps: vec![0.0; n] }
+        });
+        let real = Generator { profiles, noise: Rng::new(cfg.seed as u64, stream::CELLS_NOISE), eps: vec![0.0; n] };
+        let mut events = Vec::new();
+        if let Some(d) = c.building_day {
+            events.push((d * 1440.0, "new building".to_string()));
+        }
+        if let Some(d) = c.holiday_day {
+            events.push((d * 1440.0, "holiday".to_string()));
+            events.push(((d + 7.0) * 1440.0, "holiday ends".to_string()));
+        }
+        if let Some(d) = c.stadium_day {
+            events.push((d * 1440.0 + 19.0 * 60.0, "stadium event".to_string()));
+        }
+        World { cfg: cfg.clone(), cluster, base, real, sim, events }
+    }
+
+    /// Loads of every cell in interval `i`, from the real network or the simulator.
+    fn loads(&mut self, i: i64, simulator: bool, out: &mut Vec<f64>) {
+        let c = &self.cfg.cells;
+        let g = if simulator { self.sim.as_mut().expect("simulator built when a lane needs it") } else { &mut self.real };
+        let (hour, weekend) = clock(i);
+        let t_days = i as f64 * INTERVAL / 1440.0;
+        let trend = libm::pow(1.0 + c.growth / 100.0, t_days.max(0.0) / 30.0);
+        let sigma = c.load_noise;
+        out.clear();
+        for cell in 0..self.base.len() {
+            let k = self.cluster[cell];
+            let e = &mut g.eps[cell];
+            *e = 0.5 * *e + 0.866 * sigma * g.noise.normal();
+            let mut load = self.base[cell] * g.profiles[k].at(hour, weekend) * trend * libm::exp(*e - 0.5 * sigma * sigma);
+            if !simulator {
+                let day = t_days;
+                if let Some(d) = c.holiday_day {
+                    if k == 0 && day >= d && day < d + 7.0 {
+                        load *= 1.0 - c.holiday_drop;
+                    }
+                }
+                if let Some(d) = c.building_day {
+                    if cell == 1 && day >= d {
+                        load += c.building_load * (0.4 + 0.6 * g.profiles[k].at(hour, weekend).min(1.0));
+                    }
+                }
+                if let Some(d) = c.stadium_day {
+                    let h = (day - d) * 24.0;
+                    if k == 3 && (19.0..22.0).contains(&h) {
+                        load += c.stadium_load;
+                    }
+                }
+            }
+            out.push(load.max(0.0));
+        }
+    }
+}
+
+/// Observed loads of every cell, the last [`HISTORY`] intervals.
+#[derive(Clone, Debug)]
+struct History {
+    n: usize,
+    ring: Vec<f64>,
+}
+
+impl History {
+    fn new(n: usize) -> Self {
+        History { n, ring: vec![0.0; n * HISTORY] }
+    }
+    fn put(&mut self, i: i64, loads: &[f64]) {
+        let r = i.rem_euclid(HISTORY as i64) as usize;
+        self.ring[r * self.n..(r + 1) * self.n].copy_from_slice(loads);
+    }
+    fn get(&self, i: i64, cell: usize) -> f64 {
+        let r = i.rem_euclid(HISTORY as i64) as usize;
+        self.ring[r * self.n + cell]
+    }
+}
+
+/// One training example of a forecaster.
+#[derive(Clone, Debug)]
+pub struct Example {
+    model: u16,
+    x: [f64; D_GLOBAL],
+    y: f64,
+}
+
+/// A lane's forecasters: one, one per cluster, or one per cell.
+#[derive(Clone, Debug)]
+pub struct Forecaster {
+    scope: Scope,
+    models: Vec<Regressor>,
+}
+
+impl Forecaster {
+    fn new(lane: &LaneConfig, cells: usize) -> Self {
+        let (n, d) = match lane.scope {
+            Scope::Global => (1, D_GLOBAL),
+            Scope::Cluster => (4, D_LOCAL),
+            Scope::Cell => (cells, D_LOCAL),
+        };
+        Forecaster { scope: lane.scope, models: vec![Regressor::new(lane.reg, d); n] }
+    }
+
+    fn model_of(&self, cell: usize, cluster: usize) -> usize {
+        match self.scope {
+            Scope::Global => 0,
+            Scope::Cluster => cluster,
+            Scope::Cell => cell,
+        }
+    }
+
+    fn predict(&self, ex: &Example) -> f64 {
+        let m = &self.models[ex.model as usize];
+        m.predict(&ex.x[..m.weights().len()])
+    }
+}
+
+impl Learn for Forecaster {
+    type Example = Example;
+    type Snapshot = Forecaster;
+    fn learn(&mut self, ex: &Example) {
+        let m = &mut self.models[ex.model as usize];
+        let d = m.weights().len();
+        m.learn(&ex.x[..d], ex.y);
+    }
+    fn reset(&mut self) {
+        self.models.iter_mut().for_each(Regressor::reset);
+    }
+    fn live(&self) -> &Forecaster {
+        self
+    }
+    fn snapshot_into(&self, dst: &mut Forecaster) {
+        dst.clone_from(self);
+    }
+}
+
+/// Features for forecasting cell `cell` in interval `i` with observations known up to interval `known`
+/// (exclusive): the last load known, and the load a day before `i` if known (else the latest known).
+fn features(hist: &History, cell: usize, cluster: usize, i: i64, known: i64, global: bool, model: usize) -> Example {
+    let (hour, weekend) = clock(i);
+    let w = 2.0 * std::f64::consts::PI * hour / 24.0;
+    let mut x = [0.0; D_GLOBAL];
+    x[0] = 1.0;
+    for h in 0..3 {
+        x[1 + 2 * h] = libm::sin((h + 1) as f64 * w);
+        x[2 + 2 * h] = libm::cos((h + 1) as f64 * w);
+    }
+    x[7] = weekend as u8 as f64;
+    x[8] = hist.get(known - 1, cell);
+    x[9] = hist.get((i - DAY as i64).min(known - 1), cell);
+    if global {
+        x[D_LOCAL + cluster] = 1.0;
+    }
+    Example { model: model as u16, x, y: 0.0 }
+}
+
+/// One lane of the cells experiment.
+pub struct Lane {
+    cfg: LaneConfig,
+    updater: Updater<Forecaster>,
+    /// Labelled examples waiting for their label delay: (arrival minute, example, loss).
+    queue: VecDeque<(f64, Example, f64)>,
+    /// Batch forecasts: `batch[(i - batch_from) * cells + cell]`.
+    batch: Vec<f64>,
+    batch_from: i64,
+    next_refresh: i64,
+    asleep: Vec<bool>,
+    forecast: Vec<f64>,
+}
+
+impl Lane {
+    /// Retrain times (minutes) of this lane.
+    pub fn marks(&self) -> &[f64] {
+        &self.updater.marks
+    }
+}
+
+/// Fixed parameters of the drift detector on the absolute forecast error.
+fn detector() -> PageHinkley {
+    PageHinkley::new(0.01, 3.0, 96)
+}
+
+/// A cells experiment in progress.
+pub struct CellsSim {
+    world: World,
+    hist: History,
+    pub lanes: Vec<Lane>,
+    pub series: Series,
+    /// Next interval to simulate.
+    next: i64,
+    end: i64,
+    loads: Vec<f64>,
+    row: (f64, f64, f64, f64),
+}
+
+impl CellsSim {
+    /// Builds the network and lanes and runs the warm-up.
+    pub fn new(cfg: &Config) -> Self {
+        let n = cfg.cells.cells as usize;
+        let needs_sim = cfg.lanes.iter().any(|l| l.source == Source::Simulator && l.policy == Policy::Model);
+        let world = World::new(cfg, needs_sim);
+        let lanes: Vec<Lane> = cfg
+            .lanes
+            .iter()
+            .map(|l| Lane {
+                cfg: l.clone(),
+                updater: Updater::new(Forecaster::new(l, n), l, detector()),
+                queue: VecDeque::new(),
+                batch: Vec::new(),
+                batch_from: 0,
+                next_refresh: 0,
+                asleep: vec![false; n],
+                forecast: vec![0.0; n],
+            })
+            .collect();
+        let series = Series::new(cfg.horizon_min(), lanes.len(), f::FIELDS);
+        let end = (cfg.horizon_min() / INTERVAL).ceil() as i64;
+        let mut sim = CellsSim { world, hist: History::new(n), lanes, series, next: 0, end, loads: Vec::new(), row: earth(cfg.cells.cell_type) };
+        sim.warm_up((cfg.warmup * DAY as f64) as i64);
+        sim
+    }
+
+    fn warm_up(&mut self, intervals: i64) {
+        let n = self.hist.n;
+        let mut sim_hist = History::new(n);
+        let needs_sim = self.world.sim.is_some();
+        let mut loads = Vec::new();
+        for i in -intervals..0 {
+            self.world.loads(i, false, &mut loads);
+            self.hist.put(i, &loads);
+            let mut sim_loads = Vec::new();
+            if needs_sim {
+                self.world.loads(i, true, &mut sim_loads);
+                sim_hist.put(i, &sim_loads);
+            }
+            // The first day only fills the lags.
+            if i < -intervals + DAY as i64 {
+                continue;
+            }
+            for lane in self.lanes.iter_mut().filter(|l| l.cfg.policy == Policy::Model) {
+                let simulated = lane.cfg.source == Source::Simulator;
+                let (h, ys) = if simulated { (&sim_hist, &sim_loads) } else { (&self.hist, &loads) };
+                for cell in 0..n {
+                    let k = self.world.cluster[cell];
+                    let m = lane.updater.model.model_of(cell, k);
+                    let mut ex = features(h, cell, k, i, i, lane.cfg.scope == Scope::Global, m);
+                    ex.y = ys[cell];
+                    lane.updater.warmup(i as f64 * INTERVAL, &ex);
+                }
+            }
+        }
+        for lane in &mut self.lanes {
+            lane.updater.start(0.0);
+        }
+    }
+
+    /// Simulated minutes from the start of the horizon.
+    pub fn now(&self) -> f64 {
+        self.next as f64 * INTERVAL
+    }
+
+    /// True when the horizon is done.
+    pub fn done(&self) -> bool {
+        self.next >= self.end
+    }
+
+    /// Drift events for the timeline.
+    pub fn events(&self) -> &[(f64, String)] {
+        &self.world.events
+    }
+
+    /// Simulates every interval that starts before `until` (minutes).
+    pub fn run_until(&mut self, until: f64) {
+        while !self.done() && (self.next as f64) * INTERVAL < until {
+            self.step();
+        }
+    }
+
+    fn step(&mut self) {
+        let i = self.next;
+        let t = i as f64 * INTERVAL;
+        let n = self.hist.n;
+        let mut loads = std::mem::take(&mut self.loads);
+        self.world.loads(i, false, &mut loads);
+        let cfg = &self.world.cfg.cells;
+        let (threshold, wake_frac, coverage) = (cfg.threshold, (cfg.wake / INTERVAL).clamp(0.0, 1.0), cfg.coverage);
+        let row = self.row;
+        let kwh = |w: f64| w * INTERVAL / 60.0 / 1000.0;
+
+        // Reference policies, the same for every lane: always on, and the oracle.
+        let always = self.outcome(&loads, &vec![false; n], &vec![false; n], wake_frac, coverage);
+        let oracle_sleep: Vec<bool> = loads.iter().map(|&l| l < threshold).collect();
+        // The oracle is judged without wake-up penalties it could foresee: it wakes in time.
+        let oracle = self.outcome(&loads, &oracle_sleep, &vec![false; n], 0.0, coverage);
+
+        for l in 0..self.lanes.len() {
+            // Forecasts for interval i.
+            let before = (self.lanes[l].updater.retrains, self.lanes[l].updater.updates);
+            self.deliver(l, t);
+            let lane = &mut self.lanes[l];
+            let global = lane.cfg.scope == Scope::Global;
+            match lane.cfg.policy {
+                Policy::Oracle => lane.forecast.copy_from_slice(&loads),
+                Policy::Baseline => {
+                    for cell in 0..n {
+                        lane.forecast[cell] = self.hist.get(i - 1, cell);
+                    }
+                }
+                Policy::Model => {
+                    if lane.cfg.mode == Mode::Batch {
+                        let period = ((lane.cfg.refresh * 60.0 / INTERVAL).round() as i64).max(1);
+                        if i >= lane.next_refresh {
+                            lane.batch_from = i;
+                            lane.next_refresh = i + period;
+                            lane.batch.clear();
+                            let model = lane.updater.serving();
+                            for j in i..i + period {
+                                for cell in 0..n {
+                                    let k = self.world.cluster[cell];
+                                    let ex = features(&self.hist, cell, k, j, i, global, model.model_of(cell, k));
+                                    lane.batch.push(model.predict(&ex));
+                                }
+                            }
+                        }
+                        let off = (i - lane.batch_from) as usize * n;
+                        lane.forecast.copy_from_slice(&lane.batch[off..off + n]);
+                    } else {
+                        let model = lane.updater.serving();
+                        for cell in 0..n {
+                            let k = self.world.cluster[cell];
+                            let ex = features(&self.hist, cell, k, i, i, global, model.model_of(cell, k));
+                            lane.forecast[cell] = model.predict(&ex);
+                        }
+                    }
+                }
+            }
+            let sleep: Vec<bool> = match lane.cfg.policy {
+                Policy::Baseline => vec![false; n],
+                _ => lane.forecast.iter().map(|&f| f.is_finite() && f < threshold).collect(),
+            };
+            let waking: Vec<bool> = (0..n).map(|c| lane.asleep[c] && !sleep[c]).collect();
+            lane.asleep.copy_from_slice(&sleep);
+            let abs_err: f64 = lane.forecast.iter().zip(&loads).map(|(f, y)| if f.is_finite() { (f - y).abs() } else { *y }).sum();
+            let out = self.outcome(&loads, &sleep, &waking, wake_frac, coverage);
+            let s = &mut self.series;
+            s.add(l, t, f::ENERGY_KWH, kwh(out.0));
+            s.add(l, t, f::ALWAYS_ON_KWH, kwh(always.0));
+            s.add(l, t, f::ORACLE_KWH, kwh(oracle.0));
+            s.add(l, t, f::UNSERVED_GB, out.1 * GB_PER_CELL_INTERVAL);
+            s.add(l, t, f::VIOLATION_MIN, out.2 as f64 * INTERVAL);
+            s.add(l, t, f::ABS_ERROR, abs_err);
+            s.add(l, t, f::FORECASTS, n as f64);
+            s.add(l, t, f::OFFERED_LOAD, loads.iter().sum());
+
+            // The interval's loads become labels at its end, plus the label delay.
+            let lane = &mut self.lanes[l];
+            if lane.cfg.policy == Policy::Model && lane.cfg.update != Update::Frozen {
+                let arrive = t + INTERVAL + lane.cfg.label_delay;
+                let model = lane.updater.serving();
+                let exs: Vec<(Example, f64)> = (0..n)
+                    .map(|cell| {
+                        let k = self.world.cluster[cell];
+                        let mut ex = features(&self.hist, cell, k, i, i, global, lane.updater.model.model_of(cell, k));
+                        ex.y = loads[cell];
+                        let loss = (model.predict(&ex) - ex.y).abs();
+                        (ex, loss)
+                    })
+                    .collect();
+                for (ex, loss) in exs {
+                    lane.queue.push_back((arrive, ex, loss));
+                }
+            }
+            let lane = &self.lanes[l];
+            let s = &mut self.series;
+            s.add(l, t, f::RETRAINS, (lane.updater.retrains - before.0) as f64);
+            s.add(l, t, f::UPDATES, (lane.updater.updates - before.1) as f64);
+        }
+        let _ = row;
+        self.hist.put(i, &loads);
+        self.loads = loads;
+        self.next += 1;
+        if self.done() {
+            let end = self.next as f64 * INTERVAL;
+            for l in 0..self.lanes.len() {
+                let before = (self.lanes[l].updater.retrains, self.lanes[l].updater.updates);
+                self.deliver(l, end);
+                let lane = &self.lanes[l];
+                let t_last = end - INTERVAL;
+                self.series.add(l, t_last, f::RETRAINS, (lane.updater.retrains - before.0) as f64);
+                self.series.add(l, t_last, f::UPDATES, (lane.updater.updates - before.1) as f64);
+            }
+        }
+    }
+
+    fn deliver(&mut self, l: usize, t: f64) {
+        let lane = &mut self.lanes[l];
+        while lane.queue.front().map(|q| q.0 <= t).unwrap_or(false) {
+            let (at, ex, loss) = lane.queue.pop_front().expect("checked");
+            lane.updater.label(at, ex, loss);
+        }
+        lane.updater.tick(t);
+    }
+
+    /// Power (W), unserved load (capacity-cell units) and clusters in violation for one interval.
+    fn outcome(&self, loads: &[f64], sleep: &[bool], waking: &[bool], wake_frac: f64, coverage: f64) -> (f64, f64, u32) {
+        let row = self.row;
+        let macro_row = earth(CellType::Macro);
+        let mut power = 0.0;
+        let mut carried = [0.0f64; 4];
+        for (cell, &load) in loads.iter().enumerate() {
+            let k = self.world.cluster[cell];
+            if sleep[cell] {
+                power += row.3;
+                carried[k] += load;
+            } else if waking[cell] {
+                // Asleep during the wake-up, then awake: its traffic meanwhile goes to coverage.
+                power += power_awake(row, load);
+                carried[k] += load * wake_frac + (load - 1.0).max(0.0) * (1.0 - wake_frac);
+            } else {
+                power += power_awake(row, load);
+                carried[k] += (load - 1.0).max(0.0);
+            }
+        }
+        let mut unserved = 0.0;
+        let mut violations = 0;
+        for &c in &carried {
+            let served = c.min(coverage);
+            power += power_awake(macro_row, if coverage > 0.0 { served / coverage } else { 0.0 });
+            if c - served > 1e-12 {
+                unserved += c - served;
+                violations += 1;
+            }
+        }
+        (power, unserved, violations)
+    }
+}

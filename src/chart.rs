@@ -1,0 +1,241 @@
+//! The playground's chart, drawn by plotters on any backend: a canvas in the page
+//! (plotters-canvas) and SVG on the command line draw the very same picture.
+//!
+//! Three stacked panels share the time axis: the chosen metric per lane (windowed, or cumulative);
+//! the cumulative business outcome of each lane relative to lane A; and a timeline strip with the
+//! drift events and every lane's retrains.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use crate::config::{Scenario, LANE_NAMES};
+use crate::experiment::Experiment;
+use crate::series::metric;
+
+/// Lane colours (colour-blind safe: Okabe-Ito blue, vermillion, bluish green, reddish purple).
+pub const LANE_COLORS: [RGBColor; 4] = [RGBColor(0, 114, 178), RGBColor(213, 94, 0), RGBColor(0, 158, 115), RGBColor(204, 121, 167)];
+/// The same colours as CSS hex, for the page.
+pub const LANE_CSS: [&str; 4] = ["#0072b2", "#d55e00", "#009e73", "#cc79a7"];
+
+/// How to draw.
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    /// Device pixels per CSS pixel: fonts and strokes scale with it.
+    pub scale: f64,
+    pub dark: bool,
+    /// Cumulative instead of windowed metric.
+    pub cumulative: bool,
+}
+
+impl Default for Style {
+    fn default() -> Self {
+        Style { scale: 1.0, dark: false, cumulative: false }
+    }
+}
+
+struct Palette {
+    bg: RGBColor,
+    fg: RGBColor,
+    grid: RGBColor,
+    event: RGBColor,
+}
+
+fn palette(dark: bool) -> Palette {
+    if dark {
+        Palette { bg: RGBColor(24, 26, 31), fg: RGBColor(220, 223, 228), grid: RGBColor(60, 64, 72), event: RGBColor(150, 150, 160) }
+    } else {
+        Palette { bg: WHITE, fg: RGBColor(30, 32, 36), grid: RGBColor(225, 228, 233), event: RGBColor(120, 120, 130) }
+    }
+}
+
+/// The business outcome the middle panel compares with lane A: (metric key, panel title).
+pub fn outcome_of(scenario: Scenario) -> (&'static str, &'static str) {
+    match scenario {
+        Scenario::Ads => ("expected_clicks", "Expected clicks gained vs lane A (cumulative)"),
+        Scenario::Cells => ("energy_kwh", "Energy saved vs lane A, kWh (cumulative)"),
+    }
+}
+
+/// Heights of the three panels as shares of the whole.
+pub const PANELS: [f64; 3] = [0.56, 0.29, 0.15];
+
+/// The x range in days and the panel layout (pixels from the top) for hover mapping.
+pub fn layout(height: u32) -> [(u32, u32); 3] {
+    let h = height as f64;
+    let a = (h * PANELS[0]) as u32;
+    let b = a + (h * PANELS[1]) as u32;
+    [(0, a), (a, b), (b, height)]
+}
+
+type DrawResult = Result<(), String>;
+
+fn err<E: std::fmt::Debug>(e: E) -> String {
+    format!("chart: {e:?}")
+}
+
+fn y_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    for v in values.filter(|v| v.is_finite()) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    let pad = ((hi - lo) * 0.08).max(hi.abs().max(lo.abs()) * 1e-3).max(1e-9);
+    (lo - pad, hi + pad)
+}
+
+/// Draws the whole chart for `exp`'s metric `key` on `root`.
+pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, exp: &Experiment, key: &str, style: Style) -> DrawResult {
+    let pal = palette(style.dark);
+    root.fill(&pal.bg).map_err(err)?;
+    let (_, h) = root.dim_in_pixel();
+    let [p1, p2, _] = layout(h);
+    let (top, rest) = root.split_vertically(p1.1 - p1.0);
+    let (middle, bottom) = rest.split_vertically(p2.1 - p2.0);
+    let days = exp.config().days;
+    let s = exp.series();
+    let xs: Vec<f64> = (0..exp.filled()).map(|b| (b as f64 + 0.5) * s.bucket_min / 1440.0).collect();
+    let lanes = exp.config().lanes.len();
+    let scenario = exp.config().scenario;
+    let m = metric(scenario, key).ok_or_else(|| format!("chart: no metric `{key}` for this scenario"))?;
+
+    // Panel 1: the metric per lane.
+    let ys: Vec<Vec<f64>> = (0..lanes).map(|l| if style.cumulative { exp.cumulative(l, key) } else { exp.windowed(l, key) }).collect();
+    let unit = if m.unit.is_empty() { String::new() } else { format!(" ({})", m.unit) };
+    let title = format!("{}{}{}", m.label, unit, if style.cumulative { ", cumulative" } else { ", per bucket" });
+    panel(&top, &title, days, y_range(ys.iter().flatten().copied()), &pal, style, |chart| {
+        for (t, _) in exp.events() {
+            let (y0, y1) = (chart.y_range().start, chart.y_range().end);
+            chart.draw_series(std::iter::once(PathElement::new(vec![(t / 1440.0, y0), (t / 1440.0, y1)], pal.event.stroke_width(sw(style, 1.0))))).map_err(err)?;
+        }
+        for (l, y) in ys.iter().enumerate() {
+            let pts = xs.iter().zip(y).filter(|p| p.1.is_finite()).map(|(&x, &y)| (x, y));
+            chart.draw_series(LineSeries::new(pts, LANE_COLORS[l].stroke_width(sw(style, 2.0)))).map_err(err)?;
+        }
+        Ok(())
+    })?;
+
+    legend(&top, exp, &pal, style)?;
+
+    // Panel 2: cumulative outcome relative to lane A.
+    let (okey, otitle) = outcome_of(scenario);
+    let base: Vec<f64> = exp.cumulative(0, okey);
+    let sign = if scenario == Scenario::Cells { -1.0 } else { 1.0 };
+    let rel: Vec<Vec<f64>> = (0..lanes)
+        .map(|l| exp.cumulative(l, okey).iter().zip(&base).map(|(v, b)| sign * (v - b)).collect())
+        .collect();
+    panel(&middle, otitle, days, y_range(rel.iter().flatten().copied().chain([0.0])), &pal, style, |chart| {
+        for (l, y) in rel.iter().enumerate() {
+            let pts = xs.iter().zip(y).filter(|p| p.1.is_finite()).map(|(&x, &y)| (x, y));
+            chart.draw_series(LineSeries::new(pts, LANE_COLORS[l].stroke_width(sw(style, 2.0)))).map_err(err)?;
+        }
+        Ok(())
+    })?;
+
+    // Panel 3: timeline of drift events and retrains.
+    let rows = lanes as f64;
+    panel(&bottom, "Drift events and retrains", days, (0.0, rows + 0.8), &pal, style, |chart| {
+        for l in 0..lanes {
+            let y = rows - l as f64 - 0.5;
+            let marks = exp.retrain_marks(l);
+            chart
+                .draw_series(marks.iter().filter(|&&t| t <= exp.now()).map(|&t| {
+                    PathElement::new(vec![(t / 1440.0, y - 0.35), (t / 1440.0, y + 0.35)], LANE_COLORS[l].stroke_width(sw(style, 1.0)))
+                }))
+                .map_err(err)?;
+        }
+        for (t, label) in exp.events() {
+            let x = t / 1440.0;
+            chart.draw_series(std::iter::once(PathElement::new(vec![(x, 0.0), (x, rows + 0.8)], pal.event.stroke_width(sw(style, 2.0))))).map_err(err)?;
+            chart
+                .draw_series(std::iter::once(Text::new(label, (x, rows + 0.75), ("sans-serif", px(style, 11.0)).into_font().color(&pal.fg))))
+                .map_err(err)?;
+        }
+        Ok(())
+    })?;
+    root.present().map_err(err)
+}
+
+/// Lane names and descriptions in the top-left corner of the first panel.
+fn legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, exp: &Experiment, pal: &Palette, style: Style) -> DrawResult {
+    let x0 = (64.0 * style.scale) as i32;
+    let line = (15.0 * style.scale) as i32;
+    let y0 = (30.0 * style.scale) as i32;
+    let font = ("sans-serif", px(style, 11.5)).into_font().color(&pal.fg);
+    for (l, lane) in exp.config().lanes.iter().enumerate() {
+        let y = y0 + l as i32 * line;
+        let text = format!("{}: {}", LANE_NAMES[l], crate::experiment::describe(lane, exp.config().scenario));
+        let w = (text.len() as f64 * 6.2 * style.scale) as i32 + (28.0 * style.scale) as i32;
+        area.draw(&Rectangle::new([(x0 - 4, y - line / 2), (x0 + w, y + line / 2)], pal.bg.mix(0.8).filled())).map_err(err)?;
+        area.draw(&PathElement::new(vec![(x0, y), (x0 + (18.0 * style.scale) as i32, y)], LANE_COLORS[l].stroke_width(sw(style, 3.0)))).map_err(err)?;
+        area.draw(&Text::new(text, (x0 + (24.0 * style.scale) as i32, y - line / 2 + 2), font.clone())).map_err(err)?;
+    }
+    Ok(())
+}
+
+fn px(style: Style, v: f64) -> f64 {
+    v * style.scale
+}
+
+fn sw(style: Style, v: f64) -> u32 {
+    (v * style.scale).round().max(1.0) as u32
+}
+
+type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>;
+
+fn panel<DB: DrawingBackend, F>(area: &DrawingArea<DB, Shift>, title: &str, days: f64, (y0, y1): (f64, f64), pal: &Palette, style: Style, body: F) -> DrawResult
+where
+    F: FnOnce(&mut Chart<'_, DB>) -> DrawResult,
+{
+    let font = |size: f64| ("sans-serif", px(style, size)).into_font().color(&pal.fg);
+    let mut chart = ChartBuilder::on(area)
+        .margin((6.0 * style.scale) as u32)
+        .caption(title, font(13.0))
+        .x_label_area_size((22.0 * style.scale) as u32)
+        .y_label_area_size((52.0 * style.scale) as u32)
+        .build_cartesian_2d(0.0..days, y0..y1)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .light_line_style(pal.grid.mix(0.5))
+        .bold_line_style(pal.grid)
+        .axis_style(pal.fg.mix(0.6))
+        .label_style(font(11.0))
+        .x_labels(((days.min(14.0)) as usize + 1).max(2))
+        .x_label_formatter(&|d| format!("day {}", (*d).round() as i64))
+        .y_labels(5)
+        .y_label_formatter(&|v| short(*v))
+        .draw()
+        .map_err(err)?;
+    body(&mut chart)
+}
+
+/// A compact axis label: 1.2k, 35, 0.031.
+pub fn short(v: f64) -> String {
+    let a = v.abs();
+    if a >= 1e6 {
+        format!("{:.1}M", v / 1e6)
+    } else if a >= 1e4 {
+        format!("{:.0}k", v / 1e3)
+    } else if a >= 100.0 {
+        format!("{v:.0}")
+    } else if a >= 1.0 {
+        format!("{v:.1}")
+    } else if a == 0.0 {
+        "0".into()
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+/// The chart as an SVG document (the command line's `--svg`).
+pub fn svg(exp: &Experiment, key: &str, width: u32, height: u32) -> Result<String, String> {
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
+        draw(&root, exp, key, Style::default())?;
+    }
+    Ok(out)
+}

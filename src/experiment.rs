@@ -1,0 +1,259 @@
+//! An experiment: one configuration, one world, up to four lanes, stepped through simulated time.
+//!
+//! ```
+//! use rtml::{config::Config, experiment::Experiment};
+//! let mut cfg = Config::default();
+//! cfg.days = 2.0;
+//! cfg.warmup = 1.0;
+//! let mut exp = Experiment::new(cfg).unwrap();
+//! exp.run_to_end();
+//! let summary = exp.summary();
+//! assert_eq!(summary.len(), 2);
+//! assert!(summary[1].get("expected_ctr").unwrap() > 0.0);
+//! ```
+
+use serde::Serialize;
+
+use crate::ads::AdsSim;
+use crate::cells::CellsSim;
+use crate::config::{fmt_hours, Config, ConfigError, LaneConfig, Mode, Policy, Scenario, Update, LANE_NAMES};
+use crate::series::{metric, metrics, Series};
+
+enum Sim {
+    Ads(Box<AdsSim>),
+    Cells(Box<CellsSim>),
+}
+
+/// A running experiment.
+pub struct Experiment {
+    cfg: Config,
+    sim: Sim,
+}
+
+/// One lane's outcome over the run.
+#[derive(Clone, Debug, Serialize)]
+pub struct LaneSummary {
+    /// "A", "B", ...
+    pub label: String,
+    /// What the lane does, in a few words.
+    pub description: String,
+    /// Metric key and value, in display order.
+    pub metrics: Vec<(&'static str, f64)>,
+}
+
+impl LaneSummary {
+    /// A metric's value by key.
+    pub fn get(&self, key: &str) -> Option<f64> {
+        self.metrics.iter().find(|m| m.0 == key).map(|m| m.1)
+    }
+}
+
+/// A few words on what a lane does, e.g. "online · continual".
+pub fn describe(lane: &LaneConfig, scenario: Scenario) -> String {
+    match lane.policy {
+        Policy::Oracle => return "oracle (knows the truth)".into(),
+        Policy::Baseline => {
+            return match scenario {
+                Scenario::Ads => "baseline (random ad, no learning)".into(),
+                Scenario::Cells => "baseline (always on)".into(),
+            }
+        }
+        Policy::Model => {}
+    }
+    let mode = match lane.mode {
+        Mode::Online => "online".to_string(),
+        Mode::Batch => format!("batch every {}", fmt_hours(lane.refresh)),
+    };
+    let kind = if lane.stateful { "stateful" } else { "stateless" };
+    let update = match lane.update {
+        Update::Frozen => "frozen".to_string(),
+        Update::Continual => "continual".to_string(),
+        Update::Periodic => format!("retrain every {} ({kind})", fmt_hours(lane.every)),
+        Update::Triggered => format!("retrain on drift ({kind})"),
+    };
+    let mut s = format!("{mode} · {update}");
+    if scenario == Scenario::Cells && lane.source == crate::config::Source::Simulator {
+        s.push_str(" · simulator-trained");
+    }
+    s
+}
+
+impl Experiment {
+    /// Validates the configuration, builds the world and runs the warm-up.
+    pub fn new(cfg: Config) -> Result<Self, ConfigError> {
+        cfg.validate()?;
+        let sim = match cfg.scenario {
+            Scenario::Ads => Sim::Ads(Box::new(AdsSim::new(&cfg))),
+            Scenario::Cells => Sim::Cells(Box::new(CellsSim::new(&cfg))),
+        };
+        Ok(Experiment { cfg, sim })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.cfg
+    }
+
+    /// Simulates up to `t` minutes from the start of the horizon.
+    pub fn run_until(&mut self, t: f64) {
+        match &mut self.sim {
+            Sim::Ads(s) => s.run_until(t),
+            Sim::Cells(s) => s.run_until(t),
+        }
+    }
+
+    /// Simulates the rest of the horizon.
+    pub fn run_to_end(&mut self) {
+        let end = self.cfg.horizon_min();
+        self.run_until(end);
+    }
+
+    /// Simulated minutes done.
+    pub fn now(&self) -> f64 {
+        match &self.sim {
+            Sim::Ads(s) => s.now(),
+            Sim::Cells(s) => s.now(),
+        }
+        .min(self.cfg.horizon_min())
+    }
+
+    /// True when the horizon is done.
+    pub fn done(&self) -> bool {
+        match &self.sim {
+            Sim::Ads(s) => s.done(),
+            Sim::Cells(s) => s.done(),
+        }
+    }
+
+    /// Share of the horizon done, 0 to 1.
+    pub fn progress(&self) -> f64 {
+        if self.done() { 1.0 } else { self.now() / self.cfg.horizon_min() }
+    }
+
+    /// The bucketed sums.
+    pub fn series(&self) -> &Series {
+        match &self.sim {
+            Sim::Ads(s) => &s.series,
+            Sim::Cells(s) => &s.series,
+        }
+    }
+
+    /// Buckets completely simulated so far.
+    pub fn filled(&self) -> usize {
+        let s = self.series();
+        if self.done() { s.buckets } else { ((self.now() / s.bucket_min) as usize).min(s.buckets) }
+    }
+
+    /// Drift events (minutes, label).
+    pub fn events(&self) -> Vec<(f64, String)> {
+        match &self.sim {
+            Sim::Ads(s) => s.events().to_vec(),
+            Sim::Cells(s) => s.events().to_vec(),
+        }
+        .into_iter()
+        .filter(|e| e.0 <= self.cfg.horizon_min())
+        .collect()
+    }
+
+    /// Hours covered by bucket `b`.
+    fn bucket_hours(&self, b: usize) -> f64 {
+        let s = self.series();
+        let start = b as f64 * s.bucket_min;
+        (self.cfg.horizon_min().min(start + s.bucket_min) - start).max(0.0) / 60.0
+    }
+
+    /// A metric per bucket for lane `l` (windowed), for the buckets filled so far.
+    pub fn windowed(&self, l: usize, key: &str) -> Vec<f64> {
+        let Some(m) = metric(self.cfg.scenario, key) else { return Vec::new() };
+        let s = self.series();
+        (0..self.filled()).map(|b| (m.value)(s.row(l, b), self.bucket_hours(b))).collect()
+    }
+
+    /// A metric over buckets `0..=b` for lane `l` (cumulative), for the buckets filled so far.
+    pub fn cumulative(&self, l: usize, key: &str) -> Vec<f64> {
+        let Some(m) = metric(self.cfg.scenario, key) else { return Vec::new() };
+        let s = self.series();
+        let mut acc = vec![0.0; s.fields];
+        let mut hours = 0.0;
+        (0..self.filled())
+            .map(|b| {
+                for (a, v) in acc.iter_mut().zip(s.row(l, b)) {
+                    *a += v;
+                }
+                hours += self.bucket_hours(b);
+                (m.value)(&acc, hours)
+            })
+            .collect()
+    }
+
+    /// Every lane's metrics over what has been simulated.
+    pub fn summary(&self) -> Vec<LaneSummary> {
+        let s = self.series();
+        let hours = self.now() / 60.0;
+        self.cfg
+            .lanes
+            .iter()
+            .enumerate()
+            .map(|(l, lane)| {
+                let totals = s.totals(l, s.buckets);
+                LaneSummary {
+                    label: LANE_NAMES[l].to_string(),
+                    description: describe(lane, self.cfg.scenario),
+                    metrics: metrics(self.cfg.scenario).map(|m| (m.key, (m.value)(&totals, hours))).collect(),
+                }
+            })
+            .collect()
+    }
+
+    /// Retrain times (minutes) of lane `l`.
+    pub fn retrain_marks(&self, l: usize) -> Vec<f64> {
+        match &self.sim {
+            Sim::Ads(s) => s.lanes[l].marks().to_vec(),
+            Sim::Cells(s) => s.lanes[l].marks().to_vec(),
+        }
+    }
+
+    /// Every windowed series as CSV: one row per bucket and lane, one column per metric.
+    pub fn csv(&self) -> String {
+        let keys: Vec<&str> = metrics(self.cfg.scenario).map(|m| m.key).collect();
+        let mut out = format!("hour,lane,{}\n", keys.join(","));
+        let cols: Vec<Vec<Vec<f64>>> =
+            (0..self.cfg.lanes.len()).map(|l| keys.iter().map(|k| self.windowed(l, k)).collect()).collect();
+        let s = self.series();
+        for b in 0..self.filled() {
+            for (l, lane_cols) in cols.iter().enumerate() {
+                out.push_str(&format!("{},{}", crate::config::fmt_num(b as f64 * s.bucket_min / 60.0), LANE_NAMES[l]));
+                for c in lane_cols {
+                    out.push(',');
+                    out.push_str(&csv_num(c[b]));
+                }
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    /// A 64-bit FNV-1a digest of every series sum and every summary value, as 16 hex digits.
+    pub fn digest(&self) -> String {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut eat = |x: f64| {
+            for b in x.to_bits().to_le_bytes() {
+                h ^= b as u64;
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+        };
+        let s = self.series();
+        for lane in &s.lanes {
+            lane.iter().for_each(|&x| eat(x));
+        }
+        for l in self.summary() {
+            l.metrics.iter().for_each(|m| eat(m.1));
+        }
+        format!("{h:016x}")
+    }
+}
+
+/// A number for CSV: empty when undefined.
+pub fn csv_num(x: f64) -> String {
+    if x.is_finite() { format!("{}", (x * 1e6).round() / 1e6) } else { String::new() }
+}

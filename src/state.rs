@@ -1,0 +1,285 @@
+//! The page's whole state as a readable URL hash: `#preset=ads-drift&seed=3&b.every=6h&metric=regret_pct`.
+//!
+//! Parsing never fails: an unknown key or an invalid value becomes a notice, and that field keeps its
+//! default. Writing gives the preset plus only the settings that differ from it, so links stay short.
+
+use crate::config::{Config, Scenario};
+use crate::presets::preset;
+use crate::series::metric;
+
+/// Page options that are not simulation settings.
+const PAGE_KEYS: [&str; 7] = ["preset", "metric", "view", "hide", "embed", "caption", "tab"];
+
+/// Everything a link restores.
+#[derive(Clone, Debug, PartialEq)]
+pub struct State {
+    pub config: Config,
+    pub preset: Option<String>,
+    pub metric: String,
+    pub cumulative: bool,
+    /// Controls hidden by a lesson link (knob keys, or groups such as `lanes`).
+    pub hide: Vec<String>,
+    pub embed: bool,
+    /// Page tab: `run` (default) or `sweep`.
+    pub tab: String,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State::from_preset("ads-batch-vs-online")
+    }
+}
+
+/// Default metric of a scenario.
+pub fn default_metric(s: Scenario) -> &'static str {
+    match s {
+        Scenario::Ads => "expected_ctr",
+        Scenario::Cells => "energy_saved_pct",
+    }
+}
+
+/// Percent-decoding of a hash component (`+` is a space); invalid escapes are kept as they are.
+pub fn decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'%' if i + 2 < b.len() => {
+                let hex = std::str::from_utf8(&b[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+                match hex {
+                    Some(v) => {
+                        out.push(v);
+                        i += 3;
+                        continue;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b'+' => out.push(b' '),
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Percent-encoding of what a readable hash value may not contain.
+pub fn encode(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() || "-_.,:~".contains(c) {
+            out.push(c);
+        } else {
+            for b in c.to_string().bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
+}
+
+impl State {
+    /// A preset's state.
+    pub fn from_preset(name: &str) -> Self {
+        let p = preset(name).expect("known preset");
+        State {
+            config: p.config(),
+            preset: Some(name.to_string()),
+            metric: p.metric.to_string(),
+            cumulative: false,
+            hide: Vec::new(),
+            embed: false,
+            tab: "run".into(),
+        }
+    }
+
+    /// Parses a hash (with or without the leading `#`). Returns the state and the notices for
+    /// whatever was ignored.
+    pub fn parse(hash: &str) -> (State, Vec<String>) {
+        let mut notices = Vec::new();
+        let body = hash.trim().trim_start_matches('#');
+        let pairs: Vec<(String, String)> = body
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .take(200)
+            .map(|p| match p.split_once('=') {
+                Some((k, v)) => (decode(k), decode(v)),
+                None => (decode(p), String::new()),
+            })
+            .collect();
+        if body.split('&').count() > 200 {
+            notices.push("the link has more than 200 settings; the rest were ignored".into());
+        }
+        // The preset (or the scenario) comes first, whatever its place in the link.
+        let mut state = State::default();
+        let mut explicit_preset = false;
+        if let Some((_, v)) = pairs.iter().find(|(k, _)| k == "preset") {
+            match preset(v) {
+                Some(_) => {
+                    state = State::from_preset(v);
+                    explicit_preset = true;
+                }
+                None => notices.push(format!("preset: `{}` is not a preset; showing the default one", short(v))),
+            }
+        }
+        if let Some((_, v)) = pairs.iter().find(|(k, _)| k == "scenario") {
+            let s = match v.as_str() {
+                "ads" => Some(Scenario::Ads),
+                "cells" => Some(Scenario::Cells),
+                _ => None,
+            };
+            match s {
+                Some(s) if s != state.config.scenario || !explicit_preset => {
+                    if s != state.config.scenario {
+                        state.config = Config::for_scenario(s);
+                        state.preset = None;
+                        state.metric = default_metric(s).into();
+                    }
+                }
+                Some(_) => {}
+                None => notices.push(format!("scenario: `{}` is not valid; expected one of ads, cells", short(v))),
+            }
+        }
+        let mut metric_value = None;
+        for (k, v) in &pairs {
+            match k.as_str() {
+                "preset" | "scenario" => {}
+                "metric" => metric_value = Some(v.clone()),
+                "view" => match v.as_str() {
+                    "cumulative" => state.cumulative = true,
+                    "windowed" => state.cumulative = false,
+                    _ => notices.push(format!("view: `{}` is not valid; expected windowed or cumulative", short(v))),
+                },
+                "hide" => state.hide = v.split(',').filter(|s| !s.is_empty()).take(100).map(|s| s.trim().to_string()).collect(),
+                "embed" => state.embed = matches!(v.as_str(), "1" | "true" | "yes" | ""),
+                "tab" => match v.as_str() {
+                    "run" | "sweep" | "replay" => state.tab = v.clone(),
+                    _ => notices.push(format!("tab: `{}` is not valid; expected run, sweep or replay", short(v))),
+                },
+                "caption" => {}
+                _ => {
+                    if let Err(e) = state.config.set(k, v) {
+                        notices.push(format!("{e}; kept {}", state.config.pairs().into_iter().find(|p| p.0 == *k).map(|p| p.1).unwrap_or_else(|| "the default".into())));
+                    }
+                }
+            }
+        }
+        if let Some(m) = metric_value {
+            if metric(state.config.scenario, &m).is_some() {
+                state.metric = m;
+            } else {
+                notices.push(format!("metric: `{}` is not a metric of this scenario; showing {}", short(&m), state.metric));
+            }
+        }
+        if metric(state.config.scenario, &state.metric).is_none() {
+            state.metric = default_metric(state.config.scenario).into();
+        }
+        (state, notices)
+    }
+
+    /// The hash for this state: the preset (or scenario), then only what differs from it.
+    pub fn to_hash(&self) -> String {
+        let (base, mut out) = match self.preset.as_deref().and_then(preset) {
+            Some(p) => (p.config(), vec![format!("preset={}", p.name)]),
+            None => (Config::for_scenario(self.config.scenario), vec![format!("scenario={}", scenario_word(self.config.scenario))]),
+        };
+        let base_pairs = base.pairs();
+        for (k, v) in self.config.pairs() {
+            if k == "scenario" {
+                continue;
+            }
+            if base_pairs.iter().find(|p| p.0 == k).map(|p| p.1 != v).unwrap_or(true) {
+                out.push(format!("{}={}", encode(&k), encode(&v)));
+            }
+        }
+        let default_metric = self.preset.as_deref().and_then(preset).map(|p| p.metric).unwrap_or(default_metric(self.config.scenario));
+        if self.metric != default_metric {
+            out.push(format!("metric={}", encode(&self.metric)));
+        }
+        if self.cumulative {
+            out.push("view=cumulative".into());
+        }
+        if !self.hide.is_empty() {
+            out.push(format!("hide={}", self.hide.iter().map(|h| encode(h)).collect::<Vec<_>>().join(",")));
+        }
+        if self.embed {
+            out.push("embed=1".into());
+        }
+        if self.tab != "run" {
+            out.push(format!("tab={}", self.tab));
+        }
+        out.join("&")
+    }
+}
+
+fn scenario_word(s: Scenario) -> &'static str {
+    match s {
+        Scenario::Ads => "ads",
+        Scenario::Cells => "cells",
+    }
+}
+
+fn short(s: &str) -> String {
+    if s.chars().count() > 40 { s.chars().take(40).collect::<String>() + "..." } else { s.to_string() }
+}
+
+/// Whether a key is a page option rather than a simulation setting.
+pub fn is_page_key(k: &str) -> bool {
+    PAGE_KEYS.contains(&k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_through_the_hash() {
+        let (mut s, n) = State::parse("#preset=ads-drift&seed=7&b.every=6h&metric=ctr&view=cumulative&hide=seed,lanes&embed=1");
+        assert!(n.is_empty(), "{n:?}");
+        assert_eq!(s.config.seed, 7);
+        assert_eq!(s.config.lanes[1].every, 6.0);
+        assert_eq!(s.metric, "ctr");
+        assert!(s.cumulative && s.embed);
+        assert_eq!(s.hide, vec!["seed", "lanes"]);
+        let h = s.to_hash();
+        let (t, n) = State::parse(&h);
+        assert!(n.is_empty(), "{n:?}");
+        assert_eq!(s, t, "{h}");
+        s.preset = None;
+        let (u, _) = State::parse(&s.to_hash());
+        assert_eq!(s.config, u.config);
+    }
+
+    #[test]
+    fn garbage_gives_notices_and_defaults() {
+        for h in ["#%%%&&&==&preset=nope&volume=-1&a.mode=<script>alert(1)</script>&zzz=1&metric=mae", "#", "", "#=&=&a.=1&.x=2", "#seed=99999999999999999999", "#%E2%82", "#preset"] {
+            let (s, _) = State::parse(h);
+            s.config.validate().unwrap();
+            assert!(metric(s.config.scenario, &s.metric).is_some());
+        }
+        let (s, n) = State::parse("#preset=nope&volume=-1&a.mode=<script>&zzz=1");
+        assert_eq!(s.config, State::default().config);
+        assert_eq!(n.len(), 4, "{n:?}");
+        assert!(n.iter().any(|m| m.starts_with("volume:")));
+    }
+
+    #[test]
+    fn scenario_switch_uses_that_scenarios_defaults() {
+        let (s, n) = State::parse("scenario=cells&threshold=0.3");
+        assert!(n.is_empty());
+        assert_eq!(s.config.scenario, Scenario::Cells);
+        assert_eq!(s.config.cells.threshold, 0.3);
+        assert_eq!(s.metric, "energy_saved_pct");
+        assert_eq!(s.to_hash(), "scenario=cells&threshold=0.3");
+    }
+
+    #[test]
+    fn decoding_is_total() {
+        assert_eq!(decode("a%20b+c"), "a b c");
+        assert_eq!(decode("%"), "%");
+        assert_eq!(decode("%4"), "%4");
+        assert_eq!(decode("%zz"), "%zz");
+        assert_eq!(encode("a b<"), "a%20b%3C");
+    }
+}

@@ -1,0 +1,262 @@
+//! The only module that knows wasm-bindgen, web-sys, js-sys and serde-wasm-bindgen.
+//!
+//! JavaScript holds one opaque [`Playground`] handle and makes a few calls per frame (`run_for`,
+//! `draw`); long-lived data stays in Rust. Every entry point is total: bad input becomes a notice or an
+//! error string, never a panic (a panic would kill the page).
+
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlCanvasElement;
+
+use crate::chart::{self, Style, LANE_CSS};
+use crate::config::{Kind, Scenario, KNOBS, LANE_KNOBS, LANE_NAMES};
+use crate::experiment::Experiment;
+use crate::presets::PRESETS;
+use crate::series::{metric, METRICS};
+use crate::state::State;
+
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}
+
+/// The page's engine: its state (what the URL says) and the running experiment.
+#[wasm_bindgen]
+pub struct Playground {
+    state: State,
+    exp: Experiment,
+    notices: Vec<String>,
+}
+
+fn build(state: &State) -> Experiment {
+    // State parsing only ever produces valid configurations; fall back to the defaults regardless.
+    Experiment::new(state.config.clone()).unwrap_or_else(|_| Experiment::new(State::default().config).expect("defaults are valid"))
+}
+
+/// Plain JS objects and arrays (not Maps), as JSON would give.
+fn to_js<T: serde::Serialize + ?Sized>(v: &T) -> JsValue {
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
+}
+
+#[wasm_bindgen]
+impl Playground {
+    /// A playground for a URL hash; whatever the hash holds, this succeeds (see `notices`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(hash: &str) -> Playground {
+        let (state, notices) = State::parse(hash);
+        let exp = build(&state);
+        Playground { state, exp, notices }
+    }
+
+    /// Replaces the whole state from a hash (back/forward, a preset link). Returns the notices.
+    pub fn load(&mut self, hash: &str) -> JsValue {
+        let (state, notices) = State::parse(hash);
+        self.state = state;
+        self.exp = build(&self.state);
+        self.notices = notices;
+        to_js(&self.notices)
+    }
+
+    /// Notices from the last parse (ignored keys, invalid values).
+    pub fn notices(&self) -> JsValue {
+        to_js(&self.notices)
+    }
+
+    /// The canonical hash of the current state.
+    pub fn hash(&self) -> String {
+        self.state.to_hash()
+    }
+
+    /// Sets one setting (`volume`, `b.every`, `metric`, `view`, ...) and restarts the run.
+    /// Returns an error message, or `undefined` when it was accepted.
+    pub fn set(&mut self, key: &str, value: &str) -> Option<String> {
+        match key {
+            "metric" => {
+                if metric(self.state.config.scenario, value).is_none() {
+                    return Some(format!("metric: `{value}` is not a metric of this scenario"));
+                }
+                self.state.metric = value.to_string();
+                return None;
+            }
+            "view" => {
+                self.state.cumulative = value == "cumulative";
+                return None;
+            }
+            "preset" | "scenario" => {
+                let (s, n) = State::parse(&format!("{key}={}", crate::state::encode(value)));
+                if let Some(e) = n.into_iter().next() {
+                    return Some(e);
+                }
+                self.state.config = s.config;
+                self.state.preset = s.preset;
+                self.state.metric = s.metric;
+            }
+            _ => {
+                let mut cfg = self.state.config.clone();
+                if let Err(e) = cfg.set(key, value) {
+                    return Some(e.to_string());
+                }
+                self.state.config = cfg;
+            }
+        }
+        self.exp = build(&self.state);
+        None
+    }
+
+    /// Restarts the run with the same settings.
+    pub fn reset(&mut self) {
+        self.exp = build(&self.state);
+    }
+
+    /// Simulates `minutes` more of simulated time, stopping early once `budget_ms` of wall time is
+    /// spent (so that one animation frame never blocks the page). Returns the progress, 0 to 1.
+    pub fn run_for(&mut self, minutes: f64, budget_ms: f64) -> f64 {
+        let perf = web_sys::window().and_then(|w| w.performance());
+        let now = || perf.as_ref().map(|p| p.now()).unwrap_or_else(js_sys::Date::now);
+        let start = now();
+        let target = (self.exp.now() + minutes.max(0.0)).min(self.exp.config().horizon_min());
+        let slice = (self.exp.config().horizon_min() / 400.0).max(15.0);
+        while !self.exp.done() && self.exp.now() < target {
+            let t = (self.exp.now() + slice).min(target);
+            self.exp.run_until(t);
+            if now() - start > budget_ms {
+                break;
+            }
+        }
+        self.exp.progress()
+    }
+
+    /// Simulates the whole horizon now.
+    pub fn run_to_end(&mut self) -> f64 {
+        self.exp.run_to_end();
+        1.0
+    }
+
+    pub fn progress(&self) -> f64 {
+        self.exp.progress()
+    }
+
+    pub fn done(&self) -> bool {
+        self.exp.done()
+    }
+
+    /// Simulated days done.
+    pub fn now_days(&self) -> f64 {
+        self.exp.now() / 1440.0
+    }
+
+    /// Draws the chart on a canvas whose size is already in device pixels.
+    pub fn draw(&self, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<(), JsValue> {
+        let backend = plotters_canvas::CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsValue::from_str("no 2D context on the canvas"))?;
+        let root = plotters::prelude::IntoDrawingArea::into_drawing_area(backend);
+        let style = Style { scale: if scale.is_finite() { scale.clamp(0.5, 4.0) } else { 1.0 }, dark, cumulative: self.state.cumulative };
+        chart::draw(&root, &self.exp, &self.state.metric, style).map_err(|e| JsValue::from_str(&e))
+    }
+
+    /// Every lane's value of the current metric at a fraction `x` (0 to 1) of the time axis, plus the
+    /// panel layout, for the hover read-out.
+    pub fn hover(&self, x: f64) -> JsValue {
+        let s = self.exp.series();
+        let days = self.exp.config().days;
+        let x = if x.is_finite() { x.clamp(0.0, 1.0) } else { 0.0 };
+        let b = ((x * days * 1440.0 / s.bucket_min) as usize).min(s.buckets.saturating_sub(1));
+        let lanes: Vec<serde_json::Value> = (0..self.exp.config().lanes.len())
+            .map(|l| {
+                let v = if self.state.cumulative { self.exp.cumulative(l, &self.state.metric) } else { self.exp.windowed(l, &self.state.metric) };
+                serde_json::json!({"lane": LANE_NAMES[l], "color": LANE_CSS[l], "value": v.get(b).copied().filter(|v| v.is_finite())})
+            })
+            .collect();
+        to_js(&serde_json::json!({"day": b as f64 * s.bucket_min / 1440.0, "hours": s.bucket_min / 60.0, "lanes": lanes}))
+    }
+
+    /// The current state as plain data: settings, metric, view, hidden controls, embed, preset.
+    pub fn state(&self) -> JsValue {
+        let pairs: serde_json::Map<String, serde_json::Value> =
+            self.state.config.pairs().into_iter().map(|(k, v)| (k, serde_json::Value::String(v))).collect();
+        to_js(&serde_json::json!({
+            "scenario": match self.state.config.scenario { Scenario::Ads => "ads", Scenario::Cells => "cells" },
+            "preset": self.state.preset,
+            "metric": self.state.metric,
+            "view": if self.state.cumulative { "cumulative" } else { "windowed" },
+            "hide": self.state.hide,
+            "embed": self.state.embed,
+            "tab": self.state.tab,
+            "lanes": self.state.config.lanes.len(),
+            "settings": pairs,
+        }))
+    }
+
+    /// Each lane's summary: label, description, colour, metrics.
+    pub fn summary(&self) -> JsValue {
+        let out: Vec<serde_json::Value> = self
+            .exp
+            .summary()
+            .into_iter()
+            .enumerate()
+            .map(|(l, s)| {
+                let m: serde_json::Map<String, serde_json::Value> = s
+                    .metrics
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), serde_json::Number::from_f64(*v).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null)))
+                    .collect();
+                serde_json::json!({"label": s.label, "description": s.description, "color": LANE_CSS[l], "metrics": m})
+            })
+            .collect();
+        to_js(&out)
+    }
+
+    /// Every windowed series as CSV.
+    pub fn csv(&self) -> String {
+        self.exp.csv()
+    }
+
+    /// The configuration as pretty JSON.
+    pub fn settings_json(&self) -> String {
+        serde_json::to_string_pretty(&self.state.config).unwrap_or_default()
+    }
+
+    /// A digest of every series and summary value (equal to `rtml run --digest`).
+    pub fn digest(&self) -> String {
+        self.exp.digest()
+    }
+
+    /// Drift events: `[{day, label}]`.
+    pub fn events(&self) -> JsValue {
+        let ev: Vec<serde_json::Value> = self.exp.events().into_iter().map(|(t, l)| serde_json::json!({"day": t / 1440.0, "label": l})).collect();
+        to_js(&ev)
+    }
+}
+
+/// Static metadata the page builds its controls from: knobs, lane knobs, metrics, presets, colours.
+#[wasm_bindgen]
+pub fn catalogue() -> JsValue {
+    fn kind(k: &Kind) -> serde_json::Value {
+        match *k {
+            Kind::Num { min, max, step, int } => serde_json::json!({"type": "number", "min": min, "max": max, "step": step, "int": int}),
+            Kind::Hours { min, max } => serde_json::json!({"type": "hours", "min": min, "max": max}),
+            Kind::Choice(c) => serde_json::json!({"type": "choice", "choices": c}),
+            Kind::Day { max } => serde_json::json!({"type": "day", "max": max}),
+        }
+    }
+    let scen = |s: Option<Scenario>| match s {
+        None => "both",
+        Some(Scenario::Ads) => "ads",
+        Some(Scenario::Cells) => "cells",
+    };
+    let knobs: Vec<serde_json::Value> = KNOBS
+        .iter()
+        .map(|k| serde_json::json!({"key": k.key, "label": k.label, "help": k.help, "unit": k.unit, "scenario": scen(k.scenario), "kind": kind(&k.kind)}))
+        .collect();
+    let lane_knobs: Vec<serde_json::Value> = LANE_KNOBS
+        .iter()
+        .map(|k| serde_json::json!({"key": k.key, "label": k.label, "help": k.help, "unit": k.unit, "scenario": scen(k.scenario), "kind": kind(&k.kind)}))
+        .collect();
+    let metrics: Vec<serde_json::Value> = METRICS
+        .iter()
+        .map(|m| serde_json::json!({"key": m.key, "label": m.label, "unit": m.unit, "help": m.help, "scenario": scen(Some(m.scenario)), "better": m.better}))
+        .collect();
+    let presets: Vec<serde_json::Value> = PRESETS
+        .iter()
+        .map(|p| serde_json::json!({"name": p.name, "title": p.title, "caption": p.caption, "scenario": scen(Some(p.scenario)), "metric": p.metric}))
+        .collect();
+    to_js(&serde_json::json!({"knobs": knobs, "laneKnobs": lane_knobs, "metrics": metrics, "presets": presets, "colors": LANE_CSS, "lanes": LANE_NAMES, "panels": chart::PANELS}))
+}

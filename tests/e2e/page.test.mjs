@@ -1,0 +1,184 @@
+// End-to-end checks of the served page in headless Chromium (Debian's package, driven by playwright-core).
+// `cargo xtask test` serves www/ and sets BASE_URL and CHROMIUM. Screenshots go to tests/e2e/out/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.BASE_URL || 'http://127.0.0.1:8080/';
+const OUT = new URL('./out/', import.meta.url).pathname;
+mkdirSync(OUT, { recursive: true });
+let browser;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+after(async () => { await browser?.close(); });
+
+/** A page that records console errors, page errors and every request. */
+async function open(hash = '', viewport = { width: 1280, height: 900 }, path = 'index.html') {
+  const page = await browser.newPage({ viewport, deviceScaleFactor: 2 });
+  const errors = [];
+  const requests = [];
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(BASE + path + (hash ? '#' + hash : ''));
+  if (path === 'index.html') await page.waitForSelector('body[data-ready="1"]', { timeout: 30000 });
+  return { page, errors, requests };
+}
+
+async function finish(page) {
+  await page.click('#end');
+  await page.waitForFunction(() => document.getElementById('progress').value >= 1, null, { timeout: 60000 });
+  await page.waitForTimeout(150);
+}
+
+/** Share of canvas pixels that differ from the top-left (background) pixel. */
+async function inked(page) {
+  return page.evaluate(() => {
+    const c = document.getElementById('chart');
+    const ctx = c.getContext('2d');
+    const { data } = ctx.getImageData(0, 0, c.width, c.height);
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (Math.abs(data[i] - data[0]) + Math.abs(data[i + 1] - data[1]) + Math.abs(data[i + 2] - data[2]) > 30) n++;
+    }
+    return { share: n / (data.length / 4), width: c.width, cssWidth: c.clientWidth };
+  });
+}
+
+async function lanePixels(page) {
+  // Pixels in lane A's or B's colour: proof that plotters drew the series, not only axes.
+  return page.evaluate(() => {
+    const c = document.getElementById('chart');
+    const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const [r, g, b] = [data[i], data[i + 1], data[i + 2]];
+      if ((Math.abs(r - 0) < 40 && Math.abs(g - 114) < 40 && Math.abs(b - 178) < 40) || (Math.abs(r - 213) < 40 && Math.abs(g - 94) < 40 && b < 60)) n++;
+    }
+    return n;
+  });
+}
+
+function localOnly(requests) {
+  const origin = new URL(BASE).origin;
+  const foreign = requests.filter((u) => !u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:'));
+  assert.deepEqual(foreign, [], 'no request may leave the page');
+}
+
+test('the default page loads, runs the wasm and draws a real chart', async () => {
+  const { page, errors, requests } = await open();
+  await finish(page);
+  const ink = await inked(page);
+  assert.ok(ink.share > 0.02, `chart is blank (${ink.share})`);
+  assert.equal(ink.width, ink.cssWidth * 2, 'canvas is sized in device pixels');
+  assert.ok(await lanePixels(page) > 200, 'lane lines are drawn');
+  const rows = await page.$$eval('#summary tbody tr', (r) => r.length);
+  assert.equal(rows, 3);
+  await page.screenshot({ path: OUT + 'desktop.png' });
+  assert.deepEqual(errors, []);
+  localOnly(requests);
+  await page.close();
+});
+
+test('every preset loads with no console error and a non-blank chart', async () => {
+  const presets = ['ads-batch-vs-online', 'ads-drift', 'ads-new-campaigns', 'ads-label-delay', 'cells-sleep', 'cells-sim-gap', 'cells-holiday'];
+  for (const p of presets) {
+    const { page, errors } = await open(`preset=${p}`);
+    await finish(page);
+    const ink = await inked(page);
+    assert.ok(ink.share > 0.02, `${p}: blank chart`);
+    const caption = await page.textContent('#caption');
+    assert.ok(caption.length > 40, `${p}: caption shown`);
+    assert.deepEqual(errors, [], p);
+    await page.close();
+  }
+});
+
+test('moving a knob changes the hash and the chart; reloading restores it', async () => {
+  const { page, errors } = await open('preset=ads-drift');
+  await finish(page);
+  const before = await page.evaluate(() => document.getElementById('chart').toDataURL());
+  await page.fill('#k-volume', '300');
+  await page.dispatchEvent('#k-volume', 'change');
+  await page.waitForFunction(() => location.hash.includes('volume=300'));
+  await finish(page);
+  const after = await page.evaluate(() => document.getElementById('chart').toDataURL());
+  assert.notEqual(before, after, 'the chart changed');
+  const url = page.url();
+  const table = await page.textContent('#summary tbody');
+  await page.goto('about:blank');
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready="1"]');
+  await finish(page);
+  assert.equal(await page.inputValue('#k-volume'), '300');
+  assert.equal(await page.textContent('#summary tbody'), table, 'the same link gives the same numbers');
+  await page.goBack();
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a garbage or hostile hash shows a notice and the page still works', async () => {
+  const { page, errors } = await open('preset=nope&volume=-5&a.mode=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&zzz=%3Cscript%3Ealert(2)%3C/script%3E&metric=<b>x</b>');
+  const notices = await page.textContent('#notices');
+  assert.match(notices, /volume/);
+  assert.equal(await page.$$eval('#notices img, #notices script, #notices b', (e) => e.length), 0, 'URL values are never HTML');
+  await finish(page);
+  assert.ok((await inked(page)).share > 0.02);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('embed=1 hides the controls; hide= hides chosen knobs; phone width works', async () => {
+  const { page, errors } = await open('preset=cells-holiday&embed=1&hide=lanes,seed', { width: 375, height: 800 });
+  assert.equal(await page.isVisible('.lanes'), false, 'lanes editor hidden');
+  assert.equal(await page.isVisible('header'), false, 'header hidden');
+  assert.equal(await page.isVisible('[data-key="seed"]'), false, 'seed hidden');
+  assert.equal(await page.isVisible('#full'), true, 'link to the full playground');
+  await finish(page);
+  assert.ok((await inked(page)).share > 0.02);
+  const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(scroll <= 380, `no horizontal scroll at 375 px (${scroll})`);
+  await page.screenshot({ path: OUT + 'phone-embed.png', fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+  const phone = await open('preset=ads-drift', { width: 375, height: 800 });
+  await finish(phone.page);
+  await phone.page.screenshot({ path: OUT + 'phone.png' });
+  assert.deepEqual(phone.errors, []);
+  await phone.page.close();
+});
+
+test('the example article embeds three lessons that run', async () => {
+  const { page, errors, requests } = await open('', { width: 1100, height: 900 }, 'article.html');
+  const frames = await page.$$('iframe.lesson');
+  assert.equal(frames.length, 3);
+  for (const f of frames) {
+    await f.scrollIntoViewIfNeeded();
+    const frame = await f.contentFrame();
+    await frame.waitForSelector('body[data-ready="1"]', { timeout: 30000 });
+    assert.ok(await frame.evaluate(() => document.body.classList.contains('embed')));
+  }
+  assert.deepEqual(errors, []);
+  localOnly(requests);
+  await page.close();
+});
+
+test('keyboard: space plays and pauses', async () => {
+  const { page } = await open('preset=ads-drift');
+  await page.click('#end');
+  await page.waitForFunction(() => document.getElementById('progress').value >= 1);
+  await page.click('#reset');
+  await page.locator('h1').click();
+  await page.keyboard.press('Space');
+  assert.equal(await page.getAttribute('#play', 'aria-pressed'), 'true');
+  await page.keyboard.press('Space');
+  assert.equal(await page.getAttribute('#play', 'aria-pressed'), 'false');
+  await page.close();
+});

@@ -1,0 +1,393 @@
+// The playground page: plain DOM over the wasm engine. Page state lives in one object (`ui`); the
+// simulation state lives in Rust behind the `Playground` handle. URL values are only ever inserted as
+// text (textContent, value), never as HTML.
+import init, { Playground, catalogue } from './pkg/rtml.js';
+
+const $ = (id) => document.getElementById(id);
+const FRAME_BUDGET_MS = 12;
+
+const ui = {
+  pg: null,
+  cat: null,
+  state: null,
+  playing: false,
+  dirty: true,
+  lastFrame: 0,
+  dark: matchMedia('(prefers-color-scheme: dark)').matches,
+  hashWritten: '',
+  longestTaskMs: 0,
+};
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === 'text') e.textContent = v;
+    else if (k in e && typeof v !== 'string') e[k] = v;
+    else e.setAttribute(k, v);
+  }
+  for (const c of children) e.append(c);
+  return e;
+}
+
+function notify(messages) {
+  const box = $('notices');
+  box.replaceChildren(...messages.map((m) => el('p', { text: m })));
+  box.hidden = messages.length === 0;
+}
+
+function fmtHours(h) {
+  if (h >= 24 && Math.abs(h / 24 - Math.round(h / 24)) < 1e-9) return `${h / 24}d`;
+  if (h >= 1 && Math.abs(h - Math.round(h)) < 1e-9) return `${h}h`;
+  return `${Math.round(h * 60)}m`;
+}
+
+function fmt(v) {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+  const a = Math.abs(v);
+  if (a >= 1e5) return Math.round(v).toLocaleString('en');
+  if (a >= 100) return v.toFixed(0);
+  if (a >= 10) return v.toFixed(1);
+  if (a >= 1) return v.toFixed(2);
+  return v.toPrecision(3);
+}
+
+// ---- state <-> URL ----------------------------------------------------------------------------
+
+function writeHash(push) {
+  const h = '#' + ui.pg.hash();
+  if (h === location.hash || h === ui.hashWritten) return;
+  ui.hashWritten = h;
+  if (push) history.pushState(null, '', h);
+  else history.replaceState(null, '', h);
+}
+
+function change(key, value, push = true) {
+  const err = ui.pg.set(key, String(value));
+  if (err) {
+    notify([err]);
+    render();
+    return false;
+  }
+  notify([]);
+  writeHash(push);
+  restart();
+  return true;
+}
+
+function restart() {
+  ui.state = ui.pg.state();
+  buildControls();
+  ui.dirty = true;
+  // A knob change re-runs at once: keep animating if playing, otherwise finish in frame-sized slices.
+  if (!ui.playing) ui.finishing = true;
+}
+
+// ---- controls ---------------------------------------------------------------------------------
+
+function applies(k) {
+  return k.scenario === 'both' || k.scenario === ui.state.scenario;
+}
+
+function hidden(key) {
+  return ui.state.hide.includes(key);
+}
+
+function control(k, key, value) {
+  const id = `k-${key.replace('.', '-')}`;
+  const unit = k.unit ? ` (${k.unit})` : '';
+  const label = el('label', { for: id, title: k.help, text: k.label + unit });
+  let input;
+  const kind = k.kind;
+  if (kind.type === 'choice') {
+    input = el('select', { id });
+    for (const c of kind.choices) input.append(el('option', { value: c, text: c }));
+    input.value = value;
+  } else if (kind.type === 'hours') {
+    input = el('input', { id, type: 'text', inputmode: 'text', value, size: 6, pattern: '[0-9.]+[mhdw]?', spellcheck: 'false' });
+  } else if (kind.type === 'day') {
+    input = el('input', { id, type: 'text', value, size: 5, spellcheck: 'false' });
+  } else {
+    input = el('input', { id, type: 'number', min: kind.min, max: kind.max, step: kind.int ? 1 : 'any', value });
+  }
+  input.title = k.help;
+  input.dataset.key = key;
+  input.setAttribute('aria-description', k.help);
+  input.addEventListener('change', () => change(key, input.value));
+  const wrap = el('div', { class: 'knob', 'data-key': key }, label, input);
+  wrap.hidden = hidden(key) || hidden(key.split('.').pop());
+  return wrap;
+}
+
+function buildControls() {
+  const s = ui.state;
+  for (const r of document.querySelectorAll('input[name=scenario]')) r.checked = r.value === s.scenario;
+  for (const r of document.querySelectorAll('input[name=view]')) r.checked = r.value === s.view;
+  // Presets.
+  const sel = $('preset');
+  sel.replaceChildren(el('option', { value: '', text: s.preset ? '—' : 'Custom settings' }));
+  for (const p of ui.cat.presets) sel.append(el('option', { value: p.name, text: p.title }));
+  sel.value = s.preset || '';
+  const preset = ui.cat.presets.find((p) => p.name === s.preset);
+  $('caption').textContent = preset ? preset.caption : 'Your own settings: change any knob, every change re-runs the simulation and updates the link.';
+  // Metrics.
+  const msel = $('metric');
+  msel.replaceChildren(...ui.cat.metrics.filter((m) => m.scenario === s.scenario).map((m) => el('option', { value: m.key, text: m.label + (m.unit ? ` (${m.unit})` : ''), title: m.help })));
+  msel.value = s.metric;
+  $('metric-help').textContent = (ui.cat.metrics.find((m) => m.key === s.metric && m.scenario === s.scenario) || {}).help || '';
+  // World knobs.
+  const world = ui.cat.knobs.filter((k) => applies(k) && k.key !== 'scenario');
+  $('world').replaceChildren(...world.map((k) => control(k, k.key, s.settings[k.key])));
+  // Lanes.
+  const lanes = [];
+  for (let i = 0; i < s.lanes; i++) {
+    const letter = ui.cat.lanes[i].toLowerCase();
+    const box = el('fieldset', { class: 'lane', 'data-lane': ui.cat.lanes[i] });
+    box.style.setProperty('--lane', ui.cat.colors[i]);
+    box.append(el('legend', { text: `Lane ${ui.cat.lanes[i]}` }));
+    const policy = s.settings[`${letter}.policy`];
+    for (const k of ui.cat.laneKnobs.filter(applies)) {
+      if (policy !== 'model' && k.key !== 'policy') continue;
+      box.append(control(k, `${letter}.${k.key}`, s.settings[`${letter}.${k.key}`]));
+    }
+    lanes.push(box);
+  }
+  $('lanes').replaceChildren(...lanes);
+  $('add-lane').disabled = s.lanes >= 4;
+  $('remove-lane').disabled = s.lanes <= 1;
+  // Lesson links hide controls; embed mode hides the chrome.
+  for (const e of document.querySelectorAll('section[data-key], fieldset[data-key], label[data-key], button[data-key], div[data-key].transport, div[data-key].exports')) {
+    if (e.closest('#world, #lanes')) continue;
+    e.hidden = hidden(e.dataset.key);
+  }
+  document.body.classList.toggle('embed', s.embed);
+  const full = $('full');
+  full.hidden = !s.embed;
+  full.href = './#' + ui.pg.hash().split('&').filter((p) => p !== 'embed=1' && !p.startsWith('hide=')).join('&');
+}
+
+// ---- drawing ----------------------------------------------------------------------------------
+
+function draw() {
+  const canvas = $('chart');
+  const dpr = Math.min(window.devicePixelRatio || 1, 3);
+  const w = canvas.clientWidth;
+  const h = canvas.clientHeight;
+  if (w === 0 || h === 0) return;
+  const W = Math.round(w * dpr);
+  const H = Math.round(h * dpr);
+  if (canvas.width !== W || canvas.height !== H) {
+    canvas.width = W;
+    canvas.height = H;
+  }
+  try {
+    ui.pg.draw(canvas, dpr, ui.dark);
+  } catch (e) {
+    notify([`The chart could not be drawn: ${e}`]);
+  }
+  renderSummary();
+  const p = ui.pg.progress();
+  $('progress').value = p;
+  $('clock').textContent = `day ${ui.pg.now_days().toFixed(1)} of ${ui.state.settings.days}`;
+}
+
+function renderSummary() {
+  const rows = ui.pg.summary();
+  const metrics = ui.cat.metrics.filter((m) => m.scenario === ui.state.scenario);
+  const head = el('tr', {}, el('th', { scope: 'col', text: 'Lane' }), ...metrics.map((m) => el('th', { scope: 'col', title: m.help, text: m.label + (m.unit ? ` (${m.unit})` : '') })));
+  $('summary').tHead.replaceChildren(head);
+  const body = rows.map((r, i) => {
+    const tr = el('tr');
+    const name = el('th', { scope: 'row', title: r.description });
+    name.append(el('span', { class: 'swatch', 'aria-hidden': 'true' }), `${r.label}: ${r.description}`);
+    name.firstChild.style.background = r.color;
+    tr.append(name);
+    for (const m of metrics) {
+      const v = r.metrics[m.key];
+      const td = el('td', { text: fmt(v) });
+      if (i > 0) {
+        const d = v - rows[0].metrics[m.key];
+        if (Number.isFinite(d) && d !== 0) {
+          const good = m.better === 'higher' ? d > 0 : m.better === 'lower' ? d < 0 : null;
+          const span = el('span', { class: `diff ${good === null ? '' : good ? 'good' : 'bad'}`, text: ` ${d > 0 ? '+' : '−'}${fmt(Math.abs(d))}` });
+          td.append(span);
+        }
+      }
+      if (m.key === ui.state.metric) td.classList.add('current');
+      tr.append(td);
+    }
+    return tr;
+  });
+  $('summary').tBodies[0].replaceChildren(...body);
+}
+
+function render() {
+  ui.dirty = true;
+}
+
+// ---- animation --------------------------------------------------------------------------------
+
+function frame(ts) {
+  const dt = ui.lastFrame ? Math.min(ts - ui.lastFrame, 100) : 16;
+  ui.lastFrame = ts;
+  const t0 = performance.now();
+  if (ui.playing && !ui.pg.done()) {
+    const daysPerSecond = Number($('speed').value);
+    ui.pg.run_for(daysPerSecond * 1440 * dt / 1000, FRAME_BUDGET_MS);
+    ui.dirty = true;
+    if (ui.pg.done()) setPlaying(false);
+  } else if (ui.finishing) {
+    ui.pg.run_for(1e9, FRAME_BUDGET_MS);
+    ui.dirty = true;
+    if (ui.pg.done()) ui.finishing = false;
+  }
+  if (ui.dirty) {
+    draw();
+    ui.dirty = false;
+  }
+  ui.longestTaskMs = Math.max(ui.longestTaskMs, performance.now() - t0);
+  requestAnimationFrame(frame);
+}
+
+function setPlaying(on) {
+  ui.playing = on;
+  if (on) ui.finishing = false;
+  const b = $('play');
+  b.textContent = on ? 'Pause' : 'Play';
+  b.setAttribute('aria-pressed', String(on));
+}
+
+// ---- hover ------------------------------------------------------------------------------------
+
+function hover(ev) {
+  const canvas = $('chart');
+  const r = canvas.getBoundingClientRect();
+  const left = 58, right = 6; // plot area insets in CSS pixels (y-label area + margins)
+  const x = (ev.clientX - r.left - left) / (r.width - left - right);
+  const box = $('hover');
+  if (x < 0 || x > 1) {
+    box.hidden = true;
+    return;
+  }
+  const info = ui.pg.hover(x);
+  const lines = [el('div', { class: 'when', text: `day ${info.day.toFixed(2)} (${fmtHours(info.hours)} bucket)` })];
+  for (const l of info.lanes) {
+    const row = el('div', {}, el('span', { class: 'swatch' }), `${l.lane}: ${fmt(l.value)}`);
+    row.firstChild.style.background = l.color;
+    lines.push(row);
+  }
+  box.replaceChildren(...lines);
+  box.hidden = false;
+  const bx = Math.min(ev.clientX - r.left + 12, r.width - box.offsetWidth - 4);
+  box.style.left = `${Math.max(0, bx)}px`;
+  box.style.top = `${Math.max(0, ev.clientY - r.top + 12)}px`;
+}
+
+// ---- export and share -------------------------------------------------------------------------
+
+function download(name, blob) {
+  const a = el('a', { href: URL.createObjectURL(blob), download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+function baseName() {
+  return `rtml-${ui.state.preset || ui.state.scenario}-seed${ui.state.settings.seed}`;
+}
+
+function share() {
+  const url = new URL(location.href);
+  url.hash = ui.pg.hash();
+  const embed = new URL(url);
+  embed.hash = ui.pg.hash() + '&embed=1';
+  $('share-link').value = url.href;
+  $('share-iframe').value = `<iframe src="${embed.href}" width="100%" height="560" loading="lazy" style="border:0" title="Real-Time ML Playground"></iframe>`;
+  $('share-hugo').value = `{{< rtml src="${embed.href}" height="560" >}}`;
+  $('share-dialog').showModal();
+}
+
+// ---- in-page benchmark (#bench): re-run plus redraw time per preset, longest main-thread task ----
+
+async function benchmark() {
+  const results = [];
+  for (const p of ui.cat.presets) {
+    ui.pg.load(`preset=${p.name}`);
+    ui.state = ui.pg.state();
+    const t0 = performance.now();
+    let longest = 0;
+    while (!ui.pg.done()) {
+      const s = performance.now();
+      ui.pg.run_for(1e9, FRAME_BUDGET_MS);
+      longest = Math.max(longest, performance.now() - s);
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    const run = performance.now() - t0;
+    const d0 = performance.now();
+    draw();
+    const redraw = performance.now() - d0;
+    results.push({ preset: p.name, rerun_ms: Math.round(run), redraw_ms: Math.round(redraw), longest_slice_ms: Math.round(longest) });
+  }
+  window.__benchmark = results;
+  notify(results.map((r) => `${r.preset}: re-run ${r.rerun_ms} ms, redraw ${r.redraw_ms} ms, longest slice ${r.longest_slice_ms} ms`));
+}
+
+// ---- start ------------------------------------------------------------------------------------
+
+async function main() {
+  await init();
+  ui.cat = catalogue();
+  const bench = location.hash.includes('bench=1');
+  ui.pg = new Playground(bench ? '' : location.hash);
+  ui.state = ui.pg.state();
+  notify(ui.pg.notices());
+  buildControls();
+  writeHash(false);
+
+  for (const r of document.querySelectorAll('input[name=scenario]')) r.addEventListener('change', () => change('scenario', r.value));
+  for (const r of document.querySelectorAll('input[name=view]')) r.addEventListener('change', () => { ui.pg.set('view', r.value); ui.state = ui.pg.state(); writeHash(true); render(); });
+  $('preset').addEventListener('change', (e) => { if (e.target.value) change('preset', e.target.value); });
+  $('metric').addEventListener('change', (e) => { ui.pg.set('metric', e.target.value); ui.state = ui.pg.state(); buildControls(); writeHash(true); render(); });
+  $('play').addEventListener('click', () => setPlaying(!ui.playing || ui.pg.done() ? (ui.pg.done() ? (ui.pg.reset(), true) : true) : false));
+  $('step').addEventListener('click', () => { setPlaying(false); ui.pg.run_for(1440, 1e9); render(); });
+  $('reset').addEventListener('click', () => { ui.pg.reset(); ui.finishing = false; render(); });
+  $('end').addEventListener('click', () => { setPlaying(false); ui.finishing = true; });
+  $('add-lane').addEventListener('click', () => change('lanes', ui.state.lanes + 1));
+  $('remove-lane').addEventListener('click', () => change('lanes', ui.state.lanes - 1));
+  $('png').addEventListener('click', () => $('chart').toBlob((b) => b && download(`${baseName()}.png`, b)));
+  $('csv').addEventListener('click', () => download(`${baseName()}.csv`, new Blob([ui.pg.csv()], { type: 'text/csv' })));
+  $('json').addEventListener('click', () => download(`${baseName()}.json`, new Blob([ui.pg.settings_json()], { type: 'application/json' })));
+  $('share').addEventListener('click', share);
+  const canvas = $('chart');
+  canvas.addEventListener('mousemove', hover);
+  canvas.addEventListener('mouseleave', () => { $('hover').hidden = true; });
+  new ResizeObserver(render).observe(canvas);
+  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', (e) => { ui.dark = e.matches; render(); });
+  window.addEventListener('hashchange', () => {
+    if (location.hash === '#' + ui.pg.hash()) return;
+    notify(ui.pg.load(location.hash));
+    restart();
+  });
+  window.addEventListener('popstate', () => {
+    if (location.hash === '#' + ui.pg.hash()) return;
+    notify(ui.pg.load(location.hash));
+    restart();
+  });
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== ' ' || e.target.closest('input, select, textarea, button, a')) return;
+    e.preventDefault();
+    $('play').click();
+  });
+  document.body.dataset.ready = '1';
+  if (bench) {
+    await benchmark();
+  } else {
+    setPlaying(true);
+  }
+  requestAnimationFrame(frame);
+}
+
+main().catch((e) => {
+  notify([`The playground could not start: ${e}`]);
+  throw e;
+});

@@ -1,0 +1,311 @@
+//! The project's build tool: `cargo xtask build | serve | test | bench-wasm`.
+//!
+//! Everything a fresh machine needs is set up from here: the wasm32 target, the JavaScript glue (the
+//! `wasm-bindgen` CLI is linked in as a library, so no binary is installed), Chromium and chromedriver
+//! (Debian packages) and the end-to-end test's npm packages. Every failing step says what failed and what
+//! to do about it.
+
+use std::env;
+use std::ffi::OsString;
+use std::fs;
+use std::io::Write;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+const TARGET: &str = "wasm32-unknown-unknown";
+
+type Result<T> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<OsString> = env::args_os().collect();
+    // Invoked by cargo as the wasm32 test runner: `xtask wasm-test-runner <file.wasm> [args]`.
+    if args.get(1).map(|a| a == "wasm-test-runner").unwrap_or(false) {
+        let mut rest = vec![OsString::from("wasm-bindgen-test-runner")];
+        rest.extend(args[2..].iter().cloned());
+        return match wasm_bindgen_cli::wasm_bindgen_test_runner::run_cli_with_args(rest) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e:?}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let args: Vec<String> = args.iter().skip(1).map(|a| a.to_string_lossy().into_owned()).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("build") => build().map(|_| ()),
+        Some("serve") => serve(&args[1..]),
+        Some("test") => test(&args[1..]),
+        Some("bench-wasm") => bench_wasm(),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <command>\n\n  build              build the page into www/ (wasm in release, glue in www/pkg/)\n  serve [--port N]   build, then serve www/ on http://127.0.0.1:N/ (default 8080)\n  test [--no-browser]  every test: native, wasm (node and headless Chromium), end to end\n  bench-wasm         the engine benchmark compiled to wasm and run under node"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nxtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+fn cargo() -> Command {
+    let mut c = Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    c.current_dir(root());
+    c
+}
+
+fn run(cmd: &mut Command, what: &str, hint: &str) -> Result<()> {
+    eprintln!("xtask: {what}");
+    let status = cmd.status().map_err(|e| format!("could not start `{what}`: {e}. {hint}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{what}` failed ({status}). {hint}"))
+    }
+}
+
+fn ensure_wasm_target() -> Result<()> {
+    let out = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map_err(|e| format!("could not run rustup ({e}); install the target with: rustup target add {TARGET}"))?;
+    if String::from_utf8_lossy(&out.stdout).lines().any(|l| l.trim() == TARGET) {
+        return Ok(());
+    }
+    run(
+        Command::new("rustup").args(["target", "add", TARGET]),
+        &format!("rustup target add {TARGET}"),
+        "The wasm32 target is needed to build the page; check that rustup can reach its server.",
+    )
+}
+
+/// Builds the wasm in release and writes the JavaScript glue into `www/pkg/`. Returns the .wasm path.
+fn build() -> Result<PathBuf> {
+    ensure_wasm_target()?;
+    run(
+        cargo().args(["build", "--profile", "wasm", "--lib", "--target", TARGET, "-p", "rtml"]),
+        "cargo build --profile wasm --lib --target wasm32-unknown-unknown",
+        "Fix the compile error above.",
+    )?;
+    let wasm = target_dir().join(TARGET).join("wasm").join("rtml.wasm");
+    let out_dir = root().join("www").join("pkg");
+    let _ = fs::remove_dir_all(&out_dir);
+    eprintln!("xtask: wasm-bindgen --target web --out-dir www/pkg");
+    wasm_bindgen_cli::wasm_bindgen::run_cli_with_args([
+        OsString::from("wasm-bindgen"),
+        "--target".into(),
+        "web".into(),
+        "--out-dir".into(),
+        out_dir.clone().into_os_string(),
+        "--no-typescript".into(),
+        "--remove-name-section".into(),
+        "--remove-producers-section".into(),
+        wasm.into_os_string(),
+    ])
+    .map_err(|e| format!("wasm-bindgen failed: {e:?}. Is the `wasm-bindgen` version in Cargo.lock the same for rtml and xtask?"))?;
+    let bg = out_dir.join("rtml_bg.wasm");
+    let raw = fs::read(&bg).map_err(|e| format!("cannot read {}: {e}", bg.display()))?;
+    eprintln!("xtask: wasm size {} KB raw, {} KB gzip", raw.len() / 1024, gzip_len(&raw) / 1024);
+    let total = page_gzip_bytes()?;
+    eprintln!("xtask: whole page (html, css, js, wasm) {} KB gzip", total / 1024);
+    Ok(bg)
+}
+
+fn target_dir() -> PathBuf {
+    env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
+}
+
+fn gzip_len(bytes: &[u8]) -> usize {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(bytes).expect("writing to memory");
+    enc.finish().expect("writing to memory").len()
+}
+
+/// Gzip size of every file the page loads (everything under www/ except the example article's extras).
+fn page_gzip_bytes() -> Result<usize> {
+    fn walk(dir: &Path, total: &mut usize) -> Result<()> {
+        for entry in fs::read_dir(dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))? {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            if path.is_dir() {
+                walk(&path, total)?;
+            } else if matches!(path.extension().and_then(|e| e.to_str()), Some("html" | "js" | "css" | "wasm" | "svg")) {
+                *total += gzip_len(&fs::read(&path).map_err(|e| e.to_string())?);
+            }
+        }
+        Ok(())
+    }
+    let mut total = 0;
+    walk(&root().join("www"), &mut total)?;
+    Ok(total)
+}
+
+fn mime(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "wasm" => "application/wasm",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "csv" => "text/csv; charset=utf-8",
+        "txt" | "md" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Serves `www/` on the listener until the process ends. Only files under `www/` are reachable.
+fn serve_forever(listener: TcpListener) {
+    let server = tiny_http::Server::from_listener(listener, None).expect("listener is bound");
+    let www = root().join("www").canonicalize().expect("www/ exists");
+    for request in server.incoming_requests() {
+        let url = request.url().split(['?', '#']).next().unwrap_or("/").to_string();
+        let rel = url.trim_start_matches('/');
+        let rel = if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() };
+        let resolved = www.join(&rel).canonicalize().ok().filter(|p| p.starts_with(&www) && p.is_file());
+        let response = match resolved.and_then(|p| fs::read(&p).ok().map(|b| (p, b))) {
+            Some((p, body)) => tiny_http::Response::from_data(body)
+                .with_header(header("Content-Type", mime(&p)))
+                .with_header(header("Cache-Control", "no-cache")),
+            None => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
+        };
+        let _ = request.respond(response);
+    }
+}
+
+fn header(k: &str, v: &str) -> tiny_http::Header {
+    tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).expect("valid header")
+}
+
+fn serve(args: &[String]) -> Result<()> {
+    let mut port = 8080u16;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--port" => {
+                port = it
+                    .next()
+                    .and_then(|p| p.parse().ok())
+                    .ok_or("--port needs a number from 0 to 65535, e.g. --port 8080")?;
+            }
+            other => return Err(format!("unknown argument `{other}`; usage: cargo xtask serve [--port N]")),
+        }
+    }
+    build()?;
+    let listener = TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
+        format!("cannot listen on 127.0.0.1:{port} ({e}); pick another port: cargo xtask serve --port 8081")
+    })?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    println!("\nServing the playground at http://{addr}/  (Ctrl-C to stop)");
+    println!("Example article with embedded lessons: http://{addr}/article.html");
+    serve_forever(listener);
+    Ok(())
+}
+
+fn have(cmd: &str) -> bool {
+    env::var_os("PATH")
+        .map(|p| env::split_paths(&p).any(|d| d.join(cmd).is_file()))
+        .unwrap_or(false)
+}
+
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false)
+}
+
+/// Chromium and chromedriver from Debian's packages (the browser tests need both).
+fn ensure_chromium() -> Result<()> {
+    if have("chromium") && have("chromedriver") {
+        return Ok(());
+    }
+    let cmd = "apt-get update && apt-get install -y --no-install-recommends chromium chromium-driver";
+    if !is_root() {
+        return Err(format!("Chromium and chromedriver are needed for the browser tests. Install them with:\n  sudo sh -c '{cmd}'"));
+    }
+    run(Command::new("sh").args(["-c", cmd]).env("DEBIAN_FRONTEND", "noninteractive"), cmd, "Check that Debian's package mirror is reachable.")
+}
+
+fn ensure_node_modules() -> Result<PathBuf> {
+    let dir = root().join("tests").join("e2e");
+    if !have("node") || !have("npm") {
+        return Err("node and npm are needed for the end-to-end test (install Debian's nodejs and npm)".into());
+    }
+    if !dir.join("node_modules").join("playwright-core").is_dir() {
+        run(
+            Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]).current_dir(&dir),
+            "npm ci (tests/e2e: playwright-core)",
+            "Check that the npm registry is reachable.",
+        )?;
+    }
+    Ok(dir)
+}
+
+fn wasm_test_env(cmd: &mut Command) {
+    let exe = env::current_exe().expect("own path");
+    cmd.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", format!("{} wasm-test-runner", exe.display()));
+    cmd.env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", root().join("tests").join("webdriver.json"));
+    cmd.env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+}
+
+fn test(args: &[String]) -> Result<()> {
+    let browser = !args.iter().any(|a| a == "--no-browser");
+    if let Some(a) = args.iter().find(|a| *a != "--no-browser") {
+        return Err(format!("unknown argument `{a}`; usage: cargo xtask test [--no-browser]"));
+    }
+    run(cargo().args(["test", "--workspace"]), "cargo test --workspace (native)", "A native test failed: see above.")?;
+
+    ensure_wasm_target()?;
+    let mut node = cargo();
+    node.args(["test", "--target", TARGET, "-p", "rtml", "--test", "wasm_node"]);
+    wasm_test_env(&mut node);
+    run(&mut node, "cargo test --target wasm32-unknown-unknown --test wasm_node (node)", "A wasm test failed under node: see above.")?;
+    if !browser {
+        eprintln!("xtask: --no-browser: skipping the headless Chromium suites");
+        return Ok(());
+    }
+    ensure_chromium()?;
+    let mut web = cargo();
+    web.args(["test", "--target", TARGET, "-p", "rtml", "--test", "wasm_browser"]);
+    wasm_test_env(&mut web);
+    run(&mut web, "cargo test --target wasm32-unknown-unknown --test wasm_browser (headless Chromium)", "A wasm test failed in Chromium: see above.")?;
+
+    build()?;
+    let e2e = ensure_node_modules()?;
+    let listener = TcpListener::bind(("127.0.0.1", 0)).map_err(|e| format!("cannot open a local port: {e}"))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    std::thread::spawn(move || serve_forever(listener));
+    run(
+        Command::new("node")
+            .arg("--test")
+            .arg("--test-reporter=spec")
+            .arg("--test-concurrency=1")
+            .arg(e2e.join("page.test.mjs"))
+            .current_dir(&e2e)
+            .env("BASE_URL", format!("http://{addr}/"))
+            .env("CHROMIUM", which("chromium").unwrap_or_else(|| "/usr/bin/chromium".into())),
+        "node --test tests/e2e (headless Chromium, end to end)",
+        "An end-to-end check failed: see above; screenshots are in tests/e2e/out/.",
+    )?;
+    eprintln!("xtask: all tests passed");
+    Ok(())
+}
+
+fn which(cmd: &str) -> Option<String> {
+    env::var_os("PATH")?.to_str()?.split(':').map(|d| Path::new(d).join(cmd)).find(|p| p.is_file()).map(|p| p.display().to_string())
+}
+
+fn bench_wasm() -> Result<()> {
+    ensure_wasm_target()?;
+    let mut cmd = cargo();
+    cmd.args(["test", "--release", "--target", TARGET, "-p", "rtml", "--test", "wasm_bench", "--", "--include-ignored", "--nocapture"]);
+    wasm_test_env(&mut cmd);
+    run(&mut cmd, "wasm benchmark under node", "See above.")
+}
