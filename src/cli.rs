@@ -1,0 +1,164 @@
+//! The `rtml` command line (clap): presets, knobs, run.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use rtml::config::{fmt_num, Config, KNOBS, LANE_KNOBS};
+use rtml::experiment::Experiment;
+use rtml::presets::{preset, PRESETS};
+use rtml::series::metric;
+
+#[derive(Parser)]
+#[command(name = "rtml", version, about = "Real-Time ML Playground: batch vs online prediction, periodic retraining vs continual learning, for ad ranking and for cells that sleep.")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List the presets and what each shows.
+    Presets,
+    /// List every setting: key, default, valid values, meaning.
+    Knobs,
+    /// Run a preset (or the defaults of a scenario) and print each lane's outcome.
+    Run {
+        /// Preset name (see `rtml presets`).
+        #[arg(long, default_value = "ads-batch-vs-online")]
+        preset: String,
+        /// Seed (overrides the preset's).
+        #[arg(long)]
+        seed: Option<u32>,
+        /// A setting, `key=value` (repeatable), e.g. `--set days=28 --set b.every=1h`.
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Write every windowed series to this CSV file.
+        #[arg(long, value_name = "FILE")]
+        csv: Option<String>,
+        /// Write the chart to this SVG file.
+        #[arg(long, value_name = "FILE")]
+        svg: Option<String>,
+        /// Metric the chart shows (default: the preset's).
+        #[arg(long)]
+        metric: Option<String>,
+        /// Print only a digest of every series and summary value (same link, same numbers, everywhere).
+        #[arg(long)]
+        digest: bool,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("rtml: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn parse_sets(sets: &[String]) -> Result<Vec<(String, String)>, String> {
+    sets.iter()
+        .map(|s| {
+            s.split_once('=')
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                .ok_or_else(|| format!("--set `{s}`: expected key=value, e.g. --set days=28"))
+        })
+        .collect()
+}
+
+fn build_config(name: &str, seed: Option<u32>, sets: &[String]) -> Result<Config, String> {
+    let p = preset(name).ok_or_else(|| {
+        format!("no preset `{name}`; choose one of: {}", PRESETS.iter().map(|p| p.name).collect::<Vec<_>>().join(", "))
+    })?;
+    let mut cfg = p.config_with(&parse_sets(sets)?).map_err(|e| e.to_string())?;
+    if let Some(s) = seed {
+        cfg.seed = s;
+    }
+    Ok(cfg)
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Presets => {
+            for p in PRESETS {
+                println!("{}\n  {}\n  {}\n", p.name, p.title, p.caption);
+            }
+            Ok(())
+        }
+        Command::Knobs => {
+            let d = Config::default();
+            for k in KNOBS {
+                println!("{:<14} {:<10} {}", k.key, k.kind.format(&(k.get)(&d)), k.help);
+            }
+            let l = &d.lanes[0];
+            for k in LANE_KNOBS {
+                println!("a.{:<12} {:<10} {}", k.key, k.kind.format(&(k.get)(l)), k.help);
+            }
+            Ok(())
+        }
+        Command::Run { preset: name, seed, set, json, csv, svg, metric: chosen, digest } => {
+            let cfg = build_config(&name, seed, &set)?;
+            let p = preset(&name).expect("checked");
+            let key = chosen.unwrap_or_else(|| p.metric.to_string());
+            if metric(cfg.scenario, &key).is_none() {
+                return Err(format!("no metric `{key}` for the {:?} scenario", cfg.scenario));
+            }
+            let seed = cfg.seed;
+            let mut exp = Experiment::new(cfg).map_err(|e| e.to_string())?;
+            exp.run_to_end();
+            if let Some(path) = csv {
+                std::fs::write(&path, exp.csv()).map_err(|e| format!("cannot write {path}: {e}"))?;
+            }
+            if let Some(path) = svg {
+                let doc = rtml::chart::svg(&exp, &key, 1000, 640)?;
+                std::fs::write(&path, doc).map_err(|e| format!("cannot write {path}: {e}"))?;
+            }
+            if digest {
+                println!("{}", exp.digest());
+                return Ok(());
+            }
+            let summary = exp.summary();
+            if json {
+                let lanes: Vec<serde_json::Value> = summary
+                    .iter()
+                    .map(|l| {
+                        let m: serde_json::Map<String, serde_json::Value> =
+                            l.metrics.iter().map(|(k, v)| (k.to_string(), json_num(*v))).collect();
+                        serde_json::json!({"label": l.label, "description": l.description, "summary": m})
+                    })
+                    .collect();
+                let out = serde_json::json!({"preset": name, "seed": seed, "lanes": lanes});
+                println!("{}", serde_json::to_string_pretty(&out).expect("json"));
+            } else {
+                println!("{} (seed {seed})", p.title);
+                for l in &summary {
+                    println!("\n{}: {}", l.label, l.description);
+                    let base = &summary[0];
+                    for (k, v) in &l.metrics {
+                        let diff = if l.label != base.label { format!("  ({:+} vs A)", fmt_num(round(v - base.get(k).unwrap_or(f64::NAN)))) } else { String::new() };
+                        println!("  {:<20} {:>14}{}", k, fmt_num(round(*v)), diff);
+                    }
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+fn round(x: f64) -> f64 {
+    if !x.is_finite() {
+        return x;
+    }
+    let mag = x.abs().max(1e-12).log10().floor();
+    let scale = 10f64.powf(3.0 - mag).min(1e9);
+    (x * scale).round() / scale
+}
+
+fn json_num(x: f64) -> serde_json::Value {
+    serde_json::Number::from_f64(x).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null)
+}
