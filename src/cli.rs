@@ -48,6 +48,39 @@ enum Command {
         #[arg(long)]
         digest: bool,
     },
+    /// Freshness sweep: the outcome against the retraining interval (or batch refresh), over seeds.
+    Sweep {
+        /// Preset name (see `rtml presets`).
+        #[arg(long, default_value = "ads-drift")]
+        preset: String,
+        /// What to vary: `every` (retraining interval) or `refresh` (batch refresh); `b.every` names the lane.
+        #[arg(long, default_value = "every")]
+        param: String,
+        /// Comma-separated durations (1m ... 30d); frozen and continual are always added.
+        #[arg(long, default_value = rtml::sweep::DEFAULT_VALUES)]
+        values: String,
+        /// Seeds per point (1 to 50), starting at the preset's seed.
+        #[arg(long, default_value_t = 3)]
+        seeds: u32,
+        /// First seed.
+        #[arg(long)]
+        seed: Option<u32>,
+        /// A setting, `key=value` (repeatable).
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        set: Vec<String>,
+        /// Outcome to normalise (default: expected_clicks for ads, mae for cells).
+        #[arg(long)]
+        metric: Option<String>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Write one row per point to this CSV file.
+        #[arg(long, value_name = "FILE")]
+        csv: Option<String>,
+        /// Write the sweep chart to this SVG file.
+        #[arg(long, value_name = "FILE")]
+        svg: Option<String>,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -98,6 +131,44 @@ fn run(cli: Cli) -> Result<(), String> {
             let l = &d.lanes[0];
             for k in LANE_KNOBS {
                 println!("a.{:<12} {:<10} {}", k.key, k.kind.format(&(k.get)(l)), k.help);
+            }
+            Ok(())
+        }
+        Command::Sweep { preset: name, param, values, seeds, seed, set, metric: chosen, json, csv, svg } => {
+            let cfg = build_config(&name, seed, &set)?;
+            let (param, lane) = rtml::sweep::Param::parse(&param)?;
+            let points = values.split(',').filter(|v| !v.trim().is_empty()).map(rtml::sweep::Point::parse).collect::<Result<Vec<_>, _>>()?;
+            let spec = rtml::sweep::Spec::new(cfg, lane, param, points, seeds, chosen.as_deref())?;
+            let quiet = json;
+            let (_, summary) = rtml::sweep::run(&spec, |i, n| {
+                if !quiet {
+                    eprint!("\rrtml: sweep {i}/{n} runs");
+                }
+            })?;
+            if !quiet {
+                eprintln!();
+            }
+            if let Some(path) = csv {
+                std::fs::write(&path, rtml::sweep::to_csv(&summary)).map_err(|e| format!("cannot write {path}: {e}"))?;
+            }
+            if let Some(path) = svg {
+                let doc = rtml::chart::sweep_svg(&[(name.as_str(), &summary)], 900, 640)?;
+                std::fs::write(&path, doc).map_err(|e| format!("cannot write {path}: {e}"))?;
+            }
+            if json {
+                println!("{}", serde_json::to_string_pretty(&rtml::sweep::to_json(&name, &spec, &summary)).expect("json"));
+            } else {
+                println!("{name}: {} of lane {} against {:?}, {} seeds", summary.metric, rtml::config::LANE_NAMES[spec.lane], summary.param, spec.seeds);
+                println!("{:<10} {:>14} {:>10} {:>8} {:>14} {:>9}", "point", "mean", "sd", "share", "updates", "retrains");
+                for p in &summary.points {
+                    println!("{:<10} {:>14} {:>10} {:>7.1}% {:>14.0} {:>9.0}", p.label, fmt_num(round(p.mean)), fmt_num(round(p.sd)), p.share * 100.0, p.cost, p.retrains);
+                }
+                println!(
+                    "per hour of staleness (fit over points up to 1 day): loses {:.3}% of the {} ({:.2}% of the frozen-to-continual gap)",
+                    summary.value_loss_per_hour * 100.0,
+                    summary.metric,
+                    summary.loss_per_hour * 100.0
+                );
             }
             Ok(())
         }

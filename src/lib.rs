@@ -29,6 +29,7 @@ pub mod presets;
 pub mod rng;
 pub mod series;
 pub mod state;
+pub mod sweep;
 pub mod updater;
 
 #[cfg(target_arch = "wasm32")]

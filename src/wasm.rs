@@ -258,5 +258,83 @@ pub fn catalogue() -> JsValue {
         .iter()
         .map(|p| serde_json::json!({"name": p.name, "title": p.title, "caption": p.caption, "scenario": scen(Some(p.scenario)), "metric": p.metric}))
         .collect();
-    to_js(&serde_json::json!({"knobs": knobs, "laneKnobs": lane_knobs, "metrics": metrics, "presets": presets, "colors": LANE_CSS, "lanes": LANE_NAMES, "panels": chart::PANELS}))
+    to_js(&serde_json::json!({"knobs": knobs, "laneKnobs": lane_knobs, "metrics": metrics, "presets": presets, "colors": LANE_CSS, "lanes": LANE_NAMES, "panels": chart::PANELS, "sweepValues": crate::sweep::DEFAULT_VALUES}))
+}
+
+/// A sweep specification from page inputs: the state of `hash`, what to vary, values, seeds.
+fn sweep_spec(hash: &str, param: &str, values: &str, seeds: u32) -> Result<(String, crate::sweep::Spec), JsValue> {
+    let (state, _) = State::parse(hash);
+    let (param, lane) = crate::sweep::Param::parse(param).map_err(|e| JsValue::from_str(&e))?;
+    let points = values
+        .split(',')
+        .filter(|v| !v.trim().is_empty())
+        .take(40)
+        .map(crate::sweep::Point::parse)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| JsValue::from_str(&e))?;
+    let name = state.preset.clone().unwrap_or_else(|| "custom".into());
+    let spec = crate::sweep::Spec::new(state.config, lane, param, points, seeds, None).map_err(|e| JsValue::from_str(&e))?;
+    Ok((name, spec))
+}
+
+/// Every (point, seed) run a sweep needs, for the page to share among workers.
+#[wasm_bindgen]
+pub fn sweep_tasks(hash: &str, param: &str, values: &str, seeds: u32) -> Result<JsValue, JsValue> {
+    let (_, spec) = sweep_spec(hash, param, values, seeds)?;
+    let tasks: Vec<serde_json::Value> = spec.tasks().into_iter().map(|(p, s)| serde_json::json!({"point": p, "seed": s})).collect();
+    Ok(to_js(&tasks))
+}
+
+/// One run of a sweep (what a worker computes).
+#[wasm_bindgen]
+pub fn sweep_run(hash: &str, param: &str, values: &str, seeds: u32, point: JsValue, seed: u32) -> Result<JsValue, JsValue> {
+    let (_, spec) = sweep_spec(hash, param, values, seeds)?;
+    let point: crate::sweep::Point = serde_wasm_bindgen::from_value(point).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let run = crate::sweep::run_point(&spec, point, seed.min(spec.seeds.saturating_sub(1))).map_err(|e| JsValue::from_str(&e))?;
+    Ok(to_js(&run))
+}
+
+/// The sweeps shown on the page: summaries computed from the workers' runs, and their chart.
+#[wasm_bindgen]
+pub struct SweepView {
+    sweeps: Vec<(String, crate::sweep::Summary)>,
+}
+
+#[wasm_bindgen]
+impl SweepView {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> SweepView {
+        SweepView { sweeps: Vec::new() }
+    }
+
+    /// Forgets every sweep.
+    pub fn clear(&mut self) {
+        self.sweeps.clear();
+    }
+
+    /// Adds (or replaces, by name) a sweep from its runs; returns its JSON (as `rtml sweep --json`).
+    pub fn add(&mut self, label: &str, hash: &str, param: &str, values: &str, seeds: u32, runs: JsValue) -> Result<JsValue, JsValue> {
+        let (name, spec) = sweep_spec(hash, param, values, seeds)?;
+        let runs: Vec<crate::sweep::Run> = serde_wasm_bindgen::from_value(runs).map_err(|e| JsValue::from_str(&e.to_string()))?;
+        let summary = crate::sweep::summarize(&spec, &runs);
+        let json = crate::sweep::to_json(&name, &spec, &summary);
+        self.sweeps.retain(|s| s.0 != label);
+        self.sweeps.push((label.to_string(), summary));
+        Ok(to_js(&json))
+    }
+
+    /// Draws every sweep on a canvas sized in device pixels.
+    pub fn draw(&self, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<(), JsValue> {
+        let backend = plotters_canvas::CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsValue::from_str("no 2D context on the canvas"))?;
+        let root = plotters::prelude::IntoDrawingArea::into_drawing_area(backend);
+        let style = Style { scale: if scale.is_finite() { scale.clamp(0.5, 4.0) } else { 1.0 }, dark, cumulative: false };
+        let refs: Vec<(&str, &crate::sweep::Summary)> = self.sweeps.iter().map(|(n, s)| (n.as_str(), s)).collect();
+        chart::draw_sweep(&root, &refs, style).map_err(|e| JsValue::from_str(&e))
+    }
+}
+
+impl Default for SweepView {
+    fn default() -> Self {
+        SweepView::new()
+    }
 }

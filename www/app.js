@@ -2,6 +2,7 @@
 // simulation state lives in Rust behind the `Playground` handle. URL values are only ever inserted as
 // text (textContent, value), never as HTML.
 import init, { Playground, catalogue } from './pkg/rtml.js';
+import { runSweep, cancelSweep, redrawSweep } from './sweep.js';
 
 const $ = (id) => document.getElementById(id);
 const FRAME_BUDGET_MS = 12;
@@ -362,7 +363,7 @@ async function main() {
   canvas.addEventListener('mousemove', hover);
   canvas.addEventListener('mouseleave', () => { $('hover').hidden = true; });
   new ResizeObserver(render).observe(canvas);
-  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', (e) => { ui.dark = e.matches; render(); });
+  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', (e) => { ui.dark = e.matches; render(); redrawSweep(ui.dark); });
   window.addEventListener('hashchange', () => {
     if (location.hash === '#' + ui.pg.hash()) return;
     notify(ui.pg.load(location.hash));
@@ -378,6 +379,20 @@ async function main() {
     e.preventDefault();
     $('play').click();
   });
+  // Freshness sweep.
+  for (const [id, scen, def] of [['sweep-ads', 'ads', 'ads-drift'], ['sweep-cells', 'cells', 'cells-holiday']]) {
+    $(id).replaceChildren(...ui.cat.presets.filter((p) => p.scenario === scen).map((p) => el('option', { value: p.name, text: p.title })));
+    $(id).value = def;
+  }
+  $('sweep-values').value = ui.cat.sweepValues;
+  $('sweep-run').addEventListener('click', () => runSweep(ui.dark));
+  $('sweep-cancel').addEventListener('click', cancelSweep);
+  $('sweep').addEventListener('toggle', () => { if ($('sweep').open) redrawSweep(ui.dark); });
+  if (ui.state.tab === 'sweep') {
+    $('sweep').open = true;
+    $('sweep').scrollIntoView();
+    runSweep(ui.dark);
+  }
   document.body.dataset.ready = '1';
   if (bench) {
     await benchmark();

@@ -182,3 +182,38 @@ test('keyboard: space plays and pauses', async () => {
   assert.equal(await page.getAttribute('#play', 'aria-pressed'), 'false');
   await page.close();
 });
+
+test('a small freshness sweep runs in workers, shows progress and a chart, and equals the command line', async () => {
+  const { page, errors, requests } = await open('preset=ads-drift');
+  await page.click('#sweep summary');
+  await page.fill('#sweep-values', '1h,1d');
+  await page.fill('#sweep-seeds', '1');
+  await page.evaluate(() => {
+    window.__progressSeen = [];
+    const bar = document.getElementById('sweep-progress');
+    new MutationObserver(() => window.__progressSeen.push(bar.value)).observe(bar, { attributes: true });
+    setInterval(() => window.__progressSeen.push(bar.value), 20);
+  });
+  await page.click('#sweep-run');
+  await page.waitForFunction(() => document.getElementById('sweep-status').textContent === 'done', null, { timeout: 120000 });
+  const seen = await page.evaluate(() => window.__progressSeen);
+  assert.ok(seen.some((v) => v > 0 && v < 1), `progress moved: ${seen.slice(0, 20)}`);
+  const ink = await page.evaluate(() => {
+    const c = document.getElementById('sweep-chart');
+    const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i] - data[0]) + Math.abs(data[i + 1] - data[1]) + Math.abs(data[i + 2] - data[2]) > 30) n++;
+    return n / (data.length / 4);
+  });
+  assert.ok(ink > 0.02, `sweep chart drawn (${ink})`);
+  assert.match(await page.textContent('#sweep-caption'), /per hour of staleness/);
+  if (process.env.SWEEP_EXPECTED) {
+    const { readFileSync } = await import('node:fs');
+    const want = JSON.parse(readFileSync(process.env.SWEEP_EXPECTED, 'utf8'));
+    const got = await page.evaluate(() => window.__sweep.map(({ label, ...rest }) => rest));
+    assert.deepEqual(got, want, 'the workers compute the same numbers as `rtml sweep --json`');
+  }
+  assert.deepEqual(errors, []);
+  localOnly(requests);
+  await page.close();
+});

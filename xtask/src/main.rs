@@ -279,6 +279,20 @@ fn test(args: &[String]) -> Result<()> {
 
     build()?;
     let e2e = ensure_node_modules()?;
+    // The command line's numbers for the small sweep the end-to-end test runs in the page's workers.
+    let expected = target_dir().join("e2e-sweep-expected.json");
+    let mut sweeps = Vec::new();
+    for preset in ["ads-drift", "cells-holiday"] {
+        let out = cargo()
+            .args(["run", "--quiet", "--bin", "rtml", "--", "sweep", "--preset", preset, "--values", "1h,1d", "--seeds", "1", "--json"])
+            .output()
+            .map_err(|e| format!("could not run `rtml sweep`: {e}"))?;
+        if !out.status.success() {
+            return Err(format!("`rtml sweep --preset {preset}` failed: {}", String::from_utf8_lossy(&out.stderr)));
+        }
+        sweeps.push(String::from_utf8_lossy(&out.stdout).into_owned());
+    }
+    fs::write(&expected, format!("[{}]", sweeps.join(","))).map_err(|e| format!("cannot write {}: {e}", expected.display()))?;
     let listener = TcpListener::bind(("127.0.0.1", 0)).map_err(|e| format!("cannot open a local port: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     std::thread::spawn(move || serve_forever(listener));
@@ -290,6 +304,7 @@ fn test(args: &[String]) -> Result<()> {
             .arg(e2e.join("page.test.mjs"))
             .current_dir(&e2e)
             .env("BASE_URL", format!("http://{addr}/"))
+            .env("SWEEP_EXPECTED", &expected)
             .env("CHROMIUM", which("chromium").unwrap_or_else(|| "/usr/bin/chromium".into())),
         "node --test tests/e2e (headless Chromium, end to end)",
         "An end-to-end check failed: see above; screenshots are in tests/e2e/out/.",

@@ -1,0 +1,389 @@
+//! The freshness sweep: an outcome against the model-update interval (or the batch refresh period),
+//! over several seeds, with frozen and continual as the two ends. It answers "how much value is lost
+//! per hour of staleness?" for each scenario on one normalised axis: the share of the frozen-to-continual
+//! gap that a given interval keeps (1 = as good as continual, 0 = as bad as frozen).
+//!
+//! Each point is one single-lane run per seed; all runs of a seed see the same world (common random
+//! numbers), so differences between points come from the interval alone.
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::{fmt_hours, parse_hours, Config, ConfigError, Mode, Update, LANE_NAMES};
+use crate::experiment::Experiment;
+use crate::series::{metric, Better};
+
+/// What a sweep varies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Param {
+    /// The retraining interval of a periodic lane.
+    Every,
+    /// The refresh period of batch predictions.
+    Refresh,
+}
+
+impl Param {
+    /// Parses `every` / `refresh` (a lane prefix such as `b.` is accepted and names the lane).
+    pub fn parse(s: &str) -> Result<(Param, Option<usize>), String> {
+        let (lane, key) = match s.split_once('.') {
+            Some((l, k)) => (LANE_NAMES.iter().position(|n| n.eq_ignore_ascii_case(l)), k),
+            None => (None, s),
+        };
+        let p = match key {
+            "every" => Param::Every,
+            "refresh" => Param::Refresh,
+            _ => return Err(format!("--param `{s}`: expected every (retraining interval) or refresh (batch refresh period)")),
+        };
+        Ok((p, lane))
+    }
+}
+
+/// One point of the x axis.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "hours", rename_all = "lowercase")]
+pub enum Point {
+    /// Updated after every labelled event (for `refresh` sweeps: online predictions).
+    Continual,
+    /// Never updated after the warm-up (for `refresh` sweeps: batch tables refreshed weekly).
+    Frozen,
+    /// An interval in hours.
+    Hours(f64),
+}
+
+impl Point {
+    /// Parses `continual`, `frozen` (or `online` for refresh sweeps) or a duration (`30m`, `2h`, `7d`).
+    pub fn parse(s: &str) -> Result<Point, String> {
+        match s.trim() {
+            "continual" | "online" => Ok(Point::Continual),
+            "frozen" | "never" => Ok(Point::Frozen),
+            t => match parse_hours(t) {
+                Some(h) if h >= 1.0 / 60.0 && h <= 720.0 => Ok(Point::Hours(h)),
+                _ => Err(format!("sweep value `{t}`: expected a duration from 1m to 30d (e.g. 15m, 2h, 7d), continual or frozen")),
+            },
+        }
+    }
+
+    /// Readable label.
+    pub fn label(&self) -> String {
+        match self {
+            Point::Continual => "continual".into(),
+            Point::Frozen => "frozen".into(),
+            Point::Hours(h) => fmt_hours(*h),
+        }
+    }
+}
+
+/// The default x axis: 1 minute to 1 week.
+pub const DEFAULT_VALUES: &str = "1m,5m,15m,30m,1h,2h,4h,12h,1d,2d,7d";
+
+/// A whole sweep: base configuration, which lane and parameter, which values, how many seeds.
+#[derive(Clone, Debug)]
+pub struct Spec {
+    pub base: Config,
+    pub lane: usize,
+    pub param: Param,
+    pub values: Vec<Point>,
+    pub seeds: u32,
+    /// The outcome on the normalised axis.
+    pub metric: &'static str,
+}
+
+/// The outcome a sweep normalises by default.
+pub fn default_metric(scenario: crate::config::Scenario) -> &'static str {
+    match scenario {
+        crate::config::Scenario::Ads => "expected_clicks",
+        crate::config::Scenario::Cells => "mae",
+    }
+}
+
+/// What one run reports.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Run {
+    pub point: Point,
+    pub seed: u32,
+    /// Every summary metric of the lane.
+    pub metrics: Vec<(String, f64)>,
+}
+
+impl Run {
+    /// A metric by key (NaN when absent).
+    pub fn get(&self, key: &str) -> f64 {
+        self.metrics.iter().find(|m| m.0 == key).map(|m| m.1).unwrap_or(f64::NAN)
+    }
+}
+
+impl Spec {
+    /// A spec with checks: the lane exists, seeds 1..=50, values non-empty.
+    pub fn new(base: Config, lane: Option<usize>, param: Param, values: Vec<Point>, seeds: u32, metric_key: Option<&str>) -> Result<Spec, String> {
+        let lane = lane.unwrap_or(if base.lanes.len() > 1 { 1 } else { 0 });
+        if lane >= base.lanes.len() {
+            return Err(format!("lane {} does not exist: the configuration has {} lanes", LANE_NAMES.get(lane).unwrap_or(&"?"), base.lanes.len()));
+        }
+        if !(1..=50).contains(&seeds) {
+            return Err(format!("--seeds {seeds}: expected 1 to 50"));
+        }
+        if values.is_empty() {
+            return Err("no sweep values".into());
+        }
+        let key = metric_key.unwrap_or(default_metric(base.scenario));
+        let m = metric(base.scenario, key).ok_or_else(|| format!("no metric `{key}` for this scenario"))?;
+        base.validate().map_err(|e| e.to_string())?;
+        Ok(Spec { base, lane, param, values, seeds, metric: m.key })
+    }
+
+    /// Every point to run: the two references, then the values, each for every seed.
+    pub fn tasks(&self) -> Vec<(Point, u32)> {
+        let mut pts = vec![Point::Frozen, Point::Continual];
+        for v in &self.values {
+            if !pts.contains(v) {
+                pts.push(*v);
+            }
+        }
+        pts.iter().flat_map(|&p| (0..self.seeds).map(move |s| (p, s))).collect()
+    }
+
+    /// The single-lane configuration of one point and seed index.
+    pub fn config(&self, point: Point, seed_index: u32) -> Result<Config, ConfigError> {
+        let mut c = self.base.clone();
+        c.seed = self.base.seed.wrapping_add(seed_index);
+        let mut lane = c.lanes[self.lane].clone();
+        match (self.param, point) {
+            (Param::Every, Point::Continual) => lane.update = Update::Continual,
+            (Param::Every, Point::Frozen) => lane.update = Update::Frozen,
+            (Param::Every, Point::Hours(h)) => {
+                lane.update = Update::Periodic;
+                lane.every = h;
+            }
+            (Param::Refresh, Point::Continual) => lane.mode = Mode::Online,
+            (Param::Refresh, Point::Frozen) => {
+                // The stalest batch tables the knob allows: refreshed once a week.
+                lane.mode = Mode::Batch;
+                lane.refresh = 168.0;
+            }
+            (Param::Refresh, Point::Hours(h)) => {
+                lane.mode = Mode::Batch;
+                lane.refresh = h.max(0.25);
+            }
+        }
+        c.lanes = vec![lane];
+        c.validate()?;
+        Ok(c)
+    }
+}
+
+/// Runs one point of a sweep.
+pub fn run_point(spec: &Spec, point: Point, seed_index: u32) -> Result<Run, String> {
+    let cfg = spec.config(point, seed_index).map_err(|e| e.to_string())?;
+    let seed = cfg.seed;
+    let mut exp = Experiment::new(cfg).map_err(|e| e.to_string())?;
+    exp.run_to_end();
+    let s = exp.summary().remove(0);
+    Ok(Run { point, seed, metrics: s.metrics.into_iter().map(|(k, v)| (k.to_string(), v)).collect() })
+}
+
+/// Statistics of one point across seeds.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct PointStats {
+    pub point: Point,
+    pub label: String,
+    /// Mean of the outcome metric.
+    pub mean: f64,
+    pub sd: f64,
+    /// Share of the frozen-to-continual gap kept: mean, and mean +- one standard deviation across seeds.
+    pub share: f64,
+    pub share_lo: f64,
+    pub share_hi: f64,
+    /// Mean example-updates (training cost) and retrains.
+    pub cost: f64,
+    pub retrains: f64,
+    /// Means of every summary metric (the absolute figures).
+    pub metrics: Vec<(String, f64)>,
+}
+
+/// A finished (or partial) sweep.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Summary {
+    pub metric: String,
+    pub better: Better,
+    pub param: Param,
+    pub points: Vec<PointStats>,
+    /// Share of the frozen-to-continual gap lost per hour of staleness (0 to 1 per hour), from the
+    /// points up to one day.
+    pub loss_per_hour: f64,
+    /// Outcome lost per hour of staleness, as a share of the continual outcome (0 to 1 per hour),
+    /// from the points up to one day.
+    pub value_loss_per_hour: f64,
+}
+
+fn mean_sd(v: &[f64]) -> (f64, f64) {
+    let v: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
+    if v.is_empty() {
+        return (f64::NAN, f64::NAN);
+    }
+    let m = v.iter().sum::<f64>() / v.len() as f64;
+    let var = if v.len() > 1 { v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (v.len() - 1) as f64 } else { 0.0 };
+    (m, var.sqrt())
+}
+
+/// Turns runs into per-point statistics; the share is computed per seed against that seed's own
+/// frozen and continual runs (common random numbers), then averaged.
+pub fn summarize(spec: &Spec, runs: &[Run]) -> Summary {
+    let key = spec.metric;
+    let m = metric(spec.base.scenario, key).expect("checked in Spec::new");
+    let by = |p: Point, s: u32| runs.iter().find(|r| r.point == p && r.seed == spec.base.seed.wrapping_add(s));
+    let mut points = Vec::new();
+    let mut order: Vec<Point> = vec![Point::Continual];
+    let mut hours: Vec<Point> = spec.values.iter().copied().filter(|p| matches!(p, Point::Hours(_))).collect();
+    hours.sort_by(|a, b| match (a, b) {
+        (Point::Hours(x), Point::Hours(y)) => x.total_cmp(y),
+        _ => std::cmp::Ordering::Equal,
+    });
+    hours.dedup();
+    order.extend(hours);
+    order.push(Point::Frozen);
+    for p in order {
+        let mut vals = Vec::new();
+        let mut shares = Vec::new();
+        let mut costs = Vec::new();
+        let mut retrains = Vec::new();
+        let mut all: Vec<Vec<f64>> = Vec::new();
+        for s in 0..spec.seeds {
+            let Some(r) = by(p, s) else { continue };
+            let v = r.get(key);
+            vals.push(v);
+            costs.push(r.get("training_updates"));
+            retrains.push(r.get("retrains"));
+            all.push(r.metrics.iter().map(|m| m.1).collect());
+            if let (Some(f), Some(c)) = (by(Point::Frozen, s), by(Point::Continual, s)) {
+                let (f, c) = (f.get(key), c.get(key));
+                let gap = c - f;
+                if gap.abs() > 1e-12 * c.abs().max(1.0) {
+                    shares.push((v - f) / gap);
+                }
+            }
+        }
+        if vals.is_empty() {
+            continue;
+        }
+        let (mean, sd) = mean_sd(&vals);
+        let (share, share_sd) = mean_sd(&shares);
+        let names: Vec<String> = by(p, 0).or_else(|| runs.iter().find(|r| r.point == p)).map(|r| r.metrics.iter().map(|m| m.0.clone()).collect()).unwrap_or_default();
+        let metrics = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.clone(), mean_sd(&all.iter().map(|row| row.get(i).copied().unwrap_or(f64::NAN)).collect::<Vec<_>>()).0))
+            .collect();
+        points.push(PointStats {
+            point: p,
+            label: p.label(),
+            mean,
+            sd,
+            share,
+            share_lo: share - share_sd,
+            share_hi: share + share_sd,
+            cost: mean_sd(&costs).0,
+            retrains: mean_sd(&retrains).0,
+            metrics,
+        });
+    }
+    let loss_per_hour = slope(&points, |p| 1.0 - p.share);
+    let sign = if m.better == Better::Lower { -1.0 } else { 1.0 };
+    let cont = points.iter().find(|p| p.point == Point::Continual).map(|p| p.mean).unwrap_or(f64::NAN);
+    let value_loss_per_hour = slope(&points, |p| sign * (cont - p.mean) / cont.abs());
+    Summary { metric: key.to_string(), better: m.better, param: spec.param, points, loss_per_hour, value_loss_per_hour }
+}
+
+/// Least-squares slope through the origin of `lost(point)` against hours, for points up to one day:
+/// how much each hour of staleness costs.
+fn slope(points: &[PointStats], lost: impl Fn(&PointStats) -> f64) -> f64 {
+    let (mut sxy, mut sxx) = (0.0, 0.0);
+    for p in points {
+        if let Point::Hours(h) = p.point {
+            let y = lost(p);
+            if h <= 24.0 && y.is_finite() {
+                sxy += h * y;
+                sxx += h * h;
+            }
+        }
+    }
+    if sxx > 0.0 { sxy / sxx } else { f64::NAN }
+}
+
+/// Runs a whole sweep (the command line; the page runs the same points in workers).
+pub fn run(spec: &Spec, mut progress: impl FnMut(usize, usize)) -> Result<(Vec<Run>, Summary), String> {
+    let tasks = spec.tasks();
+    let mut runs = Vec::with_capacity(tasks.len());
+    for (i, (p, s)) in tasks.iter().enumerate() {
+        runs.push(run_point(spec, *p, *s)?);
+        progress(i + 1, tasks.len());
+    }
+    let summary = summarize(spec, &runs);
+    Ok((runs, summary))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_parse() {
+        assert_eq!(Point::parse("15m"), Ok(Point::Hours(0.25)));
+        assert_eq!(Point::parse("continual"), Ok(Point::Continual));
+        assert!(Point::parse("0m").is_err());
+        assert!(Point::parse("abc").is_err());
+        assert_eq!(Param::parse("b.every"), Ok((Param::Every, Some(1))));
+        assert!(Param::parse("volume").is_err());
+    }
+}
+
+fn num(x: f64) -> serde_json::Value {
+    serde_json::Number::from_f64(x).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null)
+}
+
+/// The sweep as JSON: what `rtml sweep --json` prints and what the page's worker computes.
+pub fn to_json(name: &str, spec: &Spec, s: &Summary) -> serde_json::Value {
+    let points: Vec<serde_json::Value> = s
+        .points
+        .iter()
+        .map(|p| {
+            let hours = match p.point {
+                Point::Hours(h) => num(h),
+                _ => serde_json::Value::Null,
+            };
+            let metrics: serde_json::Map<String, serde_json::Value> = p.metrics.iter().map(|(k, v)| (k.clone(), num(*v))).collect();
+            serde_json::json!({
+                "label": p.label, "hours": hours, "mean": num(p.mean), "sd": num(p.sd),
+                "share": num(p.share), "share_lo": num(p.share_lo), "share_hi": num(p.share_hi),
+                "cost": num(p.cost), "retrains": num(p.retrains), "metrics": metrics,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "preset": name,
+        "scenario": match spec.base.scenario { crate::config::Scenario::Ads => "ads", crate::config::Scenario::Cells => "cells" },
+        "param": s.param,
+        "lane": LANE_NAMES[spec.lane],
+        "metric": s.metric,
+        "seed": spec.base.seed,
+        "seeds": spec.seeds,
+        "loss_per_hour": num(s.loss_per_hour),
+        "value_loss_per_hour": num(s.value_loss_per_hour),
+        "points": points,
+    })
+}
+
+/// The sweep as CSV: one row per point.
+pub fn to_csv(s: &Summary) -> String {
+    let names: Vec<String> = s.points.first().map(|p| p.metrics.iter().map(|m| m.0.clone()).collect()).unwrap_or_default();
+    let mut out = format!("point,hours,mean,sd,share,share_lo,share_hi,cost,retrains,{}\n", names.join(","));
+    for p in &s.points {
+        let h = match p.point {
+            Point::Hours(h) => crate::experiment::csv_num(h),
+            _ => String::new(),
+        };
+        let vals: Vec<String> = [p.mean, p.sd, p.share, p.share_lo, p.share_hi, p.cost, p.retrains].iter().map(|v| crate::experiment::csv_num(*v)).collect();
+        let ms: Vec<String> = p.metrics.iter().map(|m| crate::experiment::csv_num(m.1)).collect();
+        out.push_str(&format!("{},{},{},{}\n", p.label, h, vals.join(","), ms.join(",")));
+    }
+    out
+}
