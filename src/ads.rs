@@ -91,9 +91,13 @@ pub struct World {
     next_arrival: f64,
     next_hour: f64,
     next_launch: f64,
+    /// Earliest end of a running campaign.
+    next_end: f64,
     shift_at: f64,
     /// True logits of the active ads for the current request.
     pub truth: Vec<f64>,
+    /// Their click probabilities, computed on first use (NaN until then).
+    p_cache: std::cell::RefCell<Vec<f64>>,
     /// Drift events (minutes, label) for the timeline.
     pub events: Vec<(f64, String)>,
 }
@@ -129,11 +133,13 @@ impl World {
             next_arrival: t0,
             next_hour: (t0 / 60.0).floor() * 60.0 + 60.0,
             next_launch: f64::INFINITY,
+            next_end: f64::NEG_INFINITY,
             shift_at: match c.shift_day {
                 Some(d) if c.shift > 0.0 => d * 1440.0,
                 _ => f64::INFINITY,
             },
             truth: Vec::new(),
+            p_cache: std::cell::RefCell::new(Vec::new()),
             events: Vec::new(),
             drift: Rng::new(0, 0),
             c,
@@ -220,7 +226,9 @@ impl World {
             self.shift_at = f64::INFINITY;
             changed = true;
         }
+        let mut catalogue_changed = self.next_end == f64::NEG_INFINITY;
         while self.next_launch <= t {
+            catalogue_changed = true;
             let at = self.next_launch;
             self.active.retain(|&i| self.ads[i].end > at);
             if self.active.len() < MAX_ACTIVE_ADS {
@@ -232,16 +240,29 @@ impl World {
             self.next_launch += self.drift.exp1() * 1440.0 / self.c.launches;
         }
         // Campaigns end, but the catalogue never empties.
-        if self.active.len() > 2 && self.active.iter().any(|&i| self.ads[i].end <= t) {
+        if t >= self.next_end && self.active.len() > 2 && self.active.iter().any(|&i| self.ads[i].end <= t) {
             let mut ended: Vec<usize> = self.active.iter().copied().filter(|&i| self.ads[i].end <= t).collect();
             while self.active.len() - ended.len() < 2 {
                 ended.pop();
             }
             self.active.retain(|i| !ended.contains(i));
+            catalogue_changed = true;
+        }
+        if catalogue_changed {
+            self.next_end = self.active.iter().map(|&i| self.ads[i].end).fold(f64::INFINITY, f64::min);
         }
         if changed {
             self.refresh_intents();
         }
+    }
+
+    /// True click probability of the ad in `slot` for the current request.
+    pub fn p_true(&self, slot: usize) -> f64 {
+        let mut pc = self.p_cache.borrow_mut();
+        if pc[slot].is_nan() {
+            pc[slot] = sigmoid(self.truth[slot]);
+        }
+        pc[slot]
     }
 
     /// The next request, or None if it comes at or after `until`. Fills `truth`.
@@ -277,6 +298,11 @@ impl World {
                 click_delay: self.traffic.exp1() * self.c.click_delay,
             };
             self.truth.clear();
+            {
+                let mut pc = self.p_cache.borrow_mut();
+                pc.clear();
+                pc.resize(self.active.len(), f64::NAN);
+            }
             for &i in &self.active {
                 let ad = &self.ads[i];
                 let cat = ad.category;
@@ -476,7 +502,7 @@ impl Lane {
         match self.cfg.policy {
             Policy::Oracle => {
                 let best = argmax(&world.truth);
-                return (best, sigmoid(world.truth[best]));
+                return (best, world.p_true(best));
             }
             Policy::Baseline => {
                 let p = (self.seen.0 + 2.0) / (self.seen.1 + 100.0);
@@ -586,18 +612,36 @@ impl AdsSim {
     }
 
     /// The warm-up: a uniformly random ad on every request, labels learned at once by every lane.
+    /// Lanes with the same features and learner learn the same model: one of them (the "leader")
+    /// runs the warm-up and the others adopt its result.
     fn warm_up(&mut self) {
+        let key = |l: &Lane| (l.online(), l.cfg.bits, format!("{:?}", l.cfg.ftrl));
+        let mut leader: Vec<usize> = (0..self.lanes.len()).collect();
+        for i in 0..self.lanes.len() {
+            if !self.lanes[i].learns() {
+                continue;
+            }
+            let group: Vec<usize> = (0..self.lanes.len()).filter(|&j| self.lanes[j].learns() && key(&self.lanes[j]) == key(&self.lanes[i])).collect();
+            let lead = group.iter().copied().find(|&j| self.lanes[j].updater.keeps_warmup()).unwrap_or(group[0]);
+            leader[i] = lead;
+        }
         while let Some(r) = self.world.next_request(0.0) {
             let n = self.world.active.len();
             let slot = ((r.u_pick * n as f64) as usize).min(n - 1);
             let ad = &self.world.ads[self.world.active[slot]];
-            let clicked = r.u_click < sigmoid(self.world.truth[slot]);
+            let clicked = r.u_click < self.world.p_true(slot);
             let seg_token = if r.known { r.segment } else { self.world.s };
-            for lane in self.lanes.iter_mut().filter(|l| l.learns()) {
+            for (_, lane) in self.lanes.iter_mut().enumerate().filter(|(i, l)| l.learns() && leader[*i] == *i) {
                 let intent = lane.online().then_some(r.intent);
                 let mut ex = self.hashes.features(seg_token, intent, r.hour, r.weekend, ad.category, ad.hash);
                 ex.y = clicked as u8 as f64;
                 lane.updater.warmup(r.t, &ex);
+            }
+        }
+        for i in 0..self.lanes.len() {
+            if self.lanes[i].learns() && leader[i] != i {
+                let from = self.lanes[leader[i]].updater.clone();
+                self.lanes[i].updater.adopt_warmup(&from);
             }
         }
         for lane in &mut self.lanes {
@@ -643,7 +687,7 @@ impl AdsSim {
 
     fn serve(&mut self, r: &Request) {
         let best = argmax(&self.world.truth);
-        let p_oracle = sigmoid(self.world.truth[best]);
+        let p_oracle = self.world.p_true(best);
         let seg_token = if r.known { r.segment } else { self.world.s };
         for (l, lane) in self.lanes.iter_mut().enumerate() {
             if lane.learns() {
@@ -661,17 +705,18 @@ impl AdsSim {
             }
             let (slot, p_hat) = lane.choose(&self.world, &self.hashes, r);
             let ad = &self.world.ads[self.world.active[slot]];
-            let p_true = sigmoid(self.world.truth[slot]);
+            let p_true = self.world.p_true(slot);
             let clicked = r.u_click < p_true;
             let s = &mut self.series;
-            s.add(l, r.t, f::IMPRESSIONS, 1.0);
-            s.add(l, r.t, f::EXPECTED_CLICKS, p_true);
-            s.add(l, r.t, f::ORACLE_CLICKS, p_oracle);
-            s.add(l, r.t, f::LOG_LOSS, log_loss(p_hat, clicked));
-            s.add(l, r.t, f::P_SUM, p_hat);
+            let b = s.bucket(r.t);
+            s.add_at(l, b, f::IMPRESSIONS, 1.0);
+            s.add_at(l, b, f::EXPECTED_CLICKS, p_true);
+            s.add_at(l, b, f::ORACLE_CLICKS, p_oracle);
+            s.add_at(l, b, f::LOG_LOSS, log_loss(p_hat, clicked));
+            s.add_at(l, b, f::P_SUM, p_hat);
             if clicked {
-                s.add(l, r.t, f::CLICKS, 1.0);
-                s.add(l, r.t, f::REVENUE, ad.cpc);
+                s.add_at(l, b, f::CLICKS, 1.0);
+                s.add_at(l, b, f::REVENUE, ad.cpc);
             }
             match lane.cfg.policy {
                 Policy::Baseline => {

@@ -74,6 +74,12 @@ impl Series {
     #[inline]
     pub fn add(&mut self, l: usize, t: f64, f: usize, v: f64) {
         let b = self.bucket(t);
+        self.add_at(l, b, f, v);
+    }
+
+    /// Adds `v` to field `f` of lane `l` in bucket `b` (from [`Series::bucket`]).
+    #[inline]
+    pub fn add_at(&mut self, l: usize, b: usize, f: usize, v: f64) {
         self.lanes[l][b * self.fields + f] += v;
     }
 

@@ -96,8 +96,22 @@ impl<M: Learn> Updater<M> {
     /// A warm-up example: every lane learns it, and keeps it for a later stateless retrain.
     pub fn warmup(&mut self, t: f64, ex: &M::Example) {
         self.model.learn(ex);
-        if self.retrains_periodically() && !self.stateful {
+        if self.keeps_warmup() {
             self.push(t, ex.clone());
+        }
+    }
+
+    /// Whether the warm-up examples are kept for a later stateless retrain.
+    pub fn keeps_warmup(&self) -> bool {
+        self.retrains_periodically() && !self.stateful
+    }
+
+    /// Takes the warm-up result of another lane with the same learner and features: its model, and its
+    /// kept examples if this lane keeps them too (the same as running the warm-up again, for less).
+    pub fn adopt_warmup(&mut self, from: &Updater<M>) {
+        self.model = from.model.clone();
+        if self.keeps_warmup() {
+            self.buf = from.buf.clone();
         }
     }
 

@@ -57,6 +57,8 @@ pub struct Ftrl {
     mask: u32,
     z: Vec<f64>,
     n: Vec<f64>,
+    /// sqrt(n), kept so that each update takes one square root instead of three (same values).
+    sn: Vec<f64>,
     w: Vec<f64>,
 }
 
@@ -64,7 +66,7 @@ impl Ftrl {
     /// A model with all-zero state over `2^bits` buckets (`bits` is clamped to 1..=24).
     pub fn new(params: FtrlParams, bits: u32) -> Self {
         let size = 1usize << bits.clamp(1, 24);
-        Ftrl { params, mask: (size - 1) as u32, z: vec![0.0; size], n: vec![0.0; size], w: vec![0.0; size] }
+        Ftrl { params, mask: (size - 1) as u32, z: vec![0.0; size], n: vec![0.0; size], sn: vec![0.0; size], w: vec![0.0; size] }
     }
 
     /// The hyper-parameters.
@@ -87,6 +89,7 @@ impl Ftrl {
     pub fn reset(&mut self) {
         self.z.fill(0.0);
         self.n.fill(0.0);
+        self.sn.fill(0.0);
         self.w.fill(0.0);
     }
 
@@ -99,14 +102,27 @@ impl Ftrl {
         &self.w
     }
 
+    /// Algorithm 1's weight from z and sqrt(n).
     #[inline]
-    fn weight_of(&self, z: f64, n: f64) -> f64 {
+    fn weight_of(&self, z: f64, sqrt_n: f64) -> f64 {
         let FtrlParams { alpha, beta, l1, l2 } = self.params;
         if z.abs() <= l1 {
             0.0
         } else {
-            -(z - z.signum() * l1) / ((beta + n.sqrt()) / alpha + l2)
+            -(z - z.signum() * l1) / ((beta + sqrt_n) / alpha + l2)
         }
+    }
+
+    /// The per-coordinate update of Algorithm 1 for gradient g on bucket i.
+    #[inline]
+    fn update(&mut self, i: usize, g: f64) {
+        let n = self.n[i] + g * g;
+        let sn = n.sqrt();
+        let sigma = (sn - self.sn[i]) / self.params.alpha;
+        self.z[i] += g - sigma * self.w[i];
+        self.n[i] = n;
+        self.sn[i] = sn;
+        self.w[i] = self.weight_of(self.z[i], sn);
     }
 
     /// Logit x . w for binary features given by bucket index.
@@ -128,15 +144,8 @@ impl Ftrl {
     /// One step of Algorithm 1 on (x, y), y in {0, 1}. Returns the probability predicted before the update.
     pub fn learn(&mut self, x: &[Feature], y: f64) -> f64 {
         let p = self.predict(x);
-        let alpha = self.params.alpha;
         for f in x {
-            let i = (f.index & self.mask) as usize;
-            let g = (p - y) * f.value;
-            let n = self.n[i];
-            let sigma = ((n + g * g).sqrt() - n.sqrt()) / alpha;
-            self.z[i] += g - sigma * self.w[i];
-            self.n[i] = n + g * g;
-            self.w[i] = self.weight_of(self.z[i], self.n[i]);
+            self.update((f.index & self.mask) as usize, (p - y) * f.value);
         }
         p
     }
@@ -144,15 +153,8 @@ impl Ftrl {
     /// Algorithm 1 on binary features (value 1) given by bucket index. Returns the prediction made first.
     pub fn learn_binary(&mut self, idx: &[u32], y: f64) -> f64 {
         let p = sigmoid(self.logit_binary(idx));
-        let alpha = self.params.alpha;
-        let g = p - y;
         for &raw in idx {
-            let i = (raw & self.mask) as usize;
-            let n = self.n[i];
-            let sigma = ((n + g * g).sqrt() - n.sqrt()) / alpha;
-            self.z[i] += g - sigma * self.w[i];
-            self.n[i] = n + g * g;
-            self.w[i] = self.weight_of(self.z[i], self.n[i]);
+            self.update((raw & self.mask) as usize, p - y);
         }
         p
     }
