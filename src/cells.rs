@@ -299,6 +299,8 @@ pub struct Lane {
     next_refresh: i64,
     asleep: Vec<bool>,
     forecast: Vec<f64>,
+    /// Forecasts that were not finite or absurd (beyond +-10 capacities): the model diverged.
+    pub wild: u64,
 }
 
 impl Lane {
@@ -344,6 +346,7 @@ impl CellsSim {
                 next_refresh: 0,
                 asleep: vec![false; n],
                 forecast: vec![0.0; n],
+                wild: 0,
             })
             .collect();
         let series = Series::new(cfg.horizon_min(), lanes.len(), f::FIELDS);
@@ -467,6 +470,7 @@ impl CellsSim {
                     }
                 }
             }
+            lane.wild += lane.forecast.iter().filter(|f| !f.is_finite() || f.abs() > 10.0).count() as u64;
             let sleep: Vec<bool> = match lane.cfg.policy {
                 Policy::Baseline => vec![false; n],
                 _ => lane.forecast.iter().map(|&f| f.is_finite() && f < threshold).collect(),

@@ -193,6 +193,9 @@ fn run(cli: Cli) -> Result<(), String> {
                 println!("{}", exp.digest());
                 return Ok(());
             }
+            for w in exp.warnings() {
+                eprintln!("rtml: warning: {w}");
+            }
             let summary = exp.summary();
             if json {
                 let lanes: Vec<serde_json::Value> = summary
@@ -211,14 +214,20 @@ fn run(cli: Cli) -> Result<(), String> {
                     println!("\n{}: {}", l.label, l.description);
                     let base = &summary[0];
                     for (k, v) in &l.metrics {
-                        let diff = if l.label != base.label { format!("  ({:+} vs A)", fmt_num(round(v - base.get(k).unwrap_or(f64::NAN)))) } else { String::new() };
-                        println!("  {:<20} {:>14}{}", k, fmt_num(round(*v)), diff);
+                        let d = v - base.get(k).unwrap_or(f64::NAN);
+                        let diff = if l.label != base.label && d.is_finite() { format!("  ({}{} vs A)", if d >= 0.0 { "+" } else { "" }, show(d)) } else { String::new() };
+                        println!("  {:<20} {:>14}{}", k, show(*v), diff);
                     }
                 }
             }
             Ok(())
         }
     }
+}
+
+/// A value for the table: rounded, or "–" when undefined (e.g. a rate with nothing to divide by).
+fn show(x: f64) -> String {
+    if x.is_finite() { fmt_num(round(x)) } else { "–".into() }
 }
 
 fn round(x: f64) -> f64 {

@@ -364,7 +364,8 @@ impl ConfigError {
         if value.chars().count() > 40 {
             value = value.chars().take(40).collect::<String>() + "...";
         }
-        ConfigError { field: field.to_string(), value, expected }
+        let field = if field.trim().is_empty() { "(empty key)".to_string() } else { field.to_string() };
+        ConfigError { field, value, expected }
     }
 }
 

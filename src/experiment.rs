@@ -205,6 +205,22 @@ impl Experiment {
             .collect()
     }
 
+    /// Warnings for the reader: lanes whose model diverged (forecasts not finite or absurd).
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Sim::Cells(s) = &self.sim {
+            for (l, lane) in s.lanes.iter().enumerate() {
+                if lane.wild > 0 {
+                    out.push(format!(
+                        "Lane {}: the forecaster diverged ({} forecasts were not finite or beyond 10 times a cell's capacity); try RLS with a forgetting factor closer to 1, or NLMS with a smaller step.",
+                        LANE_NAMES[l], lane.wild
+                    ));
+                }
+            }
+        }
+        out
+    }
+
     /// Retrain times (minutes) of lane `l`.
     pub fn retrain_marks(&self, l: usize) -> Vec<f64> {
         match &self.sim {

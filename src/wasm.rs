@@ -5,6 +5,7 @@
 //! error string, never a panic (a panic would kill the page).
 
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 
 use crate::chart::{self, Style, LANE_CSS};
@@ -183,6 +184,16 @@ impl Playground {
             "lanes": self.state.config.lanes.len(),
             "settings": pairs,
         }))
+    }
+
+    /// Warnings about the run so far (a model that diverged).
+    pub fn warnings(&self) -> JsValue {
+        to_js(&self.exp.warnings())
+    }
+
+    /// Bytes of wasm linear memory (for the soak test).
+    pub fn memory_bytes(&self) -> f64 {
+        wasm_bindgen::memory().dyn_into::<js_sys::WebAssembly::Memory>().map(|m| m.buffer().dyn_into::<js_sys::ArrayBuffer>().map(|b| b.byte_length() as f64).unwrap_or(0.0)).unwrap_or(0.0)
     }
 
     /// Each lane's summary: label, description, colour, metrics.

@@ -8,9 +8,7 @@ fn table() -> String {
     PRESETS
         .iter()
         .map(|p| {
-            let mut cfg = p.config();
-            cfg.days = 2.0;
-            let mut exp = Experiment::new(cfg).unwrap();
+            let mut exp = Experiment::new(p.config()).unwrap();
             exp.run_to_end();
             format!("{} {}\n", p.name, exp.digest())
         })

@@ -5,16 +5,14 @@ use rtml::experiment::Experiment;
 use rtml::presets::PRESETS;
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-/// Digests of every preset at 2 days, as `rtml run --preset NAME --set days=2 --digest` prints natively.
+/// Digests of every preset, as `rtml run --preset NAME --digest` prints natively.
 /// `tests/digests.rs` checks the same table natively, so both targets must agree.
 const DIGESTS: &str = include_str!("digests.txt");
 
 #[test]
 fn every_preset_matches_the_native_digest() {
     for p in PRESETS {
-        let mut cfg = p.config();
-        cfg.days = 2.0;
-        let mut exp = Experiment::new(cfg).unwrap();
+        let mut exp = Experiment::new(p.config()).unwrap();
         exp.run_to_end();
         let want = DIGESTS.lines().find_map(|l| l.strip_prefix(&format!("{} ", p.name))).unwrap_or_else(|| panic!("no digest for {}", p.name));
         assert_eq!(exp.digest(), want.trim(), "{}", p.name);

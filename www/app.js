@@ -76,6 +76,7 @@ function change(key, value, push = true) {
 }
 
 function restart() {
+  ui.warned = false;
   ui.state = ui.pg.state();
   buildControls();
   ui.dirty = true;
@@ -186,6 +187,11 @@ function draw() {
     notify([`The chart could not be drawn: ${e}`]);
   }
   renderSummary();
+  const warnings = ui.pg.warnings();
+  if (warnings.length && !ui.warned) {
+    ui.warned = true;
+    notify(warnings);
+  }
   const p = ui.pg.progress();
   $('progress').value = p;
   $('clock').textContent = `day ${ui.pg.now_days().toFixed(1)} of ${ui.state.settings.days}`;
@@ -393,6 +399,8 @@ async function main() {
     $('sweep').scrollIntoView();
     runSweep(ui.dark);
   }
+  // For tests and the curious: memory in use (wasm linear memory, JS heap where the browser tells).
+  window.__rtml = { memory: () => ({ wasm: ui.pg.memory_bytes(), js: performance.memory ? performance.memory.usedJSHeapSize : 0 }), benchmark };
   document.body.dataset.ready = '1';
   if (bench) {
     await benchmark();

@@ -217,3 +217,25 @@ test('a small freshness sweep runs in workers, shows progress and a chart, and e
   localOnly(requests);
   await page.close();
 });
+
+test('soak: playing a simulated year keeps the JS heap and the wasm memory bounded', async () => {
+  const { page, errors } = await open('preset=cells-sleep&days=365');
+  await page.selectOption('#speed', '30');
+  const samples = [];
+  for (;;) {
+    const s = await page.evaluate(() => ({ ...window.__rtml.memory(), p: document.getElementById('progress').value }));
+    samples.push(s);
+    if (s.p >= 1) break;
+    await page.waitForTimeout(500);
+    if (samples.length > 240) break;
+  }
+  assert.ok(samples.at(-1).p >= 1, 'the year was played to the end');
+  const early = samples.find((s) => s.p >= 0.1) || samples[0];
+  const last = samples.at(-1);
+  const maxWasm = Math.max(...samples.map((s) => s.wasm));
+  assert.ok(maxWasm <= 2 * early.wasm && maxWasm < 128 * 2 ** 20, `wasm memory grew: ${early.wasm} -> ${maxWasm}`);
+  if (early.js > 0) assert.ok(last.js <= 2 * early.js + 20 * 2 ** 20, `JS heap grew: ${early.js} -> ${last.js}`);
+  console.log(`soak: ${samples.length} samples; wasm ${early.wasm / 2 ** 20} MiB at 10% -> max ${maxWasm / 2 ** 20} MiB; JS heap ${(early.js / 2 ** 20).toFixed(1)} -> ${(last.js / 2 ** 20).toFixed(1)} MiB`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

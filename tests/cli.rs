@@ -1,0 +1,68 @@
+//! The command line: digests equal the table the wasm suite checks, bad input exits with 2 and a
+//! message naming the field, output is byte-identical for the same configuration.
+
+use std::process::Command;
+
+fn rtml(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_rtml")).args(args).output().expect("rtml runs");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn digest_matches_the_table_shared_with_wasm() {
+    let table = include_str!("digests.txt");
+    for line in table.lines().take(2) {
+        let (name, want) = line.split_once(' ').unwrap();
+        let (code, out, err) = rtml(&["run", "--preset", name, "--digest"]);
+        assert_eq!(code, 0, "{err}");
+        assert_eq!(out.trim(), want, "{name}");
+    }
+}
+
+#[test]
+fn bad_input_exits_with_2_and_names_the_field() {
+    for (args, needle) in [
+        (vec!["run", "--preset", "nope"], "no preset"),
+        (vec!["run", "--set", "volume=-1"], "volume"),
+        (vec!["run", "--set", "b.every=0m"], "b.every"),
+        (vec!["run", "--set", "novalue"], "key=value"),
+        (vec!["run", "--metric", "nope"], "no metric"),
+        (vec!["sweep", "--values", "1h,zz"], "zz"),
+        (vec!["sweep", "--param", "volume"], "param"),
+        (vec!["sweep", "--seeds", "0"], "seeds"),
+    ] {
+        let (code, _, err) = rtml(&args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn same_configuration_gives_byte_identical_output() {
+    let args = ["run", "--preset", "cells-sim-gap", "--seed", "4", "--set", "days=3", "--json"];
+    let (c1, a, _) = rtml(&args);
+    let (c2, b, _) = rtml(&args);
+    assert_eq!((c1, c2), (0, 0));
+    assert_eq!(a, b);
+    let v: serde_json::Value = serde_json::from_str(&a).unwrap();
+    assert_eq!(v["preset"], "cells-sim-gap");
+    assert_eq!(v["seed"], 4);
+    for key in ["energy_kwh", "energy_saved_pct", "unserved", "violation_minutes", "mae", "oracle_savings_pct", "training_updates", "retrains"] {
+        assert!(v["lanes"][0]["summary"].get(key).is_some(), "{key}");
+    }
+}
+
+#[test]
+fn csv_and_svg_are_written() {
+    let dir = std::env::temp_dir().join(format!("rtml-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let csv = dir.join("s.csv");
+    let svg = dir.join("c.svg");
+    let (code, _, err) = rtml(&["run", "--preset", "ads-drift", "--set", "days=2", "--csv", csv.to_str().unwrap(), "--svg", svg.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with("hour,lane,expected_ctr"));
+    assert!(text.lines().count() > 40);
+    assert!(std::fs::read_to_string(&svg).unwrap().contains("<svg"));
+    std::fs::remove_dir_all(&dir).ok();
+}
