@@ -8,7 +8,10 @@ use rtml::presets::PRESETS;
 use rtml::series::{ads, cells};
 
 fn main() {
-    println!("{:<22} {:>8} {:>14} {:>16}", "preset", "ms", "lane-events", "lane-events/s");
+    println!(
+        "{:<22} {:>8} {:>14} {:>16}",
+        "preset", "ms", "lane-events", "lane-events/s"
+    );
     for p in PRESETS {
         let cfg = p.config();
         let lanes = cfg.lanes.len();
@@ -20,9 +23,21 @@ fn main() {
             exp.run_to_end();
             best = best.min(t.elapsed().as_secs_f64());
             let s = exp.series();
-            let field = if cfg.scenario == rtml::config::Scenario::Ads { ads::IMPRESSIONS } else { cells::FORECASTS };
-            events = (0..lanes).map(|l| s.totals(l, s.buckets)[field]).sum::<f64>();
+            let field = if cfg.scenario == rtml::config::Scenario::Ads {
+                ads::IMPRESSIONS
+            } else {
+                cells::FORECASTS
+            };
+            events = (0..lanes)
+                .map(|l| s.totals(l, s.buckets)[field])
+                .sum::<f64>();
         }
-        println!("{:<22} {:>8.1} {:>14.0} {:>16.0}", p.name, best * 1e3, events, events / best);
+        println!(
+            "{:<22} {:>8.1} {:>14.0} {:>16.0}",
+            p.name,
+            best * 1e3,
+            events,
+            events / best
+        );
     }
 }

@@ -112,7 +112,9 @@ impl World {
         let weekend_delta: Vec<f64> = (0..s * k).map(|_| c.weekend * rng.normal()).collect();
         let phase: Vec<f64> = (0..k).map(|_| rng.uniform() * 24.0).collect();
         let hour_eff = (0..24 * k)
-            .map(|i| 0.3 * libm::sin(2.0 * std::f64::consts::PI * ((i / k) as f64 - phase[i % k]) / 24.0))
+            .map(|i| {
+                0.3 * libm::sin(2.0 * std::f64::consts::PI * ((i / k) as f64 - phase[i % k]) / 24.0)
+            })
             .collect();
         let seg_weights = (0..s).map(|_| libm::exp(0.5 * rng.normal())).collect();
         let b0 = libm::log(c.base_ctr / (1.0 - c.base_ctr));
@@ -145,7 +147,11 @@ impl World {
             c,
         };
         for _ in 0..world.c.catalogue {
-            let end = if world.c.launches > 0.0 { t0 + drift.exp1() * world.c.campaign_days * 1440.0 } else { f64::INFINITY };
+            let end = if world.c.launches > 0.0 {
+                t0 + drift.exp1() * world.c.campaign_days * 1440.0
+            } else {
+                f64::INFINITY
+            };
             world.launch(&mut rng, end, 0.0);
         }
         if world.c.launches > 0.0 {
@@ -157,7 +163,10 @@ impl World {
         world.rate_max = world.c.volume * (1.0 + world.c.daily) / world.mean_profile();
         world.next_arrival = t0 + world.interarrival();
         if world.shift_at.is_finite() {
-            world.events.push((world.shift_at, format!("shift {:.0}%", world.c.shift * 100.0)));
+            world.events.push((
+                world.shift_at,
+                format!("shift {:.0}%", world.c.shift * 100.0),
+            ));
         }
         world
     }
@@ -167,7 +176,14 @@ impl World {
         let category = rng.below(self.k);
         let quality = quality_mean + 0.35 * rng.normal();
         let cpc = libm::exp(0.3 * rng.normal());
-        self.ads.push(Ad { id, category, quality, cpc, end, hash: hash_feature(ns::AD, id) });
+        self.ads.push(Ad {
+            id,
+            category,
+            quality,
+            cpc,
+            end,
+            hash: hash_feature(ns::AD, id),
+        });
         self.active.push(self.ads.len() - 1);
     }
 
@@ -185,7 +201,11 @@ impl World {
     }
 
     fn interarrival(&mut self) -> f64 {
-        if self.rate_max > 0.0 { self.traffic.exp1() * 60.0 / self.rate_max } else { f64::INFINITY }
+        if self.rate_max > 0.0 {
+            self.traffic.exp1() * 60.0 / self.rate_max
+        } else {
+            f64::INFINITY
+        }
     }
 
     fn refresh_intents(&mut self) {
@@ -195,7 +215,12 @@ impl World {
             for seg in 0..s {
                 let mut acc = 0.0;
                 for cat in 0..k {
-                    let a = self.aff[seg * k + cat] + if w == 1 { self.weekend_delta[seg * k + cat] } else { 0.0 };
+                    let a = self.aff[seg * k + cat]
+                        + if w == 1 {
+                            self.weekend_delta[seg * k + cat]
+                        } else {
+                            0.0
+                        };
                     acc += libm::exp(a.clamp(-30.0, 30.0));
                     cdf.push(acc);
                 }
@@ -240,8 +265,16 @@ impl World {
             self.next_launch += self.drift.exp1() * 1440.0 / self.c.launches;
         }
         // Campaigns end, but the catalogue never empties.
-        if t >= self.next_end && self.active.len() > 2 && self.active.iter().any(|&i| self.ads[i].end <= t) {
-            let mut ended: Vec<usize> = self.active.iter().copied().filter(|&i| self.ads[i].end <= t).collect();
+        if t >= self.next_end
+            && self.active.len() > 2
+            && self.active.iter().any(|&i| self.ads[i].end <= t)
+        {
+            let mut ended: Vec<usize> = self
+                .active
+                .iter()
+                .copied()
+                .filter(|&i| self.ads[i].end <= t)
+                .collect();
             while self.active.len() - ended.len() < 2 {
                 ended.pop();
             }
@@ -249,7 +282,11 @@ impl World {
             catalogue_changed = true;
         }
         if catalogue_changed {
-            self.next_end = self.active.iter().map(|&i| self.ads[i].end).fold(f64::INFINITY, f64::min);
+            self.next_end = self
+                .active
+                .iter()
+                .map(|&i| self.ads[i].end)
+                .fold(f64::INFINITY, f64::min);
         }
         if changed {
             self.refresh_intents();
@@ -306,7 +343,10 @@ impl World {
             for &i in &self.active {
                 let ad = &self.ads[i];
                 let cat = ad.category;
-                let mut z = self.b0 + self.aff[segment * k + cat] + ad.quality + self.hour_eff[hour * k + cat];
+                let mut z = self.b0
+                    + self.aff[segment * k + cat]
+                    + ad.quality
+                    + self.hour_eff[hour * k + cat];
                 if weekend {
                     z += self.weekend_delta[segment * k + cat];
                 }
@@ -344,7 +384,15 @@ impl Hashes {
     }
 
     /// Features of showing an ad of category `cat`; `intent` is None for batch models.
-    fn features(&self, seg_token: usize, intent: Option<usize>, hour: usize, weekend: bool, cat: usize, ad: u32) -> Example {
+    fn features(
+        &self,
+        seg_token: usize,
+        intent: Option<usize>,
+        hour: usize,
+        weekend: bool,
+        cat: usize,
+        ad: u32,
+    ) -> Example {
         let k = self.k;
         let mut f = [0u32; NF];
         f[0] = self.bias;
@@ -359,7 +407,11 @@ impl Hashes {
             }
             None => 5,
         };
-        Example { f, nf: nf as u8, y: 0.0 }
+        Example {
+            f,
+            nf: nf as u8,
+            y: 0.0,
+        }
     }
 }
 
@@ -486,11 +538,18 @@ impl Lane {
             for &i in &world.active {
                 let ad = &world.ads[i];
                 let ex = h.features(seg, None, hour, weekend, ad.category, ad.hash);
-                let z: f64 = ex.f[..ex.nf as usize].iter().map(|&j| w[(j & mask) as usize]).sum();
+                let z: f64 = ex.f[..ex.nf as usize]
+                    .iter()
+                    .map(|&j| w[(j & mask) as usize])
+                    .sum();
                 self.table.push(z);
                 sum += z;
             }
-            self.prior.push(if self.cols > 0 { sum / self.cols as f64 } else { 0.0 });
+            self.prior.push(if self.cols > 0 {
+                sum / self.cols as f64
+            } else {
+                0.0
+            });
         }
     }
 
@@ -565,7 +624,11 @@ impl Lane {
             if next > t {
                 break;
             }
-            let p = if c <= n { self.clicks.pop().expect("peeked") } else { self.negatives.pop_front().expect("peeked") };
+            let p = if c <= n {
+                self.clicks.pop().expect("peeked")
+            } else {
+                self.negatives.pop_front().expect("peeked")
+            };
             self.updater.label(p.t, p.ex, p.loss);
         }
         self.updater.tick(t);
@@ -596,6 +659,8 @@ pub struct AdsSim {
     now: f64,
     horizon: f64,
     started: bool,
+    /// For each lane, the lane whose warm-up it adopts (itself if it runs its own).
+    leader: Vec<usize>,
 }
 
 impl AdsSim {
@@ -606,37 +671,82 @@ impl AdsSim {
         let hashes = Hashes::new(world.s, world.k);
         let lanes: Vec<Lane> = cfg.lanes.iter().map(Lane::new).collect();
         let series = Series::new(cfg.horizon_min(), lanes.len(), f::FIELDS);
-        let mut sim = AdsSim { world, hashes, lanes, series, now: t0, horizon: cfg.horizon_min(), started: false };
-        sim.warm_up();
+        let mut sim = AdsSim {
+            world,
+            hashes,
+            lanes,
+            series,
+            now: t0,
+            horizon: cfg.horizon_min(),
+            started: false,
+            leader: Vec::new(),
+        };
+        sim.leader = sim.leaders();
         sim
     }
 
-    /// The warm-up: a uniformly random ad on every request, labels learned at once by every lane.
-    /// Lanes with the same features and learner learn the same model: one of them (the "leader")
-    /// runs the warm-up and the others adopt its result.
-    fn warm_up(&mut self) {
+    /// True until the warm-up is over.
+    pub fn warming(&self) -> bool {
+        !self.started
+    }
+
+    /// Lanes with the same features and learner learn the same warm-up model: one of them (the
+    /// "leader") runs the warm-up and the others adopt its result.
+    fn leaders(&self) -> Vec<usize> {
         let key = |l: &Lane| (l.online(), l.cfg.bits, format!("{:?}", l.cfg.ftrl));
         let mut leader: Vec<usize> = (0..self.lanes.len()).collect();
         for i in 0..self.lanes.len() {
             if !self.lanes[i].learns() {
                 continue;
             }
-            let group: Vec<usize> = (0..self.lanes.len()).filter(|&j| self.lanes[j].learns() && key(&self.lanes[j]) == key(&self.lanes[i])).collect();
-            let lead = group.iter().copied().find(|&j| self.lanes[j].updater.keeps_warmup()).unwrap_or(group[0]);
-            leader[i] = lead;
+            let group: Vec<usize> = (0..self.lanes.len())
+                .filter(|&j| self.lanes[j].learns() && key(&self.lanes[j]) == key(&self.lanes[i]))
+                .collect();
+            leader[i] = group
+                .iter()
+                .copied()
+                .find(|&j| self.lanes[j].updater.keeps_warmup())
+                .unwrap_or(group[0]);
         }
-        while let Some(r) = self.world.next_request(0.0) {
+        leader
+    }
+
+    /// The warm-up up to time `t` (minutes, negative before the horizon): a uniformly random ad on
+    /// every request, labels learned at once by every lane. At `t >= 0` the warm-up ends.
+    pub fn warm_until(&mut self, t: f64) {
+        if self.started {
+            return;
+        }
+        let leader = std::mem::take(&mut self.leader);
+        while let Some(r) = self.world.next_request(t.min(0.0)) {
             let n = self.world.active.len();
             let slot = ((r.u_pick * n as f64) as usize).min(n - 1);
             let ad = &self.world.ads[self.world.active[slot]];
             let clicked = r.u_click < self.world.p_true(slot);
             let seg_token = if r.known { r.segment } else { self.world.s };
-            for (_, lane) in self.lanes.iter_mut().enumerate().filter(|(i, l)| l.learns() && leader[*i] == *i) {
+            for (_, lane) in self
+                .lanes
+                .iter_mut()
+                .enumerate()
+                .filter(|(i, l)| l.learns() && leader[*i] == *i)
+            {
                 let intent = lane.online().then_some(r.intent);
-                let mut ex = self.hashes.features(seg_token, intent, r.hour, r.weekend, ad.category, ad.hash);
+                let mut ex = self.hashes.features(
+                    seg_token,
+                    intent,
+                    r.hour,
+                    r.weekend,
+                    ad.category,
+                    ad.hash,
+                );
                 ex.y = clicked as u8 as f64;
                 lane.updater.warmup(r.t, &ex);
             }
+        }
+        self.now = self.now.max(t.min(0.0));
+        if t < 0.0 {
+            self.leader = leader;
+            return;
         }
         for i in 0..self.lanes.len() {
             if self.lanes[i].learns() && leader[i] != i {
@@ -655,7 +765,7 @@ impl AdsSim {
         self.started = true;
     }
 
-    /// Simulated minutes from the start of the horizon.
+    /// Simulated minutes from the start of the horizon (negative during the warm-up).
     pub fn now(&self) -> f64 {
         self.now
     }
@@ -670,8 +780,9 @@ impl AdsSim {
         &self.world.events
     }
 
-    /// Runs every request before `until` (minutes), capped at the horizon.
+    /// Runs every request before `until` (minutes), capped at the horizon (the warm-up first).
     pub fn run_until(&mut self, until: f64) {
+        self.warm_until(0.0);
         let until = until.min(self.horizon);
         while let Some(r) = self.world.next_request(until) {
             self.serve(&r);
@@ -700,7 +811,12 @@ impl AdsSim {
                     lane.refresh(&self.world, &self.hashes, r.t);
                 }
                 let s = &mut self.series;
-                s.add(l, r.t, f::RETRAINS, (lane.updater.retrains - before.0) as f64);
+                s.add(
+                    l,
+                    r.t,
+                    f::RETRAINS,
+                    (lane.updater.retrains - before.0) as f64,
+                );
                 s.add(l, r.t, f::UPDATES, (lane.updater.updates - before.1) as f64);
             }
             let (slot, p_hat) = lane.choose(&self.world, &self.hashes, r);
@@ -729,16 +845,33 @@ impl AdsSim {
                         continue;
                     }
                     let intent = lane.online().then_some(r.intent);
-                    let mut ex = self.hashes.features(seg_token, intent, r.hour, r.weekend, ad.category, ad.hash);
+                    let mut ex = self.hashes.features(
+                        seg_token,
+                        intent,
+                        r.hour,
+                        r.weekend,
+                        ad.category,
+                        ad.hash,
+                    );
                     let joined = clicked && r.click_delay <= lane.cfg.join;
                     ex.y = joined as u8 as f64;
                     let loss = log_loss(p_hat, joined);
                     lane.seq += 1;
                     let delay = lane.cfg.label_delay;
                     if joined {
-                        lane.clicks.push(Pending { t: r.t + r.click_delay + delay, seq: lane.seq, ex, loss });
+                        lane.clicks.push(Pending {
+                            t: r.t + r.click_delay + delay,
+                            seq: lane.seq,
+                            ex,
+                            loss,
+                        });
                     } else {
-                        lane.negatives.push_back(Pending { t: r.t + lane.cfg.join + delay, seq: lane.seq, ex, loss });
+                        lane.negatives.push_back(Pending {
+                            t: r.t + lane.cfg.join + delay,
+                            seq: lane.seq,
+                            ex,
+                            loss,
+                        });
                     }
                 }
             }

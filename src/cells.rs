@@ -58,10 +58,22 @@ struct Profile {
 impl Profile {
     fn template(cluster: usize) -> Self {
         match cluster {
-            0 => Profile { weekday: (0.08, vec![(10.5, 2.2, 0.9), (15.0, 2.2, 0.8)]), weekend: (0.06, vec![(13.0, 3.0, 0.2)]) },
-            1 => Profile { weekday: (0.15, vec![(7.5, 1.5, 0.35), (21.0, 2.5, 0.85)]), weekend: (0.2, vec![(12.5, 3.5, 0.55), (21.0, 3.0, 0.8)]) },
-            2 => Profile { weekday: (0.05, vec![(23.0, 2.0, 0.7)]), weekend: (0.08, vec![(0.5, 2.5, 0.95)]) },
-            _ => Profile { weekday: (0.1, vec![(8.0, 1.3, 0.9), (18.0, 1.5, 0.85)]), weekend: (0.1, vec![(14.0, 4.0, 0.4)]) },
+            0 => Profile {
+                weekday: (0.08, vec![(10.5, 2.2, 0.9), (15.0, 2.2, 0.8)]),
+                weekend: (0.06, vec![(13.0, 3.0, 0.2)]),
+            },
+            1 => Profile {
+                weekday: (0.15, vec![(7.5, 1.5, 0.35), (21.0, 2.5, 0.85)]),
+                weekend: (0.2, vec![(12.5, 3.5, 0.55), (21.0, 3.0, 0.8)]),
+            },
+            2 => Profile {
+                weekday: (0.05, vec![(23.0, 2.0, 0.7)]),
+                weekend: (0.08, vec![(0.5, 2.5, 0.95)]),
+            },
+            _ => Profile {
+                weekday: (0.1, vec![(8.0, 1.3, 0.9), (18.0, 1.5, 0.85)]),
+                weekend: (0.1, vec![(14.0, 4.0, 0.4)]),
+            },
         }
     }
 
@@ -71,7 +83,13 @@ impl Profile {
             let floor = (floor * (1.0 + err * rng.normal())).max(0.0);
             let bumps = bumps
                 .iter()
-                .map(|&(c, w, a)| (c + err * 3.0 * rng.normal(), (w * (1.0 + 0.5 * err * rng.normal())).max(0.3), (a * (1.0 + err * rng.normal())).max(0.0)))
+                .map(|&(c, w, a)| {
+                    (
+                        c + err * 3.0 * rng.normal(),
+                        (w * (1.0 + 0.5 * err * rng.normal())).max(0.3),
+                        (a * (1.0 + err * rng.normal())).max(0.0),
+                    )
+                })
                 .collect();
             (floor, bumps)
         };
@@ -81,7 +99,11 @@ impl Profile {
     }
 
     fn at(&self, hour: f64, weekend: bool) -> f64 {
-        let (floor, bumps) = if weekend { &self.weekend } else { &self.weekday };
+        let (floor, bumps) = if weekend {
+            &self.weekend
+        } else {
+            &self.weekday
+        };
         floor
             + bumps
                 .iter()
@@ -127,15 +149,28 @@ impl World {
         let n = c.cells as usize;
         let mut rng = Rng::new(cfg.seed as u64, stream::CELLS_WORLD);
         let cluster: Vec<usize> = (0..n).map(|i| i % 4).collect();
-        let base: Vec<f64> = (0..n).map(|_| c.load * (0.7 + 0.6 * rng.uniform())).collect();
+        let base: Vec<f64> = (0..n)
+            .map(|_| c.load * (0.7 + 0.6 * rng.uniform()))
+            .collect();
         let mut vary = |p: Profile| p.perturbed(0.1, &mut rng);
         let profiles: Vec<Profile> = (0..4).map(|k| vary(Profile::template(k))).collect();
         let sim = needs_sim.then(|| {
             let mut srng = Rng::new(cfg.seed as u64, stream::CELLS_SIMULATOR);
-            let sp = profiles.iter().map(|p| p.perturbed(c.sim_error, &mut srng)).collect();
-            Generator { profiles: sp, noise: Rng::new(cfg.seed as u64 ^ 0x5EED, stream::CELLS_SIMULATOR), eps: vec![0.0; n] }
+            let sp = profiles
+                .iter()
+                .map(|p| p.perturbed(c.sim_error, &mut srng))
+                .collect();
+            Generator {
+                profiles: sp,
+                noise: Rng::new(cfg.seed as u64 ^ 0x5EED, stream::CELLS_SIMULATOR),
+                eps: vec![0.0; n],
+            }
         });
-        let real = Generator { profiles, noise: Rng::new(cfg.seed as u64, stream::CELLS_NOISE), eps: vec![0.0; n] };
+        let real = Generator {
+            profiles,
+            noise: Rng::new(cfg.seed as u64, stream::CELLS_NOISE),
+            eps: vec![0.0; n],
+        };
         let mut events = Vec::new();
         if let Some(d) = c.building_day {
             events.push((d * 1440.0, "new building".to_string()));
@@ -147,13 +182,26 @@ impl World {
         if let Some(d) = c.stadium_day {
             events.push((d * 1440.0 + 19.0 * 60.0, "stadium event".to_string()));
         }
-        World { cfg: cfg.clone(), cluster, base, real, sim, events }
+        World {
+            cfg: cfg.clone(),
+            cluster,
+            base,
+            real,
+            sim,
+            events,
+        }
     }
 
     /// Loads of every cell in interval `i`, from the real network or the simulator.
     fn loads(&mut self, i: i64, simulator: bool, out: &mut Vec<f64>) {
         let c = &self.cfg.cells;
-        let g = if simulator { self.sim.as_mut().expect("simulator built when a lane needs it") } else { &mut self.real };
+        let g = if simulator {
+            self.sim
+                .as_mut()
+                .expect("simulator built when a lane needs it")
+        } else {
+            &mut self.real
+        };
         let (hour, weekend) = clock(i);
         let t_days = i as f64 * INTERVAL / 1440.0;
         let trend = libm::pow(1.0 + c.growth / 100.0, t_days.max(0.0) / 30.0);
@@ -163,7 +211,10 @@ impl World {
             let k = self.cluster[cell];
             let e = &mut g.eps[cell];
             *e = 0.5 * *e + 0.866 * sigma * g.noise.normal();
-            let mut load = self.base[cell] * g.profiles[k].at(hour, weekend) * trend * libm::exp(*e - 0.5 * sigma * sigma);
+            let mut load = self.base[cell]
+                * g.profiles[k].at(hour, weekend)
+                * trend
+                * libm::exp(*e - 0.5 * sigma * sigma);
             if !simulator {
                 let day = t_days;
                 if let Some(d) = c.holiday_day {
@@ -173,7 +224,8 @@ impl World {
                 }
                 if let Some(d) = c.building_day {
                     if cell == 1 && day >= d {
-                        load += c.building_load * (0.4 + 0.6 * g.profiles[k].at(hour, weekend).min(1.0));
+                        load += c.building_load
+                            * (0.4 + 0.6 * g.profiles[k].at(hour, weekend).min(1.0));
                     }
                 }
                 if let Some(d) = c.stadium_day {
@@ -197,7 +249,10 @@ struct History {
 
 impl History {
     fn new(n: usize) -> Self {
-        History { n, ring: vec![0.0; n * HISTORY] }
+        History {
+            n,
+            ring: vec![0.0; n * HISTORY],
+        }
     }
     fn put(&mut self, i: i64, loads: &[f64]) {
         let r = i.rem_euclid(HISTORY as i64) as usize;
@@ -231,7 +286,10 @@ impl Forecaster {
             Scope::Cluster => (4, D_LOCAL),
             Scope::Cell => (cells, D_LOCAL),
         };
-        Forecaster { scope: lane.scope, models: vec![Regressor::new(lane.reg, d); n] }
+        Forecaster {
+            scope: lane.scope,
+            models: vec![Regressor::new(lane.reg, d); n],
+        }
     }
 
     fn model_of(&self, cell: usize, cluster: usize) -> usize {
@@ -269,7 +327,15 @@ impl Learn for Forecaster {
 
 /// Features for forecasting cell `cell` in interval `i` with observations known up to interval `known`
 /// (exclusive): the last load known, and the load a day before `i` if known (else the latest known).
-fn features(hist: &History, cell: usize, cluster: usize, i: i64, known: i64, global: bool, model: usize) -> Example {
+fn features(
+    hist: &History,
+    cell: usize,
+    cluster: usize,
+    i: i64,
+    known: i64,
+    global: bool,
+    model: usize,
+) -> Example {
     let (hour, weekend) = clock(i);
     let w = 2.0 * std::f64::consts::PI * hour / 24.0;
     let mut x = [0.0; D_GLOBAL];
@@ -284,7 +350,11 @@ fn features(hist: &History, cell: usize, cluster: usize, i: i64, known: i64, glo
     if global {
         x[D_LOCAL + cluster] = 1.0;
     }
-    Example { model: model as u16, x, y: 0.0 }
+    Example {
+        model: model as u16,
+        x,
+        y: 0.0,
+    }
 }
 
 /// One lane of the cells experiment.
@@ -326,13 +396,20 @@ pub struct CellsSim {
     end: i64,
     loads: Vec<f64>,
     row: (f64, f64, f64, f64),
+    /// Warm-up: first interval, next interval to run, and the simulator's history.
+    warm_from: i64,
+    warm_next: i64,
+    sim_hist: History,
 }
 
 impl CellsSim {
     /// Builds the network and lanes and runs the warm-up.
     pub fn new(cfg: &Config) -> Self {
         let n = cfg.cells.cells as usize;
-        let needs_sim = cfg.lanes.iter().any(|l| l.source == Source::Simulator && l.policy == Policy::Model);
+        let needs_sim = cfg
+            .lanes
+            .iter()
+            .any(|l| l.source == Source::Simulator && l.policy == Policy::Model);
         let world = World::new(cfg, needs_sim);
         let lanes: Vec<Lane> = cfg
             .lanes
@@ -351,31 +428,58 @@ impl CellsSim {
             .collect();
         let series = Series::new(cfg.horizon_min(), lanes.len(), f::FIELDS);
         let end = (cfg.horizon_min() / INTERVAL).ceil() as i64;
-        let mut sim = CellsSim { world, hist: History::new(n), lanes, series, next: 0, end, loads: Vec::new(), row: earth(cfg.cells.cell_type) };
-        sim.warm_up((cfg.warmup * DAY as f64) as i64);
-        sim
+        let warm = (cfg.warmup * DAY as f64) as i64;
+        CellsSim {
+            world,
+            hist: History::new(n),
+            lanes,
+            series,
+            next: 0,
+            end,
+            loads: Vec::new(),
+            row: earth(cfg.cells.cell_type),
+            warm_from: -warm,
+            warm_next: -warm,
+            sim_hist: History::new(if needs_sim { n } else { 0 }),
+        }
     }
 
-    fn warm_up(&mut self, intervals: i64) {
+    /// True until the warm-up is over.
+    pub fn warming(&self) -> bool {
+        self.warm_next <= 0
+    }
+
+    /// The warm-up up to time `t` (minutes, negative before the horizon); at `t >= 0` it ends.
+    pub fn warm_until(&mut self, t: f64) {
         let n = self.hist.n;
-        let mut sim_hist = History::new(n);
         let needs_sim = self.world.sim.is_some();
         let mut loads = Vec::new();
-        for i in -intervals..0 {
+        let stop = ((t.min(0.0) / INTERVAL).ceil() as i64).min(0);
+        while self.warm_next < stop {
+            let i = self.warm_next;
+            self.warm_next += 1;
             self.world.loads(i, false, &mut loads);
             self.hist.put(i, &loads);
             let mut sim_loads = Vec::new();
             if needs_sim {
                 self.world.loads(i, true, &mut sim_loads);
-                sim_hist.put(i, &sim_loads);
+                self.sim_hist.put(i, &sim_loads);
             }
             // The first day only fills the lags.
-            if i < -intervals + DAY as i64 {
+            if i < self.warm_from + DAY as i64 {
                 continue;
             }
-            for lane in self.lanes.iter_mut().filter(|l| l.cfg.policy == Policy::Model) {
+            for lane in self
+                .lanes
+                .iter_mut()
+                .filter(|l| l.cfg.policy == Policy::Model)
+            {
                 let simulated = lane.cfg.source == Source::Simulator;
-                let (h, ys) = if simulated { (&sim_hist, &sim_loads) } else { (&self.hist, &loads) };
+                let (h, ys) = if simulated {
+                    (&self.sim_hist, &sim_loads)
+                } else {
+                    (&self.hist, &loads)
+                };
                 for cell in 0..n {
                     let k = self.world.cluster[cell];
                     let m = lane.updater.model.model_of(cell, k);
@@ -385,14 +489,21 @@ impl CellsSim {
                 }
             }
         }
-        for lane in &mut self.lanes {
-            lane.updater.start(0.0);
+        if t >= 0.0 && self.warm_next == 0 {
+            for lane in &mut self.lanes {
+                lane.updater.start(0.0);
+            }
+            self.warm_next = 1;
         }
     }
 
-    /// Simulated minutes from the start of the horizon.
+    /// Simulated minutes from the start of the horizon (negative during the warm-up).
     pub fn now(&self) -> f64 {
-        self.next as f64 * INTERVAL
+        if self.warming() {
+            self.warm_next.min(0) as f64 * INTERVAL
+        } else {
+            self.next as f64 * INTERVAL
+        }
     }
 
     /// True when the horizon is done.
@@ -405,8 +516,9 @@ impl CellsSim {
         &self.world.events
     }
 
-    /// Simulates every interval that starts before `until` (minutes).
+    /// Simulates every interval that starts before `until` (minutes), the warm-up first.
     pub fn run_until(&mut self, until: f64) {
+        self.warm_until(0.0);
         while !self.done() && (self.next as f64) * INTERVAL < until {
             self.step();
         }
@@ -419,19 +531,32 @@ impl CellsSim {
         let mut loads = std::mem::take(&mut self.loads);
         self.world.loads(i, false, &mut loads);
         let cfg = &self.world.cfg.cells;
-        let (threshold, wake_frac, coverage) = (cfg.threshold, (cfg.wake / INTERVAL).clamp(0.0, 1.0), cfg.coverage);
+        let (threshold, wake_frac, coverage) = (
+            cfg.threshold,
+            (cfg.wake / INTERVAL).clamp(0.0, 1.0),
+            cfg.coverage,
+        );
         let row = self.row;
         let kwh = |w: f64| w * INTERVAL / 60.0 / 1000.0;
 
         // Reference policies, the same for every lane: always on, and the oracle.
-        let always = self.outcome(&loads, &vec![false; n], &vec![false; n], wake_frac, coverage);
+        let always = self.outcome(
+            &loads,
+            &vec![false; n],
+            &vec![false; n],
+            wake_frac,
+            coverage,
+        );
         let oracle_sleep: Vec<bool> = loads.iter().map(|&l| l < threshold).collect();
         // The oracle is judged without wake-up penalties it could foresee: it wakes in time.
         let oracle = self.outcome(&loads, &oracle_sleep, &vec![false; n], 0.0, coverage);
 
         for l in 0..self.lanes.len() {
             // Forecasts for interval i.
-            let before = (self.lanes[l].updater.retrains, self.lanes[l].updater.updates);
+            let before = (
+                self.lanes[l].updater.retrains,
+                self.lanes[l].updater.updates,
+            );
             self.deliver(l, t);
             let lane = &mut self.lanes[l];
             let global = lane.cfg.scope == Scope::Global;
@@ -453,7 +578,15 @@ impl CellsSim {
                             for j in i..i + period {
                                 for cell in 0..n {
                                     let k = self.world.cluster[cell];
-                                    let ex = features(&self.hist, cell, k, j, i, global, model.model_of(cell, k));
+                                    let ex = features(
+                                        &self.hist,
+                                        cell,
+                                        k,
+                                        j,
+                                        i,
+                                        global,
+                                        model.model_of(cell, k),
+                                    );
                                     lane.batch.push(model.predict(&ex));
                                 }
                             }
@@ -464,20 +597,41 @@ impl CellsSim {
                         let model = lane.updater.serving();
                         for cell in 0..n {
                             let k = self.world.cluster[cell];
-                            let ex = features(&self.hist, cell, k, i, i, global, model.model_of(cell, k));
+                            let ex = features(
+                                &self.hist,
+                                cell,
+                                k,
+                                i,
+                                i,
+                                global,
+                                model.model_of(cell, k),
+                            );
                             lane.forecast[cell] = model.predict(&ex);
                         }
                     }
                 }
             }
-            lane.wild += lane.forecast.iter().filter(|f| !f.is_finite() || f.abs() > 10.0).count() as u64;
+            lane.wild += lane
+                .forecast
+                .iter()
+                .filter(|f| !f.is_finite() || f.abs() > 10.0)
+                .count() as u64;
             let sleep: Vec<bool> = match lane.cfg.policy {
                 Policy::Baseline => vec![false; n],
-                _ => lane.forecast.iter().map(|&f| f.is_finite() && f < threshold).collect(),
+                _ => lane
+                    .forecast
+                    .iter()
+                    .map(|&f| f.is_finite() && f < threshold)
+                    .collect(),
             };
             let waking: Vec<bool> = (0..n).map(|c| lane.asleep[c] && !sleep[c]).collect();
             lane.asleep.copy_from_slice(&sleep);
-            let abs_err: f64 = lane.forecast.iter().zip(&loads).map(|(f, y)| if f.is_finite() { (f - y).abs() } else { *y }).sum();
+            let abs_err: f64 = lane
+                .forecast
+                .iter()
+                .zip(&loads)
+                .map(|(f, y)| if f.is_finite() { (f - y).abs() } else { *y })
+                .sum();
             let out = self.outcome(&loads, &sleep, &waking, wake_frac, coverage);
             let s = &mut self.series;
             s.add(l, t, f::ENERGY_KWH, kwh(out.0));
@@ -497,7 +651,15 @@ impl CellsSim {
                 let exs: Vec<(Example, f64)> = (0..n)
                     .map(|cell| {
                         let k = self.world.cluster[cell];
-                        let mut ex = features(&self.hist, cell, k, i, i, global, lane.updater.model.model_of(cell, k));
+                        let mut ex = features(
+                            &self.hist,
+                            cell,
+                            k,
+                            i,
+                            i,
+                            global,
+                            lane.updater.model.model_of(cell, k),
+                        );
                         ex.y = loads[cell];
                         let loss = (model.predict(&ex) - ex.y).abs();
                         (ex, loss)
@@ -519,12 +681,25 @@ impl CellsSim {
         if self.done() {
             let end = self.next as f64 * INTERVAL;
             for l in 0..self.lanes.len() {
-                let before = (self.lanes[l].updater.retrains, self.lanes[l].updater.updates);
+                let before = (
+                    self.lanes[l].updater.retrains,
+                    self.lanes[l].updater.updates,
+                );
                 self.deliver(l, end);
                 let lane = &self.lanes[l];
                 let t_last = end - INTERVAL;
-                self.series.add(l, t_last, f::RETRAINS, (lane.updater.retrains - before.0) as f64);
-                self.series.add(l, t_last, f::UPDATES, (lane.updater.updates - before.1) as f64);
+                self.series.add(
+                    l,
+                    t_last,
+                    f::RETRAINS,
+                    (lane.updater.retrains - before.0) as f64,
+                );
+                self.series.add(
+                    l,
+                    t_last,
+                    f::UPDATES,
+                    (lane.updater.updates - before.1) as f64,
+                );
             }
         }
     }
@@ -539,7 +714,14 @@ impl CellsSim {
     }
 
     /// Power (W), unserved load (capacity-cell units) and clusters in violation for one interval.
-    fn outcome(&self, loads: &[f64], sleep: &[bool], waking: &[bool], wake_frac: f64, coverage: f64) -> (f64, f64, u32) {
+    fn outcome(
+        &self,
+        loads: &[f64],
+        sleep: &[bool],
+        waking: &[bool],
+        wake_frac: f64,
+        coverage: f64,
+    ) -> (f64, f64, u32) {
         let row = self.row;
         let macro_row = earth(CellType::Macro);
         let mut power = 0.0;
@@ -562,7 +744,14 @@ impl CellsSim {
         let mut violations = 0;
         for &c in &carried {
             let served = c.min(coverage);
-            power += power_awake(macro_row, if coverage > 0.0 { served / coverage } else { 0.0 });
+            power += power_awake(
+                macro_row,
+                if coverage > 0.0 {
+                    served / coverage
+                } else {
+                    0.0
+                },
+            );
             if c - served > 1e-12 {
                 unserved += c - served;
                 violations += 1;

@@ -13,7 +13,12 @@ use crate::experiment::Experiment;
 use crate::series::metric;
 
 /// Lane colours (colour-blind safe: Okabe-Ito blue, vermillion, bluish green, reddish purple).
-pub const LANE_COLORS: [RGBColor; 4] = [RGBColor(0, 114, 178), RGBColor(213, 94, 0), RGBColor(0, 158, 115), RGBColor(204, 121, 167)];
+pub const LANE_COLORS: [RGBColor; 4] = [
+    RGBColor(0, 114, 178),
+    RGBColor(213, 94, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+];
 /// The same colours as CSS hex, for the page.
 pub const LANE_CSS: [&str; 4] = ["#0072b2", "#d55e00", "#009e73", "#cc79a7"];
 
@@ -29,7 +34,11 @@ pub struct Style {
 
 impl Default for Style {
     fn default() -> Self {
-        Style { scale: 1.0, dark: false, cumulative: false }
+        Style {
+            scale: 1.0,
+            dark: false,
+            cumulative: false,
+        }
     }
 }
 
@@ -42,16 +51,29 @@ struct Palette {
 
 fn palette(dark: bool) -> Palette {
     if dark {
-        Palette { bg: RGBColor(24, 26, 31), fg: RGBColor(220, 223, 228), grid: RGBColor(60, 64, 72), event: RGBColor(150, 150, 160) }
+        Palette {
+            bg: RGBColor(24, 26, 31),
+            fg: RGBColor(220, 223, 228),
+            grid: RGBColor(60, 64, 72),
+            event: RGBColor(150, 150, 160),
+        }
     } else {
-        Palette { bg: WHITE, fg: RGBColor(30, 32, 36), grid: RGBColor(225, 228, 233), event: RGBColor(120, 120, 130) }
+        Palette {
+            bg: WHITE,
+            fg: RGBColor(30, 32, 36),
+            grid: RGBColor(225, 228, 233),
+            event: RGBColor(120, 120, 130),
+        }
     }
 }
 
 /// The business outcome the middle panel compares with lane A: (metric key, panel title).
 pub fn outcome_of(scenario: Scenario) -> (&'static str, &'static str) {
     match scenario {
-        Scenario::Ads => ("expected_clicks", "Expected clicks gained vs lane A (cumulative)"),
+        Scenario::Ads => (
+            "expected_clicks",
+            "Expected clicks gained vs lane A (cumulative)",
+        ),
         Scenario::Cells => ("energy_kwh", "Energy saved vs lane A, kWh (cumulative)"),
     }
 }
@@ -82,12 +104,19 @@ fn y_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
     if !lo.is_finite() {
         return (0.0, 1.0);
     }
-    let pad = ((hi - lo) * 0.08).max(hi.abs().max(lo.abs()) * 1e-3).max(1e-9);
+    let pad = ((hi - lo) * 0.08)
+        .max(hi.abs().max(lo.abs()) * 1e-3)
+        .max(1e-9);
     (lo - pad, hi + pad)
 }
 
 /// Draws the whole chart for `exp`'s metric `key` on `root`.
-pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, exp: &Experiment, key: &str, style: Style) -> DrawResult {
+pub fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    exp: &Experiment,
+    key: &str,
+    style: Style,
+) -> DrawResult {
     let pal = palette(style.dark);
     root.fill(&pal.bg).map_err(err)?;
     let (_, h) = root.dim_in_pixel();
@@ -96,81 +125,196 @@ pub fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, exp: &Experiment,
     let (middle, bottom) = rest.split_vertically(p2.1 - p2.0);
     let days = exp.config().days;
     let s = exp.series();
-    let xs: Vec<f64> = (0..exp.filled()).map(|b| (b as f64 + 0.5) * s.bucket_min / 1440.0).collect();
+    let xs: Vec<f64> = (0..exp.filled())
+        .map(|b| (b as f64 + 0.5) * s.bucket_min / 1440.0)
+        .collect();
     let lanes = exp.config().lanes.len();
     let scenario = exp.config().scenario;
-    let m = metric(scenario, key).ok_or_else(|| format!("chart: no metric `{key}` for this scenario"))?;
+    let m = metric(scenario, key)
+        .ok_or_else(|| format!("chart: no metric `{key}` for this scenario"))?;
 
     // Panel 1: the metric per lane.
-    let ys: Vec<Vec<f64>> = (0..lanes).map(|l| if style.cumulative { exp.cumulative(l, key) } else { exp.windowed(l, key) }).collect();
-    let unit = if m.unit.is_empty() { String::new() } else { format!(" ({})", m.unit) };
-    let title = format!("{}{}{}", m.label, unit, if style.cumulative { ", cumulative" } else { ", per bucket" });
-    panel(&top, &title, days, y_range(ys.iter().flatten().copied()), &pal, style, |chart| {
-        for (t, _) in exp.events() {
-            let (y0, y1) = (chart.y_range().start, chart.y_range().end);
-            chart.draw_series(std::iter::once(PathElement::new(vec![(t / 1440.0, y0), (t / 1440.0, y1)], pal.event.stroke_width(sw(style, 1.0))))).map_err(err)?;
+    let ys: Vec<Vec<f64>> = (0..lanes)
+        .map(|l| {
+            if style.cumulative {
+                exp.cumulative(l, key)
+            } else {
+                exp.windowed(l, key)
+            }
+        })
+        .collect();
+    let unit = if m.unit.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", m.unit)
+    };
+    let title = format!(
+        "{}{}{}",
+        m.label,
+        unit,
+        if style.cumulative {
+            ", cumulative"
+        } else {
+            ", per bucket"
         }
-        for (l, y) in ys.iter().enumerate() {
-            let pts = xs.iter().zip(y).filter(|p| p.1.is_finite()).map(|(&x, &y)| (x, y));
-            chart.draw_series(LineSeries::new(pts, LANE_COLORS[l].stroke_width(sw(style, 2.0)))).map_err(err)?;
-        }
-        Ok(())
-    })?;
+    );
+    panel(
+        &top,
+        &title,
+        days,
+        y_range(ys.iter().flatten().copied()),
+        &pal,
+        style,
+        |chart| {
+            for (t, _) in exp.events() {
+                let (y0, y1) = (chart.y_range().start, chart.y_range().end);
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(t / 1440.0, y0), (t / 1440.0, y1)],
+                        pal.event.stroke_width(sw(style, 1.0)),
+                    )))
+                    .map_err(err)?;
+            }
+            for (l, y) in ys.iter().enumerate() {
+                let pts = xs
+                    .iter()
+                    .zip(y)
+                    .filter(|p| p.1.is_finite())
+                    .map(|(&x, &y)| (x, y));
+                chart
+                    .draw_series(LineSeries::new(
+                        pts,
+                        LANE_COLORS[l].stroke_width(sw(style, 2.0)),
+                    ))
+                    .map_err(err)?;
+            }
+            Ok(())
+        },
+    )?;
 
     legend(&top, exp, &pal, style)?;
 
     // Panel 2: cumulative outcome relative to lane A.
     let (okey, otitle) = outcome_of(scenario);
     let base: Vec<f64> = exp.cumulative(0, okey);
-    let sign = if scenario == Scenario::Cells { -1.0 } else { 1.0 };
+    let sign = if scenario == Scenario::Cells {
+        -1.0
+    } else {
+        1.0
+    };
     let rel: Vec<Vec<f64>> = (0..lanes)
-        .map(|l| exp.cumulative(l, okey).iter().zip(&base).map(|(v, b)| sign * (v - b)).collect())
+        .map(|l| {
+            exp.cumulative(l, okey)
+                .iter()
+                .zip(&base)
+                .map(|(v, b)| sign * (v - b))
+                .collect()
+        })
         .collect();
-    panel(&middle, otitle, days, y_range(rel.iter().flatten().copied().chain([0.0])), &pal, style, |chart| {
-        for (l, y) in rel.iter().enumerate() {
-            let pts = xs.iter().zip(y).filter(|p| p.1.is_finite()).map(|(&x, &y)| (x, y));
-            chart.draw_series(LineSeries::new(pts, LANE_COLORS[l].stroke_width(sw(style, 2.0)))).map_err(err)?;
-        }
-        Ok(())
-    })?;
+    panel(
+        &middle,
+        otitle,
+        days,
+        y_range(rel.iter().flatten().copied().chain([0.0])),
+        &pal,
+        style,
+        |chart| {
+            for (l, y) in rel.iter().enumerate() {
+                let pts = xs
+                    .iter()
+                    .zip(y)
+                    .filter(|p| p.1.is_finite())
+                    .map(|(&x, &y)| (x, y));
+                chart
+                    .draw_series(LineSeries::new(
+                        pts,
+                        LANE_COLORS[l].stroke_width(sw(style, 2.0)),
+                    ))
+                    .map_err(err)?;
+            }
+            Ok(())
+        },
+    )?;
 
     // Panel 3: timeline of drift events and retrains.
     let rows = lanes as f64;
-    panel(&bottom, "Drift events and retrains", days, (0.0, rows + 0.8), &pal, style, |chart| {
-        for l in 0..lanes {
-            let y = rows - l as f64 - 0.5;
-            let marks = exp.retrain_marks(l);
-            chart
-                .draw_series(marks.iter().filter(|&&t| t <= exp.now()).map(|&t| {
-                    PathElement::new(vec![(t / 1440.0, y - 0.35), (t / 1440.0, y + 0.35)], LANE_COLORS[l].stroke_width(sw(style, 1.0)))
-                }))
-                .map_err(err)?;
-        }
-        for (t, label) in exp.events() {
-            let x = t / 1440.0;
-            chart.draw_series(std::iter::once(PathElement::new(vec![(x, 0.0), (x, rows + 0.8)], pal.event.stroke_width(sw(style, 2.0))))).map_err(err)?;
-            chart
-                .draw_series(std::iter::once(Text::new(label, (x, rows + 0.75), ("sans-serif", px(style, 11.0)).into_font().color(&pal.fg))))
-                .map_err(err)?;
-        }
-        Ok(())
-    })?;
+    panel(
+        &bottom,
+        "Drift events and retrains",
+        days,
+        (0.0, rows + 0.8),
+        &pal,
+        style,
+        |chart| {
+            for l in 0..lanes {
+                let y = rows - l as f64 - 0.5;
+                let marks = exp.retrain_marks(l);
+                chart
+                    .draw_series(marks.iter().filter(|&&t| t <= exp.now()).map(|&t| {
+                        PathElement::new(
+                            vec![(t / 1440.0, y - 0.35), (t / 1440.0, y + 0.35)],
+                            LANE_COLORS[l].stroke_width(sw(style, 1.0)),
+                        )
+                    }))
+                    .map_err(err)?;
+            }
+            for (t, label) in exp.events() {
+                let x = t / 1440.0;
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(x, 0.0), (x, rows + 0.8)],
+                        pal.event.stroke_width(sw(style, 2.0)),
+                    )))
+                    .map_err(err)?;
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        label,
+                        (x, rows + 0.75),
+                        ("sans-serif", px(style, 11.0)).into_font().color(&pal.fg),
+                    )))
+                    .map_err(err)?;
+            }
+            Ok(())
+        },
+    )?;
     root.present().map_err(err)
 }
 
 /// Lane names and descriptions in the top-left corner of the first panel.
-fn legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, exp: &Experiment, pal: &Palette, style: Style) -> DrawResult {
+fn legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    exp: &Experiment,
+    pal: &Palette,
+    style: Style,
+) -> DrawResult {
     let x0 = (64.0 * style.scale) as i32;
     let line = (15.0 * style.scale) as i32;
     let y0 = (30.0 * style.scale) as i32;
     let font = ("sans-serif", px(style, 11.5)).into_font().color(&pal.fg);
     for (l, lane) in exp.config().lanes.iter().enumerate() {
         let y = y0 + l as i32 * line;
-        let text = format!("{}: {}", LANE_NAMES[l], crate::experiment::describe(lane, exp.config().scenario));
+        let text = format!(
+            "{}: {}",
+            LANE_NAMES[l],
+            crate::experiment::describe(lane, exp.config().scenario)
+        );
         let w = (text.len() as f64 * 6.2 * style.scale) as i32 + (28.0 * style.scale) as i32;
-        area.draw(&Rectangle::new([(x0 - 4, y - line / 2), (x0 + w, y + line / 2)], pal.bg.mix(0.8).filled())).map_err(err)?;
-        area.draw(&PathElement::new(vec![(x0, y), (x0 + (18.0 * style.scale) as i32, y)], LANE_COLORS[l].stroke_width(sw(style, 3.0)))).map_err(err)?;
-        area.draw(&Text::new(text, (x0 + (24.0 * style.scale) as i32, y - line / 2 + 2), font.clone())).map_err(err)?;
+        area.draw(&Rectangle::new(
+            [(x0 - 4, y - line / 2), (x0 + w, y + line / 2)],
+            pal.bg.mix(0.8).filled(),
+        ))
+        .map_err(err)?;
+        area.draw(&PathElement::new(
+            vec![(x0, y), (x0 + (18.0 * style.scale) as i32, y)],
+            LANE_COLORS[l].stroke_width(sw(style, 3.0)),
+        ))
+        .map_err(err)?;
+        area.draw(&Text::new(
+            text,
+            (x0 + (24.0 * style.scale) as i32, y - line / 2 + 2),
+            font.clone(),
+        ))
+        .map_err(err)?;
     }
     Ok(())
 }
@@ -183,9 +327,21 @@ fn sw(style: Style, v: f64) -> u32 {
     (v * style.scale).round().max(1.0) as u32
 }
 
-type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>;
+type Chart<'a, DB> = ChartContext<
+    'a,
+    DB,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
 
-fn panel<DB: DrawingBackend, F>(area: &DrawingArea<DB, Shift>, title: &str, days: f64, (y0, y1): (f64, f64), pal: &Palette, style: Style, body: F) -> DrawResult
+fn panel<DB: DrawingBackend, F>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    days: f64,
+    (y0, y1): (f64, f64),
+    pal: &Palette,
+    style: Style,
+    body: F,
+) -> DrawResult
 where
     F: FnOnce(&mut Chart<'_, DB>) -> DrawResult,
 {
@@ -265,15 +421,24 @@ fn hours_label(h: f64) -> String {
 /// The freshness sweep chart: the share of the frozen-to-continual gap kept against the interval
 /// (log axis, band of one standard deviation across seeds), one line per scenario; below it, the
 /// same share against the training cost.
-pub fn draw_sweep<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, sweeps: &[(&str, &crate::sweep::Summary)], style: Style) -> DrawResult {
+pub fn draw_sweep<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    sweeps: &[(&str, &crate::sweep::Summary)],
+    style: Style,
+) -> DrawResult {
     let pal = palette(style.dark);
     root.fill(&pal.bg).map_err(err)?;
     let (_, h) = root.dim_in_pixel();
     let (top, bottom) = root.split_vertically((h as f64 * 0.62) as u32);
     let font = |size: f64| ("sans-serif", px(style, size)).into_font().color(&pal.fg);
-    let shares = sweeps.iter().flat_map(|(_, s)| s.points.iter().flat_map(|p| [p.share_lo, p.share_hi]));
+    let shares = sweeps
+        .iter()
+        .flat_map(|(_, s)| s.points.iter().flat_map(|p| [p.share_lo, p.share_hi]));
     let (y0, y1) = y_range(shares.chain([0.0, 1.0]));
-    let param = sweeps.first().map(|s| s.1.param).unwrap_or(crate::sweep::Param::Every);
+    let param = sweeps
+        .first()
+        .map(|s| s.1.param)
+        .unwrap_or(crate::sweep::Param::Every);
     let xdesc = match param {
         crate::sweep::Param::Every => "retraining interval (log scale)",
         crate::sweep::Param::Refresh => "batch refresh period (log scale)",
@@ -284,7 +449,10 @@ pub fn draw_sweep<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, sweeps: &[(
             .caption("Share of the frozen-to-continual gap kept", font(13.0))
             .x_label_area_size((34.0 * style.scale) as u32)
             .y_label_area_size((48.0 * style.scale) as u32)
-            .build_cartesian_2d((SWEEP_CONTINUAL_H * 0.8..SWEEP_FROZEN_H * 1.25).log_scale(), y0..y1)
+            .build_cartesian_2d(
+                (SWEEP_CONTINUAL_H * 0.8..SWEEP_FROZEN_H * 1.25).log_scale(),
+                y0..y1,
+            )
             .map_err(err)?;
         chart
             .configure_mesh()
@@ -299,18 +467,37 @@ pub fn draw_sweep<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, sweeps: &[(
             .map_err(err)?;
         for (i, (_, s)) in sweeps.iter().enumerate() {
             let c = LANE_COLORS[i % 4];
-            let pts: Vec<&crate::sweep::PointStats> = s.points.iter().filter(|p| p.share.is_finite()).collect();
+            let pts: Vec<&crate::sweep::PointStats> =
+                s.points.iter().filter(|p| p.share.is_finite()).collect();
             let mut band: Vec<(f64, f64)> = pts.iter().map(|p| (sweep_x(p), p.share_hi)).collect();
             band.extend(pts.iter().rev().map(|p| (sweep_x(p), p.share_lo)));
-            chart.draw_series(std::iter::once(Polygon::new(band, c.mix(0.18).filled()))).map_err(err)?;
-            chart.draw_series(LineSeries::new(pts.iter().map(|p| (sweep_x(p), p.share)), c.stroke_width(sw(style, 2.0)))).map_err(err)?;
-            chart.draw_series(pts.iter().map(|p| Circle::new((sweep_x(p), p.share), sw(style, 3.0), c.filled()))).map_err(err)?;
+            chart
+                .draw_series(std::iter::once(Polygon::new(band, c.mix(0.18).filled())))
+                .map_err(err)?;
+            chart
+                .draw_series(LineSeries::new(
+                    pts.iter().map(|p| (sweep_x(p), p.share)),
+                    c.stroke_width(sw(style, 2.0)),
+                ))
+                .map_err(err)?;
+            chart
+                .draw_series(
+                    pts.iter()
+                        .map(|p| Circle::new((sweep_x(p), p.share), sw(style, 3.0), c.filled())),
+                )
+                .map_err(err)?;
         }
     }
     {
-        let costs = sweeps.iter().flat_map(|(_, s)| s.points.iter().map(|p| p.cost.max(1.0)));
+        let costs = sweeps
+            .iter()
+            .flat_map(|(_, s)| s.points.iter().map(|p| p.cost.max(1.0)));
         let (c0, c1) = costs.fold((f64::INFINITY, 1.0f64), |a, c| (a.0.min(c), a.1.max(c)));
-        let c0 = if c0.is_finite() { c0.min(c1 / 10.0) } else { 1.0 };
+        let c0 = if c0.is_finite() {
+            c0.min(c1 / 10.0)
+        } else {
+            1.0
+        };
         let mut chart = ChartBuilder::on(&bottom)
             .margin((8.0 * style.scale) as u32)
             .caption("Value against training cost", font(13.0))
@@ -331,24 +518,55 @@ pub fn draw_sweep<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, sweeps: &[(
             .map_err(err)?;
         for (i, (_, s)) in sweeps.iter().enumerate() {
             let c = LANE_COLORS[i % 4];
-            let mut pts: Vec<(f64, f64)> = s.points.iter().filter(|p| p.share.is_finite()).map(|p| (p.cost.max(1.0), p.share)).collect();
+            let mut pts: Vec<(f64, f64)> = s
+                .points
+                .iter()
+                .filter(|p| p.share.is_finite())
+                .map(|p| (p.cost.max(1.0), p.share))
+                .collect();
             pts.sort_by(|a, b| a.0.total_cmp(&b.0));
-            chart.draw_series(pts.iter().map(|&p| Circle::new(p, sw(style, 3.0), c.filled()))).map_err(err)?;
+            chart
+                .draw_series(
+                    pts.iter()
+                        .map(|&p| Circle::new(p, sw(style, 3.0), c.filled())),
+                )
+                .map_err(err)?;
         }
     }
     // Legend: scenario names.
     let x0 = (70.0 * style.scale) as i32;
     for (i, (name, s)) in sweeps.iter().enumerate() {
         let y = (34.0 * style.scale) as i32 + i as i32 * (16.0 * style.scale) as i32;
-        let text = format!("{name}: loses {:.3}% of its {} per hour of staleness ({:.1}% of the gap)", s.value_loss_per_hour * 100.0, s.metric.replace('_', " "), s.loss_per_hour * 100.0);
-        root.draw(&PathElement::new(vec![(x0, y), (x0 + (18.0 * style.scale) as i32, y)], LANE_COLORS[i % 4].stroke_width(sw(style, 3.0)))).map_err(err)?;
-        root.draw(&Text::new(text, (x0 + (24.0 * style.scale) as i32, y - (7.0 * style.scale) as i32), font(11.5))).map_err(err)?;
+        let text = format!(
+            "{name}: loses {:.3}% of its {} per hour of staleness ({:.1}% of the gap)",
+            s.value_loss_per_hour * 100.0,
+            s.metric.replace('_', " "),
+            s.loss_per_hour * 100.0
+        );
+        root.draw(&PathElement::new(
+            vec![(x0, y), (x0 + (18.0 * style.scale) as i32, y)],
+            LANE_COLORS[i % 4].stroke_width(sw(style, 3.0)),
+        ))
+        .map_err(err)?;
+        root.draw(&Text::new(
+            text,
+            (
+                x0 + (24.0 * style.scale) as i32,
+                y - (7.0 * style.scale) as i32,
+            ),
+            font(11.5),
+        ))
+        .map_err(err)?;
     }
     root.present().map_err(err)
 }
 
 /// The sweep chart as SVG (the command line's `rtml sweep --svg`).
-pub fn sweep_svg(sweeps: &[(&str, &crate::sweep::Summary)], width: u32, height: u32) -> Result<String, String> {
+pub fn sweep_svg(
+    sweeps: &[(&str, &crate::sweep::Summary)],
+    width: u32,
+    height: u32,
+) -> Result<String, String> {
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();

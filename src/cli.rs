@@ -9,7 +9,11 @@ use rtml::presets::{preset, PRESETS};
 use rtml::series::metric;
 
 #[derive(Parser)]
-#[command(name = "rtml", version, about = "Real-Time ML Playground: batch vs online prediction, periodic retraining vs continual learning, for ad ranking and for cells that sleep.")]
+#[command(
+    name = "rtml",
+    version,
+    about = "Real-Time ML Playground: batch vs online prediction, periodic retraining vs continual learning, for ad ranking and for cells that sleep."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -106,9 +110,18 @@ fn parse_sets(sets: &[String]) -> Result<Vec<(String, String)>, String> {
 
 fn build_config(name: &str, seed: Option<u32>, sets: &[String]) -> Result<Config, String> {
     let p = preset(name).ok_or_else(|| {
-        format!("no preset `{name}`; choose one of: {}", PRESETS.iter().map(|p| p.name).collect::<Vec<_>>().join(", "))
+        format!(
+            "no preset `{name}`; choose one of: {}",
+            PRESETS
+                .iter()
+                .map(|p| p.name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     })?;
-    let mut cfg = p.config_with(&parse_sets(sets)?).map_err(|e| e.to_string())?;
+    let mut cfg = p
+        .config_with(&parse_sets(sets)?)
+        .map_err(|e| e.to_string())?;
     if let Some(s) = seed {
         cfg.seed = s;
     }
@@ -126,18 +139,43 @@ fn run(cli: Cli) -> Result<(), String> {
         Command::Knobs => {
             let d = Config::default();
             for k in KNOBS {
-                println!("{:<14} {:<10} {}", k.key, k.kind.format(&(k.get)(&d)), k.help);
+                println!(
+                    "{:<14} {:<10} {}",
+                    k.key,
+                    k.kind.format(&(k.get)(&d)),
+                    k.help
+                );
             }
             let l = &d.lanes[0];
             for k in LANE_KNOBS {
-                println!("a.{:<12} {:<10} {}", k.key, k.kind.format(&(k.get)(l)), k.help);
+                println!(
+                    "a.{:<12} {:<10} {}",
+                    k.key,
+                    k.kind.format(&(k.get)(l)),
+                    k.help
+                );
             }
             Ok(())
         }
-        Command::Sweep { preset: name, param, values, seeds, seed, set, metric: chosen, json, csv, svg } => {
+        Command::Sweep {
+            preset: name,
+            param,
+            values,
+            seeds,
+            seed,
+            set,
+            metric: chosen,
+            json,
+            csv,
+            svg,
+        } => {
             let cfg = build_config(&name, seed, &set)?;
             let (param, lane) = rtml::sweep::Param::parse(&param)?;
-            let points = values.split(',').filter(|v| !v.trim().is_empty()).map(rtml::sweep::Point::parse).collect::<Result<Vec<_>, _>>()?;
+            let points = values
+                .split(',')
+                .filter(|v| !v.trim().is_empty())
+                .map(rtml::sweep::Point::parse)
+                .collect::<Result<Vec<_>, _>>()?;
             let spec = rtml::sweep::Spec::new(cfg, lane, param, points, seeds, chosen.as_deref())?;
             let quiet = json;
             let (_, summary) = rtml::sweep::run(&spec, |i, n| {
@@ -149,19 +187,41 @@ fn run(cli: Cli) -> Result<(), String> {
                 eprintln!();
             }
             if let Some(path) = csv {
-                std::fs::write(&path, rtml::sweep::to_csv(&summary)).map_err(|e| format!("cannot write {path}: {e}"))?;
+                std::fs::write(&path, rtml::sweep::to_csv(&summary))
+                    .map_err(|e| format!("cannot write {path}: {e}"))?;
             }
             if let Some(path) = svg {
                 let doc = rtml::chart::sweep_svg(&[(name.as_str(), &summary)], 900, 640)?;
                 std::fs::write(&path, doc).map_err(|e| format!("cannot write {path}: {e}"))?;
             }
             if json {
-                println!("{}", serde_json::to_string_pretty(&rtml::sweep::to_json(&name, &spec, &summary)).expect("json"));
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&rtml::sweep::to_json(&name, &spec, &summary))
+                        .expect("json")
+                );
             } else {
-                println!("{name}: {} of lane {} against {:?}, {} seeds", summary.metric, rtml::config::LANE_NAMES[spec.lane], summary.param, spec.seeds);
-                println!("{:<10} {:>14} {:>10} {:>8} {:>14} {:>9}", "point", "mean", "sd", "share", "updates", "retrains");
+                println!(
+                    "{name}: {} of lane {} against {:?}, {} seeds",
+                    summary.metric,
+                    rtml::config::LANE_NAMES[spec.lane],
+                    summary.param,
+                    spec.seeds
+                );
+                println!(
+                    "{:<10} {:>14} {:>10} {:>8} {:>14} {:>9}",
+                    "point", "mean", "sd", "share", "updates", "retrains"
+                );
                 for p in &summary.points {
-                    println!("{:<10} {:>14} {:>10} {:>7.1}% {:>14.0} {:>9.0}", p.label, fmt_num(round(p.mean)), fmt_num(round(p.sd)), p.share * 100.0, p.cost, p.retrains);
+                    println!(
+                        "{:<10} {:>14} {:>10} {:>7.1}% {:>14.0} {:>9.0}",
+                        p.label,
+                        fmt_num(round(p.mean)),
+                        fmt_num(round(p.sd)),
+                        p.share * 100.0,
+                        p.cost,
+                        p.retrains
+                    );
                 }
                 println!(
                     "per hour of staleness (fit over points up to 1 day): loses {:.3}% of the {} ({:.2}% of the frozen-to-continual gap)",
@@ -172,18 +232,31 @@ fn run(cli: Cli) -> Result<(), String> {
             }
             Ok(())
         }
-        Command::Run { preset: name, seed, set, json, csv, svg, metric: chosen, digest } => {
+        Command::Run {
+            preset: name,
+            seed,
+            set,
+            json,
+            csv,
+            svg,
+            metric: chosen,
+            digest,
+        } => {
             let cfg = build_config(&name, seed, &set)?;
             let p = preset(&name).expect("checked");
             let key = chosen.unwrap_or_else(|| p.metric.to_string());
             if metric(cfg.scenario, &key).is_none() {
-                return Err(format!("no metric `{key}` for the {:?} scenario", cfg.scenario));
+                return Err(format!(
+                    "no metric `{key}` for the {:?} scenario",
+                    cfg.scenario
+                ));
             }
             let seed = cfg.seed;
             let mut exp = Experiment::new(cfg).map_err(|e| e.to_string())?;
             exp.run_to_end();
             if let Some(path) = csv {
-                std::fs::write(&path, exp.csv()).map_err(|e| format!("cannot write {path}: {e}"))?;
+                std::fs::write(&path, exp.csv())
+                    .map_err(|e| format!("cannot write {path}: {e}"))?;
             }
             if let Some(path) = svg {
                 let doc = rtml::chart::svg(&exp, &key, 1000, 640)?;
@@ -215,7 +288,11 @@ fn run(cli: Cli) -> Result<(), String> {
                     let base = &summary[0];
                     for (k, v) in &l.metrics {
                         let d = v - base.get(k).unwrap_or(f64::NAN);
-                        let diff = if l.label != base.label && d.is_finite() { format!("  ({}{} vs A)", if d >= 0.0 { "+" } else { "" }, show(d)) } else { String::new() };
+                        let diff = if l.label != base.label && d.is_finite() {
+                            format!("  ({}{} vs A)", if d >= 0.0 { "+" } else { "" }, show(d))
+                        } else {
+                            String::new()
+                        };
                         println!("  {:<20} {:>14}{}", k, show(*v), diff);
                     }
                 }
@@ -227,7 +304,11 @@ fn run(cli: Cli) -> Result<(), String> {
 
 /// A value for the table: rounded, or "–" when undefined (e.g. a rate with nothing to divide by).
 fn show(x: f64) -> String {
-    if x.is_finite() { fmt_num(round(x)) } else { "–".into() }
+    if x.is_finite() {
+        fmt_num(round(x))
+    } else {
+        "–".into()
+    }
 }
 
 fn round(x: f64) -> f64 {
@@ -240,5 +321,7 @@ fn round(x: f64) -> f64 {
 }
 
 fn json_num(x: f64) -> serde_json::Value {
-    serde_json::Number::from_f64(x).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null)
+    serde_json::Number::from_f64(x)
+        .map(serde_json::Value::Number)
+        .unwrap_or(serde_json::Value::Null)
 }

@@ -262,21 +262,40 @@ impl Config {
     pub fn for_scenario(scenario: Scenario) -> Self {
         let lanes = match scenario {
             Scenario::Ads => vec![
-                LaneConfig { mode: Mode::Batch, update: Update::Periodic, ..Default::default() },
+                LaneConfig {
+                    mode: Mode::Batch,
+                    update: Update::Periodic,
+                    ..Default::default()
+                },
                 LaneConfig::default(),
             ],
             Scenario::Cells => vec![
-                LaneConfig { update: Update::Frozen, ..Default::default() },
+                LaneConfig {
+                    update: Update::Frozen,
+                    ..Default::default()
+                },
                 LaneConfig::default(),
             ],
         };
-        Config { scenario, seed: 1, days: 14.0, warmup: 7.0, ads: AdsConfig::default(), cells: CellsConfig::default(), lanes }
+        Config {
+            scenario,
+            seed: 1,
+            days: 14.0,
+            warmup: 7.0,
+            ads: AdsConfig::default(),
+            cells: CellsConfig::default(),
+            lanes,
+        }
     }
 
     /// Checks every knob against its range, and the lane count.
     pub fn validate(&self) -> Result<(), ConfigError> {
         if self.lanes.is_empty() || self.lanes.len() > MAX_LANES {
-            return Err(ConfigError::new("lanes", format!("{}", self.lanes.len()), "1 to 4 lanes".into()));
+            return Err(ConfigError::new(
+                "lanes",
+                format!("{}", self.lanes.len()),
+                "1 to 4 lanes".into(),
+            ));
         }
         for k in KNOBS {
             k.kind.check(k.key, &(k.get)(self))?;
@@ -300,7 +319,9 @@ impl Config {
                 .parse()
                 .ok()
                 .filter(|n| (1..=MAX_LANES).contains(n))
-                .ok_or_else(|| ConfigError::new("lanes", value, "a whole number from 1 to 4".into()))?;
+                .ok_or_else(|| {
+                    ConfigError::new("lanes", value, "a whole number from 1 to 4".into())
+                })?;
             let template = self.lanes.last().cloned().unwrap_or_default();
             self.lanes.resize(n, template);
             return Ok(());
@@ -309,8 +330,13 @@ impl Config {
             let i = LANE_NAMES
                 .iter()
                 .position(|n| n.eq_ignore_ascii_case(lane))
-                .ok_or_else(|| ConfigError::new(key, value, "a lane letter a to d before the dot".into()))?;
-            let k = LANE_KNOBS.iter().find(|k| k.key == sub).ok_or_else(|| unknown(key, value))?;
+                .ok_or_else(|| {
+                    ConfigError::new(key, value, "a lane letter a to d before the dot".into())
+                })?;
+            let k = LANE_KNOBS
+                .iter()
+                .find(|k| k.key == sub)
+                .ok_or_else(|| unknown(key, value))?;
             let v = k.kind.parse(key, value)?;
             if i >= self.lanes.len() {
                 let template = self.lanes.last().cloned().unwrap_or_default();
@@ -319,7 +345,10 @@ impl Config {
             (k.set)(&mut self.lanes[i], v);
             return Ok(());
         }
-        let k = KNOBS.iter().find(|k| k.key == key).ok_or_else(|| unknown(key, value))?;
+        let k = KNOBS
+            .iter()
+            .find(|k| k.key == key)
+            .ok_or_else(|| unknown(key, value))?;
         let v = k.kind.parse(key, value)?;
         (k.set)(self, v);
         Ok(())
@@ -334,7 +363,10 @@ impl Config {
         out.push(("lanes".into(), self.lanes.len().to_string()));
         for (i, lane) in self.lanes.iter().enumerate() {
             for k in LANE_KNOBS {
-                out.push((format!("{}.{}", LANE_NAMES[i].to_ascii_lowercase(), k.key), k.kind.format(&(k.get)(lane))));
+                out.push((
+                    format!("{}.{}", LANE_NAMES[i].to_ascii_lowercase(), k.key),
+                    k.kind.format(&(k.get)(lane)),
+                ));
             }
         }
         out
@@ -364,14 +396,26 @@ impl ConfigError {
         if value.chars().count() > 40 {
             value = value.chars().take(40).collect::<String>() + "...";
         }
-        let field = if field.trim().is_empty() { "(empty key)".to_string() } else { field.to_string() };
-        ConfigError { field, value, expected }
+        let field = if field.trim().is_empty() {
+            "(empty key)".to_string()
+        } else {
+            field.to_string()
+        };
+        ConfigError {
+            field,
+            value,
+            expected,
+        }
     }
 }
 
 impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: `{}` is not valid; expected {}", self.field, self.value, self.expected)
+        write!(
+            f,
+            "{}: `{}` is not valid; expected {}",
+            self.field, self.value, self.expected
+        )
     }
 }
 
@@ -390,7 +434,12 @@ pub enum Value {
 #[derive(Clone, Copy, Debug)]
 pub enum Kind {
     /// A number in `[min, max]`; `int` for whole numbers.
-    Num { min: f64, max: f64, step: f64, int: bool },
+    Num {
+        min: f64,
+        max: f64,
+        step: f64,
+        int: bool,
+    },
     /// A duration in hours in `[min, max]`; text may say `30m`, `2h`, `7d`.
     Hours { min: f64, max: f64 },
     /// One of a few words.
@@ -402,9 +451,18 @@ pub enum Kind {
 impl Kind {
     fn expected(&self) -> String {
         match *self {
-            Kind::Num { min, max, int: true, .. } => format!("a whole number from {min} to {max}"),
+            Kind::Num {
+                min,
+                max,
+                int: true,
+                ..
+            } => format!("a whole number from {min} to {max}"),
             Kind::Num { min, max, .. } => format!("a number from {min} to {max}"),
-            Kind::Hours { min, max } => format!("a duration from {} to {} (e.g. 30m, 2h, 7d)", fmt_hours(min), fmt_hours(max)),
+            Kind::Hours { min, max } => format!(
+                "a duration from {} to {} (e.g. 30m, 2h, 7d)",
+                fmt_hours(min),
+                fmt_hours(max)
+            ),
             Kind::Choice(c) => format!("one of {}", c.join(", ")),
             Kind::Day { max } => format!("a day from 0 to {max}, or off"),
         }
@@ -416,7 +474,12 @@ impl Kind {
         let v = match *self {
             Kind::Num { .. } => Value::Num(text.parse::<f64>().map_err(|_| err())?),
             Kind::Hours { .. } => Value::Num(parse_hours(text).ok_or_else(err)?),
-            Kind::Choice(c) => Value::Choice(c.iter().find(|w| w.eq_ignore_ascii_case(text)).copied().ok_or_else(err)?),
+            Kind::Choice(c) => Value::Choice(
+                c.iter()
+                    .find(|w| w.eq_ignore_ascii_case(text))
+                    .copied()
+                    .ok_or_else(err)?,
+            ),
             Kind::Day { .. } => {
                 if text.eq_ignore_ascii_case("off") || text.eq_ignore_ascii_case("none") {
                     Value::Off
@@ -432,8 +495,12 @@ impl Kind {
     /// Checks a value against the range.
     pub fn check(&self, key: &str, v: &Value) -> Result<(), ConfigError> {
         let ok = match (*self, v) {
-            (Kind::Num { min, max, int, .. }, Value::Num(x)) => x.is_finite() && *x >= min && *x <= max && (!int || x.fract() == 0.0),
-            (Kind::Hours { min, max }, Value::Num(x)) => x.is_finite() && *x >= min - 1e-9 && *x <= max + 1e-9,
+            (Kind::Num { min, max, int, .. }, Value::Num(x)) => {
+                x.is_finite() && *x >= min && *x <= max && (!int || x.fract() == 0.0)
+            }
+            (Kind::Hours { min, max }, Value::Num(x)) => {
+                x.is_finite() && *x >= min - 1e-9 && *x <= max + 1e-9
+            }
             (Kind::Choice(c), Value::Choice(w)) => c.contains(w),
             (Kind::Day { max }, Value::Num(x)) => x.is_finite() && *x >= 0.0 && *x <= max,
             (Kind::Day { .. }, Value::Off) => true,
@@ -548,11 +615,21 @@ fn word(v: &Value) -> &'static str {
 }
 
 const fn n(min: f64, max: f64, step: f64) -> Kind {
-    Kind::Num { min, max, step, int: false }
+    Kind::Num {
+        min,
+        max,
+        step,
+        int: false,
+    }
 }
 
 const fn i(min: f64, max: f64) -> Kind {
-    Kind::Num { min, max, step: 1.0, int: true }
+    Kind::Num {
+        min,
+        max,
+        step: 1.0,
+        int: true,
+    }
 }
 
 const ADS: Option<Scenario> = Some(Scenario::Ads);
@@ -743,10 +820,23 @@ mod tests {
         let e = c.set("volume", "-3").unwrap_err();
         assert_eq!(e.field, "volume");
         assert!(e.to_string().contains("0 to 20000"), "{e}");
-        for (k, v) in [("volume", "NaN"), ("volume", "inf"), ("b.every", "0m"), ("a.mode", "sideways"), ("e.mode", "batch"), ("nope", "1"), ("lanes", "9"), ("segments", "2.5")] {
+        for (k, v) in [
+            ("volume", "NaN"),
+            ("volume", "inf"),
+            ("b.every", "0m"),
+            ("a.mode", "sideways"),
+            ("e.mode", "batch"),
+            ("nope", "1"),
+            ("lanes", "9"),
+            ("segments", "2.5"),
+        ] {
             assert!(c.set(k, v).is_err(), "{k}={v} accepted");
         }
-        assert_eq!(c, Config::default(), "a refused value must not change the configuration");
+        assert_eq!(
+            c,
+            Config::default(),
+            "a refused value must not change the configuration"
+        );
         assert!(c.set("c.mode", "batch").is_ok());
         assert_eq!(c.lanes.len(), 3);
         assert!(c.set("holiday", "off").is_ok());

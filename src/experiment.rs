@@ -16,7 +16,9 @@ use serde::Serialize;
 
 use crate::ads::AdsSim;
 use crate::cells::CellsSim;
-use crate::config::{fmt_hours, Config, ConfigError, LaneConfig, Mode, Policy, Scenario, Update, LANE_NAMES};
+use crate::config::{
+    fmt_hours, Config, ConfigError, LaneConfig, Mode, Policy, Scenario, Update, LANE_NAMES,
+};
 use crate::series::{metric, metrics, Series};
 
 enum Sim {
@@ -64,7 +66,11 @@ pub fn describe(lane: &LaneConfig, scenario: Scenario) -> String {
         Mode::Online => "online".to_string(),
         Mode::Batch => format!("batch every {}", fmt_hours(lane.refresh)),
     };
-    let kind = if lane.stateful { "stateful" } else { "stateless" };
+    let kind = if lane.stateful {
+        "stateful"
+    } else {
+        "stateless"
+    };
     let update = match lane.update {
         Update::Frozen => "frozen".to_string(),
         Update::Continual => "continual".to_string(),
@@ -79,7 +85,8 @@ pub fn describe(lane: &LaneConfig, scenario: Scenario) -> String {
 }
 
 impl Experiment {
-    /// Validates the configuration, builds the world and runs the warm-up.
+    /// Validates the configuration and builds the world; the warm-up runs with the first steps
+    /// (or in slices, with [`Experiment::warm_until`]).
     pub fn new(cfg: Config) -> Result<Self, ConfigError> {
         cfg.validate()?;
         let sim = match cfg.scenario {
@@ -102,19 +109,39 @@ impl Experiment {
         }
     }
 
+    /// True until the warm-up is over.
+    pub fn warming(&self) -> bool {
+        match &self.sim {
+            Sim::Ads(s) => s.warming(),
+            Sim::Cells(s) => s.warming(),
+        }
+    }
+
+    /// Runs the warm-up up to `t` minutes (negative: before the horizon starts; 0 ends it).
+    pub fn warm_until(&mut self, t: f64) {
+        match &mut self.sim {
+            Sim::Ads(s) => s.warm_until(t),
+            Sim::Cells(s) => s.warm_until(t),
+        }
+    }
+
+    /// Simulated minutes from the start of the horizon; negative during the warm-up.
+    pub fn clock(&self) -> f64 {
+        match &self.sim {
+            Sim::Ads(s) => s.now(),
+            Sim::Cells(s) => s.now(),
+        }
+    }
+
     /// Simulates the rest of the horizon.
     pub fn run_to_end(&mut self) {
         let end = self.cfg.horizon_min();
         self.run_until(end);
     }
 
-    /// Simulated minutes done.
+    /// Simulated minutes of the horizon done (0 during the warm-up).
     pub fn now(&self) -> f64 {
-        match &self.sim {
-            Sim::Ads(s) => s.now(),
-            Sim::Cells(s) => s.now(),
-        }
-        .min(self.cfg.horizon_min())
+        self.clock().clamp(0.0, self.cfg.horizon_min())
     }
 
     /// True when the horizon is done.
@@ -127,7 +154,11 @@ impl Experiment {
 
     /// Share of the horizon done, 0 to 1.
     pub fn progress(&self) -> f64 {
-        if self.done() { 1.0 } else { self.now() / self.cfg.horizon_min() }
+        if self.done() {
+            1.0
+        } else {
+            self.now() / self.cfg.horizon_min()
+        }
     }
 
     /// The bucketed sums.
@@ -141,7 +172,11 @@ impl Experiment {
     /// Buckets completely simulated so far.
     pub fn filled(&self) -> usize {
         let s = self.series();
-        if self.done() { s.buckets } else { ((self.now() / s.bucket_min) as usize).min(s.buckets) }
+        if self.done() {
+            s.buckets
+        } else {
+            ((self.now() / s.bucket_min) as usize).min(s.buckets)
+        }
     }
 
     /// Drift events (minutes, label).
@@ -164,14 +199,20 @@ impl Experiment {
 
     /// A metric per bucket for lane `l` (windowed), for the buckets filled so far.
     pub fn windowed(&self, l: usize, key: &str) -> Vec<f64> {
-        let Some(m) = metric(self.cfg.scenario, key) else { return Vec::new() };
+        let Some(m) = metric(self.cfg.scenario, key) else {
+            return Vec::new();
+        };
         let s = self.series();
-        (0..self.filled()).map(|b| (m.value)(s.row(l, b), self.bucket_hours(b))).collect()
+        (0..self.filled())
+            .map(|b| (m.value)(s.row(l, b), self.bucket_hours(b)))
+            .collect()
     }
 
     /// A metric over buckets `0..=b` for lane `l` (cumulative), for the buckets filled so far.
     pub fn cumulative(&self, l: usize, key: &str) -> Vec<f64> {
-        let Some(m) = metric(self.cfg.scenario, key) else { return Vec::new() };
+        let Some(m) = metric(self.cfg.scenario, key) else {
+            return Vec::new();
+        };
         let s = self.series();
         let mut acc = vec![0.0; s.fields];
         let mut hours = 0.0;
@@ -199,7 +240,9 @@ impl Experiment {
                 LaneSummary {
                     label: LANE_NAMES[l].to_string(),
                     description: describe(lane, self.cfg.scenario),
-                    metrics: metrics(self.cfg.scenario).map(|m| (m.key, (m.value)(&totals, hours))).collect(),
+                    metrics: metrics(self.cfg.scenario)
+                        .map(|m| (m.key, (m.value)(&totals, hours)))
+                        .collect(),
                 }
             })
             .collect()
@@ -233,12 +276,17 @@ impl Experiment {
     pub fn csv(&self) -> String {
         let keys: Vec<&str> = metrics(self.cfg.scenario).map(|m| m.key).collect();
         let mut out = format!("hour,lane,{}\n", keys.join(","));
-        let cols: Vec<Vec<Vec<f64>>> =
-            (0..self.cfg.lanes.len()).map(|l| keys.iter().map(|k| self.windowed(l, k)).collect()).collect();
+        let cols: Vec<Vec<Vec<f64>>> = (0..self.cfg.lanes.len())
+            .map(|l| keys.iter().map(|k| self.windowed(l, k)).collect())
+            .collect();
         let s = self.series();
         for b in 0..self.filled() {
             for (l, lane_cols) in cols.iter().enumerate() {
-                out.push_str(&format!("{},{}", crate::config::fmt_num(b as f64 * s.bucket_min / 60.0), LANE_NAMES[l]));
+                out.push_str(&format!(
+                    "{},{}",
+                    crate::config::fmt_num(b as f64 * s.bucket_min / 60.0),
+                    LANE_NAMES[l]
+                ));
                 for c in lane_cols {
                     out.push(',');
                     out.push_str(&csv_num(c[b]));
@@ -271,5 +319,9 @@ impl Experiment {
 
 /// A number for CSV: empty when undefined.
 pub fn csv_num(x: f64) -> String {
-    if x.is_finite() { format!("{}", (x * 1e6).round() / 1e6) } else { String::new() }
+    if x.is_finite() {
+        format!("{}", (x * 1e6).round() / 1e6)
+    } else {
+        String::new()
+    }
 }

@@ -90,7 +90,8 @@ impl Preset {
         // Presets spell out how their lanes differ from an online, continual lane.
         c.lanes = vec![crate::config::LaneConfig::default(); 2];
         for (k, v) in self.settings {
-            c.set(k, v).unwrap_or_else(|e| panic!("preset {}: {e}", self.name));
+            c.set(k, v)
+                .unwrap_or_else(|e| panic!("preset {}: {e}", self.name));
         }
         c
     }
@@ -115,7 +116,11 @@ mod tests {
             let c = p.config();
             c.validate().unwrap();
             assert_eq!(c.scenario, p.scenario);
-            assert!(crate::series::metric(p.scenario, p.metric).is_some(), "{}", p.name);
+            assert!(
+                crate::series::metric(p.scenario, p.metric).is_some(),
+                "{}",
+                p.name
+            );
         }
     }
 }

@@ -39,7 +39,9 @@ pub struct Rng(Xoshiro256PlusPlus);
 impl Rng {
     /// The stream `stream` of experiment seed `seed`.
     pub fn new(seed: u64, stream: u64) -> Self {
-        Rng(Xoshiro256PlusPlus::seed_from_u64(splitmix64(seed ^ splitmix64(stream))))
+        Rng(Xoshiro256PlusPlus::seed_from_u64(splitmix64(
+            seed ^ splitmix64(stream),
+        )))
     }
 
     /// Uniform in [0, 1) with 53 random bits.
@@ -116,18 +118,24 @@ mod tests {
 
     #[test]
     fn streams_are_reproducible_and_distinct() {
-        let a: Vec<f64> = (0..5).map({
-            let mut r = Rng::new(7, 1);
-            move |_| r.uniform()
-        }).collect();
-        let b: Vec<f64> = (0..5).map({
-            let mut r = Rng::new(7, 1);
-            move |_| r.uniform()
-        }).collect();
-        let c: Vec<f64> = (0..5).map({
-            let mut r = Rng::new(7, 2);
-            move |_| r.uniform()
-        }).collect();
+        let a: Vec<f64> = (0..5)
+            .map({
+                let mut r = Rng::new(7, 1);
+                move |_| r.uniform()
+            })
+            .collect();
+        let b: Vec<f64> = (0..5)
+            .map({
+                let mut r = Rng::new(7, 1);
+                move |_| r.uniform()
+            })
+            .collect();
+        let c: Vec<f64> = (0..5)
+            .map({
+                let mut r = Rng::new(7, 2);
+                move |_| r.uniform()
+            })
+            .collect();
         assert_eq!(a, b);
         assert_ne!(a, c);
     }
@@ -146,13 +154,19 @@ mod tests {
         assert!(m.abs() < 0.01 && (v - 1.0).abs() < 0.02, "{m} {v}");
         for lambda in [0.5, 4.0, 80.0] {
             let mp = (0..50_000).map(|_| r.poisson(lambda) as f64).sum::<f64>() / 50_000.0;
-            assert!((mp - lambda).abs() < 0.05 * lambda.max(1.0), "{lambda} {mp}");
+            assert!(
+                (mp - lambda).abs() < 0.05 * lambda.max(1.0),
+                "{lambda} {mp}"
+            );
         }
         let counts = (0..30_000).fold([0usize; 3], |mut c, _| {
             c[r.weighted(&[1.0, 2.0, 1.0])] += 1;
             c
         });
-        assert!((counts[1] as f64 / 30_000.0 - 0.5).abs() < 0.02, "{counts:?}");
+        assert!(
+            (counts[1] as f64 / 30_000.0 - 0.5).abs() < 0.02,
+            "{counts:?}"
+        );
         assert!((0..1000).all(|_| r.below(7) < 7));
     }
 

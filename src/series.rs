@@ -52,8 +52,14 @@ pub struct Series {
 
 /// A bucket width (minutes) from a fixed ladder so that the horizon fits in [`MAX_BUCKETS`].
 pub fn bucket_minutes(horizon_min: f64) -> f64 {
-    const LADDER: [f64; 12] = [15.0, 30.0, 60.0, 120.0, 180.0, 360.0, 720.0, 1440.0, 2880.0, 4320.0, 10080.0, 20160.0];
-    LADDER.iter().copied().find(|w| horizon_min / w <= MAX_BUCKETS as f64).unwrap_or(20160.0)
+    const LADDER: [f64; 12] = [
+        15.0, 30.0, 60.0, 120.0, 180.0, 360.0, 720.0, 1440.0, 2880.0, 4320.0, 10080.0, 20160.0,
+    ];
+    LADDER
+        .iter()
+        .copied()
+        .find(|w| horizon_min / w <= MAX_BUCKETS as f64)
+        .unwrap_or(20160.0)
 }
 
 impl Series {
@@ -61,7 +67,12 @@ impl Series {
     pub fn new(horizon_min: f64, lanes: usize, fields: usize) -> Self {
         let bucket_min = bucket_minutes(horizon_min);
         let buckets = ((horizon_min / bucket_min).ceil() as usize).clamp(1, MAX_BUCKETS);
-        Series { bucket_min, buckets, fields, lanes: vec![vec![0.0; buckets * fields]; lanes] }
+        Series {
+            bucket_min,
+            buckets,
+            fields,
+            lanes: vec![vec![0.0; buckets * fields]; lanes],
+        }
     }
 
     /// The bucket of time `t` (minutes from the start of the horizon), clamped.
@@ -124,12 +135,20 @@ pub struct Metric {
 }
 
 fn ratio(a: f64, b: f64) -> f64 {
-    if b > 0.0 { a / b } else { f64::NAN }
+    if b > 0.0 {
+        a / b
+    } else {
+        f64::NAN
+    }
 }
 
 /// Binary entropy in nats of a rate p.
 fn entropy(p: f64) -> f64 {
-    if p <= 0.0 || p >= 1.0 { 0.0 } else { -(p * libm::log(p) + (1.0 - p) * libm::log(1.0 - p)) }
+    if p <= 0.0 || p >= 1.0 {
+        0.0
+    } else {
+        -(p * libm::log(p) + (1.0 - p) * libm::log(1.0 - p))
+    }
 }
 
 use ads as a;

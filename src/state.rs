@@ -8,7 +8,9 @@ use crate::presets::preset;
 use crate::series::metric;
 
 /// Page options that are not simulation settings.
-const PAGE_KEYS: [&str; 7] = ["preset", "metric", "view", "hide", "embed", "caption", "tab"];
+const PAGE_KEYS: [&str; 7] = [
+    "preset", "metric", "view", "hide", "embed", "caption", "tab",
+];
 
 /// Everything a link restores.
 #[derive(Clone, Debug, PartialEq)]
@@ -46,7 +48,9 @@ pub fn decode(s: &str) -> String {
     while i < b.len() {
         match b[i] {
             b'%' if i + 2 < b.len() => {
-                let hex = std::str::from_utf8(&b[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+                let hex = std::str::from_utf8(&b[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
                 match hex {
                     Some(v) => {
                         out.push(v);
@@ -120,7 +124,10 @@ impl State {
                     state = State::from_preset(v);
                     explicit_preset = true;
                 }
-                None => notices.push(format!("preset: `{}` is not a preset; showing the default one", short(v))),
+                None => notices.push(format!(
+                    "preset: `{}` is not a preset; showing the default one",
+                    short(v)
+                )),
             }
         }
         if let Some((_, v)) = pairs.iter().find(|(k, _)| k == "scenario") {
@@ -138,7 +145,10 @@ impl State {
                     }
                 }
                 Some(_) => {}
-                None => notices.push(format!("scenario: `{}` is not valid; expected one of ads, cells", short(v))),
+                None => notices.push(format!(
+                    "scenario: `{}` is not valid; expected one of ads, cells",
+                    short(v)
+                )),
             }
         }
         let mut metric_value = None;
@@ -149,18 +159,40 @@ impl State {
                 "view" => match v.as_str() {
                     "cumulative" => state.cumulative = true,
                     "windowed" => state.cumulative = false,
-                    _ => notices.push(format!("view: `{}` is not valid; expected windowed or cumulative", short(v))),
+                    _ => notices.push(format!(
+                        "view: `{}` is not valid; expected windowed or cumulative",
+                        short(v)
+                    )),
                 },
-                "hide" => state.hide = v.split(',').filter(|s| !s.is_empty()).take(100).map(|s| s.trim().to_string()).collect(),
+                "hide" => {
+                    state.hide = v
+                        .split(',')
+                        .filter(|s| !s.is_empty())
+                        .take(100)
+                        .map(|s| s.trim().to_string())
+                        .collect()
+                }
                 "embed" => state.embed = matches!(v.as_str(), "1" | "true" | "yes" | ""),
                 "tab" => match v.as_str() {
                     "run" | "sweep" | "replay" => state.tab = v.clone(),
-                    _ => notices.push(format!("tab: `{}` is not valid; expected run, sweep or replay", short(v))),
+                    _ => notices.push(format!(
+                        "tab: `{}` is not valid; expected run, sweep or replay",
+                        short(v)
+                    )),
                 },
                 "caption" => {}
                 _ => {
                     if let Err(e) = state.config.set(k, v) {
-                        notices.push(format!("{e}; kept {}", state.config.pairs().into_iter().find(|p| p.0 == *k).map(|p| p.1).unwrap_or_else(|| "the default".into())));
+                        notices.push(format!(
+                            "{e}; kept {}",
+                            state
+                                .config
+                                .pairs()
+                                .into_iter()
+                                .find(|p| p.0 == *k)
+                                .map(|p| p.1)
+                                .unwrap_or_else(|| "the default".into())
+                        ));
                     }
                 }
             }
@@ -169,7 +201,11 @@ impl State {
             if metric(state.config.scenario, &m).is_some() {
                 state.metric = m;
             } else {
-                notices.push(format!("metric: `{}` is not a metric of this scenario; showing {}", short(&m), state.metric));
+                notices.push(format!(
+                    "metric: `{}` is not a metric of this scenario; showing {}",
+                    short(&m),
+                    state.metric
+                ));
             }
         }
         if metric(state.config.scenario, &state.metric).is_none() {
@@ -182,18 +218,31 @@ impl State {
     pub fn to_hash(&self) -> String {
         let (base, mut out) = match self.preset.as_deref().and_then(preset) {
             Some(p) => (p.config(), vec![format!("preset={}", p.name)]),
-            None => (Config::for_scenario(self.config.scenario), vec![format!("scenario={}", scenario_word(self.config.scenario))]),
+            None => (
+                Config::for_scenario(self.config.scenario),
+                vec![format!("scenario={}", scenario_word(self.config.scenario))],
+            ),
         };
         let base_pairs = base.pairs();
         for (k, v) in self.config.pairs() {
             if k == "scenario" {
                 continue;
             }
-            if base_pairs.iter().find(|p| p.0 == k).map(|p| p.1 != v).unwrap_or(true) {
+            if base_pairs
+                .iter()
+                .find(|p| p.0 == k)
+                .map(|p| p.1 != v)
+                .unwrap_or(true)
+            {
                 out.push(format!("{}={}", encode(&k), encode(&v)));
             }
         }
-        let default_metric = self.preset.as_deref().and_then(preset).map(|p| p.metric).unwrap_or(default_metric(self.config.scenario));
+        let default_metric = self
+            .preset
+            .as_deref()
+            .and_then(preset)
+            .map(|p| p.metric)
+            .unwrap_or(default_metric(self.config.scenario));
         if self.metric != default_metric {
             out.push(format!("metric={}", encode(&self.metric)));
         }
@@ -201,7 +250,14 @@ impl State {
             out.push("view=cumulative".into());
         }
         if !self.hide.is_empty() {
-            out.push(format!("hide={}", self.hide.iter().map(|h| encode(h)).collect::<Vec<_>>().join(",")));
+            out.push(format!(
+                "hide={}",
+                self.hide
+                    .iter()
+                    .map(|h| encode(h))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ));
         }
         if self.embed {
             out.push("embed=1".into());
@@ -221,7 +277,11 @@ fn scenario_word(s: Scenario) -> &'static str {
 }
 
 fn short(s: &str) -> String {
-    if s.chars().count() > 40 { s.chars().take(40).collect::<String>() + "..." } else { s.to_string() }
+    if s.chars().count() > 40 {
+        s.chars().take(40).collect::<String>() + "..."
+    } else {
+        s.to_string()
+    }
 }
 
 /// Whether a key is a page option rather than a simulation setting.
@@ -253,7 +313,15 @@ mod tests {
 
     #[test]
     fn garbage_gives_notices_and_defaults() {
-        for h in ["#%%%&&&==&preset=nope&volume=-1&a.mode=<script>alert(1)</script>&zzz=1&metric=mae", "#", "", "#=&=&a.=1&.x=2", "#seed=99999999999999999999", "#%E2%82", "#preset"] {
+        for h in [
+            "#%%%&&&==&preset=nope&volume=-1&a.mode=<script>alert(1)</script>&zzz=1&metric=mae",
+            "#",
+            "",
+            "#=&=&a.=1&.x=2",
+            "#seed=99999999999999999999",
+            "#%E2%82",
+            "#preset",
+        ] {
             let (s, _) = State::parse(h);
             s.config.validate().unwrap();
             assert!(metric(s.config.scenario, &s.metric).is_some());

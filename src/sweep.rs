@@ -108,16 +108,31 @@ pub struct Run {
 impl Run {
     /// A metric by key (NaN when absent).
     pub fn get(&self, key: &str) -> f64 {
-        self.metrics.iter().find(|m| m.0 == key).map(|m| m.1).unwrap_or(f64::NAN)
+        self.metrics
+            .iter()
+            .find(|m| m.0 == key)
+            .map(|m| m.1)
+            .unwrap_or(f64::NAN)
     }
 }
 
 impl Spec {
     /// A spec with checks: the lane exists, seeds 1..=50, values non-empty.
-    pub fn new(base: Config, lane: Option<usize>, param: Param, values: Vec<Point>, seeds: u32, metric_key: Option<&str>) -> Result<Spec, String> {
+    pub fn new(
+        base: Config,
+        lane: Option<usize>,
+        param: Param,
+        values: Vec<Point>,
+        seeds: u32,
+        metric_key: Option<&str>,
+    ) -> Result<Spec, String> {
         let lane = lane.unwrap_or(if base.lanes.len() > 1 { 1 } else { 0 });
         if lane >= base.lanes.len() {
-            return Err(format!("lane {} does not exist: the configuration has {} lanes", LANE_NAMES.get(lane).unwrap_or(&"?"), base.lanes.len()));
+            return Err(format!(
+                "lane {} does not exist: the configuration has {} lanes",
+                LANE_NAMES.get(lane).unwrap_or(&"?"),
+                base.lanes.len()
+            ));
         }
         if !(1..=50).contains(&seeds) {
             return Err(format!("--seeds {seeds}: expected 1 to 50"));
@@ -126,9 +141,17 @@ impl Spec {
             return Err("no sweep values".into());
         }
         let key = metric_key.unwrap_or(default_metric(base.scenario));
-        let m = metric(base.scenario, key).ok_or_else(|| format!("no metric `{key}` for this scenario"))?;
+        let m = metric(base.scenario, key)
+            .ok_or_else(|| format!("no metric `{key}` for this scenario"))?;
         base.validate().map_err(|e| e.to_string())?;
-        Ok(Spec { base, lane, param, values, seeds, metric: m.key })
+        Ok(Spec {
+            base,
+            lane,
+            param,
+            values,
+            seeds,
+            metric: m.key,
+        })
     }
 
     /// Every point to run: the two references, then the values, each for every seed.
@@ -139,7 +162,9 @@ impl Spec {
                 pts.push(*v);
             }
         }
-        pts.iter().flat_map(|&p| (0..self.seeds).map(move |s| (p, s))).collect()
+        pts.iter()
+            .flat_map(|&p| (0..self.seeds).map(move |s| (p, s)))
+            .collect()
     }
 
     /// The single-lane configuration of one point and seed index.
@@ -178,7 +203,15 @@ pub fn run_point(spec: &Spec, point: Point, seed_index: u32) -> Result<Run, Stri
     let mut exp = Experiment::new(cfg).map_err(|e| e.to_string())?;
     exp.run_to_end();
     let s = exp.summary().remove(0);
-    Ok(Run { point, seed, metrics: s.metrics.into_iter().map(|(k, v)| (k.to_string(), v)).collect() })
+    Ok(Run {
+        point,
+        seed,
+        metrics: s
+            .metrics
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    })
 }
 
 /// Statistics of one point across seeds.
@@ -221,7 +254,11 @@ fn mean_sd(v: &[f64]) -> (f64, f64) {
         return (f64::NAN, f64::NAN);
     }
     let m = v.iter().sum::<f64>() / v.len() as f64;
-    let var = if v.len() > 1 { v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (v.len() - 1) as f64 } else { 0.0 };
+    let var = if v.len() > 1 {
+        v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (v.len() - 1) as f64
+    } else {
+        0.0
+    };
     (m, var.sqrt())
 }
 
@@ -230,10 +267,18 @@ fn mean_sd(v: &[f64]) -> (f64, f64) {
 pub fn summarize(spec: &Spec, runs: &[Run]) -> Summary {
     let key = spec.metric;
     let m = metric(spec.base.scenario, key).expect("checked in Spec::new");
-    let by = |p: Point, s: u32| runs.iter().find(|r| r.point == p && r.seed == spec.base.seed.wrapping_add(s));
+    let by = |p: Point, s: u32| {
+        runs.iter()
+            .find(|r| r.point == p && r.seed == spec.base.seed.wrapping_add(s))
+    };
     let mut points = Vec::new();
     let mut order: Vec<Point> = vec![Point::Continual];
-    let mut hours: Vec<Point> = spec.values.iter().copied().filter(|p| matches!(p, Point::Hours(_))).collect();
+    let mut hours: Vec<Point> = spec
+        .values
+        .iter()
+        .copied()
+        .filter(|p| matches!(p, Point::Hours(_)))
+        .collect();
     hours.sort_by(|a, b| match (a, b) {
         (Point::Hours(x), Point::Hours(y)) => x.total_cmp(y),
         _ => std::cmp::Ordering::Equal,
@@ -267,11 +312,24 @@ pub fn summarize(spec: &Spec, runs: &[Run]) -> Summary {
         }
         let (mean, sd) = mean_sd(&vals);
         let (share, share_sd) = mean_sd(&shares);
-        let names: Vec<String> = by(p, 0).or_else(|| runs.iter().find(|r| r.point == p)).map(|r| r.metrics.iter().map(|m| m.0.clone()).collect()).unwrap_or_default();
+        let names: Vec<String> = by(p, 0)
+            .or_else(|| runs.iter().find(|r| r.point == p))
+            .map(|r| r.metrics.iter().map(|m| m.0.clone()).collect())
+            .unwrap_or_default();
         let metrics = names
             .iter()
             .enumerate()
-            .map(|(i, n)| (n.clone(), mean_sd(&all.iter().map(|row| row.get(i).copied().unwrap_or(f64::NAN)).collect::<Vec<_>>()).0))
+            .map(|(i, n)| {
+                (
+                    n.clone(),
+                    mean_sd(
+                        &all.iter()
+                            .map(|row| row.get(i).copied().unwrap_or(f64::NAN))
+                            .collect::<Vec<_>>(),
+                    )
+                    .0,
+                )
+            })
             .collect();
         points.push(PointStats {
             point: p,
@@ -288,9 +346,20 @@ pub fn summarize(spec: &Spec, runs: &[Run]) -> Summary {
     }
     let loss_per_hour = slope(&points, |p| 1.0 - p.share);
     let sign = if m.better == Better::Lower { -1.0 } else { 1.0 };
-    let cont = points.iter().find(|p| p.point == Point::Continual).map(|p| p.mean).unwrap_or(f64::NAN);
+    let cont = points
+        .iter()
+        .find(|p| p.point == Point::Continual)
+        .map(|p| p.mean)
+        .unwrap_or(f64::NAN);
     let value_loss_per_hour = slope(&points, |p| sign * (cont - p.mean) / cont.abs());
-    Summary { metric: key.to_string(), better: m.better, param: spec.param, points, loss_per_hour, value_loss_per_hour }
+    Summary {
+        metric: key.to_string(),
+        better: m.better,
+        param: spec.param,
+        points,
+        loss_per_hour,
+        value_loss_per_hour,
+    }
 }
 
 /// Least-squares slope through the origin of `lost(point)` against hours, for points up to one day:
@@ -306,11 +375,18 @@ fn slope(points: &[PointStats], lost: impl Fn(&PointStats) -> f64) -> f64 {
             }
         }
     }
-    if sxx > 0.0 { sxy / sxx } else { f64::NAN }
+    if sxx > 0.0 {
+        sxy / sxx
+    } else {
+        f64::NAN
+    }
 }
 
 /// Runs a whole sweep (the command line; the page runs the same points in workers).
-pub fn run(spec: &Spec, mut progress: impl FnMut(usize, usize)) -> Result<(Vec<Run>, Summary), String> {
+pub fn run(
+    spec: &Spec,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<(Vec<Run>, Summary), String> {
     let tasks = spec.tasks();
     let mut runs = Vec::with_capacity(tasks.len());
     for (i, (p, s)) in tasks.iter().enumerate() {
@@ -337,7 +413,9 @@ mod tests {
 }
 
 fn num(x: f64) -> serde_json::Value {
-    serde_json::Number::from_f64(x).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null)
+    serde_json::Number::from_f64(x)
+        .map(serde_json::Value::Number)
+        .unwrap_or(serde_json::Value::Null)
 }
 
 /// The sweep as JSON: what `rtml sweep --json` prints and what the page's worker computes.
@@ -350,7 +428,11 @@ pub fn to_json(name: &str, spec: &Spec, s: &Summary) -> serde_json::Value {
                 Point::Hours(h) => num(h),
                 _ => serde_json::Value::Null,
             };
-            let metrics: serde_json::Map<String, serde_json::Value> = p.metrics.iter().map(|(k, v)| (k.clone(), num(*v))).collect();
+            let metrics: serde_json::Map<String, serde_json::Value> = p
+                .metrics
+                .iter()
+                .map(|(k, v)| (k.clone(), num(*v)))
+                .collect();
             serde_json::json!({
                 "label": p.label, "hours": hours, "mean": num(p.mean), "sd": num(p.sd),
                 "share": num(p.share), "share_lo": num(p.share_lo), "share_hi": num(p.share_hi),
@@ -374,16 +456,38 @@ pub fn to_json(name: &str, spec: &Spec, s: &Summary) -> serde_json::Value {
 
 /// The sweep as CSV: one row per point.
 pub fn to_csv(s: &Summary) -> String {
-    let names: Vec<String> = s.points.first().map(|p| p.metrics.iter().map(|m| m.0.clone()).collect()).unwrap_or_default();
-    let mut out = format!("point,hours,mean,sd,share,share_lo,share_hi,cost,retrains,{}\n", names.join(","));
+    let names: Vec<String> = s
+        .points
+        .first()
+        .map(|p| p.metrics.iter().map(|m| m.0.clone()).collect())
+        .unwrap_or_default();
+    let mut out = format!(
+        "point,hours,mean,sd,share,share_lo,share_hi,cost,retrains,{}\n",
+        names.join(",")
+    );
     for p in &s.points {
         let h = match p.point {
             Point::Hours(h) => crate::experiment::csv_num(h),
             _ => String::new(),
         };
-        let vals: Vec<String> = [p.mean, p.sd, p.share, p.share_lo, p.share_hi, p.cost, p.retrains].iter().map(|v| crate::experiment::csv_num(*v)).collect();
-        let ms: Vec<String> = p.metrics.iter().map(|m| crate::experiment::csv_num(m.1)).collect();
-        out.push_str(&format!("{},{},{},{}\n", p.label, h, vals.join(","), ms.join(",")));
+        let vals: Vec<String> = [
+            p.mean, p.sd, p.share, p.share_lo, p.share_hi, p.cost, p.retrains,
+        ]
+        .iter()
+        .map(|v| crate::experiment::csv_num(*v))
+        .collect();
+        let ms: Vec<String> = p
+            .metrics
+            .iter()
+            .map(|m| crate::experiment::csv_num(m.1))
+            .collect();
+        out.push_str(&format!(
+            "{},{},{},{}\n",
+            p.label,
+            h,
+            vals.join(","),
+            ms.join(",")
+        ));
     }
     out
 }

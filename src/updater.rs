@@ -177,7 +177,10 @@ impl<M: Learn> Updater<M> {
             return;
         }
         self.dirty = false;
-        let mut snap = self.spare.pop().unwrap_or_else(|| self.model.live().clone());
+        let mut snap = self
+            .spare
+            .pop()
+            .unwrap_or_else(|| self.model.live().clone());
         self.model.snapshot_into(&mut snap);
         if self.deploy <= 0.0 {
             if let Some(old) = self.serving.replace(snap) {

@@ -30,12 +30,14 @@ pub struct Playground {
 
 fn build(state: &State) -> Experiment {
     // State parsing only ever produces valid configurations; fall back to the defaults regardless.
-    Experiment::new(state.config.clone()).unwrap_or_else(|_| Experiment::new(State::default().config).expect("defaults are valid"))
+    Experiment::new(state.config.clone())
+        .unwrap_or_else(|_| Experiment::new(State::default().config).expect("defaults are valid"))
 }
 
 /// Plain JS objects and arrays (not Maps), as JSON would give.
 fn to_js<T: serde::Serialize + ?Sized>(v: &T) -> JsValue {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(JsValue::NULL)
 }
 
 #[wasm_bindgen]
@@ -45,7 +47,11 @@ impl Playground {
     pub fn new(hash: &str) -> Playground {
         let (state, notices) = State::parse(hash);
         let exp = build(&state);
-        Playground { state, exp, notices }
+        Playground {
+            state,
+            exp,
+            notices,
+        }
     }
 
     /// Replaces the whole state from a hash (back/forward, a preset link). Returns the notices.
@@ -73,7 +79,9 @@ impl Playground {
         match key {
             "metric" => {
                 if metric(self.state.config.scenario, value).is_none() {
-                    return Some(format!("metric: `{value}` is not a metric of this scenario"));
+                    return Some(format!(
+                        "metric: `{value}` is not a metric of this scenario"
+                    ));
                 }
                 self.state.metric = value.to_string();
                 return None;
@@ -112,8 +120,21 @@ impl Playground {
     /// spent (so that one animation frame never blocks the page). Returns the progress, 0 to 1.
     pub fn run_for(&mut self, minutes: f64, budget_ms: f64) -> f64 {
         let perf = web_sys::window().and_then(|w| w.performance());
-        let now = || perf.as_ref().map(|p| p.now()).unwrap_or_else(js_sys::Date::now);
+        let now = || {
+            perf.as_ref()
+                .map(|p| p.now())
+                .unwrap_or_else(js_sys::Date::now)
+        };
         let start = now();
+        // The warm-up comes first, in slices of a hundredth of it.
+        let warm_slice = (self.exp.config().warmup * 1440.0 / 100.0).max(15.0);
+        while self.exp.warming() {
+            let t = (self.exp.clock() + warm_slice).min(0.0);
+            self.exp.warm_until(if t >= -1e-9 { 0.0 } else { t });
+            if now() - start > budget_ms {
+                return self.exp.progress();
+            }
+        }
         let target = (self.exp.now() + minutes.max(0.0)).min(self.exp.config().horizon_min());
         let slice = (self.exp.config().horizon_min() / 400.0).max(15.0);
         while !self.exp.done() && self.exp.now() < target {
@@ -147,9 +168,18 @@ impl Playground {
 
     /// Draws the chart on a canvas whose size is already in device pixels.
     pub fn draw(&self, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<(), JsValue> {
-        let backend = plotters_canvas::CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsValue::from_str("no 2D context on the canvas"))?;
+        let backend = plotters_canvas::CanvasBackend::with_canvas_object(canvas)
+            .ok_or_else(|| JsValue::from_str("no 2D context on the canvas"))?;
         let root = plotters::prelude::IntoDrawingArea::into_drawing_area(backend);
-        let style = Style { scale: if scale.is_finite() { scale.clamp(0.5, 4.0) } else { 1.0 }, dark, cumulative: self.state.cumulative };
+        let style = Style {
+            scale: if scale.is_finite() {
+                scale.clamp(0.5, 4.0)
+            } else {
+                1.0
+            },
+            dark,
+            cumulative: self.state.cumulative,
+        };
         chart::draw(&root, &self.exp, &self.state.metric, style).map_err(|e| JsValue::from_str(&e))
     }
 
@@ -158,7 +188,11 @@ impl Playground {
     pub fn hover(&self, x: f64) -> JsValue {
         let s = self.exp.series();
         let days = self.exp.config().days;
-        let x = if x.is_finite() { x.clamp(0.0, 1.0) } else { 0.0 };
+        let x = if x.is_finite() {
+            x.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
         let b = ((x * days * 1440.0 / s.bucket_min) as usize).min(s.buckets.saturating_sub(1));
         let lanes: Vec<serde_json::Value> = (0..self.exp.config().lanes.len())
             .map(|l| {
@@ -166,13 +200,20 @@ impl Playground {
                 serde_json::json!({"lane": LANE_NAMES[l], "color": LANE_CSS[l], "value": v.get(b).copied().filter(|v| v.is_finite())})
             })
             .collect();
-        to_js(&serde_json::json!({"day": b as f64 * s.bucket_min / 1440.0, "hours": s.bucket_min / 60.0, "lanes": lanes}))
+        to_js(
+            &serde_json::json!({"day": b as f64 * s.bucket_min / 1440.0, "hours": s.bucket_min / 60.0, "lanes": lanes}),
+        )
     }
 
     /// The current state as plain data: settings, metric, view, hidden controls, embed, preset.
     pub fn state(&self) -> JsValue {
-        let pairs: serde_json::Map<String, serde_json::Value> =
-            self.state.config.pairs().into_iter().map(|(k, v)| (k, serde_json::Value::String(v))).collect();
+        let pairs: serde_json::Map<String, serde_json::Value> = self
+            .state
+            .config
+            .pairs()
+            .into_iter()
+            .map(|(k, v)| (k, serde_json::Value::String(v)))
+            .collect();
         to_js(&serde_json::json!({
             "scenario": match self.state.config.scenario { Scenario::Ads => "ads", Scenario::Cells => "cells" },
             "preset": self.state.preset,
@@ -193,7 +234,15 @@ impl Playground {
 
     /// Bytes of wasm linear memory (for the soak test).
     pub fn memory_bytes(&self) -> f64 {
-        wasm_bindgen::memory().dyn_into::<js_sys::WebAssembly::Memory>().map(|m| m.buffer().dyn_into::<js_sys::ArrayBuffer>().map(|b| b.byte_length() as f64).unwrap_or(0.0)).unwrap_or(0.0)
+        wasm_bindgen::memory()
+            .dyn_into::<js_sys::WebAssembly::Memory>()
+            .map(|m| {
+                m.buffer()
+                    .dyn_into::<js_sys::ArrayBuffer>()
+                    .map(|b| b.byte_length() as f64)
+                    .unwrap_or(0.0)
+            })
+            .unwrap_or(0.0)
     }
 
     /// Each lane's summary: label, description, colour, metrics.
@@ -232,7 +281,12 @@ impl Playground {
 
     /// Drift events: `[{day, label}]`.
     pub fn events(&self) -> JsValue {
-        let ev: Vec<serde_json::Value> = self.exp.events().into_iter().map(|(t, l)| serde_json::json!({"day": t / 1440.0, "label": l})).collect();
+        let ev: Vec<serde_json::Value> = self
+            .exp
+            .events()
+            .into_iter()
+            .map(|(t, l)| serde_json::json!({"day": t / 1440.0, "label": l}))
+            .collect();
         to_js(&ev)
     }
 }
@@ -242,8 +296,17 @@ impl Playground {
 pub fn catalogue() -> JsValue {
     fn kind(k: &Kind) -> serde_json::Value {
         match *k {
-            Kind::Num { min, max, step, int } => serde_json::json!({"type": "number", "min": min, "max": max, "step": step, "int": int}),
-            Kind::Hours { min, max } => serde_json::json!({"type": "hours", "min": min, "max": max}),
+            Kind::Num {
+                min,
+                max,
+                step,
+                int,
+            } => {
+                serde_json::json!({"type": "number", "min": min, "max": max, "step": step, "int": int})
+            }
+            Kind::Hours { min, max } => {
+                serde_json::json!({"type": "hours", "min": min, "max": max})
+            }
             Kind::Choice(c) => serde_json::json!({"type": "choice", "choices": c}),
             Kind::Day { max } => serde_json::json!({"type": "day", "max": max}),
         }
@@ -269,11 +332,18 @@ pub fn catalogue() -> JsValue {
         .iter()
         .map(|p| serde_json::json!({"name": p.name, "title": p.title, "caption": p.caption, "scenario": scen(Some(p.scenario)), "metric": p.metric}))
         .collect();
-    to_js(&serde_json::json!({"knobs": knobs, "laneKnobs": lane_knobs, "metrics": metrics, "presets": presets, "colors": LANE_CSS, "lanes": LANE_NAMES, "panels": chart::PANELS, "sweepValues": crate::sweep::DEFAULT_VALUES}))
+    to_js(
+        &serde_json::json!({"knobs": knobs, "laneKnobs": lane_knobs, "metrics": metrics, "presets": presets, "colors": LANE_CSS, "lanes": LANE_NAMES, "panels": chart::PANELS, "sweepValues": crate::sweep::DEFAULT_VALUES}),
+    )
 }
 
 /// A sweep specification from page inputs: the state of `hash`, what to vary, values, seeds.
-fn sweep_spec(hash: &str, param: &str, values: &str, seeds: u32) -> Result<(String, crate::sweep::Spec), JsValue> {
+fn sweep_spec(
+    hash: &str,
+    param: &str,
+    values: &str,
+    seeds: u32,
+) -> Result<(String, crate::sweep::Spec), JsValue> {
     let (state, _) = State::parse(hash);
     let (param, lane) = crate::sweep::Param::parse(param).map_err(|e| JsValue::from_str(&e))?;
     let points = values
@@ -284,7 +354,8 @@ fn sweep_spec(hash: &str, param: &str, values: &str, seeds: u32) -> Result<(Stri
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| JsValue::from_str(&e))?;
     let name = state.preset.clone().unwrap_or_else(|| "custom".into());
-    let spec = crate::sweep::Spec::new(state.config, lane, param, points, seeds, None).map_err(|e| JsValue::from_str(&e))?;
+    let spec = crate::sweep::Spec::new(state.config, lane, param, points, seeds, None)
+        .map_err(|e| JsValue::from_str(&e))?;
     Ok((name, spec))
 }
 
@@ -292,16 +363,29 @@ fn sweep_spec(hash: &str, param: &str, values: &str, seeds: u32) -> Result<(Stri
 #[wasm_bindgen]
 pub fn sweep_tasks(hash: &str, param: &str, values: &str, seeds: u32) -> Result<JsValue, JsValue> {
     let (_, spec) = sweep_spec(hash, param, values, seeds)?;
-    let tasks: Vec<serde_json::Value> = spec.tasks().into_iter().map(|(p, s)| serde_json::json!({"point": p, "seed": s})).collect();
+    let tasks: Vec<serde_json::Value> = spec
+        .tasks()
+        .into_iter()
+        .map(|(p, s)| serde_json::json!({"point": p, "seed": s}))
+        .collect();
     Ok(to_js(&tasks))
 }
 
 /// One run of a sweep (what a worker computes).
 #[wasm_bindgen]
-pub fn sweep_run(hash: &str, param: &str, values: &str, seeds: u32, point: JsValue, seed: u32) -> Result<JsValue, JsValue> {
+pub fn sweep_run(
+    hash: &str,
+    param: &str,
+    values: &str,
+    seeds: u32,
+    point: JsValue,
+    seed: u32,
+) -> Result<JsValue, JsValue> {
     let (_, spec) = sweep_spec(hash, param, values, seeds)?;
-    let point: crate::sweep::Point = serde_wasm_bindgen::from_value(point).map_err(|e| JsValue::from_str(&e.to_string()))?;
-    let run = crate::sweep::run_point(&spec, point, seed.min(spec.seeds.saturating_sub(1))).map_err(|e| JsValue::from_str(&e))?;
+    let point: crate::sweep::Point =
+        serde_wasm_bindgen::from_value(point).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let run = crate::sweep::run_point(&spec, point, seed.min(spec.seeds.saturating_sub(1)))
+        .map_err(|e| JsValue::from_str(&e))?;
     Ok(to_js(&run))
 }
 
@@ -324,9 +408,18 @@ impl SweepView {
     }
 
     /// Adds (or replaces, by name) a sweep from its runs; returns its JSON (as `rtml sweep --json`).
-    pub fn add(&mut self, label: &str, hash: &str, param: &str, values: &str, seeds: u32, runs: JsValue) -> Result<JsValue, JsValue> {
+    pub fn add(
+        &mut self,
+        label: &str,
+        hash: &str,
+        param: &str,
+        values: &str,
+        seeds: u32,
+        runs: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let (name, spec) = sweep_spec(hash, param, values, seeds)?;
-        let runs: Vec<crate::sweep::Run> = serde_wasm_bindgen::from_value(runs).map_err(|e| JsValue::from_str(&e.to_string()))?;
+        let runs: Vec<crate::sweep::Run> =
+            serde_wasm_bindgen::from_value(runs).map_err(|e| JsValue::from_str(&e.to_string()))?;
         let summary = crate::sweep::summarize(&spec, &runs);
         let json = crate::sweep::to_json(&name, &spec, &summary);
         self.sweeps.retain(|s| s.0 != label);
@@ -336,10 +429,20 @@ impl SweepView {
 
     /// Draws every sweep on a canvas sized in device pixels.
     pub fn draw(&self, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<(), JsValue> {
-        let backend = plotters_canvas::CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsValue::from_str("no 2D context on the canvas"))?;
+        let backend = plotters_canvas::CanvasBackend::with_canvas_object(canvas)
+            .ok_or_else(|| JsValue::from_str("no 2D context on the canvas"))?;
         let root = plotters::prelude::IntoDrawingArea::into_drawing_area(backend);
-        let style = Style { scale: if scale.is_finite() { scale.clamp(0.5, 4.0) } else { 1.0 }, dark, cumulative: false };
-        let refs: Vec<(&str, &crate::sweep::Summary)> = self.sweeps.iter().map(|(n, s)| (n.as_str(), s)).collect();
+        let style = Style {
+            scale: if scale.is_finite() {
+                scale.clamp(0.5, 4.0)
+            } else {
+                1.0
+            },
+            dark,
+            cumulative: false,
+        };
+        let refs: Vec<(&str, &crate::sweep::Summary)> =
+            self.sweeps.iter().map(|(n, s)| (n.as_str(), s)).collect();
         chart::draw_sweep(&root, &refs, style).map_err(|e| JsValue::from_str(&e))
     }
 }

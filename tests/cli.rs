@@ -4,8 +4,15 @@
 use std::process::Command;
 
 fn rtml(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_rtml")).args(args).output().expect("rtml runs");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    let out = Command::new(env!("CARGO_BIN_EXE_rtml"))
+        .args(args)
+        .output()
+        .expect("rtml runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -39,7 +46,16 @@ fn bad_input_exits_with_2_and_names_the_field() {
 
 #[test]
 fn same_configuration_gives_byte_identical_output() {
-    let args = ["run", "--preset", "cells-sim-gap", "--seed", "4", "--set", "days=3", "--json"];
+    let args = [
+        "run",
+        "--preset",
+        "cells-sim-gap",
+        "--seed",
+        "4",
+        "--set",
+        "days=3",
+        "--json",
+    ];
     let (c1, a, _) = rtml(&args);
     let (c2, b, _) = rtml(&args);
     assert_eq!((c1, c2), (0, 0));
@@ -47,7 +63,16 @@ fn same_configuration_gives_byte_identical_output() {
     let v: serde_json::Value = serde_json::from_str(&a).unwrap();
     assert_eq!(v["preset"], "cells-sim-gap");
     assert_eq!(v["seed"], 4);
-    for key in ["energy_kwh", "energy_saved_pct", "unserved", "violation_minutes", "mae", "oracle_savings_pct", "training_updates", "retrains"] {
+    for key in [
+        "energy_kwh",
+        "energy_saved_pct",
+        "unserved",
+        "violation_minutes",
+        "mae",
+        "oracle_savings_pct",
+        "training_updates",
+        "retrains",
+    ] {
         assert!(v["lanes"][0]["summary"].get(key).is_some(), "{key}");
     }
 }
@@ -58,7 +83,17 @@ fn csv_and_svg_are_written() {
     std::fs::create_dir_all(&dir).unwrap();
     let csv = dir.join("s.csv");
     let svg = dir.join("c.svg");
-    let (code, _, err) = rtml(&["run", "--preset", "ads-drift", "--set", "days=2", "--csv", csv.to_str().unwrap(), "--svg", svg.to_str().unwrap()]);
+    let (code, _, err) = rtml(&[
+        "run",
+        "--preset",
+        "ads-drift",
+        "--set",
+        "days=2",
+        "--csv",
+        csv.to_str().unwrap(),
+        "--svg",
+        svg.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0, "{err}");
     let text = std::fs::read_to_string(&csv).unwrap();
     assert!(text.starts_with("hour,lane,expected_ctr"));

@@ -23,5 +23,8 @@ fn native_digests_match_the_table() {
         std::fs::write(path, &now).unwrap();
     }
     let stored = std::fs::read_to_string(path).unwrap_or_default();
-    assert_eq!(stored, now, "engine output changed: if intended, rerun with UPDATE_DIGESTS=1");
+    assert_eq!(
+        stored, now,
+        "engine output changed: if intended, rerun with UPDATE_DIGESTS=1"
+    );
 }

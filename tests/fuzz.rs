@@ -25,7 +25,30 @@ fn any_value() -> impl Strategy<Value = String> {
         Just("1e308".to_string()),
         Just("99999999999999999999".to_string()),
         Just("off".to_string()),
-        proptest::sample::select(vec!["batch", "online", "frozen", "periodic", "continual", "triggered", "stateful", "stateless", "rls", "nlms", "cell", "global", "simulator", "oracle", "baseline", "pico", "30m", "2h", "7d", "0m", "-1h"]).prop_map(String::from),
+        proptest::sample::select(vec![
+            "batch",
+            "online",
+            "frozen",
+            "periodic",
+            "continual",
+            "triggered",
+            "stateful",
+            "stateless",
+            "rls",
+            "nlms",
+            "cell",
+            "global",
+            "simulator",
+            "oracle",
+            "baseline",
+            "pico",
+            "30m",
+            "2h",
+            "7d",
+            "0m",
+            "-1h"
+        ])
+        .prop_map(String::from),
         ".{0,20}",
     ]
 }

@@ -9,7 +9,10 @@ fn sweep(name: &str, sets: &[(&str, &str)], values: &str, seeds: u32) -> Summary
     for (k, v) in sets {
         cfg.set(k, v).unwrap();
     }
-    let points = values.split(',').map(|v| Point::parse(v).unwrap()).collect();
+    let points = values
+        .split(',')
+        .map(|v| Point::parse(v).unwrap())
+        .collect();
     let spec = Spec::new(cfg, None, Param::Every, points, seeds, None).unwrap();
     run(&spec, |_, _| {}).unwrap().1
 }
@@ -22,7 +25,10 @@ fn share(s: &Summary, label: &str) -> f64 {
 fn under_drift_value_falls_as_the_interval_grows() {
     let s = sweep("ads-drift", &[], "1h,1d,7d", 4);
     let (h, d, w) = (share(&s, "1h"), share(&s, "1d"), share(&s, "7d"));
-    assert!(h > 0.85 && d > w + 0.2 && w < 0.7, "shares 1h {h}, 1d {d}, 7d {w}");
+    assert!(
+        h > 0.85 && d > w + 0.2 && w < 0.7,
+        "shares 1h {h}, 1d {d}, 7d {w}"
+    );
     assert_eq!(share(&s, "continual"), 1.0);
     assert_eq!(share(&s, "frozen"), 0.0);
     assert!(s.loss_per_hour > 0.0, "{}", s.loss_per_hour);
@@ -33,11 +39,31 @@ fn under_drift_value_falls_as_the_interval_grows() {
 
 #[test]
 fn without_drift_the_curve_is_flat_within_noise() {
-    let s = sweep("ads-drift", &[("shift", "0"), ("intent", "0"), ("warmup", "28"), ("days", "7")], "1h,1d,7d", 4);
-    let cont = s.points.iter().find(|p| p.label == "continual").unwrap().mean;
+    let s = sweep(
+        "ads-drift",
+        &[
+            ("shift", "0"),
+            ("intent", "0"),
+            ("warmup", "28"),
+            ("days", "7"),
+        ],
+        "1h,1d,7d",
+        4,
+    );
+    let cont = s
+        .points
+        .iter()
+        .find(|p| p.label == "continual")
+        .unwrap()
+        .mean;
     for p in &s.points {
         let rel = (p.mean - cont).abs() / cont;
-        assert!(rel < 0.03, "{}: {} vs continual {cont} ({rel})", p.label, p.mean);
+        assert!(
+            rel < 0.03,
+            "{}: {} vs continual {cont} ({rel})",
+            p.label,
+            p.mean
+        );
     }
 }
 

@@ -20,9 +20,20 @@ fn lane_events_per_second() {
             exp.run_to_end();
             best = best.min((js_sys::Date::now() - t) / 1000.0);
             let s = exp.series();
-            let f = if cfg.scenario == rtml::config::Scenario::Ads { ads::IMPRESSIONS } else { cells::FORECASTS };
-            events = (0..cfg.lanes.len()).map(|l| s.totals(l, s.buckets)[f]).sum::<f64>();
+            let f = if cfg.scenario == rtml::config::Scenario::Ads {
+                ads::IMPRESSIONS
+            } else {
+                cells::FORECASTS
+            };
+            events = (0..cfg.lanes.len())
+                .map(|l| s.totals(l, s.buckets)[f])
+                .sum::<f64>();
         }
-        wasm_bindgen_test::console_log!("{:<22} {:>8.1} ms {:>14.0} lane-events/s", p.name, best * 1e3, events / best);
+        wasm_bindgen_test::console_log!(
+            "{:<22} {:>8.1} ms {:>14.0} lane-events/s",
+            p.name,
+            best * 1e3,
+            events / best
+        );
     }
 }

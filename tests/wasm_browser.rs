@@ -10,15 +10,24 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[test]
 fn a_playground_draws_a_chart_on_a_canvas() {
     let doc = web_sys::window().unwrap().document().unwrap();
-    let canvas: web_sys::HtmlCanvasElement = doc.create_element("canvas").unwrap().dyn_into().unwrap();
+    let canvas: web_sys::HtmlCanvasElement =
+        doc.create_element("canvas").unwrap().dyn_into().unwrap();
     canvas.set_width(800);
     canvas.set_height(500);
     let mut pg = Playground::new("#preset=cells-sleep&days=3");
     pg.run_to_end();
     pg.draw(canvas.clone(), 1.0, false).unwrap();
-    let ctx: web_sys::CanvasRenderingContext2d = canvas.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
+    let ctx: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
     let data = ctx.get_image_data(0.0, 0.0, 800.0, 500.0).unwrap().data();
-    let inked = data.chunks(4).filter(|p| p[0] < 200 || p[1] < 200 || p[2] < 200).count();
+    let inked = data
+        .chunks(4)
+        .filter(|p| p[0] < 200 || p[1] < 200 || p[2] < 200)
+        .count();
     assert!(inked > 2000, "only {inked} pixels drawn");
 }
 

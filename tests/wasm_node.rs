@@ -14,7 +14,10 @@ fn every_preset_matches_the_native_digest() {
     for p in PRESETS {
         let mut exp = Experiment::new(p.config()).unwrap();
         exp.run_to_end();
-        let want = DIGESTS.lines().find_map(|l| l.strip_prefix(&format!("{} ", p.name))).unwrap_or_else(|| panic!("no digest for {}", p.name));
+        let want = DIGESTS
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{} ", p.name)))
+            .unwrap_or_else(|| panic!("no digest for {}", p.name));
         assert_eq!(exp.digest(), want.trim(), "{}", p.name);
     }
 }

@@ -22,7 +22,15 @@ pub struct PageHinkley {
 impl PageHinkley {
     /// A detector with the given tolerance and threshold.
     pub fn new(delta: f64, threshold: f64, min_instances: u64) -> Self {
-        PageHinkley { delta, threshold, min_instances, n: 0, mean: 0.0, cum: 0.0, min_cum: 0.0 }
+        PageHinkley {
+            delta,
+            threshold,
+            min_instances,
+            n: 0,
+            mean: 0.0,
+            cum: 0.0,
+            min_cum: 0.0,
+        }
     }
 
     /// Forgets everything seen (after a retrain).
@@ -57,7 +65,10 @@ mod tests {
         let mut ph = PageHinkley::new(0.005, 5.0, 30);
         let mut rng = Rng::new(1, 1);
         for _ in 0..5000 {
-            assert!(!ph.update(0.1 + 0.02 * rng.normal()), "false alarm on a stationary stream");
+            assert!(
+                !ph.update(0.1 + 0.02 * rng.normal()),
+                "false alarm on a stationary stream"
+            );
         }
         let fired = (0..2000).position(|_| ph.update(0.3 + 0.02 * rng.normal()));
         assert!(matches!(fired, Some(k) if k < 200), "{fired:?}");

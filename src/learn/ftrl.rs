@@ -39,7 +39,12 @@ pub struct FtrlParams {
 
 impl Default for FtrlParams {
     fn default() -> Self {
-        FtrlParams { alpha: 0.1, beta: 1.0, l1: 1.0, l2: 1.0 }
+        FtrlParams {
+            alpha: 0.1,
+            beta: 1.0,
+            l1: 1.0,
+            l2: 1.0,
+        }
     }
 }
 
@@ -66,7 +71,14 @@ impl Ftrl {
     /// A model with all-zero state over `2^bits` buckets (`bits` is clamped to 1..=24).
     pub fn new(params: FtrlParams, bits: u32) -> Self {
         let size = 1usize << bits.clamp(1, 24);
-        Ftrl { params, mask: (size - 1) as u32, z: vec![0.0; size], n: vec![0.0; size], sn: vec![0.0; size], w: vec![0.0; size] }
+        Ftrl {
+            params,
+            mask: (size - 1) as u32,
+            z: vec![0.0; size],
+            n: vec![0.0; size],
+            sn: vec![0.0; size],
+            w: vec![0.0; size],
+        }
     }
 
     /// The hyper-parameters.
@@ -105,7 +117,12 @@ impl Ftrl {
     /// Algorithm 1's weight from z and sqrt(n).
     #[inline]
     fn weight_of(&self, z: f64, sqrt_n: f64) -> f64 {
-        let FtrlParams { alpha, beta, l1, l2 } = self.params;
+        let FtrlParams {
+            alpha,
+            beta,
+            l1,
+            l2,
+        } = self.params;
         if z.abs() <= l1 {
             0.0
         } else {
@@ -133,7 +150,9 @@ impl Ftrl {
 
     /// Logit x . w.
     pub fn logit(&self, x: &[Feature]) -> f64 {
-        x.iter().map(|f| self.w[(f.index & self.mask) as usize] * f.value).sum()
+        x.iter()
+            .map(|f| self.w[(f.index & self.mask) as usize] * f.value)
+            .sum()
     }
 
     /// Click probability of x.
@@ -227,10 +246,26 @@ mod tests {
 
     #[test]
     fn matches_a_literal_transcription_of_algorithm_1() {
-        for (alpha, beta, l1, l2) in [(0.1, 1.0, 1.0, 1.0), (0.5, 0.5, 0.0, 0.0), (0.05, 2.0, 3.0, 0.1)] {
-            let params = FtrlParams { alpha, beta, l1, l2 };
+        for (alpha, beta, l1, l2) in [
+            (0.1, 1.0, 1.0, 1.0),
+            (0.5, 0.5, 0.0, 0.0),
+            (0.05, 2.0, 3.0, 0.1),
+        ] {
+            let params = FtrlParams {
+                alpha,
+                beta,
+                l1,
+                l2,
+            };
             let mut fast = Ftrl::new(params, 12);
-            let mut lit = Literal { alpha, beta, l1, l2, z: HashMap::new(), n: HashMap::new() };
+            let mut lit = Literal {
+                alpha,
+                beta,
+                l1,
+                l2,
+                z: HashMap::new(),
+                n: HashMap::new(),
+            };
             let mut rng = Rng::new(42, 99);
             let truth: Vec<f64> = (0..4096).map(|_| rng.normal()).collect();
             for _ in 0..20_000 {
@@ -239,12 +274,26 @@ mod tests {
                 while x.len() < 6 {
                     let i = rng.below(4096) as u32;
                     if !x.iter().any(|&(j, _)| j == i) {
-                        x.push((i, if rng.uniform() < 0.5 { 1.0 } else { rng.uniform() * 2.0 }));
+                        x.push((
+                            i,
+                            if rng.uniform() < 0.5 {
+                                1.0
+                            } else {
+                                rng.uniform() * 2.0
+                            },
+                        ));
                     }
                 }
                 let dot: f64 = x.iter().map(|&(i, v)| truth[i as usize] * v).sum::<f64>() - 1.0;
-                let y = if rng.uniform() < sigmoid(dot) { 1.0 } else { 0.0 };
-                let feats: Vec<Feature> = x.iter().map(|&(index, value)| Feature { index, value }).collect();
+                let y = if rng.uniform() < sigmoid(dot) {
+                    1.0
+                } else {
+                    0.0
+                };
+                let feats: Vec<Feature> = x
+                    .iter()
+                    .map(|&(index, value)| Feature { index, value })
+                    .collect();
                 let p_fast = fast.learn(&feats, y);
                 let p_lit = lit.step(&x, y);
                 assert!((p_fast - p_lit).abs() < 1e-12, "{p_fast} vs {p_lit}");
@@ -253,7 +302,10 @@ mod tests {
             let mut ll = 0.0;
             for _ in 0..2000 {
                 let i = rng.below(4096) as u32;
-                let p = fast.predict(&[Feature { index: i, value: 1.0 }]);
+                let p = fast.predict(&[Feature {
+                    index: i,
+                    value: 1.0,
+                }]);
                 let t = sigmoid(truth[i as usize] - 1.0);
                 ll += (p - t).abs();
             }
@@ -269,7 +321,10 @@ mod tests {
         for _ in 0..5000 {
             let idx: Vec<u32> = (0..4).map(|k| (k * 256 + rng.below(256)) as u32).collect();
             let y = if rng.uniform() < 0.3 { 1.0 } else { 0.0 };
-            let feats: Vec<Feature> = idx.iter().map(|&index| Feature { index, value: 1.0 }).collect();
+            let feats: Vec<Feature> = idx
+                .iter()
+                .map(|&index| Feature { index, value: 1.0 })
+                .collect();
             assert_eq!(a.learn_binary(&idx, y), b.learn(&feats, y));
         }
         assert_eq!(a.weights(), b.weights());
@@ -277,7 +332,13 @@ mod tests {
 
     #[test]
     fn l1_keeps_rare_features_exactly_zero() {
-        let mut m = Ftrl::new(FtrlParams { l1: 5.0, ..Default::default() }, 8);
+        let mut m = Ftrl::new(
+            FtrlParams {
+                l1: 5.0,
+                ..Default::default()
+            },
+            8,
+        );
         m.learn_binary(&[3], 1.0);
         assert_eq!(m.weights()[3], 0.0);
     }

@@ -36,7 +36,13 @@ pub struct RegParams {
 
 impl Default for RegParams {
     fn default() -> Self {
-        RegParams { kind: RegKind::Rls, forgetting: 0.999, p0: 100.0, step: 0.1, clip: 0.5 }
+        RegParams {
+            kind: RegKind::Rls,
+            forgetting: 0.999,
+            p0: 100.0,
+            step: 0.1,
+            clip: 0.5,
+        }
     }
 }
 
@@ -54,7 +60,12 @@ pub struct Regressor {
 impl Regressor {
     /// A fresh regressor with zero weights.
     pub fn new(params: RegParams, d: usize) -> Self {
-        let mut r = Regressor { params, w: vec![0.0; d], p: Vec::new(), px: vec![0.0; d] };
+        let mut r = Regressor {
+            params,
+            w: vec![0.0; d],
+            p: Vec::new(),
+            px: vec![0.0; d],
+        };
         r.reset();
         r
     }
@@ -116,7 +127,11 @@ impl Regressor {
                 // Forgetting with poor excitation lets P grow without bound ("wind-up"): cap it.
                 let cap = self.params.p0 * d as f64 * 10.0;
                 if !(trace.is_finite()) || trace > cap {
-                    let s = if trace.is_finite() && trace > 0.0 { cap / trace } else { 0.0 };
+                    let s = if trace.is_finite() && trace > 0.0 {
+                        cap / trace
+                    } else {
+                        0.0
+                    };
                     if s == 0.0 {
                         self.reset();
                     } else {
@@ -143,13 +158,18 @@ mod tests {
     use crate::rng::Rng;
 
     fn fit(kind: RegKind, forgetting: f64) -> (Regressor, Vec<f64>) {
-        let params = RegParams { kind, forgetting, ..Default::default() };
+        let params = RegParams {
+            kind,
+            forgetting,
+            ..Default::default()
+        };
         let mut r = Regressor::new(params, 3);
         let mut rng = Rng::new(5, 5);
         let truth = [0.3, -0.2, 0.5];
         for _ in 0..20_000 {
             let x = [1.0, rng.uniform(), rng.normal()];
-            let y: f64 = truth.iter().zip(&x).map(|(a, b)| a * b).sum::<f64>() + 0.01 * rng.normal();
+            let y: f64 =
+                truth.iter().zip(&x).map(|(a, b)| a * b).sum::<f64>() + 0.01 * rng.normal();
             r.learn(&x, y);
         }
         (r, truth.to_vec())
@@ -160,7 +180,11 @@ mod tests {
         for kind in [RegKind::Rls, RegKind::Nlms] {
             let (r, truth) = fit(kind, 0.999);
             for (w, t) in r.weights().iter().zip(&truth) {
-                assert!((w - t).abs() < 0.03, "{kind:?}: {:?} vs {truth:?}", r.weights());
+                assert!(
+                    (w - t).abs() < 0.03,
+                    "{kind:?}: {:?} vs {truth:?}",
+                    r.weights()
+                );
             }
         }
     }
@@ -168,7 +192,12 @@ mod tests {
     #[test]
     fn rls_without_forgetting_is_least_squares() {
         // With lambda = 1 and a large P(0), RLS equals the batch least-squares solution.
-        let params = RegParams { kind: RegKind::Rls, forgetting: 1.0, p0: 1e6, ..Default::default() };
+        let params = RegParams {
+            kind: RegKind::Rls,
+            forgetting: 1.0,
+            p0: 1e6,
+            ..Default::default()
+        };
         let mut r = Regressor::new(params, 2);
         let pts = [(0.0, 1.0), (1.0, 2.9), (2.0, 5.1), (3.0, 7.0)];
         for &(x, y) in &pts {
@@ -181,12 +210,19 @@ mod tests {
         let sxx: f64 = pts.iter().map(|p| p.0 * p.0).sum();
         let slope = (n * sxy - sx * sy) / (n * sxx - sx * sx);
         let icpt = (sy - slope * sx) / n;
-        assert!((r.weights()[1] - slope).abs() < 1e-4 && (r.weights()[0] - icpt).abs() < 1e-4, "{:?}", r.weights());
+        assert!(
+            (r.weights()[1] - slope).abs() < 1e-4 && (r.weights()[0] - icpt).abs() < 1e-4,
+            "{:?}",
+            r.weights()
+        );
     }
 
     #[test]
     fn forgetting_tracks_a_level_shift() {
-        let params = RegParams { forgetting: 0.98, ..Default::default() };
+        let params = RegParams {
+            forgetting: 0.98,
+            ..Default::default()
+        };
         let mut r = Regressor::new(params, 1);
         for t in 0..2000 {
             r.learn(&[1.0], if t < 1000 { 0.2 } else { 0.6 });

@@ -26,7 +26,13 @@ mod conformance {
     }
 
     fn sparse(x: &[f64]) -> Vec<Feature> {
-        x.iter().enumerate().map(|(i, &v)| Feature { index: (i as u32) * 7919 + 1, value: v }).collect()
+        x.iter()
+            .enumerate()
+            .map(|(i, &v)| Feature {
+                index: (i as u32) * 7919 + 1,
+                value: v,
+            })
+            .collect()
     }
 
     impl Checked for Ftrl {
@@ -59,7 +65,11 @@ mod conformance {
         }
         fn label(&self, rng: &mut Rng) -> f64 {
             // Heavy-tailed loads: mostly small, sometimes a surge.
-            if rng.uniform() < 0.01 { 50.0 * rng.uniform() } else { rng.uniform() }
+            if rng.uniform() < 0.01 {
+                50.0 * rng.uniform()
+            } else {
+                rng.uniform()
+            }
         }
         fn state(&self) -> Vec<f64> {
             self.weights().to_vec()
@@ -75,26 +85,75 @@ mod conformance {
                 let x: Vec<f64> = (0..6).map(|_| rng.normal() * 3.0).collect();
                 let before = x.clone();
                 let p = l.predict_one(&x);
-                assert!(p.is_finite() && l.in_range(p), "{name}: prediction {p} out of range");
+                assert!(
+                    p.is_finite() && l.in_range(p),
+                    "{name}: prediction {p} out of range"
+                );
                 let y = l.label(&mut rng);
                 l.learn_one(&x, y);
                 assert_eq!(x, before, "{name}: learning mutated its input");
                 preds.push(p);
             }
-            assert!(l.state().iter().all(|w| w.is_finite()), "{name}: non-finite weights");
+            assert!(
+                l.state().iter().all(|w| w.is_finite()),
+                "{name}: non-finite weights"
+            );
             (preds, l.state())
         };
-        assert_eq!(run(1), run(1), "{name}: the same seed must give the same run");
+        assert_eq!(
+            run(1),
+            run(1),
+            "{name}: the same seed must give the same run"
+        );
         assert_ne!(run(1).0, run(2).0, "{name}: different seeds should differ");
     }
 
     #[test]
     fn every_learner_passes_the_same_checks() {
         check("ftrl", Ftrl::new(FtrlParams::default(), 14));
-        check("ftrl-no-reg", Ftrl::new(FtrlParams { alpha: 5.0, beta: 0.0, l1: 0.0, l2: 0.0 }, 14));
+        check(
+            "ftrl-no-reg",
+            Ftrl::new(
+                FtrlParams {
+                    alpha: 5.0,
+                    beta: 0.0,
+                    l1: 0.0,
+                    l2: 0.0,
+                },
+                14,
+            ),
+        );
         check("rls", Regressor::new(RegParams::default(), 6));
-        check("rls-forgetful", Regressor::new(RegParams { forgetting: 0.9, ..Default::default() }, 6));
-        check("nlms", Regressor::new(RegParams { kind: RegKind::Nlms, ..Default::default() }, 6));
-        check("nlms-big-step", Regressor::new(RegParams { kind: RegKind::Nlms, step: 1.9, ..Default::default() }, 6));
+        check(
+            "rls-forgetful",
+            Regressor::new(
+                RegParams {
+                    forgetting: 0.9,
+                    ..Default::default()
+                },
+                6,
+            ),
+        );
+        check(
+            "nlms",
+            Regressor::new(
+                RegParams {
+                    kind: RegKind::Nlms,
+                    ..Default::default()
+                },
+                6,
+            ),
+        );
+        check(
+            "nlms-big-step",
+            Regressor::new(
+                RegParams {
+                    kind: RegKind::Nlms,
+                    step: 1.9,
+                    ..Default::default()
+                },
+                6,
+            ),
+        );
     }
 }

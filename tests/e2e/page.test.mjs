@@ -239,3 +239,13 @@ test('soak: playing a simulated year keeps the JS heap and the wasm memory bound
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('in-page benchmark: re-run and redraw of every preset (figures printed for BENCHMARKS.md)', async () => {
+  const { page, errors } = await open('bench=1');
+  await page.waitForFunction(() => window.__benchmark, null, { timeout: 120000 });
+  const results = await page.evaluate(() => window.__benchmark);
+  for (const r of results) console.log('bench', JSON.stringify(r));
+  assert.equal(results.length, 8);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

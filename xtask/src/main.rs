@@ -20,7 +20,11 @@ type Result<T> = std::result::Result<T, String>;
 fn main() -> ExitCode {
     let args: Vec<OsString> = env::args_os().collect();
     // Invoked by cargo as the wasm32 test runner: `xtask wasm-test-runner <file.wasm> [args]`.
-    if args.get(1).map(|a| a == "wasm-test-runner").unwrap_or(false) {
+    if args
+        .get(1)
+        .map(|a| a == "wasm-test-runner")
+        .unwrap_or(false)
+    {
         let mut rest = vec![OsString::from("wasm-bindgen-test-runner")];
         rest.extend(args[2..].iter().cloned());
         return match wasm_bindgen_cli::wasm_bindgen_test_runner::run_cli_with_args(rest) {
@@ -31,7 +35,11 @@ fn main() -> ExitCode {
             }
         };
     }
-    let args: Vec<String> = args.iter().skip(1).map(|a| a.to_string_lossy().into_owned()).collect();
+    let args: Vec<String> = args
+        .iter()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
     let result = match args.first().map(String::as_str) {
         Some("build") => build().map(|_| ()),
         Some("serve") => serve(&args[1..]),
@@ -54,7 +62,10 @@ fn main() -> ExitCode {
 }
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
 }
 
 fn cargo() -> Command {
@@ -65,7 +76,9 @@ fn cargo() -> Command {
 
 fn run(cmd: &mut Command, what: &str, hint: &str) -> Result<()> {
     eprintln!("xtask: {what}");
-    let status = cmd.status().map_err(|e| format!("could not start `{what}`: {e}. {hint}"))?;
+    let status = cmd
+        .status()
+        .map_err(|e| format!("could not start `{what}`: {e}. {hint}"))?;
     if status.success() {
         Ok(())
     } else {
@@ -77,8 +90,15 @@ fn ensure_wasm_target() -> Result<()> {
     let out = Command::new("rustup")
         .args(["target", "list", "--installed"])
         .output()
-        .map_err(|e| format!("could not run rustup ({e}); install the target with: rustup target add {TARGET}"))?;
-    if String::from_utf8_lossy(&out.stdout).lines().any(|l| l.trim() == TARGET) {
+        .map_err(|e| {
+            format!(
+                "could not run rustup ({e}); install the target with: rustup target add {TARGET}"
+            )
+        })?;
+    if String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .any(|l| l.trim() == TARGET)
+    {
         return Ok(());
     }
     run(
@@ -92,7 +112,16 @@ fn ensure_wasm_target() -> Result<()> {
 fn build() -> Result<PathBuf> {
     ensure_wasm_target()?;
     run(
-        cargo().args(["build", "--profile", "wasm", "--lib", "--target", TARGET, "-p", "rtml"]),
+        cargo().args([
+            "build",
+            "--profile",
+            "wasm",
+            "--lib",
+            "--target",
+            TARGET,
+            "-p",
+            "rtml",
+        ]),
         "cargo build --profile wasm --lib --target wasm32-unknown-unknown",
         "Fix the compile error above.",
     )?;
@@ -114,14 +143,23 @@ fn build() -> Result<PathBuf> {
     .map_err(|e| format!("wasm-bindgen failed: {e:?}. Is the `wasm-bindgen` version in Cargo.lock the same for rtml and xtask?"))?;
     let bg = out_dir.join("rtml_bg.wasm");
     let raw = fs::read(&bg).map_err(|e| format!("cannot read {}: {e}", bg.display()))?;
-    eprintln!("xtask: wasm size {} KB raw, {} KB gzip", raw.len() / 1024, gzip_len(&raw) / 1024);
+    eprintln!(
+        "xtask: wasm size {} KB raw, {} KB gzip",
+        raw.len() / 1024,
+        gzip_len(&raw) / 1024
+    );
     let total = page_gzip_bytes()?;
-    eprintln!("xtask: whole page (html, css, js, wasm) {} KB gzip", total / 1024);
+    eprintln!(
+        "xtask: whole page (html, css, js, wasm) {} KB gzip",
+        total / 1024
+    );
     Ok(bg)
 }
 
 fn target_dir() -> PathBuf {
-    env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
+    env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
 }
 
 fn gzip_len(bytes: &[u8]) -> usize {
@@ -137,7 +175,10 @@ fn page_gzip_bytes() -> Result<usize> {
             let path = entry.map_err(|e| e.to_string())?.path();
             if path.is_dir() {
                 walk(&path, total)?;
-            } else if matches!(path.extension().and_then(|e| e.to_str()), Some("html" | "js" | "css" | "wasm" | "svg")) {
+            } else if matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("html" | "js" | "css" | "wasm" | "svg")
+            ) {
                 *total += gzip_len(&fs::read(&path).map_err(|e| e.to_string())?);
             }
         }
@@ -168,10 +209,23 @@ fn serve_forever(listener: TcpListener) {
     let server = tiny_http::Server::from_listener(listener, None).expect("listener is bound");
     let www = root().join("www").canonicalize().expect("www/ exists");
     for request in server.incoming_requests() {
-        let url = request.url().split(['?', '#']).next().unwrap_or("/").to_string();
+        let url = request
+            .url()
+            .split(['?', '#'])
+            .next()
+            .unwrap_or("/")
+            .to_string();
         let rel = url.trim_start_matches('/');
-        let rel = if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() };
-        let resolved = www.join(&rel).canonicalize().ok().filter(|p| p.starts_with(&www) && p.is_file());
+        let rel = if rel.is_empty() || rel.ends_with('/') {
+            format!("{rel}index.html")
+        } else {
+            rel.to_string()
+        };
+        let resolved = www
+            .join(&rel)
+            .canonicalize()
+            .ok()
+            .filter(|p| p.starts_with(&www) && p.is_file());
         let response = match resolved.and_then(|p| fs::read(&p).ok().map(|b| (p, b))) {
             Some((p, body)) => tiny_http::Response::from_data(body)
                 .with_header(header("Content-Type", mime(&p)))
@@ -197,7 +251,11 @@ fn serve(args: &[String]) -> Result<()> {
                     .and_then(|p| p.parse().ok())
                     .ok_or("--port needs a number from 0 to 65535, e.g. --port 8080")?;
             }
-            other => return Err(format!("unknown argument `{other}`; usage: cargo xtask serve [--port N]")),
+            other => {
+                return Err(format!(
+                    "unknown argument `{other}`; usage: cargo xtask serve [--port N]"
+                ))
+            }
         }
     }
     build()?;
@@ -218,7 +276,11 @@ fn have(cmd: &str) -> bool {
 }
 
 fn is_root() -> bool {
-    Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false)
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
 }
 
 /// Chromium and chromedriver from Debian's packages (the browser tests need both).
@@ -226,21 +288,33 @@ fn ensure_chromium() -> Result<()> {
     if have("chromium") && have("chromedriver") {
         return Ok(());
     }
-    let cmd = "apt-get update && apt-get install -y --no-install-recommends chromium chromium-driver";
+    let cmd =
+        "apt-get update && apt-get install -y --no-install-recommends chromium chromium-driver";
     if !is_root() {
         return Err(format!("Chromium and chromedriver are needed for the browser tests. Install them with:\n  sudo sh -c '{cmd}'"));
     }
-    run(Command::new("sh").args(["-c", cmd]).env("DEBIAN_FRONTEND", "noninteractive"), cmd, "Check that Debian's package mirror is reachable.")
+    run(
+        Command::new("sh")
+            .args(["-c", cmd])
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+        cmd,
+        "Check that Debian's package mirror is reachable.",
+    )
 }
 
 fn ensure_node_modules() -> Result<PathBuf> {
     let dir = root().join("tests").join("e2e");
     if !have("node") || !have("npm") {
-        return Err("node and npm are needed for the end-to-end test (install Debian's nodejs and npm)".into());
+        return Err(
+            "node and npm are needed for the end-to-end test (install Debian's nodejs and npm)"
+                .into(),
+        );
     }
     if !dir.join("node_modules").join("playwright-core").is_dir() {
         run(
-            Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]).current_dir(&dir),
+            Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+                .current_dir(&dir),
             "npm ci (tests/e2e: playwright-core)",
             "Check that the npm registry is reachable.",
         )?;
@@ -250,32 +324,68 @@ fn ensure_node_modules() -> Result<PathBuf> {
 
 fn wasm_test_env(cmd: &mut Command) {
     let exe = env::current_exe().expect("own path");
-    cmd.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", format!("{} wasm-test-runner", exe.display()));
-    cmd.env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", root().join("tests").join("webdriver.json"));
+    cmd.env(
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+        format!("{} wasm-test-runner", exe.display()),
+    );
+    cmd.env(
+        "WASM_BINDGEN_TEST_WEBDRIVER_JSON",
+        root().join("tests").join("webdriver.json"),
+    );
     cmd.env("WASM_BINDGEN_TEST_TIMEOUT", "120");
 }
 
 fn test(args: &[String]) -> Result<()> {
     let browser = !args.iter().any(|a| a == "--no-browser");
     if let Some(a) = args.iter().find(|a| *a != "--no-browser") {
-        return Err(format!("unknown argument `{a}`; usage: cargo xtask test [--no-browser]"));
+        return Err(format!(
+            "unknown argument `{a}`; usage: cargo xtask test [--no-browser]"
+        ));
     }
-    run(cargo().args(["test", "--workspace"]), "cargo test --workspace (native)", "A native test failed: see above.")?;
+    run(
+        cargo().args(["test", "--workspace"]),
+        "cargo test --workspace (native)",
+        "A native test failed: see above.",
+    )?;
 
     ensure_wasm_target()?;
     let mut node = cargo();
-    node.args(["test", "--target", TARGET, "-p", "rtml", "--test", "wasm_node"]);
+    node.args([
+        "test",
+        "--target",
+        TARGET,
+        "-p",
+        "rtml",
+        "--test",
+        "wasm_node",
+    ]);
     wasm_test_env(&mut node);
-    run(&mut node, "cargo test --target wasm32-unknown-unknown --test wasm_node (node)", "A wasm test failed under node: see above.")?;
+    run(
+        &mut node,
+        "cargo test --target wasm32-unknown-unknown --test wasm_node (node)",
+        "A wasm test failed under node: see above.",
+    )?;
     if !browser {
         eprintln!("xtask: --no-browser: skipping the headless Chromium suites");
         return Ok(());
     }
     ensure_chromium()?;
     let mut web = cargo();
-    web.args(["test", "--target", TARGET, "-p", "rtml", "--test", "wasm_browser"]);
+    web.args([
+        "test",
+        "--target",
+        TARGET,
+        "-p",
+        "rtml",
+        "--test",
+        "wasm_browser",
+    ]);
     wasm_test_env(&mut web);
-    run(&mut web, "cargo test --target wasm32-unknown-unknown --test wasm_browser (headless Chromium)", "A wasm test failed in Chromium: see above.")?;
+    run(
+        &mut web,
+        "cargo test --target wasm32-unknown-unknown --test wasm_browser (headless Chromium)",
+        "A wasm test failed in Chromium: see above.",
+    )?;
 
     build()?;
     let e2e = ensure_node_modules()?;
@@ -284,16 +394,24 @@ fn test(args: &[String]) -> Result<()> {
     let mut sweeps = Vec::new();
     for preset in ["ads-drift", "cells-holiday"] {
         let out = cargo()
-            .args(["run", "--quiet", "--bin", "rtml", "--", "sweep", "--preset", preset, "--values", "1h,1d", "--seeds", "1", "--json"])
+            .args([
+                "run", "--quiet", "--bin", "rtml", "--", "sweep", "--preset", preset, "--values",
+                "1h,1d", "--seeds", "1", "--json",
+            ])
             .output()
             .map_err(|e| format!("could not run `rtml sweep`: {e}"))?;
         if !out.status.success() {
-            return Err(format!("`rtml sweep --preset {preset}` failed: {}", String::from_utf8_lossy(&out.stderr)));
+            return Err(format!(
+                "`rtml sweep --preset {preset}` failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
         }
         sweeps.push(String::from_utf8_lossy(&out.stdout).into_owned());
     }
-    fs::write(&expected, format!("[{}]", sweeps.join(","))).map_err(|e| format!("cannot write {}: {e}", expected.display()))?;
-    let listener = TcpListener::bind(("127.0.0.1", 0)).map_err(|e| format!("cannot open a local port: {e}"))?;
+    fs::write(&expected, format!("[{}]", sweeps.join(",")))
+        .map_err(|e| format!("cannot write {}: {e}", expected.display()))?;
+    let listener = TcpListener::bind(("127.0.0.1", 0))
+        .map_err(|e| format!("cannot open a local port: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     std::thread::spawn(move || serve_forever(listener));
     run(
@@ -305,7 +423,10 @@ fn test(args: &[String]) -> Result<()> {
             .current_dir(&e2e)
             .env("BASE_URL", format!("http://{addr}/"))
             .env("SWEEP_EXPECTED", &expected)
-            .env("CHROMIUM", which("chromium").unwrap_or_else(|| "/usr/bin/chromium".into())),
+            .env(
+                "CHROMIUM",
+                which("chromium").unwrap_or_else(|| "/usr/bin/chromium".into()),
+            ),
         "node --test tests/e2e (headless Chromium, end to end)",
         "An end-to-end check failed: see above; screenshots are in tests/e2e/out/.",
     )?;
@@ -314,13 +435,30 @@ fn test(args: &[String]) -> Result<()> {
 }
 
 fn which(cmd: &str) -> Option<String> {
-    env::var_os("PATH")?.to_str()?.split(':').map(|d| Path::new(d).join(cmd)).find(|p| p.is_file()).map(|p| p.display().to_string())
+    env::var_os("PATH")?
+        .to_str()?
+        .split(':')
+        .map(|d| Path::new(d).join(cmd))
+        .find(|p| p.is_file())
+        .map(|p| p.display().to_string())
 }
 
 fn bench_wasm() -> Result<()> {
     ensure_wasm_target()?;
     let mut cmd = cargo();
-    cmd.args(["test", "--release", "--target", TARGET, "-p", "rtml", "--test", "wasm_bench", "--", "--include-ignored", "--nocapture"]);
+    cmd.args([
+        "test",
+        "--release",
+        "--target",
+        TARGET,
+        "-p",
+        "rtml",
+        "--test",
+        "wasm_bench",
+        "--",
+        "--include-ignored",
+        "--nocapture",
+    ]);
     wasm_test_env(&mut cmd);
     run(&mut cmd, "wasm benchmark under node", "See above.")
 }
