@@ -163,6 +163,7 @@ pub fn draw<DB: DrawingBackend>(
         &title,
         days,
         y_range(ys.iter().flatten().copied()),
+        5,
         &pal,
         style,
         |chart| {
@@ -216,6 +217,7 @@ pub fn draw<DB: DrawingBackend>(
         otitle,
         days,
         y_range(rel.iter().flatten().copied().chain([0.0])),
+        5,
         &pal,
         style,
         |chart| {
@@ -243,6 +245,7 @@ pub fn draw<DB: DrawingBackend>(
         "Drift events and retrains",
         days,
         (0.0, rows + 0.8),
+        0,
         &pal,
         style,
         |chart| {
@@ -333,11 +336,14 @@ type Chart<'a, DB> = ChartContext<
     Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
 >;
 
+/// One panel over the time axis; `y_labels` is the number of y tick labels (0 for the timeline strip).
+#[allow(clippy::too_many_arguments)]
 fn panel<DB: DrawingBackend, F>(
     area: &DrawingArea<DB, Shift>,
     title: &str,
     days: f64,
     (y0, y1): (f64, f64),
+    y_labels: usize,
     pal: &Palette,
     style: Style,
     body: F,
@@ -348,6 +354,7 @@ where
     let font = |size: f64| ("sans-serif", px(style, size)).into_font().color(&pal.fg);
     let mut chart = ChartBuilder::on(area)
         .margin((6.0 * style.scale) as u32)
+        .margin_right((22.0 * style.scale) as u32)
         .caption(title, font(13.0))
         .x_label_area_size((22.0 * style.scale) as u32)
         .y_label_area_size((52.0 * style.scale) as u32)
@@ -361,7 +368,7 @@ where
         .label_style(font(11.0))
         .x_labels(((days.min(14.0)) as usize + 1).max(2))
         .x_label_formatter(&|d| format!("day {}", (*d).round() as i64))
-        .y_labels(5)
+        .y_labels(y_labels)
         .y_label_formatter(&|v| short(*v))
         .draw()
         .map_err(err)?;
