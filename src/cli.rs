@@ -85,6 +85,59 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         svg: Option<String>,
     },
+    /// Replay your own file (a Vowpal Wabbit click log or a per-cell load CSV) through the lanes, scored progressively.
+    Replay {
+        /// `vw` (click log in Vowpal Wabbit text) or `load-csv` (per-cell load trace).
+        #[arg(long)]
+        format: String,
+        /// Hashed feature buckets, 2^bits (vw).
+        #[arg(long)]
+        bits: Option<String>,
+        /// FTRL-Proximal hyper-parameters, e.g. `alpha=0.1,beta=1,l1=1,l2=1` (vw).
+        #[arg(long)]
+        ftrl: Option<String>,
+        /// Lanes, e.g. `frozen,stateless:100000,stateful:100000,continual` (vw, in examples) or `frozen,periodic:24h,continual` (load-csv, in hours).
+        #[arg(long)]
+        lanes: Option<String>,
+        /// Warm-up every lane trains on before scoring: examples (vw, default 10000) or hours per cell (load-csv, default 168h).
+        #[arg(long)]
+        warmup: Option<String>,
+        /// Label delay: examples (vw) or intervals (load-csv).
+        #[arg(long = "label-delay")]
+        label_delay: Option<String>,
+        /// CSV delimiter (load-csv), e.g. ';' or '\t'.
+        #[arg(long)]
+        delimiter: Option<String>,
+        /// Time column (load-csv).
+        #[arg(long = "time-col")]
+        time_col: Option<String>,
+        /// Cell column (load-csv; omit for a single series).
+        #[arg(long = "cell-col")]
+        cell_col: Option<String>,
+        /// Load column (load-csv): a utilisation, divided by --scale.
+        #[arg(long = "value-col")]
+        value_col: Option<String>,
+        /// Divide values by this (load-csv): 1 for shares of capacity, 100 for percentages.
+        #[arg(long)]
+        scale: Option<String>,
+        /// Sleep threshold, share of capacity (load-csv, default 0.25).
+        #[arg(long)]
+        threshold: Option<String>,
+        /// Load learner (load-csv): rls (default) or nlms.
+        #[arg(long)]
+        learner: Option<String>,
+        /// EARTH power-model row (load-csv): macro, rrh, micro or pico.
+        #[arg(long = "cell-type")]
+        cell_type: Option<String>,
+        /// Skip and count malformed lines instead of stopping at the first.
+        #[arg(long = "skip-bad")]
+        skip_bad: bool,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// The file to replay.
+        file: String,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -229,6 +282,60 @@ fn run(cli: Cli) -> Result<(), String> {
                     summary.metric,
                     summary.loss_per_hour * 100.0
                 );
+            }
+            Ok(())
+        }
+        Command::Replay {
+            format,
+            bits,
+            ftrl,
+            lanes,
+            warmup,
+            label_delay,
+            delimiter,
+            time_col,
+            cell_col,
+            value_col,
+            scale,
+            threshold,
+            learner,
+            cell_type,
+            skip_bad,
+            json,
+            file,
+        } => {
+            let given = [
+                ("bits", bits),
+                ("ftrl", ftrl),
+                ("lanes", lanes),
+                ("warmup", warmup),
+                ("label-delay", label_delay),
+                ("delimiter", delimiter),
+                ("time-col", time_col),
+                ("cell-col", cell_col),
+                ("value-col", value_col),
+                ("scale", scale),
+                ("threshold", threshold),
+                ("learner", learner),
+                ("cell-type", cell_type),
+                ("skip-bad", skip_bad.then(|| "true".to_string())),
+            ];
+            let settings: Vec<(&str, String)> = given
+                .into_iter()
+                .filter_map(|(k, v)| v.map(|v| (k, v)))
+                .collect();
+            let opts = rtml::replay::ReplayOptions::from_args(&format, &settings)
+                .map_err(|e| e.to_string())?;
+            let (report, secs) =
+                rtml::replay::run_file(&file, opts).map_err(|e| format!("{file}: {e}"))?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&rtml::replay::report_json(&report, secs))
+                        .expect("json")
+                );
+            } else {
+                print!("{}", rtml::replay::format_table(&report, secs));
             }
             Ok(())
         }

@@ -26,6 +26,7 @@ pub mod config;
 pub mod experiment;
 pub mod learn;
 pub mod presets;
+pub mod replay;
 pub mod rng;
 pub mod series;
 pub mod state;

@@ -1,0 +1,522 @@
+//! Click logs in Vowpal Wabbit text format, replayed through FTRL-Proximal lanes (McMahan et al. 2013).
+
+use std::collections::VecDeque;
+
+use super::buckets::{Auc, Buckets, EXAMPLE_LADDER};
+use super::{shorten, LaneSpec, ReplayOptions};
+use crate::learn::ftrl::{hash_str, Feature, Ftrl, FtrlParams};
+use crate::rng::sigmoid;
+
+/// Seed of namespace hashes (the default namespace is the empty name).
+const NS_SEED: u32 = 0x0075_7777;
+/// Hash of the constant (bias) feature every example gets, as in Vowpal Wabbit.
+const BIAS_NS: u32 = 0x00B1_A500;
+
+/// One parsed example: label in {0, 1}, importance weight, merged features.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Example {
+    pub y: f64,
+    pub w: f64,
+    pub x: Vec<Feature>,
+}
+
+/// Parses a number token (fast path for the common one-character labels and values).
+#[inline]
+fn number(tok: &[u8]) -> Option<f64> {
+    match tok {
+        b"1" => Some(1.0),
+        b"0" => Some(0.0),
+        b"-1" => Some(-1.0),
+        _ => std::str::from_utf8(tok)
+            .ok()?
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite()),
+    }
+}
+
+#[inline]
+fn is_space(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+/// Splits on spaces and tabs, skipping empty tokens.
+fn tokens(s: &[u8]) -> impl Iterator<Item = &[u8]> {
+    s.split(|&b| is_space(b)).filter(|t| !t.is_empty())
+}
+
+/// Parses one line of Vowpal Wabbit text: `label [importance] ['tag]|namespace[:weight] feature[:value] ...`.
+/// Returns `Ok(false)` for a blank line. Features are hashed into `mask + 1` buckets (namespace and name),
+/// a constant feature is added, and features falling into the same bucket are merged (values summed).
+pub(crate) fn parse_line(line: &[u8], mask: u32, ex: &mut Example) -> Result<bool, String> {
+    let bar = match line.iter().position(|&b| b == b'|') {
+        Some(i) => i,
+        None if line.trim_ascii().is_empty() => return Ok(false),
+        None => {
+            return Err(format!(
+                "no `|` before the features: not Vowpal Wabbit text: `{}`",
+                shorten(line)
+            ))
+        }
+    };
+    let mut head = tokens(&line[..bar]);
+    let label = match head.next() {
+        None => {
+            return Err(format!(
+                "unlabelled example (the line starts with `|`): `{}`",
+                shorten(line)
+            ))
+        }
+        Some(t) => t,
+    };
+    ex.y = match number(label) {
+        Some(1.0) => 1.0,
+        Some(-1.0) | Some(0.0) => 0.0,
+        _ => {
+            return Err(format!(
+                "label `{}` is not 1, -1 or 0: `{}`",
+                shorten(label),
+                shorten(line)
+            ))
+        }
+    };
+    ex.w = 1.0;
+    let mut numbers = 0;
+    for t in head {
+        if t[0] == b'\'' {
+            continue;
+        }
+        match number(t) {
+            Some(v) if numbers == 0 => {
+                if v < 0.0 {
+                    return Err(format!("negative importance weight `{}`: `{}`", shorten(t), shorten(line)));
+                }
+                ex.w = v;
+                numbers += 1;
+            }
+            Some(_) => {
+                return Err(format!(
+                    "a second number in the label (Vowpal Wabbit's initial prediction) is not supported: `{}`",
+                    shorten(line)
+                ))
+            }
+            // An unquoted tag.
+            None => {}
+        }
+    }
+    ex.x.clear();
+    for section in line[bar + 1..].split(|&b| b == b'|') {
+        // The namespace name follows the bar directly; a space after the bar means the default namespace.
+        let name_end = section
+            .iter()
+            .position(|&b| is_space(b))
+            .unwrap_or(section.len());
+        let (ns, scale) = match section[..name_end].iter().position(|&b| b == b':') {
+            None => (&section[..name_end], 1.0),
+            Some(c) => {
+                let s = &section[..name_end];
+                match number(&s[c + 1..]) {
+                    Some(v) => (&s[..c], v),
+                    None => {
+                        return Err(format!(
+                            "namespace weight `{}` is not a number: `{}`",
+                            shorten(s),
+                            shorten(line)
+                        ))
+                    }
+                }
+            }
+        };
+        let ns_hash = hash_str(NS_SEED, ns);
+        for tok in tokens(&section[name_end..]) {
+            let (name, value) = match tok.iter().position(|&b| b == b':') {
+                None => (tok, scale),
+                Some(c) => match number(&tok[c + 1..]) {
+                    Some(v) => (&tok[..c], v * scale),
+                    None => {
+                        return Err(format!(
+                            "feature value `{}` is not a number: `{}`",
+                            shorten(tok),
+                            shorten(line)
+                        ))
+                    }
+                },
+            };
+            if value != 0.0 {
+                ex.x.push(Feature {
+                    index: hash_str(ns_hash, name) & mask,
+                    value,
+                });
+            }
+        }
+    }
+    ex.x.push(Feature {
+        index: hash_str(BIAS_NS, b"constant") & mask,
+        value: 1.0,
+    });
+    merge(&mut ex.x);
+    Ok(true)
+}
+
+/// Sums the values of features that share a bucket (FTRL's Algorithm 1 works on the set of non-zero
+/// coordinates) and drops coordinates whose values cancel. Leaves the features sorted by bucket.
+fn merge(x: &mut Vec<Feature>) {
+    x.sort_unstable_by_key(|f| f.index);
+    let mut out = 0;
+    for i in 0..x.len() {
+        if out > 0 && x[out - 1].index == x[i].index {
+            x[out - 1].value += x[i].value;
+        } else {
+            x[out] = x[i];
+            out += 1;
+        }
+    }
+    x.truncate(out);
+    x.retain(|f| f.value != 0.0);
+}
+
+/// Examples kept for retraining or waiting for their label: bucket indices and values in two flat rings.
+#[derive(Clone, Debug, Default)]
+struct Store {
+    idx: VecDeque<u32>,
+    val: VecDeque<f64>,
+    /// (number of features, label, weight) per example, oldest first.
+    heads: VecDeque<(u32, f64, f64)>,
+}
+
+impl Store {
+    fn len(&self) -> usize {
+        self.heads.len()
+    }
+
+    fn push(&mut self, ex: &Example) {
+        self.idx.extend(ex.x.iter().map(|f| f.index));
+        self.val.extend(ex.x.iter().map(|f| f.value));
+        self.heads.push_back((ex.x.len() as u32, ex.y, ex.w));
+    }
+
+    fn pop_into(&mut self, ex: &mut Example) -> bool {
+        let Some((n, y, w)) = self.heads.pop_front() else {
+            return false;
+        };
+        ex.x.clear();
+        for _ in 0..n {
+            if let (Some(index), Some(value)) = (self.idx.pop_front(), self.val.pop_front()) {
+                ex.x.push(Feature { index, value });
+            }
+        }
+        ex.y = y;
+        ex.w = w;
+        true
+    }
+
+    fn drop_oldest(&mut self) {
+        if let Some((n, _, _)) = self.heads.pop_front() {
+            self.idx.drain(..n as usize);
+            self.val.drain(..n as usize);
+        }
+    }
+
+    /// Calls `f` on every stored example, oldest first.
+    fn for_each(&self, scratch: &mut Example, mut f: impl FnMut(&Example)) {
+        let mut off = 0;
+        for &(n, y, w) in &self.heads {
+            let n = n as usize;
+            scratch.x.clear();
+            scratch.x.extend(
+                self.idx
+                    .range(off..off + n)
+                    .zip(self.val.range(off..off + n))
+                    .map(|(&index, &value)| Feature { index, value }),
+            );
+            scratch.y = y;
+            scratch.w = w;
+            f(scratch);
+            off += n;
+        }
+    }
+}
+
+/// Algorithm 1 with an importance weight `w`: the gradient is scaled by `w`, done exactly through the
+/// label (`g = (p - y') x` with `y' = p - w (p - y)` equals `w (p - y) x`). Returns the prediction made first.
+#[inline]
+fn learn(m: &mut Ftrl, ex: &Example) -> f64 {
+    if ex.w == 1.0 {
+        m.learn(&ex.x, ex.y)
+    } else {
+        let p = m.predict(&ex.x);
+        if ex.w > 0.0 {
+            m.learn(&ex.x, p - ex.w * (p - ex.y));
+        }
+        p
+    }
+}
+
+/// Accumulators of a click lane per bucket.
+pub(crate) mod f {
+    pub const WEIGHT: usize = 0;
+    pub const LOG_LOSS: usize = 1;
+    pub const CLICKS: usize = 2;
+    pub const P_SUM: usize = 3;
+    pub const UPDATES: usize = 4;
+    pub const RETRAINS: usize = 5;
+    pub const COUNT: usize = 6;
+    pub const FIELDS: usize = 7;
+}
+
+/// One lane's model, schedule and outcomes.
+pub(crate) struct Lane {
+    pub spec: LaneSpec,
+    model: Ftrl,
+    /// Stateful lanes: the deployed weights, and the buckets learned since the last deploy.
+    serving: Vec<f64>,
+    dirty: Vec<u32>,
+    dirty_bits: Vec<u64>,
+    /// Stateless lanes: the last `window` labelled examples.
+    buf: Store,
+    window: usize,
+    every: u64,
+    since: u64,
+    pub totals: [f64; f::FIELDS],
+    pub auc: Auc,
+    pub series: Buckets,
+}
+
+impl Lane {
+    fn new(spec: LaneSpec) -> Self {
+        let (every, window) = match spec {
+            LaneSpec::Stateless { every, window } => (every as u64, window as usize),
+            LaneSpec::Stateful { every } => (every as u64, 0),
+            _ => (0, 0),
+        };
+        Lane {
+            spec,
+            model: Ftrl::new(FtrlParams::default(), 1),
+            serving: Vec::new(),
+            dirty: Vec::new(),
+            dirty_bits: Vec::new(),
+            buf: Store::default(),
+            window,
+            every: every.max(1),
+            since: 0,
+            totals: [0.0; f::FIELDS],
+            auc: Auc::new(),
+            series: Buckets::new(EXAMPLE_LADDER, f::FIELDS),
+        }
+    }
+
+    fn keep(&mut self, ex: &Example) {
+        if self.buf.len() >= self.window {
+            self.buf.drop_oldest();
+        }
+        if self.window > 0 {
+            self.buf.push(ex);
+        }
+    }
+
+    fn count(&mut self, t: f64, field: usize, v: f64) {
+        self.totals[field] += v;
+        self.series.at(t)[field] += v;
+    }
+
+    /// A label arrives (after the warm-up) while example `t` is replayed.
+    fn label(&mut self, ex: &Example, t: f64) {
+        match self.spec {
+            LaneSpec::Frozen => {}
+            LaneSpec::Continual => {
+                learn(&mut self.model, ex);
+                self.count(t, f::UPDATES, 1.0);
+            }
+            LaneSpec::Stateful { .. } => {
+                learn(&mut self.model, ex);
+                self.count(t, f::UPDATES, 1.0);
+                for f in &ex.x {
+                    let i = f.index as usize;
+                    let (word, bit) = (i / 64, 1u64 << (i % 64));
+                    if self.dirty_bits[word] & bit == 0 {
+                        self.dirty_bits[word] |= bit;
+                        self.dirty.push(f.index);
+                    }
+                }
+            }
+            LaneSpec::Stateless { .. } => self.keep(ex),
+        }
+    }
+
+    fn predict(&self, ex: &Example) -> f64 {
+        match self.spec {
+            LaneSpec::Stateful { .. } => sigmoid(
+                ex.x.iter()
+                    .map(|f| self.serving[f.index as usize] * f.value)
+                    .sum(),
+            ),
+            _ => self.model.predict(&ex.x),
+        }
+    }
+
+    /// Ends the interval after an example: retrains and deploys when due. Returns the updates it cost.
+    fn tick(&mut self, scratch: &mut Example) -> Option<f64> {
+        if !matches!(
+            self.spec,
+            LaneSpec::Stateless { .. } | LaneSpec::Stateful { .. }
+        ) {
+            return None;
+        }
+        self.since += 1;
+        if self.since < self.every {
+            return None;
+        }
+        self.since = 0;
+        match self.spec {
+            LaneSpec::Stateful { .. } => {
+                let w = self.model.weights();
+                for &i in &self.dirty {
+                    self.serving[i as usize] = w[i as usize];
+                }
+                self.dirty.clear();
+                self.dirty_bits.fill(0);
+                Some(0.0)
+            }
+            _ => {
+                self.model.reset();
+                let model = &mut self.model;
+                self.buf.for_each(scratch, |ex| {
+                    learn(model, ex);
+                });
+                Some(self.buf.len() as f64)
+            }
+        }
+    }
+}
+
+/// The click-log replay: parser state, warm-up model, lanes and the label-delay queue.
+pub(crate) struct Clicks {
+    mask: u32,
+    params: FtrlParams,
+    bits: u32,
+    warmup: u64,
+    delay: usize,
+    /// Examples read (warm-up included).
+    pub examples: u64,
+    warm: Option<Ftrl>,
+    pub lanes: Vec<Lane>,
+    queue: Store,
+    ex: Example,
+    scratch: Example,
+}
+
+impl Clicks {
+    pub fn new(opts: &ReplayOptions, lanes: &[LaneSpec], warmup: f64) -> Self {
+        let bits = opts.bits.clamp(1, 24);
+        let mut c = Clicks {
+            mask: ((1u64 << bits) - 1) as u32,
+            params: opts.ftrl,
+            bits,
+            warmup: warmup as u64,
+            delay: opts.label_delay as usize,
+            examples: 0,
+            warm: Some(Ftrl::new(opts.ftrl, bits)),
+            lanes: lanes.iter().map(|&s| Lane::new(s)).collect(),
+            queue: Store::default(),
+            ex: Example::default(),
+            scratch: Example::default(),
+        };
+        if c.warmup == 0 {
+            c.start();
+        }
+        c
+    }
+
+    /// Ends the warm-up: every lane starts from the model trained on it.
+    fn start(&mut self) {
+        let warm = self
+            .warm
+            .take()
+            .unwrap_or_else(|| Ftrl::new(self.params, self.bits));
+        for lane in &mut self.lanes {
+            lane.model = warm.clone();
+            if let LaneSpec::Stateful { .. } = lane.spec {
+                lane.serving = warm.weights().to_vec();
+                lane.dirty_bits = vec![0; warm.size().div_ceil(64)];
+            }
+        }
+    }
+
+    /// Parses and replays one line.
+    pub fn line(&mut self, line: &[u8]) -> Result<(), String> {
+        let mut ex = std::mem::take(&mut self.ex);
+        let r = parse_line(line, self.mask, &mut ex);
+        if let Ok(true) = r {
+            self.example(&ex);
+        }
+        self.ex = ex;
+        r.map(|_| ())
+    }
+
+    fn example(&mut self, ex: &Example) {
+        let i = self.examples;
+        self.examples += 1;
+        if i < self.warmup {
+            if let Some(warm) = self.warm.as_mut() {
+                learn(warm, ex);
+            }
+            for lane in &mut self.lanes {
+                if let LaneSpec::Stateless { .. } = lane.spec {
+                    lane.keep(ex);
+                }
+            }
+            if i + 1 == self.warmup {
+                self.start();
+            }
+            return;
+        }
+        let t = (i - self.warmup) as f64;
+        let now = self.delay == 0;
+        for lane in &mut self.lanes {
+            let p = if now && lane.spec == LaneSpec::Continual {
+                let p = learn(&mut lane.model, ex);
+                lane.count(t, f::UPDATES, 1.0);
+                p
+            } else {
+                let p = lane.predict(ex);
+                if now {
+                    lane.label(ex, t);
+                }
+                p
+            };
+            let p = p.clamp(1e-15, 1.0 - 1e-15);
+            let loss = -(ex.y * libm::log(p) + (1.0 - ex.y) * libm::log(1.0 - p));
+            lane.auc.add(p, ex.y, ex.w);
+            let row = [
+                (f::WEIGHT, ex.w),
+                (f::LOG_LOSS, ex.w * loss),
+                (f::CLICKS, ex.w * ex.y),
+                (f::P_SUM, ex.w * p),
+                (f::COUNT, 1.0),
+            ];
+            let b = lane.series.at(t);
+            for &(k, v) in &row {
+                b[k] += v;
+            }
+            for &(k, v) in &row {
+                lane.totals[k] += v;
+            }
+        }
+        let mut s = std::mem::take(&mut self.scratch);
+        if !now {
+            self.queue.push(ex);
+            while self.queue.len() > self.delay && self.queue.pop_into(&mut s) {
+                for lane in &mut self.lanes {
+                    lane.label(&s, t);
+                }
+            }
+        }
+        for lane in &mut self.lanes {
+            if let Some(updates) = lane.tick(&mut s) {
+                lane.count(t, f::RETRAINS, 1.0);
+                lane.count(t, f::UPDATES, updates);
+            }
+        }
+        self.scratch = s;
+    }
+}

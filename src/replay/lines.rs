@@ -1,0 +1,145 @@
+//! Splits a byte stream fed in arbitrary chunks into lines, keeping only the partial last line.
+
+use super::{shorten, ReplayError};
+
+/// Longest line accepted (bytes, without the newline): longer lines are an error, never buffered.
+pub const MAX_LINE: usize = 1 << 20;
+
+/// The partial last line of the chunks fed so far and the number of complete lines seen.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Lines {
+    partial: Vec<u8>,
+    /// Lines handed out so far (the 1-based number of the last one).
+    pub line: u64,
+}
+
+fn too_long(line: u64, start: &[u8]) -> ReplayError {
+    ReplayError::at(
+        line,
+        format!(
+            "line longer than 1 MiB (is this a text file in the chosen format?): `{}`",
+            shorten(start)
+        ),
+    )
+}
+
+/// Strips a trailing carriage return (CRLF files).
+#[inline]
+fn trim_cr(l: &[u8]) -> &[u8] {
+    match l.last() {
+        Some(b'\r') => &l[..l.len() - 1],
+        _ => l,
+    }
+}
+
+impl Lines {
+    /// Calls `f(line number, line)` for every line completed by `chunk`; the rest waits for the next chunk.
+    pub fn feed(
+        &mut self,
+        chunk: &[u8],
+        mut f: impl FnMut(u64, &[u8]) -> Result<(), ReplayError>,
+    ) -> Result<(), ReplayError> {
+        let mut rest = chunk;
+        if !self.partial.is_empty() {
+            match rest.iter().position(|&b| b == b'\n') {
+                None => {
+                    if self.partial.len() + rest.len() > MAX_LINE {
+                        return Err(too_long(self.line + 1, &self.partial));
+                    }
+                    self.partial.extend_from_slice(rest);
+                    return Ok(());
+                }
+                Some(i) => {
+                    if self.partial.len() + i > MAX_LINE {
+                        return Err(too_long(self.line + 1, &self.partial));
+                    }
+                    self.partial.extend_from_slice(&rest[..i]);
+                    rest = &rest[i + 1..];
+                    self.line += 1;
+                    let line = std::mem::take(&mut self.partial);
+                    let r = f(self.line, trim_cr(&line));
+                    self.partial = line;
+                    self.partial.clear();
+                    r?;
+                }
+            }
+        }
+        while let Some(i) = rest.iter().position(|&b| b == b'\n') {
+            if i > MAX_LINE {
+                return Err(too_long(self.line + 1, &rest[..i]));
+            }
+            self.line += 1;
+            f(self.line, trim_cr(&rest[..i]))?;
+            rest = &rest[i + 1..];
+        }
+        if rest.len() > MAX_LINE {
+            return Err(too_long(self.line + 1, rest));
+        }
+        self.partial.extend_from_slice(rest);
+        Ok(())
+    }
+
+    /// Hands out the last line if the stream did not end with a newline.
+    pub fn finish(
+        &mut self,
+        mut f: impl FnMut(u64, &[u8]) -> Result<(), ReplayError>,
+    ) -> Result<(), ReplayError> {
+        if self.partial.is_empty() {
+            return Ok(());
+        }
+        self.line += 1;
+        let line = std::mem::take(&mut self.partial);
+        f(self.line, trim_cr(&line))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(chunks: &[&[u8]]) -> Vec<(u64, Vec<u8>)> {
+        let mut l = Lines::default();
+        let mut out = Vec::new();
+        for c in chunks {
+            l.feed(c, |n, s| {
+                out.push((n, s.to_vec()));
+                Ok(())
+            })
+            .unwrap();
+        }
+        l.finish(|n, s| {
+            out.push((n, s.to_vec()));
+            Ok(())
+        })
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn any_split_gives_the_same_lines() {
+        let text: &[u8] = b"a b\r\n\ncd\nlast";
+        let whole = split(&[text]);
+        assert_eq!(whole.len(), 4);
+        assert_eq!(whole[0], (1, b"a b".to_vec()));
+        assert_eq!(whole[3], (4, b"last".to_vec()));
+        for i in 0..=text.len() {
+            for j in i..=text.len() {
+                assert_eq!(
+                    split(&[&text[..i], &text[i..j], &text[j..]]),
+                    whole,
+                    "split at {i}, {j}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_huge_line_is_an_error_even_across_chunks() {
+        let mut l = Lines::default();
+        let chunk = vec![b'x'; 600_000];
+        assert!(l.feed(&chunk, |_, _| Ok(())).is_ok());
+        let e = l.feed(&chunk, |_, _| Ok(())).unwrap_err();
+        assert_eq!(e.line, Some(1));
+        assert!(e.message.contains("1 MiB"), "{e}");
+    }
+}

@@ -1,0 +1,678 @@
+//! Per-cell load traces (CSV) replayed through per-cell online regressions (RLS or NLMS), scored by
+//! forecast error and by what the sleep policy would have cost on the trace under the EARTH power
+//! model (Auer et al. 2011).
+
+use std::collections::{BTreeMap, VecDeque};
+
+use super::buckets::{Buckets, HOUR_LADDER};
+use super::time::{self, Stamp};
+use super::{shorten, LaneSpec, ReplayError, ReplayOptions};
+use crate::cells::earth;
+use crate::learn::linreg::{RegParams, Regressor};
+
+/// Features: bias, three daily harmonics (sin, cos), weekend, last load, load a day ago.
+const D: usize = 10;
+/// Most cells a trace may hold (memory is per cell).
+pub const MAX_CELLS: usize = 10_000;
+/// Most examples a stateless lane keeps per cell for retraining.
+const MAX_CELL_BUFFER: usize = 20_000;
+/// Most rows of the last day kept per cell for the day-ago lag (finer traces fall back to the last load).
+const MAX_RECENT: usize = 4096;
+/// Distinct time steps counted per cell to find the most common one.
+const STEP_SLOTS: usize = 16;
+/// Gigabytes carried by a fully loaded cell in an hour (100 Mbit/s, as in the simulator).
+const GB_PER_CELL_HOUR: f64 = 100e6 * 3600.0 / 8.0 / 1e9;
+
+/// Accumulators of a load lane per bucket.
+pub(crate) mod f {
+    pub const FORECASTS: usize = 0;
+    pub const ABS_ERROR: usize = 1;
+    pub const SQ_ERROR: usize = 2;
+    pub const ENERGY_KWH: usize = 3;
+    pub const ALWAYS_ON_KWH: usize = 4;
+    pub const ORACLE_KWH: usize = 5;
+    pub const UNSERVED_GB: usize = 6;
+    pub const ASLEEP: usize = 7;
+    pub const UPDATES: usize = 8;
+    pub const RETRAINS: usize = 9;
+    pub const FIELDS: usize = 10;
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Example {
+    x: [f64; D],
+    y: f64,
+}
+
+/// One lane's model of one cell.
+#[derive(Clone, Debug)]
+struct CellLane {
+    model: Regressor,
+    /// Stateful lanes: the deployed model (stateless and continual lanes serve `model`).
+    serving: Option<Regressor>,
+    /// Stateless lanes: (cell hour, example) of the last `window` hours.
+    buf: VecDeque<(f64, Example)>,
+    next_retrain: f64,
+}
+
+/// Everything kept per cell: constant size.
+#[derive(Clone, Debug)]
+struct Cell {
+    t0: f64,
+    last_t: f64,
+    last_v: f64,
+    rows: u64,
+    /// (step in milliseconds, count): the most common step is the cell's interval.
+    steps: Vec<(i64, u32)>,
+    /// (time, value) of roughly the last day, for the day-ago lag.
+    recent: VecDeque<(f64, f64)>,
+    warm: Option<Regressor>,
+    lanes: Vec<CellLane>,
+    /// Labels on their way: (arrival time, example).
+    queue: VecDeque<(f64, Example)>,
+}
+
+impl Cell {
+    fn step_hours(&self) -> f64 {
+        let mut best = (0i64, 0u32);
+        for &(s, c) in &self.steps {
+            if c > best.1 || (c == best.1 && s < best.0) {
+                best = (s, c);
+            }
+        }
+        best.0 as f64 / 3.6e6
+    }
+
+    fn count_step(&mut self, gap_h: f64) {
+        let ms = (gap_h * 3.6e6).round() as i64;
+        if let Some(e) = self.steps.iter_mut().find(|e| e.0 == ms) {
+            e.1 = e.1.saturating_add(1);
+        } else if self.steps.len() < STEP_SLOTS {
+            self.steps.push((ms, 1));
+        } else if let Some(e) = self.steps.iter_mut().min_by_key(|e| e.1) {
+            // Space-saving: the rarest step gives its slot to the new one.
+            *e = (ms, e.1.saturating_add(1));
+        }
+    }
+
+    fn day_ago(&self, t: f64) -> Option<f64> {
+        let want = t - 24.0;
+        let i = self.recent.partition_point(|e| e.0 < want - 1.0 / 3600.0);
+        self.recent
+            .get(i)
+            .filter(|e| (e.0 - want).abs() <= 1.0 / 3600.0)
+            .map(|e| e.1)
+    }
+}
+
+/// What a lane did, summed over cells.
+pub(crate) struct LaneOut {
+    pub spec: LaneSpec,
+    pub totals: [f64; f::FIELDS],
+    pub series: Buckets,
+}
+
+/// Column positions found in the header.
+#[derive(Clone, Copy, Debug)]
+struct Cols {
+    time: usize,
+    cell: Option<usize>,
+    value: usize,
+    header: usize,
+}
+
+/// The load-trace replay.
+pub(crate) struct Loads {
+    delim: u8,
+    time_col: String,
+    cell_col: String,
+    value_col: String,
+    cols: Option<Cols>,
+    dates: Option<bool>,
+    scale: f64,
+    threshold: f64,
+    power: (f64, f64, f64, f64),
+    reg: RegParams,
+    warmup: f64,
+    delay: f64,
+    index: BTreeMap<Vec<u8>, usize>,
+    cells: Vec<Cell>,
+    pub lanes: Vec<LaneOut>,
+    fields: Vec<(usize, usize)>,
+    /// Values read (warm-up included).
+    pub values: u64,
+    pub missing_values: u64,
+    pub missing_intervals: u64,
+    pub above_one: u64,
+    pub max_value: f64,
+}
+
+/// Splits a CSV line on `delim` into field ranges, honouring double quotes (a quoted field's range
+/// excludes its quotes; `""` inside stays as it is).
+fn split(line: &[u8], delim: u8, out: &mut Vec<(usize, usize)>) {
+    out.clear();
+    let mut i = 0;
+    loop {
+        let start = i;
+        let (a, b);
+        if line.get(i) == Some(&b'"') {
+            let mut j = i + 1;
+            loop {
+                match line[j.min(line.len())..].iter().position(|&c| c == b'"') {
+                    None => {
+                        j = line.len();
+                        break;
+                    }
+                    Some(k) => {
+                        j += k;
+                        if line.get(j + 1) == Some(&b'"') {
+                            j += 2;
+                        } else {
+                            break;
+                        }
+                    }
+                }
+            }
+            a = start + 1;
+            b = j.min(line.len()).max(a);
+            i = line[b..]
+                .iter()
+                .position(|&c| c == delim)
+                .map(|k| b + k)
+                .unwrap_or(line.len());
+        } else {
+            i = line[i..]
+                .iter()
+                .position(|&c| c == delim)
+                .map(|k| i + k)
+                .unwrap_or(line.len());
+            a = start;
+            b = i;
+        }
+        out.push((a, b));
+        if i >= line.len() {
+            break;
+        }
+        i += 1;
+    }
+}
+
+fn field(line: &[u8], r: (usize, usize)) -> &[u8] {
+    line[r.0..r.1].trim_ascii()
+}
+
+/// Features for a forecast of time `t` (hours) from the last load and the load a day before.
+fn features(t: f64, dates: bool, last: f64, day_ago: f64) -> [f64; D] {
+    let (hour, weekend) = time::clock(t, dates);
+    let w = 2.0 * std::f64::consts::PI * hour / 24.0;
+    let mut x = [0.0; D];
+    x[0] = 1.0;
+    for h in 0..3 {
+        x[1 + 2 * h] = libm::sin((h + 1) as f64 * w);
+        x[2 + 2 * h] = libm::cos((h + 1) as f64 * w);
+    }
+    x[7] = weekend as u8 as f64;
+    x[8] = last;
+    x[9] = day_ago;
+    x
+}
+
+fn is_missing(v: &[u8]) -> bool {
+    matches!(
+        v,
+        b"" | b"NA" | b"N/A" | b"NaN" | b"nan" | b"null" | b"NULL" | b"-"
+    )
+}
+
+/// Power (W) of a cell carrying `load` (share of capacity) under an EARTH row, awake or asleep.
+fn power(row: (f64, f64, f64, f64), load: f64, asleep: bool) -> f64 {
+    if asleep {
+        row.3
+    } else {
+        row.0 + row.1 * row.2 * load.clamp(0.0, 1.0)
+    }
+}
+
+impl Loads {
+    pub fn new(opts: &ReplayOptions, lanes: &[LaneSpec], warmup: f64, delim: u8) -> Self {
+        Loads {
+            delim,
+            time_col: opts.time_col.clone(),
+            cell_col: opts.cell_col.clone(),
+            value_col: opts.value_col.clone(),
+            cols: None,
+            dates: None,
+            scale: opts.scale,
+            threshold: opts.threshold,
+            power: earth(opts.cell_type),
+            reg: opts.reg,
+            warmup,
+            delay: opts.label_delay as f64,
+            index: BTreeMap::new(),
+            cells: Vec::new(),
+            lanes: lanes
+                .iter()
+                .map(|&spec| LaneOut {
+                    spec,
+                    totals: [0.0; f::FIELDS],
+                    series: Buckets::new(HOUR_LADDER, f::FIELDS),
+                })
+                .collect(),
+            fields: Vec::new(),
+            values: 0,
+            missing_values: 0,
+            missing_intervals: 0,
+            above_one: 0,
+            max_value: 0.0,
+        }
+    }
+
+    /// True once the header was read.
+    pub fn has_header(&self) -> bool {
+        self.cols.is_some()
+    }
+
+    /// Number of cells seen.
+    pub fn cells(&self) -> usize {
+        self.cells.len()
+    }
+
+    fn header(&mut self, line: &[u8], n: u64) -> Result<(), ReplayError> {
+        let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
+        let mut fields = std::mem::take(&mut self.fields);
+        split(line, self.delim, &mut fields);
+        let names: Vec<String> = fields
+            .iter()
+            .map(|&r| {
+                String::from_utf8_lossy(field(line, r))
+                    .trim_matches('"')
+                    .to_string()
+            })
+            .collect();
+        self.fields = fields;
+        let d = self.delim as char;
+        if names.len() < 2 {
+            let guess = [b',', b';', b'\t', b'|']
+                .into_iter()
+                .filter(|&c| c != self.delim)
+                .max_by_key(|&c| line.iter().filter(|&&b| b == c).count());
+            let hint = match guess {
+                Some(c) if line.contains(&c) => format!(
+                    "; it looks {}-separated: pass --delimiter '{}'",
+                    show(c),
+                    show(c)
+                ),
+                _ => String::new(),
+            };
+            return Err(ReplayError::at(
+                n,
+                format!(
+                    "the header has one column with delimiter '{}'{hint}: `{}`",
+                    show(self.delim),
+                    shorten(line)
+                ),
+            ));
+        }
+        let list = shorten(names.join(&d.to_string()).as_bytes());
+        let find = |want: &str, what: &str, flag: &str| -> Result<usize, ReplayError> {
+            if want.is_empty() {
+                return Err(ReplayError::at(
+                    n,
+                    format!("choose the {what} column with {flag}: the header has `{list}`"),
+                ));
+            }
+            names
+                .iter()
+                .position(|c| c == want)
+                .or_else(|| names.iter().position(|c| c.eq_ignore_ascii_case(want)))
+                .ok_or_else(|| {
+                    ReplayError::at(
+                        n,
+                        format!("no column `{want}` ({flag}) in the header `{list}`"),
+                    )
+                })
+        };
+        let time = find(&self.time_col, "time", "--time-col")?;
+        let value = find(&self.value_col, "value", "--value-col")?;
+        let cell = if self.cell_col.is_empty() {
+            None
+        } else {
+            Some(find(&self.cell_col, "cell", "--cell-col")?)
+        };
+        self.cols = Some(Cols {
+            time,
+            cell,
+            value,
+            header: names.len(),
+        });
+        Ok(())
+    }
+
+    /// Parses and replays one line (the first non-blank line is the header).
+    pub fn line(&mut self, line: &[u8], n: u64) -> Result<(), LineError> {
+        if line.trim_ascii().is_empty() {
+            return Ok(());
+        }
+        let Some(cols) = self.cols else {
+            return self.header(line, n).map_err(LineError::Fatal);
+        };
+        let mut fields = std::mem::take(&mut self.fields);
+        split(line, self.delim, &mut fields);
+        let r = self.row(line, &fields, cols);
+        self.fields = fields;
+        r
+    }
+
+    fn row(&mut self, line: &[u8], fields: &[(usize, usize)], cols: Cols) -> Result<(), LineError> {
+        let need = cols.time.max(cols.value).max(cols.cell.unwrap_or(0));
+        if fields.len() <= need {
+            return Err(LineError::Bad(format!(
+                "{} field{} where the header has {} (wrong delimiter '{}'?): `{}`",
+                fields.len(),
+                if fields.len() == 1 { "" } else { "s" },
+                cols.header,
+                show(self.delim),
+                shorten(line)
+            )));
+        }
+        let vtext = field(line, fields[cols.value]);
+        if is_missing(vtext) {
+            self.missing_values += 1;
+            return Ok(());
+        }
+        let v = match std::str::from_utf8(vtext)
+            .ok()
+            .and_then(|s| s.parse::<f64>().ok())
+        {
+            Some(v) if v.is_finite() && v >= 0.0 => v / self.scale,
+            Some(v) if v.is_finite() => {
+                return Err(LineError::Bad(format!(
+                    "negative value `{}`: `{}`",
+                    fmt(v),
+                    shorten(line)
+                )))
+            }
+            _ => {
+                return Err(LineError::Bad(format!(
+                    "value `{}` is not a number: `{}`",
+                    shorten(vtext),
+                    shorten(line)
+                )))
+            }
+        };
+        let ttext = field(line, fields[cols.time]);
+        let (t, dates) = match time::parse(ttext) {
+            Some(Stamp::Date(t)) => (t, true),
+            Some(Stamp::Hours(t)) => (t, false),
+            None => {
+                return Err(LineError::Bad(format!(
+                "time `{}` is not a date-time like 2019-01-01 00:00:00 or a number of hours: `{}`",
+                shorten(ttext),
+                shorten(line)
+            )))
+            }
+        };
+        match self.dates {
+            None => self.dates = Some(dates),
+            Some(d) if d != dates => {
+                return Err(LineError::Bad(format!(
+                    "time `{}` is {} but the first rows had {}: `{}`",
+                    shorten(ttext),
+                    if dates { "a date" } else { "a number" },
+                    if d { "dates" } else { "numbers" },
+                    shorten(line)
+                )))
+            }
+            _ => {}
+        }
+        let name = cols.cell.map(|c| field(line, fields[c])).unwrap_or(b"");
+        let c = match self.index.get(name) {
+            Some(&c) => c,
+            None => {
+                if self.cells.len() >= MAX_CELLS {
+                    return Err(LineError::Fatal(ReplayError::plain(format!(
+                        "more than {MAX_CELLS} cells: is --cell-col the right column?"
+                    ))));
+                }
+                self.index.insert(name.to_vec(), self.cells.len());
+                self.cells.push(Cell {
+                    t0: t,
+                    last_t: f64::NEG_INFINITY,
+                    last_v: 0.0,
+                    rows: 0,
+                    steps: Vec::new(),
+                    recent: VecDeque::new(),
+                    warm: Some(Regressor::new(self.reg, D)),
+                    lanes: Vec::new(),
+                    queue: VecDeque::new(),
+                });
+                self.cells.len() - 1
+            }
+        };
+        if self.cells[c].rows > 0 && t <= self.cells[c].last_t {
+            return Err(LineError::Bad(format!(
+                "time `{}` is not after the previous row of cell `{}` (rows of a cell must be in time order): `{}`",
+                shorten(ttext),
+                shorten(name),
+                shorten(line)
+            )));
+        }
+        self.values += 1;
+        if v > 1.0 {
+            self.above_one += 1;
+        }
+        self.max_value = self.max_value.max(v);
+        self.value(c, t, v, dates);
+        Ok(())
+    }
+
+    fn value(&mut self, c: usize, t: f64, v: f64, dates: bool) {
+        let cell = &mut self.cells[c];
+        cell.rows += 1;
+        if cell.rows == 1 {
+            cell.last_t = t;
+            cell.last_v = v;
+            cell.recent.push_back((t, v));
+            return;
+        }
+        let gap = t - cell.last_t;
+        cell.count_step(gap);
+        let step = match cell.step_hours() {
+            s if s > 0.0 => s,
+            _ => gap,
+        };
+        if gap > 1.5 * step {
+            self.missing_intervals += ((gap / step).round() as u64).saturating_sub(1);
+        }
+        let day_ago = cell.day_ago(t).unwrap_or(cell.last_v);
+        let ex = Example {
+            x: features(t, dates, cell.last_v, day_ago),
+            y: v,
+        };
+        let h = t - cell.t0;
+        cell.last_t = t;
+        cell.last_v = v;
+        cell.recent.push_back((t, v));
+        while cell.recent.len() > MAX_RECENT
+            || cell.recent.front().is_some_and(|e| e.0 < t - 24.0 - step)
+        {
+            cell.recent.pop_front();
+        }
+
+        if h < self.warmup {
+            if let Some(w) = cell.warm.as_mut() {
+                w.learn(&ex.x, ex.y);
+            }
+            if cell.lanes.is_empty() {
+                cell.lanes = self
+                    .lanes
+                    .iter()
+                    .map(|_| CellLane {
+                        model: Regressor::new(self.reg, 0),
+                        serving: None,
+                        buf: VecDeque::new(),
+                        next_retrain: 0.0,
+                    })
+                    .collect();
+            }
+            for (lane, cl) in self.lanes.iter().zip(cell.lanes.iter_mut()) {
+                if let LaneSpec::Stateless { window, .. } = lane.spec {
+                    keep(&mut cl.buf, h, ex, window);
+                }
+            }
+            return;
+        }
+        if let Some(warm) = cell.warm.take() {
+            // The warm-up ends for this cell: every lane starts from the model trained on it.
+            let bufs: Vec<VecDeque<(f64, Example)>> = if cell.lanes.is_empty() {
+                self.lanes.iter().map(|_| VecDeque::new()).collect()
+            } else {
+                cell.lanes
+                    .iter_mut()
+                    .map(|l| std::mem::take(&mut l.buf))
+                    .collect()
+            };
+            cell.lanes = self
+                .lanes
+                .iter()
+                .zip(bufs)
+                .map(|(lane, buf)| {
+                    let every = match lane.spec {
+                        LaneSpec::Stateless { every, .. } | LaneSpec::Stateful { every } => every,
+                        _ => f64::INFINITY,
+                    };
+                    CellLane {
+                        model: warm.clone(),
+                        serving: matches!(lane.spec, LaneSpec::Stateful { .. })
+                            .then(|| warm.clone()),
+                        buf,
+                        next_retrain: self.warmup + every,
+                    }
+                })
+                .collect();
+        }
+        let x = h - self.warmup;
+        // Labels due now are learned before the forecast.
+        while cell.queue.front().is_some_and(|q| q.0 <= t + 1e-9) {
+            let Some((_, old)) = cell.queue.pop_front() else {
+                break;
+            };
+            for (lane, cl) in self.lanes.iter_mut().zip(cell.lanes.iter_mut()) {
+                label(lane, cl, h, old, x);
+            }
+        }
+        let hours = step;
+        let kwh = |w: f64| w * hours / 1000.0;
+        let always = kwh(power(self.power, v, false));
+        let oracle = kwh(power(self.power, v, v < self.threshold));
+        for (lane, cl) in self.lanes.iter_mut().zip(cell.lanes.iter_mut()) {
+            // Retrains due by now.
+            while cl.next_retrain <= h {
+                let at = cl.next_retrain;
+                let updates = retrain(lane.spec, cl, at);
+                let b = lane.series.at(at - self.warmup);
+                b[f::RETRAINS] += 1.0;
+                b[f::UPDATES] += updates;
+                lane.totals[f::RETRAINS] += 1.0;
+                lane.totals[f::UPDATES] += updates;
+                cl.next_retrain += match lane.spec {
+                    LaneSpec::Stateless { every, .. } | LaneSpec::Stateful { every } => every,
+                    _ => f64::INFINITY,
+                };
+            }
+            let fc = cl.serving.as_ref().unwrap_or(&cl.model).predict(&ex.x);
+            let asleep = fc.is_finite() && fc < self.threshold;
+            let err = if fc.is_finite() { fc - v } else { v };
+            let unserved = if asleep {
+                (v - self.threshold).max(0.0) * hours * GB_PER_CELL_HOUR
+            } else {
+                0.0
+            };
+            let row = [
+                (f::FORECASTS, 1.0),
+                (f::ABS_ERROR, err.abs()),
+                (f::SQ_ERROR, err * err),
+                (f::ENERGY_KWH, kwh(power(self.power, v, asleep))),
+                (f::ALWAYS_ON_KWH, always),
+                (f::ORACLE_KWH, oracle),
+                (f::UNSERVED_GB, unserved),
+                (f::ASLEEP, asleep as u8 as f64),
+            ];
+            let b = lane.series.at(x);
+            for &(k, val) in &row {
+                b[k] += val;
+            }
+            for &(k, val) in &row {
+                lane.totals[k] += val;
+            }
+            if self.delay == 0.0 {
+                label(lane, cl, h, ex, x);
+            }
+        }
+        if self.delay > 0.0 && self.lanes.iter().any(|l| l.spec != LaneSpec::Frozen) {
+            // The interval's value is known at its end, plus the delay.
+            cell.queue.push_back((t + (self.delay + 1.0) * step, ex));
+            while cell.queue.len() > MAX_CELL_BUFFER {
+                cell.queue.pop_front();
+            }
+        }
+    }
+}
+
+fn keep(buf: &mut VecDeque<(f64, Example)>, h: f64, ex: Example, window: f64) {
+    buf.push_back((h, ex));
+    while buf.len() > MAX_CELL_BUFFER || buf.front().is_some_and(|e| e.0 < h - window) {
+        buf.pop_front();
+    }
+}
+
+/// A label of cell hour `h` arrives for one lane of one cell.
+fn label(lane: &mut LaneOut, cl: &mut CellLane, h: f64, ex: Example, x: f64) {
+    match lane.spec {
+        LaneSpec::Frozen => {}
+        LaneSpec::Stateless { window, .. } => keep(&mut cl.buf, h, ex, window),
+        LaneSpec::Continual | LaneSpec::Stateful { .. } => {
+            cl.model.learn(&ex.x, ex.y);
+            lane.totals[f::UPDATES] += 1.0;
+            lane.series.at(x)[f::UPDATES] += 1.0;
+        }
+    }
+}
+
+/// A scheduled retrain at cell hour `at`; returns the example-updates it cost.
+fn retrain(spec: LaneSpec, cl: &mut CellLane, at: f64) -> f64 {
+    match spec {
+        LaneSpec::Stateless { window, .. } => {
+            while cl.buf.front().is_some_and(|e| e.0 < at - window) {
+                cl.buf.pop_front();
+            }
+            cl.model.reset();
+            for (_, ex) in &cl.buf {
+                cl.model.learn(&ex.x, ex.y);
+            }
+            cl.buf.len() as f64
+        }
+        LaneSpec::Stateful { .. } => {
+            cl.serving = Some(cl.model.clone());
+            0.0
+        }
+        _ => 0.0,
+    }
+}
+
+/// A line's problem: skippable with `skip_bad`, or fatal.
+pub(crate) enum LineError {
+    Bad(String),
+    Fatal(ReplayError),
+}
+
+fn show(c: u8) -> String {
+    match c {
+        b'\t' => "\\t".to_string(),
+        c => (c as char).to_string(),
+    }
+}
+
+fn fmt(v: f64) -> String {
+    crate::config::fmt_num(v)
+}
