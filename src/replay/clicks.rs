@@ -520,3 +520,90 @@ impl Clicks {
         self.scratch = s;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &str) -> Result<Option<Example>, String> {
+        let mut ex = Example::default();
+        parse_line(line.as_bytes(), (1 << 18) - 1, &mut ex).map(|some| some.then_some(ex))
+    }
+
+    fn idx(ns: &str, name: &str) -> u32 {
+        hash_str(hash_str(NS_SEED, ns.as_bytes()), name.as_bytes()) & ((1 << 18) - 1)
+    }
+
+    #[test]
+    fn labels_weights_tags_namespaces_and_the_bias() {
+        let ex = parse("-1 2.5 'row7|user:0.5 a b:4 |  c").unwrap().unwrap();
+        assert_eq!((ex.y, ex.w), (0.0, 2.5));
+        let mut want = vec![
+            Feature {
+                index: idx("user", "a"),
+                value: 0.5,
+            },
+            Feature {
+                index: idx("user", "b"),
+                value: 2.0,
+            },
+            Feature {
+                index: idx("", "c"),
+                value: 1.0,
+            },
+            Feature {
+                index: hash_str(BIAS_NS, b"constant") & ((1 << 18) - 1),
+                value: 1.0,
+            },
+        ];
+        want.sort_by_key(|f| f.index);
+        assert_eq!(ex.x, want);
+        // An unquoted tag, a 0/1 label, zero values dropped.
+        let ex = parse("0 tag|a x:0 y").unwrap().unwrap();
+        assert_eq!((ex.y, ex.w, ex.x.len()), (0.0, 1.0, 2));
+        assert_eq!(parse("1 |a x").unwrap().unwrap().y, 1.0);
+        assert!(parse("   ").unwrap().is_none());
+        assert!(parse("").unwrap().is_none());
+    }
+
+    #[test]
+    fn duplicates_merge_and_cancelling_values_vanish() {
+        let ex = parse("1 |a x x:2 y:3 y:-3").unwrap().unwrap();
+        assert_eq!(ex.x.len(), 2);
+        assert!(ex.x.contains(&Feature {
+            index: idx("a", "x"),
+            value: 3.0
+        }));
+        // The same name in two namespaces is two features.
+        assert_eq!(parse("1 |a x |b x").unwrap().unwrap().x.len(), 3);
+    }
+
+    #[test]
+    fn importance_weights_scale_the_gradient_exactly() {
+        // Weight 2 doubles the gradient of Algorithm 1 (as Vowpal Wabbit's `--ftrl` does).
+        let ex = Example {
+            y: 1.0,
+            w: 2.0,
+            x: vec![Feature {
+                index: 3,
+                value: 1.0,
+            }],
+        };
+        let mut m = Ftrl::new(
+            FtrlParams {
+                alpha: 0.1,
+                beta: 1.0,
+                l1: 0.0,
+                l2: 0.0,
+            },
+            4,
+        );
+        let p = learn(&mut m, &ex);
+        assert_eq!(p, 0.5);
+        // g = 2 * (0.5 - 1) = -1, n = 1, sigma = (1 - 0) / 0.1 = 10, z = -1, w = 1 / ((1 + 1) / 0.1) = 0.05.
+        assert!((m.weights()[3] - 0.05).abs() < 1e-12, "{}", m.weights()[3]);
+        let mut zero = Ftrl::new(FtrlParams::default(), 4);
+        learn(&mut zero, &Example { w: 0.0, ..ex });
+        assert!(zero.weights().iter().all(|&w| w == 0.0));
+    }
+}
