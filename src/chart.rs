@@ -581,3 +581,72 @@ pub fn sweep_svg(
     }
     Ok(out)
 }
+
+/// What the replay chart needs from a replay report (`rtml::replay::report_json`).
+#[derive(Clone, Debug, serde::Deserialize)]
+pub struct ReplayChart {
+    pub lanes: Vec<ReplayLane>,
+}
+
+/// One lane of a replay report.
+#[derive(Clone, Debug, serde::Deserialize)]
+pub struct ReplayLane {
+    pub label: String,
+    pub series: ReplaySeries,
+}
+
+/// Windowed metrics per bucket along the file.
+#[derive(Clone, Debug, serde::Deserialize)]
+pub struct ReplaySeries {
+    pub unit: String,
+    pub width: f64,
+    pub keys: Vec<String>,
+    pub rows: Vec<Vec<Option<f64>>>,
+}
+
+/// The replay chart: the first two metrics of every lane along the file (examples or hours).
+pub fn draw_replay<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, r: &ReplayChart, style: Style) -> DrawResult {
+    let pal = palette(style.dark);
+    root.fill(&pal.bg).map_err(err)?;
+    let Some(first) = r.lanes.first() else { return root.present().map_err(err) };
+    let keys: Vec<usize> = (0..first.series.keys.len().min(2)).collect();
+    let (_, h) = root.dim_in_pixel();
+    let areas = if keys.len() > 1 { let (a, b) = root.split_vertically(h / 2); vec![a, b] } else { vec![root.clone()] };
+    let font = |size: f64| ("sans-serif", px(style, size)).into_font().color(&pal.fg);
+    let x_max = r.lanes.iter().map(|l| l.series.rows.len() as f64 * l.series.width).fold(1.0, f64::max);
+    for (area, &k) in areas.iter().zip(&keys) {
+        let vals = r.lanes.iter().flat_map(|l| l.series.rows.iter().filter_map(move |row| row.get(k).copied().flatten()));
+        let (y0, y1) = y_range(vals);
+        let mut chart = ChartBuilder::on(area)
+            .margin((6.0 * style.scale) as u32)
+            .margin_right((22.0 * style.scale) as u32)
+            .caption(format!("{} per bucket", first.series.keys[k].replace('_', " ")), font(13.0))
+            .x_label_area_size((30.0 * style.scale) as u32)
+            .y_label_area_size((52.0 * style.scale) as u32)
+            .build_cartesian_2d(0.0..x_max, y0..y1)
+            .map_err(err)?;
+        chart
+            .configure_mesh()
+            .light_line_style(pal.grid.mix(0.5))
+            .bold_line_style(pal.grid)
+            .axis_style(pal.fg.mix(0.6))
+            .label_style(font(11.0))
+            .x_desc(format!("{} after the warm-up", first.series.unit))
+            .x_label_formatter(&|v| short(*v))
+            .y_label_formatter(&|v| short(*v))
+            .draw()
+            .map_err(err)?;
+        for (i, lane) in r.lanes.iter().enumerate() {
+            let w = lane.series.width;
+            let pts = lane.series.rows.iter().enumerate().filter_map(|(b, row)| row.get(k).copied().flatten().map(|v| ((b as f64 + 0.5) * w, v)));
+            chart.draw_series(LineSeries::new(pts, LANE_COLORS[i % 4].stroke_width(sw(style, 2.0)))).map_err(err)?;
+        }
+    }
+    let x0 = (64.0 * style.scale) as i32;
+    for (i, lane) in r.lanes.iter().enumerate() {
+        let y = (30.0 * style.scale) as i32 + i as i32 * (15.0 * style.scale) as i32;
+        root.draw(&PathElement::new(vec![(x0, y), (x0 + (18.0 * style.scale) as i32, y)], LANE_COLORS[i % 4].stroke_width(sw(style, 3.0)))).map_err(err)?;
+        root.draw(&Text::new(lane.label.clone(), (x0 + (24.0 * style.scale) as i32, y - (7.0 * style.scale) as i32), font(11.5))).map_err(err)?;
+    }
+    root.present().map_err(err)
+}

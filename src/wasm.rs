@@ -452,3 +452,77 @@ impl Default for SweepView {
         SweepView::new()
     }
 }
+
+/// A replay of the user's own file, fed in chunks by a worker (see `rtml::replay::Session`).
+#[wasm_bindgen]
+pub struct Replay {
+    session: crate::replay::Session,
+}
+
+#[wasm_bindgen]
+impl Replay {
+    /// A replay of `format` (`vw` or `load-csv`) with settings as parallel `keys` and `values`
+    /// (the same names as `rtml replay`'s options: lanes, bits, ftrl, delimiter, time-col, ...).
+    #[wasm_bindgen(constructor)]
+    pub fn new(format: &str, keys: Vec<String>, values: Vec<String>) -> Result<Replay, JsValue> {
+        let pairs: Vec<(&str, String)> = keys.iter().map(String::as_str).zip(values).collect();
+        let opts = crate::replay::ReplayOptions::from_args(format, &pairs).map_err(|e| JsValue::from_str(&e.to_string()))?;
+        let session = crate::replay::Session::new(opts).map_err(|e| JsValue::from_str(&e.to_string()))?;
+        Ok(Replay { session })
+    }
+
+    /// The next chunk of the file.
+    pub fn feed(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
+        self.session.feed(chunk).map_err(|e| JsValue::from_str(&e.to_string()))
+    }
+
+    /// The end of the file.
+    pub fn finish(&mut self) -> Result<(), JsValue> {
+        self.session.finish().map_err(|e| JsValue::from_str(&e.to_string()))
+    }
+
+    /// Lines read so far.
+    pub fn lines(&self) -> f64 {
+        self.session.lines() as f64
+    }
+
+    /// The report so far, as `rtml replay --json` prints it.
+    pub fn report(&self, elapsed_secs: f64) -> JsValue {
+        to_js(&crate::replay::report_json(&self.session.report(), elapsed_secs))
+    }
+}
+
+/// The replay chart on the page.
+#[wasm_bindgen]
+pub struct ReplayView {
+    chart: Option<chart::ReplayChart>,
+}
+
+#[wasm_bindgen]
+impl ReplayView {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> ReplayView {
+        ReplayView { chart: None }
+    }
+
+    /// Shows a report (the JSON a `Replay` returned).
+    pub fn set(&mut self, report: JsValue) -> Result<(), JsValue> {
+        self.chart = Some(serde_wasm_bindgen::from_value(report).map_err(|e| JsValue::from_str(&e.to_string()))?);
+        Ok(())
+    }
+
+    /// Draws the report on a canvas sized in device pixels.
+    pub fn draw(&self, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<(), JsValue> {
+        let Some(c) = &self.chart else { return Ok(()) };
+        let backend = plotters_canvas::CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsValue::from_str("no 2D context on the canvas"))?;
+        let root = plotters::prelude::IntoDrawingArea::into_drawing_area(backend);
+        let style = Style { scale: if scale.is_finite() { scale.clamp(0.5, 4.0) } else { 1.0 }, dark, cumulative: false };
+        chart::draw_replay(&root, c, style).map_err(|e| JsValue::from_str(&e))
+    }
+}
+
+impl Default for ReplayView {
+    fn default() -> Self {
+        ReplayView::new()
+    }
+}

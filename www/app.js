@@ -3,6 +3,7 @@
 // text (textContent, value), never as HTML.
 import init, { Playground, catalogue } from './pkg/rtml.js';
 import { runSweep, cancelSweep, redrawSweep } from './sweep.js';
+import { setupReplay, redrawReplay } from './replay.js';
 
 const $ = (id) => document.getElementById(id);
 const FRAME_BUDGET_MS = 12;
@@ -375,7 +376,7 @@ async function main() {
   canvas.addEventListener('mousemove', hover);
   canvas.addEventListener('mouseleave', () => { $('hover').hidden = true; });
   new ResizeObserver(render).observe(canvas);
-  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', (e) => { ui.dark = e.matches; render(); redrawSweep(ui.dark); });
+  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', (e) => { ui.dark = e.matches; render(); redrawSweep(ui.dark); redrawReplay(ui.dark); });
   window.addEventListener('hashchange', () => {
     if (location.hash === '#' + ui.pg.hash()) return;
     notify(ui.pg.load(location.hash));
@@ -400,6 +401,12 @@ async function main() {
   $('sweep-run').addEventListener('click', () => runSweep(ui.dark));
   $('sweep-cancel').addEventListener('click', cancelSweep);
   $('sweep').addEventListener('toggle', () => { if ($('sweep').open) redrawSweep(ui.dark); });
+  setupReplay(() => ui.dark);
+  $('replay').addEventListener('toggle', () => { if ($('replay').open) redrawReplay(ui.dark); });
+  if (ui.state.tab === 'replay') {
+    $('replay').open = true;
+    $('replay').scrollIntoView();
+  }
   if (ui.state.tab === 'sweep') {
     $('sweep').open = true;
     $('sweep').scrollIntoView();

@@ -249,3 +249,89 @@ test('in-page benchmark: re-run and redraw of every preset (figures printed for 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('replay: a click log and a load trace replay in a worker; bad lines are reported with their number', async () => {
+  const { writeFileSync } = await import('node:fs');
+  // A learnable click log: feature f3 raises the click rate.
+  let vw = '';
+  let s = 7;
+  const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  for (let i = 0; i < 30000; i++) {
+    const f = Math.floor(rnd() * 8);
+    const y = rnd() < (f === 3 ? 0.5 : 0.05) ? 1 : -1;
+    vw += `${y} |u f${f} g${Math.floor(rnd() * 20)} |a ad${Math.floor(rnd() * 5)}\n`;
+  }
+  writeFileSync(OUT + 'clicks.vw', vw);
+  let csv = 'Cell;Datetime;Load\n';
+  for (let h = 0; h < 24 * 30; h++) {
+    for (const c of ['a', 'b']) {
+      const d = new Date(Date.UTC(2024, 0, 1, h));
+      const v = 0.3 + 0.25 * Math.sin((2 * Math.PI * (h % 24)) / 24) + (c === 'b' ? 0.1 : 0) + 0.02 * rnd();
+      csv += `${c};${d.toISOString().slice(0, 19).replace('T', ' ')};${v.toFixed(4)}\n`;
+    }
+  }
+  writeFileSync(OUT + 'loads.csv', csv);
+  writeFileSync(OUT + 'bad.vw', '1 |u a b\n1 |u c\nnot-a-label |u d\n');
+
+  const { page, errors, requests } = await open('tab=replay');
+  await page.setInputFiles('#replay-file', OUT + 'clicks.vw');
+  await page.click('#replay-run');
+  await page.waitForFunction(() => /done/.test(document.getElementById('replay-status').textContent), null, { timeout: 60000 });
+  const rows = await page.$$eval('#replay-table tbody tr', (r) => r.length);
+  assert.ok(rows >= 2, `lanes reported (${rows})`);
+  const report = await page.evaluate(() => window.__replay);
+  assert.ok(report.lanes.every((l) => l.metrics.log_loss > 0 && l.metrics.auc > 0.6), JSON.stringify(report.lanes.map((l) => l.metrics)));
+
+  await page.selectOption('#replay-format', 'load-csv');
+  await page.setInputFiles('#replay-file', OUT + 'loads.csv');
+  await page.fill('#replay-value', 'Load');
+  await page.click('#replay-run');
+  await page.waitForFunction(() => /done/.test(document.getElementById('replay-status').textContent) && window.__replay.format !== 'vw', null, { timeout: 60000 });
+  const loads = await page.evaluate(() => window.__replay);
+  assert.ok(loads.lanes.every((l) => Number.isFinite(l.metrics.mae)), JSON.stringify(loads.lanes.map((l) => l.metrics)));
+
+  await page.setInputFiles('#replay-file', OUT + 'bad.vw');
+  await page.click('#replay-run');
+  await page.waitForSelector('#replay-error:not([hidden])', { timeout: 30000 });
+  assert.match(await page.textContent('#replay-error'), /line 3/);
+  assert.deepEqual(errors, []);
+  localOnly(requests);
+  await page.close();
+});
+
+test('replay: a 100 MB click log streams through a worker without freezing the page', async () => {
+  const { openSync, writeSync, closeSync, statSync } = await import('node:fs');
+  const path = OUT + 'big.vw';
+  const fd = openSync(path, 'w');
+  let block = '';
+  for (let i = 0; i < 10000; i++) block += `${i % 29 === 0 ? 1 : -1} |u user${i % 977} seg${i % 13} |a ad${i % 101} cat${i % 7} |c h${i % 24} dev${i % 3}\n`;
+  const want = 100 * 2 ** 20;
+  let size = 0;
+  while (size < want) size += writeSync(fd, block);
+  closeSync(fd);
+  assert.ok(statSync(path).size >= want);
+
+  const { page, errors } = await open('tab=replay');
+  await page.setInputFiles('#replay-file', path);
+  await page.fill('#replay-lanes', 'continual');
+  await page.evaluate(() => {
+    window.__gaps = [];
+    let last = performance.now();
+    const tick = (t) => { window.__gaps.push(t - last); last = t; if (!window.__stopGaps) requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  });
+  const heapBefore = await page.evaluate(() => (performance.memory ? performance.memory.usedJSHeapSize : 0));
+  await page.click('#replay-run');
+  const t0 = Date.now();
+  await page.waitForFunction(() => /done/.test(document.getElementById('replay-status').textContent), null, { timeout: 600000 });
+  const secs = (Date.now() - t0) / 1000;
+  const { gaps, heap } = await page.evaluate(() => { window.__stopGaps = true; return { gaps: window.__gaps, heap: performance.memory ? performance.memory.usedJSHeapSize : 0 }; });
+  const worst = Math.max(...gaps.slice(2));
+  console.log(`big replay: ${(want / 2 ** 20).toFixed(0)} MiB in ${secs.toFixed(1)} s; longest frame gap ${worst.toFixed(0)} ms; main-thread heap ${(heapBefore / 2 ** 20).toFixed(1)} -> ${(heap / 2 ** 20).toFixed(1)} MiB`);
+  assert.ok(worst < 500, `the page froze for ${worst} ms`);
+  if (heapBefore > 0) assert.ok(heap < heapBefore + 50 * 2 ** 20, 'the file is not held in the page');
+  const report = await page.evaluate(() => window.__replay);
+  assert.ok(report.lines > 1e6, `${report.lines} lines`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

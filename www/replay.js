@@ -1,0 +1,150 @@
+// Replay your own data: a local click log (Vowpal Wabbit text) or per-cell load trace (CSV), streamed
+// through the playground's learners in a Web Worker. Nothing is uploaded: the file is read in slices
+// by the worker, on this machine.
+import { ReplayView } from './pkg/rtml.js';
+
+const $ = (id) => document.getElementById(id);
+let worker = null;
+let file = null;
+let view = null;
+
+function fmt(v) {
+  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
+  const a = Math.abs(v);
+  if (a >= 1e5) return Math.round(v).toLocaleString('en');
+  if (a >= 100) return v.toFixed(0);
+  if (a >= 1) return v.toFixed(3);
+  return v.toPrecision(4);
+}
+
+/** The format and the same settings `rtml replay` takes, from the form. */
+export function replayOptions() {
+  const format = $('replay-format').value;
+  const settings = [['name', file ? file.name : '']];
+  const lanes = $('replay-lanes').value.trim();
+  if (lanes) settings.push(['lanes', lanes]);
+  if ($('replay-skip').checked) settings.push(['skip-bad', 'true']);
+  const warmup = $('replay-warmup').value.trim();
+  if (warmup) settings.push(['warmup', warmup]);
+  if (format === 'vw') {
+    settings.push(['bits', $('replay-bits').value || '18']);
+    const ftrl = $('replay-ftrl').value.trim();
+    if (ftrl) settings.push(['ftrl', ftrl]);
+  } else {
+    settings.push(['delimiter', $('replay-delimiter').value || ','], ['time-col', $('replay-time').value], ['cell-col', $('replay-cell').value], ['value-col', $('replay-value').value]);
+  }
+  return { format, keys: settings.map((s) => s[0]), values: settings.map((s) => s[1]) };
+}
+
+function setFormat() {
+  const vw = $('replay-format').value === 'vw';
+  for (const e of document.querySelectorAll('.replay-vw')) e.hidden = !vw;
+  for (const e of document.querySelectorAll('.replay-csv')) e.hidden = vw;
+}
+
+function choose(f) {
+  file = f;
+  $('replay-name').textContent = f ? `${f.name} (${(f.size / 2 ** 20).toFixed(1)} MiB)` : 'no file chosen';
+  $('replay-run').disabled = !f;
+  if (f) {
+    const lower = f.name.toLowerCase();
+    if (lower.endsWith('.csv')) $('replay-format').value = 'load-csv';
+    else if (lower.endsWith('.vw') || lower.endsWith('.txt')) $('replay-format').value = 'vw';
+    setFormat();
+  }
+}
+
+function results(report, dark) {
+  const lanes = report.lanes || [];
+  const keys = lanes.length ? Object.keys(lanes[0].metrics) : [];
+  const head = document.createElement('tr');
+  for (const h of ['Lane', ...keys, 'examples', 'examples/s']) {
+    const th = document.createElement('th'); th.scope = 'col'; th.textContent = h; head.append(th);
+  }
+  $('replay-table').tHead.replaceChildren(head);
+  $('replay-table').tBodies[0].replaceChildren(...lanes.map((l) => {
+    const tr = document.createElement('tr');
+    for (const v of [l.label, ...keys.map((k) => fmt(l.metrics[k])), fmt(l.examples), fmt(l.examples_per_sec)]) {
+      const td = document.createElement('td'); td.textContent = v; tr.append(td);
+    }
+    return tr;
+  }));
+  draw(dark);
+}
+
+function draw(dark) {
+  if (!view) return;
+  const c = $('replay-chart');
+  const dpr = Math.min(window.devicePixelRatio || 1, 3);
+  const W = Math.round(c.clientWidth * dpr), H = Math.round(c.clientHeight * dpr);
+  if (W === 0 || H === 0) return;
+  if (c.width !== W || c.height !== H) { c.width = W; c.height = H; }
+  view.draw(c, dpr, dark);
+}
+
+export function redrawReplay(dark) { draw(dark); }
+
+function cancel() {
+  if (worker) worker.terminate();
+  worker = null;
+  $('replay-status').textContent = 'cancelled';
+  $('replay-cancel').disabled = true;
+  $('replay-run').disabled = !file;
+}
+
+function run(dark) {
+  if (!file) return;
+  if (worker) worker.terminate();
+  const options = replayOptions();
+  $('replay-status').textContent = 'reading…';
+  $('replay-error').hidden = true;
+  $('replay-progress').value = 0;
+  $('replay-run').disabled = true;
+  $('replay-cancel').disabled = false;
+  worker = new Worker(new URL('./replay-worker.js', import.meta.url), { type: 'module' });
+  worker.onmessage = (e) => {
+    const m = e.data;
+    if (m.error) {
+      $('replay-error').textContent = m.error;
+      $('replay-error').hidden = false;
+      $('replay-status').textContent = 'stopped';
+    } else if (m.done) {
+      $('replay-progress').value = 1;
+      $('replay-status').textContent = `${m.lines.toLocaleString('en')} lines, done`;
+      view ??= new ReplayView();
+      view.set(m.report);
+      window.__replay = m.report;
+      results(m.report, dark);
+    } else {
+      $('replay-progress').value = m.progress;
+      $('replay-status').textContent = `${m.lines.toLocaleString('en')} lines`;
+      return;
+    }
+    worker.terminate();
+    worker = null;
+    $('replay-cancel').disabled = true;
+    $('replay-run').disabled = !file;
+  };
+  worker.onerror = (e) => {
+    $('replay-error').textContent = `The replay failed: ${e.message}`;
+    $('replay-error').hidden = false;
+    cancel();
+  };
+  worker.postMessage({ file, options });
+}
+
+export function setupReplay(getDark) {
+  setFormat();
+  $('replay-format').addEventListener('change', setFormat);
+  $('replay-file').addEventListener('change', (e) => choose(e.target.files[0] || null));
+  const zone = $('replay');
+  zone.addEventListener('dragover', (e) => { e.preventDefault(); zone.classList.add('drop'); });
+  zone.addEventListener('dragleave', () => zone.classList.remove('drop'));
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('drop');
+    if (e.dataTransfer.files.length) choose(e.dataTransfer.files[0]);
+  });
+  $('replay-run').addEventListener('click', () => run(getDark()));
+  $('replay-cancel').addEventListener('click', cancel);
+}
