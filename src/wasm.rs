@@ -34,6 +34,20 @@ fn build(state: &State) -> Experiment {
         .unwrap_or_else(|_| Experiment::new(State::default().config).expect("defaults are valid"))
 }
 
+/// A plotters drawing area on a canvas already sized in device pixels, and the style for that scale.
+fn canvas_root(
+    canvas: HtmlCanvasElement,
+    scale: f64,
+    dark: bool,
+    cumulative: bool,
+) -> Result<(plotters::prelude::DrawingArea<plotters_canvas::CanvasBackend, plotters::coord::Shift>, Style), JsValue> {
+    let backend = plotters_canvas::CanvasBackend::with_canvas_object(canvas)
+        .ok_or_else(|| JsValue::from_str("no 2D context on the canvas"))?;
+    let root = plotters::prelude::IntoDrawingArea::into_drawing_area(backend);
+    let scale = if scale.is_finite() { scale.clamp(0.5, 4.0) } else { 1.0 };
+    Ok((root, Style { scale, dark, cumulative }))
+}
+
 /// Plain JS objects and arrays (not Maps), as JSON would give.
 fn to_js<T: serde::Serialize + ?Sized>(v: &T) -> JsValue {
     v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
@@ -168,18 +182,7 @@ impl Playground {
 
     /// Draws the chart on a canvas whose size is already in device pixels.
     pub fn draw(&self, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<(), JsValue> {
-        let backend = plotters_canvas::CanvasBackend::with_canvas_object(canvas)
-            .ok_or_else(|| JsValue::from_str("no 2D context on the canvas"))?;
-        let root = plotters::prelude::IntoDrawingArea::into_drawing_area(backend);
-        let style = Style {
-            scale: if scale.is_finite() {
-                scale.clamp(0.5, 4.0)
-            } else {
-                1.0
-            },
-            dark,
-            cumulative: self.state.cumulative,
-        };
+        let (root, style) = canvas_root(canvas, scale, dark, self.state.cumulative)?;
         chart::draw(&root, &self.exp, &self.state.metric, style).map_err(|e| JsValue::from_str(&e))
     }
 
@@ -429,18 +432,7 @@ impl SweepView {
 
     /// Draws every sweep on a canvas sized in device pixels.
     pub fn draw(&self, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<(), JsValue> {
-        let backend = plotters_canvas::CanvasBackend::with_canvas_object(canvas)
-            .ok_or_else(|| JsValue::from_str("no 2D context on the canvas"))?;
-        let root = plotters::prelude::IntoDrawingArea::into_drawing_area(backend);
-        let style = Style {
-            scale: if scale.is_finite() {
-                scale.clamp(0.5, 4.0)
-            } else {
-                1.0
-            },
-            dark,
-            cumulative: false,
-        };
+        let (root, style) = canvas_root(canvas, scale, dark, false)?;
         let refs: Vec<(&str, &crate::sweep::Summary)> =
             self.sweeps.iter().map(|(n, s)| (n.as_str(), s)).collect();
         chart::draw_sweep(&root, &refs, style).map_err(|e| JsValue::from_str(&e))
@@ -514,9 +506,7 @@ impl ReplayView {
     /// Draws the report on a canvas sized in device pixels.
     pub fn draw(&self, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<(), JsValue> {
         let Some(c) = &self.chart else { return Ok(()) };
-        let backend = plotters_canvas::CanvasBackend::with_canvas_object(canvas).ok_or_else(|| JsValue::from_str("no 2D context on the canvas"))?;
-        let root = plotters::prelude::IntoDrawingArea::into_drawing_area(backend);
-        let style = Style { scale: if scale.is_finite() { scale.clamp(0.5, 4.0) } else { 1.0 }, dark, cumulative: false };
+        let (root, style) = canvas_root(canvas, scale, dark, false)?;
         chart::draw_replay(&root, c, style).map_err(|e| JsValue::from_str(&e))
     }
 }
