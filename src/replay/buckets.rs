@@ -103,12 +103,10 @@ impl Auc {
         }
     }
 
-    /// Adds a prediction `p` of an example with label `y` (0 or 1) and weight `w`.
+    /// Adds a prediction of logit `z` of an example with label `y` (0 or 1) and weight `w`.
     #[inline]
-    pub fn add(&mut self, p: f64, y: f64, w: f64) {
-        let p = p.clamp(1e-300, 1.0);
-        let logit = libm::log(p) - libm::log1p(-p.min(1.0 - 1e-16));
-        let u = (logit + AUC_LOGIT) / (2.0 * AUC_LOGIT) * AUC_BINS as f64;
+    pub fn add(&mut self, z: f64, y: f64, w: f64) {
+        let u = (z + AUC_LOGIT) / (2.0 * AUC_LOGIT) * AUC_BINS as f64;
         let b = if u.is_finite() {
             (u.max(0.0) as usize).min(AUC_BINS - 1)
         } else {
@@ -173,9 +171,8 @@ mod tests {
             } else {
                 0.0
             };
-            let p = sigmoid(s);
-            a.add(p, y, 1.0);
-            pts.push((p, y));
+            a.add(s, y, 1.0);
+            pts.push((sigmoid(s), y));
         }
         let (mut num, mut den) = (0.0, 0.0);
         for &(p, y) in &pts {

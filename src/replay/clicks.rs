@@ -3,8 +3,9 @@
 use std::collections::VecDeque;
 
 use super::buckets::{Auc, Buckets, EXAMPLE_LADDER};
+use super::model::Model;
 use super::{shorten, LaneSpec, ReplayOptions};
-use crate::learn::ftrl::{hash_str, Feature, Ftrl, FtrlParams};
+use crate::learn::ftrl::{hash_feature, hash_str, Feature, FtrlParams};
 use crate::rng::sigmoid;
 
 /// Seed of namespace hashes (the default namespace is the empty name).
@@ -105,38 +106,44 @@ pub(crate) fn parse_line(line: &[u8], mask: u32, ex: &mut Example) -> Result<boo
         }
     }
     ex.x.clear();
-    for section in line[bar + 1..].split(|&b| b == b'|') {
-        // The namespace name follows the bar directly; a space after the bar means the default namespace.
-        let name_end = section
-            .iter()
-            .position(|&b| is_space(b))
-            .unwrap_or(section.len());
-        let (ns, scale) = match section[..name_end].iter().position(|&b| b == b':') {
-            None => (&section[..name_end], 1.0),
-            Some(c) => {
-                let s = &section[..name_end];
-                match number(&s[c + 1..]) {
-                    Some(v) => (&s[..c], v),
-                    None => {
-                        return Err(format!(
-                            "namespace weight `{}` is not a number: `{}`",
-                            shorten(s),
-                            shorten(line)
-                        ))
-                    }
+    // One pass over the features: `|namespace[:weight]` then `name[:value]` tokens, hashing as it scans
+    // (FNV-1a of the name, then the finaliser: exactly `hash_str`).
+    let n = line.len();
+    let mut i = bar;
+    while i < n {
+        // Here line[i] == b'|'. The namespace name follows the bar directly (a space means the default one).
+        i += 1;
+        let (start, h, colon) = scan(line, &mut i);
+        let scale = match colon {
+            None => 1.0,
+            Some(c) => match number(&line[c + 1..i]) {
+                Some(v) => v,
+                None => {
+                    return Err(format!(
+                        "namespace weight `{}` is not a number: `{}`",
+                        shorten(&line[start..i]),
+                        shorten(line)
+                    ))
                 }
-            }
+            },
         };
-        let ns_hash = hash_str(NS_SEED, ns);
-        for tok in tokens(&section[name_end..]) {
-            let (name, value) = match tok.iter().position(|&b| b == b':') {
-                None => (tok, scale),
-                Some(c) => match number(&tok[c + 1..]) {
-                    Some(v) => (&tok[..c], v * scale),
+        let ns_hash = hash_feature(NS_SEED, h);
+        loop {
+            while i < n && is_space(line[i]) {
+                i += 1;
+            }
+            if i >= n || line[i] == b'|' {
+                break;
+            }
+            let (start, h, colon) = scan(line, &mut i);
+            let value = match colon {
+                None => scale,
+                Some(c) => match number(&line[c + 1..i]) {
+                    Some(v) => v * scale,
                     None => {
                         return Err(format!(
                             "feature value `{}` is not a number: `{}`",
-                            shorten(tok),
+                            shorten(&line[start..i]),
                             shorten(line)
                         ))
                     }
@@ -144,7 +151,7 @@ pub(crate) fn parse_line(line: &[u8], mask: u32, ex: &mut Example) -> Result<boo
             };
             if value != 0.0 {
                 ex.x.push(Feature {
-                    index: hash_str(ns_hash, name) & mask,
+                    index: hash_feature(ns_hash, h) & mask,
                     value,
                 });
             }
@@ -158,20 +165,85 @@ pub(crate) fn parse_line(line: &[u8], mask: u32, ex: &mut Example) -> Result<boo
     Ok(true)
 }
 
-/// Sums the values of features that share a bucket (FTRL's Algorithm 1 works on the set of non-zero
-/// coordinates) and drops coordinates whose values cancel. Leaves the features sorted by bucket.
-fn merge(x: &mut Vec<Feature>) {
-    x.sort_unstable_by_key(|f| f.index);
-    let mut out = 0;
-    for i in 0..x.len() {
-        if out > 0 && x[out - 1].index == x[i].index {
-            x[out - 1].value += x[i].value;
-        } else {
-            x[out] = x[i];
-            out += 1;
+/// Byte classes of the scanner: 0 ordinary, 1 colon, 2 end of a token (space, tab, bar).
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b':' as usize] = 1;
+    t[b' ' as usize] = 2;
+    t[b'\t' as usize] = 2;
+    t[b'|' as usize] = 2;
+    t
+};
+
+/// Scans one token from `*i` to the next space, tab or bar: its start, the FNV-1a hash of its name (the
+/// bytes before the first `:`, as `hash_str` computes it) and the position of that colon.
+#[inline]
+fn scan(line: &[u8], i: &mut usize) -> (usize, u32, Option<usize>) {
+    let start = *i;
+    let mut h: u32 = 0x811C_9DC5;
+    let mut j = start;
+    while let Some(&c) = line.get(j) {
+        if CLASS[c as usize] != 0 {
+            break;
         }
+        h = (h ^ c as u32).wrapping_mul(0x0100_0193);
+        j += 1;
     }
-    x.truncate(out);
+    if line.get(j) != Some(&b':') {
+        *i = j;
+        return (start, h, None);
+    }
+    let colon = j;
+    while let Some(&c) = line.get(j) {
+        if CLASS[c as usize] == 2 {
+            break;
+        }
+        j += 1;
+    }
+    *i = j;
+    (start, h, Some(colon))
+}
+
+/// Sums the values of features that share a bucket (FTRL's Algorithm 1 works on the set of non-zero
+/// coordinates) and drops coordinates whose values cancel. Keeps the first occurrence's position.
+fn merge(x: &mut Vec<Feature>) {
+    if x.len() <= 64 {
+        // A tiny open-addressing set of positions (1-based; 0 is empty), at most half full.
+        let mut table = [0u8; 128];
+        let mut out = 0;
+        for i in 0..x.len() {
+            let f = x[i];
+            let mut h = (f.index.wrapping_mul(0x9E37_79B1) >> 25) as usize;
+            loop {
+                match table[h] {
+                    0 => {
+                        table[h] = (out + 1) as u8;
+                        x[out] = f;
+                        out += 1;
+                        break;
+                    }
+                    t if x[t as usize - 1].index == f.index => {
+                        x[t as usize - 1].value += f.value;
+                        break;
+                    }
+                    _ => h = (h + 1) & 127,
+                }
+            }
+        }
+        x.truncate(out);
+    } else {
+        x.sort_by_key(|f| f.index);
+        let mut out = 0;
+        for i in 0..x.len() {
+            if out > 0 && x[out - 1].index == x[i].index {
+                x[out - 1].value += x[i].value;
+            } else {
+                x[out] = x[i];
+                out += 1;
+            }
+        }
+        x.truncate(out);
+    }
     x.retain(|f| f.value != 0.0);
 }
 
@@ -238,17 +310,19 @@ impl Store {
 }
 
 /// Algorithm 1 with an importance weight `w`: the gradient is scaled by `w`, done exactly through the
-/// label (`g = (p - y') x` with `y' = p - w (p - y)` equals `w (p - y) x`). Returns the prediction made first.
+/// label (`g = (p - y') x` with `y' = p - w (p - y)` equals `w (p - y) x`). Returns the logit and the
+/// probability predicted first.
 #[inline]
-fn learn(m: &mut Ftrl, ex: &Example) -> f64 {
+fn learn(m: &mut Model, ex: &Example) -> (f64, f64) {
     if ex.w == 1.0 {
-        m.learn(&ex.x, ex.y)
+        m.learn_scored(&ex.x, ex.y)
     } else {
-        let p = m.predict(&ex.x);
+        let z = m.logit(&ex.x);
+        let p = sigmoid(z);
         if ex.w > 0.0 {
             m.learn(&ex.x, p - ex.w * (p - ex.y));
         }
-        p
+        (z, p)
     }
 }
 
@@ -267,7 +341,7 @@ pub(crate) mod f {
 /// One lane's model, schedule and outcomes.
 pub(crate) struct Lane {
     pub spec: LaneSpec,
-    model: Ftrl,
+    model: Model,
     /// Stateful lanes: the deployed weights, and the buckets learned since the last deploy.
     serving: Vec<f64>,
     dirty: Vec<u32>,
@@ -291,7 +365,7 @@ impl Lane {
         };
         Lane {
             spec,
-            model: Ftrl::new(FtrlParams::default(), 1),
+            model: Model::new(FtrlParams::default(), 1),
             serving: Vec::new(),
             dirty: Vec::new(),
             dirty_bits: Vec::new(),
@@ -343,15 +417,17 @@ impl Lane {
         }
     }
 
-    fn predict(&self, ex: &Example) -> f64 {
-        match self.spec {
-            LaneSpec::Stateful { .. } => sigmoid(
+    /// The serving model's logit and probability.
+    fn predict(&self, ex: &Example) -> (f64, f64) {
+        let z = match self.spec {
+            LaneSpec::Stateful { .. } => {
                 ex.x.iter()
                     .map(|f| self.serving[f.index as usize] * f.value)
-                    .sum(),
-            ),
-            _ => self.model.predict(&ex.x),
-        }
+                    .sum()
+            }
+            _ => self.model.logit(&ex.x),
+        };
+        (z, sigmoid(z))
     }
 
     /// Ends the interval after an example: retrains and deploys when due. Returns the updates it cost.
@@ -369,9 +445,8 @@ impl Lane {
         self.since = 0;
         match self.spec {
             LaneSpec::Stateful { .. } => {
-                let w = self.model.weights();
                 for &i in &self.dirty {
-                    self.serving[i as usize] = w[i as usize];
+                    self.serving[i as usize] = self.model.weight(i);
                 }
                 self.dirty.clear();
                 self.dirty_bits.fill(0);
@@ -398,7 +473,7 @@ pub(crate) struct Clicks {
     delay: usize,
     /// Examples read (warm-up included).
     pub examples: u64,
-    warm: Option<Ftrl>,
+    warm: Option<Model>,
     pub lanes: Vec<Lane>,
     queue: Store,
     ex: Example,
@@ -415,7 +490,7 @@ impl Clicks {
             warmup: warmup as u64,
             delay: opts.label_delay as usize,
             examples: 0,
-            warm: Some(Ftrl::new(opts.ftrl, bits)),
+            warm: Some(Model::new(opts.ftrl, bits)),
             lanes: lanes.iter().map(|&s| Lane::new(s)).collect(),
             queue: Store::default(),
             ex: Example::default(),
@@ -432,11 +507,11 @@ impl Clicks {
         let warm = self
             .warm
             .take()
-            .unwrap_or_else(|| Ftrl::new(self.params, self.bits));
+            .unwrap_or_else(|| Model::new(self.params, self.bits));
         for lane in &mut self.lanes {
             lane.model = warm.clone();
             if let LaneSpec::Stateful { .. } = lane.spec {
-                lane.serving = warm.weights().to_vec();
+                lane.serving = (0..warm.size() as u32).map(|i| warm.weight(i)).collect();
                 lane.dirty_bits = vec![0; warm.size().div_ceil(64)];
             }
         }
@@ -473,20 +548,21 @@ impl Clicks {
         let t = (i - self.warmup) as f64;
         let now = self.delay == 0;
         for lane in &mut self.lanes {
-            let p = if now && lane.spec == LaneSpec::Continual {
-                let p = learn(&mut lane.model, ex);
+            let (z, p) = if now && lane.spec == LaneSpec::Continual {
+                let zp = learn(&mut lane.model, ex);
                 lane.count(t, f::UPDATES, 1.0);
-                p
+                zp
             } else {
-                let p = lane.predict(ex);
+                let zp = lane.predict(ex);
                 if now {
                     lane.label(ex, t);
                 }
-                p
+                zp
             };
+            // Labels are 0 or 1: one logarithm.
             let p = p.clamp(1e-15, 1.0 - 1e-15);
-            let loss = -(ex.y * libm::log(p) + (1.0 - ex.y) * libm::log(1.0 - p));
-            lane.auc.add(p, ex.y, ex.w);
+            let loss = -libm::log(if ex.y > 0.5 { p } else { 1.0 - p });
+            lane.auc.add(z, ex.y, ex.w);
             let row = [
                 (f::WEIGHT, ex.w),
                 (f::LOG_LOSS, ex.w * loss),
@@ -556,8 +632,10 @@ mod tests {
                 value: 1.0,
             },
         ];
+        let mut got = ex.x.clone();
+        got.sort_by_key(|f| f.index);
         want.sort_by_key(|f| f.index);
-        assert_eq!(ex.x, want);
+        assert_eq!(got, want);
         // An unquoted tag, a 0/1 label, zero values dropped.
         let ex = parse("0 tag|a x:0 y").unwrap().unwrap();
         assert_eq!((ex.y, ex.w, ex.x.len()), (0.0, 1.0, 2));
@@ -574,6 +652,21 @@ mod tests {
             index: idx("a", "x"),
             value: 3.0
         }));
+        // Many features (the sorting path) merge the same way.
+        let mut line = String::from("1 |a");
+        for k in 0..100 {
+            line.push_str(&format!(" f{} g{}", k % 40, k));
+        }
+        let ex = parse(&line).unwrap().unwrap();
+        assert_eq!(ex.x.len(), 141);
+        assert!(ex.x.contains(&Feature {
+            index: idx("a", "f3"),
+            value: 3.0
+        }));
+        assert!(ex.x.contains(&Feature {
+            index: idx("a", "f39"),
+            value: 2.0
+        }));
         // The same name in two namespaces is two features.
         assert_eq!(parse("1 |a x |b x").unwrap().unwrap().x.len(), 3);
     }
@@ -589,7 +682,7 @@ mod tests {
                 value: 1.0,
             }],
         };
-        let mut m = Ftrl::new(
+        let mut m = Model::new(
             FtrlParams {
                 alpha: 0.1,
                 beta: 1.0,
@@ -598,12 +691,12 @@ mod tests {
             },
             4,
         );
-        let p = learn(&mut m, &ex);
-        assert_eq!(p, 0.5);
+        let (z, p) = learn(&mut m, &ex);
+        assert_eq!((z, p), (0.0, 0.5));
         // g = 2 * (0.5 - 1) = -1, n = 1, sigma = (1 - 0) / 0.1 = 10, z = -1, w = 1 / ((1 + 1) / 0.1) = 0.05.
-        assert!((m.weights()[3] - 0.05).abs() < 1e-12, "{}", m.weights()[3]);
-        let mut zero = Ftrl::new(FtrlParams::default(), 4);
+        assert!((m.weight(3) - 0.05).abs() < 1e-12, "{}", m.weight(3));
+        let mut zero = Model::new(FtrlParams::default(), 4);
         learn(&mut zero, &Example { w: 0.0, ..ex });
-        assert!(zero.weights().iter().all(|&w| w == 0.0));
+        assert!((0..16).all(|i| zero.weight(i) == 0.0));
     }
 }

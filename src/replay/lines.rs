@@ -23,6 +23,27 @@ fn too_long(line: u64, start: &[u8]) -> ReplayError {
     )
 }
 
+/// Position of the first newline, eight bytes at a time (a zero byte of `word ^ 0x0a..0a` marks it).
+#[inline]
+fn find_newline(s: &[u8]) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    const NL: u64 = 0x0a0a_0a0a_0a0a_0a0a;
+    let mut i = 0;
+    while i + 8 <= s.len() {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&s[i..i + 8]);
+        let w = u64::from_le_bytes(b) ^ NL;
+        let m = w.wrapping_sub(LO) & !w & HI;
+        if m != 0 {
+            // The lowest flagged byte is always a true zero byte.
+            return Some(i + (m.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    s[i..].iter().position(|&b| b == b'\n').map(|k| i + k)
+}
+
 /// Strips a trailing carriage return (CRLF files).
 #[inline]
 fn trim_cr(l: &[u8]) -> &[u8] {
@@ -41,7 +62,7 @@ impl Lines {
     ) -> Result<(), ReplayError> {
         let mut rest = chunk;
         if !self.partial.is_empty() {
-            match rest.iter().position(|&b| b == b'\n') {
+            match find_newline(rest) {
                 None => {
                     if self.partial.len() + rest.len() > MAX_LINE {
                         return Err(too_long(self.line + 1, &self.partial));
@@ -64,7 +85,7 @@ impl Lines {
                 }
             }
         }
-        while let Some(i) = rest.iter().position(|&b| b == b'\n') {
+        while let Some(i) = find_newline(rest) {
             if i > MAX_LINE {
                 return Err(too_long(self.line + 1, &rest[..i]));
             }
@@ -130,6 +151,21 @@ mod tests {
                     "split at {i}, {j}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn the_newline_search_finds_the_first_newline() {
+        let mut rng = crate::rng::Rng::new(5, 5);
+        for _ in 0..2000 {
+            let s: Vec<u8> = (0..rng.below(40))
+                .map(|_| [b'a', b'\n', 0x8a, 0x0b, 0x09, 0xff][rng.below(6)])
+                .collect();
+            assert_eq!(
+                find_newline(&s),
+                s.iter().position(|&b| b == b'\n'),
+                "{s:?}"
+            );
         }
     }
 

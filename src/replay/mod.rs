@@ -30,6 +30,7 @@ mod buckets;
 mod clicks;
 mod lines;
 mod loads;
+mod model;
 mod time;
 
 use std::fmt;
