@@ -521,6 +521,28 @@ fn percentages_need_a_scale_and_say_so() {
     )
     .unwrap();
     assert!(r.notices.is_empty(), "{:?}", r.notices);
+    // Volumes, not utilisations.
+    let volumes = data.replace(";2", ";20000").replace(";3", ";30000");
+    let r = replay(
+        &opts(
+            "load-csv",
+            &[
+                ("delimiter", ";"),
+                ("time-col", "t"),
+                ("cell-col", "c"),
+                ("value-col", "u"),
+            ],
+        ),
+        volumes.as_bytes(),
+    )
+    .unwrap();
+    assert!(
+        r.notices
+            .iter()
+            .any(|n| n.contains("do not look like a utilisation")),
+        "{:?}",
+        r.notices
+    );
 }
 
 #[test]

@@ -966,7 +966,11 @@ impl Session {
                         l.above_one,
                         fmt_num(self.opts.scale),
                         fmt_num((l.max_value * 1000.0).round() / 1000.0),
-                        if l.max_value > 1.5 { "; if the values are percentages, pass --scale 100" } else { "" }
+                        match l.max_value * self.opts.scale {
+                            raw if l.max_value <= 1.5 || self.opts.scale >= 100.0 && raw <= 150.0 => "",
+                            raw if raw <= 150.0 => "; if the values are percentages, pass --scale 100",
+                            _ => "; the values do not look like a utilisation: pick a utilisation column, or pass --scale with the value of a fully loaded cell",
+                        }
                     ));
                 }
                 let lanes = l
