@@ -3,7 +3,7 @@
 use std::collections::VecDeque;
 
 use super::buckets::{Auc, Buckets, EXAMPLE_LADDER};
-use super::model::Model;
+use crate::learn::ftrl::Ftrl as Model;
 use super::{shorten, LaneSpec, ReplayOptions};
 use crate::learn::ftrl::{hash_feature, hash_str, Feature, FtrlParams};
 use crate::rng::sigmoid;

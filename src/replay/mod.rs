@@ -47,7 +47,6 @@ mod buckets;
 mod clicks;
 mod lines;
 mod loads;
-mod model;
 mod time;
 
 use std::fmt;
