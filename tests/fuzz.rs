@@ -120,3 +120,52 @@ proptest! {
         prop_assert!(!e.csv().contains("NaN"));
     }
 }
+
+fn replay_bytes() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        proptest::collection::vec(any::<u8>(), 0..600),
+        // Plausible lines with junk mixed in.
+        proptest::collection::vec(
+            prop_oneof![
+                Just("1 |u a b:2 |c x\n".to_string()),
+                Just("-1 0.5 'tag|u a\n".to_string()),
+                Just("0 |u\n".to_string()),
+                Just("Cell;Datetime;Load\n".to_string()),
+                Just("a;2024-01-01 00:00:00;0.4\n".to_string()),
+                Just("a;2024-01-01 01:00;NaN\n".to_string()),
+                Just("b;bad-date;0.1\n".to_string()),
+                ".{0,30}\n",
+            ],
+            0..40
+        )
+        .prop_map(|v| v.concat().into_bytes()),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    #[test]
+    fn replay_sessions_never_panic_on_any_bytes_or_chunking(bytes in replay_bytes(), cut in 1usize..97, csv in any::<bool>(), skip in any::<bool>()) {
+        use rtml::replay::{ReplayOptions, Session};
+        let mut settings = vec![("warmup", "2".to_string()), ("skip-bad", skip.to_string())];
+        if csv {
+            settings.extend([("delimiter", ";".to_string()), ("time-col", "Datetime".to_string()), ("cell-col", "Cell".to_string()), ("value-col", "Load".to_string())]);
+        }
+        let opts = ReplayOptions::from_args(if csv { "load-csv" } else { "vw" }, &settings).unwrap();
+        let mut s = Session::new(opts).unwrap();
+        let mut failed = false;
+        for chunk in bytes.chunks(cut) {
+            if s.feed(chunk).is_err() {
+                failed = true;
+                break;
+            }
+        }
+        if !failed {
+            let _ = s.finish();
+        }
+        // The report is valid JSON (undefined values are null, never NaN).
+        let json = rtml::replay::report_json(&s.report(), 1.0).to_string();
+        prop_assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok());
+    }
+}
