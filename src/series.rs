@@ -134,7 +134,8 @@ pub struct Metric {
     pub value: fn(&[f64], f64) -> f64,
 }
 
-fn ratio(a: f64, b: f64) -> f64 {
+/// a / b, undefined (NaN) when there is nothing to divide by.
+pub(crate) fn ratio(a: f64, b: f64) -> f64 {
     if b > 0.0 {
         a / b
     } else {
@@ -142,8 +143,8 @@ fn ratio(a: f64, b: f64) -> f64 {
     }
 }
 
-/// Binary entropy in nats of a rate p.
-fn entropy(p: f64) -> f64 {
+/// Binary entropy in nats of a rate p (the denominator of normalised entropy, He et al. 2014).
+pub(crate) fn entropy(p: f64) -> f64 {
     if p <= 0.0 || p >= 1.0 {
         0.0
     } else {

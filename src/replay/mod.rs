@@ -678,22 +678,7 @@ pub struct Report {
     pub notices: Vec<String>,
 }
 
-fn ratio(a: f64, b: f64) -> f64 {
-    if b > 0.0 {
-        a / b
-    } else {
-        f64::NAN
-    }
-}
-
-/// Binary entropy (nats) of a rate.
-fn entropy(p: f64) -> f64 {
-    if p <= 0.0 || p >= 1.0 {
-        0.0
-    } else {
-        -(p * libm::log(p) + (1.0 - p) * libm::log(1.0 - p))
-    }
-}
+use crate::series::{entropy, ratio};
 
 fn click_metrics(s: &[f64]) -> Vec<(&'static str, f64)> {
     use clicks::f;
