@@ -352,6 +352,9 @@ where
     F: FnOnce(&mut Chart<'_, DB>) -> DrawResult,
 {
     let font = |size: f64| ("sans-serif", px(style, size)).into_font().color(&pal.fg);
+    // As many "day N" labels as fit (about 60 CSS pixels each): a phone gets fewer.
+    let fit = (area.dim_in_pixel().0 as f64 / (60.0 * style.scale)) as usize;
+    let x_labels = (days.min(14.0) as usize + 1).min(fit).max(2);
     let mut chart = ChartBuilder::on(area)
         .margin((6.0 * style.scale) as u32)
         .margin_right((22.0 * style.scale) as u32)
@@ -366,7 +369,7 @@ where
         .bold_line_style(pal.grid)
         .axis_style(pal.fg.mix(0.6))
         .label_style(font(11.0))
-        .x_labels(((days.min(14.0)) as usize + 1).max(2))
+        .x_labels(x_labels)
         .x_label_formatter(&|d| format!("day {}", (*d).round() as i64))
         .y_labels(y_labels)
         .y_label_formatter(&|v| short(*v))
