@@ -13,6 +13,9 @@ const ui = {
   cat: null,
   state: null,
   playing: false,
+  // Finishing the run in slices after a knob change while paused.
+  finishing: false,
+  warned: false,
   dirty: true,
   lastFrame: 0,
   dark: matchMedia('(prefers-color-scheme: dark)').matches,
@@ -362,7 +365,11 @@ async function main() {
   for (const r of document.querySelectorAll('input[name=view]')) r.addEventListener('change', () => { ui.pg.set('view', r.value); ui.state = ui.pg.state(); writeHash(true); render(); });
   $('preset').addEventListener('change', (e) => { if (e.target.value) change('preset', e.target.value); });
   $('metric').addEventListener('change', (e) => { ui.pg.set('metric', e.target.value); ui.state = ui.pg.state(); buildControls(); writeHash(true); render(); });
-  $('play').addEventListener('click', () => setPlaying(!ui.playing || ui.pg.done() ? (ui.pg.done() ? (ui.pg.reset(), true) : true) : false));
+  $('play').addEventListener('click', () => {
+    if (ui.playing) return setPlaying(false);
+    if (ui.pg.done()) ui.pg.reset();
+    setPlaying(true);
+  });
   $('step').addEventListener('click', () => { setPlaying(false); ui.pg.run_for(1440, 1e9); render(); });
   $('reset').addEventListener('click', () => { ui.pg.reset(); ui.finishing = false; render(); });
   $('end').addEventListener('click', () => { setPlaying(false); ui.finishing = true; });
