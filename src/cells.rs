@@ -29,7 +29,7 @@ pub const GB_PER_CELL_INTERVAL: f64 = 100e6 * 900.0 / 8.0 / 1e9;
 pub const CLUSTERS: [&str; 4] = ["office", "residential", "nightlife", "transit"];
 /// Features: bias, three daily harmonics (sin, cos), weekend, last load, load a day ago, then
 /// (global models only) one indicator per cluster.
-const D_LOCAL: usize = 10;
+pub(crate) const D_LOCAL: usize = 10;
 const D_GLOBAL: usize = D_LOCAL + 4;
 
 /// EARTH power-model row: (P0 W, delta_p, Pmax W, P_sleep W).
@@ -325,6 +325,22 @@ impl Learn for Forecaster {
     }
 }
 
+/// The load forecasters' features (shared with the replay of load traces): bias, three daily
+/// harmonics (sin, cos), weekend flag, the last load known, and the load a day before.
+pub(crate) fn load_features(hour: f64, weekend: bool, last: f64, day_ago: f64) -> [f64; D_LOCAL] {
+    let w = 2.0 * std::f64::consts::PI * hour / 24.0;
+    let mut x = [0.0; D_LOCAL];
+    x[0] = 1.0;
+    for h in 0..3 {
+        x[1 + 2 * h] = libm::sin((h + 1) as f64 * w);
+        x[2 + 2 * h] = libm::cos((h + 1) as f64 * w);
+    }
+    x[7] = weekend as u8 as f64;
+    x[8] = last;
+    x[9] = day_ago;
+    x
+}
+
 /// Features for forecasting cell `cell` in interval `i` with observations known up to interval `known`
 /// (exclusive): the last load known, and the load a day before `i` if known (else the latest known).
 fn features(
@@ -337,16 +353,13 @@ fn features(
     model: usize,
 ) -> Example {
     let (hour, weekend) = clock(i);
-    let w = 2.0 * std::f64::consts::PI * hour / 24.0;
     let mut x = [0.0; D_GLOBAL];
-    x[0] = 1.0;
-    for h in 0..3 {
-        x[1 + 2 * h] = libm::sin((h + 1) as f64 * w);
-        x[2 + 2 * h] = libm::cos((h + 1) as f64 * w);
-    }
-    x[7] = weekend as u8 as f64;
-    x[8] = hist.get(known - 1, cell);
-    x[9] = hist.get((i - DAY as i64).min(known - 1), cell);
+    x[..D_LOCAL].copy_from_slice(&load_features(
+        hour,
+        weekend,
+        hist.get(known - 1, cell),
+        hist.get((i - DAY as i64).min(known - 1), cell),
+    ));
     if global {
         x[D_LOCAL + cluster] = 1.0;
     }

@@ -176,20 +176,7 @@ pub fn draw<DB: DrawingBackend>(
                     )))
                     .map_err(err)?;
             }
-            for (l, y) in ys.iter().enumerate() {
-                let pts = xs
-                    .iter()
-                    .zip(y)
-                    .filter(|p| p.1.is_finite())
-                    .map(|(&x, &y)| (x, y));
-                chart
-                    .draw_series(LineSeries::new(
-                        pts,
-                        LANE_COLORS[l].stroke_width(sw(style, 2.0)),
-                    ))
-                    .map_err(err)?;
-            }
-            Ok(())
+            lane_lines(chart, &xs, &ys, style)
         },
     )?;
 
@@ -221,20 +208,7 @@ pub fn draw<DB: DrawingBackend>(
         &pal,
         style,
         |chart| {
-            for (l, y) in rel.iter().enumerate() {
-                let pts = xs
-                    .iter()
-                    .zip(y)
-                    .filter(|p| p.1.is_finite())
-                    .map(|(&x, &y)| (x, y));
-                chart
-                    .draw_series(LineSeries::new(
-                        pts,
-                        LANE_COLORS[l].stroke_width(sw(style, 2.0)),
-                    ))
-                    .map_err(err)?;
-            }
-            Ok(())
+            lane_lines(chart, &xs, &rel, style)
         },
     )?;
 
@@ -281,6 +255,15 @@ pub fn draw<DB: DrawingBackend>(
         },
     )?;
     root.present().map_err(err)
+}
+
+/// One line per lane (undefined points left out).
+fn lane_lines<DB: DrawingBackend>(chart: &mut Chart<'_, DB>, xs: &[f64], ys: &[Vec<f64>], style: Style) -> DrawResult {
+    for (l, y) in ys.iter().enumerate() {
+        let pts = xs.iter().zip(y).filter(|p| p.1.is_finite()).map(|(&x, &y)| (x, y));
+        chart.draw_series(LineSeries::new(pts, LANE_COLORS[l].stroke_width(sw(style, 2.0)))).map_err(err)?;
+    }
+    Ok(())
 }
 
 /// Lane names and descriptions in the top-left corner of the first panel.

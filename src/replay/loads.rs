@@ -11,7 +11,7 @@ use crate::cells::earth;
 use crate::learn::linreg::{RegParams, Regressor};
 
 /// Features: bias, three daily harmonics (sin, cos), weekend, last load, load a day ago.
-const D: usize = 10;
+const D: usize = crate::cells::D_LOCAL;
 /// Most cells a trace may hold (memory is per cell).
 pub const MAX_CELLS: usize = 10_000;
 /// Most examples a stateless lane keeps per cell for retraining.
@@ -201,20 +201,11 @@ fn field(line: &[u8], r: (usize, usize)) -> &[u8] {
     line[r.0..r.1].trim_ascii()
 }
 
-/// Features for a forecast of time `t` (hours) from the last load and the load a day before.
+/// Features for a forecast of time `t` (hours) from the last load and the load a day before: the
+/// simulator's load features ([`crate::cells::load_features`]).
 fn features(t: f64, dates: bool, last: f64, day_ago: f64) -> [f64; D] {
     let (hour, weekend) = time::clock(t, dates);
-    let w = 2.0 * std::f64::consts::PI * hour / 24.0;
-    let mut x = [0.0; D];
-    x[0] = 1.0;
-    for h in 0..3 {
-        x[1 + 2 * h] = libm::sin((h + 1) as f64 * w);
-        x[2 + 2 * h] = libm::cos((h + 1) as f64 * w);
-    }
-    x[7] = weekend as u8 as f64;
-    x[8] = last;
-    x[9] = day_ago;
-    x
+    crate::cells::load_features(hour, weekend, last, day_ago)
 }
 
 fn is_missing(v: &[u8]) -> bool {
