@@ -209,31 +209,26 @@ fn serve_forever(listener: TcpListener) {
     let server = tiny_http::Server::from_listener(listener, None).expect("listener is bound");
     let www = root().join("www").canonicalize().expect("www/ exists");
     for request in server.incoming_requests() {
-        let url = request
-            .url()
-            .split(['?', '#'])
-            .next()
-            .unwrap_or("/")
-            .to_string();
-        let rel = url.trim_start_matches('/');
-        let rel = if rel.is_empty() || rel.ends_with('/') {
-            format!("{rel}index.html")
-        } else {
-            rel.to_string()
-        };
-        let resolved = www
-            .join(&rel)
-            .canonicalize()
-            .ok()
-            .filter(|p| p.starts_with(&www) && p.is_file());
-        let response = match resolved.and_then(|p| fs::read(&p).ok().map(|b| (p, b))) {
-            Some((p, body)) => tiny_http::Response::from_data(body)
-                .with_header(header("Content-Type", mime(&p)))
-                .with_header(header("Cache-Control", "no-cache")),
-            None => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
-        };
-        let _ = request.respond(response);
+        // One thread per request: a response the browser is slow to read (a throttled, lazily
+        // loaded iframe fetching the wasm) must not hold up every other request.
+        let www = www.clone();
+        std::thread::spawn(move || respond(request, &www));
     }
+}
+
+/// Answers one request with a file under `www/` (or 404).
+fn respond(request: tiny_http::Request, www: &Path) {
+    let url = request.url().split(['?', '#']).next().unwrap_or("/").to_string();
+    let rel = url.trim_start_matches('/');
+    let rel = if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() };
+    let resolved = www.join(&rel).canonicalize().ok().filter(|p| p.starts_with(www) && p.is_file());
+    let response = match resolved.and_then(|p| fs::read(&p).ok().map(|b| (p, b))) {
+        Some((p, body)) => tiny_http::Response::from_data(body)
+            .with_header(header("Content-Type", mime(&p)))
+            .with_header(header("Cache-Control", "no-cache")),
+        None => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
+    };
+    let _ = request.respond(response);
 }
 
 fn header(k: &str, v: &str) -> tiny_http::Header {
