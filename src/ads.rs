@@ -383,6 +383,11 @@ impl Hashes {
         }
     }
 
+    /// The logged example of showing `ad` on request `r` (intent only in online models' features).
+    fn logged(&self, r: &Request, seg_token: usize, ad: &Ad, online: bool) -> Example {
+        self.features(seg_token, online.then_some(r.intent), r.hour, r.weekend, ad.category, ad.hash)
+    }
+
     /// Features of showing an ad of category `cat`; `intent` is None for batch models.
     fn features(
         &self,
@@ -730,15 +735,7 @@ impl AdsSim {
                 .enumerate()
                 .filter(|(i, l)| l.learns() && leader[*i] == *i)
             {
-                let intent = lane.online().then_some(r.intent);
-                let mut ex = self.hashes.features(
-                    seg_token,
-                    intent,
-                    r.hour,
-                    r.weekend,
-                    ad.category,
-                    ad.hash,
-                );
+                let mut ex = self.hashes.logged(&r, seg_token, ad, lane.online());
                 ex.y = clicked as u8 as f64;
                 lane.updater.warmup(r.t, &ex);
             }
@@ -844,15 +841,7 @@ impl AdsSim {
                     if lane.cfg.update == Update::Frozen {
                         continue;
                     }
-                    let intent = lane.online().then_some(r.intent);
-                    let mut ex = self.hashes.features(
-                        seg_token,
-                        intent,
-                        r.hour,
-                        r.weekend,
-                        ad.category,
-                        ad.hash,
-                    );
+                    let mut ex = self.hashes.logged(r, seg_token, ad, lane.online());
                     let joined = clicked && r.click_delay <= lane.cfg.join;
                     ex.y = joined as u8 as f64;
                     let loss = log_loss(p_hat, joined);

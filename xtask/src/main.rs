@@ -344,19 +344,10 @@ fn test(args: &[String]) -> Result<()> {
     )?;
 
     ensure_wasm_target()?;
-    let mut node = cargo();
-    node.args([
-        "test",
-        "--target",
-        TARGET,
-        "-p",
-        "rtml",
-        "--test",
+    wasm_suite(
         "wasm_node",
-    ]);
-    wasm_test_env(&mut node);
-    run(
-        &mut node,
+        &[],
+        &[],
         "cargo test --target wasm32-unknown-unknown --test wasm_node (node)",
         "A wasm test failed under node: see above.",
     )?;
@@ -365,19 +356,10 @@ fn test(args: &[String]) -> Result<()> {
         return Ok(());
     }
     ensure_chromium()?;
-    let mut web = cargo();
-    web.args([
-        "test",
-        "--target",
-        TARGET,
-        "-p",
-        "rtml",
-        "--test",
+    wasm_suite(
         "wasm_browser",
-    ]);
-    wasm_test_env(&mut web);
-    run(
-        &mut web,
+        &[],
+        &[],
         "cargo test --target wasm32-unknown-unknown --test wasm_browser (headless Chromium)",
         "A wasm test failed in Chromium: see above.",
     )?;
@@ -429,6 +411,18 @@ fn test(args: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// Runs one wasm-bindgen-test suite with this binary as cargo's wasm32 runner.
+/// `pre` goes before the target (e.g. `--release`), `post` to the test binary after `--`.
+fn wasm_suite(test: &str, pre: &[&str], post: &[&str], what: &str, hint: &str) -> Result<()> {
+    let mut cmd = cargo();
+    cmd.args(["test"]).args(pre).args(["--target", TARGET, "-p", "rtml", "--test", test]);
+    if !post.is_empty() {
+        cmd.arg("--").args(post);
+    }
+    wasm_test_env(&mut cmd);
+    run(&mut cmd, what, hint)
+}
+
 fn which(cmd: &str) -> Option<String> {
     env::var_os("PATH")?
         .to_str()?
@@ -440,20 +434,5 @@ fn which(cmd: &str) -> Option<String> {
 
 fn bench_wasm() -> Result<()> {
     ensure_wasm_target()?;
-    let mut cmd = cargo();
-    cmd.args([
-        "test",
-        "--release",
-        "--target",
-        TARGET,
-        "-p",
-        "rtml",
-        "--test",
-        "wasm_bench",
-        "--",
-        "--include-ignored",
-        "--nocapture",
-    ]);
-    wasm_test_env(&mut cmd);
-    run(&mut cmd, "wasm benchmark under node", "See above.")
+    wasm_suite("wasm_bench", &["--release"], &["--include-ignored", "--nocapture"], "wasm benchmark under node", "See above.")
 }
