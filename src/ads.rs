@@ -8,6 +8,7 @@
 //! that defines the world comes from the world's streams, and the click of a shown ad is decided by the
 //! request's own uniform number: the same ad on the same request is clicked in every lane.
 
+use std::cell::Cell;
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
 
@@ -64,10 +65,44 @@ pub struct Request {
 
 /// Hour of day and weekend flag of a time in minutes (t = 0 is a Monday, 00:00).
 pub fn clock(t: f64) -> (usize, bool) {
+    let (day, hour) = day_hour(t);
+    (hour, weekend_day(day))
+}
+
+/// Day number and hour of day of a time in minutes; both never decrease as `t` grows.
+fn day_hour(t: f64) -> (f64, usize) {
     let day = (t / 1440.0).floor();
-    let hour = (((t - day * 1440.0) / 60.0) as usize).min(23);
-    let dow = (day as i64).rem_euclid(7);
-    (hour, dow >= 5)
+    (day, (((t - day * 1440.0) / 60.0) as usize).min(23))
+}
+
+fn weekend_day(day: f64) -> bool {
+    (day as i64).rem_euclid(7) >= 5
+}
+
+/// The stretch of one clock hour in which the current arrivals fall, with what the thinning and the
+/// requests need from the clock, computed once per hour instead of once per arrival.
+///
+/// `clock` is the same for every `t` in `[lo, hi]`: its day and hour never decrease with `t` and are
+/// equal at both ends. Over that stretch the arrival rate runs between its values at the ends (the daily
+/// cosine's turning points fall on whole hours), so a candidate drawn below `accept_below` is accepted
+/// and one at or above `reject_from` rejected without evaluating the rate: the margins (1e-9 relative)
+/// are far above rounding, so every decision is the one the rate itself gives (Devroye's squeeze).
+#[derive(Clone, Copy, Debug)]
+struct Hour {
+    lo: f64,
+    hi: f64,
+    hour: usize,
+    weekend: bool,
+    accept_below: f64,
+    reject_from: f64,
+}
+
+/// What a request's truth needs of one running ad, kept contiguous in the order of `World::active`.
+#[derive(Clone, Copy, Debug)]
+pub struct LiveAd {
+    pub category: usize,
+    pub hash: u32,
+    quality: f64,
 }
 
 /// The ads world: everything every lane sees.
@@ -85,6 +120,12 @@ pub struct World {
     pub ads: Vec<Ad>,
     /// Indices into `ads` of the running ones, in launch order.
     pub active: Vec<usize>,
+    /// The running ads' category, hash and quality, in the order of `active`.
+    pub live: Vec<LiveAd>,
+    /// Changes whenever `active` does (lanes cache what depends on the catalogue).
+    pub version: u64,
+    /// The clock hour of the latest arrival.
+    block: Hour,
     traffic: Rng,
     drift: Rng,
     rate_max: f64,
@@ -96,8 +137,10 @@ pub struct World {
     shift_at: f64,
     /// True logits of the active ads for the current request.
     pub truth: Vec<f64>,
+    /// The first slot with the highest true logit (what the oracle shows).
+    pub best: usize,
     /// Their click probabilities, computed on first use (NaN until then).
-    p_cache: std::cell::RefCell<Vec<f64>>,
+    p_cache: Vec<Cell<f64>>,
     /// Drift events (minutes, label) for the timeline.
     pub events: Vec<(f64, String)>,
 }
@@ -130,6 +173,16 @@ impl World {
             intent_cdf: [Vec::new(), Vec::new()],
             ads: Vec::new(),
             active: Vec::new(),
+            live: Vec::new(),
+            version: 0,
+            block: Hour {
+                lo: f64::INFINITY,
+                hi: f64::NEG_INFINITY,
+                hour: 0,
+                weekend: false,
+                accept_below: 0.0,
+                reject_from: 0.0,
+            },
             traffic: Rng::new(cfg.seed as u64, stream::ADS_TRAFFIC),
             rate_max: 0.0,
             next_arrival: t0,
@@ -141,7 +194,8 @@ impl World {
                 _ => f64::INFINITY,
             },
             truth: Vec::new(),
-            p_cache: std::cell::RefCell::new(Vec::new()),
+            best: 0,
+            p_cache: Vec::new(),
             events: Vec::new(),
             drift: Rng::new(0, 0),
             c,
@@ -158,6 +212,7 @@ impl World {
             world.next_launch = t0 + drift.exp1() * 1440.0 / world.c.launches;
         }
         world.drift = drift;
+        world.sync_live();
         world.refresh_intents();
         // Thinning bound of the arrival rate.
         world.rate_max = world.c.volume * (1.0 + world.c.daily) / world.mean_profile();
@@ -198,6 +253,55 @@ impl World {
         let (_, weekend) = clock(t);
         let weekly = if weekend { 1.0 - self.c.weekly } else { 1.0 };
         self.c.volume / 60.0 * daily * weekly / self.mean_profile()
+    }
+
+    /// The clock hour of `t` (see [`Hour`]), recomputed when `t` leaves the current one.
+    fn hour_of(&mut self, t: f64) -> Hour {
+        if t >= self.block.lo && t <= self.block.hi {
+            return self.block;
+        }
+        let (day, hour) = day_hour(t);
+        let mut hi = (((t / 60.0).floor() + 1.0) * 60.0 - 1e-3).max(t);
+        if day_hour(hi) != (day, hour) {
+            hi = t;
+        }
+        let (a, b) = (self.rate(t), self.rate(hi));
+        self.block = Hour {
+            lo: t,
+            hi,
+            hour,
+            weekend: weekend_day(day),
+            accept_below: a.min(b) * (1.0 - 1e-9),
+            reject_from: a.max(b) * (1.0 + 1e-9),
+        };
+        self.block
+    }
+
+    /// Thinning (Lewis and Shedler 1979): a candidate arrival at `t` is kept when `x` (uniform on the
+    /// bounding rate) falls below the rate at `t`.
+    fn accepts(&mut self, t: f64, x: f64) -> bool {
+        let h = self.hour_of(t);
+        if x < h.accept_below {
+            true
+        } else if x >= h.reject_from {
+            false
+        } else {
+            x < self.rate(t)
+        }
+    }
+
+    /// Rebuilds `live` from `active` (after the catalogue changed).
+    fn sync_live(&mut self) {
+        self.live.clear();
+        self.live.extend(self.active.iter().map(|&i| {
+            let ad = &self.ads[i];
+            LiveAd {
+                category: ad.category,
+                hash: ad.hash,
+                quality: ad.quality,
+            }
+        }));
+        self.version += 1;
     }
 
     fn interarrival(&mut self) -> f64 {
@@ -282,6 +386,7 @@ impl World {
             catalogue_changed = true;
         }
         if catalogue_changed {
+            self.sync_live();
             self.next_end = self
                 .active
                 .iter()
@@ -295,11 +400,11 @@ impl World {
 
     /// True click probability of the ad in `slot` for the current request.
     pub fn p_true(&self, slot: usize) -> f64 {
-        let mut pc = self.p_cache.borrow_mut();
-        if pc[slot].is_nan() {
-            pc[slot] = sigmoid(self.truth[slot]);
+        let c = &self.p_cache[slot];
+        if c.get().is_nan() {
+            c.set(sigmoid(self.truth[slot]));
         }
-        pc[slot]
+        c.get()
     }
 
     /// The next request, or None if it comes at or after `until`. Fills `truth`.
@@ -310,12 +415,12 @@ impl World {
                 return None;
             }
             self.next_arrival = t + self.interarrival();
-            let accept = self.traffic.uniform() * self.rate_max / 60.0 < self.rate(t);
-            if !accept {
+            let x = self.traffic.uniform() * self.rate_max / 60.0;
+            if !self.accepts(t, x) {
                 continue;
             }
             self.advance(t);
-            let (hour, weekend) = clock(t);
+            let Hour { hour, weekend, .. } = self.hour_of(t);
             let segment = self.traffic.weighted(&self.seg_weights);
             let known = self.traffic.uniform() >= self.c.new_users;
             let k = self.k;
@@ -335,26 +440,28 @@ impl World {
                 click_delay: self.traffic.exp1() * self.c.click_delay,
             };
             self.truth.clear();
-            {
-                let mut pc = self.p_cache.borrow_mut();
-                pc.clear();
-                pc.resize(self.active.len(), f64::NAN);
-            }
-            for &i in &self.active {
-                let ad = &self.ads[i];
+            self.p_cache.clear();
+            self.p_cache.resize(self.live.len(), Cell::new(f64::NAN));
+            let aff = &self.aff[segment * k..(segment + 1) * k];
+            let hour_eff = &self.hour_eff[hour * k..(hour + 1) * k];
+            let wd = &self.weekend_delta[segment * k..(segment + 1) * k];
+            let mut best = (0, f64::NAN);
+            for (slot, ad) in self.live.iter().enumerate() {
                 let cat = ad.category;
-                let mut z = self.b0
-                    + self.aff[segment * k + cat]
-                    + ad.quality
-                    + self.hour_eff[hour * k + cat];
+                let mut z = self.b0 + aff[cat] + ad.quality + hour_eff[cat];
                 if weekend {
-                    z += self.weekend_delta[segment * k + cat];
+                    z += wd[cat];
                 }
                 if cat == intent {
                     z += self.c.intent;
                 }
+                // The first slot of the highest logit (a NaN first logit keeps slot 0).
+                if slot == 0 || z > best.1 {
+                    best = (slot, z);
+                }
                 self.truth.push(z);
             }
+            self.best = best.0;
             return Some(req);
         }
     }
@@ -487,6 +594,9 @@ pub struct Lane {
     cols: usize,
     prior: Vec<f64>,
     next_refresh: f64,
+    /// Each segment's best slot under `table` (u32::MAX until needed), for catalogue `best_version`.
+    best_of: Vec<u32>,
+    best_version: u64,
     /// Baseline's running CTR estimate.
     seen: (f64, f64),
     scratch: Vec<f64>,
@@ -506,6 +616,8 @@ impl Lane {
             cols: 0,
             prior: Vec::new(),
             next_refresh: f64::INFINITY,
+            best_of: Vec::new(),
+            best_version: 0,
             seen: (0.0, 0.0),
             scratch: Vec::new(),
         }
@@ -530,6 +642,7 @@ impl Lane {
         let w = self.updater.serving();
         let s1 = world.s + 1;
         self.cols = world.active.len();
+        self.best_of.clear();
         self.table.clear();
         self.prior.clear();
         self.col_of.clear();
@@ -540,8 +653,7 @@ impl Lane {
         let mask = (w.len() - 1) as u32;
         for seg in 0..s1 {
             let mut sum = 0.0;
-            for &i in &world.active {
-                let ad = &world.ads[i];
+            for ad in &world.live {
                 let ex = h.features(seg, None, hour, weekend, ad.category, ad.hash);
                 let z: f64 = ex.f[..ex.nf as usize]
                     .iter()
@@ -564,10 +676,7 @@ impl Lane {
         let seg_token = if r.known { r.segment } else { world.s };
         let pick = ((r.u_pick * n as f64) as usize).min(n - 1);
         match self.cfg.policy {
-            Policy::Oracle => {
-                let best = argmax(&world.truth);
-                return (best, world.p_true(best));
-            }
+            Policy::Oracle => return (world.best, world.p_true(world.best)),
             Policy::Baseline => {
                 let p = (self.seen.0 + 2.0) / (self.seen.1 + 100.0);
                 return (pick, p);
@@ -589,15 +698,14 @@ impl Lane {
                 self.scratch.push(z);
             }
             let mut best = (0, f64::NEG_INFINITY);
-            for (slot, &i) in world.active.iter().enumerate() {
-                let ad = &world.ads[i];
+            for (slot, ad) in world.live.iter().enumerate() {
                 let z = self.scratch[ad.category] + w[(ad.hash & mask) as usize];
                 if z > best.1 {
                     best = (slot, z);
                 }
             }
             let slot = if explore { pick } else { best.0 };
-            let ad = &world.ads[world.active[slot]];
+            let ad = &world.live[slot];
             let z = self.scratch[ad.category] + w[(ad.hash & mask) as usize];
             (slot, sigmoid(z))
         } else {
@@ -608,14 +716,23 @@ impl Lane {
                     _ => self.prior[seg_token],
                 }
             };
-            let mut best = (0, f64::NEG_INFINITY);
-            for (slot, &i) in world.active.iter().enumerate() {
-                let z = score(i);
-                if z > best.1 {
-                    best = (slot, z);
-                }
+            // A segment's best ad changes only when the table is refreshed or the catalogue changes.
+            if self.best_version != world.version {
+                self.best_version = world.version;
+                self.best_of.clear();
             }
-            let slot = if explore { pick } else { best.0 };
+            self.best_of.resize(self.prior.len(), u32::MAX);
+            if self.best_of[seg_token] == u32::MAX {
+                let mut best = (0, f64::NEG_INFINITY);
+                for (slot, &i) in world.active.iter().enumerate() {
+                    let z = score(i);
+                    if z > best.1 {
+                        best = (slot, z);
+                    }
+                }
+                self.best_of[seg_token] = best.0 as u32;
+            }
+            let slot = if explore { pick } else { self.best_of[seg_token] as usize };
             (slot, sigmoid(score(world.active[slot])))
         }
     }
@@ -638,16 +755,6 @@ impl Lane {
         }
         self.updater.tick(t);
     }
-}
-
-fn argmax(v: &[f64]) -> usize {
-    let mut best = 0;
-    for (i, &x) in v.iter().enumerate() {
-        if x > v[best] {
-            best = i;
-        }
-    }
-    best
 }
 
 fn log_loss(p: f64, y: bool) -> f64 {
@@ -794,8 +901,7 @@ impl AdsSim {
     }
 
     fn serve(&mut self, r: &Request) {
-        let best = argmax(&self.world.truth);
-        let p_oracle = self.world.p_true(best);
+        let p_oracle = self.world.p_true(self.world.best);
         let seg_token = if r.known { r.segment } else { self.world.s };
         for (l, lane) in self.lanes.iter_mut().enumerate() {
             if lane.learns() {
@@ -820,16 +926,16 @@ impl AdsSim {
             let ad = &self.world.ads[self.world.active[slot]];
             let p_true = self.world.p_true(slot);
             let clicked = r.u_click < p_true;
-            let s = &mut self.series;
-            let b = s.bucket(r.t);
-            s.add_at(l, b, f::IMPRESSIONS, 1.0);
-            s.add_at(l, b, f::EXPECTED_CLICKS, p_true);
-            s.add_at(l, b, f::ORACLE_CLICKS, p_oracle);
-            s.add_at(l, b, f::LOG_LOSS, log_loss(p_hat, clicked));
-            s.add_at(l, b, f::P_SUM, p_hat);
+            let loss = log_loss(p_hat, clicked);
+            let row = self.series.row_mut(l, r.t);
+            row[f::IMPRESSIONS] += 1.0;
+            row[f::EXPECTED_CLICKS] += p_true;
+            row[f::ORACLE_CLICKS] += p_oracle;
+            row[f::LOG_LOSS] += loss;
+            row[f::P_SUM] += p_hat;
             if clicked {
-                s.add_at(l, b, f::CLICKS, 1.0);
-                s.add_at(l, b, f::REVENUE, ad.cpc);
+                row[f::CLICKS] += 1.0;
+                row[f::REVENUE] += ad.cpc;
             }
             match lane.cfg.policy {
                 Policy::Baseline => {
@@ -844,7 +950,7 @@ impl AdsSim {
                     let mut ex = self.hashes.logged(r, seg_token, ad, lane.online());
                     let joined = clicked && r.click_delay <= lane.cfg.join;
                     ex.y = joined as u8 as f64;
-                    let loss = log_loss(p_hat, joined);
+                    let loss = if joined == clicked { loss } else { log_loss(p_hat, joined) };
                     lane.seq += 1;
                     let delay = lane.cfg.label_delay;
                     if joined {

@@ -84,14 +84,14 @@ impl Series {
     /// Adds `v` to field `f` of lane `l` at time `t`.
     #[inline]
     pub fn add(&mut self, l: usize, t: f64, f: usize, v: f64) {
-        let b = self.bucket(t);
-        self.add_at(l, b, f, v);
+        self.row_mut(l, t)[f] += v;
     }
 
-    /// Adds `v` to field `f` of lane `l` in bucket `b` (from [`Series::bucket`]).
+    /// The sums of lane `l` in the bucket of time `t`, to add to.
     #[inline]
-    pub fn add_at(&mut self, l: usize, b: usize, f: usize, v: f64) {
-        self.lanes[l][b * self.fields + f] += v;
+    pub fn row_mut(&mut self, l: usize, t: f64) -> &mut [f64] {
+        let b = self.bucket(t);
+        &mut self.lanes[l][b * self.fields..(b + 1) * self.fields]
     }
 
     /// The sums of one bucket of one lane.
