@@ -8,7 +8,6 @@
 //! that defines the world comes from the world's streams, and the click of a shown ad is decided by the
 //! request's own uniform number: the same ad on the same request is clicked in every lane.
 
-use std::cell::Cell;
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
 
@@ -16,7 +15,7 @@ use crate::config::{AdsConfig, Config, LaneConfig, Mode, Policy, Update};
 use crate::learn::detect::PageHinkley;
 use crate::learn::ftrl::{hash_feature, Ftrl};
 use crate::rng::{sigmoid, stream, Rng};
-use crate::series::{ads as f, Series};
+use crate::series::{ads as f, LaneSums, Series};
 use crate::updater::{Learn, Updater};
 
 /// Most ads running at once (launches pause beyond it).
@@ -61,6 +60,20 @@ pub struct Request {
     u_explore: f64,
     u_pick: f64,
     click_delay: f64,
+    /// The first slot with the highest true logit (what the oracle shows), and its click probability.
+    best: usize,
+    p_best: f64,
+}
+
+impl Request {
+    /// True click probability of the ad in `slot`, given this request's true logits.
+    fn p_true(&self, truth: &[f64], slot: usize) -> f64 {
+        if slot == self.best {
+            self.p_best
+        } else {
+            sigmoid(truth[slot])
+        }
+    }
 }
 
 /// Hour of day and weekend flag of a time in minutes (t = 0 is a Monday, 00:00).
@@ -97,11 +110,28 @@ struct Hour {
     reject_from: f64,
 }
 
-/// What a request's truth needs of one running ad, kept contiguous in the order of `World::active`.
+/// What the lanes see of the world besides the requests: the running ads and the user segments.
+/// A [`Batch`] carries a copy, so that lanes can serve it while the world draws the next one.
+#[derive(Clone, Debug, Default)]
+pub struct Catalogue {
+    /// Changes whenever the running ads do (lanes cache what depends on them).
+    pub version: u64,
+    /// Ids (indices into `World::ads`) of the running ads in launch order; a slot is a position here.
+    pub active: Vec<usize>,
+    /// Their category, hash and price, by slot.
+    pub live: Vec<LiveAd>,
+    /// Ads launched so far (every id is below it).
+    pub launched: usize,
+    /// User segments (a new user's segment token is this number).
+    pub segments: usize,
+}
+
+/// What a request's truth and the lanes need of one running ad, kept contiguous by slot.
 #[derive(Clone, Copy, Debug)]
 pub struct LiveAd {
     pub category: usize,
     pub hash: u32,
+    pub cpc: f64,
     quality: f64,
 }
 
@@ -120,10 +150,8 @@ pub struct World {
     pub ads: Vec<Ad>,
     /// Indices into `ads` of the running ones, in launch order.
     pub active: Vec<usize>,
-    /// The running ads' category, hash and quality, in the order of `active`.
-    pub live: Vec<LiveAd>,
-    /// Changes whenever `active` does (lanes cache what depends on the catalogue).
-    pub version: u64,
+    /// What the lanes see of the running ads (rebuilt from `active` when it changes).
+    pub cat: Catalogue,
     /// The clock hour of the latest arrival.
     block: Hour,
     traffic: Rng,
@@ -135,12 +163,8 @@ pub struct World {
     /// Earliest end of a running campaign.
     next_end: f64,
     shift_at: f64,
-    /// True logits of the active ads for the current request.
-    pub truth: Vec<f64>,
-    /// The first slot with the highest true logit (what the oracle shows).
-    pub best: usize,
-    /// Their click probabilities, computed on first use (NaN until then).
-    p_cache: Vec<Cell<f64>>,
+    /// An accepted arrival whose request is not drawn yet (see [`World::peek`]).
+    held: Option<f64>,
     /// Drift events (minutes, label) for the timeline.
     pub events: Vec<(f64, String)>,
 }
@@ -173,8 +197,7 @@ impl World {
             intent_cdf: [Vec::new(), Vec::new()],
             ads: Vec::new(),
             active: Vec::new(),
-            live: Vec::new(),
-            version: 0,
+            cat: Catalogue::default(),
             block: Hour {
                 lo: f64::INFINITY,
                 hi: f64::NEG_INFINITY,
@@ -193,9 +216,7 @@ impl World {
                 Some(d) if c.shift > 0.0 => d * 1440.0,
                 _ => f64::INFINITY,
             },
-            truth: Vec::new(),
-            best: 0,
-            p_cache: Vec::new(),
+            held: None,
             events: Vec::new(),
             drift: Rng::new(0, 0),
             c,
@@ -290,18 +311,23 @@ impl World {
         }
     }
 
-    /// Rebuilds `live` from `active` (after the catalogue changed).
+    /// Rebuilds the catalogue from `active` (after it changed).
     fn sync_live(&mut self) {
-        self.live.clear();
-        self.live.extend(self.active.iter().map(|&i| {
+        let cat = &mut self.cat;
+        cat.version += 1;
+        cat.active.clone_from(&self.active);
+        cat.launched = self.ads.len();
+        cat.segments = self.s;
+        cat.live.clear();
+        cat.live.extend(self.active.iter().map(|&i| {
             let ad = &self.ads[i];
             LiveAd {
                 category: ad.category,
                 hash: ad.hash,
+                cpc: ad.cpc,
                 quality: ad.quality,
             }
         }));
-        self.version += 1;
     }
 
     fn interarrival(&mut self) -> f64 {
@@ -356,6 +382,7 @@ impl World {
             changed = true;
         }
         let mut catalogue_changed = self.next_end == f64::NEG_INFINITY;
+        // Keep in step with `catalogue_due`: the running ads change only in the branches below.
         while self.next_launch <= t {
             catalogue_changed = true;
             let at = self.next_launch;
@@ -398,72 +425,83 @@ impl World {
         }
     }
 
-    /// True click probability of the ad in `slot` for the current request.
-    pub fn p_true(&self, slot: usize) -> f64 {
-        let c = &self.p_cache[slot];
-        if c.get().is_nan() {
-            c.set(sigmoid(self.truth[slot]));
-        }
-        c.get()
+    /// Whether drawing a request at `t` may change the running ads (launches or ends due): the
+    /// requests before it must be served under the catalogue they saw. Never false when it does.
+    fn catalogue_due(&self, t: f64) -> bool {
+        self.next_end == f64::NEG_INFINITY
+            || self.next_launch <= t
+            || (t >= self.next_end
+                && self.active.len() > 2
+                && self.active.iter().any(|&i| self.ads[i].end <= t))
     }
 
-    /// The next request, or None if it comes at or after `until`. Fills `truth`.
-    pub fn next_request(&mut self, until: f64) -> Option<Request> {
-        loop {
+    /// The time of the next request if it comes before `until`; [`World::draw`] then draws it.
+    pub fn peek(&mut self, until: f64) -> Option<f64> {
+        while self.held.is_none() {
             let t = self.next_arrival;
             if t >= until {
                 return None;
             }
             self.next_arrival = t + self.interarrival();
             let x = self.traffic.uniform() * self.rate_max / 60.0;
-            if !self.accepts(t, x) {
-                continue;
+            if self.accepts(t, x) {
+                self.held = Some(t);
             }
-            self.advance(t);
-            let Hour { hour, weekend, .. } = self.hour_of(t);
-            let segment = self.traffic.weighted(&self.seg_weights);
-            let known = self.traffic.uniform() >= self.c.new_users;
-            let k = self.k;
-            let cdf = &self.intent_cdf[weekend as usize][segment * k..(segment + 1) * k];
-            let x = self.traffic.uniform() * cdf[k - 1];
-            let intent = cdf.iter().position(|&c| x < c).unwrap_or(k - 1);
-            let req = Request {
-                t,
-                hour,
-                weekend,
-                segment,
-                known,
-                intent,
-                u_click: self.traffic.uniform(),
-                u_explore: self.traffic.uniform(),
-                u_pick: self.traffic.uniform(),
-                click_delay: self.traffic.exp1() * self.c.click_delay,
-            };
-            self.truth.clear();
-            self.p_cache.clear();
-            self.p_cache.resize(self.live.len(), Cell::new(f64::NAN));
-            let aff = &self.aff[segment * k..(segment + 1) * k];
-            let hour_eff = &self.hour_eff[hour * k..(hour + 1) * k];
-            let wd = &self.weekend_delta[segment * k..(segment + 1) * k];
-            let mut best = (0, f64::NAN);
-            for (slot, ad) in self.live.iter().enumerate() {
-                let cat = ad.category;
-                let mut z = self.b0 + aff[cat] + ad.quality + hour_eff[cat];
-                if weekend {
-                    z += wd[cat];
-                }
-                if cat == intent {
-                    z += self.c.intent;
-                }
-                // The first slot of the highest logit (a NaN first logit keeps slot 0).
-                if slot == 0 || z > best.1 {
-                    best = (slot, z);
-                }
-                self.truth.push(z);
-            }
-            self.best = best.0;
-            return Some(req);
         }
+        self.held.filter(|&t| t < until)
+    }
+
+    /// Draws the request at the time [`World::peek`] returned, after the drift due by then, and
+    /// appends its true logits (one per running ad, in slot order) to `truth`.
+    pub fn draw(&mut self, truth: &mut Vec<f64>) -> Request {
+        let t = self
+            .held
+            .take()
+            .expect("World::draw follows a successful peek");
+        self.advance(t);
+        let Hour { hour, weekend, .. } = self.hour_of(t);
+        let segment = self.traffic.weighted(&self.seg_weights);
+        let known = self.traffic.uniform() >= self.c.new_users;
+        let k = self.k;
+        let cdf = &self.intent_cdf[weekend as usize][segment * k..(segment + 1) * k];
+        let x = self.traffic.uniform() * cdf[k - 1];
+        let intent = cdf.iter().position(|&c| x < c).unwrap_or(k - 1);
+        let mut req = Request {
+            t,
+            hour,
+            weekend,
+            segment,
+            known,
+            intent,
+            u_click: self.traffic.uniform(),
+            u_explore: self.traffic.uniform(),
+            u_pick: self.traffic.uniform(),
+            click_delay: self.traffic.exp1() * self.c.click_delay,
+            best: 0,
+            p_best: 0.0,
+        };
+        let aff = &self.aff[segment * k..(segment + 1) * k];
+        let hour_eff = &self.hour_eff[hour * k..(hour + 1) * k];
+        let wd = &self.weekend_delta[segment * k..(segment + 1) * k];
+        let mut best = (0, f64::NAN);
+        for (slot, ad) in self.cat.live.iter().enumerate() {
+            let cat = ad.category;
+            let mut z = self.b0 + aff[cat] + ad.quality + hour_eff[cat];
+            if weekend {
+                z += wd[cat];
+            }
+            if cat == intent {
+                z += self.c.intent;
+            }
+            // The first slot of the highest logit (a NaN first logit keeps slot 0).
+            if slot == 0 || z > best.1 {
+                best = (slot, z);
+            }
+            truth.push(z);
+        }
+        req.best = best.0;
+        req.p_best = sigmoid(best.1);
+        req
     }
 }
 
@@ -491,8 +529,15 @@ impl Hashes {
     }
 
     /// The logged example of showing `ad` on request `r` (intent only in online models' features).
-    fn logged(&self, r: &Request, seg_token: usize, ad: &Ad, online: bool) -> Example {
-        self.features(seg_token, online.then_some(r.intent), r.hour, r.weekend, ad.category, ad.hash)
+    fn logged(&self, r: &Request, seg_token: usize, ad: &LiveAd, online: bool) -> Example {
+        self.features(
+            seg_token,
+            online.then_some(r.intent),
+            r.hour,
+            r.weekend,
+            ad.category,
+            ad.hash,
+        )
     }
 
     /// Features of showing an ad of category `cat`; `intent` is None for batch models.
@@ -579,7 +624,8 @@ impl Ord for Pending {
     }
 }
 
-/// One lane of the ads experiment.
+/// One lane of the ads experiment (aligned so that lanes on different threads share no cache line).
+#[repr(align(128))]
 pub struct Lane {
     cfg: LaneConfig,
     updater: Updater<Ftrl>,
@@ -628,6 +674,15 @@ impl Lane {
         &self.updater.marks
     }
 
+    /// Rough relative cost of serving a request, to spread lanes over threads.
+    fn cost(&self) -> u32 {
+        match (self.cfg.policy, self.cfg.update) {
+            (Policy::Model, Update::Frozen) => 2,
+            (Policy::Model, _) => 4,
+            _ => 1,
+        }
+    }
+
     fn learns(&self) -> bool {
         self.cfg.policy == Policy::Model
     }
@@ -637,23 +692,23 @@ impl Lane {
     }
 
     /// Recomputes the batch table from the serving model, with features as of time t (no intent).
-    fn refresh(&mut self, world: &World, h: &Hashes, t: f64) {
+    fn refresh(&mut self, cat: &Catalogue, h: &Hashes, t: f64) {
         let (hour, weekend) = clock(t);
         let w = self.updater.serving();
-        let s1 = world.s + 1;
-        self.cols = world.active.len();
+        let s1 = cat.segments + 1;
+        self.cols = cat.active.len();
         self.best_of.clear();
         self.table.clear();
         self.prior.clear();
         self.col_of.clear();
-        self.col_of.resize(world.ads.len(), u32::MAX);
-        for (col, &i) in world.active.iter().enumerate() {
+        self.col_of.resize(cat.launched, u32::MAX);
+        for (col, &i) in cat.active.iter().enumerate() {
             self.col_of[i] = col as u32;
         }
         let mask = (w.len() - 1) as u32;
         for seg in 0..s1 {
             let mut sum = 0.0;
-            for ad in &world.live {
+            for ad in &cat.live {
                 let ex = h.features(seg, None, hour, weekend, ad.category, ad.hash);
                 let z: f64 = ex.f[..ex.nf as usize]
                     .iter()
@@ -670,13 +725,13 @@ impl Lane {
         }
     }
 
-    /// Picks the slot (index into `world.active`) to show, and the lane's predicted click probability.
-    fn choose(&mut self, world: &World, h: &Hashes, r: &Request) -> (usize, f64) {
-        let n = world.active.len();
-        let seg_token = if r.known { r.segment } else { world.s };
+    /// Picks the slot (index into `cat.active`) to show, and the lane's predicted click probability.
+    fn choose(&mut self, cat: &Catalogue, h: &Hashes, r: &Request, truth: &[f64]) -> (usize, f64) {
+        let n = cat.active.len();
+        let seg_token = if r.known { r.segment } else { cat.segments };
         let pick = ((r.u_pick * n as f64) as usize).min(n - 1);
         match self.cfg.policy {
-            Policy::Oracle => return (world.best, world.p_true(world.best)),
+            Policy::Oracle => return (r.best, r.p_true(truth, r.best)),
             Policy::Baseline => {
                 let p = (self.seen.0 + 2.0) / (self.seen.1 + 100.0);
                 return (pick, p);
@@ -698,14 +753,14 @@ impl Lane {
                 self.scratch.push(z);
             }
             let mut best = (0, f64::NEG_INFINITY);
-            for (slot, ad) in world.live.iter().enumerate() {
+            for (slot, ad) in cat.live.iter().enumerate() {
                 let z = self.scratch[ad.category] + w[(ad.hash & mask) as usize];
                 if z > best.1 {
                     best = (slot, z);
                 }
             }
             let slot = if explore { pick } else { best.0 };
-            let ad = &world.live[slot];
+            let ad = &cat.live[slot];
             let z = self.scratch[ad.category] + w[(ad.hash & mask) as usize];
             (slot, sigmoid(z))
         } else {
@@ -717,14 +772,14 @@ impl Lane {
                 }
             };
             // A segment's best ad changes only when the table is refreshed or the catalogue changes.
-            if self.best_version != world.version {
-                self.best_version = world.version;
+            if self.best_version != cat.version {
+                self.best_version = cat.version;
                 self.best_of.clear();
             }
             self.best_of.resize(self.prior.len(), u32::MAX);
             if self.best_of[seg_token] == u32::MAX {
                 let mut best = (0, f64::NEG_INFINITY);
-                for (slot, &i) in world.active.iter().enumerate() {
+                for (slot, &i) in cat.active.iter().enumerate() {
                     let z = score(i);
                     if z > best.1 {
                         best = (slot, z);
@@ -732,8 +787,12 @@ impl Lane {
                 }
                 self.best_of[seg_token] = best.0 as u32;
             }
-            let slot = if explore { pick } else { self.best_of[seg_token] as usize };
-            (slot, sigmoid(score(world.active[slot])))
+            let slot = if explore {
+                pick
+            } else {
+                self.best_of[seg_token] as usize
+            };
+            (slot, sigmoid(score(cat.active[slot])))
         }
     }
 
@@ -755,11 +814,260 @@ impl Lane {
         }
         self.updater.tick(t);
     }
+
+    /// The warm-up on a batch: a uniformly random ad on every request, its label learned at once.
+    fn warm(&mut self, h: &Hashes, batch: &Batch) {
+        let cat = &batch.cat;
+        let n = cat.live.len();
+        for (r, truth) in batch.iter() {
+            let slot = ((r.u_pick * n as f64) as usize).min(n - 1);
+            let clicked = r.u_click < r.p_true(truth, slot);
+            let seg_token = if r.known { r.segment } else { cat.segments };
+            let mut ex = h.logged(r, seg_token, &cat.live[slot], self.online());
+            ex.y = clicked as u8 as f64;
+            self.updater.warmup(r.t, &ex);
+        }
+    }
+
+    /// Serves a batch of requests: labels due and retrains first, then the choice, its outcome in
+    /// the lane's sums, and its label on the way to the learner.
+    fn serve(&mut self, h: &Hashes, batch: &Batch, sums: &mut LaneSums) {
+        let cat = &batch.cat;
+        for (r, truth) in batch.iter() {
+            if self.learns() {
+                let before = (self.updater.retrains, self.updater.updates);
+                self.deliver(r.t);
+                if !self.online() && r.t >= self.next_refresh {
+                    while self.next_refresh <= r.t {
+                        self.next_refresh += self.cfg.refresh * 60.0;
+                    }
+                    self.refresh(cat, h, r.t);
+                }
+                let row = sums.row_mut(r.t);
+                row[f::RETRAINS] += (self.updater.retrains - before.0) as f64;
+                row[f::UPDATES] += (self.updater.updates - before.1) as f64;
+            }
+            let (slot, p_hat) = self.choose(cat, h, r, truth);
+            let ad = &cat.live[slot];
+            let p_true = r.p_true(truth, slot);
+            let clicked = r.u_click < p_true;
+            let loss = log_loss(p_hat, clicked);
+            let row = sums.row_mut(r.t);
+            row[f::IMPRESSIONS] += 1.0;
+            row[f::EXPECTED_CLICKS] += p_true;
+            row[f::ORACLE_CLICKS] += r.p_best;
+            row[f::LOG_LOSS] += loss;
+            row[f::P_SUM] += p_hat;
+            if clicked {
+                row[f::CLICKS] += 1.0;
+                row[f::REVENUE] += ad.cpc;
+            }
+            match self.cfg.policy {
+                Policy::Baseline => {
+                    self.seen.0 += clicked as u8 as f64;
+                    self.seen.1 += 1.0;
+                }
+                Policy::Oracle => {}
+                Policy::Model if self.cfg.update == Update::Frozen => {}
+                Policy::Model => {
+                    let seg_token = if r.known { r.segment } else { cat.segments };
+                    let mut ex = h.logged(r, seg_token, ad, self.online());
+                    let joined = clicked && r.click_delay <= self.cfg.join;
+                    ex.y = joined as u8 as f64;
+                    let loss = if joined == clicked {
+                        loss
+                    } else {
+                        log_loss(p_hat, joined)
+                    };
+                    self.seq += 1;
+                    let delay = self.cfg.label_delay;
+                    if joined {
+                        self.clicks.push(Pending {
+                            t: r.t + r.click_delay + delay,
+                            seq: self.seq,
+                            ex,
+                            loss,
+                        });
+                    } else {
+                        self.negatives.push_back(Pending {
+                            t: r.t + self.cfg.join + delay,
+                            seq: self.seq,
+                            ex,
+                            loss,
+                        });
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn log_loss(p: f64, y: bool) -> f64 {
     let p = p.clamp(1e-12, 1.0 - 1e-12);
     -libm::log(if y { p } else { 1.0 - p })
+}
+
+/// Requests drawn ahead, all under one catalogue (the running ads when the batch was drawn, copied), with
+/// their true logits: every lane serves the same batch, one after the other or in parallel.
+///
+/// Aligned to 128 bytes, like [`Lane`], so that the thread drawing one batch and the threads serving
+/// the other never write to a cache line the others read (false sharing).
+#[derive(Default)]
+#[repr(align(128))]
+pub struct Batch {
+    reqs: Vec<Request>,
+    /// `truth[i * ads..(i + 1) * ads]` are the true logits of request i.
+    truth: Vec<f64>,
+    ads: usize,
+    cat: Catalogue,
+}
+
+impl Batch {
+    /// Most requests per batch (bounds memory; a batch also ends where the catalogue changes).
+    const MAX: usize = 2048;
+
+    fn iter(&self) -> impl Iterator<Item = (&Request, &[f64])> {
+        self.reqs
+            .iter()
+            .zip(self.truth.chunks_exact(self.ads.max(1)))
+    }
+
+    /// Draws the requests before `until` into the batch, stopping early where the catalogue is about to
+    /// change (the requests after that see other ads). False if there was none.
+    fn fill(&mut self, world: &mut World, until: f64) -> bool {
+        self.reqs.clear();
+        self.truth.clear();
+        while let Some(t) = world.peek(until) {
+            if !self.reqs.is_empty() && (self.reqs.len() >= Self::MAX || world.catalogue_due(t)) {
+                break;
+            }
+            self.reqs.push(world.draw(&mut self.truth));
+            if self.reqs.len() == 1 {
+                if self.cat.version != world.cat.version {
+                    self.cat.clone_from(&world.cat);
+                }
+                self.ads = self.cat.live.len();
+            }
+            debug_assert_eq!(
+                self.cat.version, world.cat.version,
+                "catalogue changed in a batch"
+            );
+        }
+        !self.reqs.is_empty()
+    }
+}
+
+/// How many threads serve an ads run's lanes: the machine's cores natively, one in wasm.
+pub fn default_threads() -> usize {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        1
+    }
+}
+
+/// Draws the requests before `until` batch by batch and has `work` serve every batch on every one of
+/// `lanes`, in request order within each lane. Lanes share nothing but the batches, so the numbers are
+/// the same however the work is spread: with `threads > 1` (natively) the lanes are split over up to
+/// `threads` worker threads, each going through the batches at its own pace, while this thread draws
+/// the batches ahead of them (up to `batches.len()` in flight).
+fn stream<F>(
+    world: &mut World,
+    batches: &mut Vec<Batch>,
+    until: f64,
+    lanes: Vec<(&mut Lane, LaneSums)>,
+    threads: usize,
+    work: F,
+) where
+    F: Fn(&mut Lane, &mut LaneSums, &Batch) + Sync,
+{
+    if batches.is_empty() {
+        batches.push(Batch::default());
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    if threads > 1 && !lanes.is_empty() {
+        use std::collections::VecDeque;
+        use std::sync::{mpsc, Arc};
+        const IN_FLIGHT: usize = 4;
+        // Learning lanes cost the most: deal the lanes out, costliest first, to the least loaded thread.
+        let n = threads.min(lanes.len());
+        let mut groups: Vec<(u32, Vec<(&mut Lane, LaneSums)>)> =
+            (0..n).map(|_| (0, Vec::new())).collect();
+        let mut lanes = lanes;
+        lanes.sort_by_key(|(lane, _)| std::cmp::Reverse(lane.cost()));
+        for item in lanes {
+            let group = groups.iter_mut().min_by_key(|g| g.0).expect("n >= 1");
+            group.0 += item.0.cost();
+            group.1.push(item);
+        }
+        batches.resize_with(IN_FLIGHT, Batch::default);
+        let mut free: Vec<Arc<Batch>> = batches.drain(..).map(Arc::new).collect();
+        let mut queued: VecDeque<Arc<Batch>> = VecDeque::new();
+        let work = &work;
+        std::thread::scope(|scope| {
+            let (done_tx, done_rx) = mpsc::channel::<()>();
+            let mut senders = Vec::new();
+            for (_, group) in groups {
+                let (tx, rx) = mpsc::channel::<Arc<Batch>>();
+                senders.push(tx);
+                let done = done_tx.clone();
+                scope.spawn(move || {
+                    let mut group = group;
+                    for batch in rx {
+                        for (lane, sums) in group.iter_mut() {
+                            work(lane, sums, &batch);
+                        }
+                        drop(batch);
+                        let _ = done.send(());
+                    }
+                });
+            }
+            // Only the workers hold senders now: if they all ended, waiting for one fails.
+            drop(done_tx);
+            loop {
+                // A batch no worker holds any more (the oldest in flight is freed first).
+                let mut batch = loop {
+                    if let Some(b) = free.pop() {
+                        break b;
+                    }
+                    if Arc::get_mut(queued.front_mut().expect("batches in flight")).is_some() {
+                        break queued.pop_front().expect("checked");
+                    }
+                    done_rx.recv().expect("workers alive");
+                };
+                if !Arc::get_mut(&mut batch)
+                    .expect("free batch")
+                    .fill(world, until)
+                {
+                    free.push(batch);
+                    break;
+                }
+                for tx in &senders {
+                    tx.send(Arc::clone(&batch)).expect("workers alive");
+                }
+                queued.push_back(batch);
+            }
+            // Closing the channels ends the workers; the scope waits for them.
+            drop(senders);
+        });
+        batches.extend(
+            free.into_iter()
+                .chain(queued)
+                .map(|b| Arc::try_unwrap(b).unwrap_or_else(|_| unreachable!("workers are done"))),
+        );
+        return;
+    }
+    let _ = threads;
+    let mut lanes = lanes;
+    let batch = &mut batches[0];
+    while batch.fill(world, until) {
+        for (lane, sums) in lanes.iter_mut() {
+            work(lane, sums, batch);
+        }
+    }
 }
 
 /// An ads experiment in progress.
@@ -773,6 +1081,9 @@ pub struct AdsSim {
     started: bool,
     /// For each lane, the lane whose warm-up it adopts (itself if it runs its own).
     leader: Vec<usize>,
+    /// Request buffers, kept from one step to the next.
+    batches: Vec<Batch>,
+    threads: usize,
 }
 
 impl AdsSim {
@@ -792,9 +1103,16 @@ impl AdsSim {
             horizon: cfg.horizon_min(),
             started: false,
             leader: Vec::new(),
+            batches: Vec::new(),
+            threads: default_threads(),
         };
         sim.leader = sim.leaders();
         sim
+    }
+
+    /// Serves lanes on up to `n` threads (at least 1; natively only). Results are the same for any `n`.
+    pub fn set_threads(&mut self, n: usize) {
+        self.threads = n.max(1);
     }
 
     /// True until the warm-up is over.
@@ -829,39 +1147,39 @@ impl AdsSim {
         if self.started {
             return;
         }
-        let leader = std::mem::take(&mut self.leader);
-        while let Some(r) = self.world.next_request(t.min(0.0)) {
-            let n = self.world.active.len();
-            let slot = ((r.u_pick * n as f64) as usize).min(n - 1);
-            let ad = &self.world.ads[self.world.active[slot]];
-            let clicked = r.u_click < self.world.p_true(slot);
-            let seg_token = if r.known { r.segment } else { self.world.s };
-            for (_, lane) in self
-                .lanes
-                .iter_mut()
-                .enumerate()
-                .filter(|(i, l)| l.learns() && leader[*i] == *i)
-            {
-                let mut ex = self.hashes.logged(&r, seg_token, ad, lane.online());
-                ex.y = clicked as u8 as f64;
-                lane.updater.warmup(r.t, &ex);
-            }
-        }
+        let leader = &self.leader;
+        let leaders = self
+            .lanes
+            .iter_mut()
+            .zip(self.series.per_lane())
+            .enumerate()
+            .filter(|(i, (lane, _))| lane.learns() && leader[*i] == *i)
+            .map(|(_, item)| item)
+            .collect();
+        let h = &self.hashes;
+        stream(
+            &mut self.world,
+            &mut self.batches,
+            t.min(0.0),
+            leaders,
+            self.threads,
+            |lane, _, batch| lane.warm(h, batch),
+        );
         self.now = self.now.max(t.min(0.0));
         if t < 0.0 {
-            self.leader = leader;
             return;
         }
         for i in 0..self.lanes.len() {
-            if self.lanes[i].learns() && leader[i] != i {
-                let from = self.lanes[leader[i]].updater.clone();
+            let leader = self.leader[i];
+            if self.lanes[i].learns() && leader != i {
+                let from = self.lanes[leader].updater.clone();
                 self.lanes[i].updater.adopt_warmup(&from);
             }
         }
         for lane in &mut self.lanes {
             lane.updater.start(0.0);
             if !lane.online() && lane.learns() {
-                lane.refresh(&self.world, &self.hashes, 0.0);
+                lane.refresh(&self.world.cat, &self.hashes, 0.0);
                 lane.next_refresh = lane.cfg.refresh * 60.0;
             }
         }
@@ -888,87 +1206,21 @@ impl AdsSim {
     pub fn run_until(&mut self, until: f64) {
         self.warm_until(0.0);
         let until = until.min(self.horizon);
-        while let Some(r) = self.world.next_request(until) {
-            self.serve(&r);
-        }
+        let lanes = self.lanes.iter_mut().zip(self.series.per_lane()).collect();
+        let h = &self.hashes;
+        stream(
+            &mut self.world,
+            &mut self.batches,
+            until,
+            lanes,
+            self.threads,
+            |lane, sums, batch| lane.serve(h, batch, sums),
+        );
         self.now = self.now.max(until);
         if self.done() {
             let end = self.horizon;
             for lane in &mut self.lanes {
                 lane.deliver(end);
-            }
-        }
-    }
-
-    fn serve(&mut self, r: &Request) {
-        let p_oracle = self.world.p_true(self.world.best);
-        let seg_token = if r.known { r.segment } else { self.world.s };
-        for (l, lane) in self.lanes.iter_mut().enumerate() {
-            if lane.learns() {
-                let before = (lane.updater.retrains, lane.updater.updates);
-                lane.deliver(r.t);
-                if !lane.online() && r.t >= lane.next_refresh {
-                    while lane.next_refresh <= r.t {
-                        lane.next_refresh += lane.cfg.refresh * 60.0;
-                    }
-                    lane.refresh(&self.world, &self.hashes, r.t);
-                }
-                let s = &mut self.series;
-                s.add(
-                    l,
-                    r.t,
-                    f::RETRAINS,
-                    (lane.updater.retrains - before.0) as f64,
-                );
-                s.add(l, r.t, f::UPDATES, (lane.updater.updates - before.1) as f64);
-            }
-            let (slot, p_hat) = lane.choose(&self.world, &self.hashes, r);
-            let ad = &self.world.ads[self.world.active[slot]];
-            let p_true = self.world.p_true(slot);
-            let clicked = r.u_click < p_true;
-            let loss = log_loss(p_hat, clicked);
-            let row = self.series.row_mut(l, r.t);
-            row[f::IMPRESSIONS] += 1.0;
-            row[f::EXPECTED_CLICKS] += p_true;
-            row[f::ORACLE_CLICKS] += p_oracle;
-            row[f::LOG_LOSS] += loss;
-            row[f::P_SUM] += p_hat;
-            if clicked {
-                row[f::CLICKS] += 1.0;
-                row[f::REVENUE] += ad.cpc;
-            }
-            match lane.cfg.policy {
-                Policy::Baseline => {
-                    lane.seen.0 += clicked as u8 as f64;
-                    lane.seen.1 += 1.0;
-                }
-                Policy::Oracle => {}
-                Policy::Model => {
-                    if lane.cfg.update == Update::Frozen {
-                        continue;
-                    }
-                    let mut ex = self.hashes.logged(r, seg_token, ad, lane.online());
-                    let joined = clicked && r.click_delay <= lane.cfg.join;
-                    ex.y = joined as u8 as f64;
-                    let loss = if joined == clicked { loss } else { log_loss(p_hat, joined) };
-                    lane.seq += 1;
-                    let delay = lane.cfg.label_delay;
-                    if joined {
-                        lane.clicks.push(Pending {
-                            t: r.t + r.click_delay + delay,
-                            seq: lane.seq,
-                            ex,
-                            loss,
-                        });
-                    } else {
-                        lane.negatives.push_back(Pending {
-                            t: r.t + lane.cfg.join + delay,
-                            seq: lane.seq,
-                            ex,
-                            loss,
-                        });
-                    }
-                }
             }
         }
     }

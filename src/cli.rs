@@ -51,6 +51,9 @@ enum Command {
         /// Print only a digest of every series and summary value (same link, same numbers, everywhere).
         #[arg(long)]
         digest: bool,
+        /// Threads serving the lanes (default: every core); the numbers are the same for any count.
+        #[arg(long, value_parser = clap::value_parser!(u16).range(1..=64))]
+        threads: Option<u16>,
     },
     /// Freshness sweep: the outcome against the retraining interval (or batch refresh), over seeds.
     Sweep {
@@ -348,6 +351,7 @@ fn run(cli: Cli) -> Result<(), String> {
             svg,
             metric: chosen,
             digest,
+            threads,
         } => {
             let cfg = build_config(&name, seed, &set)?;
             let p = preset(&name).expect("checked");
@@ -360,6 +364,9 @@ fn run(cli: Cli) -> Result<(), String> {
             }
             let seed = cfg.seed;
             let mut exp = Experiment::new(cfg).map_err(|e| e.to_string())?;
+            if let Some(n) = threads {
+                exp.set_threads(n as usize);
+            }
             exp.run_to_end();
             if let Some(path) = csv {
                 std::fs::write(&path, exp.csv())

@@ -101,6 +101,14 @@ impl Experiment {
         &self.cfg
     }
 
+    /// Serves the lanes of an ads run on up to `n` threads (natively; default: every core). The numbers
+    /// are the same for any `n`: each lane does the same work, only on another core.
+    pub fn set_threads(&mut self, n: usize) {
+        if let Sim::Ads(s) = &mut self.sim {
+            s.set_threads(n);
+        }
+    }
+
     /// Simulates up to `t` minutes from the start of the horizon.
     pub fn run_until(&mut self, t: f64) {
         match &mut self.sim {

@@ -78,7 +78,21 @@ impl Series {
     /// The bucket of time `t` (minutes from the start of the horizon), clamped.
     #[inline]
     pub fn bucket(&self, t: f64) -> usize {
-        ((t / self.bucket_min).max(0.0) as usize).min(self.buckets - 1)
+        bucket_of(t, self.bucket_min, self.buckets)
+    }
+
+    /// Each lane's sums on their own, so that lanes can add to them independently (in parallel).
+    pub fn per_lane(&mut self) -> Vec<LaneSums<'_>> {
+        let (bucket_min, buckets, fields) = (self.bucket_min, self.buckets, self.fields);
+        self.lanes
+            .iter_mut()
+            .map(|sums| LaneSums {
+                sums,
+                bucket_min,
+                buckets,
+                fields,
+            })
+            .collect()
     }
 
     /// Adds `v` to field `f` of lane `l` at time `t`.
@@ -108,6 +122,28 @@ impl Series {
             }
         }
         t
+    }
+}
+
+#[inline]
+fn bucket_of(t: f64, bucket_min: f64, buckets: usize) -> usize {
+    ((t / bucket_min).max(0.0) as usize).min(buckets - 1)
+}
+
+/// One lane's sums of a [`Series`] (from [`Series::per_lane`]).
+pub struct LaneSums<'a> {
+    sums: &'a mut Vec<f64>,
+    bucket_min: f64,
+    buckets: usize,
+    fields: usize,
+}
+
+impl LaneSums<'_> {
+    /// The sums in the bucket of time `t`, to add to.
+    #[inline]
+    pub fn row_mut(&mut self, t: f64) -> &mut [f64] {
+        let b = bucket_of(t, self.bucket_min, self.buckets);
+        &mut self.sums[b * self.fields..(b + 1) * self.fields]
     }
 }
 
