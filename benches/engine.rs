@@ -1,43 +1,64 @@
-//! `cargo bench`: lane-events per second of every preset (natively). The same measurement in wasm under
-//! node: `cargo xtask bench-wasm`. Figures go to BENCHMARKS.md as ratios (the machine is shared).
+//! `cargo bench`: lane-events per second of every preset natively, on one thread and on every core
+//! (ads runs serve their lanes on worker threads while the world draws requests ahead), plus the 4-lane
+//! 14-day ads run of the speed goal. The same measurement in wasm under node (one thread):
+//! `cargo xtask bench-wasm`. Figures go to BENCHMARKS.md as ratios (the machine is shared).
 
 use std::time::Instant;
 
+use rtml::config::{Config, Scenario};
 use rtml::experiment::Experiment;
-use rtml::presets::PRESETS;
+use rtml::presets::{preset, PRESETS};
 use rtml::series::{ads, cells};
 
+/// Best wall time of five runs (seconds) and the lane-events of one run.
+fn measure(cfg: &Config, threads: usize) -> (f64, f64) {
+    let mut best = f64::INFINITY;
+    let mut events = 0.0;
+    for _ in 0..5 {
+        let t = Instant::now();
+        let mut exp = Experiment::new(cfg.clone()).unwrap();
+        exp.set_threads(threads);
+        exp.run_to_end();
+        best = best.min(t.elapsed().as_secs_f64());
+        let s = exp.series();
+        let field = match cfg.scenario {
+            Scenario::Ads => ads::IMPRESSIONS,
+            Scenario::Cells => cells::FORECASTS,
+        };
+        events = (0..cfg.lanes.len())
+            .map(|l| s.totals(l, s.buckets)[field])
+            .sum::<f64>();
+    }
+    (best, events)
+}
+
 fn main() {
+    let cores = rtml::ads::default_threads();
+    println!("cores: {cores}");
     println!(
-        "{:<22} {:>8} {:>14} {:>16}",
-        "preset", "ms", "lane-events", "lane-events/s"
+        "{:<26} {:>5} {:>9} {:>9} {:>7} {:>12} {:>14}",
+        "run", "lanes", "1 thr ms", "all ms", "ratio", "lane-events", "lane-events/s"
     );
-    for p in PRESETS {
-        let cfg = p.config();
-        let lanes = cfg.lanes.len();
-        let mut best = f64::INFINITY;
-        let mut events = 0.0;
-        for _ in 0..3 {
-            let t = Instant::now();
-            let mut exp = Experiment::new(cfg.clone()).unwrap();
-            exp.run_to_end();
-            best = best.min(t.elapsed().as_secs_f64());
-            let s = exp.series();
-            let field = if cfg.scenario == rtml::config::Scenario::Ads {
-                ads::IMPRESSIONS
-            } else {
-                cells::FORECASTS
-            };
-            events = (0..lanes)
-                .map(|l| s.totals(l, s.buckets)[field])
-                .sum::<f64>();
-        }
+    let mut runs: Vec<(String, Config)> = PRESETS
+        .iter()
+        .map(|p| (p.name.to_string(), p.config()))
+        .collect();
+    let mut four = preset("ads-batch-vs-online").unwrap().config();
+    four.set("lanes", "4").unwrap();
+    four.set("d.update", "periodic").unwrap();
+    runs.push(("ads-batch-vs-online +D".to_string(), four));
+    for (name, cfg) in runs {
+        let (one, events) = measure(&cfg, 1);
+        let (all, _) = measure(&cfg, cores);
         println!(
-            "{:<22} {:>8.1} {:>14.0} {:>16.0}",
-            p.name,
-            best * 1e3,
+            "{:<26} {:>5} {:>9.1} {:>9.1} {:>7.2} {:>12.0} {:>14.0}",
+            name,
+            cfg.lanes.len(),
+            one * 1e3,
+            all * 1e3,
+            all / one,
             events,
-            events / best
+            events / all
         );
     }
 }

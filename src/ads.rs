@@ -60,19 +60,26 @@ pub struct Request {
     u_explore: f64,
     u_pick: f64,
     click_delay: f64,
-    /// The first slot with the highest true logit (what the oracle shows), and its click probability.
-    best: usize,
-    p_best: f64,
+    /// The slot whose click probability the world computed, and that probability: the oracle's
+    /// choice (the first slot with the highest true logit) or, in the warm-up (where nothing else is
+    /// needed), the uniformly random ad every lane shows.
+    top: usize,
+    p_top: f64,
 }
 
 impl Request {
     /// True click probability of the ad in `slot`, given this request's true logits.
     fn p_true(&self, truth: &[f64], slot: usize) -> f64 {
-        if slot == self.best {
-            self.p_best
+        if slot == self.top {
+            self.p_top
         } else {
             sigmoid(truth[slot])
         }
+    }
+
+    /// The warm-up's slot: a uniformly random one of `n` running ads.
+    fn picked(&self, n: usize) -> usize {
+        ((self.u_pick * n as f64) as usize).min(n - 1)
     }
 }
 
@@ -145,6 +152,8 @@ pub struct World {
     weekend_delta: Vec<f64>,
     hour_eff: Vec<f64>,
     seg_weights: Vec<f64>,
+    /// Their sum (in order, as `Rng::weighted` adds them).
+    seg_total: f64,
     /// Cumulative intent weights per segment (weekday, weekend).
     intent_cdf: [Vec<f64>; 2],
     pub ads: Vec<Ad>,
@@ -183,7 +192,7 @@ impl World {
                 0.3 * libm::sin(2.0 * std::f64::consts::PI * ((i / k) as f64 - phase[i % k]) / 24.0)
             })
             .collect();
-        let seg_weights = (0..s).map(|_| libm::exp(0.5 * rng.normal())).collect();
+        let seg_weights: Vec<f64> = (0..s).map(|_| libm::exp(0.5 * rng.normal())).collect();
         let b0 = libm::log(c.base_ctr / (1.0 - c.base_ctr));
         let mut drift = Rng::new(cfg.seed as u64, stream::ADS_DRIFT);
         let mut world = World {
@@ -193,6 +202,7 @@ impl World {
             aff,
             weekend_delta,
             hour_eff,
+            seg_total: seg_weights.iter().sum(),
             seg_weights,
             intent_cdf: [Vec::new(), Vec::new()],
             ads: Vec::new(),
@@ -452,15 +462,18 @@ impl World {
     }
 
     /// Draws the request at the time [`World::peek`] returned, after the drift due by then, and
-    /// appends its true logits (one per running ad, in slot order) to `truth`.
-    pub fn draw(&mut self, truth: &mut Vec<f64>) -> Request {
+    /// appends its true logits (one per running ad, in slot order) to `truth`. In the warm-up (`warm`)
+    /// only the logit of the ad every lane shows is computed, and nothing is appended.
+    pub fn draw(&mut self, truth: &mut Vec<f64>, warm: bool) -> Request {
         let t = self
             .held
             .take()
             .expect("World::draw follows a successful peek");
         self.advance(t);
         let Hour { hour, weekend, .. } = self.hour_of(t);
-        let segment = self.traffic.weighted(&self.seg_weights);
+        let segment = self
+            .traffic
+            .weighted_with_total(&self.seg_weights, self.seg_total);
         let known = self.traffic.uniform() >= self.c.new_users;
         let k = self.k;
         let cdf = &self.intent_cdf[weekend as usize][segment * k..(segment + 1) * k];
@@ -477,14 +490,13 @@ impl World {
             u_explore: self.traffic.uniform(),
             u_pick: self.traffic.uniform(),
             click_delay: self.traffic.exp1() * self.c.click_delay,
-            best: 0,
-            p_best: 0.0,
+            top: 0,
+            p_top: 0.0,
         };
         let aff = &self.aff[segment * k..(segment + 1) * k];
         let hour_eff = &self.hour_eff[hour * k..(hour + 1) * k];
         let wd = &self.weekend_delta[segment * k..(segment + 1) * k];
-        let mut best = (0, f64::NAN);
-        for (slot, ad) in self.cat.live.iter().enumerate() {
+        let logit = |ad: &LiveAd| {
             let cat = ad.category;
             let mut z = self.b0 + aff[cat] + ad.quality + hour_eff[cat];
             if weekend {
@@ -493,14 +505,26 @@ impl World {
             if cat == intent {
                 z += self.c.intent;
             }
-            // The first slot of the highest logit (a NaN first logit keeps slot 0).
-            if slot == 0 || z > best.1 {
-                best = (slot, z);
+            z
+        };
+        let live = &self.cat.live;
+        let top = if warm {
+            let slot = req.picked(live.len());
+            (slot, logit(&live[slot]))
+        } else {
+            let mut best = (0, f64::NAN);
+            for (slot, ad) in live.iter().enumerate() {
+                let z = logit(ad);
+                // The first slot of the highest logit (a NaN first logit keeps slot 0).
+                if slot == 0 || z > best.1 {
+                    best = (slot, z);
+                }
+                truth.push(z);
             }
-            truth.push(z);
-        }
-        req.best = best.0;
-        req.p_best = sigmoid(best.1);
+            best
+        };
+        req.top = top.0;
+        req.p_top = sigmoid(top.1);
         req
     }
 }
@@ -640,12 +664,15 @@ pub struct Lane {
     cols: usize,
     prior: Vec<f64>,
     next_refresh: f64,
-    /// Each segment's best slot under `table` (u32::MAX until needed), for catalogue `best_version`.
-    best_of: Vec<u32>,
+    /// Each segment's best slot under `table` and its predicted probability (None until needed),
+    /// for catalogue `best_version`.
+    best_of: Vec<Option<(usize, f64)>>,
     best_version: u64,
     /// Baseline's running CTR estimate.
     seen: (f64, f64),
     scratch: Vec<f64>,
+    /// The online model's logit of every running ad for the current request.
+    zs: Vec<f64>,
 }
 
 impl Lane {
@@ -666,6 +693,7 @@ impl Lane {
             best_version: 0,
             seen: (0.0, 0.0),
             scratch: Vec::new(),
+            zs: Vec::new(),
         }
     }
 
@@ -726,12 +754,12 @@ impl Lane {
     }
 
     /// Picks the slot (index into `cat.active`) to show, and the lane's predicted click probability.
-    fn choose(&mut self, cat: &Catalogue, h: &Hashes, r: &Request, truth: &[f64]) -> (usize, f64) {
+    fn choose(&mut self, cat: &Catalogue, h: &Hashes, r: &Request) -> (usize, f64) {
         let n = cat.active.len();
         let seg_token = if r.known { r.segment } else { cat.segments };
         let pick = ((r.u_pick * n as f64) as usize).min(n - 1);
         match self.cfg.policy {
-            Policy::Oracle => return (r.best, r.p_true(truth, r.best)),
+            Policy::Oracle => return (r.top, r.p_top),
             Policy::Baseline => {
                 let p = (self.seen.0 + 2.0) / (self.seen.1 + 100.0);
                 return (pick, p);
@@ -752,17 +780,15 @@ impl Lane {
                     + w[(h.weekend_cat[r.weekend as usize * k + cat] & mask) as usize];
                 self.scratch.push(z);
             }
-            let mut best = (0, f64::NEG_INFINITY);
-            for (slot, ad) in cat.live.iter().enumerate() {
-                let z = self.scratch[ad.category] + w[(ad.hash & mask) as usize];
-                if z > best.1 {
-                    best = (slot, z);
-                }
-            }
-            let slot = if explore { pick } else { best.0 };
-            let ad = &cat.live[slot];
-            let z = self.scratch[ad.category] + w[(ad.hash & mask) as usize];
-            (slot, sigmoid(z))
+            self.zs.clear();
+            let by_cat = &self.scratch;
+            self.zs.extend(
+                cat.live
+                    .iter()
+                    .map(|ad| by_cat[ad.category] + w[(ad.hash & mask) as usize]),
+            );
+            let slot = if explore { pick } else { first_max(&self.zs) };
+            (slot, sigmoid(self.zs[slot]))
         } else {
             let row = seg_token * self.cols;
             let score = |i: usize| -> f64 {
@@ -776,8 +802,11 @@ impl Lane {
                 self.best_version = cat.version;
                 self.best_of.clear();
             }
-            self.best_of.resize(self.prior.len(), u32::MAX);
-            if self.best_of[seg_token] == u32::MAX {
+            self.best_of.resize(self.prior.len(), None);
+            if explore {
+                return (pick, sigmoid(score(cat.active[pick])));
+            }
+            *self.best_of[seg_token].get_or_insert_with(|| {
                 let mut best = (0, f64::NEG_INFINITY);
                 for (slot, &i) in cat.active.iter().enumerate() {
                     let z = score(i);
@@ -785,14 +814,8 @@ impl Lane {
                         best = (slot, z);
                     }
                 }
-                self.best_of[seg_token] = best.0 as u32;
-            }
-            let slot = if explore {
-                pick
-            } else {
-                self.best_of[seg_token] as usize
-            };
-            (slot, sigmoid(score(cat.active[slot])))
+                (best.0, sigmoid(score(cat.active[best.0])))
+            })
         }
     }
 
@@ -818,10 +841,10 @@ impl Lane {
     /// The warm-up on a batch: a uniformly random ad on every request, its label learned at once.
     fn warm(&mut self, h: &Hashes, batch: &Batch) {
         let cat = &batch.cat;
-        let n = cat.live.len();
-        for (r, truth) in batch.iter() {
-            let slot = ((r.u_pick * n as f64) as usize).min(n - 1);
-            let clicked = r.u_click < r.p_true(truth, slot);
+        for (r, _) in batch.iter() {
+            let slot = r.picked(cat.live.len());
+            debug_assert_eq!(slot, r.top, "the world computed the shown ad's probability");
+            let clicked = r.u_click < r.p_top;
             let seg_token = if r.known { r.segment } else { cat.segments };
             let mut ex = h.logged(r, seg_token, &cat.live[slot], self.online());
             ex.y = clicked as u8 as f64;
@@ -847,7 +870,7 @@ impl Lane {
                 row[f::RETRAINS] += (self.updater.retrains - before.0) as f64;
                 row[f::UPDATES] += (self.updater.updates - before.1) as f64;
             }
-            let (slot, p_hat) = self.choose(cat, h, r, truth);
+            let (slot, p_hat) = self.choose(cat, h, r);
             let ad = &cat.live[slot];
             let p_true = r.p_true(truth, slot);
             let clicked = r.u_click < p_true;
@@ -855,7 +878,7 @@ impl Lane {
             let row = sums.row_mut(r.t);
             row[f::IMPRESSIONS] += 1.0;
             row[f::EXPECTED_CLICKS] += p_true;
-            row[f::ORACLE_CLICKS] += r.p_best;
+            row[f::ORACLE_CLICKS] += r.p_top;
             row[f::LOG_LOSS] += loss;
             row[f::P_SUM] += p_hat;
             if clicked {
@@ -902,6 +925,31 @@ impl Lane {
     }
 }
 
+/// The first index of the largest value, NaNs ignored (0 if there is none): the same slot as a scan
+/// that keeps the first strictly greater value, found with four independent running maxima instead of
+/// one long chain of dependent comparisons.
+fn first_max(zs: &[f64]) -> usize {
+    let mut m = [f64::NEG_INFINITY; 4];
+    let mut chunks = zs.chunks_exact(4);
+    for c in &mut chunks {
+        for j in 0..4 {
+            if c[j] > m[j] {
+                m[j] = c[j];
+            }
+        }
+    }
+    for &z in chunks.remainder() {
+        if z > m[0] {
+            m[0] = z;
+        }
+    }
+    let top = m.into_iter().fold(f64::NEG_INFINITY, |a, b| if b > a { b } else { a });
+    if top == f64::NEG_INFINITY {
+        return 0;
+    }
+    zs.iter().position(|&z| z == top).unwrap_or(0)
+}
+
 fn log_loss(p: f64, y: bool) -> f64 {
     let p = p.clamp(1e-12, 1.0 - 1e-12);
     -libm::log(if y { p } else { 1.0 - p })
@@ -926,22 +974,26 @@ impl Batch {
     /// Most requests per batch (bounds memory; a batch also ends where the catalogue changes).
     const MAX: usize = 2048;
 
+    /// Each request with its true logits (none in the warm-up).
     fn iter(&self) -> impl Iterator<Item = (&Request, &[f64])> {
+        let n = self.ads;
         self.reqs
             .iter()
-            .zip(self.truth.chunks_exact(self.ads.max(1)))
+            .enumerate()
+            .map(move |(i, r)| (r, self.truth.get(i * n..(i + 1) * n).unwrap_or(&[])))
     }
 
     /// Draws the requests before `until` into the batch, stopping early where the catalogue is about to
-    /// change (the requests after that see other ads). False if there was none.
-    fn fill(&mut self, world: &mut World, until: f64) -> bool {
+    /// change (the requests after that see other ads). False if there was none. `warm`: see
+    /// [`World::draw`].
+    fn fill(&mut self, world: &mut World, until: f64, warm: bool) -> bool {
         self.reqs.clear();
         self.truth.clear();
         while let Some(t) = world.peek(until) {
             if !self.reqs.is_empty() && (self.reqs.len() >= Self::MAX || world.catalogue_due(t)) {
                 break;
             }
-            self.reqs.push(world.draw(&mut self.truth));
+            self.reqs.push(world.draw(&mut self.truth, warm));
             if self.reqs.len() == 1 {
                 if self.cat.version != world.cat.version {
                     self.cat.clone_from(&world.cat);
@@ -977,7 +1029,7 @@ pub fn default_threads() -> usize {
 fn stream<F>(
     world: &mut World,
     batches: &mut Vec<Batch>,
-    until: f64,
+    (until, warm): (f64, bool),
     lanes: Vec<(&mut Lane, LaneSums)>,
     threads: usize,
     work: F,
@@ -991,7 +1043,7 @@ fn stream<F>(
     if threads > 1 && !lanes.is_empty() {
         use std::collections::VecDeque;
         use std::sync::{mpsc, Arc};
-        const IN_FLIGHT: usize = 4;
+        const IN_FLIGHT: usize = 16;
         // Learning lanes cost the most: deal the lanes out, costliest first, to the least loaded thread.
         let n = threads.min(lanes.len());
         let mut groups: Vec<(u32, Vec<(&mut Lane, LaneSums)>)> =
@@ -1040,7 +1092,7 @@ fn stream<F>(
                 };
                 if !Arc::get_mut(&mut batch)
                     .expect("free batch")
-                    .fill(world, until)
+                    .fill(world, until, warm)
                 {
                     free.push(batch);
                     break;
@@ -1063,7 +1115,7 @@ fn stream<F>(
     let _ = threads;
     let mut lanes = lanes;
     let batch = &mut batches[0];
-    while batch.fill(world, until) {
+    while batch.fill(world, until, warm) {
         for (lane, sums) in lanes.iter_mut() {
             work(lane, sums, batch);
         }
@@ -1160,7 +1212,7 @@ impl AdsSim {
         stream(
             &mut self.world,
             &mut self.batches,
-            t.min(0.0),
+            (t.min(0.0), true),
             leaders,
             self.threads,
             |lane, _, batch| lane.warm(h, batch),
@@ -1211,7 +1263,7 @@ impl AdsSim {
         stream(
             &mut self.world,
             &mut self.batches,
-            until,
+            (until, false),
             lanes,
             self.threads,
             |lane, sums, batch| lane.serve(h, batch, sums),
@@ -1222,6 +1274,41 @@ impl AdsSim {
             for lane in &mut self.lanes {
                 lane.deliver(end);
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The scan `first_max` replaces.
+    fn first_strictly_greater(zs: &[f64]) -> usize {
+        let mut best = (0, f64::NEG_INFINITY);
+        for (i, &z) in zs.iter().enumerate() {
+            if z > best.1 {
+                best = (i, z);
+            }
+        }
+        best.0
+    }
+
+    #[test]
+    fn first_max_is_the_scan_it_replaces() {
+        let mut rng = Rng::new(5, 99);
+        let values = [0.5, -1.0, 2.0, f64::NAN, f64::NEG_INFINITY, f64::INFINITY, 0.0, -0.0];
+        for case in 0..20_000 {
+            let n = case % 40;
+            let zs: Vec<f64> = (0..n)
+                .map(|_| {
+                    if rng.uniform() < 0.5 {
+                        values[rng.below(values.len())]
+                    } else {
+                        rng.normal()
+                    }
+                })
+                .collect();
+            assert_eq!(first_max(&zs), first_strictly_greater(&zs), "{zs:?}");
         }
     }
 }

@@ -93,7 +93,12 @@ impl Rng {
 
     /// Index drawn with probability proportional to `weights` (non-negative, not all zero).
     pub fn weighted(&mut self, weights: &[f64]) -> usize {
-        let total: f64 = weights.iter().sum();
+        self.weighted_with_total(weights, weights.iter().sum())
+    }
+
+    /// [`Rng::weighted`] with the weights' sum (in order) computed once by the caller.
+    #[inline]
+    pub fn weighted_with_total(&mut self, weights: &[f64], total: f64) -> usize {
         let mut x = self.uniform() * total;
         for (i, w) in weights.iter().enumerate() {
             x -= w;
