@@ -143,6 +143,35 @@ enum Command {
     },
 }
 
+/// `print!` to standard output, except that a reader that went away (`rtml presets | head -1`) ends
+/// the program quietly instead of a panic, and any other write error is reported.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = write!(std::io::stdout(), $($arg)*) {
+            output_failed(e);
+        }
+    }};
+}
+
+/// `println!` with the same care as [`out!`].
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout(), $($arg)*) {
+            output_failed(e);
+        }
+    }};
+}
+
+fn output_failed(e: std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    eprintln!("rtml: cannot write the output: {e}");
+    std::process::exit(2);
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -188,14 +217,14 @@ fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Presets => {
             for p in PRESETS {
-                println!("{}\n  {}\n  {}\n", p.name, p.title, p.caption);
+                outln!("{}\n  {}\n  {}\n", p.name, p.title, p.caption);
             }
             Ok(())
         }
         Command::Knobs => {
             let d = Config::default();
             for k in KNOBS {
-                println!(
+                outln!(
                     "{:<14} {:<10} {}",
                     k.key,
                     k.kind.format(&(k.get)(&d)),
@@ -204,7 +233,7 @@ fn run(cli: Cli) -> Result<(), String> {
             }
             let l = &d.lanes[0];
             for k in LANE_KNOBS {
-                println!(
+                outln!(
                     "a.{:<12} {:<10} {}",
                     k.key,
                     k.kind.format(&(k.get)(l)),
@@ -251,25 +280,25 @@ fn run(cli: Cli) -> Result<(), String> {
                 std::fs::write(&path, doc).map_err(|e| format!("cannot write {path}: {e}"))?;
             }
             if json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::to_string_pretty(&rtml::sweep::to_json(&name, &spec, &summary))
                         .expect("json")
                 );
             } else {
-                println!(
+                outln!(
                     "{name}: {} of lane {} against {:?}, {} seeds",
                     summary.metric,
                     rtml::config::LANE_NAMES[spec.lane],
                     summary.param,
                     spec.seeds
                 );
-                println!(
+                outln!(
                     "{:<10} {:>14} {:>10} {:>8} {:>14} {:>9}",
                     "point", "mean", "sd", "share", "updates", "retrains"
                 );
                 for p in &summary.points {
-                    println!(
+                    outln!(
                         "{:<10} {:>14} {:>10} {:>7.1}% {:>14.0} {:>9.0}",
                         p.label,
                         fmt_num(round(p.mean)),
@@ -279,7 +308,7 @@ fn run(cli: Cli) -> Result<(), String> {
                         p.retrains
                     );
                 }
-                println!(
+                outln!(
                     "per hour of staleness (fit over points up to 1 day): loses {:.3}% of the {} ({:.2}% of the frozen-to-continual gap)",
                     summary.value_loss_per_hour * 100.0,
                     summary.metric,
@@ -332,13 +361,13 @@ fn run(cli: Cli) -> Result<(), String> {
             let (report, secs) =
                 rtml::replay::run_file(&file, opts).map_err(|e| format!("{file}: {e}"))?;
             if json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::to_string_pretty(&rtml::replay::report_json(&report, secs))
                         .expect("json")
                 );
             } else {
-                print!("{}", rtml::replay::format_table(&report, secs));
+                out!("{}", rtml::replay::format_table(&report, secs));
             }
             Ok(())
         }
@@ -377,7 +406,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 std::fs::write(&path, doc).map_err(|e| format!("cannot write {path}: {e}"))?;
             }
             if digest {
-                println!("{}", exp.digest());
+                outln!("{}", exp.digest());
                 return Ok(());
             }
             for w in exp.warnings() {
@@ -394,11 +423,11 @@ fn run(cli: Cli) -> Result<(), String> {
                     })
                     .collect();
                 let out = serde_json::json!({"preset": name, "seed": seed, "lanes": lanes});
-                println!("{}", serde_json::to_string_pretty(&out).expect("json"));
+                outln!("{}", serde_json::to_string_pretty(&out).expect("json"));
             } else {
-                println!("{} (seed {seed})", p.title);
+                outln!("{} (seed {seed})", p.title);
                 for l in &summary {
-                    println!("\n{}: {}", l.label, l.description);
+                    outln!("\n{}: {}", l.label, l.description);
                     let base = &summary[0];
                     for (k, v) in &l.metrics {
                         let d = v - base.get(k).unwrap_or(f64::NAN);
@@ -407,7 +436,7 @@ fn run(cli: Cli) -> Result<(), String> {
                         } else {
                             String::new()
                         };
-                        println!("  {:<20} {:>14}{}", k, show(*v), diff);
+                        outln!("  {:<20} {:>14}{}", k, show(*v), diff);
                     }
                 }
             }

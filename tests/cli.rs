@@ -101,3 +101,49 @@ fn csv_and_svg_are_written() {
     assert!(std::fs::read_to_string(&svg).unwrap().contains("<svg"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_output_quietly() {
+    use std::process::Stdio;
+    // `rtml run ... | head -1`: the pipe is closed before rtml writes (the run takes a while).
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rtml"))
+        .args(["run", "--preset", "ads-drift", "--set", "days=2"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("rtml runs");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("rtml ends");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+}
+
+#[test]
+fn thread_count_changes_no_number() {
+    let one = rtml(&[
+        "run",
+        "--preset",
+        "ads-new-campaigns",
+        "--set",
+        "days=3",
+        "--digest",
+        "--threads",
+        "1",
+    ]);
+    let four = rtml(&[
+        "run",
+        "--preset",
+        "ads-new-campaigns",
+        "--set",
+        "days=3",
+        "--digest",
+        "--threads",
+        "4",
+    ]);
+    assert_eq!(one.0, 0, "{}", one.2);
+    assert_eq!(one.1, four.1);
+    let (code, _, err) = rtml(&["run", "--threads", "0"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("threads"), "{err}");
+}
