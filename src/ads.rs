@@ -971,8 +971,10 @@ pub struct Batch {
 }
 
 impl Batch {
-    /// Most requests per batch (bounds memory; a batch also ends where the catalogue changes).
+    /// Most requests per batch, and most true logits (requests x running ads): bounds memory (a batch
+    /// also ends where the catalogue changes).
     const MAX: usize = 2048;
+    const MAX_TRUTH: usize = 1 << 16;
 
     /// Each request with its true logits (none in the warm-up).
     fn iter(&self) -> impl Iterator<Item = (&Request, &[f64])> {
@@ -990,7 +992,9 @@ impl Batch {
         self.reqs.clear();
         self.truth.clear();
         while let Some(t) = world.peek(until) {
-            if !self.reqs.is_empty() && (self.reqs.len() >= Self::MAX || world.catalogue_due(t)) {
+            let full = self.reqs.len() >= Self::MAX
+                || self.truth.len() + world.cat.live.len() > Self::MAX_TRUTH;
+            if !self.reqs.is_empty() && (full || world.catalogue_due(t)) {
                 break;
             }
             self.reqs.push(world.draw(&mut self.truth, warm));
@@ -1043,7 +1047,7 @@ fn stream<F>(
     if threads > 1 && !lanes.is_empty() {
         use std::collections::VecDeque;
         use std::sync::{mpsc, Arc};
-        const IN_FLIGHT: usize = 16;
+        const IN_FLIGHT: usize = 8;
         // Learning lanes cost the most: deal the lanes out, costliest first, to the least loaded thread.
         let n = threads.min(lanes.len());
         let mut groups: Vec<(u32, Vec<(&mut Lane, LaneSums)>)> =
