@@ -943,7 +943,9 @@ fn first_max(zs: &[f64]) -> usize {
             m[0] = z;
         }
     }
-    let top = m.into_iter().fold(f64::NEG_INFINITY, |a, b| if b > a { b } else { a });
+    let top = m
+        .into_iter()
+        .fold(f64::NEG_INFINITY, |a, b| if b > a { b } else { a });
     if top == f64::NEG_INFINITY {
         return 0;
     }
@@ -1300,7 +1302,16 @@ mod tests {
     #[test]
     fn first_max_is_the_scan_it_replaces() {
         let mut rng = Rng::new(5, 99);
-        let values = [0.5, -1.0, 2.0, f64::NAN, f64::NEG_INFINITY, f64::INFINITY, 0.0, -0.0];
+        let values = [
+            0.5,
+            -1.0,
+            2.0,
+            f64::NAN,
+            f64::NEG_INFINITY,
+            f64::INFINITY,
+            0.0,
+            -0.0,
+        ];
         for case in 0..20_000 {
             let n = case % 40;
             let zs: Vec<f64> = (0..n)

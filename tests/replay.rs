@@ -212,6 +212,47 @@ fn run_file_reads_from_disk_like_the_session() {
     std::fs::remove_file(p).unwrap();
 }
 
+/// `run_file` reads and parses a click log on a second thread in batches of lines: whatever the file,
+/// its outcome (the report, or the error and its line) must be the session's.
+#[test]
+fn run_file_parsing_ahead_gives_the_sessions_outcome() {
+    let long = click_stream(9000, 3, Some(4000));
+    let mut with_bad = long.clone();
+    with_bad.insert_str(with_bad.find("\n1 ").unwrap() + 1, "oops no bar\n\n");
+    let deep_bad = format!("{}2 3 4 |a x\n{}", &long[..long.len() / 2], "1 |a x\n");
+    let no_newline = long.trim_end().to_string();
+    let lanes = ("lanes", "frozen,stateless:2000,stateful:500,continual");
+    let cases: Vec<(&str, Vec<u8>, ReplayOptions)> = vec![
+        ("long", long.clone().into_bytes(), opts("vw", &[("warmup", "500"), lanes])),
+        ("delay", long.clone().into_bytes(), opts("vw", &[("warmup", "0"), ("label_delay", "300"), lanes])),
+        ("skip", with_bad.clone().into_bytes(), opts("vw", &[("skip_bad", "true"), lanes])),
+        ("bad", with_bad.into_bytes(), opts("vw", &[])),
+        ("deep", deep_bad.into_bytes(), opts("vw", &[])),
+        ("tail", no_newline.into_bytes(), opts("vw", &[("warmup", "10")])),
+        ("empty", Vec::new(), opts("vw", &[])),
+        ("blank", b"\n\n  \n".to_vec(), opts("vw", &[])),
+        ("gzip", vec![0x1f, 0x8b, 8, 0, 0, 0], opts("vw", &[])),
+        ("huge", [b"1 |a ".as_slice(), &vec![b'x'; (1 << 20) + 10]].concat(), opts("vw", &[("skip_bad", "true")])),
+    ];
+    for (name, data, o) in cases {
+        let p = temp_file("ahead.vw", &data);
+        let from_file = run_file(p.to_str().unwrap(), o.clone()).map(|(mut r, _)| {
+            r.file = String::new();
+            serde_json::to_string(&r).unwrap()
+        });
+        let direct = replay(&o, &data).map(|mut r| {
+            r.file = String::new();
+            serde_json::to_string(&r).unwrap()
+        });
+        match (&from_file, &direct) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "{name}"),
+            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{name}"),
+            _ => panic!("{name}: run_file {from_file:?} but the session {direct:?}"),
+        }
+        std::fs::remove_file(p).unwrap();
+    }
+}
+
 // --- click logs -------------------------------------------------------------------------------------
 
 #[test]

@@ -3,8 +3,8 @@
 use std::collections::VecDeque;
 
 use super::buckets::{Auc, Buckets, EXAMPLE_LADDER};
-use crate::learn::ftrl::Ftrl as Model;
 use super::{shorten, LaneSpec, ReplayOptions};
+use crate::learn::ftrl::Ftrl as Model;
 use crate::learn::ftrl::{hash_feature, hash_str, Feature, FtrlParams};
 use crate::rng::sigmoid;
 
@@ -19,6 +19,38 @@ pub(crate) struct Example {
     pub y: f64,
     pub w: f64,
     pub x: Vec<Feature>,
+}
+
+/// Lines parsed ahead of the learners (natively, on another thread: see `replay::run_file`): each
+/// line's number and what [`parse_line`] made of it; `examples[i]` is line i's example when it is one.
+/// A batch is reused, so the examples keep their allocations.
+#[derive(Default)]
+pub(crate) struct Parsed {
+    pub lines: Vec<(u64, Result<bool, String>)>,
+    pub examples: Vec<Example>,
+}
+
+impl Parsed {
+    /// Lines per batch.
+    pub const LINES: usize = 2048;
+
+    pub fn clear(&mut self) {
+        self.lines.clear();
+    }
+
+    pub fn full(&self) -> bool {
+        self.lines.len() >= Self::LINES
+    }
+
+    /// Parses line number `n` into the batch.
+    pub fn push(&mut self, n: u64, line: &[u8], mask: u32) {
+        let i = self.lines.len();
+        if self.examples.len() <= i {
+            self.examples.push(Example::default());
+        }
+        let r = parse_line(line, mask, &mut self.examples[i]);
+        self.lines.push((n, r));
+    }
 }
 
 /// Parses a number token (fast path for the common one-character labels and values).
@@ -517,6 +549,11 @@ impl Clicks {
         }
     }
 
+    /// Feature buckets - 1 (what [`parse_line`] needs).
+    pub fn mask(&self) -> u32 {
+        self.mask
+    }
+
     /// Parses and replays one line.
     pub fn line(&mut self, line: &[u8]) -> Result<(), String> {
         let mut ex = std::mem::take(&mut self.ex);
@@ -528,7 +565,8 @@ impl Clicks {
         r.map(|_| ())
     }
 
-    fn example(&mut self, ex: &Example) {
+    /// Replays one parsed example.
+    pub(crate) fn example(&mut self, ex: &Example) {
         let i = self.examples;
         self.examples += 1;
         if i < self.warmup {

@@ -872,6 +872,11 @@ impl Session {
                 Err(loads::LineError::Bad(m)) => m,
             },
         };
+        self.bad_line(n, bad)
+    }
+
+    /// A malformed line: skipped and counted with `skip_bad`, else the error.
+    fn bad_line(&mut self, n: u64, bad: String) -> Result<(), ReplayError> {
         if self.opts.skip_bad {
             self.skipped += 1;
             if self.skipped_examples.len() < 3 {
@@ -1150,9 +1155,10 @@ pub fn format_table(report: &Report, elapsed_secs: f64) -> String {
 }
 
 /// Replays a file from disk in 1 MiB chunks (native only); returns the report and the seconds it took.
+/// A click log is read and parsed on a second thread, ahead of the learners (the same numbers as
+/// feeding a [`Session`], which the page does in a worker).
 #[cfg(not(target_arch = "wasm32"))]
 pub fn run_file(path: &str, mut opts: ReplayOptions) -> Result<(Report, f64), ReplayError> {
-    use std::io::Read;
     if opts.name.is_empty() {
         opts.name = path.to_string();
     }
@@ -1160,16 +1166,132 @@ pub fn run_file(path: &str, mut opts: ReplayOptions) -> Result<(Report, f64), Re
     let mut session = Session::new(opts)?;
     let mut file = std::fs::File::open(path)
         .map_err(|e| ReplayError::plain(format!("cannot open {path}: {e}")))?;
+    let mask = match &session.engine {
+        Engine::Clicks(c) => Some(c.mask()),
+        Engine::Loads(_) => None,
+    };
+    match mask {
+        Some(mask) => session.replay_parsed_ahead(&mut file, path, mask)?,
+        None => each_chunk(&mut file, path, |chunk| session.feed(chunk))?,
+    }
+    session.finish()?;
+    Ok((session.report(), start.elapsed().as_secs_f64()))
+}
+
+/// Calls `f` on each chunk (up to 1 MiB) of `file`.
+#[cfg(not(target_arch = "wasm32"))]
+fn each_chunk(
+    file: &mut std::fs::File,
+    path: &str,
+    mut f: impl FnMut(&[u8]) -> Result<(), ReplayError>,
+) -> Result<(), ReplayError> {
+    use std::io::Read;
     let mut buf = vec![0u8; 1 << 20];
     loop {
         let n = match file.read(&mut buf) {
-            Ok(0) => break,
+            Ok(0) => return Ok(()),
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(ReplayError::plain(format!("cannot read {path}: {e}"))),
         };
-        session.feed(&buf[..n])?;
+        f(&buf[..n])?;
     }
-    session.finish()?;
-    Ok((session.report(), start.elapsed().as_secs_f64()))
+}
+
+/// What the parsing thread sends the learners.
+#[cfg(not(target_arch = "wasm32"))]
+enum Ahead {
+    Lines(clicks::Parsed),
+    /// The file could not be read or split (the learners stop there).
+    Failed(ReplayError),
+    /// The end of the file: the number of lines.
+    End(u64),
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Session {
+    /// Replays a click log with its reading, line splitting and parsing on a second thread, in batches
+    /// of lines, while this thread learns: the same lines, in the same order, as [`Session::feed`].
+    fn replay_parsed_ahead(
+        &mut self,
+        file: &mut std::fs::File,
+        path: &str,
+        mask: u32,
+    ) -> Result<(), ReplayError> {
+        use std::sync::mpsc;
+        const IN_FLIGHT: usize = 8;
+        let (ahead_tx, ahead_rx) = mpsc::sync_channel::<Ahead>(IN_FLIGHT);
+        let (spare_tx, spare_rx) = mpsc::channel::<clicks::Parsed>();
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                let mut lines = lines::Lines::default();
+                let mut batch = clicks::Parsed::default();
+                let mut first = true;
+                // Sends the batch and takes a used one back (the learners stopped if this fails).
+                let send = |batch: &mut clicks::Parsed| -> Result<(), ReplayError> {
+                    let next = spare_rx.try_recv().unwrap_or_default();
+                    let full = std::mem::replace(batch, next);
+                    ahead_tx
+                        .send(Ahead::Lines(full))
+                        .map_err(|_| ReplayError::plain("stopped"))?;
+                    batch.clear();
+                    Ok(())
+                };
+                let read = each_chunk(file, path, |chunk| {
+                    if first && !chunk.is_empty() {
+                        first = false;
+                        if chunk.starts_with(&[0x1f, 0x8b]) {
+                            return Err(ReplayError::plain(
+                                "the file is gzip-compressed: decompress it first",
+                            ));
+                        }
+                    }
+                    lines.feed(chunk, |n, l| {
+                        batch.push(n, l, mask);
+                        if batch.full() {
+                            send(&mut batch)?;
+                        }
+                        Ok(())
+                    })
+                })
+                .and_then(|()| {
+                    lines.finish(|n, l| {
+                        batch.push(n, l, mask);
+                        Ok(())
+                    })
+                })
+                .and_then(|()| send(&mut batch));
+                let last = match read {
+                    Ok(()) => Ahead::End(lines.line),
+                    Err(e) => Ahead::Failed(e),
+                };
+                let _ = ahead_tx.send(last);
+            });
+            // Dropping the receiver (an error below) stops the reader at its next batch.
+            let ahead_rx = ahead_rx;
+            for msg in ahead_rx.iter() {
+                match msg {
+                    Ahead::Lines(batch) => {
+                        for (i, (n, r)) in batch.lines.iter().enumerate() {
+                            match r {
+                                Ok(true) => match &mut self.engine {
+                                    Engine::Clicks(c) => c.example(&batch.examples[i]),
+                                    Engine::Loads(_) => unreachable!("a click log"),
+                                },
+                                Ok(false) => {}
+                                Err(m) => self.bad_line(*n, m.clone()).map_err(|e| self.fail(e))?,
+                            }
+                        }
+                        let _ = spare_tx.send(batch);
+                    }
+                    Ahead::Failed(e) => return Err(self.fail(e)),
+                    Ahead::End(lines) => {
+                        self.started = true;
+                        self.lines.line = lines;
+                    }
+                }
+            }
+            Ok(())
+        })
+    }
 }
