@@ -703,6 +703,7 @@ impl Lane {
     }
 
     /// Rough relative cost of serving a request, to spread lanes over threads.
+    #[cfg(not(target_arch = "wasm32"))]
     fn cost(&self) -> u32 {
         match (self.cfg.policy, self.cfg.update) {
             (Policy::Model, Update::Frozen) => 2,

@@ -24,12 +24,14 @@ pub(crate) struct Example {
 /// Lines parsed ahead of the learners (natively, on another thread: see `replay::run_file`): each
 /// line's number and what [`parse_line`] made of it; `examples[i]` is line i's example when it is one.
 /// A batch is reused, so the examples keep their allocations.
+#[cfg(not(target_arch = "wasm32"))]
 #[derive(Default)]
 pub(crate) struct Parsed {
     pub lines: Vec<(u64, Result<bool, String>)>,
     pub examples: Vec<Example>,
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl Parsed {
     /// Lines per batch.
     pub const LINES: usize = 2048;
@@ -550,6 +552,7 @@ impl Clicks {
     }
 
     /// Feature buckets - 1 (what [`parse_line`] needs).
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn mask(&self) -> u32 {
         self.mask
     }

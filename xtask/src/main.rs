@@ -9,7 +9,7 @@ use std::env;
 use std::ffi::OsString;
 use std::fs;
 use std::io::Write;
-use std::net::TcpListener;
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
@@ -205,34 +205,58 @@ fn mime(path: &Path) -> &'static str {
 }
 
 /// Serves `www/` on the listener until the process ends. Only files under `www/` are reachable.
+///
+/// A deliberately small HTTP/1.1 server: one thread per connection and one response per connection
+/// (`Connection: close`), like Python's `http.server`. With tiny_http's keep-alive connections, a page
+/// load in the end-to-end tests now and then waited 30 s for a response that never came (the article
+/// and replay tests); a browser opens a new connection per request here, which costs nothing locally.
 fn serve_forever(listener: TcpListener) {
-    let server = tiny_http::Server::from_listener(listener, None).expect("listener is bound");
     let www = root().join("www").canonicalize().expect("www/ exists");
-    for request in server.incoming_requests() {
-        // One thread per request: a response the browser is slow to read (a throttled, lazily
-        // loaded iframe fetching the wasm) must not hold up every other request.
+    for stream in listener.incoming() {
+        let Ok(stream) = stream else { continue };
         let www = www.clone();
-        std::thread::spawn(move || respond(request, &www));
+        std::thread::spawn(move || {
+            let _ = respond(stream, &www);
+        });
     }
 }
 
-/// Answers one request with a file under `www/` (or 404).
-fn respond(request: tiny_http::Request, www: &Path) {
-    let url = request.url().split(['?', '#']).next().unwrap_or("/").to_string();
-    let rel = url.trim_start_matches('/');
+/// Reads one request and answers it with a file under `www/` (or 404, or 405 for other methods).
+fn respond(stream: TcpStream, www: &Path) -> std::io::Result<()> {
+    use std::io::{BufRead, BufReader};
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line)?;
+    // The headers (ignored) end with an empty line.
+    let mut line = String::new();
+    while reader.read_line(&mut line)? > 0 && !line.trim_end().is_empty() {
+        line.clear();
+    }
+    let mut parts = request_line.split_whitespace();
+    let method = parts.next().unwrap_or("");
+    let url = parts.next().unwrap_or("/");
+    let path = url.split(['?', '#']).next().unwrap_or("/");
+    let rel = path.trim_start_matches('/');
     let rel = if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() };
     let resolved = www.join(&rel).canonicalize().ok().filter(|p| p.starts_with(www) && p.is_file());
-    let response = match resolved.and_then(|p| fs::read(&p).ok().map(|b| (p, b))) {
-        Some((p, body)) => tiny_http::Response::from_data(body)
-            .with_header(header("Content-Type", mime(&p)))
-            .with_header(header("Cache-Control", "no-cache")),
-        None => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
+    let (status, content_type, body) = match (method, resolved.and_then(|p| fs::read(&p).ok().map(|b| (p, b)))) {
+        ("GET" | "HEAD", Some((p, body))) => ("200 OK", mime(&p), body),
+        ("GET" | "HEAD", None) => ("404 Not Found", "text/plain; charset=utf-8", b"not found".to_vec()),
+        _ => ("405 Method Not Allowed", "text/plain; charset=utf-8", b"GET or HEAD only".to_vec()),
     };
-    let _ = request.respond(response);
-}
-
-fn header(k: &str, v: &str) -> tiny_http::Header {
-    tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).expect("valid header")
+    let mut out = std::io::BufWriter::new(&stream);
+    write!(
+        out,
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n",
+        body.len()
+    )?;
+    if method != "HEAD" {
+        out.write_all(&body)?;
+    }
+    out.flush()?;
+    drop(out);
+    stream.shutdown(std::net::Shutdown::Write)
 }
 
 fn serve(args: &[String]) -> Result<()> {
