@@ -121,26 +121,19 @@ fn a_reader_that_goes_away_ends_the_output_quietly() {
 
 #[test]
 fn thread_count_changes_no_number() {
-    let one = rtml(&[
-        "run",
-        "--preset",
-        "ads-new-campaigns",
-        "--set",
-        "days=3",
-        "--digest",
-        "--threads",
-        "1",
-    ]);
-    let four = rtml(&[
-        "run",
-        "--preset",
-        "ads-new-campaigns",
-        "--set",
-        "days=3",
-        "--digest",
-        "--threads",
-        "4",
-    ]);
+    let digest = |threads: &str| {
+        rtml(&[
+            "run",
+            "--preset",
+            "ads-new-campaigns",
+            "--set",
+            "days=3",
+            "--digest",
+            "--threads",
+            threads,
+        ])
+    };
+    let (one, four) = (digest("1"), digest("4"));
     assert_eq!(one.0, 0, "{}", one.2);
     assert_eq!(one.1, four.1);
     let (code, _, err) = rtml(&["run", "--threads", "0"]);
