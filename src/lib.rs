@@ -4,7 +4,7 @@
 //! stream of events (common random numbers), their outcomes side by side: batch vs online prediction,
 //! periodic retraining vs continual learning, for ad ranking and for a cellular network that puts idle
 //! cells to sleep. Plain Rust: the same engine runs natively (tests, the `rtml` command line) and in
-//! the browser (WebAssembly, through the [`wasm`] module only).
+//! the browser (WebAssembly, through the `wasm` module only, compiled for wasm32).
 //!
 //! ```
 //! use rtml::presets::preset;

@@ -1,10 +1,10 @@
 //! Online linear regression for load forecasting.
 //!
-//! * [`Rls`]: recursive least squares with an exponential forgetting factor lambda
+//! * RLS ([`RegKind::Rls`]): recursive least squares with an exponential forgetting factor lambda
 //!   (S. Haykin, *Adaptive Filter Theory*, 4th ed., 2002, section 9.3, Table 9.1):
 //!   `k = P x / (lambda + x' P x)`, `e = y - w' x`, `w += k e`, `P = (P - k x' P) / lambda`,
 //!   with `P(0) = delta^-1 I`.
-//! * [`Nlms`]: normalised least mean squares (Haykin, section 6.1): `w += mu e x / (eps + |x|^2)`,
+//! * NLMS ([`RegKind::Nlms`]): normalised least mean squares (Haykin, section 6.1): `w += mu e x / (eps + |x|^2)`,
 //!   with the error clipped to `[-clip, clip]` so that heavy-tailed surges cannot blow the weights up
 //!   (plain SGD diverges on such traffic).
 
