@@ -781,13 +781,11 @@ impl Lane {
                     + w[(h.weekend_cat[r.weekend as usize * k + cat] & mask) as usize];
                 self.scratch.push(z);
             }
-            self.zs.clear();
             let by_cat = &self.scratch;
-            self.zs.extend(
-                cat.live
-                    .iter()
-                    .map(|ad| by_cat[ad.category] + w[(ad.hash & mask) as usize]),
-            );
+            self.zs.resize(cat.live.len(), 0.0);
+            for (z, ad) in self.zs.iter_mut().zip(&cat.live) {
+                *z = by_cat[ad.category] + w[(ad.hash & mask) as usize];
+            }
             let slot = if explore { pick } else { first_max(&self.zs) };
             (slot, sigmoid(self.zs[slot]))
         } else {
