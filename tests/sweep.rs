@@ -73,3 +73,23 @@ fn cells_under_a_holiday_lose_accuracy_with_staleness() {
     let (h, w) = (share(&s, "1h"), share(&s, "7d"));
     assert!(h > w + 0.3, "shares 1h {h}, 7d {w}");
 }
+
+/// Natively `run` spreads the points over the cores: it must return exactly what running each task on
+/// its own (as the page's workers do) returns, in task order, and report progress once per task.
+#[test]
+fn parallel_runs_equal_the_tasks_run_one_by_one() {
+    let mut cfg = preset("cells-holiday").unwrap().config();
+    cfg.days = 10.0;
+    let points = "1h,1d".split(',').map(|v| Point::parse(v).unwrap()).collect();
+    let spec = Spec::new(cfg, None, Param::Every, points, 3, None).unwrap();
+    let mut calls = Vec::new();
+    let (runs, _) = run(&spec, |done, total| calls.push((done, total))).unwrap();
+    let one_by_one: Vec<_> = spec
+        .tasks()
+        .into_iter()
+        .map(|(p, s)| rtml::sweep::run_point(&spec, p, s).unwrap())
+        .collect();
+    assert_eq!(runs, one_by_one);
+    let n = one_by_one.len();
+    assert_eq!(calls, (1..=n).map(|k| (k, n)).collect::<Vec<_>>());
+}
