@@ -158,11 +158,16 @@ pub fn draw<DB: DrawingBackend>(
             ", per bucket"
         }
     );
+    // Headroom above the data for the legend (one line per lane), so that it never covers a line.
+    let plot_px = (top.dim_in_pixel().1 as f64 - 54.0 * style.scale).max(1.0);
+    let legend_px = (lanes as f64 * 15.0 + 6.0) * style.scale;
+    let (lo, hi) = y_range(ys.iter().flatten().copied());
+    let room = (legend_px / plot_px).clamp(0.0, 0.5);
     panel(
         &top,
         &title,
         days,
-        y_range(ys.iter().flatten().copied()),
+        (lo, hi + (hi - lo) * room / (1.0 - room)),
         5,
         &pal,
         style,
