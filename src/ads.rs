@@ -965,9 +965,8 @@ fn log_loss(p: f64, y: bool) -> f64 {
 #[repr(align(128))]
 pub struct Batch {
     reqs: Vec<Request>,
-    /// `truth[i * ads..(i + 1) * ads]` are the true logits of request i.
+    /// `truth[i * n..(i + 1) * n]` are the true logits of request i (`n` running ads in `cat`).
     truth: Vec<f64>,
-    ads: usize,
     cat: Catalogue,
 }
 
@@ -979,7 +978,7 @@ impl Batch {
 
     /// Each request with its true logits (none in the warm-up).
     fn iter(&self) -> impl Iterator<Item = (&Request, &[f64])> {
-        let n = self.ads;
+        let n = self.cat.live.len();
         self.reqs
             .iter()
             .enumerate()
@@ -999,11 +998,8 @@ impl Batch {
                 break;
             }
             self.reqs.push(world.draw(&mut self.truth, warm));
-            if self.reqs.len() == 1 {
-                if self.cat.version != world.cat.version {
-                    self.cat.clone_from(&world.cat);
-                }
-                self.ads = self.cat.live.len();
+            if self.reqs.len() == 1 && self.cat.version != world.cat.version {
+                self.cat.clone_from(&world.cat);
             }
             debug_assert_eq!(
                 self.cat.version, world.cat.version,
