@@ -720,6 +720,27 @@ fn load_metrics(s: &[f64]) -> Vec<(&'static str, f64)> {
     ]
 }
 
+/// One lane's report: its label, summary metrics, number of scored examples (field `count`) and series.
+fn lane_report(
+    spec: LaneSpec,
+    format: Format,
+    totals: &[f64],
+    b: &buckets::Buckets,
+    count: usize,
+    metrics: fn(&[f64]) -> Vec<(&'static str, f64)>,
+) -> LaneReport {
+    LaneReport {
+        label: spec.label(format),
+        description: spec.description(format),
+        metrics: metrics(totals)
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+        examples: totals[count] as u64,
+        series: series(b, count, metrics, format.unit()),
+    }
+}
+
 fn series(
     b: &buckets::Buckets,
     count: usize,
@@ -915,23 +936,16 @@ impl Session {
                     .lanes
                     .iter()
                     .map(|l| {
-                        let mut m: Vec<(String, f64)> = click_metrics(&l.totals)
-                            .into_iter()
-                            .map(|(k, v)| (k.to_string(), v))
-                            .collect();
-                        m.insert(2, ("auc".into(), l.auc.value()));
-                        LaneReport {
-                            label: l.spec.label(format),
-                            description: l.spec.description(format),
-                            metrics: m,
-                            examples: l.totals[clicks::f::COUNT] as u64,
-                            series: series(
-                                &l.series,
-                                clicks::f::COUNT,
-                                click_metrics,
-                                format.unit(),
-                            ),
-                        }
+                        let mut r = lane_report(
+                            l.spec,
+                            format,
+                            &l.totals,
+                            &l.series,
+                            clicks::f::COUNT,
+                            click_metrics,
+                        );
+                        r.metrics.insert(2, ("auc".into(), l.auc.value()));
+                        r
                     })
                     .collect();
                 (c.examples, 0, lanes)
@@ -966,22 +980,14 @@ impl Session {
                     .lanes
                     .iter()
                     .map(|o| {
-                        let m = load_metrics(&o.totals)
-                            .into_iter()
-                            .map(|(k, v)| (k.to_string(), v))
-                            .collect();
-                        LaneReport {
-                            label: o.spec.label(format),
-                            description: o.spec.description(format),
-                            metrics: m,
-                            examples: o.totals[loads::f::FORECASTS] as u64,
-                            series: series(
-                                &o.series,
-                                loads::f::FORECASTS,
-                                load_metrics,
-                                format.unit(),
-                            ),
-                        }
+                        lane_report(
+                            o.spec,
+                            format,
+                            &o.totals,
+                            &o.series,
+                            loads::f::FORECASTS,
+                            load_metrics,
+                        )
                     })
                     .collect();
                 (l.values, l.cells() as u64, lanes)
