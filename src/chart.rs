@@ -5,6 +5,7 @@
 //! the cumulative business outcome of each lane relative to lane A; and a timeline strip with the
 //! drift events and every lane's retrains.
 
+use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -310,6 +311,23 @@ fn legend<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The grid, axis and label style every panel shares.
+fn theme<'m, 'a, 'b, X, Y, DB>(
+    mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>,
+    pal: &Palette,
+    style: Style,
+) -> &'m mut MeshStyle<'a, 'b, X, Y, DB>
+where
+    X: Ranged,
+    Y: Ranged,
+    DB: DrawingBackend,
+{
+    mesh.light_line_style(pal.grid.mix(0.5))
+        .bold_line_style(pal.grid)
+        .axis_style(pal.fg.mix(0.6))
+        .label_style(("sans-serif", px(style, 11.0)).into_font().color(&pal.fg))
+}
+
 fn px(style: Style, v: f64) -> f64 {
     v * style.scale
 }
@@ -351,12 +369,7 @@ where
         .y_label_area_size((52.0 * style.scale) as u32)
         .build_cartesian_2d(0.0..days, y0..y1)
         .map_err(err)?;
-    chart
-        .configure_mesh()
-        .light_line_style(pal.grid.mix(0.5))
-        .bold_line_style(pal.grid)
-        .axis_style(pal.fg.mix(0.6))
-        .label_style(font(11.0))
+    theme(&mut chart.configure_mesh(), pal, style)
         .x_labels(x_labels)
         .x_label_formatter(&|d| format!("day {}", (*d).round() as i64))
         .y_labels(y_labels)
@@ -452,12 +465,7 @@ pub fn draw_sweep<DB: DrawingBackend>(
                 y0..y1,
             )
             .map_err(err)?;
-        chart
-            .configure_mesh()
-            .light_line_style(pal.grid.mix(0.5))
-            .bold_line_style(pal.grid)
-            .axis_style(pal.fg.mix(0.6))
-            .label_style(font(11.0))
+        theme(&mut chart.configure_mesh(), &pal, style)
             .x_desc(xdesc)
             .x_label_formatter(&|h| hours_label(*h))
             .y_label_formatter(&|v| format!("{:.0}%", v * 100.0))
@@ -503,12 +511,7 @@ pub fn draw_sweep<DB: DrawingBackend>(
             .y_label_area_size((48.0 * style.scale) as u32)
             .build_cartesian_2d((c0 * 0.8..c1 * 1.25).log_scale(), y0..y1)
             .map_err(err)?;
-        chart
-            .configure_mesh()
-            .light_line_style(pal.grid.mix(0.5))
-            .bold_line_style(pal.grid)
-            .axis_style(pal.fg.mix(0.6))
-            .label_style(font(11.0))
+        theme(&mut chart.configure_mesh(), &pal, style)
             .x_desc("example-updates after the warm-up (log scale)")
             .x_label_formatter(&|v| short(*v))
             .y_label_formatter(&|v| format!("{:.0}%", v * 100.0))
@@ -616,12 +619,7 @@ pub fn draw_replay<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, r: &Replay
             .y_label_area_size((52.0 * style.scale) as u32)
             .build_cartesian_2d(0.0..x_max, y0..y1)
             .map_err(err)?;
-        chart
-            .configure_mesh()
-            .light_line_style(pal.grid.mix(0.5))
-            .bold_line_style(pal.grid)
-            .axis_style(pal.fg.mix(0.6))
-            .label_style(font(11.0))
+        theme(&mut chart.configure_mesh(), &pal, style)
             .x_desc(format!("{} after the warm-up", first.series.unit))
             .x_label_formatter(&|v| short(*v))
             .y_label_formatter(&|v| short(*v))
