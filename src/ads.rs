@@ -1,4 +1,4 @@
-//! The ad-ranking world (DESIGN 3.1) and its lanes.
+//! The ad-ranking world and its lanes.
 //!
 //! Requests arrive as a Poisson process (daily and weekly profile x volume). Each comes from a user
 //! segment (or a new user whose segment is unknown to the models), with a session intent (a category).
@@ -1178,12 +1178,12 @@ impl AdsSim {
     fn leaders(&self) -> Vec<usize> {
         let key = |l: &Lane| (l.online(), l.cfg.bits, format!("{:?}", l.cfg.ftrl));
         let mut leader: Vec<usize> = (0..self.lanes.len()).collect();
-        for i in 0..self.lanes.len() {
-            if !self.lanes[i].learns() {
+        for (i, lane) in self.lanes.iter().enumerate() {
+            if !lane.learns() {
                 continue;
             }
             let group: Vec<usize> = (0..self.lanes.len())
-                .filter(|&j| self.lanes[j].learns() && key(&self.lanes[j]) == key(&self.lanes[i]))
+                .filter(|&j| self.lanes[j].learns() && key(&self.lanes[j]) == key(lane))
                 .collect();
             leader[i] = group
                 .iter()

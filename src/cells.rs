@@ -1,4 +1,4 @@
-//! The cellular network that puts idle cells to sleep (DESIGN 3.2), and its lanes.
+//! The cellular network that puts idle cells to sleep, and its lanes.
 //!
 //! Capacity cells sit in four clusters (office, residential, nightlife, transit) over one coverage cell
 //! per cluster. Every 15 minutes, each cell's load is `base x profile(cluster, time) x trend x noise`
@@ -493,11 +493,11 @@ impl CellsSim {
                 } else {
                     (&self.hist, &loads)
                 };
-                for cell in 0..n {
+                for (cell, &y) in ys.iter().enumerate().take(n) {
                     let k = self.world.cluster[cell];
                     let m = lane.updater.model.model_of(cell, k);
                     let mut ex = features(h, cell, k, i, i, lane.cfg.scope == Scope::Global, m);
-                    ex.y = ys[cell];
+                    ex.y = y;
                     lane.updater.warmup(i as f64 * INTERVAL, &ex);
                 }
             }

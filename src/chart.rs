@@ -213,9 +213,7 @@ pub fn draw<DB: DrawingBackend>(
         5,
         &pal,
         style,
-        |chart| {
-            lane_lines(chart, &xs, &rel, style)
-        },
+        |chart| lane_lines(chart, &xs, &rel, style),
     )?;
 
     // Panel 3: timeline of drift events and retrains.
@@ -229,14 +227,14 @@ pub fn draw<DB: DrawingBackend>(
         &pal,
         style,
         |chart| {
-            for l in 0..lanes {
+            for (l, color) in LANE_COLORS.iter().enumerate().take(lanes) {
                 let y = rows - l as f64 - 0.5;
                 let marks = exp.retrain_marks(l);
                 chart
                     .draw_series(marks.iter().filter(|&&t| t <= exp.now()).map(|&t| {
                         PathElement::new(
                             vec![(t / 1440.0, y - 0.35), (t / 1440.0, y + 0.35)],
-                            LANE_COLORS[l].stroke_width(sw(style, 1.0)),
+                            color.stroke_width(sw(style, 1.0)),
                         )
                     }))
                     .map_err(err)?;
@@ -264,10 +262,24 @@ pub fn draw<DB: DrawingBackend>(
 }
 
 /// One line per lane (undefined points left out).
-fn lane_lines<DB: DrawingBackend>(chart: &mut Chart<'_, DB>, xs: &[f64], ys: &[Vec<f64>], style: Style) -> DrawResult {
+fn lane_lines<DB: DrawingBackend>(
+    chart: &mut Chart<'_, DB>,
+    xs: &[f64],
+    ys: &[Vec<f64>],
+    style: Style,
+) -> DrawResult {
     for (l, y) in ys.iter().enumerate() {
-        let pts = xs.iter().zip(y).filter(|p| p.1.is_finite()).map(|(&x, &y)| (x, y));
-        chart.draw_series(LineSeries::new(pts, LANE_COLORS[l].stroke_width(sw(style, 2.0)))).map_err(err)?;
+        let pts = xs
+            .iter()
+            .zip(y)
+            .filter(|p| p.1.is_finite())
+            .map(|(&x, &y)| (x, y));
+        chart
+            .draw_series(LineSeries::new(
+                pts,
+                LANE_COLORS[l].stroke_width(sw(style, 2.0)),
+            ))
+            .map_err(err)?;
     }
     Ok(())
 }
@@ -599,22 +611,45 @@ pub struct ReplaySeries {
 }
 
 /// The replay chart: the first two metrics of every lane along the file (examples or hours).
-pub fn draw_replay<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, r: &ReplayChart, style: Style) -> DrawResult {
+pub fn draw_replay<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    r: &ReplayChart,
+    style: Style,
+) -> DrawResult {
     let pal = palette(style.dark);
     root.fill(&pal.bg).map_err(err)?;
-    let Some(first) = r.lanes.first() else { return root.present().map_err(err) };
+    let Some(first) = r.lanes.first() else {
+        return root.present().map_err(err);
+    };
     let keys: Vec<usize> = (0..first.series.keys.len().min(2)).collect();
     let (_, h) = root.dim_in_pixel();
-    let areas = if keys.len() > 1 { let (a, b) = root.split_vertically(h / 2); vec![a, b] } else { vec![root.clone()] };
+    let areas = if keys.len() > 1 {
+        let (a, b) = root.split_vertically(h / 2);
+        vec![a, b]
+    } else {
+        vec![root.clone()]
+    };
     let font = |size: f64| ("sans-serif", px(style, size)).into_font().color(&pal.fg);
-    let x_max = r.lanes.iter().map(|l| l.series.rows.len() as f64 * l.series.width).fold(1.0, f64::max);
+    let x_max = r
+        .lanes
+        .iter()
+        .map(|l| l.series.rows.len() as f64 * l.series.width)
+        .fold(1.0, f64::max);
     for (area, &k) in areas.iter().zip(&keys) {
-        let vals = r.lanes.iter().flat_map(|l| l.series.rows.iter().filter_map(move |row| row.get(k).copied().flatten()));
+        let vals = r.lanes.iter().flat_map(|l| {
+            l.series
+                .rows
+                .iter()
+                .filter_map(move |row| row.get(k).copied().flatten())
+        });
         let (y0, y1) = y_range(vals);
         let mut chart = ChartBuilder::on(area)
             .margin((6.0 * style.scale) as u32)
             .margin_right((22.0 * style.scale) as u32)
-            .caption(format!("{} per bucket", first.series.keys[k].replace('_', " ")), font(13.0))
+            .caption(
+                format!("{} per bucket", first.series.keys[k].replace('_', " ")),
+                font(13.0),
+            )
             .x_label_area_size((30.0 * style.scale) as u32)
             .y_label_area_size((52.0 * style.scale) as u32)
             .build_cartesian_2d(0.0..x_max, y0..y1)
@@ -627,15 +662,37 @@ pub fn draw_replay<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, r: &Replay
             .map_err(err)?;
         for (i, lane) in r.lanes.iter().enumerate() {
             let w = lane.series.width;
-            let pts = lane.series.rows.iter().enumerate().filter_map(|(b, row)| row.get(k).copied().flatten().map(|v| ((b as f64 + 0.5) * w, v)));
-            chart.draw_series(LineSeries::new(pts, LANE_COLORS[i % 4].stroke_width(sw(style, 2.0)))).map_err(err)?;
+            let pts = lane.series.rows.iter().enumerate().filter_map(|(b, row)| {
+                row.get(k)
+                    .copied()
+                    .flatten()
+                    .map(|v| ((b as f64 + 0.5) * w, v))
+            });
+            chart
+                .draw_series(LineSeries::new(
+                    pts,
+                    LANE_COLORS[i % 4].stroke_width(sw(style, 2.0)),
+                ))
+                .map_err(err)?;
         }
     }
     let x0 = (64.0 * style.scale) as i32;
     for (i, lane) in r.lanes.iter().enumerate() {
         let y = (30.0 * style.scale) as i32 + i as i32 * (15.0 * style.scale) as i32;
-        root.draw(&PathElement::new(vec![(x0, y), (x0 + (18.0 * style.scale) as i32, y)], LANE_COLORS[i % 4].stroke_width(sw(style, 3.0)))).map_err(err)?;
-        root.draw(&Text::new(lane.label.clone(), (x0 + (24.0 * style.scale) as i32, y - (7.0 * style.scale) as i32), font(11.5))).map_err(err)?;
+        root.draw(&PathElement::new(
+            vec![(x0, y), (x0 + (18.0 * style.scale) as i32, y)],
+            LANE_COLORS[i % 4].stroke_width(sw(style, 3.0)),
+        ))
+        .map_err(err)?;
+        root.draw(&Text::new(
+            lane.label.clone(),
+            (
+                x0 + (24.0 * style.scale) as i32,
+                y - (7.0 * style.scale) as i32,
+            ),
+            font(11.5),
+        ))
+        .map_err(err)?;
     }
     root.present().map_err(err)
 }

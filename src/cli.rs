@@ -295,7 +295,12 @@ fn run(cli: Cli) -> Result<(), String> {
                 );
                 outln!(
                     "{:<10} {:>14} {:>10} {:>8} {:>14} {:>9}",
-                    "point", "mean", "sd", "share", "updates", "retrains"
+                    "point",
+                    "mean",
+                    "sd",
+                    "share",
+                    "updates",
+                    "retrains"
                 );
                 for p in &summary.points {
                     outln!(

@@ -89,7 +89,7 @@ pub enum CellType {
     Pico,
 }
 
-/// The ad-ranking world (DESIGN 3.1).
+/// The ad-ranking world.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AdsConfig {
@@ -136,7 +136,7 @@ impl Default for AdsConfig {
     }
 }
 
-/// The cellular network (DESIGN 3.2).
+/// The cellular network.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct CellsConfig {

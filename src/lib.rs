@@ -19,6 +19,8 @@
 //! }
 //! ```
 
+#![forbid(unsafe_code)]
+
 pub mod ads;
 pub mod cells;
 pub mod chart;

@@ -72,7 +72,7 @@ impl Rng {
 
     /// Poisson with mean `lambda` (inversion for small means, a rounded normal for large ones).
     pub fn poisson(&mut self, lambda: f64) -> u32 {
-        if !(lambda > 0.0) {
+        if lambda.is_nan() || lambda <= 0.0 {
             return 0;
         }
         if lambda > 30.0 {

@@ -57,7 +57,7 @@ impl Point {
             "continual" | "online" => Ok(Point::Continual),
             "frozen" | "never" => Ok(Point::Frozen),
             t => match parse_hours(t) {
-                Some(h) if h >= 1.0 / 60.0 && h <= 720.0 => Ok(Point::Hours(h)),
+                Some(h) if (1.0 / 60.0..=720.0).contains(&h) => Ok(Point::Hours(h)),
                 _ => Err(format!("sweep value `{t}`: expected a duration from 1m to 30d (e.g. 15m, 2h, 7d), continual or frozen")),
             },
         }
@@ -436,21 +436,6 @@ pub fn run(
     Ok((runs, summary))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn values_parse() {
-        assert_eq!(Point::parse("15m"), Ok(Point::Hours(0.25)));
-        assert_eq!(Point::parse("continual"), Ok(Point::Continual));
-        assert!(Point::parse("0m").is_err());
-        assert!(Point::parse("abc").is_err());
-        assert_eq!(Param::parse("b.every"), Ok((Param::Every, Some(1))));
-        assert!(Param::parse("volume").is_err());
-    }
-}
-
 fn num(x: f64) -> serde_json::Value {
     serde_json::Number::from_f64(x)
         .map(serde_json::Value::Number)
@@ -529,4 +514,19 @@ pub fn to_csv(s: &Summary) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_parse() {
+        assert_eq!(Point::parse("15m"), Ok(Point::Hours(0.25)));
+        assert_eq!(Point::parse("continual"), Ok(Point::Continual));
+        assert!(Point::parse("0m").is_err());
+        assert!(Point::parse("abc").is_err());
+        assert_eq!(Param::parse("b.every"), Ok((Param::Every, Some(1))));
+        assert!(Param::parse("volume").is_err());
+    }
 }

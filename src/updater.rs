@@ -1,4 +1,4 @@
-//! Model-update schedules shared by both scenarios (DESIGN 4): frozen, periodic (stateless or stateful,
+//! Model-update schedules shared by both scenarios: frozen, periodic (stateless or stateful,
 //! with a deploy delay), continual, and drift-triggered retraining.
 //!
 //! An [`Updater`] owns the trainer model, the examples it may retrain on, and what is deployed. The

@@ -40,12 +40,29 @@ fn canvas_root(
     scale: f64,
     dark: bool,
     cumulative: bool,
-) -> Result<(plotters::prelude::DrawingArea<plotters_canvas::CanvasBackend, plotters::coord::Shift>, Style), JsValue> {
+) -> Result<
+    (
+        plotters::prelude::DrawingArea<plotters_canvas::CanvasBackend, plotters::coord::Shift>,
+        Style,
+    ),
+    JsValue,
+> {
     let backend = plotters_canvas::CanvasBackend::with_canvas_object(canvas)
         .ok_or_else(|| JsValue::from_str("no 2D context on the canvas"))?;
     let root = plotters::prelude::IntoDrawingArea::into_drawing_area(backend);
-    let scale = if scale.is_finite() { scale.clamp(0.5, 4.0) } else { 1.0 };
-    Ok((root, Style { scale, dark, cumulative }))
+    let scale = if scale.is_finite() {
+        scale.clamp(0.5, 4.0)
+    } else {
+        1.0
+    };
+    Ok((
+        root,
+        Style {
+            scale,
+            dark,
+            cumulative,
+        },
+    ))
 }
 
 /// Plain JS objects and arrays (not Maps), as JSON would give.
@@ -458,19 +475,25 @@ impl Replay {
     #[wasm_bindgen(constructor)]
     pub fn new(format: &str, keys: Vec<String>, values: Vec<String>) -> Result<Replay, JsValue> {
         let pairs: Vec<(&str, String)> = keys.iter().map(String::as_str).zip(values).collect();
-        let opts = crate::replay::ReplayOptions::from_args(format, &pairs).map_err(|e| JsValue::from_str(&e.to_string()))?;
-        let session = crate::replay::Session::new(opts).map_err(|e| JsValue::from_str(&e.to_string()))?;
+        let opts = crate::replay::ReplayOptions::from_args(format, &pairs)
+            .map_err(|e| JsValue::from_str(&e.to_string()))?;
+        let session =
+            crate::replay::Session::new(opts).map_err(|e| JsValue::from_str(&e.to_string()))?;
         Ok(Replay { session })
     }
 
     /// The next chunk of the file.
     pub fn feed(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
-        self.session.feed(chunk).map_err(|e| JsValue::from_str(&e.to_string()))
+        self.session
+            .feed(chunk)
+            .map_err(|e| JsValue::from_str(&e.to_string()))
     }
 
     /// The end of the file.
     pub fn finish(&mut self) -> Result<(), JsValue> {
-        self.session.finish().map_err(|e| JsValue::from_str(&e.to_string()))
+        self.session
+            .finish()
+            .map_err(|e| JsValue::from_str(&e.to_string()))
     }
 
     /// Lines read so far.
@@ -480,7 +503,10 @@ impl Replay {
 
     /// The report so far, as `rtml replay --json` prints it.
     pub fn report(&self, elapsed_secs: f64) -> JsValue {
-        to_js(&crate::replay::report_json(&self.session.report(), elapsed_secs))
+        to_js(&crate::replay::report_json(
+            &self.session.report(),
+            elapsed_secs,
+        ))
     }
 }
 
@@ -499,7 +525,10 @@ impl ReplayView {
 
     /// Shows a report (the JSON a `Replay` returned).
     pub fn set(&mut self, report: JsValue) -> Result<(), JsValue> {
-        self.chart = Some(serde_wasm_bindgen::from_value(report).map_err(|e| JsValue::from_str(&e.to_string()))?);
+        self.chart = Some(
+            serde_wasm_bindgen::from_value(report)
+                .map_err(|e| JsValue::from_str(&e.to_string()))?,
+        );
         Ok(())
     }
 

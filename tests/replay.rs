@@ -223,16 +223,36 @@ fn run_file_parsing_ahead_gives_the_sessions_outcome() {
     let no_newline = long.trim_end().to_string();
     let lanes = ("lanes", "frozen,stateless:2000,stateful:500,continual");
     let cases: Vec<(&str, Vec<u8>, ReplayOptions)> = vec![
-        ("long", long.clone().into_bytes(), opts("vw", &[("warmup", "500"), lanes])),
-        ("delay", long.clone().into_bytes(), opts("vw", &[("warmup", "0"), ("label_delay", "300"), lanes])),
-        ("skip", with_bad.clone().into_bytes(), opts("vw", &[("skip_bad", "true"), lanes])),
+        (
+            "long",
+            long.clone().into_bytes(),
+            opts("vw", &[("warmup", "500"), lanes]),
+        ),
+        (
+            "delay",
+            long.clone().into_bytes(),
+            opts("vw", &[("warmup", "0"), ("label_delay", "300"), lanes]),
+        ),
+        (
+            "skip",
+            with_bad.clone().into_bytes(),
+            opts("vw", &[("skip_bad", "true"), lanes]),
+        ),
         ("bad", with_bad.into_bytes(), opts("vw", &[])),
         ("deep", deep_bad.into_bytes(), opts("vw", &[])),
-        ("tail", no_newline.into_bytes(), opts("vw", &[("warmup", "10")])),
+        (
+            "tail",
+            no_newline.into_bytes(),
+            opts("vw", &[("warmup", "10")]),
+        ),
         ("empty", Vec::new(), opts("vw", &[])),
         ("blank", b"\n\n  \n".to_vec(), opts("vw", &[])),
         ("gzip", vec![0x1f, 0x8b, 8, 0, 0, 0], opts("vw", &[])),
-        ("huge", [b"1 |a ".as_slice(), &vec![b'x'; (1 << 20) + 10]].concat(), opts("vw", &[("skip_bad", "true")])),
+        (
+            "huge",
+            [b"1 |a ".as_slice(), &vec![b'x'; (1 << 20) + 10]].concat(),
+            opts("vw", &[("skip_bad", "true")]),
+        ),
     ];
     for (name, data, o) in cases {
         let p = temp_file("ahead.vw", &data);

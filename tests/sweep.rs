@@ -80,7 +80,10 @@ fn cells_under_a_holiday_lose_accuracy_with_staleness() {
 fn parallel_runs_equal_the_tasks_run_one_by_one() {
     let mut cfg = preset("cells-holiday").unwrap().config();
     cfg.days = 10.0;
-    let points = "1h,1d".split(',').map(|v| Point::parse(v).unwrap()).collect();
+    let points = "1h,1d"
+        .split(',')
+        .map(|v| Point::parse(v).unwrap())
+        .collect();
     let spec = Spec::new(cfg, None, Param::Every, points, 3, None).unwrap();
     let mut calls = Vec::new();
     let (runs, _) = run(&spec, |done, total| calls.push((done, total))).unwrap();

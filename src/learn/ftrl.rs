@@ -84,7 +84,12 @@ impl Ftrl {
     /// A model with all-zero state over `2^bits` buckets (`bits` is clamped to 1..=24).
     pub fn new(params: FtrlParams, bits: u32) -> Self {
         let size = 1usize << bits.clamp(1, 24);
-        Ftrl { params, mask: (size - 1) as u32, slots: vec![Slot::default(); size], w: vec![0.0; size] }
+        Ftrl {
+            params,
+            mask: (size - 1) as u32,
+            slots: vec![Slot::default(); size],
+            w: vec![0.0; size],
+        }
     }
 
     /// The hyper-parameters.
@@ -127,7 +132,12 @@ impl Ftrl {
     /// The per-coordinate update of Algorithm 1 for gradient g on bucket i.
     #[inline]
     fn update(&mut self, i: usize, g: f64) {
-        let FtrlParams { alpha, beta, l1, l2 } = self.params;
+        let FtrlParams {
+            alpha,
+            beta,
+            l1,
+            l2,
+        } = self.params;
         let s = &mut self.slots[i];
         let n = s.n + g * g;
         let sn = n.sqrt();
@@ -136,7 +146,11 @@ impl Ftrl {
         s.n = n;
         s.sn = sn;
         let z = s.z;
-        s.w = if z.abs() <= l1 { 0.0 } else { -(z - z.signum() * l1) / ((beta + sn) / alpha + l2) };
+        s.w = if z.abs() <= l1 {
+            0.0
+        } else {
+            -(z - z.signum() * l1) / ((beta + sn) / alpha + l2)
+        };
         self.w[i] = s.w;
     }
 
@@ -149,7 +163,9 @@ impl Ftrl {
     /// Logit x . w.
     #[inline]
     pub fn logit(&self, x: &[Feature]) -> f64 {
-        x.iter().map(|f| self.w[(f.index & self.mask) as usize] * f.value).sum()
+        x.iter()
+            .map(|f| self.w[(f.index & self.mask) as usize] * f.value)
+            .sum()
     }
 
     /// Click probability of x.
@@ -166,7 +182,10 @@ impl Ftrl {
     #[inline]
     pub fn learn_scored(&mut self, x: &[Feature], y: f64) -> (f64, f64) {
         // Read the weights from the slots the update is about to touch (the same values as `w`).
-        let z: f64 = x.iter().map(|f| self.slots[(f.index & self.mask) as usize].w * f.value).sum();
+        let z: f64 = x
+            .iter()
+            .map(|f| self.slots[(f.index & self.mask) as usize].w * f.value)
+            .sum();
         let p = sigmoid(z);
         for f in x {
             self.update((f.index & self.mask) as usize, (p - y) * f.value);
@@ -176,7 +195,11 @@ impl Ftrl {
 
     /// Algorithm 1 on binary features (value 1) given by bucket index. Returns the prediction made first.
     pub fn learn_binary(&mut self, idx: &[u32], y: f64) -> f64 {
-        let p = sigmoid(idx.iter().map(|&i| self.slots[(i & self.mask) as usize].w).sum());
+        let p = sigmoid(
+            idx.iter()
+                .map(|&i| self.slots[(i & self.mask) as usize].w)
+                .sum(),
+        );
         for &raw in idx {
             self.update((raw & self.mask) as usize, p - y);
         }

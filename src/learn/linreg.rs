@@ -108,7 +108,7 @@ impl Regressor {
                     self.px[i] = (0..d).map(|j| self.p[i * d + j] * x[j]).sum();
                 }
                 let denom = lambda + x.iter().zip(&self.px).map(|(a, b)| a * b).sum::<f64>();
-                if !(denom > 1e-12) || !denom.is_finite() {
+                if !(denom.is_finite() && denom > 1e-12) {
                     self.reset();
                     return yhat;
                 }

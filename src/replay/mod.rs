@@ -1,4 +1,4 @@
-//! Replay your own data (DESIGN 6): a logged file streamed through the playground's learners and update
+//! Replay your own data: a logged file streamed through the playground's learners and update
 //! schedules, scored progressively (predict, score, then learn).
 //!
 //! * Click logs in Vowpal Wabbit text format go through FTRL-Proximal logistic regression (McMahan et al.

@@ -238,12 +238,31 @@ fn respond(stream: TcpStream, www: &Path) -> std::io::Result<()> {
     let url = parts.next().unwrap_or("/");
     let path = url.split(['?', '#']).next().unwrap_or("/");
     let rel = path.trim_start_matches('/');
-    let rel = if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() };
-    let resolved = www.join(&rel).canonicalize().ok().filter(|p| p.starts_with(www) && p.is_file());
-    let (status, content_type, body) = match (method, resolved.and_then(|p| fs::read(&p).ok().map(|b| (p, b)))) {
+    let rel = if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_string()
+    };
+    let resolved = www
+        .join(&rel)
+        .canonicalize()
+        .ok()
+        .filter(|p| p.starts_with(www) && p.is_file());
+    let (status, content_type, body) = match (
+        method,
+        resolved.and_then(|p| fs::read(&p).ok().map(|b| (p, b))),
+    ) {
         ("GET" | "HEAD", Some((p, body))) => ("200 OK", mime(&p), body),
-        ("GET" | "HEAD", None) => ("404 Not Found", "text/plain; charset=utf-8", b"not found".to_vec()),
-        _ => ("405 Method Not Allowed", "text/plain; charset=utf-8", b"GET or HEAD only".to_vec()),
+        ("GET" | "HEAD", None) => (
+            "404 Not Found",
+            "text/plain; charset=utf-8",
+            b"not found".to_vec(),
+        ),
+        _ => (
+            "405 Method Not Allowed",
+            "text/plain; charset=utf-8",
+            b"GET or HEAD only".to_vec(),
+        ),
     };
     let mut out = std::io::BufWriter::new(&stream);
     write!(
@@ -361,6 +380,24 @@ fn test(args: &[String]) -> Result<()> {
             "unknown argument `{a}`; usage: cargo xtask test [--no-browser]"
         ));
     }
+    // Gates: the code is formatted as rustfmt writes it and clippy has nothing to say.
+    run(
+        cargo().args(["fmt", "--all", "--check"]),
+        "cargo fmt --all --check",
+        "The code differs from rustfmt's output: run `cargo fmt --all`.",
+    )?;
+    run(
+        cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+        "cargo clippy --workspace --all-targets -- -D warnings",
+        "clippy warns: fix the warnings above.",
+    )?;
     run(
         cargo().args(["test", "--workspace"]),
         "cargo test --workspace (native)",
@@ -439,7 +476,9 @@ fn test(args: &[String]) -> Result<()> {
 /// `pre` goes before the target (e.g. `--release`), `post` to the test binary after `--`.
 fn wasm_suite(test: &str, pre: &[&str], post: &[&str], what: &str, hint: &str) -> Result<()> {
     let mut cmd = cargo();
-    cmd.args(["test"]).args(pre).args(["--target", TARGET, "-p", "rtml", "--test", test]);
+    cmd.args(["test"])
+        .args(pre)
+        .args(["--target", TARGET, "-p", "rtml", "--test", test]);
     if !post.is_empty() {
         cmd.arg("--").args(post);
     }
@@ -458,5 +497,11 @@ fn which(cmd: &str) -> Option<String> {
 
 fn bench_wasm() -> Result<()> {
     ensure_wasm_target()?;
-    wasm_suite("wasm_bench", &["--release"], &["--include-ignored", "--nocapture"], "wasm benchmark under node", "See above.")
+    wasm_suite(
+        "wasm_bench",
+        &["--release"],
+        &["--include-ignored", "--nocapture"],
+        "wasm benchmark under node",
+        "See above.",
+    )
 }
