@@ -6,10 +6,10 @@
 
 use std::time::Instant;
 
-use rtml::config::{Config, Scenario};
-use rtml::experiment::Experiment;
-use rtml::presets::{preset, PRESETS};
-use rtml::series::{ads, cells};
+use rtml::sim::config::{Config, Scenario};
+use rtml::sim::experiment::Experiment;
+use rtml::sim::presets::{preset, PRESETS};
+use rtml::sim::series::{ads, cells};
 
 /// Best wall time of five runs (seconds) and the lane-events of one run.
 fn measure(cfg: &Config, threads: usize) -> (f64, f64) {
@@ -34,7 +34,7 @@ fn measure(cfg: &Config, threads: usize) -> (f64, f64) {
 }
 
 fn main() {
-    let cores = rtml::ads::default_threads();
+    let cores = rtml::sim::ads::default_threads();
     println!("cores: {cores}");
     println!(
         "{:<26} {:>5} {:>9} {:>9} {:>7} {:>12} {:>14}",

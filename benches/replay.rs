@@ -6,8 +6,8 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 
+use rtml::base::rng::{sigmoid, splitmix64, Rng};
 use rtml::replay::{run_file, ReplayOptions};
-use rtml::rng::{sigmoid, splitmix64, Rng};
 
 const LINES: usize = 1_000_000;
 

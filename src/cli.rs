@@ -3,10 +3,10 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use rtml::config::{fmt_num, Config, KNOBS, LANE_KNOBS};
-use rtml::experiment::Experiment;
-use rtml::presets::{preset, PRESETS};
-use rtml::series::metric;
+use rtml::sim::config::{fmt_num, Config, KNOBS, LANE_KNOBS};
+use rtml::sim::experiment::Experiment;
+use rtml::sim::presets::{preset, PRESETS};
+use rtml::sim::series::metric;
 
 #[derive(Parser)]
 #[command(
@@ -64,7 +64,7 @@ enum Command {
         #[arg(long, default_value = "every")]
         param: String,
         /// Comma-separated durations (1m ... 30d); frozen and continual are always added.
-        #[arg(long, default_value = rtml::sweep::DEFAULT_VALUES)]
+        #[arg(long, default_value = rtml::sim::sweep::DEFAULT_VALUES)]
         values: String,
         /// Seeds per point (1 to 50), starting at the preset's seed.
         #[arg(long, default_value_t = 3)]
@@ -255,15 +255,16 @@ fn run(cli: Cli) -> Result<(), String> {
             svg,
         } => {
             let cfg = build_config(&name, seed, &set)?;
-            let (param, lane) = rtml::sweep::Param::parse(&param)?;
+            let (param, lane) = rtml::sim::sweep::Param::parse(&param)?;
             let points = values
                 .split(',')
                 .filter(|v| !v.trim().is_empty())
-                .map(rtml::sweep::Point::parse)
+                .map(rtml::sim::sweep::Point::parse)
                 .collect::<Result<Vec<_>, _>>()?;
-            let spec = rtml::sweep::Spec::new(cfg, lane, param, points, seeds, chosen.as_deref())?;
+            let spec =
+                rtml::sim::sweep::Spec::new(cfg, lane, param, points, seeds, chosen.as_deref())?;
             let quiet = json;
-            let (_, summary) = rtml::sweep::run(&spec, |i, n| {
+            let (_, summary) = rtml::sim::sweep::run(&spec, |i, n| {
                 if !quiet {
                     eprint!("\rrtml: sweep {i}/{n} runs");
                 }
@@ -272,24 +273,26 @@ fn run(cli: Cli) -> Result<(), String> {
                 eprintln!();
             }
             if let Some(path) = csv {
-                std::fs::write(&path, rtml::sweep::to_csv(&summary))
+                std::fs::write(&path, rtml::sim::sweep::to_csv(&summary))
                     .map_err(|e| format!("cannot write {path}: {e}"))?;
             }
             if let Some(path) = svg {
-                let doc = rtml::chart::sweep_svg(&[(name.as_str(), &summary)], 900, 640)?;
+                let doc = rtml::view::chart::sweep_svg(&[(name.as_str(), &summary)], 900, 640)?;
                 std::fs::write(&path, doc).map_err(|e| format!("cannot write {path}: {e}"))?;
             }
             if json {
                 outln!(
                     "{}",
-                    serde_json::to_string_pretty(&rtml::sweep::to_json(&name, &spec, &summary))
-                        .expect("json")
+                    serde_json::to_string_pretty(&rtml::sim::sweep::to_json(
+                        &name, &spec, &summary
+                    ))
+                    .expect("json")
                 );
             } else {
                 outln!(
                     "{name}: {} of lane {} against {:?}, {} seeds",
                     summary.metric,
-                    rtml::config::LANE_NAMES[spec.lane],
+                    rtml::sim::config::LANE_NAMES[spec.lane],
                     summary.param,
                     spec.seeds
                 );
@@ -407,7 +410,7 @@ fn run(cli: Cli) -> Result<(), String> {
                     .map_err(|e| format!("cannot write {path}: {e}"))?;
             }
             if let Some(path) = svg {
-                let doc = rtml::chart::svg(&exp, &key, 1000, 640)?;
+                let doc = rtml::view::chart::svg(&exp, &key, 1000, 640)?;
                 std::fs::write(&path, doc).map_err(|e| format!("cannot write {path}: {e}"))?;
             }
             if digest {

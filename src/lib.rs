@@ -7,8 +7,8 @@
 //! the browser (WebAssembly, through the `wasm` module only, compiled for wasm32).
 //!
 //! ```
-//! use rtml::presets::preset;
-//! use rtml::experiment::Experiment;
+//! use rtml::sim::presets::preset;
+//! use rtml::sim::experiment::Experiment;
 //!
 //! let mut cfg = preset("ads-batch-vs-online").unwrap().config();
 //! cfg.days = 2.0;
@@ -21,19 +21,12 @@
 
 #![forbid(unsafe_code)]
 
-pub mod ads;
-pub mod cells;
-pub mod chart;
-pub mod config;
-pub mod experiment;
+// The layers, from the bottom up: each module uses only those above it in this list.
+pub mod base;
 pub mod learn;
-pub mod presets;
 pub mod replay;
-pub mod rng;
-pub mod series;
-pub mod state;
-pub mod sweep;
-pub mod updater;
+pub mod sim;
+pub mod view;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

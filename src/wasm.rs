@@ -8,12 +8,12 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 
-use crate::chart::{self, Style, LANE_CSS};
-use crate::config::{Kind, Scenario, KNOBS, LANE_KNOBS, LANE_NAMES};
-use crate::experiment::Experiment;
-use crate::presets::PRESETS;
-use crate::series::{metric, METRICS};
-use crate::state::State;
+use crate::sim::config::{Kind, Scenario, KNOBS, LANE_KNOBS, LANE_NAMES};
+use crate::sim::experiment::Experiment;
+use crate::sim::presets::PRESETS;
+use crate::sim::series::{metric, METRICS};
+use crate::view::chart::{self, Style, LANE_CSS};
+use crate::view::state::State;
 
 #[wasm_bindgen(start)]
 pub fn start() {
@@ -122,7 +122,7 @@ impl Playground {
                 return None;
             }
             "preset" | "scenario" => {
-                let (s, n) = State::parse(&format!("{key}={}", crate::state::encode(value)));
+                let (s, n) = State::parse(&format!("{key}={}", crate::view::state::encode(value)));
                 if let Some(e) = n.into_iter().next() {
                     return Some(e);
                 }
@@ -353,7 +353,7 @@ pub fn catalogue() -> JsValue {
         .map(|p| serde_json::json!({"name": p.name, "title": p.title, "caption": p.caption, "scenario": scen(Some(p.scenario)), "metric": p.metric}))
         .collect();
     to_js(
-        &serde_json::json!({"knobs": knobs, "laneKnobs": lane_knobs, "metrics": metrics, "presets": presets, "colors": LANE_CSS, "lanes": LANE_NAMES, "panels": chart::PANELS, "sweepValues": crate::sweep::DEFAULT_VALUES}),
+        &serde_json::json!({"knobs": knobs, "laneKnobs": lane_knobs, "metrics": metrics, "presets": presets, "colors": LANE_CSS, "lanes": LANE_NAMES, "panels": chart::PANELS, "sweepValues": crate::sim::sweep::DEFAULT_VALUES}),
     )
 }
 
@@ -363,18 +363,19 @@ fn sweep_spec(
     param: &str,
     values: &str,
     seeds: u32,
-) -> Result<(String, crate::sweep::Spec), JsValue> {
+) -> Result<(String, crate::sim::sweep::Spec), JsValue> {
     let (state, _) = State::parse(hash);
-    let (param, lane) = crate::sweep::Param::parse(param).map_err(|e| JsValue::from_str(&e))?;
+    let (param, lane) =
+        crate::sim::sweep::Param::parse(param).map_err(|e| JsValue::from_str(&e))?;
     let points = values
         .split(',')
         .filter(|v| !v.trim().is_empty())
         .take(40)
-        .map(crate::sweep::Point::parse)
+        .map(crate::sim::sweep::Point::parse)
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| JsValue::from_str(&e))?;
     let name = state.preset.clone().unwrap_or_else(|| "custom".into());
-    let spec = crate::sweep::Spec::new(state.config, lane, param, points, seeds, None)
+    let spec = crate::sim::sweep::Spec::new(state.config, lane, param, points, seeds, None)
         .map_err(|e| JsValue::from_str(&e))?;
     Ok((name, spec))
 }
@@ -402,9 +403,9 @@ pub fn sweep_run(
     seed: u32,
 ) -> Result<JsValue, JsValue> {
     let (_, spec) = sweep_spec(hash, param, values, seeds)?;
-    let point: crate::sweep::Point =
+    let point: crate::sim::sweep::Point =
         serde_wasm_bindgen::from_value(point).map_err(|e| JsValue::from_str(&e.to_string()))?;
-    let run = crate::sweep::run_point(&spec, point, seed.min(spec.seeds.saturating_sub(1)))
+    let run = crate::sim::sweep::run_point(&spec, point, seed.min(spec.seeds.saturating_sub(1)))
         .map_err(|e| JsValue::from_str(&e))?;
     Ok(to_js(&run))
 }
@@ -412,7 +413,7 @@ pub fn sweep_run(
 /// The sweeps shown on the page: summaries computed from the workers' runs, and their chart.
 #[wasm_bindgen]
 pub struct SweepView {
-    sweeps: Vec<(String, crate::sweep::Summary)>,
+    sweeps: Vec<(String, crate::sim::sweep::Summary)>,
 }
 
 #[wasm_bindgen]
@@ -438,10 +439,10 @@ impl SweepView {
         runs: JsValue,
     ) -> Result<JsValue, JsValue> {
         let (name, spec) = sweep_spec(hash, param, values, seeds)?;
-        let runs: Vec<crate::sweep::Run> =
+        let runs: Vec<crate::sim::sweep::Run> =
             serde_wasm_bindgen::from_value(runs).map_err(|e| JsValue::from_str(&e.to_string()))?;
-        let summary = crate::sweep::summarize(&spec, &runs);
-        let json = crate::sweep::to_json(&name, &spec, &summary);
+        let summary = crate::sim::sweep::summarize(&spec, &runs);
+        let json = crate::sim::sweep::to_json(&name, &spec, &summary);
         self.sweeps.retain(|s| s.0 != label);
         self.sweeps.push((label.to_string(), summary));
         Ok(to_js(&json))
@@ -450,7 +451,7 @@ impl SweepView {
     /// Draws every sweep on a canvas sized in device pixels.
     pub fn draw(&self, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<(), JsValue> {
         let (root, style) = canvas_root(canvas, scale, dark, false)?;
-        let refs: Vec<(&str, &crate::sweep::Summary)> =
+        let refs: Vec<(&str, &crate::sim::sweep::Summary)> =
             self.sweeps.iter().map(|(n, s)| (n.as_str(), s)).collect();
         chart::draw_sweep(&root, &refs, style).map_err(|e| JsValue::from_str(&e))
     }

@@ -1,8 +1,8 @@
 //! The digest table that the wasm suite (`tests/wasm_node.rs`) checks under node: native and wasm runs
 //! of every preset must be bit-identical. Regenerate with `UPDATE_DIGESTS=1 cargo test --test digests`.
 
-use rtml::experiment::Experiment;
-use rtml::presets::PRESETS;
+use rtml::sim::experiment::Experiment;
+use rtml::sim::presets::PRESETS;
 
 fn table() -> String {
     PRESETS
@@ -65,7 +65,7 @@ fn thread_count_and_slicing_never_change_a_number() {
     ];
     for (name, settings) in variants {
         for seed in 1..=2u32 {
-            let mut cfg = rtml::presets::preset(name).unwrap().config();
+            let mut cfg = rtml::sim::presets::preset(name).unwrap().config();
             cfg.seed = seed;
             cfg.days = 4.0;
             cfg.warmup = 2.0;

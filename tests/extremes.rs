@@ -1,8 +1,8 @@
 //! Numerical safety: extreme settings run to the end with finite outputs and no panic.
 
-use rtml::config::Config;
-use rtml::experiment::Experiment;
-use rtml::presets::preset;
+use rtml::sim::config::Config;
+use rtml::sim::experiment::Experiment;
+use rtml::sim::presets::preset;
 
 fn run(name: &str, sets: &[(&str, &str)]) -> Experiment {
     let mut c: Config = preset(name).unwrap().config();
@@ -125,7 +125,7 @@ fn huge_counts_and_horizons_stay_bounded() {
     e.run_to_end();
     let s = e.series();
     assert!(
-        s.buckets <= rtml::series::MAX_BUCKETS,
+        s.buckets <= rtml::sim::series::MAX_BUCKETS,
         "{} buckets",
         s.buckets
     );

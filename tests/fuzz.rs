@@ -2,9 +2,9 @@
 //! clear error or a valid state, never a panic; runs of random valid configurations stay finite.
 
 use proptest::prelude::*;
-use rtml::config::{Config, KNOBS, LANE_KNOBS};
-use rtml::experiment::Experiment;
-use rtml::state::State;
+use rtml::sim::config::{Config, KNOBS, LANE_KNOBS};
+use rtml::sim::experiment::Experiment;
+use rtml::view::state::State;
 
 fn any_key() -> impl Strategy<Value = String> {
     let mut keys: Vec<String> = KNOBS.iter().map(|k| k.key.to_string()).collect();
@@ -83,7 +83,7 @@ proptest! {
 
     #[test]
     fn any_hash_of_known_keys_parses_to_a_valid_state(pairs in proptest::collection::vec((any_key(), any_value()), 0..20)) {
-        let hash: String = pairs.iter().map(|(k, v)| format!("{}={}", rtml::state::encode(k), rtml::state::encode(v))).collect::<Vec<_>>().join("&");
+        let hash: String = pairs.iter().map(|(k, v)| format!("{}={}", rtml::view::state::encode(k), rtml::view::state::encode(v))).collect::<Vec<_>>().join("&");
         let (s, _) = State::parse(&hash);
         prop_assert!(s.config.validate().is_ok());
     }
@@ -101,7 +101,7 @@ proptest! {
 
     #[test]
     fn random_valid_configurations_run_with_finite_sums(pairs in proptest::collection::vec((any_key(), any_value()), 0..25), cells in any::<bool>()) {
-        let mut c = Config::for_scenario(if cells { rtml::config::Scenario::Cells } else { rtml::config::Scenario::Ads });
+        let mut c = Config::for_scenario(if cells { rtml::sim::config::Scenario::Cells } else { rtml::sim::config::Scenario::Ads });
         for (k, v) in &pairs {
             let _ = c.set(k, v);
         }

@@ -1,9 +1,9 @@
 //! Every preset's caption makes claims; each claim is checked here over ten seeds, with a margin.
 //! Plus the null case: with no drift and no session signal, frozen and continual lanes agree.
 
-use rtml::config::Config;
-use rtml::experiment::{Experiment, LaneSummary};
-use rtml::presets::preset;
+use rtml::sim::config::Config;
+use rtml::sim::experiment::{Experiment, LaneSummary};
+use rtml::sim::presets::preset;
 
 const SEEDS: std::ops::Range<u32> = 1..11;
 

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use rtml::base::rng::{sigmoid, Rng};
 use rtml::replay::{
     report_json, run_file, LaneReport, ReplayError, ReplayOptions, Report, Session,
 };
-use rtml::rng::{sigmoid, Rng};
 
 /// A file in the temp directory with a name unique to this process and call.
 fn temp_file(name: &str, contents: &[u8]) -> PathBuf {

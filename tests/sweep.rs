@@ -1,8 +1,8 @@
 //! The freshness sweep's shape claims, across seeds: under drift, value falls as the interval grows;
 //! without drift the curve is flat within noise.
 
-use rtml::presets::preset;
-use rtml::sweep::{run, Param, Point, Spec, Summary};
+use rtml::sim::presets::preset;
+use rtml::sim::sweep::{run, Param, Point, Spec, Summary};
 
 fn sweep(name: &str, sets: &[(&str, &str)], values: &str, seeds: u32) -> Summary {
     let mut cfg = preset(name).unwrap().config();
@@ -90,7 +90,7 @@ fn parallel_runs_equal_the_tasks_run_one_by_one() {
     let one_by_one: Vec<_> = spec
         .tasks()
         .into_iter()
-        .map(|(p, s)| rtml::sweep::run_point(&spec, p, s).unwrap())
+        .map(|(p, s)| rtml::sim::sweep::run_point(&spec, p, s).unwrap())
         .collect();
     assert_eq!(runs, one_by_one);
     let n = one_by_one.len();

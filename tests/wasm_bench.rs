@@ -2,9 +2,9 @@
 //! preset, to compare with `cargo bench --bench engine` natively. Ignored in normal test runs.
 #![cfg(target_arch = "wasm32")]
 
-use rtml::experiment::Experiment;
-use rtml::presets::PRESETS;
-use rtml::series::{ads, cells};
+use rtml::sim::experiment::Experiment;
+use rtml::sim::presets::PRESETS;
+use rtml::sim::series::{ads, cells};
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 #[test]
@@ -20,7 +20,7 @@ fn lane_events_per_second() {
             exp.run_to_end();
             best = best.min((js_sys::Date::now() - t) / 1000.0);
             let s = exp.series();
-            let f = if cfg.scenario == rtml::config::Scenario::Ads {
+            let f = if cfg.scenario == rtml::sim::config::Scenario::Ads {
                 ads::IMPRESSIONS
             } else {
                 cells::FORECASTS

@@ -1,8 +1,8 @@
 //! What only exists in wasm, run under node: the engine gives bit-identical numbers to the native build.
 #![cfg(target_arch = "wasm32")]
 
-use rtml::experiment::Experiment;
-use rtml::presets::PRESETS;
+use rtml::sim::experiment::Experiment;
+use rtml::sim::presets::PRESETS;
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 /// Digests of every preset, as `rtml run --preset NAME --digest` prints natively.
@@ -24,7 +24,7 @@ fn every_preset_matches_the_native_digest() {
 
 #[test]
 fn the_page_state_parser_is_total_in_wasm() {
-    let (s, n) = rtml::state::State::parse("#preset=nope&volume=NaN&seed=-1&%ZZ");
+    let (s, n) = rtml::view::state::State::parse("#preset=nope&volume=NaN&seed=-1&%ZZ");
     assert!(!n.is_empty());
     s.config.validate().unwrap();
 }

@@ -58,7 +58,7 @@ impl PageHinkley {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rng::Rng;
+    use crate::base::rng::Rng;
 
     #[test]
     fn fires_after_a_rise_and_not_before() {

@@ -23,7 +23,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::rng::sigmoid;
+use crate::base::rng::sigmoid;
 
 /// FTRL-Proximal hyper-parameters. Defaults matched Vowpal Wabbit's `--ftrl` on a real Criteo sample.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -231,7 +231,7 @@ pub fn hash_str(namespace: u32, s: &[u8]) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rng::Rng;
+    use crate::base::rng::Rng;
     use std::collections::HashMap;
 
     /// A literal, independent transcription of Algorithm 1: sparse maps, weights computed lazily from

@@ -155,7 +155,7 @@ impl Regressor {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rng::Rng;
+    use crate::base::rng::Rng;
 
     fn fit(kind: RegKind, forgetting: f64) -> (Regressor, Vec<f64>) {
         let params = RegParams {

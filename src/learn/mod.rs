@@ -7,6 +7,7 @@
 pub mod detect;
 pub mod ftrl;
 pub mod linreg;
+pub mod schedule;
 
 #[cfg(test)]
 mod conformance {
@@ -14,7 +15,7 @@ mod conformance {
     //! outputs are finite and in range, learning does not mutate its inputs.
     use super::ftrl::{Feature, Ftrl, FtrlParams};
     use super::linreg::{RegKind, RegParams, Regressor};
-    use crate::rng::Rng;
+    use crate::base::rng::Rng;
 
     /// A learner under test, seen through one interface.
     trait Checked: Clone {

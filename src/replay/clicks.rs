@@ -4,9 +4,9 @@ use std::collections::VecDeque;
 
 use super::buckets::{Auc, Buckets, EXAMPLE_LADDER};
 use super::{shorten, LaneSpec, ReplayOptions};
+use crate::base::rng::sigmoid;
 use crate::learn::ftrl::Ftrl as Model;
 use crate::learn::ftrl::{hash_feature, hash_str, Feature, FtrlParams};
-use crate::rng::sigmoid;
 
 /// Seed of namespace hashes (the default namespace is the empty name).
 const NS_SEED: u32 = 0x0075_7777;

@@ -156,7 +156,7 @@ mod tests {
 
     #[test]
     fn the_newline_search_finds_the_first_newline() {
-        let mut rng = crate::rng::Rng::new(5, 5);
+        let mut rng = crate::base::rng::Rng::new(5, 5);
         for _ in 0..2000 {
             let s: Vec<u8> = (0..rng.below(40))
                 .map(|_| [b'a', b'\n', 0x8a, 0x0b, 0x09, 0xff][rng.below(6)])

@@ -7,11 +7,11 @@ use std::collections::{BTreeMap, VecDeque};
 use super::buckets::{Buckets, HOUR_LADDER};
 use super::time::{self, Stamp};
 use super::{shorten, LaneSpec, ReplayError, ReplayOptions};
-use crate::cells::earth;
 use crate::learn::linreg::{RegParams, Regressor};
+use crate::sim::cells::earth;
 
 /// Features: bias, three daily harmonics (sin, cos), weekend, last load, load a day ago.
-const D: usize = crate::cells::D_LOCAL;
+const D: usize = crate::sim::cells::D_LOCAL;
 /// Most cells a trace may hold (memory is per cell).
 pub const MAX_CELLS: usize = 10_000;
 /// Most examples a stateless lane keeps per cell for retraining.
@@ -202,10 +202,10 @@ fn field(line: &[u8], r: (usize, usize)) -> &[u8] {
 }
 
 /// Features for a forecast of time `t` (hours) from the last load and the load a day before: the
-/// simulator's load features ([`crate::cells::load_features`]).
+/// simulator's load features ([`crate::sim::cells::load_features`]).
 fn features(t: f64, dates: bool, last: f64, day_ago: f64) -> [f64; D] {
     let (hour, weekend) = time::clock(t, dates);
-    crate::cells::load_features(hour, weekend, last, day_ago)
+    crate::sim::cells::load_features(hour, weekend, last, day_ago)
 }
 
 fn is_missing(v: &[u8]) -> bool {
@@ -665,7 +665,7 @@ fn show(c: u8) -> String {
 }
 
 fn fmt(v: f64) -> String {
-    crate::config::fmt_num(v)
+    crate::sim::config::fmt_num(v)
 }
 
 #[cfg(test)]

@@ -53,15 +53,15 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{fmt_hours, fmt_num, CellType};
 use crate::learn::ftrl::FtrlParams;
 use crate::learn::linreg::{RegKind, RegParams};
+use crate::sim::config::{fmt_hours, fmt_num, CellType};
 pub use lines::MAX_LINE;
 
 /// Most lanes one replay runs.
 pub const MAX_LANES: usize = 8;
 /// Largest stateless window, in examples (the same bound as the simulator's retraining buffer).
-pub const MAX_WINDOW: f64 = crate::updater::MAX_BUFFER as f64;
+pub const MAX_WINDOW: f64 = crate::learn::schedule::MAX_BUFFER as f64;
 /// Largest label delay (examples or intervals).
 pub const MAX_DELAY: u64 = 100_000;
 /// Default warm-up of click logs, in examples.
@@ -678,7 +678,7 @@ pub struct Report {
     pub notices: Vec<String>,
 }
 
-use crate::series::{entropy, ratio};
+use crate::sim::series::{entropy, ratio};
 
 fn click_metrics(s: &[f64]) -> Vec<(&'static str, f64)> {
     use clicks::f;

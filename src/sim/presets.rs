@@ -1,7 +1,7 @@
 //! Presets: named configurations with a caption saying what to look for. Every caption's claim is
 //! checked over ten seeds by `tests/lessons.rs`.
 
-use crate::config::{Config, ConfigError, Scenario};
+use crate::sim::config::{Config, ConfigError, Scenario};
 
 /// A named starting point.
 pub struct Preset {
@@ -88,7 +88,7 @@ impl Preset {
     pub fn config(&self) -> Config {
         let mut c = Config::for_scenario(self.scenario);
         // Presets spell out how their lanes differ from an online, continual lane.
-        c.lanes = vec![crate::config::LaneConfig::default(); 2];
+        c.lanes = vec![crate::sim::config::LaneConfig::default(); 2];
         for (k, v) in self.settings {
             c.set(k, v)
                 .unwrap_or_else(|e| panic!("preset {}: {e}", self.name));
@@ -117,7 +117,7 @@ mod tests {
             c.validate().unwrap();
             assert_eq!(c.scenario, p.scenario);
             assert!(
-                crate::series::metric(p.scenario, p.metric).is_some(),
+                crate::sim::series::metric(p.scenario, p.metric).is_some(),
                 "{}",
                 p.name
             );

@@ -1,7 +1,7 @@
 //! An experiment: one configuration, one world, up to four lanes, stepped through simulated time.
 //!
 //! ```
-//! use rtml::{config::Config, experiment::Experiment};
+//! use rtml::sim::{config::Config, experiment::Experiment};
 //! let mut cfg = Config::default();
 //! cfg.days = 2.0;
 //! cfg.warmup = 1.0;
@@ -14,12 +14,12 @@
 
 use serde::Serialize;
 
-use crate::ads::AdsSim;
-use crate::cells::CellsSim;
-use crate::config::{
+use crate::sim::ads::AdsSim;
+use crate::sim::cells::CellsSim;
+use crate::sim::config::{
     fmt_hours, Config, ConfigError, LaneConfig, Mode, Policy, Scenario, Update, LANE_NAMES,
 };
-use crate::series::{metric, metrics, Series};
+use crate::sim::series::{metric, metrics, Series};
 
 enum Sim {
     Ads(Box<AdsSim>),
@@ -78,7 +78,7 @@ pub fn describe(lane: &LaneConfig, scenario: Scenario) -> String {
         Update::Triggered => format!("retrain on drift ({kind})"),
     };
     let mut s = format!("{mode} · {update}");
-    if scenario == Scenario::Cells && lane.source == crate::config::Source::Simulator {
+    if scenario == Scenario::Cells && lane.source == crate::sim::config::Source::Simulator {
         s.push_str(" · simulator-trained");
     }
     s
@@ -292,7 +292,7 @@ impl Experiment {
             for (l, lane_cols) in cols.iter().enumerate() {
                 out.push_str(&format!(
                     "{},{}",
-                    crate::config::fmt_num(b as f64 * s.bucket_min / 60.0),
+                    crate::sim::config::fmt_num(b as f64 * s.bucket_min / 60.0),
                     LANE_NAMES[l]
                 ));
                 for c in lane_cols {

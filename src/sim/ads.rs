@@ -11,12 +11,12 @@
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
 
-use crate::config::{AdsConfig, Config, LaneConfig, Mode, Policy, Update};
+use crate::base::rng::{sigmoid, stream, Rng};
 use crate::learn::detect::PageHinkley;
 use crate::learn::ftrl::{hash_feature, Ftrl};
-use crate::rng::{sigmoid, stream, Rng};
-use crate::series::{ads as f, LaneSums, Series};
-use crate::updater::{Learn, Updater};
+use crate::learn::schedule::{Learn, Updater};
+use crate::sim::config::{AdsConfig, Config, LaneConfig, Mode, Policy, Update};
+use crate::sim::series::{ads as f, LaneSums, Series};
 
 /// Most ads running at once (launches pause beyond it).
 pub const MAX_ACTIVE_ADS: usize = 128;

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::config::Scenario;
+use crate::sim::config::Scenario;
 
 /// Most buckets a run keeps: memory does not grow with the horizon.
 pub const MAX_BUCKETS: usize = 400;

@@ -10,12 +10,12 @@
 
 use std::collections::VecDeque;
 
-use crate::config::{CellType, Config, LaneConfig, Mode, Policy, Scope, Source, Update};
+use crate::base::rng::{stream, Rng};
 use crate::learn::detect::PageHinkley;
 use crate::learn::linreg::Regressor;
-use crate::rng::{stream, Rng};
-use crate::series::{cells as f, Series};
-use crate::updater::{Learn, Updater};
+use crate::learn::schedule::{Learn, Updater};
+use crate::sim::config::{CellType, Config, LaneConfig, Mode, Policy, Scope, Source, Update};
+use crate::sim::series::{cells as f, Series};
 
 /// Minutes per decision interval.
 pub const INTERVAL: f64 = 15.0;

@@ -3,9 +3,9 @@
 //! Parsing never fails: an unknown key or an invalid value becomes a notice, and that field keeps its
 //! default. Writing gives the preset plus only the settings that differ from it, so links stay short.
 
-use crate::config::{Config, Scenario};
-use crate::presets::preset;
-use crate::series::metric;
+use crate::sim::config::{Config, Scenario};
+use crate::sim::presets::preset;
+use crate::sim::series::metric;
 
 /// Page options that are not simulation settings.
 const PAGE_KEYS: [&str; 7] = [

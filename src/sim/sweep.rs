@@ -8,9 +8,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::{fmt_hours, parse_hours, Config, ConfigError, Mode, Update, LANE_NAMES};
-use crate::experiment::Experiment;
-use crate::series::{metric, Better};
+use crate::sim::config::{fmt_hours, parse_hours, Config, ConfigError, Mode, Update, LANE_NAMES};
+use crate::sim::experiment::Experiment;
+use crate::sim::series::{metric, Better};
 
 /// What a sweep varies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,10 +89,10 @@ pub struct Spec {
 }
 
 /// The outcome a sweep normalises by default.
-pub fn default_metric(scenario: crate::config::Scenario) -> &'static str {
+pub fn default_metric(scenario: crate::sim::config::Scenario) -> &'static str {
     match scenario {
-        crate::config::Scenario::Ads => "expected_clicks",
-        crate::config::Scenario::Cells => "mae",
+        crate::sim::config::Scenario::Ads => "expected_clicks",
+        crate::sim::config::Scenario::Cells => "mae",
     }
 }
 
@@ -198,7 +198,7 @@ impl Spec {
 
 /// Runs one point of a sweep.
 pub fn run_point(spec: &Spec, point: Point, seed_index: u32) -> Result<Run, String> {
-    run_point_on(spec, point, seed_index, crate::ads::default_threads())
+    run_point_on(spec, point, seed_index, crate::sim::ads::default_threads())
 }
 
 /// [`run_point`] with its lanes served on up to `threads` threads.
@@ -398,7 +398,7 @@ pub fn run(
     let tasks = spec.tasks();
     let n = tasks.len();
     let mut done: Vec<Option<Result<Run, String>>> = vec![None; n];
-    let workers = crate::ads::default_threads().min(n);
+    let workers = crate::sim::ads::default_threads().min(n);
     #[cfg(not(target_arch = "wasm32"))]
     if workers > 1 {
         use std::sync::atomic::{AtomicUsize, Ordering};
@@ -466,7 +466,7 @@ pub fn to_json(name: &str, spec: &Spec, s: &Summary) -> serde_json::Value {
         .collect();
     serde_json::json!({
         "preset": name,
-        "scenario": match spec.base.scenario { crate::config::Scenario::Ads => "ads", crate::config::Scenario::Cells => "cells" },
+        "scenario": match spec.base.scenario { crate::sim::config::Scenario::Ads => "ads", crate::sim::config::Scenario::Cells => "cells" },
         "param": s.param,
         "lane": LANE_NAMES[spec.lane],
         "metric": s.metric,
@@ -491,19 +491,19 @@ pub fn to_csv(s: &Summary) -> String {
     );
     for p in &s.points {
         let h = match p.point {
-            Point::Hours(h) => crate::experiment::csv_num(h),
+            Point::Hours(h) => crate::sim::experiment::csv_num(h),
             _ => String::new(),
         };
         let vals: Vec<String> = [
             p.mean, p.sd, p.share, p.share_lo, p.share_hi, p.cost, p.retrains,
         ]
         .iter()
-        .map(|v| crate::experiment::csv_num(*v))
+        .map(|v| crate::sim::experiment::csv_num(*v))
         .collect();
         let ms: Vec<String> = p
             .metrics
             .iter()
-            .map(|m| crate::experiment::csv_num(m.1))
+            .map(|m| crate::sim::experiment::csv_num(m.1))
             .collect();
         out.push_str(&format!(
             "{},{},{},{}\n",

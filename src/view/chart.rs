@@ -9,9 +9,9 @@ use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::config::{Scenario, LANE_NAMES};
-use crate::experiment::Experiment;
-use crate::series::metric;
+use crate::sim::config::{Scenario, LANE_NAMES};
+use crate::sim::experiment::Experiment;
+use crate::sim::series::metric;
 
 /// Lane colours (colour-blind safe: Okabe-Ito blue, vermillion, bluish green, reddish purple).
 pub const LANE_COLORS: [RGBColor; 4] = [
@@ -300,7 +300,7 @@ fn legend<DB: DrawingBackend>(
         let text = format!(
             "{}: {}",
             LANE_NAMES[l],
-            crate::experiment::describe(lane, exp.config().scenario)
+            crate::sim::experiment::describe(lane, exp.config().scenario)
         );
         let w = (text.len() as f64 * 6.2 * style.scale) as i32 + (28.0 * style.scale) as i32;
         area.draw(&Rectangle::new(
@@ -423,11 +423,11 @@ pub fn svg(exp: &Experiment, key: &str, width: u32, height: u32) -> Result<Strin
 const SWEEP_CONTINUAL_H: f64 = 0.5 / 60.0;
 const SWEEP_FROZEN_H: f64 = 720.0;
 
-fn sweep_x(p: &crate::sweep::PointStats) -> f64 {
+fn sweep_x(p: &crate::sim::sweep::PointStats) -> f64 {
     match p.point {
-        crate::sweep::Point::Continual => SWEEP_CONTINUAL_H,
-        crate::sweep::Point::Frozen => SWEEP_FROZEN_H,
-        crate::sweep::Point::Hours(h) => h,
+        crate::sim::sweep::Point::Continual => SWEEP_CONTINUAL_H,
+        crate::sim::sweep::Point::Frozen => SWEEP_FROZEN_H,
+        crate::sim::sweep::Point::Hours(h) => h,
     }
 }
 
@@ -437,7 +437,7 @@ fn hours_label(h: f64) -> String {
     } else if h >= SWEEP_FROZEN_H * 0.99 {
         "frozen".into()
     } else {
-        crate::config::fmt_hours(h)
+        crate::sim::config::fmt_hours(h)
     }
 }
 
@@ -446,7 +446,7 @@ fn hours_label(h: f64) -> String {
 /// same share against the training cost.
 pub fn draw_sweep<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
-    sweeps: &[(&str, &crate::sweep::Summary)],
+    sweeps: &[(&str, &crate::sim::sweep::Summary)],
     style: Style,
 ) -> DrawResult {
     let pal = palette(style.dark);
@@ -461,10 +461,10 @@ pub fn draw_sweep<DB: DrawingBackend>(
     let param = sweeps
         .first()
         .map(|s| s.1.param)
-        .unwrap_or(crate::sweep::Param::Every);
+        .unwrap_or(crate::sim::sweep::Param::Every);
     let xdesc = match param {
-        crate::sweep::Param::Every => "retraining interval (log scale)",
-        crate::sweep::Param::Refresh => "batch refresh period (log scale)",
+        crate::sim::sweep::Param::Every => "retraining interval (log scale)",
+        crate::sim::sweep::Param::Refresh => "batch refresh period (log scale)",
     };
     {
         let mut chart = ChartBuilder::on(&top)
@@ -485,7 +485,7 @@ pub fn draw_sweep<DB: DrawingBackend>(
             .map_err(err)?;
         for (i, (_, s)) in sweeps.iter().enumerate() {
             let c = LANE_COLORS[i % 4];
-            let pts: Vec<&crate::sweep::PointStats> =
+            let pts: Vec<&crate::sim::sweep::PointStats> =
                 s.points.iter().filter(|p| p.share.is_finite()).collect();
             let mut band: Vec<(f64, f64)> = pts.iter().map(|p| (sweep_x(p), p.share_hi)).collect();
             band.extend(pts.iter().rev().map(|p| (sweep_x(p), p.share_lo)));
@@ -576,7 +576,7 @@ pub fn draw_sweep<DB: DrawingBackend>(
 
 /// The sweep chart as SVG (the command line's `rtml sweep --svg`).
 pub fn sweep_svg(
-    sweeps: &[(&str, &crate::sweep::Summary)],
+    sweeps: &[(&str, &crate::sim::sweep::Summary)],
     width: u32,
     height: u32,
 ) -> Result<String, String> {

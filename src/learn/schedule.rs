@@ -6,8 +6,8 @@
 
 use std::collections::VecDeque;
 
-use crate::config::{LaneConfig, Update};
 use crate::learn::detect::PageHinkley;
+use crate::sim::config::{LaneConfig, Update};
 
 /// Most examples a lane keeps for retraining; the oldest are dropped beyond it (bounds memory).
 pub const MAX_BUFFER: usize = 400_000;

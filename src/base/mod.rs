@@ -1,0 +1,3 @@
+//! Foundations every other layer uses: seeded random streams.
+
+pub mod rng;
