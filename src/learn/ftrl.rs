@@ -24,6 +24,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::base::rng::sigmoid;
+use crate::learn::schedule::Learn;
 
 /// FTRL-Proximal hyper-parameters. Defaults matched Vowpal Wabbit's `--ftrl` on a real Criteo sample.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -119,10 +120,6 @@ impl Ftrl {
         &self.w
     }
 
-    pub(crate) fn weights_vec(&self) -> &Vec<f64> {
-        &self.w
-    }
-
     /// The weight of the bucket of a raw hash.
     #[inline]
     pub fn weight(&self, hash: u32) -> f64 {
@@ -204,6 +201,31 @@ impl Ftrl {
             self.update((raw & self.mask) as usize, p - y);
         }
         p
+    }
+}
+
+/// An example FTRL-Proximal learns: the simulator's logged impression (binary features) or a line of
+/// a click log (valued features and an importance weight).
+pub trait Labelled {
+    /// One step of Algorithm 1 on this example.
+    fn learn_into(&self, m: &mut Ftrl);
+}
+
+/// FTRL under the schedule engine: a serving snapshot is the weight array.
+impl<E: Labelled> Learn<E> for Ftrl {
+    type Snapshot = Vec<f64>;
+    fn learn(&mut self, ex: &E) {
+        ex.learn_into(self);
+    }
+    fn reset(&mut self) {
+        Ftrl::reset(self)
+    }
+    fn live(&self) -> &Vec<f64> {
+        &self.w
+    }
+    fn snapshot_into(&self, dst: &mut Vec<f64>) {
+        dst.clear();
+        dst.extend_from_slice(&self.w);
     }
 }
 

@@ -1,29 +1,136 @@
-//! Model-update schedules shared by both scenarios: frozen, periodic (stateless or stateful,
-//! with a deploy delay), continual, and drift-triggered retraining.
+//! The one schedule engine: when a lane's model learns, retrains and deploys, and when its batch
+//! predictions are recomputed. Every lane runs on it: the simulator's ad and cell lanes (time in
+//! minutes) and the replay of a user's file (time in examples for a click log, in hours for a load
+//! trace). A newcomer changing "stateless retrain" changes it here, once.
 //!
-//! An [`Updater`] owns the trainer model, the examples it may retrain on, and what is deployed. The
-//! caller feeds it labelled examples in the order their labels arrive and asks it what serves now.
+//! The update schedules (Huyen 2022, "Real-time machine learning: challenges and solutions"):
+//! - *frozen*: trained on the warm-up only;
+//! - *periodic* every `every`: *stateless* (retrain from scratch on the examples of the last
+//!   `window`) or *stateful* (continue from the current weights on the examples since the last
+//!   retrain), each new model deployed `deploy` later;
+//! - *continual*: every labelled example is learned as it arrives and serves at once;
+//! - *triggered*: a Page-Hinkley detector on the serving model's loss starts a retrain, at most once
+//!   per `cooldown`.
+//!
+//! A [`Schedule`] owns the trainer model, the examples a retrain may use (a [`Store`]) and what is
+//! deployed. The caller feeds it labelled examples in the order their labels arrive and asks it
+//! what serves now. An [`Every`] clock is the periodic part alone: retrains run once per due time;
+//! a batch refresh ([`Every::catch_up`]) runs once however many were missed.
 
 use std::collections::VecDeque;
 
-use crate::learn::detect::PageHinkley;
-use crate::sim::config::{LaneConfig, Update};
+use serde::{Deserialize, Serialize};
 
-/// Most examples a lane keeps for retraining; the oldest are dropped beyond it (bounds memory).
+use crate::learn::detect::PageHinkley;
+
+/// Most examples a simulated lane keeps for retraining; the oldest are dropped beyond it.
 pub const MAX_BUFFER: usize = 400_000;
 /// Most deploys waiting at once; the oldest waiting is dropped beyond it.
 pub const MAX_PENDING: usize = 16;
-/// Most retrain times remembered per lane for the timeline (counts are kept in the series regardless).
+/// Most retrain times remembered per lane for the timeline (counts are kept regardless).
 pub const MAX_MARKS: usize = 2000;
 
-/// A learner the schedules can drive.
-pub trait Learn: Clone {
-    /// One labelled example.
-    type Example: Clone;
+/// How a lane's model is updated after the warm-up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Update {
+    /// Trained on the warm-up only.
+    Frozen,
+    /// Retrained every `every`.
+    Periodic,
+    /// Updated after every labelled event.
+    Continual,
+    /// Retrained when a Page-Hinkley detector fires on the loss.
+    Triggered,
+}
+
+/// A lane's schedule, on any time axis (the caller's unit for every duration).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Plan {
+    pub update: Update,
+    /// Periodic or triggered retrains continue from the current weights (else from scratch).
+    pub stateful: bool,
+    /// Retrain interval (periodic).
+    pub every: f64,
+    /// A stateless retrain learns the examples of the last `window` (infinite: all kept).
+    pub window: f64,
+    /// Most examples kept for a stateless retrain; the oldest are dropped beyond it.
+    pub keep: usize,
+    /// Delay between a retrain and the deploy of its model.
+    pub deploy: f64,
+    /// Least time between two triggered retrains.
+    pub cooldown: f64,
+    /// Batch predictions are recomputed every `refresh` from the start (infinite: online lanes).
+    pub refresh: f64,
+}
+
+impl Plan {
+    /// Whether the lane retrains (periodically or when triggered) and so serves a deployed copy.
+    pub fn retrains(&self) -> bool {
+        matches!(self.update, Update::Periodic | Update::Triggered)
+    }
+
+    /// Whether labelled examples are kept for a stateless retrain (the warm-up's included).
+    pub fn keeps_examples(&self) -> bool {
+        self.retrains() && !self.stateful
+    }
+}
+
+/// A periodic clock on any time axis: due at `first`, `first + every`, ...
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Every {
+    every: f64,
+    next: f64,
+}
+
+impl Every {
+    /// First due at `first`, then every `every` (`every` must be positive).
+    pub fn new(first: f64, every: f64) -> Self {
+        Every { every, next: first }
+    }
+
+    /// Never due.
+    pub fn never() -> Self {
+        Every {
+            every: f64::INFINITY,
+            next: f64::INFINITY,
+        }
+    }
+
+    /// The next due time.
+    pub fn next(&self) -> f64 {
+        self.next
+    }
+
+    /// The earliest due time not after `t`, if any, and the clock moves on by one period: call it
+    /// in a loop to run every occurrence (retrains).
+    pub fn pop(&mut self, t: f64) -> Option<f64> {
+        (self.next <= t).then(|| {
+            let at = self.next;
+            self.next += self.every;
+            at
+        })
+    }
+
+    /// Whether the clock is due at `t`; every occurrence up to `t` is consumed at once (a batch
+    /// refresh is needed once, however many were missed).
+    pub fn catch_up(&mut self, t: f64) -> bool {
+        if self.next > t {
+            return false;
+        }
+        while self.next <= t {
+            self.next += self.every;
+        }
+        true
+    }
+}
+
+/// A learner the schedule can drive.
+pub trait Learn<E>: Clone {
     /// What serving needs (for FTRL only the weights).
     type Snapshot: Clone;
     /// One online update.
-    fn learn(&mut self, ex: &Self::Example);
+    fn learn(&mut self, ex: &E);
     /// Back to the untrained state.
     fn reset(&mut self);
     /// The live model's serving view.
@@ -32,115 +139,176 @@ pub trait Learn: Clone {
     fn snapshot_into(&self, dst: &mut Self::Snapshot);
 }
 
+/// Examples kept (with their time) for a stateless retrain, oldest first.
+pub trait Store<E>: Clone + Default {
+    /// Appends an example labelled at time `t`.
+    fn push(&mut self, t: f64, ex: &E);
+    /// Examples kept.
+    fn len(&self) -> usize;
+    /// Whether nothing is kept.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Time of the oldest example.
+    fn oldest(&self) -> Option<f64>;
+    /// Drops the oldest example.
+    fn pop_oldest(&mut self);
+    /// Calls `f` on every example, oldest first.
+    fn for_each(&mut self, f: impl FnMut(&E));
+}
+
+impl<E: Clone> Store<E> for VecDeque<(f64, E)> {
+    fn push(&mut self, t: f64, ex: &E) {
+        self.push_back((t, ex.clone()));
+    }
+    fn len(&self) -> usize {
+        VecDeque::len(self)
+    }
+    fn oldest(&self) -> Option<f64> {
+        self.front().map(|e| e.0)
+    }
+    fn pop_oldest(&mut self) {
+        self.pop_front();
+    }
+    fn for_each(&mut self, mut f: impl FnMut(&E)) {
+        self.iter().for_each(|e| f(&e.1));
+    }
+}
+
 /// Runs one lane's update schedule.
 #[derive(Clone, Debug)]
-pub struct Updater<M: Learn> {
+pub struct Schedule<E, M: Learn<E>, S: Store<E> = VecDeque<(f64, E)>> {
+    /// The trainer: what a retrain learns on, and what serves between retrains of a continual or
+    /// frozen lane.
     pub model: M,
-    update: Update,
-    stateful: bool,
-    every: f64,
-    window: f64,
-    deploy: f64,
-    /// Examples (with their arrival time) a retrain may use.
-    buf: VecDeque<(f64, M::Example)>,
+    plan: Plan,
+    kept: S,
     serving: Option<M::Snapshot>,
     pending: VecDeque<(f64, M::Snapshot)>,
     spare: Vec<M::Snapshot>,
-    next_retrain: f64,
+    clock: Every,
+    refresh: Every,
     last_retrain: f64,
-    dirty: bool,
+    /// Stateful lanes: examples learned by the trainer since the last retrain (its cost, counted
+    /// when the retrain runs).
+    unsent: u64,
     detector: PageHinkley,
     /// Example-updates done after the warm-up (the cost of freshness).
     pub updates: u64,
     /// Retrains after the warm-up.
     pub retrains: u64,
-    /// Times of retrains (minutes), at most [`MAX_MARKS`].
+    /// Times of retrains, at most [`MAX_MARKS`].
     pub marks: Vec<f64>,
+    _example: std::marker::PhantomData<fn(&E)>,
 }
 
-impl<M: Learn> Updater<M> {
-    /// A schedule for `model` as the lane configures it. Times are in minutes.
-    pub fn new(model: M, lane: &LaneConfig, detector: PageHinkley) -> Self {
-        Updater {
+impl<E, M: Learn<E>, S: Store<E>> Schedule<E, M, S> {
+    /// A schedule for `model`; `detector` fires triggered retrains.
+    pub fn new(model: M, plan: Plan, detector: PageHinkley) -> Self {
+        Schedule {
             model,
-            update: lane.update,
-            stateful: lane.stateful,
-            every: (lane.every * 60.0).max(1.0),
-            window: lane.window * 60.0,
-            deploy: lane.deploy * 60.0,
-            buf: VecDeque::new(),
+            plan,
+            kept: S::default(),
             serving: None,
             pending: VecDeque::new(),
             spare: Vec::new(),
-            next_retrain: f64::INFINITY,
+            clock: Every::never(),
+            refresh: Every::never(),
             last_retrain: 0.0,
-            dirty: false,
+            unsent: 0,
             detector,
             updates: 0,
             retrains: 0,
             marks: Vec::new(),
+            _example: std::marker::PhantomData,
         }
     }
 
-    fn retrains_periodically(&self) -> bool {
-        matches!(self.update, Update::Periodic | Update::Triggered)
+    /// When the next periodic retrain is due (infinite: none).
+    pub fn next_retrain(&self) -> f64 {
+        self.clock.next()
     }
 
-    fn push(&mut self, t: f64, ex: M::Example) {
-        if self.buf.len() >= MAX_BUFFER {
-            self.buf.pop_front();
+    /// The plan it runs.
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    fn keep(&mut self, t: f64, ex: &E) {
+        if self.kept.len() >= self.plan.keep {
+            self.kept.pop_oldest();
         }
-        self.buf.push_back((t, ex));
+        if self.plan.keep > 0 {
+            self.kept.push(t, ex);
+        }
     }
 
-    /// A warm-up example: every lane learns it, and keeps it for a later stateless retrain.
-    pub fn warmup(&mut self, t: f64, ex: &M::Example) {
+    /// A warm-up example: the trainer learns it, and keeps it for a later stateless retrain.
+    pub fn warmup(&mut self, t: f64, ex: &E) {
         self.model.learn(ex);
+        self.warmup_keep(t, ex);
+    }
+
+    /// A warm-up example another model learns for this lane (see [`Schedule::adopt`]): only kept
+    /// for a later stateless retrain.
+    pub fn warmup_keep(&mut self, t: f64, ex: &E) {
         if self.keeps_warmup() {
-            self.push(t, ex.clone());
+            self.keep(t, ex);
         }
     }
 
     /// Whether the warm-up examples are kept for a later stateless retrain.
     pub fn keeps_warmup(&self) -> bool {
-        self.retrains_periodically() && !self.stateful
+        self.plan.keeps_examples()
     }
 
-    /// Takes the warm-up result of another lane with the same learner and features: its model, and its
-    /// kept examples if this lane keeps them too (the same as running the warm-up again, for less).
-    pub fn adopt_warmup(&mut self, from: &Updater<M>) {
+    /// Takes a warm-up model trained elsewhere (by a lane with the same learner and features).
+    pub fn adopt(&mut self, model: M) {
+        self.model = model;
+    }
+
+    /// Takes the warm-up result of another lane with the same learner and features: its model, and
+    /// its kept examples if this lane keeps them too (the same as running the warm-up again).
+    pub fn adopt_warmup(&mut self, from: &Self) {
         self.model = from.model.clone();
         if self.keeps_warmup() {
-            self.buf = from.buf.clone();
+            self.kept = from.kept.clone();
         }
     }
 
     /// Ends the warm-up at time `t0`: what was learned is deployed, the schedule starts.
     pub fn start(&mut self, t0: f64) {
-        if self.retrains_periodically() {
+        if self.plan.retrains() {
             let mut snap = self.model.live().clone();
             self.model.snapshot_into(&mut snap);
             self.serving = Some(snap);
-            if self.update == Update::Periodic {
-                self.next_retrain = t0 + self.every;
+            if self.plan.update == Update::Periodic {
+                self.clock = Every::new(t0 + self.plan.every, self.plan.every);
             }
+        }
+        if self.plan.refresh.is_finite() {
+            self.refresh = Every::new(t0, self.plan.refresh);
         }
         self.last_retrain = t0;
     }
 
+    /// Whether batch predictions are due for a refresh at `t` (at the start, then every
+    /// `refresh`; once however many were missed).
+    pub fn refresh_due(&mut self, t: f64) -> bool {
+        self.refresh.catch_up(t)
+    }
+
     /// Runs the retrains and deploys due up to time `t` (inclusive).
     pub fn tick(&mut self, t: f64) {
-        while self.next_retrain <= t {
-            let at = self.next_retrain;
+        while let Some(at) = self.clock.pop(t) {
             self.deploy_due(at);
             self.retrain(at);
-            self.next_retrain += self.every;
         }
         self.deploy_due(t);
     }
 
     fn deploy_due(&mut self, t: f64) {
-        while self.pending.front().map(|p| p.0 <= t).unwrap_or(false) {
+        while self.pending.front().is_some_and(|p| p.0 <= t) {
             let (_, snap) = self.pending.pop_front().expect("checked");
             if let Some(old) = self.serving.replace(snap) {
                 self.spare.push(old);
@@ -154,61 +322,68 @@ impl<M: Learn> Updater<M> {
         if self.marks.len() < MAX_MARKS {
             self.marks.push(at);
         }
-        if self.stateful {
-            for (_, ex) in self.buf.drain(..) {
-                self.model.learn(&ex);
-                self.updates += 1;
-                self.dirty = true;
-            }
+        let learned = if self.plan.stateful {
+            std::mem::take(&mut self.unsent)
         } else {
-            let from = at - self.window;
-            while self.buf.front().map(|e| e.0 < from).unwrap_or(false) {
-                self.buf.pop_front();
+            let from = at - self.plan.window;
+            while self.kept.oldest().is_some_and(|t| t < from) {
+                self.kept.pop_oldest();
             }
             self.model.reset();
-            for (_, ex) in &self.buf {
-                self.model.learn(ex);
-            }
-            self.updates += self.buf.len() as u64;
-            self.dirty = true;
-        }
-        if !self.dirty && self.pending.is_empty() {
+            let model = &mut self.model;
+            self.kept.for_each(|ex| model.learn(ex));
+            self.kept.len() as u64
+        };
+        self.updates += learned;
+        if self.plan.stateful && learned == 0 && self.pending.is_empty() {
             // Nothing new was learned: the deployed model is already this one.
             return;
         }
-        self.dirty = false;
+        self.deploy_new(at);
+    }
+
+    fn deploy_new(&mut self, at: f64) {
+        if self.plan.deploy <= 0.0 {
+            match self.serving.as_mut() {
+                Some(s) => self.model.snapshot_into(s),
+                None => self.serving = Some(self.model.live().clone()),
+            }
+            return;
+        }
         let mut snap = self
             .spare
             .pop()
             .unwrap_or_else(|| self.model.live().clone());
         self.model.snapshot_into(&mut snap);
-        if self.deploy <= 0.0 {
-            if let Some(old) = self.serving.replace(snap) {
-                self.spare.push(old);
-            }
-        } else {
-            if self.pending.len() >= MAX_PENDING {
-                self.pending.pop_front();
-            }
-            self.pending.push_back((at + self.deploy, snap));
+        if self.pending.len() >= MAX_PENDING {
+            self.pending.pop_front();
         }
+        self.pending.push_back((at + self.plan.deploy, snap));
     }
 
     /// A labelled example arrives at time `t` (after the warm-up), with the loss the serving model
-    /// had on it (for the drift detector).
-    pub fn label(&mut self, t: f64, ex: M::Example, loss: f64) {
+    /// had on it (for the drift detector). Retrains due before it run first.
+    pub fn label(&mut self, t: f64, ex: &E, loss: f64) {
         self.tick(t);
-        match self.update {
+        match self.plan.update {
             Update::Frozen => {}
             Update::Continual => {
-                self.model.learn(&ex);
+                self.model.learn(ex);
                 self.updates += 1;
             }
-            Update::Periodic => self.push(t, ex),
-            Update::Triggered => {
-                self.push(t, ex);
-                // At most one retrain an hour, however noisy the loss.
-                if self.detector.update(loss) && t - self.last_retrain >= 60.0 {
+            Update::Periodic | Update::Triggered => {
+                if self.plan.stateful {
+                    // Learned now, counted and deployed when the retrain runs (the same model as
+                    // learning the examples then, in the same order).
+                    self.model.learn(ex);
+                    self.unsent += 1;
+                } else {
+                    self.keep(t, ex);
+                }
+                if self.plan.update == Update::Triggered
+                    && self.detector.update(loss)
+                    && t - self.last_retrain >= self.plan.cooldown
+                {
                     self.deploy_due(t);
                     self.retrain(t);
                     self.detector.reset();
@@ -217,8 +392,17 @@ impl<M: Learn> Updater<M> {
         }
     }
 
-    /// What serves predictions now.
+    /// A continual lane's example learned outside the schedule (a fused predict-and-learn hot
+    /// loop): counts its update.
+    pub fn count_update(&mut self) {
+        self.updates += 1;
+    }
+
+    /// What serves predictions now: the deployed copy of a retraining lane, else the live model.
     pub fn serving(&self) -> &M::Snapshot {
         self.serving.as_ref().unwrap_or_else(|| self.model.live())
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -5,8 +5,10 @@ use std::collections::VecDeque;
 use super::buckets::{Auc, Buckets, EXAMPLE_LADDER};
 use super::{shorten, LaneSpec, ReplayOptions};
 use crate::base::rng::sigmoid;
+use crate::learn::detect::PageHinkley;
 use crate::learn::ftrl::Ftrl as Model;
-use crate::learn::ftrl::{hash_feature, hash_str, Feature, FtrlParams};
+use crate::learn::ftrl::{hash_feature, hash_str, Feature, FtrlParams, Labelled};
+use crate::learn::schedule::{self, Plan, Schedule, Store as _, Update};
 
 /// Seed of namespace hashes (the default namespace is the empty name).
 const NS_SEED: u32 = 0x0075_7777;
@@ -281,28 +283,20 @@ fn merge(x: &mut Vec<Feature>) {
     x.retain(|f| f.value != 0.0);
 }
 
-/// Examples kept for retraining or waiting for their label: bucket indices and values in two flat rings.
+/// Examples kept for retraining or waiting for their label: bucket indices and values in two flat
+/// rings (no allocation per example).
 #[derive(Clone, Debug, Default)]
 struct Store {
     idx: VecDeque<u32>,
     val: VecDeque<f64>,
-    /// (number of features, label, weight) per example, oldest first.
-    heads: VecDeque<(u32, f64, f64)>,
+    /// (number of features, label, weight, time) per example, oldest first.
+    heads: VecDeque<(u32, f64, f64, f64)>,
+    scratch: Example,
 }
 
 impl Store {
-    fn len(&self) -> usize {
-        self.heads.len()
-    }
-
-    fn push(&mut self, ex: &Example) {
-        self.idx.extend(ex.x.iter().map(|f| f.index));
-        self.val.extend(ex.x.iter().map(|f| f.value));
-        self.heads.push_back((ex.x.len() as u32, ex.y, ex.w));
-    }
-
     fn pop_into(&mut self, ex: &mut Example) -> bool {
-        let Some((n, y, w)) = self.heads.pop_front() else {
+        let Some((n, y, w, _)) = self.heads.pop_front() else {
             return false;
         };
         ex.x.clear();
@@ -315,18 +309,34 @@ impl Store {
         ex.w = w;
         true
     }
+}
 
-    fn drop_oldest(&mut self) {
-        if let Some((n, _, _)) = self.heads.pop_front() {
+impl schedule::Store<Example> for Store {
+    fn push(&mut self, t: f64, ex: &Example) {
+        self.idx.extend(ex.x.iter().map(|f| f.index));
+        self.val.extend(ex.x.iter().map(|f| f.value));
+        self.heads.push_back((ex.x.len() as u32, ex.y, ex.w, t));
+    }
+
+    fn len(&self) -> usize {
+        self.heads.len()
+    }
+
+    fn oldest(&self) -> Option<f64> {
+        self.heads.front().map(|h| h.3)
+    }
+
+    fn pop_oldest(&mut self) {
+        if let Some((n, _, _, _)) = self.heads.pop_front() {
             self.idx.drain(..n as usize);
             self.val.drain(..n as usize);
         }
     }
 
-    /// Calls `f` on every stored example, oldest first.
-    fn for_each(&self, scratch: &mut Example, mut f: impl FnMut(&Example)) {
+    fn for_each(&mut self, mut f: impl FnMut(&Example)) {
         let mut off = 0;
-        for &(n, y, w) in &self.heads {
+        let scratch = &mut self.scratch;
+        for &(n, y, w, _) in &self.heads {
             let n = n as usize;
             scratch.x.clear();
             scratch.x.extend(
@@ -360,6 +370,12 @@ fn learn(m: &mut Model, ex: &Example) -> (f64, f64) {
     }
 }
 
+impl Labelled for Example {
+    fn learn_into(&self, m: &mut Model) {
+        learn(m, self);
+    }
+}
+
 /// Accumulators of a click lane per bucket.
 pub(crate) mod f {
     pub const WEIGHT: usize = 0;
@@ -375,50 +391,40 @@ pub(crate) mod f {
 /// One lane's model, schedule and outcomes.
 pub(crate) struct Lane {
     pub spec: LaneSpec,
-    model: Model,
-    /// Stateful lanes: the deployed weights, and the buckets learned since the last deploy.
-    serving: Vec<f64>,
-    dirty: Vec<u32>,
-    dirty_bits: Vec<u64>,
-    /// Stateless lanes: the last `window` labelled examples.
-    buf: Store,
-    window: usize,
-    every: u64,
-    since: u64,
+    schedule: Schedule<Example, Model, Store>,
     pub totals: [f64; f::FIELDS],
     pub auc: Auc,
     pub series: Buckets,
 }
 
+/// A click lane's schedule: time counts examples after the warm-up.
+fn plan(spec: LaneSpec) -> Plan {
+    let (update, stateful, every, keep) = match spec {
+        LaneSpec::Frozen => (Update::Frozen, false, f64::INFINITY, 0),
+        LaneSpec::Continual => (Update::Continual, false, f64::INFINITY, 0),
+        LaneSpec::Stateful { every } => (Update::Periodic, true, every, 0),
+        LaneSpec::Stateless { every, window } => (Update::Periodic, false, every, window as usize),
+    };
+    Plan {
+        update,
+        stateful,
+        every: every.max(1.0),
+        window: f64::INFINITY,
+        keep,
+        deploy: 0.0,
+        cooldown: f64::INFINITY,
+        refresh: f64::INFINITY,
+    }
+}
+
 impl Lane {
-    fn new(spec: LaneSpec) -> Self {
-        let (every, window) = match spec {
-            LaneSpec::Stateless { every, window } => (every as u64, window as usize),
-            LaneSpec::Stateful { every } => (every as u64, 0),
-            _ => (0, 0),
-        };
+    fn new(spec: LaneSpec, warm: Model) -> Self {
         Lane {
             spec,
-            model: Model::new(FtrlParams::default(), 1),
-            serving: Vec::new(),
-            dirty: Vec::new(),
-            dirty_bits: Vec::new(),
-            buf: Store::default(),
-            window,
-            every: every.max(1),
-            since: 0,
+            schedule: Schedule::new(warm, plan(spec), PageHinkley::new(0.0, f64::INFINITY, 1)),
             totals: [0.0; f::FIELDS],
             auc: Auc::new(),
             series: Buckets::new(EXAMPLE_LADDER, f::FIELDS),
-        }
-    }
-
-    fn keep(&mut self, ex: &Example) {
-        if self.buf.len() >= self.window {
-            self.buf.drop_oldest();
-        }
-        if self.window > 0 {
-            self.buf.push(ex);
         }
     }
 
@@ -427,74 +433,30 @@ impl Lane {
         self.series.at(t)[field] += v;
     }
 
+    /// Runs `f` on the schedule and counts the updates and retrains it did at example `t`.
+    fn counted(&mut self, t: f64, f: impl FnOnce(&mut Schedule<Example, Model, Store>)) {
+        let before = (self.schedule.retrains, self.schedule.updates);
+        f(&mut self.schedule);
+        let retrains = self.schedule.retrains - before.0;
+        let updates = self.schedule.updates - before.1;
+        if retrains > 0 {
+            self.count(t, f::RETRAINS, retrains as f64);
+        }
+        if updates > 0 {
+            self.count(t, f::UPDATES, updates as f64);
+        }
+    }
+
     /// A label arrives (after the warm-up) while example `t` is replayed.
     fn label(&mut self, ex: &Example, t: f64) {
-        match self.spec {
-            LaneSpec::Frozen => {}
-            LaneSpec::Continual => {
-                learn(&mut self.model, ex);
-                self.count(t, f::UPDATES, 1.0);
-            }
-            LaneSpec::Stateful { .. } => {
-                learn(&mut self.model, ex);
-                self.count(t, f::UPDATES, 1.0);
-                for f in &ex.x {
-                    let i = f.index as usize;
-                    let (word, bit) = (i / 64, 1u64 << (i % 64));
-                    if self.dirty_bits[word] & bit == 0 {
-                        self.dirty_bits[word] |= bit;
-                        self.dirty.push(f.index);
-                    }
-                }
-            }
-            LaneSpec::Stateless { .. } => self.keep(ex),
-        }
+        self.counted(t, |s| s.label(t, ex, 0.0));
     }
 
     /// The serving model's logit and probability.
     fn predict(&self, ex: &Example) -> (f64, f64) {
-        let z = match self.spec {
-            LaneSpec::Stateful { .. } => {
-                ex.x.iter()
-                    .map(|f| self.serving[f.index as usize] * f.value)
-                    .sum()
-            }
-            _ => self.model.logit(&ex.x),
-        };
+        let w = self.schedule.serving();
+        let z: f64 = ex.x.iter().map(|f| w[f.index as usize] * f.value).sum();
         (z, sigmoid(z))
-    }
-
-    /// Ends the interval after an example: retrains and deploys when due. Returns the updates it cost.
-    fn tick(&mut self, scratch: &mut Example) -> Option<f64> {
-        if !matches!(
-            self.spec,
-            LaneSpec::Stateless { .. } | LaneSpec::Stateful { .. }
-        ) {
-            return None;
-        }
-        self.since += 1;
-        if self.since < self.every {
-            return None;
-        }
-        self.since = 0;
-        match self.spec {
-            LaneSpec::Stateful { .. } => {
-                for &i in &self.dirty {
-                    self.serving[i as usize] = self.model.weight(i);
-                }
-                self.dirty.clear();
-                self.dirty_bits.fill(0);
-                Some(0.0)
-            }
-            _ => {
-                self.model.reset();
-                let model = &mut self.model;
-                self.buf.for_each(scratch, |ex| {
-                    learn(model, ex);
-                });
-                Some(self.buf.len() as f64)
-            }
-        }
     }
 }
 
@@ -525,7 +487,10 @@ impl Clicks {
             delay: opts.label_delay as usize,
             examples: 0,
             warm: Some(Model::new(opts.ftrl, bits)),
-            lanes: lanes.iter().map(|&s| Lane::new(s)).collect(),
+            lanes: lanes
+                .iter()
+                .map(|&s| Lane::new(s, Model::new(opts.ftrl, 1)))
+                .collect(),
             queue: Store::default(),
             ex: Example::default(),
             scratch: Example::default(),
@@ -543,11 +508,8 @@ impl Clicks {
             .take()
             .unwrap_or_else(|| Model::new(self.params, self.bits));
         for lane in &mut self.lanes {
-            lane.model = warm.clone();
-            if let LaneSpec::Stateful { .. } = lane.spec {
-                lane.serving = (0..warm.size() as u32).map(|i| warm.weight(i)).collect();
-                lane.dirty_bits = vec![0; warm.size().div_ceil(64)];
-            }
+            lane.schedule.adopt(warm.clone());
+            lane.schedule.start(0.0);
         }
     }
 
@@ -576,10 +538,9 @@ impl Clicks {
             if let Some(warm) = self.warm.as_mut() {
                 learn(warm, ex);
             }
+            let t = i as f64 - self.warmup as f64;
             for lane in &mut self.lanes {
-                if let LaneSpec::Stateless { .. } = lane.spec {
-                    lane.keep(ex);
-                }
+                lane.schedule.warmup_keep(t, ex);
             }
             if i + 1 == self.warmup {
                 self.start();
@@ -590,7 +551,9 @@ impl Clicks {
         let now = self.delay == 0;
         for lane in &mut self.lanes {
             let (z, p) = if now && lane.spec == LaneSpec::Continual {
-                let zp = learn(&mut lane.model, ex);
+                // The hot loop: predict and learn in one pass over the features.
+                let zp = learn(&mut lane.schedule.model, ex);
+                lane.schedule.count_update();
                 lane.count(t, f::UPDATES, 1.0);
                 zp
             } else {
@@ -621,18 +584,16 @@ impl Clicks {
         }
         let mut s = std::mem::take(&mut self.scratch);
         if !now {
-            self.queue.push(ex);
+            self.queue.push(t, ex);
             while self.queue.len() > self.delay && self.queue.pop_into(&mut s) {
                 for lane in &mut self.lanes {
                     lane.label(&s, t);
                 }
             }
         }
+        // The example's interval ends: retrains due by then run.
         for lane in &mut self.lanes {
-            if let Some(updates) = lane.tick(&mut s) {
-                lane.count(t, f::RETRAINS, 1.0);
-                lane.count(t, f::UPDATES, updates);
-            }
+            lane.counted(t, |s| s.tick(t + 1.0));
         }
         self.scratch = s;
     }

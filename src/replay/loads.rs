@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, VecDeque};
 use super::buckets::{Buckets, HOUR_LADDER};
 use super::time::{self, Stamp};
 use super::{shorten, LaneSpec, ReplayError, ReplayOptions};
+use crate::learn::detect::PageHinkley;
 use crate::learn::linreg::{RegParams, Regressor};
+use crate::learn::schedule::{Learn, Plan, Schedule, Update};
 use crate::sim::cells::earth;
 
 /// Features: bias, three daily harmonics (sin, cos), weekend, last load, load a day ago.
@@ -44,15 +46,47 @@ struct Example {
     y: f64,
 }
 
-/// One lane's model of one cell.
-#[derive(Clone, Debug)]
-struct CellLane {
-    model: Regressor,
-    /// Stateful lanes: the deployed model (stateless and continual lanes serve `model`).
-    serving: Option<Regressor>,
-    /// Stateless lanes: (cell hour, example) of the last `window` hours.
-    buf: VecDeque<(f64, Example)>,
-    next_retrain: f64,
+impl Learn<Example> for Regressor {
+    type Snapshot = Regressor;
+    fn learn(&mut self, ex: &Example) {
+        Regressor::learn(self, &ex.x, ex.y);
+    }
+    fn reset(&mut self) {
+        Regressor::reset(self)
+    }
+    fn live(&self) -> &Regressor {
+        self
+    }
+    fn snapshot_into(&self, dst: &mut Regressor) {
+        dst.clone_from(self);
+    }
+}
+
+/// One lane of one cell: its schedule, on the cell's hours since its first row.
+type CellLane = Schedule<Example, Regressor>;
+
+/// A load lane's schedule in hours; retrains start at the end of the warm-up.
+fn plan(spec: LaneSpec) -> Plan {
+    let (update, stateful, every, window) = match spec {
+        LaneSpec::Frozen => (Update::Frozen, false, f64::INFINITY, 0.0),
+        LaneSpec::Continual => (Update::Continual, false, f64::INFINITY, 0.0),
+        LaneSpec::Stateful { every } => (Update::Periodic, true, every, 0.0),
+        LaneSpec::Stateless { every, window } => (Update::Periodic, false, every, window),
+    };
+    Plan {
+        update,
+        stateful,
+        every,
+        window,
+        keep: MAX_CELL_BUFFER,
+        deploy: 0.0,
+        cooldown: f64::INFINITY,
+        refresh: f64::INFINITY,
+    }
+}
+
+fn cell_lane(spec: LaneSpec, model: Regressor) -> CellLane {
+    Schedule::new(model, plan(spec), PageHinkley::new(0.0, f64::INFINITY, 1))
 }
 
 /// Everything kept per cell: constant size.
@@ -457,14 +491,51 @@ impl Loads {
         Ok(())
     }
 
+    /// One value of cell `c` at time `t` (hours): the cell's history moves on, then (after the
+    /// cell's warm-up) every lane forecasts it, is scored, and learns it when its label is due.
     fn value(&mut self, c: usize, t: f64, v: f64, dates: bool) {
+        let Some((ex, step)) = self.observe(c, t, v, dates) else {
+            return;
+        };
+        let h = t - self.cells[c].t0;
+        if h < self.warmup {
+            self.warm(c, h, &ex);
+            return;
+        }
+        self.start_cell(c);
+        let x = h - self.warmup;
+        // Labels due now are learned before the forecast.
+        let t0 = self.cells[c].t0;
+        while self.cells[c].queue.front().is_some_and(|q| q.0 <= t + 1e-9) {
+            let Some((at, old)) = self.cells[c].queue.pop_front() else {
+                break;
+            };
+            for (lane, cl) in self.lanes.iter_mut().zip(self.cells[c].lanes.iter_mut()) {
+                retrain_until(lane, cl, (at - t0).min(h), self.warmup);
+                counted(lane, cl, x, |cl| cl.label((at - t0).min(h), &old, 0.0));
+            }
+        }
+        self.forecast(c, h, x, v, step, &ex);
+        if self.delay > 0.0 && self.lanes.iter().any(|l| l.spec != LaneSpec::Frozen) {
+            // The interval's value is known at its end, plus the delay.
+            let cell = &mut self.cells[c];
+            cell.queue.push_back((t + (self.delay + 1.0) * step, ex));
+            while cell.queue.len() > MAX_CELL_BUFFER {
+                cell.queue.pop_front();
+            }
+        }
+    }
+
+    /// The cell's history takes value `v` at `t`: the example to forecast (features from before
+    /// `t`) and the cell's step in hours; none for the cell's first value.
+    fn observe(&mut self, c: usize, t: f64, v: f64, dates: bool) -> Option<(Example, f64)> {
         let cell = &mut self.cells[c];
         cell.rows += 1;
         if cell.rows == 1 {
             cell.last_t = t;
             cell.last_v = v;
             cell.recent.push_back((t, v));
-            return;
+            return None;
         }
         let gap = t - cell.last_t;
         cell.count_step(gap);
@@ -480,7 +551,6 @@ impl Loads {
             x: features(t, dates, cell.last_v, day_ago),
             y: v,
         };
-        let h = t - cell.t0;
         cell.last_t = t;
         cell.last_v = v;
         cell.recent.push_back((t, v));
@@ -489,89 +559,53 @@ impl Loads {
         {
             cell.recent.pop_front();
         }
+        Some((ex, step))
+    }
 
-        if h < self.warmup {
-            if let Some(w) = cell.warm.as_mut() {
-                w.learn(&ex.x, ex.y);
-            }
-            if cell.lanes.is_empty() {
-                cell.lanes = self
-                    .lanes
-                    .iter()
-                    .map(|_| CellLane {
-                        model: Regressor::new(self.reg, 0),
-                        serving: None,
-                        buf: VecDeque::new(),
-                        next_retrain: 0.0,
-                    })
-                    .collect();
-            }
-            for (lane, cl) in self.lanes.iter().zip(cell.lanes.iter_mut()) {
-                if let LaneSpec::Stateless { window, .. } = lane.spec {
-                    keep(&mut cl.buf, h, ex, window);
-                }
-            }
-            return;
+    /// A warm-up value of cell `c`: the cell's warm-up model learns it; stateless lanes keep it.
+    fn warm(&mut self, c: usize, h: f64, ex: &Example) {
+        let cell = &mut self.cells[c];
+        if let Some(w) = cell.warm.as_mut() {
+            w.learn(&ex.x, ex.y);
         }
-        if let Some(warm) = cell.warm.take() {
-            // The warm-up ends for this cell: every lane starts from the model trained on it.
-            let bufs: Vec<VecDeque<(f64, Example)>> = if cell.lanes.is_empty() {
-                self.lanes.iter().map(|_| VecDeque::new()).collect()
-            } else {
-                cell.lanes
-                    .iter_mut()
-                    .map(|l| std::mem::take(&mut l.buf))
-                    .collect()
-            };
-            cell.lanes = self
-                .lanes
-                .iter()
-                .zip(bufs)
-                .map(|(lane, buf)| {
-                    let every = match lane.spec {
-                        LaneSpec::Stateless { every, .. } | LaneSpec::Stateful { every } => every,
-                        _ => f64::INFINITY,
-                    };
-                    CellLane {
-                        model: warm.clone(),
-                        serving: matches!(lane.spec, LaneSpec::Stateful { .. })
-                            .then(|| warm.clone()),
-                        buf,
-                        next_retrain: self.warmup + every,
-                    }
-                })
+        if cell.lanes.is_empty() {
+            cell.lanes = (self.lanes.iter())
+                .map(|lane| cell_lane(lane.spec, Regressor::new(self.reg, 0)))
                 .collect();
         }
-        let x = h - self.warmup;
-        // Labels due now are learned before the forecast.
-        while cell.queue.front().is_some_and(|q| q.0 <= t + 1e-9) {
-            let Some((_, old)) = cell.queue.pop_front() else {
-                break;
-            };
-            for (lane, cl) in self.lanes.iter_mut().zip(cell.lanes.iter_mut()) {
-                label(lane, cl, h, old, x);
-            }
+        for cl in &mut cell.lanes {
+            cl.warmup_keep(h, ex);
         }
+    }
+
+    /// The warm-up ends for cell `c` (once): every lane starts from the model trained on it.
+    fn start_cell(&mut self, c: usize) {
+        let cell = &mut self.cells[c];
+        let Some(warm) = cell.warm.take() else {
+            return;
+        };
+        if cell.lanes.is_empty() {
+            cell.lanes = (self.lanes.iter())
+                .map(|lane| cell_lane(lane.spec, Regressor::new(self.reg, 0)))
+                .collect();
+        }
+        for cl in &mut cell.lanes {
+            cl.adopt(warm.clone());
+            cl.start(self.warmup);
+        }
+    }
+
+    /// Every lane forecasts value `v` of cell `c` at cell hour `h` with what serves now, and is
+    /// scored; without a label delay it then learns it.
+    fn forecast(&mut self, c: usize, h: f64, x: f64, v: f64, step: f64, ex: &Example) {
         let hours = step;
         let kwh = |w: f64| w * hours / 1000.0;
         let always = kwh(power(self.power, v, false));
         let oracle = kwh(power(self.power, v, v < self.threshold));
+        let cell = &mut self.cells[c];
         for (lane, cl) in self.lanes.iter_mut().zip(cell.lanes.iter_mut()) {
-            // Retrains due by now.
-            while cl.next_retrain <= h {
-                let at = cl.next_retrain;
-                let updates = retrain(lane.spec, cl, at);
-                let b = lane.series.at(at - self.warmup);
-                b[f::RETRAINS] += 1.0;
-                b[f::UPDATES] += updates;
-                lane.totals[f::RETRAINS] += 1.0;
-                lane.totals[f::UPDATES] += updates;
-                cl.next_retrain += match lane.spec {
-                    LaneSpec::Stateless { every, .. } | LaneSpec::Stateful { every } => every,
-                    _ => f64::INFINITY,
-                };
-            }
-            let fc = cl.serving.as_ref().unwrap_or(&cl.model).predict(&ex.x);
+            retrain_until(lane, cl, h, self.warmup);
+            let fc = cl.serving().predict(&ex.x);
             let asleep = fc.is_finite() && fc < self.threshold;
             let err = if fc.is_finite() { fc - v } else { v };
             let unserved = if asleep {
@@ -597,57 +631,31 @@ impl Loads {
                 lane.totals[k] += val;
             }
             if self.delay == 0.0 {
-                label(lane, cl, h, ex, x);
-            }
-        }
-        if self.delay > 0.0 && self.lanes.iter().any(|l| l.spec != LaneSpec::Frozen) {
-            // The interval's value is known at its end, plus the delay.
-            cell.queue.push_back((t + (self.delay + 1.0) * step, ex));
-            while cell.queue.len() > MAX_CELL_BUFFER {
-                cell.queue.pop_front();
+                counted(lane, cl, x, |cl| cl.label(h, ex, 0.0));
             }
         }
     }
 }
 
-fn keep(buf: &mut VecDeque<(f64, Example)>, h: f64, ex: Example, window: f64) {
-    buf.push_back((h, ex));
-    while buf.len() > MAX_CELL_BUFFER || buf.front().is_some_and(|e| e.0 < h - window) {
-        buf.pop_front();
+/// Runs the retrains of one cell's lane due by cell hour `h`, each counted at its own time.
+fn retrain_until(lane: &mut LaneOut, cl: &mut CellLane, h: f64, warmup: f64) {
+    while cl.next_retrain() <= h {
+        let at = cl.next_retrain();
+        counted(lane, cl, at - warmup, |cl| cl.tick(at));
     }
 }
 
-/// A label of cell hour `h` arrives for one lane of one cell.
-fn label(lane: &mut LaneOut, cl: &mut CellLane, h: f64, ex: Example, x: f64) {
-    match lane.spec {
-        LaneSpec::Frozen => {}
-        LaneSpec::Stateless { window, .. } => keep(&mut cl.buf, h, ex, window),
-        LaneSpec::Continual | LaneSpec::Stateful { .. } => {
-            cl.model.learn(&ex.x, ex.y);
-            lane.totals[f::UPDATES] += 1.0;
-            lane.series.at(x)[f::UPDATES] += 1.0;
-        }
-    }
-}
-
-/// A scheduled retrain at cell hour `at`; returns the example-updates it cost.
-fn retrain(spec: LaneSpec, cl: &mut CellLane, at: f64) -> f64 {
-    match spec {
-        LaneSpec::Stateless { window, .. } => {
-            while cl.buf.front().is_some_and(|e| e.0 < at - window) {
-                cl.buf.pop_front();
-            }
-            cl.model.reset();
-            for (_, ex) in &cl.buf {
-                cl.model.learn(&ex.x, ex.y);
-            }
-            cl.buf.len() as f64
-        }
-        LaneSpec::Stateful { .. } => {
-            cl.serving = Some(cl.model.clone());
-            0.0
-        }
-        _ => 0.0,
+/// Runs `f` on one cell's lane and counts the updates and retrains it did at lane time `x`.
+fn counted(lane: &mut LaneOut, cl: &mut CellLane, x: f64, f: impl FnOnce(&mut CellLane)) {
+    let before = (cl.retrains, cl.updates);
+    f(cl);
+    let (retrains, updates) = (cl.retrains - before.0, cl.updates - before.1);
+    if retrains > 0 || updates > 0 {
+        let b = lane.series.at(x);
+        b[f::RETRAINS] += retrains as f64;
+        b[f::UPDATES] += updates as f64;
+        lane.totals[f::RETRAINS] += retrains as f64;
+        lane.totals[f::UPDATES] += updates as f64;
     }
 }
 

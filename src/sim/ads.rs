@@ -13,8 +13,9 @@ use std::collections::{BinaryHeap, VecDeque};
 
 use crate::base::rng::{sigmoid, stream, Rng};
 use crate::learn::detect::PageHinkley;
+use crate::learn::ftrl::Labelled;
 use crate::learn::ftrl::{hash_feature, Ftrl};
-use crate::learn::schedule::{Learn, Updater};
+use crate::learn::schedule::Schedule;
 use crate::sim::config::{AdsConfig, Config, LaneConfig, Mode, Policy, Update};
 use crate::sim::series::{ads as f, LaneSums, Series};
 
@@ -604,21 +605,9 @@ pub struct Example {
     y: f64,
 }
 
-impl Learn for Ftrl {
-    type Example = Example;
-    type Snapshot = Vec<f64>;
-    fn learn(&mut self, ex: &Example) {
-        self.learn_binary(&ex.f[..ex.nf as usize], ex.y);
-    }
-    fn reset(&mut self) {
-        Ftrl::reset(self)
-    }
-    fn live(&self) -> &Vec<f64> {
-        self.weights_vec()
-    }
-    fn snapshot_into(&self, dst: &mut Vec<f64>) {
-        dst.clear();
-        dst.extend_from_slice(self.weights());
+impl Labelled for Example {
+    fn learn_into(&self, m: &mut Ftrl) {
+        m.learn_binary(&self.f[..self.nf as usize], self.y);
     }
 }
 
@@ -652,7 +641,7 @@ impl Ord for Pending {
 #[repr(align(128))]
 pub struct Lane {
     cfg: LaneConfig,
-    updater: Updater<Ftrl>,
+    schedule: Schedule<Example, Ftrl>,
     /// Clicks joined in time (out of order).
     clicks: BinaryHeap<Pending>,
     /// Non-clicks, emitted when the join window closes (in order).
@@ -663,7 +652,6 @@ pub struct Lane {
     col_of: Vec<u32>,
     cols: usize,
     prior: Vec<f64>,
-    next_refresh: f64,
     /// Each segment's best slot under `table` and its predicted probability (None until needed),
     /// for catalogue `best_version`.
     best_of: Vec<Option<(usize, f64)>>,
@@ -679,7 +667,11 @@ impl Lane {
     fn new(cfg: &LaneConfig) -> Self {
         let model = Ftrl::new(cfg.ftrl, cfg.bits);
         Lane {
-            updater: Updater::new(model, cfg, PageHinkley::new(0.01, 40.0, 500)),
+            schedule: Schedule::new(
+                model,
+                crate::sim::plan(cfg, None),
+                PageHinkley::new(0.01, 40.0, 500),
+            ),
             cfg: cfg.clone(),
             clicks: BinaryHeap::new(),
             negatives: VecDeque::new(),
@@ -688,7 +680,6 @@ impl Lane {
             col_of: Vec::new(),
             cols: 0,
             prior: Vec::new(),
-            next_refresh: f64::INFINITY,
             best_of: Vec::new(),
             best_version: 0,
             seen: (0.0, 0.0),
@@ -699,7 +690,7 @@ impl Lane {
 
     /// Retrain times (minutes) of this lane.
     pub fn marks(&self) -> &[f64] {
-        &self.updater.marks
+        &self.schedule.marks
     }
 
     /// Rough relative cost of serving a request, to spread lanes over threads.
@@ -723,7 +714,7 @@ impl Lane {
     /// Recomputes the batch table from the serving model, with features as of time t (no intent).
     fn refresh(&mut self, cat: &Catalogue, h: &Hashes, t: f64) {
         let (hour, weekend) = clock(t);
-        let w = self.updater.serving();
+        let w = self.schedule.serving();
         let s1 = cat.segments + 1;
         self.cols = cat.active.len();
         self.best_of.clear();
@@ -769,7 +760,7 @@ impl Lane {
         }
         let explore = r.u_explore < self.cfg.explore;
         if self.online() {
-            let w = self.updater.serving();
+            let w = self.schedule.serving();
             let mask = (w.len() - 1) as u32;
             let k = h.k;
             self.scratch.clear();
@@ -832,9 +823,9 @@ impl Lane {
             } else {
                 self.negatives.pop_front().expect("peeked")
             };
-            self.updater.label(p.t, p.ex, p.loss);
+            self.schedule.label(p.t, &p.ex, p.loss);
         }
-        self.updater.tick(t);
+        self.schedule.tick(t);
     }
 
     /// The warm-up on a batch: a uniformly random ad on every request, its label learned at once.
@@ -847,7 +838,7 @@ impl Lane {
             let seg_token = if r.known { r.segment } else { cat.segments };
             let mut ex = h.logged(r, seg_token, &cat.live[slot], self.online());
             ex.y = clicked as u8 as f64;
-            self.updater.warmup(r.t, &ex);
+            self.schedule.warmup(r.t, &ex);
         }
     }
 
@@ -857,17 +848,14 @@ impl Lane {
         let cat = &batch.cat;
         for (r, truth) in batch.iter() {
             if self.learns() {
-                let before = (self.updater.retrains, self.updater.updates);
+                let before = (self.schedule.retrains, self.schedule.updates);
                 self.deliver(r.t);
-                if !self.online() && r.t >= self.next_refresh {
-                    while self.next_refresh <= r.t {
-                        self.next_refresh += self.cfg.refresh * 60.0;
-                    }
+                if !self.online() && self.schedule.refresh_due(r.t) {
                     self.refresh(cat, h, r.t);
                 }
                 let row = sums.row_mut(r.t);
-                row[f::RETRAINS] += (self.updater.retrains - before.0) as f64;
-                row[f::UPDATES] += (self.updater.updates - before.1) as f64;
+                row[f::RETRAINS] += (self.schedule.retrains - before.0) as f64;
+                row[f::UPDATES] += (self.schedule.updates - before.1) as f64;
             }
             let (slot, p_hat) = self.choose(cat, h, r);
             let ad = &cat.live[slot];
@@ -1188,7 +1176,7 @@ impl AdsSim {
             leader[i] = group
                 .iter()
                 .copied()
-                .find(|&j| self.lanes[j].updater.keeps_warmup())
+                .find(|&j| self.lanes[j].schedule.keeps_warmup())
                 .unwrap_or(group[0]);
         }
         leader
@@ -1225,15 +1213,14 @@ impl AdsSim {
         for i in 0..self.lanes.len() {
             let leader = self.leader[i];
             if self.lanes[i].learns() && leader != i {
-                let from = self.lanes[leader].updater.clone();
-                self.lanes[i].updater.adopt_warmup(&from);
+                let from = self.lanes[leader].schedule.clone();
+                self.lanes[i].schedule.adopt_warmup(&from);
             }
         }
         for lane in &mut self.lanes {
-            lane.updater.start(0.0);
-            if !lane.online() && lane.learns() {
+            lane.schedule.start(0.0);
+            if !lane.online() && lane.learns() && lane.schedule.refresh_due(0.0) {
                 lane.refresh(&self.world.cat, &self.hashes, 0.0);
-                lane.next_refresh = lane.cfg.refresh * 60.0;
             }
         }
         self.now = 0.0;

@@ -13,7 +13,7 @@ use std::collections::VecDeque;
 use crate::base::rng::{stream, Rng};
 use crate::learn::detect::PageHinkley;
 use crate::learn::linreg::Regressor;
-use crate::learn::schedule::{Learn, Updater};
+use crate::learn::schedule::{Learn, Schedule};
 use crate::sim::config::{CellType, Config, LaneConfig, Mode, Policy, Scope, Source, Update};
 use crate::sim::series::{cells as f, Series};
 
@@ -306,8 +306,7 @@ impl Forecaster {
     }
 }
 
-impl Learn for Forecaster {
-    type Example = Example;
+impl Learn<Example> for Forecaster {
     type Snapshot = Forecaster;
     fn learn(&mut self, ex: &Example) {
         let m = &mut self.models[ex.model as usize];
@@ -373,13 +372,12 @@ fn features(
 /// One lane of the cells experiment.
 pub struct Lane {
     cfg: LaneConfig,
-    updater: Updater<Forecaster>,
+    schedule: Schedule<Example, Forecaster>,
     /// Labelled examples waiting for their label delay: (arrival minute, example, loss).
     queue: VecDeque<(f64, Example, f64)>,
     /// Batch forecasts: `batch[(i - batch_from) * cells + cell]`.
     batch: Vec<f64>,
     batch_from: i64,
-    next_refresh: i64,
     asleep: Vec<bool>,
     forecast: Vec<f64>,
     /// Forecasts that were not finite or absurd (beyond +-10 capacities): the model diverged.
@@ -389,7 +387,7 @@ pub struct Lane {
 impl Lane {
     /// Retrain times (minutes) of this lane.
     pub fn marks(&self) -> &[f64] {
-        &self.updater.marks
+        &self.schedule.marks
     }
 }
 
@@ -429,11 +427,14 @@ impl CellsSim {
             .iter()
             .map(|l| Lane {
                 cfg: l.clone(),
-                updater: Updater::new(Forecaster::new(l, n), l, detector()),
+                schedule: Schedule::new(
+                    Forecaster::new(l, n),
+                    crate::sim::plan(l, Some(INTERVAL)),
+                    detector(),
+                ),
                 queue: VecDeque::new(),
                 batch: Vec::new(),
                 batch_from: 0,
-                next_refresh: 0,
                 asleep: vec![false; n],
                 forecast: vec![0.0; n],
                 wild: 0,
@@ -495,16 +496,16 @@ impl CellsSim {
                 };
                 for (cell, &y) in ys.iter().enumerate().take(n) {
                     let k = self.world.cluster[cell];
-                    let m = lane.updater.model.model_of(cell, k);
+                    let m = lane.schedule.model.model_of(cell, k);
                     let mut ex = features(h, cell, k, i, i, lane.cfg.scope == Scope::Global, m);
                     ex.y = y;
-                    lane.updater.warmup(i as f64 * INTERVAL, &ex);
+                    lane.schedule.warmup(i as f64 * INTERVAL, &ex);
                 }
             }
         }
         if t >= 0.0 && self.warm_next == 0 {
             for lane in &mut self.lanes {
-                lane.updater.start(0.0);
+                lane.schedule.start(0.0);
             }
             self.warm_next = 1;
         }
@@ -567,8 +568,8 @@ impl CellsSim {
         for l in 0..self.lanes.len() {
             // Forecasts for interval i.
             let before = (
-                self.lanes[l].updater.retrains,
-                self.lanes[l].updater.updates,
+                self.lanes[l].schedule.retrains,
+                self.lanes[l].schedule.updates,
             );
             self.deliver(l, t);
             let lane = &mut self.lanes[l];
@@ -582,12 +583,11 @@ impl CellsSim {
                 }
                 Policy::Model => {
                     if lane.cfg.mode == Mode::Batch {
-                        let period = ((lane.cfg.refresh * 60.0 / INTERVAL).round() as i64).max(1);
-                        if i >= lane.next_refresh {
+                        if lane.schedule.refresh_due(t) {
+                            let period = (lane.schedule.plan().refresh / INTERVAL) as i64;
                             lane.batch_from = i;
-                            lane.next_refresh = i + period;
                             lane.batch.clear();
-                            let model = lane.updater.serving();
+                            let model = lane.schedule.serving();
                             for j in i..i + period {
                                 for cell in 0..n {
                                     let k = self.world.cluster[cell];
@@ -607,7 +607,7 @@ impl CellsSim {
                         let off = (i - lane.batch_from) as usize * n;
                         lane.forecast.copy_from_slice(&lane.batch[off..off + n]);
                     } else {
-                        let model = lane.updater.serving();
+                        let model = lane.schedule.serving();
                         for cell in 0..n {
                             let k = self.world.cluster[cell];
                             let ex = features(
@@ -660,7 +660,7 @@ impl CellsSim {
             let lane = &mut self.lanes[l];
             if lane.cfg.policy == Policy::Model && lane.cfg.update != Update::Frozen {
                 let arrive = t + INTERVAL + lane.cfg.label_delay;
-                let model = lane.updater.serving();
+                let model = lane.schedule.serving();
                 let exs: Vec<(Example, f64)> = (0..n)
                     .map(|cell| {
                         let k = self.world.cluster[cell];
@@ -671,7 +671,7 @@ impl CellsSim {
                             i,
                             i,
                             global,
-                            lane.updater.model.model_of(cell, k),
+                            lane.schedule.model.model_of(cell, k),
                         );
                         ex.y = loads[cell];
                         let loss = (model.predict(&ex) - ex.y).abs();
@@ -684,8 +684,13 @@ impl CellsSim {
             }
             let lane = &self.lanes[l];
             let s = &mut self.series;
-            s.add(l, t, f::RETRAINS, (lane.updater.retrains - before.0) as f64);
-            s.add(l, t, f::UPDATES, (lane.updater.updates - before.1) as f64);
+            s.add(
+                l,
+                t,
+                f::RETRAINS,
+                (lane.schedule.retrains - before.0) as f64,
+            );
+            s.add(l, t, f::UPDATES, (lane.schedule.updates - before.1) as f64);
         }
         let _ = row;
         self.hist.put(i, &loads);
@@ -695,8 +700,8 @@ impl CellsSim {
             let end = self.next as f64 * INTERVAL;
             for l in 0..self.lanes.len() {
                 let before = (
-                    self.lanes[l].updater.retrains,
-                    self.lanes[l].updater.updates,
+                    self.lanes[l].schedule.retrains,
+                    self.lanes[l].schedule.updates,
                 );
                 self.deliver(l, end);
                 let lane = &self.lanes[l];
@@ -705,13 +710,13 @@ impl CellsSim {
                     l,
                     t_last,
                     f::RETRAINS,
-                    (lane.updater.retrains - before.0) as f64,
+                    (lane.schedule.retrains - before.0) as f64,
                 );
                 self.series.add(
                     l,
                     t_last,
                     f::UPDATES,
-                    (lane.updater.updates - before.1) as f64,
+                    (lane.schedule.updates - before.1) as f64,
                 );
             }
         }
@@ -721,9 +726,9 @@ impl CellsSim {
         let lane = &mut self.lanes[l];
         while lane.queue.front().map(|q| q.0 <= t).unwrap_or(false) {
             let (at, ex, loss) = lane.queue.pop_front().expect("checked");
-            lane.updater.label(at, ex, loss);
+            lane.schedule.label(at, &ex, loss);
         }
-        lane.updater.tick(t);
+        lane.schedule.tick(t);
     }
 
     /// Power (W), unserved load (capacity-cell units) and clusters in violation for one interval.

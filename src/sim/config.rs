@@ -31,19 +31,7 @@ pub enum Mode {
     Online,
 }
 
-/// How a lane's model is updated after the warm-up.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Update {
-    /// Trained on the warm-up only.
-    Frozen,
-    /// Retrained every `every` hours.
-    Periodic,
-    /// Updated after every labelled event.
-    Continual,
-    /// Retrained when a Page-Hinkley detector fires on the loss.
-    Triggered,
-}
+pub use crate::learn::schedule::Update;
 
 /// What a lane is: a learning strategy or a reference.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

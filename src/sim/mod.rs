@@ -8,3 +8,30 @@ pub mod experiment;
 pub mod presets;
 pub mod series;
 pub mod sweep;
+
+use crate::learn::schedule::{Plan, MAX_BUFFER};
+use config::{LaneConfig, Mode};
+
+const MINUTES_PER_HOUR: f64 = 60.0;
+
+/// A simulated lane's schedule, in minutes (the simulator's clock). Batch predictions are
+/// refreshed every `refresh` hours; `refresh_step` rounds the period to a whole number of the
+/// world's steps (at least one).
+pub fn plan(lane: &LaneConfig, refresh_step: Option<f64>) -> Plan {
+    let refresh = lane.refresh * MINUTES_PER_HOUR;
+    Plan {
+        update: lane.update,
+        stateful: lane.stateful,
+        every: (lane.every * MINUTES_PER_HOUR).max(1.0),
+        window: lane.window * MINUTES_PER_HOUR,
+        keep: MAX_BUFFER,
+        deploy: lane.deploy * MINUTES_PER_HOUR,
+        // At most one triggered retrain an hour, however noisy the loss.
+        cooldown: MINUTES_PER_HOUR,
+        refresh: match (lane.mode, refresh_step) {
+            (Mode::Online, _) => f64::INFINITY,
+            (Mode::Batch, None) => refresh,
+            (Mode::Batch, Some(step)) => (refresh / step).round().max(1.0) * step,
+        },
+    }
+}
