@@ -538,188 +538,164 @@ impl CellsSim {
         }
     }
 
+    /// Simulates interval `next`: every lane forecasts it, sleeps cells, is scored against the
+    /// always-on network and the oracle, and queues the interval's loads as its labels.
     fn step(&mut self) {
         let i = self.next;
         let t = i as f64 * INTERVAL;
         let n = self.hist.n;
         let mut loads = std::mem::take(&mut self.loads);
         self.world.loads(i, false, &mut loads);
-        let cfg = &self.world.cfg.cells;
-        let (threshold, wake_frac, coverage) = (
-            cfg.threshold,
-            (cfg.wake / INTERVAL).clamp(0.0, 1.0),
-            cfg.coverage,
+        let (threshold, coverage) = (
+            self.world.cfg.cells.threshold,
+            self.world.cfg.cells.coverage,
         );
-        let row = self.row;
-        let kwh = |w: f64| w * INTERVAL / 60.0 / 1000.0;
+        let wake_frac = (self.world.cfg.cells.wake / INTERVAL).clamp(0.0, 1.0);
 
         // Reference policies, the same for every lane: always on, and the oracle.
-        let always = self.outcome(
-            &loads,
-            &vec![false; n],
-            &vec![false; n],
-            wake_frac,
-            coverage,
-        );
+        let awake = vec![false; n];
+        let always = self.outcome(&loads, &awake, &awake, wake_frac, coverage);
         let oracle_sleep: Vec<bool> = loads.iter().map(|&l| l < threshold).collect();
         // The oracle is judged without wake-up penalties it could foresee: it wakes in time.
-        let oracle = self.outcome(&loads, &oracle_sleep, &vec![false; n], 0.0, coverage);
+        let oracle = self.outcome(&loads, &oracle_sleep, &awake, 0.0, coverage);
 
         for l in 0..self.lanes.len() {
-            // Forecasts for interval i.
-            let before = (
-                self.lanes[l].schedule.retrains,
-                self.lanes[l].schedule.updates,
-            );
+            let before = self.lane_costs(l);
             self.deliver(l, t);
+            self.forecast(l, i, &loads);
             let lane = &mut self.lanes[l];
-            let global = lane.cfg.scope == Scope::Global;
-            match lane.cfg.policy {
-                Policy::Oracle => lane.forecast.copy_from_slice(&loads),
-                Policy::Baseline => {
-                    for cell in 0..n {
-                        lane.forecast[cell] = self.hist.get(i - 1, cell);
-                    }
-                }
-                Policy::Model => {
-                    if lane.cfg.mode == Mode::Batch {
-                        if lane.schedule.refresh_due(t) {
-                            let period = (lane.schedule.plan().refresh / INTERVAL) as i64;
-                            lane.batch_from = i;
-                            lane.batch.clear();
-                            let model = lane.schedule.serving();
-                            for j in i..i + period {
-                                for cell in 0..n {
-                                    let k = self.world.cluster[cell];
-                                    let ex = features(
-                                        &self.hist,
-                                        cell,
-                                        k,
-                                        j,
-                                        i,
-                                        global,
-                                        model.model_of(cell, k),
-                                    );
-                                    lane.batch.push(model.predict(&ex));
-                                }
-                            }
-                        }
-                        let off = (i - lane.batch_from) as usize * n;
-                        lane.forecast.copy_from_slice(&lane.batch[off..off + n]);
-                    } else {
-                        let model = lane.schedule.serving();
-                        for cell in 0..n {
-                            let k = self.world.cluster[cell];
-                            let ex = features(
-                                &self.hist,
-                                cell,
-                                k,
-                                i,
-                                i,
-                                global,
-                                model.model_of(cell, k),
-                            );
-                            lane.forecast[cell] = model.predict(&ex);
-                        }
-                    }
-                }
-            }
-            lane.wild += lane
-                .forecast
-                .iter()
-                .filter(|f| !f.is_finite() || f.abs() > 10.0)
-                .count() as u64;
             let sleep: Vec<bool> = match lane.cfg.policy {
                 Policy::Baseline => vec![false; n],
-                _ => lane
-                    .forecast
-                    .iter()
+                _ => (lane.forecast.iter())
                     .map(|&f| f.is_finite() && f < threshold)
                     .collect(),
             };
             let waking: Vec<bool> = (0..n).map(|c| lane.asleep[c] && !sleep[c]).collect();
             lane.asleep.copy_from_slice(&sleep);
-            let abs_err: f64 = lane
-                .forecast
-                .iter()
-                .zip(&loads)
-                .map(|(f, y)| if f.is_finite() { (f - y).abs() } else { *y })
-                .sum();
             let out = self.outcome(&loads, &sleep, &waking, wake_frac, coverage);
-            let s = &mut self.series;
-            s.add(l, t, f::ENERGY_KWH, kwh(out.0));
-            s.add(l, t, f::ALWAYS_ON_KWH, kwh(always.0));
-            s.add(l, t, f::ORACLE_KWH, kwh(oracle.0));
-            s.add(l, t, f::UNSERVED_GB, out.1 * GB_PER_CELL_INTERVAL);
-            s.add(l, t, f::VIOLATION_MIN, out.2 as f64 * INTERVAL);
-            s.add(l, t, f::ABS_ERROR, abs_err);
-            s.add(l, t, f::FORECASTS, n as f64);
-            s.add(l, t, f::OFFERED_LOAD, loads.iter().sum());
-
-            // The interval's loads become labels at its end, plus the label delay.
-            let lane = &mut self.lanes[l];
-            if lane.cfg.policy == Policy::Model && lane.cfg.update != Update::Frozen {
-                let arrive = t + INTERVAL + lane.cfg.label_delay;
-                let model = lane.schedule.serving();
-                let exs: Vec<(Example, f64)> = (0..n)
-                    .map(|cell| {
-                        let k = self.world.cluster[cell];
-                        let mut ex = features(
-                            &self.hist,
-                            cell,
-                            k,
-                            i,
-                            i,
-                            global,
-                            lane.schedule.model.model_of(cell, k),
-                        );
-                        ex.y = loads[cell];
-                        let loss = (model.predict(&ex) - ex.y).abs();
-                        (ex, loss)
-                    })
-                    .collect();
-                for (ex, loss) in exs {
-                    lane.queue.push_back((arrive, ex, loss));
-                }
-            }
-            let lane = &self.lanes[l];
-            let s = &mut self.series;
-            s.add(
-                l,
-                t,
-                f::RETRAINS,
-                (lane.schedule.retrains - before.0) as f64,
-            );
-            s.add(l, t, f::UPDATES, (lane.schedule.updates - before.1) as f64);
+            self.score(l, t, &loads, out, always, oracle);
+            self.queue_labels(l, i, &loads);
+            self.count_costs(l, t, before);
         }
-        let _ = row;
         self.hist.put(i, &loads);
         self.loads = loads;
         self.next += 1;
         if self.done() {
+            // Labels and retrains due by the end of the last interval.
             let end = self.next as f64 * INTERVAL;
             for l in 0..self.lanes.len() {
-                let before = (
-                    self.lanes[l].schedule.retrains,
-                    self.lanes[l].schedule.updates,
-                );
+                let before = self.lane_costs(l);
                 self.deliver(l, end);
-                let lane = &self.lanes[l];
-                let t_last = end - INTERVAL;
-                self.series.add(
-                    l,
-                    t_last,
-                    f::RETRAINS,
-                    (lane.schedule.retrains - before.0) as f64,
-                );
-                self.series.add(
-                    l,
-                    t_last,
-                    f::UPDATES,
-                    (lane.schedule.updates - before.1) as f64,
-                );
+                self.count_costs(l, end - INTERVAL, before);
             }
         }
+    }
+
+    /// Lane `l`'s forecasts of interval `i`: the oracle knows the loads, the baseline repeats the
+    /// last interval, a model forecasts online or reads its batch table (refreshed when due).
+    fn forecast(&mut self, l: usize, i: i64, loads: &[f64]) {
+        let n = self.hist.n;
+        let t = i as f64 * INTERVAL;
+        let lane = &mut self.lanes[l];
+        let global = lane.cfg.scope == Scope::Global;
+        match lane.cfg.policy {
+            Policy::Oracle => lane.forecast.copy_from_slice(loads),
+            Policy::Baseline => {
+                for cell in 0..n {
+                    lane.forecast[cell] = self.hist.get(i - 1, cell);
+                }
+            }
+            Policy::Model if lane.cfg.mode == Mode::Batch => {
+                if lane.schedule.refresh_due(t) {
+                    // Forecasts of the whole period, from the inputs known now.
+                    let period = (lane.schedule.plan().refresh / INTERVAL) as i64;
+                    lane.batch_from = i;
+                    lane.batch.clear();
+                    let model = lane.schedule.serving();
+                    for j in i..i + period {
+                        for cell in 0..n {
+                            let k = self.world.cluster[cell];
+                            let m = model.model_of(cell, k);
+                            let ex = features(&self.hist, cell, k, j, i, global, m);
+                            lane.batch.push(model.predict(&ex));
+                        }
+                    }
+                }
+                let off = (i - lane.batch_from) as usize * n;
+                lane.forecast.copy_from_slice(&lane.batch[off..off + n]);
+            }
+            Policy::Model => {
+                let model = lane.schedule.serving();
+                for cell in 0..n {
+                    let k = self.world.cluster[cell];
+                    let m = model.model_of(cell, k);
+                    let ex = features(&self.hist, cell, k, i, i, global, m);
+                    lane.forecast[cell] = model.predict(&ex);
+                }
+            }
+        }
+        lane.wild += (lane.forecast.iter())
+            .filter(|f| !f.is_finite() || f.abs() > 10.0)
+            .count() as u64;
+    }
+
+    /// Adds lane `l`'s outcome of the interval at `t` to the series, with the references'.
+    fn score(
+        &mut self,
+        l: usize,
+        t: f64,
+        loads: &[f64],
+        out: (f64, f64, u32),
+        always: (f64, f64, u32),
+        oracle: (f64, f64, u32),
+    ) {
+        let kwh = |w: f64| w * INTERVAL / 60.0 / 1000.0;
+        let abs_err: f64 = (self.lanes[l].forecast.iter())
+            .zip(loads)
+            .map(|(f, y)| if f.is_finite() { (f - y).abs() } else { *y })
+            .sum();
+        let s = &mut self.series;
+        s.add(l, t, f::ENERGY_KWH, kwh(out.0));
+        s.add(l, t, f::ALWAYS_ON_KWH, kwh(always.0));
+        s.add(l, t, f::ORACLE_KWH, kwh(oracle.0));
+        s.add(l, t, f::UNSERVED_GB, out.1 * GB_PER_CELL_INTERVAL);
+        s.add(l, t, f::VIOLATION_MIN, out.2 as f64 * INTERVAL);
+        s.add(l, t, f::ABS_ERROR, abs_err);
+        s.add(l, t, f::FORECASTS, loads.len() as f64);
+        s.add(l, t, f::OFFERED_LOAD, loads.iter().sum());
+    }
+
+    /// Interval `i`'s loads become lane `l`'s labels at its end, plus the label delay.
+    fn queue_labels(&mut self, l: usize, i: i64, loads: &[f64]) {
+        let lane = &mut self.lanes[l];
+        if lane.cfg.policy != Policy::Model || lane.cfg.update == Update::Frozen {
+            return;
+        }
+        let global = lane.cfg.scope == Scope::Global;
+        let arrive = (i + 1) as f64 * INTERVAL + lane.cfg.label_delay;
+        let model = lane.schedule.serving();
+        for (cell, &y) in loads.iter().enumerate() {
+            let k = self.world.cluster[cell];
+            let m = lane.schedule.model.model_of(cell, k);
+            let mut ex = features(&self.hist, cell, k, i, i, global, m);
+            ex.y = y;
+            let loss = (model.predict(&ex) - ex.y).abs();
+            lane.queue.push_back((arrive, ex, loss));
+        }
+    }
+
+    /// Lane `l`'s retrains and example-updates so far.
+    fn lane_costs(&self, l: usize) -> (u64, u64) {
+        let s = &self.lanes[l].schedule;
+        (s.retrains, s.updates)
+    }
+
+    /// Adds lane `l`'s retrains and updates since `before` to the series at `t`.
+    fn count_costs(&mut self, l: usize, t: f64, before: (u64, u64)) {
+        let now = self.lane_costs(l);
+        self.series
+            .add(l, t, f::RETRAINS, (now.0 - before.0) as f64);
+        self.series.add(l, t, f::UPDATES, (now.1 - before.1) as f64);
     }
 
     fn deliver(&mut self, l: usize, t: f64) {

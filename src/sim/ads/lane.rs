@@ -1,0 +1,435 @@
+//! One ads lane: its features, batch table or online ranking, the join window and label delay,
+//! and its schedule.
+
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, VecDeque};
+
+use crate::base::rng::sigmoid;
+use crate::learn::detect::PageHinkley;
+use crate::learn::ftrl::Labelled;
+use crate::learn::ftrl::{hash_feature, Ftrl};
+use crate::learn::schedule::Schedule;
+use crate::sim::config::{LaneConfig, Mode, Policy, Update};
+use crate::sim::series::{ads as f, LaneSums};
+
+use super::*;
+
+/// Raw feature hashes, precomputed for every (namespace, value) the world can produce.
+pub(super) struct Hashes {
+    pub(super) k: usize,
+    pub(super) bias: u32,
+    pub(super) seg_cat: Vec<u32>,
+    pub(super) intent_cat: Vec<u32>,
+    pub(super) hour_cat: Vec<u32>,
+    pub(super) weekend_cat: Vec<u32>,
+}
+
+impl Hashes {
+    pub(super) fn new(s: usize, k: usize) -> Self {
+        let table = |ns: u32, n: usize| (0..n as u32).map(|v| hash_feature(ns, v)).collect();
+        Hashes {
+            k,
+            bias: hash_feature(ns::BIAS, 0),
+            seg_cat: table(ns::SEG_CAT, (s + 1) * k),
+            intent_cat: table(ns::INTENT_CAT, k * k),
+            hour_cat: table(ns::HOUR_CAT, 24 * k),
+            weekend_cat: table(ns::WEEKEND_CAT, 2 * k),
+        }
+    }
+
+    /// The logged example of showing `ad` on request `r` (intent only in online models' features).
+    pub(super) fn logged(
+        &self,
+        r: &Request,
+        seg_token: usize,
+        ad: &LiveAd,
+        online: bool,
+    ) -> Example {
+        self.features(
+            seg_token,
+            online.then_some(r.intent),
+            r.hour,
+            r.weekend,
+            ad.category,
+            ad.hash,
+        )
+    }
+
+    /// Features of showing an ad of category `cat`; `intent` is None for batch models.
+    pub(super) fn features(
+        &self,
+        seg_token: usize,
+        intent: Option<usize>,
+        hour: usize,
+        weekend: bool,
+        cat: usize,
+        ad: u32,
+    ) -> Example {
+        let k = self.k;
+        let mut f = [0u32; NF];
+        f[0] = self.bias;
+        f[1] = self.seg_cat[seg_token * k + cat];
+        f[2] = self.hour_cat[hour * k + cat];
+        f[3] = self.weekend_cat[weekend as usize * k + cat];
+        f[4] = ad;
+        let nf = match intent {
+            Some(i) => {
+                f[5] = self.intent_cat[i * k + cat];
+                6
+            }
+            None => 5,
+        };
+        Example {
+            f,
+            nf: nf as u8,
+            y: 0.0,
+        }
+    }
+}
+
+/// A logged training example: hashed features and the label as the log saw it.
+#[derive(Clone, Debug)]
+pub struct Example {
+    pub(super) f: [u32; NF],
+    pub(super) nf: u8,
+    pub(super) y: f64,
+}
+
+impl Labelled for Example {
+    fn learn_into(&self, m: &mut Ftrl) {
+        m.learn_binary(&self.f[..self.nf as usize], self.y);
+    }
+}
+
+/// A label on its way to the learner.
+pub(super) struct Pending {
+    pub(super) t: f64,
+    pub(super) seq: u64,
+    pub(super) ex: Example,
+    pub(super) loss: f64,
+}
+
+impl PartialEq for Pending {
+    fn eq(&self, o: &Self) -> bool {
+        self.cmp(o) == Ordering::Equal
+    }
+}
+impl Eq for Pending {}
+impl PartialOrd for Pending {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Pending {
+    /// Reversed: the earliest label is the heap's top.
+    fn cmp(&self, o: &Self) -> Ordering {
+        o.t.total_cmp(&self.t).then(o.seq.cmp(&self.seq))
+    }
+}
+
+/// One lane of the ads experiment (aligned so that lanes on different threads share no cache line).
+#[repr(align(128))]
+pub struct Lane {
+    pub(super) cfg: LaneConfig,
+    pub(super) schedule: Schedule<Example, Ftrl>,
+    /// Clicks joined in time (out of order).
+    pub(super) clicks: BinaryHeap<Pending>,
+    /// Non-clicks, emitted when the join window closes (in order).
+    pub(super) negatives: VecDeque<Pending>,
+    pub(super) seq: u64,
+    /// Batch scores: `table[seg_token * cols + col]`, column of each ad id in `col_of`.
+    pub(super) table: Vec<f64>,
+    pub(super) col_of: Vec<u32>,
+    pub(super) cols: usize,
+    pub(super) prior: Vec<f64>,
+    /// Each segment's best slot under `table` and its predicted probability (None until needed),
+    /// for catalogue `best_version`.
+    pub(super) best_of: Vec<Option<(usize, f64)>>,
+    pub(super) best_version: u64,
+    /// Baseline's running CTR estimate.
+    pub(super) seen: (f64, f64),
+    pub(super) scratch: Vec<f64>,
+    /// The online model's logit of every running ad for the current request.
+    pub(super) zs: Vec<f64>,
+}
+
+impl Lane {
+    pub(super) fn new(cfg: &LaneConfig) -> Self {
+        let model = Ftrl::new(cfg.ftrl, cfg.bits);
+        Lane {
+            schedule: Schedule::new(
+                model,
+                crate::sim::plan(cfg, None),
+                PageHinkley::new(0.01, 40.0, 500),
+            ),
+            cfg: cfg.clone(),
+            clicks: BinaryHeap::new(),
+            negatives: VecDeque::new(),
+            seq: 0,
+            table: Vec::new(),
+            col_of: Vec::new(),
+            cols: 0,
+            prior: Vec::new(),
+            best_of: Vec::new(),
+            best_version: 0,
+            seen: (0.0, 0.0),
+            scratch: Vec::new(),
+            zs: Vec::new(),
+        }
+    }
+
+    /// Retrain times (minutes) of this lane.
+    pub fn marks(&self) -> &[f64] {
+        &self.schedule.marks
+    }
+
+    /// Rough relative cost of serving a request, to spread lanes over threads.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(super) fn cost(&self) -> u32 {
+        match (self.cfg.policy, self.cfg.update) {
+            (Policy::Model, Update::Frozen) => 2,
+            (Policy::Model, _) => 4,
+            _ => 1,
+        }
+    }
+
+    pub(super) fn learns(&self) -> bool {
+        self.cfg.policy == Policy::Model
+    }
+
+    pub(super) fn online(&self) -> bool {
+        self.cfg.mode == Mode::Online
+    }
+
+    /// Recomputes the batch table from the serving model, with features as of time t (no intent).
+    pub(super) fn refresh(&mut self, cat: &Catalogue, h: &Hashes, t: f64) {
+        let (hour, weekend) = clock(t);
+        let w = self.schedule.serving();
+        let s1 = cat.segments + 1;
+        self.cols = cat.active.len();
+        self.best_of.clear();
+        self.table.clear();
+        self.prior.clear();
+        self.col_of.clear();
+        self.col_of.resize(cat.launched, u32::MAX);
+        for (col, &i) in cat.active.iter().enumerate() {
+            self.col_of[i] = col as u32;
+        }
+        let mask = (w.len() - 1) as u32;
+        for seg in 0..s1 {
+            let mut sum = 0.0;
+            for ad in &cat.live {
+                let ex = h.features(seg, None, hour, weekend, ad.category, ad.hash);
+                let z: f64 = ex.f[..ex.nf as usize]
+                    .iter()
+                    .map(|&j| w[(j & mask) as usize])
+                    .sum();
+                self.table.push(z);
+                sum += z;
+            }
+            self.prior.push(if self.cols > 0 {
+                sum / self.cols as f64
+            } else {
+                0.0
+            });
+        }
+    }
+
+    /// Picks the slot (index into `cat.active`) to show, and the lane's predicted click probability.
+    pub(super) fn choose(&mut self, cat: &Catalogue, h: &Hashes, r: &Request) -> (usize, f64) {
+        let n = cat.active.len();
+        let seg_token = if r.known { r.segment } else { cat.segments };
+        let pick = ((r.u_pick * n as f64) as usize).min(n - 1);
+        match self.cfg.policy {
+            Policy::Oracle => return (r.top, r.p_top),
+            Policy::Baseline => {
+                let p = (self.seen.0 + 2.0) / (self.seen.1 + 100.0);
+                return (pick, p);
+            }
+            Policy::Model => {}
+        }
+        let explore = r.u_explore < self.cfg.explore;
+        if self.online() {
+            let w = self.schedule.serving();
+            let mask = (w.len() - 1) as u32;
+            let k = h.k;
+            self.scratch.clear();
+            for cat in 0..k {
+                let z = w[(h.bias & mask) as usize]
+                    + w[(h.seg_cat[seg_token * k + cat] & mask) as usize]
+                    + w[(h.intent_cat[r.intent * k + cat] & mask) as usize]
+                    + w[(h.hour_cat[r.hour * k + cat] & mask) as usize]
+                    + w[(h.weekend_cat[r.weekend as usize * k + cat] & mask) as usize];
+                self.scratch.push(z);
+            }
+            let by_cat = &self.scratch;
+            self.zs.resize(cat.live.len(), 0.0);
+            for (z, ad) in self.zs.iter_mut().zip(&cat.live) {
+                *z = by_cat[ad.category] + w[(ad.hash & mask) as usize];
+            }
+            let slot = if explore { pick } else { first_max(&self.zs) };
+            (slot, sigmoid(self.zs[slot]))
+        } else {
+            let row = seg_token * self.cols;
+            let score = |i: usize| -> f64 {
+                match self.col_of.get(i) {
+                    Some(&c) if c != u32::MAX => self.table[row + c as usize],
+                    _ => self.prior[seg_token],
+                }
+            };
+            // A segment's best ad changes only when the table is refreshed or the catalogue changes.
+            if self.best_version != cat.version {
+                self.best_version = cat.version;
+                self.best_of.clear();
+            }
+            self.best_of.resize(self.prior.len(), None);
+            if explore {
+                return (pick, sigmoid(score(cat.active[pick])));
+            }
+            *self.best_of[seg_token].get_or_insert_with(|| {
+                let mut best = (0, f64::NEG_INFINITY);
+                for (slot, &i) in cat.active.iter().enumerate() {
+                    let z = score(i);
+                    if z > best.1 {
+                        best = (slot, z);
+                    }
+                }
+                (best.0, sigmoid(score(cat.active[best.0])))
+            })
+        }
+    }
+
+    /// Delivers the labels that have arrived by time t to the update schedule.
+    pub(super) fn deliver(&mut self, t: f64) {
+        loop {
+            let c = self.clicks.peek().map(|p| p.t).unwrap_or(f64::INFINITY);
+            let n = self.negatives.front().map(|p| p.t).unwrap_or(f64::INFINITY);
+            let next = if c <= n { c } else { n };
+            if next > t {
+                break;
+            }
+            let p = if c <= n {
+                self.clicks.pop().expect("peeked")
+            } else {
+                self.negatives.pop_front().expect("peeked")
+            };
+            self.schedule.label(p.t, &p.ex, p.loss);
+        }
+        self.schedule.tick(t);
+    }
+
+    /// The warm-up on a batch: a uniformly random ad on every request, its label learned at once.
+    pub(super) fn warm(&mut self, h: &Hashes, batch: &Batch) {
+        let cat = &batch.cat;
+        for (r, _) in batch.iter() {
+            let slot = r.picked(cat.live.len());
+            debug_assert_eq!(slot, r.top, "the world computed the shown ad's probability");
+            let clicked = r.u_click < r.p_top;
+            let seg_token = if r.known { r.segment } else { cat.segments };
+            let mut ex = h.logged(r, seg_token, &cat.live[slot], self.online());
+            ex.y = clicked as u8 as f64;
+            self.schedule.warmup(r.t, &ex);
+        }
+    }
+
+    /// Serves a batch of requests: labels due and retrains first, then the choice, its outcome in
+    /// the lane's sums, and its label on the way to the learner.
+    pub(super) fn serve(&mut self, h: &Hashes, batch: &Batch, sums: &mut LaneSums) {
+        let cat = &batch.cat;
+        for (r, truth) in batch.iter() {
+            if self.learns() {
+                let before = (self.schedule.retrains, self.schedule.updates);
+                self.deliver(r.t);
+                if !self.online() && self.schedule.refresh_due(r.t) {
+                    self.refresh(cat, h, r.t);
+                }
+                let row = sums.row_mut(r.t);
+                row[f::RETRAINS] += (self.schedule.retrains - before.0) as f64;
+                row[f::UPDATES] += (self.schedule.updates - before.1) as f64;
+            }
+            let (slot, p_hat) = self.choose(cat, h, r);
+            let ad = &cat.live[slot];
+            let p_true = r.p_true(truth, slot);
+            let clicked = r.u_click < p_true;
+            let loss = log_loss(p_hat, clicked);
+            let row = sums.row_mut(r.t);
+            row[f::IMPRESSIONS] += 1.0;
+            row[f::EXPECTED_CLICKS] += p_true;
+            row[f::ORACLE_CLICKS] += r.p_top;
+            row[f::LOG_LOSS] += loss;
+            row[f::P_SUM] += p_hat;
+            if clicked {
+                row[f::CLICKS] += 1.0;
+                row[f::REVENUE] += ad.cpc;
+            }
+            match self.cfg.policy {
+                Policy::Baseline => {
+                    self.seen.0 += clicked as u8 as f64;
+                    self.seen.1 += 1.0;
+                }
+                Policy::Oracle => {}
+                Policy::Model if self.cfg.update == Update::Frozen => {}
+                Policy::Model => {
+                    let seg_token = if r.known { r.segment } else { cat.segments };
+                    let mut ex = h.logged(r, seg_token, ad, self.online());
+                    let joined = clicked && r.click_delay <= self.cfg.join;
+                    ex.y = joined as u8 as f64;
+                    let loss = if joined == clicked {
+                        loss
+                    } else {
+                        log_loss(p_hat, joined)
+                    };
+                    self.seq += 1;
+                    let delay = self.cfg.label_delay;
+                    if joined {
+                        self.clicks.push(Pending {
+                            t: r.t + r.click_delay + delay,
+                            seq: self.seq,
+                            ex,
+                            loss,
+                        });
+                    } else {
+                        self.negatives.push_back(Pending {
+                            t: r.t + self.cfg.join + delay,
+                            seq: self.seq,
+                            ex,
+                            loss,
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The first index of the largest value, NaNs ignored (0 if there is none): the same slot as a scan
+/// that keeps the first strictly greater value, found with four independent running maxima instead of
+/// one long chain of dependent comparisons.
+pub(super) fn first_max(zs: &[f64]) -> usize {
+    let mut m = [f64::NEG_INFINITY; 4];
+    let mut chunks = zs.chunks_exact(4);
+    for c in &mut chunks {
+        for j in 0..4 {
+            if c[j] > m[j] {
+                m[j] = c[j];
+            }
+        }
+    }
+    for &z in chunks.remainder() {
+        if z > m[0] {
+            m[0] = z;
+        }
+    }
+    let top = m
+        .into_iter()
+        .fold(f64::NEG_INFINITY, |a, b| if b > a { b } else { a });
+    if top == f64::NEG_INFINITY {
+        return 0;
+    }
+    zs.iter().position(|&z| z == top).unwrap_or(0)
+}
+
+pub(super) fn log_loss(p: f64, y: bool) -> f64 {
+    let p = p.clamp(1e-12, 1.0 - 1e-12);
+    -libm::log(if y { p } else { 1.0 - p })
+}

@@ -1,0 +1,223 @@
+//! The ad-ranking world and its lanes.
+//!
+//! Requests arrive as a Poisson process (daily and weekly profile x volume). Each comes from a user
+//! segment (or a new user whose segment is unknown to the models), with a session intent (a category).
+//! The true click probability of an ad is
+//! `sigmoid(b0 + affinity[segment][category] + intent x [category = intent] + quality[ad] + hour[hour][category])`,
+//! with weekend tastes, a sudden shift, a random walk and campaign launches as drift. Every random draw
+//! that defines the world comes from the world's streams, and the click of a shown ad is decided by the
+//! request's own uniform number: the same ad on the same request is clicked in every lane.
+
+mod lane;
+mod serve;
+mod world;
+
+pub use lane::{Example, Lane};
+pub use serve::{default_threads, Batch};
+pub use world::*;
+
+use crate::sim::config::Config;
+use crate::sim::series::{ads as f, Series};
+
+use lane::*;
+use serve::*;
+
+/// An ads experiment in progress.
+pub struct AdsSim {
+    world: World,
+    hashes: Hashes,
+    pub lanes: Vec<Lane>,
+    pub series: Series,
+    now: f64,
+    horizon: f64,
+    started: bool,
+    /// For each lane, the lane whose warm-up it adopts (itself if it runs its own).
+    leader: Vec<usize>,
+    /// Request buffers, kept from one step to the next.
+    batches: Vec<Batch>,
+    threads: usize,
+}
+
+impl AdsSim {
+    /// Builds the world and lanes and runs the warm-up.
+    pub fn new(cfg: &Config) -> Self {
+        let t0 = -cfg.warmup * 1440.0;
+        let world = World::new(cfg, t0);
+        let hashes = Hashes::new(world.s, world.k);
+        let lanes: Vec<Lane> = cfg.lanes.iter().map(Lane::new).collect();
+        let series = Series::new(cfg.horizon_min(), lanes.len(), f::FIELDS);
+        let mut sim = AdsSim {
+            world,
+            hashes,
+            lanes,
+            series,
+            now: t0,
+            horizon: cfg.horizon_min(),
+            started: false,
+            leader: Vec::new(),
+            batches: Vec::new(),
+            threads: default_threads(),
+        };
+        sim.leader = sim.leaders();
+        sim
+    }
+
+    /// Serves lanes on up to `n` threads (at least 1; natively only). Results are the same for any `n`.
+    pub fn set_threads(&mut self, n: usize) {
+        self.threads = n.max(1);
+    }
+
+    /// True until the warm-up is over.
+    pub fn warming(&self) -> bool {
+        !self.started
+    }
+
+    /// Lanes with the same features and learner learn the same warm-up model: one of them (the
+    /// "leader") runs the warm-up and the others adopt its result.
+    fn leaders(&self) -> Vec<usize> {
+        let key = |l: &Lane| (l.online(), l.cfg.bits, format!("{:?}", l.cfg.ftrl));
+        let mut leader: Vec<usize> = (0..self.lanes.len()).collect();
+        for (i, lane) in self.lanes.iter().enumerate() {
+            if !lane.learns() {
+                continue;
+            }
+            let group: Vec<usize> = (0..self.lanes.len())
+                .filter(|&j| self.lanes[j].learns() && key(&self.lanes[j]) == key(lane))
+                .collect();
+            leader[i] = group
+                .iter()
+                .copied()
+                .find(|&j| self.lanes[j].schedule.keeps_warmup())
+                .unwrap_or(group[0]);
+        }
+        leader
+    }
+
+    /// The warm-up up to time `t` (minutes, negative before the horizon): a uniformly random ad on
+    /// every request, labels learned at once by every lane. At `t >= 0` the warm-up ends.
+    pub fn warm_until(&mut self, t: f64) {
+        if self.started {
+            return;
+        }
+        let leader = &self.leader;
+        let leaders = self
+            .lanes
+            .iter_mut()
+            .zip(self.series.per_lane())
+            .enumerate()
+            .filter(|(i, (lane, _))| lane.learns() && leader[*i] == *i)
+            .map(|(_, item)| item)
+            .collect();
+        let h = &self.hashes;
+        stream(
+            &mut self.world,
+            &mut self.batches,
+            (t.min(0.0), true),
+            leaders,
+            self.threads,
+            |lane, _, batch| lane.warm(h, batch),
+        );
+        self.now = self.now.max(t.min(0.0));
+        if t < 0.0 {
+            return;
+        }
+        for i in 0..self.lanes.len() {
+            let leader = self.leader[i];
+            if self.lanes[i].learns() && leader != i {
+                let from = self.lanes[leader].schedule.clone();
+                self.lanes[i].schedule.adopt_warmup(&from);
+            }
+        }
+        for lane in &mut self.lanes {
+            lane.schedule.start(0.0);
+            if !lane.online() && lane.learns() && lane.schedule.refresh_due(0.0) {
+                lane.refresh(&self.world.cat, &self.hashes, 0.0);
+            }
+        }
+        self.now = 0.0;
+        self.started = true;
+    }
+
+    /// Simulated minutes from the start of the horizon (negative during the warm-up).
+    pub fn now(&self) -> f64 {
+        self.now
+    }
+
+    /// True when the horizon is done.
+    pub fn done(&self) -> bool {
+        self.now >= self.horizon
+    }
+
+    /// Drift events for the timeline.
+    pub fn events(&self) -> &[(f64, String)] {
+        &self.world.events
+    }
+
+    /// Runs every request before `until` (minutes), capped at the horizon (the warm-up first).
+    pub fn run_until(&mut self, until: f64) {
+        self.warm_until(0.0);
+        let until = until.min(self.horizon);
+        let lanes = self.lanes.iter_mut().zip(self.series.per_lane()).collect();
+        let h = &self.hashes;
+        stream(
+            &mut self.world,
+            &mut self.batches,
+            (until, false),
+            lanes,
+            self.threads,
+            |lane, sums, batch| lane.serve(h, batch, sums),
+        );
+        self.now = self.now.max(until);
+        if self.done() {
+            let end = self.horizon;
+            for lane in &mut self.lanes {
+                lane.deliver(end);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::base::rng::Rng;
+
+    /// The scan `first_max` replaces.
+    fn first_strictly_greater(zs: &[f64]) -> usize {
+        let mut best = (0, f64::NEG_INFINITY);
+        for (i, &z) in zs.iter().enumerate() {
+            if z > best.1 {
+                best = (i, z);
+            }
+        }
+        best.0
+    }
+
+    #[test]
+    fn first_max_is_the_scan_it_replaces() {
+        let mut rng = Rng::new(5, 99);
+        let values = [
+            0.5,
+            -1.0,
+            2.0,
+            f64::NAN,
+            f64::NEG_INFINITY,
+            f64::INFINITY,
+            0.0,
+            -0.0,
+        ];
+        for case in 0..20_000 {
+            let n = case % 40;
+            let zs: Vec<f64> = (0..n)
+                .map(|_| {
+                    if rng.uniform() < 0.5 {
+                        values[rng.below(values.len())]
+                    } else {
+                        rng.normal()
+                    }
+                })
+                .collect();
+            assert_eq!(first_max(&zs), first_strictly_greater(&zs), "{zs:?}");
+        }
+    }
+}

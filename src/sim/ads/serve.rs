@@ -1,0 +1,173 @@
+//! Requests drawn in batches, one catalogue each, and served by the lanes: natively on worker
+//! threads while the world draws ahead, in wasm on one thread.
+
+use crate::sim::series::LaneSums;
+
+use super::*;
+
+/// Requests drawn ahead, all under one catalogue (the running ads when the batch was drawn, copied), with
+/// their true logits: every lane serves the same batch, one after the other or in parallel.
+///
+/// Aligned to 128 bytes, like [`Lane`], so that the thread drawing one batch and the threads serving
+/// the other never write to a cache line the others read (false sharing).
+#[derive(Default)]
+#[repr(align(128))]
+pub struct Batch {
+    pub(super) reqs: Vec<Request>,
+    /// `truth[i * n..(i + 1) * n]` are the true logits of request i (`n` running ads in `cat`).
+    pub(super) truth: Vec<f64>,
+    pub(super) cat: Catalogue,
+}
+
+impl Batch {
+    /// Most requests per batch, and most true logits (requests x running ads): bounds memory (a batch
+    /// also ends where the catalogue changes).
+    const MAX: usize = 2048;
+    const MAX_TRUTH: usize = 1 << 16;
+
+    /// Each request with its true logits (none in the warm-up).
+    pub(super) fn iter(&self) -> impl Iterator<Item = (&Request, &[f64])> {
+        let n = self.cat.live.len();
+        self.reqs
+            .iter()
+            .enumerate()
+            .map(move |(i, r)| (r, self.truth.get(i * n..(i + 1) * n).unwrap_or(&[])))
+    }
+
+    /// Draws the requests before `until` into the batch, stopping early where the catalogue is about to
+    /// change (the requests after that see other ads). False if there was none. `warm`: see
+    /// [`World::draw`].
+    pub(super) fn fill(&mut self, world: &mut World, until: f64, warm: bool) -> bool {
+        self.reqs.clear();
+        self.truth.clear();
+        while let Some(t) = world.peek(until) {
+            let full = self.reqs.len() >= Self::MAX
+                || self.truth.len() + world.cat.live.len() > Self::MAX_TRUTH;
+            if !self.reqs.is_empty() && (full || world.catalogue_due(t)) {
+                break;
+            }
+            self.reqs.push(world.draw(&mut self.truth, warm));
+            if self.reqs.len() == 1 && self.cat.version != world.cat.version {
+                self.cat.clone_from(&world.cat);
+            }
+            debug_assert_eq!(
+                self.cat.version, world.cat.version,
+                "catalogue changed in a batch"
+            );
+        }
+        !self.reqs.is_empty()
+    }
+}
+
+/// How many threads serve an ads run's lanes: the machine's cores natively, one in wasm.
+pub fn default_threads() -> usize {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        1
+    }
+}
+
+/// Draws the requests before `until` batch by batch and has `work` serve every batch on every one of
+/// `lanes`, in request order within each lane. Lanes share nothing but the batches, so the numbers are
+/// the same however the work is spread: with `threads > 1` (natively) the lanes are split over up to
+/// `threads` worker threads, each going through the batches at its own pace, while this thread draws
+/// the batches ahead of them (up to `batches.len()` in flight).
+pub(super) fn stream<F>(
+    world: &mut World,
+    batches: &mut Vec<Batch>,
+    (until, warm): (f64, bool),
+    lanes: Vec<(&mut Lane, LaneSums)>,
+    threads: usize,
+    work: F,
+) where
+    F: Fn(&mut Lane, &mut LaneSums, &Batch) + Sync,
+{
+    if batches.is_empty() {
+        batches.push(Batch::default());
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    if threads > 1 && !lanes.is_empty() {
+        use std::collections::VecDeque;
+        use std::sync::{mpsc, Arc};
+        const IN_FLIGHT: usize = 8;
+        // Learning lanes cost the most: deal the lanes out, costliest first, to the least loaded thread.
+        let n = threads.min(lanes.len());
+        let mut groups: Vec<(u32, Vec<(&mut Lane, LaneSums)>)> =
+            (0..n).map(|_| (0, Vec::new())).collect();
+        let mut lanes = lanes;
+        lanes.sort_by_key(|(lane, _)| std::cmp::Reverse(lane.cost()));
+        for item in lanes {
+            let group = groups.iter_mut().min_by_key(|g| g.0).expect("n >= 1");
+            group.0 += item.0.cost();
+            group.1.push(item);
+        }
+        batches.resize_with(IN_FLIGHT, Batch::default);
+        let mut free: Vec<Arc<Batch>> = batches.drain(..).map(Arc::new).collect();
+        let mut queued: VecDeque<Arc<Batch>> = VecDeque::new();
+        let work = &work;
+        std::thread::scope(|scope| {
+            let (done_tx, done_rx) = mpsc::channel::<()>();
+            let mut senders = Vec::new();
+            for (_, group) in groups {
+                let (tx, rx) = mpsc::channel::<Arc<Batch>>();
+                senders.push(tx);
+                let done = done_tx.clone();
+                scope.spawn(move || {
+                    let mut group = group;
+                    for batch in rx {
+                        for (lane, sums) in group.iter_mut() {
+                            work(lane, sums, &batch);
+                        }
+                        drop(batch);
+                        let _ = done.send(());
+                    }
+                });
+            }
+            // Only the workers hold senders now: if they all ended, waiting for one fails.
+            drop(done_tx);
+            loop {
+                // A batch no worker holds any more (the oldest in flight is freed first).
+                let mut batch = loop {
+                    if let Some(b) = free.pop() {
+                        break b;
+                    }
+                    if Arc::get_mut(queued.front_mut().expect("batches in flight")).is_some() {
+                        break queued.pop_front().expect("checked");
+                    }
+                    done_rx.recv().expect("workers alive");
+                };
+                if !Arc::get_mut(&mut batch)
+                    .expect("free batch")
+                    .fill(world, until, warm)
+                {
+                    free.push(batch);
+                    break;
+                }
+                for tx in &senders {
+                    tx.send(Arc::clone(&batch)).expect("workers alive");
+                }
+                queued.push_back(batch);
+            }
+            // Closing the channels ends the workers; the scope waits for them.
+            drop(senders);
+        });
+        batches.extend(
+            free.into_iter()
+                .chain(queued)
+                .map(|b| Arc::try_unwrap(b).unwrap_or_else(|_| unreachable!("workers are done"))),
+        );
+        return;
+    }
+    let _ = threads;
+    let mut lanes = lanes;
+    let batch = &mut batches[0];
+    while batch.fill(world, until, warm) {
+        for (lane, sums) in lanes.iter_mut() {
+            work(lane, sums, batch);
+        }
+    }
+}
