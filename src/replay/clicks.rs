@@ -96,6 +96,18 @@ pub(crate) fn parse_line(line: &[u8], mask: u32, ex: &mut Example) -> Result<boo
             ))
         }
     };
+    head(line, bar, ex)?;
+    features(line, bar, mask, ex)?;
+    ex.x.push(Feature {
+        index: hash_str(BIAS_NS, b"constant") & mask,
+        value: 1.0,
+    });
+    merge(&mut ex.x);
+    Ok(true)
+}
+
+/// The label, importance weight and tags before the first bar.
+fn head(line: &[u8], bar: usize, ex: &mut Example) -> Result<(), String> {
     let mut head = tokens(&line[..bar]);
     let label = match head.next() {
         None => {
@@ -141,6 +153,11 @@ pub(crate) fn parse_line(line: &[u8], mask: u32, ex: &mut Example) -> Result<boo
             None => {}
         }
     }
+    Ok(())
+}
+
+/// The features after the first bar, hashed into `mask + 1` buckets.
+fn features(line: &[u8], bar: usize, mask: u32, ex: &mut Example) -> Result<(), String> {
     ex.x.clear();
     // One pass over the features: `|namespace[:weight]` then `name[:value]` tokens, hashing as it scans
     // (FNV-1a of the name, then the finaliser: exactly `hash_str`).
@@ -193,12 +210,7 @@ pub(crate) fn parse_line(line: &[u8], mask: u32, ex: &mut Example) -> Result<boo
             }
         }
     }
-    ex.x.push(Feature {
-        index: hash_str(BIAS_NS, b"constant") & mask,
-        value: 1.0,
-    });
-    merge(&mut ex.x);
-    Ok(true)
+    Ok(())
 }
 
 /// Byte classes of the scanner: 0 ordinary, 1 colon, 2 end of a token (space, tab, bar).

@@ -405,27 +405,56 @@ impl Loads {
             self.missing_values += 1;
             return Ok(());
         }
-        let v = match std::str::from_utf8(vtext)
-            .ok()
-            .and_then(|s| s.parse::<f64>().ok())
-        {
-            Some(v) if v.is_finite() && v >= 0.0 => v / self.scale,
-            Some(v) if v.is_finite() => {
-                return Err(LineError::Bad(format!(
-                    "negative value `{}`: `{}`",
-                    fmt(v),
-                    shorten(line)
-                )))
-            }
-            _ => {
-                return Err(LineError::Bad(format!(
-                    "value `{}` is not a number: `{}`",
-                    shorten(vtext),
-                    shorten(line)
-                )))
-            }
-        };
+        let v = self.load(vtext, line)?;
         let ttext = field(line, fields[cols.time]);
+        let (t, dates) = self.time(ttext, line)?;
+        let name = cols.cell.map(|c| field(line, fields[c])).unwrap_or(b"");
+        let c = self.cell_index(name, t)?;
+        if self.cells[c].rows > 0 && t <= self.cells[c].last_t {
+            return Err(LineError::Bad(format!(
+                "time `{}` is not after the previous row of cell `{}` (rows of a cell must be in time order): `{}`",
+                shorten(ttext),
+                shorten(name),
+                shorten(line)
+            )));
+        }
+        self.values += 1;
+        if v > 1.0 {
+            self.above_one += 1;
+        }
+        self.max_value = self.max_value.max(v);
+        self.value(c, t, v, dates);
+        Ok(())
+    }
+
+    /// The load in a value field, divided by the scale.
+    fn load(&self, vtext: &[u8], line: &[u8]) -> Result<f64, LineError> {
+        Ok(
+            match std::str::from_utf8(vtext)
+                .ok()
+                .and_then(|s| s.parse::<f64>().ok())
+            {
+                Some(v) if v.is_finite() && v >= 0.0 => v / self.scale,
+                Some(v) if v.is_finite() => {
+                    return Err(LineError::Bad(format!(
+                        "negative value `{}`: `{}`",
+                        fmt(v),
+                        shorten(line)
+                    )))
+                }
+                _ => {
+                    return Err(LineError::Bad(format!(
+                        "value `{}` is not a number: `{}`",
+                        shorten(vtext),
+                        shorten(line)
+                    )))
+                }
+            },
+        )
+    }
+
+    /// The time in a time field (hours) and whether it is a date; all rows must agree.
+    fn time(&mut self, ttext: &[u8], line: &[u8]) -> Result<(f64, bool), LineError> {
         let (t, dates) = match time::parse(ttext) {
             Some(Stamp::Date(t)) => (t, true),
             Some(Stamp::Hours(t)) => (t, false),
@@ -450,8 +479,12 @@ impl Loads {
             }
             _ => {}
         }
-        let name = cols.cell.map(|c| field(line, fields[c])).unwrap_or(b"");
-        let c = match self.index.get(name) {
+        Ok((t, dates))
+    }
+
+    /// The index of the cell named `name`, a new cell (first seen at `t`) if it is new.
+    fn cell_index(&mut self, name: &[u8], t: f64) -> Result<usize, LineError> {
+        Ok(match self.index.get(name) {
             Some(&c) => c,
             None => {
                 if self.cells.len() >= MAX_CELLS {
@@ -473,22 +506,7 @@ impl Loads {
                 });
                 self.cells.len() - 1
             }
-        };
-        if self.cells[c].rows > 0 && t <= self.cells[c].last_t {
-            return Err(LineError::Bad(format!(
-                "time `{}` is not after the previous row of cell `{}` (rows of a cell must be in time order): `{}`",
-                shorten(ttext),
-                shorten(name),
-                shorten(line)
-            )));
-        }
-        self.values += 1;
-        if v > 1.0 {
-            self.above_one += 1;
-        }
-        self.max_value = self.max_value.max(v);
-        self.value(c, t, v, dates);
-        Ok(())
+        })
     }
 
     /// One value of cell `c` at time `t` (hours): the cell's history moves on, then (after the

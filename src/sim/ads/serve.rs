@@ -91,76 +91,8 @@ pub(super) fn stream<F>(
     }
     #[cfg(not(target_arch = "wasm32"))]
     if threads > 1 && !lanes.is_empty() {
-        use std::collections::VecDeque;
-        use std::sync::{mpsc, Arc};
-        const IN_FLIGHT: usize = 8;
-        // Learning lanes cost the most: deal the lanes out, costliest first, to the least loaded thread.
-        let n = threads.min(lanes.len());
-        let mut groups: Vec<(u32, Vec<(&mut Lane, LaneSums)>)> =
-            (0..n).map(|_| (0, Vec::new())).collect();
-        let mut lanes = lanes;
-        lanes.sort_by_key(|(lane, _)| std::cmp::Reverse(lane.cost()));
-        for item in lanes {
-            let group = groups.iter_mut().min_by_key(|g| g.0).expect("n >= 1");
-            group.0 += item.0.cost();
-            group.1.push(item);
-        }
-        batches.resize_with(IN_FLIGHT, Batch::default);
-        let mut free: Vec<Arc<Batch>> = batches.drain(..).map(Arc::new).collect();
-        let mut queued: VecDeque<Arc<Batch>> = VecDeque::new();
-        let work = &work;
-        std::thread::scope(|scope| {
-            let (done_tx, done_rx) = mpsc::channel::<()>();
-            let mut senders = Vec::new();
-            for (_, group) in groups {
-                let (tx, rx) = mpsc::channel::<Arc<Batch>>();
-                senders.push(tx);
-                let done = done_tx.clone();
-                scope.spawn(move || {
-                    let mut group = group;
-                    for batch in rx {
-                        for (lane, sums) in group.iter_mut() {
-                            work(lane, sums, &batch);
-                        }
-                        drop(batch);
-                        let _ = done.send(());
-                    }
-                });
-            }
-            // Only the workers hold senders now: if they all ended, waiting for one fails.
-            drop(done_tx);
-            loop {
-                // A batch no worker holds any more (the oldest in flight is freed first).
-                let mut batch = loop {
-                    if let Some(b) = free.pop() {
-                        break b;
-                    }
-                    if Arc::get_mut(queued.front_mut().expect("batches in flight")).is_some() {
-                        break queued.pop_front().expect("checked");
-                    }
-                    done_rx.recv().expect("workers alive");
-                };
-                if !Arc::get_mut(&mut batch)
-                    .expect("free batch")
-                    .fill(world, until, warm)
-                {
-                    free.push(batch);
-                    break;
-                }
-                for tx in &senders {
-                    tx.send(Arc::clone(&batch)).expect("workers alive");
-                }
-                queued.push_back(batch);
-            }
-            // Closing the channels ends the workers; the scope waits for them.
-            drop(senders);
-        });
-        batches.extend(
-            free.into_iter()
-                .chain(queued)
-                .map(|b| Arc::try_unwrap(b).unwrap_or_else(|_| unreachable!("workers are done"))),
-        );
-        return;
+        let groups = deal(lanes, threads);
+        return stream_threads(world, batches, (until, warm), groups, &work);
     }
     let _ = threads;
     let mut lanes = lanes;
@@ -170,4 +102,95 @@ pub(super) fn stream<F>(
             work(lane, sums, batch);
         }
     }
+}
+
+/// Learning lanes cost the most: deals the lanes out, costliest first, to the least loaded of
+/// `threads` groups.
+#[cfg(not(target_arch = "wasm32"))]
+fn deal<'a>(
+    lanes: Vec<(&'a mut Lane, LaneSums<'a>)>,
+    threads: usize,
+) -> Vec<Vec<(&'a mut Lane, LaneSums<'a>)>> {
+    let n = threads.min(lanes.len());
+    let mut groups: Vec<(u32, Vec<(&'a mut Lane, LaneSums<'a>)>)> =
+        (0..n).map(|_| (0, Vec::new())).collect();
+    let mut lanes = lanes;
+    lanes.sort_by_key(|(lane, _)| std::cmp::Reverse(lane.cost()));
+    for item in lanes {
+        let group = groups.iter_mut().min_by_key(|g| g.0).expect("n >= 1");
+        group.0 += item.0.cost();
+        group.1.push(item);
+    }
+    groups.into_iter().map(|g| g.1).collect()
+}
+
+/// [`stream`] on one worker thread per group of lanes while this thread draws the batches ahead
+/// (at most `IN_FLIGHT` in flight, recycled once no worker holds them).
+#[cfg(not(target_arch = "wasm32"))]
+fn stream_threads<F>(
+    world: &mut World,
+    batches: &mut Vec<Batch>,
+    (until, warm): (f64, bool),
+    groups: Vec<Vec<(&mut Lane, LaneSums<'_>)>>,
+    work: &F,
+) where
+    F: Fn(&mut Lane, &mut LaneSums, &Batch) + Sync,
+{
+    use std::collections::VecDeque;
+    use std::sync::{mpsc, Arc};
+    const IN_FLIGHT: usize = 8;
+    batches.resize_with(IN_FLIGHT, Batch::default);
+    let mut free: Vec<Arc<Batch>> = batches.drain(..).map(Arc::new).collect();
+    let mut queued: VecDeque<Arc<Batch>> = VecDeque::new();
+    std::thread::scope(|scope| {
+        let (done_tx, done_rx) = mpsc::channel::<()>();
+        let mut senders = Vec::new();
+        for group in groups {
+            let (tx, rx) = mpsc::channel::<Arc<Batch>>();
+            senders.push(tx);
+            let done = done_tx.clone();
+            scope.spawn(move || {
+                let mut group = group;
+                for batch in rx {
+                    for (lane, sums) in group.iter_mut() {
+                        work(lane, sums, &batch);
+                    }
+                    drop(batch);
+                    let _ = done.send(());
+                }
+            });
+        }
+        // Only the workers hold senders now: if they all ended, waiting for one fails.
+        drop(done_tx);
+        loop {
+            // A batch no worker holds any more (the oldest in flight is freed first).
+            let mut batch = loop {
+                if let Some(b) = free.pop() {
+                    break b;
+                }
+                if Arc::get_mut(queued.front_mut().expect("batches in flight")).is_some() {
+                    break queued.pop_front().expect("checked");
+                }
+                done_rx.recv().expect("workers alive");
+            };
+            if !Arc::get_mut(&mut batch)
+                .expect("free batch")
+                .fill(world, until, warm)
+            {
+                free.push(batch);
+                break;
+            }
+            for tx in &senders {
+                tx.send(Arc::clone(&batch)).expect("workers alive");
+            }
+            queued.push_back(batch);
+        }
+        // Closing the channels ends the workers; the scope waits for them.
+        drop(senders);
+    });
+    batches.extend(
+        free.into_iter()
+            .chain(queued)
+            .map(|b| Arc::try_unwrap(b).unwrap_or_else(|_| unreachable!("workers are done"))),
+    );
 }
