@@ -131,10 +131,5 @@ fn huge_counts_and_horizons_stay_bounded() {
     c.set("cells", "64").unwrap();
     let mut e = Experiment::new(c).unwrap();
     e.run_to_end();
-    assert!(
-        e.series().bucket_min >= 1440.0,
-        "{} min a bucket",
-        e.series().bucket_min
-    );
     check(&e, "365 days, 64 cells");
 }
