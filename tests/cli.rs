@@ -140,3 +140,127 @@ fn thread_count_changes_no_number() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("threads"), "{err}");
 }
+
+/// `rtml run --json`, read back into types: exactly the lanes, descriptions and summary values of the
+/// same run made in-process (undefined values as null), and nothing else.
+#[test]
+fn run_json_reads_back_into_the_summary_of_the_same_run() {
+    use std::collections::BTreeMap;
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct RunJson {
+        preset: String,
+        seed: u32,
+        lanes: Vec<LaneJson>,
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct LaneJson {
+        label: String,
+        description: String,
+        summary: BTreeMap<String, Option<f64>>,
+    }
+    for (name, sets) in [
+        ("cells-sim-gap", &["days=2"][..]),
+        ("ads-drift", &["days=1", "volume=0"][..]),
+    ] {
+        let mut args = vec!["run", "--preset", name, "--seed", "7", "--json"];
+        for s in sets {
+            args.extend(["--set", s]);
+        }
+        let (code, out, err) = rtml(&args);
+        assert_eq!(code, 0, "{err}");
+        let got: RunJson = serde_json::from_str(&out).unwrap();
+        let overrides: Vec<(String, String)> = sets
+            .iter()
+            .map(|s| s.split_once('=').unwrap())
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let mut cfg = rtml::sim::presets::preset(name)
+            .unwrap()
+            .config_with(&overrides)
+            .unwrap();
+        cfg.seed = 7;
+        let mut exp = rtml::sim::experiment::Experiment::new(cfg).unwrap();
+        exp.run_to_end();
+        let want = exp.summary();
+        assert_eq!((got.preset.as_str(), got.seed), (name, 7));
+        assert_eq!(got.lanes.len(), want.len(), "{name}");
+        for (g, w) in got.lanes.iter().zip(&want) {
+            assert_eq!((&g.label, &g.description), (&w.label, &w.description));
+            let keys: Vec<&str> = g.summary.keys().map(String::as_str).collect();
+            let mut want_keys: Vec<&str> = w.metrics.iter().map(|m| m.0).collect();
+            want_keys.sort();
+            assert_eq!(keys, want_keys, "{name} lane {}", w.label);
+            for (k, v) in &w.metrics {
+                let expected = v.is_finite().then_some(*v);
+                assert_eq!(g.summary[*k], expected, "{name} lane {} {k}", w.label);
+            }
+        }
+        if name == "ads-drift" {
+            assert_eq!(
+                got.lanes[0].summary["expected_ctr"], None,
+                "no traffic: undefined"
+            );
+        }
+    }
+}
+
+/// `rtml sweep --json`, read back: each point's statistics are those of the same sweep made in-process.
+#[test]
+fn sweep_json_reads_back_into_the_summary_of_the_same_sweep() {
+    use rtml::sim::sweep::{Param, Point, Spec};
+    #[derive(serde::Deserialize)]
+    struct SweepJson {
+        metric: String,
+        seeds: u32,
+        loss_per_hour: Option<f64>,
+        points: Vec<PointJson>,
+    }
+    #[derive(serde::Deserialize)]
+    struct PointJson {
+        label: String,
+        hours: Option<f64>,
+        mean: Option<f64>,
+        share: Option<f64>,
+        cost: Option<f64>,
+    }
+    let (code, out, err) = rtml(&[
+        "sweep",
+        "--preset",
+        "cells-holiday",
+        "--values",
+        "2h,1d",
+        "--seeds",
+        "2",
+        "--set",
+        "days=2",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let got: SweepJson = serde_json::from_str(&out).unwrap();
+    let mut cfg = rtml::sim::presets::preset("cells-holiday")
+        .unwrap()
+        .config();
+    cfg.set("days", "2").unwrap();
+    let points = vec![Point::Hours(2.0), Point::Hours(24.0)];
+    let spec = Spec::new(cfg, None, Param::Every, points, 2, None).unwrap();
+    let (_, want) = rtml::sim::sweep::run(&spec, |_, _| {}).unwrap();
+    let num = |x: f64| x.is_finite().then_some(x);
+    assert_eq!((got.metric.as_str(), got.seeds), (want.metric.as_str(), 2));
+    assert_eq!(got.loss_per_hour, num(want.loss_per_hour));
+    assert_eq!(got.points.len(), want.points.len());
+    for (g, w) in got.points.iter().zip(&want.points) {
+        let hours = match w.point {
+            Point::Hours(h) => Some(h),
+            _ => None,
+        };
+        assert_eq!((g.label.as_str(), g.hours), (w.label.as_str(), hours));
+        assert_eq!(
+            (g.mean, g.share, g.cost),
+            (num(w.mean), num(w.share), num(w.cost)),
+            "{}",
+            w.label
+        );
+    }
+}

@@ -1,8 +1,12 @@
-//! Property tests (proptest): any configuration value, any URL hash, any JSON configuration gives a
-//! clear error or a valid state, never a panic; runs of random valid configurations stay finite.
+//! Property tests (proptest): any configuration value or URL hash gives a clear error or a valid state,
+//! never a panic; a configuration reads back the same from its JSON and from its knob text; runs of
+//! valid configurations keep the invariants of `common::check_run`, whatever the stepping, and equal
+//! lanes give equal series; a replay ends the same however its bytes are chunked.
+
+mod common;
 
 use proptest::prelude::*;
-use rtml::sim::config::{Config, KNOBS, LANE_KNOBS};
+use rtml::sim::config::{Config, Policy, Update, KNOBS, LANE_KNOBS};
 use rtml::sim::experiment::Experiment;
 use rtml::view::state::State;
 
@@ -88,36 +92,76 @@ proptest! {
         prop_assert!(s.config.validate().is_ok());
     }
 
+    /// The settings file the page exports (`settings_json`: the configuration as pretty JSON) reads
+    /// back into the same configuration, and so does its text through the knob table (`--set`, the
+    /// URL hash): the three ways to write a configuration describe the same one.
     #[test]
-    fn any_json_configuration_is_refused_or_valid(json in ".{0,200}") {
-        if let Ok(c) = serde_json::from_str::<Config>(&json) {
-            let _ = c.validate();
+    fn configuration_json_round_trips_and_agrees_with_the_knob_table(c in common::valid_config()) {
+        let json = serde_json::to_string_pretty(&c).unwrap();
+        let back: Config = serde_json::from_str(&json).unwrap();
+        prop_assert_eq!(&back, &c);
+        prop_assert!(back.validate().is_ok());
+        let mut via_knobs = Config::default();
+        for (k, v) in c.pairs() {
+            via_knobs.set(&k, &v).unwrap();
         }
+        prop_assert_eq!(&via_knobs, &c);
     }
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(60))]
+    #![proptest_config(ProptestConfig::with_cases(40))]
 
+    /// Any valid configuration (every knob drawn from its range) runs to the end keeping the
+    /// invariants of `common::check_run`, and gives the same numbers however the run is stepped
+    /// (warm-up in slices, the horizon in pieces, any thread count), as the page steps it by frames.
     #[test]
-    fn random_valid_configurations_run_with_finite_sums(pairs in proptest::collection::vec((any_key(), any_value()), 0..25), cells in any::<bool>()) {
-        let mut c = Config::for_scenario(if cells { rtml::sim::config::Scenario::Cells } else { rtml::sim::config::Scenario::Ads });
-        for (k, v) in &pairs {
-            let _ = c.set(k, v);
+    fn valid_configurations_keep_the_invariants_however_they_are_stepped(
+        c in common::valid_config(),
+        warm in proptest::collection::vec(0.0..1.0f64, 0..3),
+        cuts in proptest::collection::vec(0.0..1.0f64, 0..6),
+        threads in 1usize..=4,
+    ) {
+        let mut whole = Experiment::new(c.clone()).unwrap();
+        whole.run_to_end();
+        common::check_run(&whole, &format!("{:?}", c.pairs()));
+
+        let mut stepped = Experiment::new(c.clone()).unwrap();
+        stepped.set_threads(threads);
+        let mut warm = warm;
+        warm.sort_by(f64::total_cmp);
+        for w in warm {
+            stepped.warm_until(-(1.0 - w) * c.warmup * 1440.0);
         }
-        // Keep each case short: one day, one warm-up day, moderate traffic.
-        c.days = 1.0;
-        c.warmup = 1.0;
-        c.ads.volume = c.ads.volume.min(500.0);
-        c.cells.cells = c.cells.cells.min(16);
+        let mut cuts = cuts;
+        cuts.sort_by(f64::total_cmp);
+        for t in cuts {
+            stepped.run_until(t * c.horizon_min());
+        }
+        stepped.run_to_end();
+        prop_assert_eq!(&stepped.series().lanes, &whole.series().lanes);
+        prop_assert_eq!(stepped.digest(), whole.digest());
+    }
+
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+
+    /// Lanes with the same settings see the same world and the same draws: their series are equal.
+    /// (Learning lanes: references are equal by construction.)
+    #[test]
+    fn identical_lanes_give_identical_series(c in common::valid_config(), update in proptest::sample::select(&[Update::Continual, Update::Periodic, Update::Triggered][..])) {
+        let mut c = c;
+        c.lanes[0].policy = Policy::Model;
+        c.lanes[0].update = update;
+        c.lanes = vec![c.lanes[0].clone(); c.lanes.len().max(2)];
         let mut e = Experiment::new(c).unwrap();
         e.run_to_end();
-        for lane in e.summary() {
-            for (k, v) in &lane.metrics {
-                prop_assert!(!v.is_infinite(), "{} {}", k, v);
-            }
+        let s = e.series();
+        for l in 1..s.lanes.len() {
+            prop_assert_eq!(&s.lanes[l], &s.lanes[0], "lane {} differs from lane A", l);
         }
-        prop_assert!(!e.csv().contains("NaN"));
     }
 }
 
@@ -143,29 +187,24 @@ fn replay_bytes() -> impl Strategy<Value = Vec<u8>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(1000))]
+    // Each case replays twice (in chunks, then at once).
+    #![proptest_config(ProptestConfig::with_cases(500))]
 
     #[test]
-    fn replay_sessions_never_panic_on_any_bytes_or_chunking(bytes in replay_bytes(), cut in 1usize..97, csv in any::<bool>(), skip in any::<bool>()) {
+    fn replay_sessions_end_the_same_whatever_the_chunking(bytes in replay_bytes(), cut in 1usize..97, csv in any::<bool>(), skip in any::<bool>()) {
         use rtml::replay::{ReplayOptions, Session};
         let mut settings = vec![("warmup", "2".to_string()), ("skip-bad", skip.to_string())];
         if csv {
             settings.extend([("delimiter", ";".to_string()), ("time-col", "Datetime".to_string()), ("cell-col", "Cell".to_string()), ("value-col", "Load".to_string())]);
         }
         let opts = ReplayOptions::from_args(if csv { "load-csv" } else { "vw" }, &settings).unwrap();
-        let mut s = Session::new(opts).unwrap();
-        let mut failed = false;
-        for chunk in bytes.chunks(cut) {
-            if s.feed(chunk).is_err() {
-                failed = true;
-                break;
-            }
-        }
-        if !failed {
-            let _ = s.finish();
-        }
-        // The report is valid JSON (undefined values are null, never NaN).
-        let json = rtml::replay::report_json(&s.report(), 1.0).to_string();
-        prop_assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok());
+        // Fed in chunks of `cut` bytes...
+        let mut s = Session::new(opts.clone()).unwrap();
+        let failed = bytes.chunks(cut).any(|chunk| s.feed(chunk).is_err()) || s.finish().is_err();
+        // ...or all at once: the session ends the same way, with the same report.
+        let mut once = Session::new(opts).unwrap();
+        let once_failed = once.feed(&bytes).is_err() || once.finish().is_err();
+        prop_assert_eq!(failed, once_failed);
+        prop_assert_eq!(rtml::replay::report_json(&s.report(), 1.0), rtml::replay::report_json(&once.report(), 1.0));
     }
 }

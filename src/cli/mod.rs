@@ -1,0 +1,143 @@
+//! The `rtml` command line (clap): the argument types and the dispatch. One module per subcommand:
+//! [`list`] (`presets`, `knobs`), [`run`], [`sweep`], [`replay`].
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use rtml::sim::config::{fmt_num, Config};
+use rtml::sim::presets::{preset, PRESETS};
+
+/// `print!` to standard output, except that a reader that went away (`rtml presets | head -1`) ends
+/// the program quietly instead of a panic, and any other write error is reported.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = write!(std::io::stdout(), $($arg)*) {
+            $crate::cli::output_failed(e);
+        }
+    }};
+}
+
+/// `println!` with the same care as [`out!`].
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout(), $($arg)*) {
+            $crate::cli::output_failed(e);
+        }
+    }};
+}
+
+// After the macros: the subcommands use them.
+mod list;
+mod replay;
+mod run;
+mod sweep;
+
+#[derive(Parser)]
+#[command(
+    name = "rtml",
+    version,
+    about = "Real-Time ML Playground: batch vs online prediction, periodic retraining vs continual learning, for ad ranking and for cells that sleep."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List the presets and what each shows.
+    Presets,
+    /// List every setting: key, default, valid values, meaning.
+    Knobs,
+    /// Run a preset (or the defaults of a scenario) and print each lane's outcome.
+    Run(run::RunArgs),
+    /// Freshness sweep: the outcome against the retraining interval (or batch refresh), over seeds.
+    Sweep(sweep::SweepArgs),
+    /// Replay your own file (a Vowpal Wabbit click log or a per-cell load CSV) through the lanes, scored progressively.
+    Replay(replay::ReplayArgs),
+}
+
+/// Ends the program after a failed write to standard output: quietly (exit 0) when the reader went
+/// away, with a message and exit 2 otherwise.
+pub(crate) fn output_failed(e: std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    eprintln!("rtml: cannot write the output: {e}");
+    std::process::exit(2);
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let done = match cli.command {
+        Command::Presets => list::presets(),
+        Command::Knobs => list::knobs(),
+        Command::Run(args) => run::run(args),
+        Command::Sweep(args) => sweep::sweep(args),
+        Command::Replay(args) => replay::replay(args),
+    };
+    match done {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("rtml: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn parse_sets(sets: &[String]) -> Result<Vec<(String, String)>, String> {
+    sets.iter()
+        .map(|s| {
+            s.split_once('=')
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                .ok_or_else(|| format!("--set `{s}`: expected key=value, e.g. --set days=28"))
+        })
+        .collect()
+}
+
+/// A preset's configuration with `--set` settings on top and the seed, if given, replaced.
+fn build_config(name: &str, seed: Option<u32>, sets: &[String]) -> Result<Config, String> {
+    let p = preset(name).ok_or_else(|| {
+        format!(
+            "no preset `{name}`; choose one of: {}",
+            PRESETS
+                .iter()
+                .map(|p| p.name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })?;
+    let mut cfg = p
+        .config_with(&parse_sets(sets)?)
+        .map_err(|e| e.to_string())?;
+    if let Some(s) = seed {
+        cfg.seed = s;
+    }
+    Ok(cfg)
+}
+
+/// Writes a file the user asked for, with an error naming it.
+fn write_file(path: &str, contents: impl AsRef<[u8]>) -> Result<(), String> {
+    std::fs::write(path, contents).map_err(|e| format!("cannot write {path}: {e}"))
+}
+
+/// A value for the table: rounded, or "–" when undefined (e.g. a rate with nothing to divide by).
+fn show(x: f64) -> String {
+    if x.is_finite() {
+        fmt_num(round(x))
+    } else {
+        "–".into()
+    }
+}
+
+/// Four significant digits (at most nine decimals); undefined values unchanged.
+fn round(x: f64) -> f64 {
+    if !x.is_finite() {
+        return x;
+    }
+    let mag = x.abs().max(1e-12).log10().floor();
+    let scale = 10f64.powf(3.0 - mag).min(1e9);
+    (x * scale).round() / scale
+}

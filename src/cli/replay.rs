@@ -1,0 +1,100 @@
+//! `rtml replay`: a user's file (a Vowpal Wabbit click log or a per-cell load CSV) through the lanes.
+
+use clap::Args;
+
+// The subcommand's help is the doc comment of `Command::Replay`.
+#[derive(Args)]
+pub struct ReplayArgs {
+    /// `vw` (click log in Vowpal Wabbit text) or `load-csv` (per-cell load trace).
+    #[arg(long)]
+    format: String,
+    /// Hashed feature buckets, 2^bits (vw).
+    #[arg(long)]
+    bits: Option<String>,
+    /// FTRL-Proximal hyper-parameters, e.g. `alpha=0.1,beta=1,l1=1,l2=1` (vw).
+    #[arg(long)]
+    ftrl: Option<String>,
+    /// Lanes, e.g. `frozen,stateless:100000,stateful:100000,continual` (vw, in examples) or `frozen,periodic:24h,continual` (load-csv, in hours).
+    #[arg(long)]
+    lanes: Option<String>,
+    /// Warm-up every lane trains on before scoring: examples (vw, default 10000) or hours per cell (load-csv, default 168h).
+    #[arg(long)]
+    warmup: Option<String>,
+    /// Label delay: examples (vw) or intervals (load-csv).
+    #[arg(long = "label-delay")]
+    label_delay: Option<String>,
+    /// CSV delimiter (load-csv), e.g. ';' or '\t'.
+    #[arg(long)]
+    delimiter: Option<String>,
+    /// Time column (load-csv).
+    #[arg(long = "time-col")]
+    time_col: Option<String>,
+    /// Cell column (load-csv; omit for a single series).
+    #[arg(long = "cell-col")]
+    cell_col: Option<String>,
+    /// Load column (load-csv): a utilisation, divided by --scale.
+    #[arg(long = "value-col")]
+    value_col: Option<String>,
+    /// Divide values by this (load-csv): 1 for shares of capacity, 100 for percentages.
+    #[arg(long)]
+    scale: Option<String>,
+    /// Sleep threshold, share of capacity (load-csv, default 0.25).
+    #[arg(long)]
+    threshold: Option<String>,
+    /// Load learner (load-csv): rls (default) or nlms.
+    #[arg(long)]
+    learner: Option<String>,
+    /// EARTH power-model row (load-csv): macro, rrh, micro or pico.
+    #[arg(long = "cell-type")]
+    cell_type: Option<String>,
+    /// Skip and count malformed lines instead of stopping at the first.
+    #[arg(long = "skip-bad")]
+    skip_bad: bool,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+    /// The file to replay.
+    file: String,
+}
+
+pub fn replay(args: ReplayArgs) -> Result<(), String> {
+    let settings = settings(&args);
+    let opts = rtml::replay::ReplayOptions::from_args(&args.format, &settings)
+        .map_err(|e| e.to_string())?;
+    let file = &args.file;
+    let (report, secs) = rtml::replay::run_file(file, opts).map_err(|e| format!("{file}: {e}"))?;
+    if args.json {
+        let json = rtml::replay::report_json(&report, secs);
+        outln!("{}", serde_json::to_string_pretty(&json).expect("json"));
+    } else {
+        out!("{}", rtml::replay::format_table(&report, secs));
+    }
+    Ok(())
+}
+
+/// The options given, as `(name, value)` in the replay's own option names.
+fn settings(a: &ReplayArgs) -> Vec<(&'static str, String)> {
+    let given = [
+        ("bits", &a.bits),
+        ("ftrl", &a.ftrl),
+        ("lanes", &a.lanes),
+        ("warmup", &a.warmup),
+        ("label-delay", &a.label_delay),
+        ("delimiter", &a.delimiter),
+        ("time-col", &a.time_col),
+        ("cell-col", &a.cell_col),
+        ("value-col", &a.value_col),
+        ("scale", &a.scale),
+        ("threshold", &a.threshold),
+        ("learner", &a.learner),
+        ("cell-type", &a.cell_type),
+    ];
+    let mut out: Vec<(&'static str, String)> = given
+        .into_iter()
+        .filter_map(|(k, v)| v.clone().map(|v| (k, v)))
+        .collect();
+    if a.skip_bad {
+        out.push(("skip-bad", "true".to_string()));
+    }
+    out
+}

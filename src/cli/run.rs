@@ -1,0 +1,120 @@
+//! `rtml run`: one experiment to the end, then its digest, its JSON or a table of every lane's outcome.
+
+use clap::Args;
+use rtml::sim::experiment::{Experiment, LaneSummary};
+use rtml::sim::presets::preset;
+use rtml::sim::series::metric;
+
+use super::{build_config, show, write_file};
+
+// The subcommand's help is the doc comment of `Command::Run`.
+#[derive(Args)]
+pub struct RunArgs {
+    /// Preset name (see `rtml presets`).
+    #[arg(long, default_value = "ads-batch-vs-online")]
+    preset: String,
+    /// Seed (overrides the preset's).
+    #[arg(long)]
+    seed: Option<u32>,
+    /// A setting, `key=value` (repeatable), e.g. `--set days=28 --set b.every=1h`.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+    /// Write every windowed series to this CSV file.
+    #[arg(long, value_name = "FILE")]
+    csv: Option<String>,
+    /// Write the chart to this SVG file.
+    #[arg(long, value_name = "FILE")]
+    svg: Option<String>,
+    /// Metric the chart shows (default: the preset's).
+    #[arg(long)]
+    metric: Option<String>,
+    /// Print only a digest of every series and summary value (same link, same numbers, everywhere).
+    #[arg(long)]
+    digest: bool,
+    /// Threads serving the lanes (default: every core); the numbers are the same for any count.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=64))]
+    threads: Option<u16>,
+}
+
+pub fn run(args: RunArgs) -> Result<(), String> {
+    let cfg = build_config(&args.preset, args.seed, &args.set)?;
+    let p = preset(&args.preset).expect("checked");
+    let key = args.metric.unwrap_or_else(|| p.metric.to_string());
+    if metric(cfg.scenario, &key).is_none() {
+        return Err(format!(
+            "no metric `{key}` for the {:?} scenario",
+            cfg.scenario
+        ));
+    }
+    let seed = cfg.seed;
+    let mut exp = Experiment::new(cfg).map_err(|e| e.to_string())?;
+    if let Some(n) = args.threads {
+        exp.set_threads(n as usize);
+    }
+    exp.run_to_end();
+    if let Some(path) = args.csv {
+        write_file(&path, exp.csv())?;
+    }
+    if let Some(path) = args.svg {
+        write_file(&path, rtml::view::chart::svg(&exp, &key, 1000, 640)?)?;
+    }
+    if args.digest {
+        outln!("{}", exp.digest());
+        return Ok(());
+    }
+    for w in exp.warnings() {
+        eprintln!("rtml: warning: {w}");
+    }
+    let summary = exp.summary();
+    if args.json {
+        print_json(&args.preset, seed, &summary);
+    } else {
+        print_table(p.title, seed, &summary);
+    }
+    Ok(())
+}
+
+/// `{"preset", "seed", "lanes": [{"label", "description", "summary": {metric: value or null}}]}`.
+fn print_json(name: &str, seed: u32, summary: &[LaneSummary]) {
+    let lanes: Vec<serde_json::Value> = summary
+        .iter()
+        .map(|l| {
+            let m: serde_json::Map<String, serde_json::Value> = l
+                .metrics
+                .iter()
+                .map(|(k, v)| (k.to_string(), json_num(*v)))
+                .collect();
+            serde_json::json!({"label": l.label, "description": l.description, "summary": m})
+        })
+        .collect();
+    let out = serde_json::json!({"preset": name, "seed": seed, "lanes": lanes});
+    outln!("{}", serde_json::to_string_pretty(&out).expect("json"));
+}
+
+/// Each lane's metrics, and after lane A the difference from lane A where both are defined.
+fn print_table(title: &str, seed: u32, summary: &[LaneSummary]) {
+    outln!("{title} (seed {seed})");
+    let base = &summary[0];
+    for l in summary {
+        outln!("\n{}: {}", l.label, l.description);
+        for (k, v) in &l.metrics {
+            let d = v - base.get(k).unwrap_or(f64::NAN);
+            let diff = if l.label != base.label && d.is_finite() {
+                format!("  ({}{} vs A)", if d >= 0.0 { "+" } else { "" }, show(d))
+            } else {
+                String::new()
+            };
+            outln!("  {:<20} {:>14}{}", k, show(*v), diff);
+        }
+    }
+}
+
+/// A JSON number, or null when undefined.
+fn json_num(x: f64) -> serde_json::Value {
+    serde_json::Number::from_f64(x)
+        .map(serde_json::Value::Number)
+        .unwrap_or(serde_json::Value::Null)
+}

@@ -1,0 +1,296 @@
+//! Shared by the property and extreme-settings tests: valid configurations drawn from the knob table,
+//! and the invariants every finished run must satisfy, checked on the raw per-bucket sums.
+
+#![allow(dead_code)] // each test file uses a different part
+
+use proptest::prelude::*;
+use rtml::sim::cells::{GB_PER_CELL_INTERVAL, INTERVAL};
+use rtml::sim::config::{
+    fmt_num, Config, Kind, Policy, Scenario, KNOBS, LANE_KNOBS, LANE_NAMES, MAX_LANES,
+};
+use rtml::sim::experiment::Experiment;
+use rtml::sim::series::{ads as fa, cells as fc};
+
+/// A valid text value of a knob, drawn within its range (whole minutes for durations, at most three
+/// decimals for numbers, so that its canonical text reads back to the same value).
+pub fn valid_text(kind: Kind) -> BoxedStrategy<String> {
+    match kind {
+        Kind::Num {
+            min,
+            max,
+            int: true,
+            ..
+        } => (min as i64..=max as i64)
+            .prop_map(|x| x.to_string())
+            .boxed(),
+        Kind::Num { min, max, .. } => (0.0..=1.0f64)
+            .prop_map(move |u| {
+                let x = ((min + u * (max - min)) * 1000.0).round() / 1000.0;
+                fmt_num(x.clamp(min, max))
+            })
+            .boxed(),
+        Kind::Hours { min, max } => {
+            let (lo, hi) = ((min * 60.0).ceil() as u32, (max * 60.0).floor() as u32);
+            (lo..=hi).prop_map(|m| format!("{m}m")).boxed()
+        }
+        Kind::Choice(words) => proptest::sample::select(words)
+            .prop_map(String::from)
+            .boxed(),
+        Kind::Day { max } => prop_oneof![
+            Just("off".to_string()),
+            (0..=max as u32).prop_map(|d| d.to_string())
+        ]
+        .boxed(),
+    }
+}
+
+/// Every world knob and every knob of `lanes` lanes, each with a valid value (the scenario knob
+/// first, so that the rest apply to the scenario drawn).
+fn settings(lanes: usize) -> impl Strategy<Value = Vec<(String, String)>> {
+    let mut all: Vec<BoxedStrategy<(String, String)>> = Vec::new();
+    for k in KNOBS {
+        all.push(
+            valid_text(k.kind)
+                .prop_map(move |v| (k.key.to_string(), v))
+                .boxed(),
+        );
+    }
+    for name in &LANE_NAMES[..lanes] {
+        let lane = name.to_ascii_lowercase();
+        for k in LANE_KNOBS {
+            let key = format!("{lane}.{}", k.key);
+            all.push(
+                valid_text(k.kind)
+                    .prop_map(move |v| (key.clone(), v))
+                    .boxed(),
+            );
+        }
+    }
+    all
+}
+
+/// A valid configuration with every knob drawn from its range, then cut to a short, small run
+/// (one to two days after a one-day warm-up, at most 300 requests an hour, 12 cells, 2^14 weights).
+pub fn valid_config() -> impl Strategy<Value = Config> {
+    (1..=MAX_LANES)
+        .prop_flat_map(|n| {
+            (
+                Just(n),
+                settings(n),
+                prop_oneof![Just("1"), Just("1.5"), Just("2")],
+            )
+        })
+        .prop_map(|(n, pairs, days)| {
+            let mut c = Config::default();
+            c.set("lanes", &n.to_string()).unwrap();
+            for (k, v) in &pairs {
+                c.set(k, v)
+                    .unwrap_or_else(|e| panic!("a value drawn within the range was refused: {e}"));
+            }
+            c.set("days", days).unwrap();
+            c.set("warmup", "1").unwrap();
+            c.ads.volume = c.ads.volume.min(300.0);
+            c.cells.cells = c.cells.cells.min(12);
+            for l in &mut c.lanes {
+                l.bits = l.bits.min(14);
+            }
+            c.validate().expect("valid");
+            c
+        })
+}
+
+/// Intervals (cells) the horizon has.
+pub fn intervals(c: &Config) -> f64 {
+    (c.horizon_min() / INTERVAL).ceil()
+}
+
+fn whole(x: f64) -> bool {
+    x.fract() == 0.0
+}
+
+/// The invariants of a finished run, on every bucket of every lane; panics naming the first broken one.
+pub fn check_run(e: &Experiment, what: &str) {
+    assert!(e.done(), "{what}: not done");
+    let c = e.config();
+    let s = e.series();
+    assert_eq!(e.filled(), s.buckets, "{what}: buckets filled");
+    assert!(
+        (s.buckets as f64) * s.bucket_min >= c.horizon_min()
+            && ((s.buckets - 1) as f64) * s.bucket_min < c.horizon_min(),
+        "{what}: {} buckets of {} min for a horizon of {} min",
+        s.buckets,
+        s.bucket_min,
+        c.horizon_min()
+    );
+    for (l, name) in LANE_NAMES.iter().enumerate().take(c.lanes.len()) {
+        for b in 0..s.buckets {
+            let row = s.row(l, b);
+            let at = format!("{what}: lane {name} bucket {b}: {row:?}");
+            assert!(
+                row.iter().all(|x| x.is_finite() && *x >= 0.0),
+                "{at}: a sum is negative or not finite"
+            );
+            match c.scenario {
+                Scenario::Ads => check_ads_row(e, l, b, &at),
+                Scenario::Cells => check_cells_row(e, l, b, &at),
+            }
+        }
+    }
+    check_totals(e, what);
+}
+
+fn check_ads_row(e: &Experiment, l: usize, b: usize, at: &str) {
+    let s = e.series();
+    let (row, first) = (s.row(l, b), s.row(0, b));
+    let n = row[fa::IMPRESSIONS];
+    for f in [fa::IMPRESSIONS, fa::CLICKS, fa::UPDATES, fa::RETRAINS] {
+        assert!(whole(row[f]), "{at}: field {f} is a count");
+    }
+    assert!(row[fa::CLICKS] <= n, "{at}: more clicks than impressions");
+    assert!(
+        row[fa::EXPECTED_CLICKS] <= n && row[fa::P_SUM] <= n,
+        "{at}: a probability above 1"
+    );
+    assert!(
+        row[fa::EXPECTED_CLICKS] <= row[fa::ORACLE_CLICKS],
+        "{at}: expected clicks beat the oracle's"
+    );
+    assert!(
+        row[fa::CLICKS] > 0.0 || row[fa::REVENUE] == 0.0,
+        "{at}: revenue without clicks"
+    );
+    // Every lane serves the same requests, so it sees the same traffic and the same oracle.
+    assert_eq!(
+        n,
+        first[fa::IMPRESSIONS],
+        "{at}: impressions differ from lane A's"
+    );
+    assert_eq!(
+        row[fa::ORACLE_CLICKS],
+        first[fa::ORACLE_CLICKS],
+        "{at}: oracle clicks differ from lane A's"
+    );
+    if e.config().lanes[l].policy == Policy::Oracle {
+        assert_eq!(
+            row[fa::EXPECTED_CLICKS],
+            row[fa::ORACLE_CLICKS],
+            "{at}: the oracle lane is not the oracle"
+        );
+    }
+}
+
+fn check_cells_row(e: &Experiment, l: usize, b: usize, at: &str) {
+    let (c, s) = (e.config(), e.series());
+    let (row, first) = (s.row(l, b), s.row(0, b));
+    let cells = c.cells.cells as f64;
+    let steps = row[fc::FORECASTS] / cells;
+    assert!(
+        whole(steps) && steps >= 1.0,
+        "{at}: forecasts are not whole intervals of every cell"
+    );
+    for f in [
+        fc::ALWAYS_ON_KWH,
+        fc::ORACLE_KWH,
+        fc::OFFERED_LOAD,
+        fc::FORECASTS,
+    ] {
+        assert_eq!(
+            row[f], first[f],
+            "{at}: field {f} (the same for every lane) differs from lane A's"
+        );
+    }
+    assert!(
+        row[fc::UNSERVED_GB] <= row[fc::OFFERED_LOAD] * GB_PER_CELL_INTERVAL * (1.0 + 1e-9),
+        "{at}: more traffic unserved than offered"
+    );
+    assert_eq!(
+        row[fc::UNSERVED_GB] > 0.0,
+        row[fc::VIOLATION_MIN] > 0.0,
+        "{at}: unserved traffic and violation minutes disagree"
+    );
+    assert!(
+        row[fc::VIOLATION_MIN] <= steps * INTERVAL * 4.0,
+        "{at}: more violation minutes than cluster-minutes"
+    );
+    let lane = &c.lanes[l];
+    match lane.policy {
+        // Never asleep: exactly the always-on reference.
+        Policy::Baseline => assert_eq!(
+            row[fc::ENERGY_KWH],
+            row[fc::ALWAYS_ON_KWH],
+            "{at}: always-on lane"
+        ),
+        // The oracle's sleep plan; wake-ups only add to what the coverage layer carries.
+        Policy::Oracle if c.cells.wake == 0.0 => {
+            assert_eq!(
+                row[fc::ENERGY_KWH],
+                row[fc::ORACLE_KWH],
+                "{at}: oracle lane without wake-up time"
+            )
+        }
+        Policy::Oracle => assert!(
+            row[fc::ENERGY_KWH] >= row[fc::ORACLE_KWH] * (1.0 - 1e-12),
+            "{at}: oracle lane"
+        ),
+        Policy::Model => {}
+    }
+}
+
+/// Over the run: every interval counted once, sums finite, rates undefined only with nothing to
+/// divide by, and the summary equal to the metrics of the bucket totals.
+fn check_totals(e: &Experiment, what: &str) {
+    let (c, s) = (e.config(), e.series());
+    for (l, lane) in e.summary().iter().enumerate() {
+        let t = s.totals(l, s.buckets);
+        let at = format!("{what}: lane {}", lane.label);
+        for (k, v) in &lane.metrics {
+            assert!(!v.is_infinite(), "{at}: {k} = {v}");
+        }
+        let defined = |k: &str| lane.get(k).unwrap().is_finite();
+        match c.scenario {
+            Scenario::Ads => {
+                assert_eq!(
+                    defined("expected_ctr"),
+                    t[fa::IMPRESSIONS] > 0.0,
+                    "{at}: expected_ctr"
+                );
+                assert_eq!(
+                    defined("calibration"),
+                    t[fa::CLICKS] > 0.0,
+                    "{at}: calibration"
+                );
+                for k in [
+                    "clicks",
+                    "expected_clicks",
+                    "regret",
+                    "revenue",
+                    "impressions",
+                    "training_updates",
+                    "retrains",
+                ] {
+                    assert!(defined(k), "{at}: {k} undefined");
+                }
+                assert!(lane.get("regret").unwrap() >= 0.0, "{at}: negative regret");
+            }
+            Scenario::Cells => {
+                assert_eq!(
+                    t[fc::FORECASTS],
+                    c.cells.cells as f64 * intervals(c),
+                    "{at}: intervals lost or counted twice"
+                );
+                for k in [
+                    "energy_saved_pct",
+                    "unserved",
+                    "violation_minutes",
+                    "mae",
+                    "energy_kwh",
+                    "load",
+                    "training_updates",
+                    "retrains",
+                ] {
+                    assert!(defined(k), "{at}: {k} undefined");
+                }
+            }
+        }
+    }
+}
