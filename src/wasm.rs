@@ -200,7 +200,9 @@ impl Playground {
     /// Draws the chart on a canvas whose size is already in device pixels.
     pub fn draw(&self, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<(), JsValue> {
         let (root, style) = canvas_root(canvas, scale, dark, self.state.cumulative)?;
-        chart::draw(&root, &self.exp, &self.state.metric, style).map_err(|e| JsValue::from_str(&e))
+        chart::draw(&root, &self.exp, &self.state.metric, style)
+            .map_err(|e| JsValue::from_str(&e))?;
+        Ok(())
     }
 
     /// Every lane's value of the current metric at a fraction `x` (0 to 1) of the time axis, plus the
@@ -453,7 +455,8 @@ impl SweepView {
         let (root, style) = canvas_root(canvas, scale, dark, false)?;
         let refs: Vec<(&str, &crate::sim::sweep::Summary)> =
             self.sweeps.iter().map(|(n, s)| (n.as_str(), s)).collect();
-        chart::draw_sweep(&root, &refs, style).map_err(|e| JsValue::from_str(&e))
+        chart::draw_sweep(&root, &refs, style).map_err(|e| JsValue::from_str(&e))?;
+        Ok(())
     }
 }
 
@@ -511,33 +514,107 @@ impl Replay {
     }
 }
 
+/// A replay report read back from the JSON a worker posted (the shape of `replay::report_json`).
+#[derive(serde::Deserialize)]
+struct ReportJson {
+    format: String,
+    file: String,
+    lines: u64,
+    examples: u64,
+    skipped: u64,
+    warmup: Option<f64>,
+    unit: String,
+    cells: u64,
+    finished: bool,
+    lanes: Vec<LaneJson>,
+    notices: Vec<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct LaneJson {
+    label: String,
+    description: String,
+    metrics: serde_json::Map<String, serde_json::Value>,
+    examples: u64,
+    series: SeriesJson,
+}
+
+#[derive(serde::Deserialize)]
+struct SeriesJson {
+    unit: String,
+    width: Option<f64>,
+    keys: Vec<String>,
+    rows: Vec<Vec<Option<f64>>>,
+}
+
+/// JSON's null is a number that was not finite.
+fn num(v: Option<f64>) -> f64 {
+    v.unwrap_or(f64::NAN)
+}
+
+impl From<ReportJson> for crate::replay::Report {
+    fn from(r: ReportJson) -> Self {
+        let lane = |l: LaneJson| crate::replay::LaneReport {
+            label: l.label,
+            description: l.description,
+            metrics: (l.metrics.into_iter())
+                .map(|(k, v)| (k, num(v.as_f64())))
+                .collect(),
+            examples: l.examples,
+            series: crate::replay::SeriesReport {
+                unit: l.series.unit,
+                width: num(l.series.width),
+                keys: l.series.keys,
+                rows: (l.series.rows.into_iter())
+                    .map(|row| row.into_iter().map(num).collect())
+                    .collect(),
+            },
+        };
+        crate::replay::Report {
+            format: r.format,
+            file: r.file,
+            lines: r.lines,
+            examples: r.examples,
+            skipped: r.skipped,
+            warmup: num(r.warmup),
+            unit: r.unit,
+            cells: r.cells,
+            finished: r.finished,
+            lanes: r.lanes.into_iter().map(lane).collect(),
+            notices: r.notices,
+        }
+    }
+}
+
 /// The replay chart on the page.
 #[wasm_bindgen]
 pub struct ReplayView {
-    chart: Option<chart::ReplayChart>,
+    report: Option<crate::replay::Report>,
 }
 
 #[wasm_bindgen]
 impl ReplayView {
     #[wasm_bindgen(constructor)]
     pub fn new() -> ReplayView {
-        ReplayView { chart: None }
+        ReplayView { report: None }
     }
 
     /// Shows a report (the JSON a `Replay` returned).
     pub fn set(&mut self, report: JsValue) -> Result<(), JsValue> {
-        self.chart = Some(
-            serde_wasm_bindgen::from_value(report)
-                .map_err(|e| JsValue::from_str(&e.to_string()))?,
-        );
+        let json: ReportJson = serde_wasm_bindgen::from_value(report)
+            .map_err(|e| JsValue::from_str(&e.to_string()))?;
+        self.report = Some(json.into());
         Ok(())
     }
 
     /// Draws the report on a canvas sized in device pixels.
     pub fn draw(&self, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<(), JsValue> {
-        let Some(c) = &self.chart else { return Ok(()) };
+        let Some(report) = &self.report else {
+            return Ok(());
+        };
         let (root, style) = canvas_root(canvas, scale, dark, false)?;
-        chart::draw_replay(&root, c, style).map_err(|e| JsValue::from_str(&e))
+        chart::draw_replay(&root, report, style).map_err(|e| JsValue::from_str(&e))?;
+        Ok(())
     }
 }
 
