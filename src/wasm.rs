@@ -12,7 +12,7 @@ use crate::sim::config::{Kind, Scenario, KNOBS, LANE_KNOBS, LANE_NAMES};
 use crate::sim::experiment::Experiment;
 use crate::sim::presets::PRESETS;
 use crate::sim::series::{metric, METRICS};
-use crate::view::chart::{self, Style, LANE_CSS};
+use crate::view::chart::{self, Frame, Style, LANE_CSS};
 use crate::view::state::State;
 
 #[wasm_bindgen(start)]
@@ -26,6 +26,8 @@ pub struct Playground {
     state: State,
     exp: Experiment,
     notices: Vec<String>,
+    /// The panels of the chart last drawn (device pixels), for the hover read-out.
+    frames: Vec<Frame>,
 }
 
 fn build(state: &State) -> Experiment {
@@ -82,6 +84,7 @@ impl Playground {
             state,
             exp,
             notices,
+            frames: Vec::new(),
         }
     }
 
@@ -197,25 +200,35 @@ impl Playground {
         self.exp.now() / 1440.0
     }
 
-    /// Draws the chart on a canvas whose size is already in device pixels.
-    pub fn draw(&self, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<(), JsValue> {
+    /// Draws the chart on a canvas whose size is already in device pixels, and keeps where its panels
+    /// lie for [`Playground::hover`].
+    pub fn draw(
+        &mut self,
+        canvas: HtmlCanvasElement,
+        scale: f64,
+        dark: bool,
+    ) -> Result<(), JsValue> {
         let (root, style) = canvas_root(canvas, scale, dark, self.state.cumulative)?;
-        chart::draw(&root, &self.exp, &self.state.metric, style)
+        self.frames = chart::draw(&root, &self.exp, &self.state.metric, style)
             .map_err(|e| JsValue::from_str(&e))?;
         Ok(())
     }
 
-    /// Every lane's value of the current metric at a fraction `x` (0 to 1) of the time axis, plus the
-    /// panel layout, for the hover read-out.
-    pub fn hover(&self, x: f64) -> JsValue {
-        let s = self.exp.series();
-        let days = self.exp.config().days;
-        let x = if x.is_finite() {
-            x.clamp(0.0, 1.0)
-        } else {
-            0.0
+    /// The panels of the chart last drawn, top to bottom: `[{left, right, top, bottom, x0, x1, y0, y1,
+    /// log_x}]` in the canvas's device pixels, x in days.
+    pub fn plot(&self) -> JsValue {
+        to_js(&self.frames)
+    }
+
+    /// The read-out under pixel column `px` of the canvas (device pixels, as it was drawn): the bucket
+    /// there, its start day and width in hours, and every lane's value of the current metric;
+    /// `undefined` outside the plot area or before the first drawing.
+    pub fn hover(&self, px: f64) -> JsValue {
+        let Some(b) = (self.frames.first()).and_then(|f| chart::bucket_under(&self.exp, f, px))
+        else {
+            return JsValue::UNDEFINED;
         };
-        let b = ((x * days * 1440.0 / s.bucket_min) as usize).min(s.buckets.saturating_sub(1));
+        let s = self.exp.series();
         let lanes: Vec<serde_json::Value> = (0..self.exp.config().lanes.len())
             .map(|l| {
                 let v = if self.state.cumulative { self.exp.cumulative(l, &self.state.metric) } else { self.exp.windowed(l, &self.state.metric) };
@@ -223,7 +236,7 @@ impl Playground {
             })
             .collect();
         to_js(
-            &serde_json::json!({"day": b as f64 * s.bucket_min / 1440.0, "hours": s.bucket_min / 60.0, "lanes": lanes}),
+            &serde_json::json!({"bucket": b, "day": b as f64 * s.bucket_min / 1440.0, "hours": s.bucket_min / 60.0, "lanes": lanes}),
         )
     }
 
