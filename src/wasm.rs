@@ -12,7 +12,7 @@ use crate::sim::config::{Kind, Scenario, KNOBS, LANE_KNOBS, LANE_NAMES};
 use crate::sim::experiment::Experiment;
 use crate::sim::presets::PRESETS;
 use crate::sim::series::{metric, METRICS};
-use crate::view::chart::{self, Style, LANE_CSS};
+use crate::view::chart::{self, Frame, Style, LANE_CSS};
 use crate::view::state::State;
 
 #[wasm_bindgen(start)]
@@ -26,6 +26,8 @@ pub struct Playground {
     state: State,
     exp: Experiment,
     notices: Vec<String>,
+    /// The panels of the chart last drawn (device pixels), for the hover read-out.
+    frames: Vec<Frame>,
 }
 
 fn build(state: &State) -> Experiment {
@@ -82,6 +84,7 @@ impl Playground {
             state,
             exp,
             notices,
+            frames: Vec::new(),
         }
     }
 
@@ -197,23 +200,35 @@ impl Playground {
         self.exp.now() / 1440.0
     }
 
-    /// Draws the chart on a canvas whose size is already in device pixels.
-    pub fn draw(&self, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<(), JsValue> {
+    /// Draws the chart on a canvas whose size is already in device pixels, and keeps where its panels
+    /// lie for [`Playground::hover`].
+    pub fn draw(
+        &mut self,
+        canvas: HtmlCanvasElement,
+        scale: f64,
+        dark: bool,
+    ) -> Result<(), JsValue> {
         let (root, style) = canvas_root(canvas, scale, dark, self.state.cumulative)?;
-        chart::draw(&root, &self.exp, &self.state.metric, style).map_err(|e| JsValue::from_str(&e))
+        self.frames = chart::draw(&root, &self.exp, &self.state.metric, style)
+            .map_err(|e| JsValue::from_str(&e))?;
+        Ok(())
     }
 
-    /// Every lane's value of the current metric at a fraction `x` (0 to 1) of the time axis, plus the
-    /// panel layout, for the hover read-out.
-    pub fn hover(&self, x: f64) -> JsValue {
-        let s = self.exp.series();
-        let days = self.exp.config().days;
-        let x = if x.is_finite() {
-            x.clamp(0.0, 1.0)
-        } else {
-            0.0
+    /// The panels of the chart last drawn, top to bottom: `[{left, right, top, bottom, x0, x1, y0, y1,
+    /// log_x}]` in the canvas's device pixels, x in days.
+    pub fn plot(&self) -> JsValue {
+        to_js(&self.frames)
+    }
+
+    /// The read-out under pixel column `px` of the canvas (device pixels, as it was drawn): the bucket
+    /// there, its start day and width in hours, and every lane's value of the current metric;
+    /// `undefined` outside the plot area or before the first drawing.
+    pub fn hover(&self, px: f64) -> JsValue {
+        let Some(b) = (self.frames.first()).and_then(|f| chart::bucket_under(&self.exp, f, px))
+        else {
+            return JsValue::UNDEFINED;
         };
-        let b = ((x * days * 1440.0 / s.bucket_min) as usize).min(s.buckets.saturating_sub(1));
+        let s = self.exp.series();
         let lanes: Vec<serde_json::Value> = (0..self.exp.config().lanes.len())
             .map(|l| {
                 let v = if self.state.cumulative { self.exp.cumulative(l, &self.state.metric) } else { self.exp.windowed(l, &self.state.metric) };
@@ -221,7 +236,7 @@ impl Playground {
             })
             .collect();
         to_js(
-            &serde_json::json!({"day": b as f64 * s.bucket_min / 1440.0, "hours": s.bucket_min / 60.0, "lanes": lanes}),
+            &serde_json::json!({"bucket": b, "day": b as f64 * s.bucket_min / 1440.0, "hours": s.bucket_min / 60.0, "lanes": lanes}),
         )
     }
 
@@ -453,7 +468,8 @@ impl SweepView {
         let (root, style) = canvas_root(canvas, scale, dark, false)?;
         let refs: Vec<(&str, &crate::sim::sweep::Summary)> =
             self.sweeps.iter().map(|(n, s)| (n.as_str(), s)).collect();
-        chart::draw_sweep(&root, &refs, style).map_err(|e| JsValue::from_str(&e))
+        chart::draw_sweep(&root, &refs, style).map_err(|e| JsValue::from_str(&e))?;
+        Ok(())
     }
 }
 
@@ -511,33 +527,107 @@ impl Replay {
     }
 }
 
+/// A replay report read back from the JSON a worker posted (the shape of `replay::report_json`).
+#[derive(serde::Deserialize)]
+struct ReportJson {
+    format: String,
+    file: String,
+    lines: u64,
+    examples: u64,
+    skipped: u64,
+    warmup: Option<f64>,
+    unit: String,
+    cells: u64,
+    finished: bool,
+    lanes: Vec<LaneJson>,
+    notices: Vec<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct LaneJson {
+    label: String,
+    description: String,
+    metrics: serde_json::Map<String, serde_json::Value>,
+    examples: u64,
+    series: SeriesJson,
+}
+
+#[derive(serde::Deserialize)]
+struct SeriesJson {
+    unit: String,
+    width: Option<f64>,
+    keys: Vec<String>,
+    rows: Vec<Vec<Option<f64>>>,
+}
+
+/// JSON's null is a number that was not finite.
+fn num(v: Option<f64>) -> f64 {
+    v.unwrap_or(f64::NAN)
+}
+
+impl From<ReportJson> for crate::replay::Report {
+    fn from(r: ReportJson) -> Self {
+        let lane = |l: LaneJson| crate::replay::LaneReport {
+            label: l.label,
+            description: l.description,
+            metrics: (l.metrics.into_iter())
+                .map(|(k, v)| (k, num(v.as_f64())))
+                .collect(),
+            examples: l.examples,
+            series: crate::replay::SeriesReport {
+                unit: l.series.unit,
+                width: num(l.series.width),
+                keys: l.series.keys,
+                rows: (l.series.rows.into_iter())
+                    .map(|row| row.into_iter().map(num).collect())
+                    .collect(),
+            },
+        };
+        crate::replay::Report {
+            format: r.format,
+            file: r.file,
+            lines: r.lines,
+            examples: r.examples,
+            skipped: r.skipped,
+            warmup: num(r.warmup),
+            unit: r.unit,
+            cells: r.cells,
+            finished: r.finished,
+            lanes: r.lanes.into_iter().map(lane).collect(),
+            notices: r.notices,
+        }
+    }
+}
+
 /// The replay chart on the page.
 #[wasm_bindgen]
 pub struct ReplayView {
-    chart: Option<chart::ReplayChart>,
+    report: Option<crate::replay::Report>,
 }
 
 #[wasm_bindgen]
 impl ReplayView {
     #[wasm_bindgen(constructor)]
     pub fn new() -> ReplayView {
-        ReplayView { chart: None }
+        ReplayView { report: None }
     }
 
     /// Shows a report (the JSON a `Replay` returned).
     pub fn set(&mut self, report: JsValue) -> Result<(), JsValue> {
-        self.chart = Some(
-            serde_wasm_bindgen::from_value(report)
-                .map_err(|e| JsValue::from_str(&e.to_string()))?,
-        );
+        let json: ReportJson = serde_wasm_bindgen::from_value(report)
+            .map_err(|e| JsValue::from_str(&e.to_string()))?;
+        self.report = Some(json.into());
         Ok(())
     }
 
     /// Draws the report on a canvas sized in device pixels.
     pub fn draw(&self, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<(), JsValue> {
-        let Some(c) = &self.chart else { return Ok(()) };
+        let Some(report) = &self.report else {
+            return Ok(());
+        };
         let (root, style) = canvas_root(canvas, scale, dark, false)?;
-        chart::draw_replay(&root, c, style).map_err(|e| JsValue::from_str(&e))
+        chart::draw_replay(&root, report, style).map_err(|e| JsValue::from_str(&e))?;
+        Ok(())
     }
 }
 

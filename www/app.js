@@ -272,14 +272,14 @@ function setPlaying(on) {
 function hover(ev) {
   const canvas = $('chart');
   const r = canvas.getBoundingClientRect();
-  const left = 58, right = 6; // plot area insets in CSS pixels (y-label area + margins)
-  const x = (ev.clientX - r.left - left) / (r.width - left - right);
+  // The chart was drawn in device pixels: ask Rust, which drew it, what lies under this pixel column.
+  const px = (ev.clientX - r.left - canvas.clientLeft) * (canvas.width / canvas.clientWidth);
+  const info = ui.pg.hover(px);
   const box = $('hover');
-  if (x < 0 || x > 1) {
+  if (!info) {
     box.hidden = true;
     return;
   }
-  const info = ui.pg.hover(x);
   const lines = [el('div', { class: 'when', text: `day ${info.day.toFixed(2)} (${fmtHours(info.hours)} bucket)` })];
   for (const l of info.lanes) {
     const row = el('div', {}, el('span', { class: 'swatch' }), `${l.lane}: ${fmt(l.value)}`);
@@ -419,8 +419,9 @@ async function main() {
     $('sweep').scrollIntoView();
     runSweep(ui.dark);
   }
-  // For tests and the curious: memory in use (wasm linear memory, JS heap where the browser tells).
-  window.__rtml = { memory: () => ({ wasm: ui.pg.memory_bytes(), js: performance.memory ? performance.memory.usedJSHeapSize : 0 }), benchmark };
+  // For tests and the curious: memory in use (wasm linear memory, JS heap where the browser tells) and
+  // where the chart's panels lie (device pixels, days).
+  window.__rtml = { memory: () => ({ wasm: ui.pg.memory_bytes(), js: performance.memory ? performance.memory.usedJSHeapSize : 0 }), plot: () => ui.pg.plot(), benchmark };
   document.body.dataset.ready = '1';
   if (bench) {
     await benchmark();

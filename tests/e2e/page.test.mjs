@@ -87,6 +87,57 @@ test('the default page loads, runs the wasm and draws a real chart', async () =>
   await page.close();
 });
 
+test('hovering reads the bucket under the pointer, from the left edge to the right edge', async () => {
+  const { page, errors } = await open('preset=ads-drift');
+  await finish(page);
+  const geo = await page.evaluate(() => {
+    const c = document.getElementById('chart');
+    const r = c.getBoundingClientRect();
+    return { frames: window.__rtml.plot(), left: r.left + c.clientLeft, top: r.top + c.clientTop, dpr: c.width / c.clientWidth };
+  });
+  assert.equal(geo.frames.length, 3, 'three panels');
+  const f = geo.frames[0];
+  assert.equal(geo.dpr, 2, 'the canvas is drawn in device pixels');
+  const pxOf = (day) => f.left + ((day - f.x0) / (f.x1 - f.x0)) * (f.right - f.left);
+  // The frame is where the lines are: the rightmost lane-coloured pixel of the top panel is the end
+  // of the lines (the last bucket's centre), read from the canvas itself.
+  const rightmost = await page.evaluate((f) => {
+    const c = document.getElementById('chart');
+    const { data } = c.getContext('2d').getImageData(0, f.top, c.width, f.bottom - f.top);
+    const lanes = [[0, 114, 178], [213, 94, 0], [0, 158, 115]];
+    let max = -1;
+    for (let i = 0; i < data.length; i += 4) {
+      if (lanes.some(([r, g, b]) => Math.abs(data[i] - r) < 30 && Math.abs(data[i + 1] - g) < 30 && Math.abs(data[i + 2] - b) < 30)) max = Math.max(max, (i / 4) % c.width);
+    }
+    return max;
+  }, f);
+  const y = geo.top + (f.top + f.bottom) / 2 / geo.dpr;
+  const at = async (px) => {
+    await page.mouse.move(geo.left + px / geo.dpr, y);
+    return (await page.isVisible('#hover')) ? page.textContent('#hover .when') : null;
+  };
+  const first = await at(pxOf(0.001));
+  assert.match(first, /^day 0\.00 \((\d+)(m|h) bucket\)$/);
+  const [, n, u] = first.match(/\((\d+)(m|h) bucket/);
+  const hours = u === 'h' ? Number(n) : Number(n) / 60;
+  const buckets = Math.round((f.x1 * 24) / hours);
+  assert.ok(buckets > 100, `${buckets} buckets`);
+  const last = pxOf(f.x1 - hours / 48);
+  assert.ok(Math.abs(rightmost - last) <= 4, `the lines end at ${rightmost}, the frame says ${last}`);
+  // The centre of bucket b reads "day <start of b>", for buckets across the axis and the last three.
+  for (const b of [1, Math.floor(buckets / 2), buckets - 3, buckets - 2, buckets - 1]) {
+    const want = `day ${((b * hours) / 24).toFixed(2)} (${n}${u} bucket)`;
+    assert.equal(await at(pxOf(((b + 0.5) * hours) / 24)), want, `bucket ${b} of ${buckets}`);
+  }
+  const edge = `day ${(((buckets - 1) * hours) / 24).toFixed(2)} (${n}${u} bucket)`;
+  assert.equal(await at(pxOf(f.x1 - hours / 96)), edge, 'the last quarter of the last bucket');
+  await page.screenshot({ path: OUT + 'hover-right.png' });
+  assert.equal(await at(f.right + 4), null, 'nothing right of the plot area');
+  assert.equal(await at(f.left - 4), null, 'nothing left of the plot area');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('every preset loads with no console error and a non-blank chart', async () => {
   const presets = ['ads-batch-vs-online', 'ads-drift', 'ads-new-campaigns', 'ads-label-delay', 'cells-sleep', 'cells-sim-gap', 'cells-holiday'];
   for (const p of presets) {

@@ -1,0 +1,372 @@
+//! The playground's chart: three stacked panels share the time axis (days), pixel for pixel: the
+//! chosen metric per lane (windowed, or cumulative); the cumulative business outcome of each lane
+//! relative to lane A; and a timeline strip with the drift events and every lane's retrains.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::panel::{font, frame_of, legend_row, theme, Chart};
+use super::LANE_COLORS;
+use super::{err, palette, short, sw, y_range, DrawResult, Frame, Frames, Palette, Style};
+use crate::sim::config::{Scenario, LANE_NAMES};
+use crate::sim::experiment::Experiment;
+use crate::sim::series::metric;
+
+/// The business outcome the middle panel compares with lane A: (metric key, panel title).
+pub fn outcome_of(scenario: Scenario) -> (&'static str, &'static str) {
+    match scenario {
+        Scenario::Ads => (
+            "expected_clicks",
+            "Expected clicks gained vs lane A (cumulative)",
+        ),
+        Scenario::Cells => ("energy_kwh", "Energy saved vs lane A, kWh (cumulative)"),
+    }
+}
+
+/// Heights of the three panels as shares of the whole.
+pub const PANELS: [f64; 3] = [0.56, 0.29, 0.15];
+
+/// The three panels' rows (pixels from the top) on a drawing `height` pixels high.
+pub fn layout(height: u32) -> [(u32, u32); 3] {
+    let h = height as f64;
+    let a = (h * PANELS[0]) as u32;
+    let b = a + (h * PANELS[1]) as u32;
+    [(0, a), (a, b), (b, height)]
+}
+
+/// The bucket of `exp`'s series under pixel column `px` of a panel drawn by [`draw`] (whose x axis
+/// is in days), `None` outside the plot area.
+pub fn bucket_under(exp: &Experiment, frame: &Frame, px: f64) -> Option<usize> {
+    let s = exp.series();
+    let day = frame.x_at(px)?;
+    Some(((day * 1440.0 / s.bucket_min).max(0.0) as usize).min(s.buckets.saturating_sub(1)))
+}
+
+/// Draws the whole chart for `exp`'s metric `key` on `root`; returns the three panels' frames.
+pub fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    exp: &Experiment,
+    key: &str,
+    style: Style,
+) -> Frames {
+    let pal = palette(style.dark);
+    root.fill(&pal.bg).map_err(err)?;
+    let (_, h) = root.dim_in_pixel();
+    let [p1, p2, _] = layout(h);
+    let (top, rest) = root.split_vertically(p1.1 - p1.0);
+    let (middle, bottom) = rest.split_vertically(p2.1 - p2.0);
+    let s = exp.series();
+    let xs: Vec<f64> = (0..exp.filled())
+        .map(|b| (b as f64 + 0.5) * s.bucket_min / 1440.0)
+        .collect();
+    let f1 = metric_panel(&top, exp, key, &xs, &pal, style)?;
+    legend(&top, exp, &pal, style)?;
+    let f2 = outcome_panel(&middle, exp, &xs, style)?;
+    let f3 = timeline_panel(&bottom, exp, &pal, style)?;
+    root.present().map_err(err)?;
+    Ok(vec![f1, f2, f3])
+}
+
+/// Panel 1: the metric per lane, with the drift events as vertical lines.
+fn metric_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    exp: &Experiment,
+    key: &str,
+    xs: &[f64],
+    pal: &Palette,
+    style: Style,
+) -> Result<Frame, String> {
+    let m = metric(exp.config().scenario, key)
+        .ok_or_else(|| format!("chart: no metric `{key}` for this scenario"))?;
+    let lanes = exp.config().lanes.len();
+    let ys: Vec<Vec<f64>> = (0..lanes)
+        .map(|l| {
+            if style.cumulative {
+                exp.cumulative(l, key)
+            } else {
+                exp.windowed(l, key)
+            }
+        })
+        .collect();
+    let unit = if m.unit.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", m.unit)
+    };
+    let view = if style.cumulative {
+        ", cumulative"
+    } else {
+        ", per bucket"
+    };
+    let title = format!("{}{unit}{view}", m.label);
+    // Headroom above the data for the legend (one line per lane), so that it never covers a line.
+    let plot_px = (area.dim_in_pixel().1 as f64 - 54.0 * style.scale).max(1.0);
+    let legend_px = (lanes as f64 * 15.0 + 6.0) * style.scale;
+    let (lo, hi) = y_range(ys.iter().flatten().copied());
+    let room = (legend_px / plot_px).clamp(0.0, 0.5);
+    let y = (lo, hi + (hi - lo) * room / (1.0 - room));
+    panel(area, &title, exp.config().days, y, 5, style, |chart| {
+        for (t, _) in exp.events() {
+            let (y0, y1) = (chart.y_range().start, chart.y_range().end);
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(t / 1440.0, y0), (t / 1440.0, y1)],
+                    pal.event.stroke_width(sw(style, 1.0)),
+                )))
+                .map_err(err)?;
+        }
+        lane_lines(chart, xs, &ys, style)
+    })
+}
+
+/// Panel 2: each lane's cumulative outcome relative to lane A (energy saved for cells).
+fn outcome_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    exp: &Experiment,
+    xs: &[f64],
+    style: Style,
+) -> Result<Frame, String> {
+    let scenario = exp.config().scenario;
+    let (okey, otitle) = outcome_of(scenario);
+    let base: Vec<f64> = exp.cumulative(0, okey);
+    let sign = if scenario == Scenario::Cells {
+        -1.0
+    } else {
+        1.0
+    };
+    let rel: Vec<Vec<f64>> = (0..exp.config().lanes.len())
+        .map(|l| {
+            exp.cumulative(l, okey)
+                .iter()
+                .zip(&base)
+                .map(|(v, b)| sign * (v - b))
+                .collect()
+        })
+        .collect();
+    let y = y_range(rel.iter().flatten().copied().chain([0.0]));
+    panel(area, otitle, exp.config().days, y, 5, style, |chart| {
+        lane_lines(chart, xs, &rel, style)
+    })
+}
+
+/// Panel 3: the timeline of every lane's retrains and the drift events.
+fn timeline_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    exp: &Experiment,
+    pal: &Palette,
+    style: Style,
+) -> Result<Frame, String> {
+    let lanes = exp.config().lanes.len();
+    let rows = lanes as f64;
+    let title = "Drift events and retrains";
+    panel(
+        area,
+        title,
+        exp.config().days,
+        (0.0, rows + 0.8),
+        0,
+        style,
+        |chart| {
+            for (l, color) in LANE_COLORS.iter().enumerate().take(lanes) {
+                let y = rows - l as f64 - 0.5;
+                let marks = exp.retrain_marks(l);
+                chart
+                    .draw_series(marks.iter().filter(|&&t| t <= exp.now()).map(|&t| {
+                        PathElement::new(
+                            vec![(t / 1440.0, y - 0.35), (t / 1440.0, y + 0.35)],
+                            color.stroke_width(sw(style, 1.0)),
+                        )
+                    }))
+                    .map_err(err)?;
+            }
+            for (t, label) in exp.events() {
+                let x = t / 1440.0;
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(x, 0.0), (x, rows + 0.8)],
+                        pal.event.stroke_width(sw(style, 2.0)),
+                    )))
+                    .map_err(err)?;
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        label,
+                        (x, rows + 0.75),
+                        font(pal, style, 11.0),
+                    )))
+                    .map_err(err)?;
+            }
+            Ok(())
+        },
+    )
+}
+
+/// One line per lane (undefined points left out).
+fn lane_lines<DB: DrawingBackend>(
+    chart: &mut Chart<'_, DB>,
+    xs: &[f64],
+    ys: &[Vec<f64>],
+    style: Style,
+) -> DrawResult {
+    for (l, y) in ys.iter().enumerate() {
+        let pts = xs
+            .iter()
+            .zip(y)
+            .filter(|p| p.1.is_finite())
+            .map(|(&x, &y)| (x, y));
+        chart
+            .draw_series(LineSeries::new(
+                pts,
+                LANE_COLORS[l].stroke_width(sw(style, 2.0)),
+            ))
+            .map_err(err)?;
+    }
+    Ok(())
+}
+
+/// Lane names and descriptions in the top-left corner of the first panel.
+fn legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    exp: &Experiment,
+    pal: &Palette,
+    style: Style,
+) -> DrawResult {
+    let x0 = (64.0 * style.scale) as i32;
+    let line = (15.0 * style.scale) as i32;
+    let y0 = (30.0 * style.scale) as i32;
+    for (l, lane) in exp.config().lanes.iter().enumerate() {
+        let y = y0 + l as i32 * line;
+        let text = format!(
+            "{}: {}",
+            LANE_NAMES[l],
+            crate::sim::experiment::describe(lane, exp.config().scenario)
+        );
+        let w = (text.len() as f64 * 6.2 * style.scale) as i32 + (28.0 * style.scale) as i32;
+        area.draw(&Rectangle::new(
+            [(x0 - 4, y - line / 2), (x0 + w, y + line / 2)],
+            pal.bg.mix(0.8).filled(),
+        ))
+        .map_err(err)?;
+        let text_y = y - line / 2 + 2;
+        legend_row(area, (x0, y), text_y, LANE_COLORS[l], text, pal, style)?;
+    }
+    Ok(())
+}
+
+/// One panel over the time axis (0 to `days`); `y_labels` is the number of y tick labels (0 for the
+/// timeline strip). Returns the panel's frame.
+fn panel<DB: DrawingBackend, F>(
+    area: &DrawingArea<DB, Shift>,
+    title: &str,
+    days: f64,
+    (y0, y1): (f64, f64),
+    y_labels: usize,
+    style: Style,
+    body: F,
+) -> Result<Frame, String>
+where
+    F: FnOnce(&mut Chart<'_, DB>) -> DrawResult,
+{
+    let pal = palette(style.dark);
+    // As many "day N" labels as fit (about 60 CSS pixels each): a phone gets fewer.
+    let fit = (area.dim_in_pixel().0 as f64 / (60.0 * style.scale)) as usize;
+    let x_labels = (days.min(14.0) as usize + 1).min(fit).max(2);
+    let mut chart = ChartBuilder::on(area)
+        .margin((6.0 * style.scale) as u32)
+        .margin_right((22.0 * style.scale) as u32)
+        .caption(title, font(&pal, style, 13.0))
+        .x_label_area_size((22.0 * style.scale) as u32)
+        .y_label_area_size((52.0 * style.scale) as u32)
+        .build_cartesian_2d(0.0..days, y0..y1)
+        .map_err(err)?;
+    theme(&mut chart.configure_mesh(), &pal, style)
+        .x_labels(x_labels)
+        .x_label_formatter(&|d| format!("day {}", (*d).round() as i64))
+        .y_labels(y_labels)
+        .y_label_formatter(&|v| short(*v))
+        .draw()
+        .map_err(err)?;
+    body(&mut chart)?;
+    Ok(frame_of(&chart, false))
+}
+
+/// The chart as an SVG document (the command line's `--svg`).
+pub fn svg(exp: &Experiment, key: &str, width: u32, height: u32) -> Result<String, String> {
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
+        draw(&root, exp, key, Style::default())?;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::presets::preset;
+
+    fn finished(name: &str, days: &str) -> Experiment {
+        let mut cfg = preset(name).expect("preset").config();
+        cfg.set("days", days).expect("days");
+        let mut exp = Experiment::new(cfg).expect("valid");
+        exp.run_to_end();
+        exp
+    }
+
+    fn frames(exp: &Experiment, key: &str, w: u32, h: u32, scale: f64) -> (String, Vec<Frame>) {
+        let mut out = String::new();
+        let frames = {
+            let root = SVGBackend::with_string(&mut out, (w, h)).into_drawing_area();
+            let style = Style {
+                scale,
+                ..Style::default()
+            };
+            draw(&root, exp, key, style).expect("drawn")
+        };
+        (out, frames)
+    }
+
+    #[test]
+    fn the_panels_share_the_time_axis_inside_the_margins() {
+        let exp = finished("ads-drift", "3");
+        for (w, h, scale) in [(1000, 640, 1.0), (2400, 1280, 2.0)] {
+            let (_, f) = frames(&exp, "ne", w, h, scale);
+            assert_eq!(f.len(), 3);
+            for p in &f {
+                assert_eq!((p.left, p.right), (f[0].left, f[0].right));
+                assert_eq!((p.x0, p.x1), (0.0, 3.0));
+                assert!(p.top < p.bottom, "{f:?}");
+            }
+            // Left: margin 6 and y labels 52; right: margin 22 (CSS pixels), minus plotters' last pixel.
+            assert_eq!(f[0].left, (58.0 * scale) as i32);
+            assert_eq!(f[0].right, w as i32 - (22.0 * scale) as i32 - 1);
+            assert!(f[0].bottom <= f[1].top && f[1].bottom <= f[2].top);
+        }
+    }
+
+    #[test]
+    fn the_frame_locates_the_drawn_lines_and_the_buckets_under_the_pointer() {
+        let exp = finished("ads-drift", "3");
+        let (svg, f) = frames(&exp, "ne", 1000, 640, 1.0);
+        // The first lane line's last point is the last bucket's centre, where the frame puts it.
+        let line = svg
+            .lines()
+            .find(|l| l.contains("<polyline") && l.contains("#0072B2"))
+            .expect("lane A's line");
+        let points = line.split("points=\"").nth(1).expect("points");
+        let last = points.split('"').next().unwrap().split_whitespace().last();
+        let last_x: f64 = last.unwrap().split(',').next().unwrap().parse().unwrap();
+        let s = exp.series();
+        let centre = (s.buckets as f64 - 0.5) * s.bucket_min / 1440.0;
+        assert_eq!(last_x, f[0].px_at(centre).floor());
+        assert_eq!(bucket_under(&exp, &f[0], last_x), Some(s.buckets - 1));
+        assert_eq!(
+            bucket_under(&exp, &f[0], f[0].right as f64),
+            Some(s.buckets - 1)
+        );
+        assert_eq!(bucket_under(&exp, &f[0], f[0].left as f64), Some(0));
+        let mid = f[0].px_at(1.5 * s.bucket_min / 1440.0);
+        assert_eq!(bucket_under(&exp, &f[0], mid), Some(1));
+        assert_eq!(bucket_under(&exp, &f[0], f[0].left as f64 - 1.0), None);
+        assert_eq!(bucket_under(&exp, &f[0], f[0].right as f64 + 1.0), None);
+    }
+}
