@@ -4,7 +4,9 @@
 //! number counts the knob's own unit ([`TimeUnit`]), so settings written before the grammar keep their
 //! meaning (`join=60` is an hour, `every=2` two hours, `days=14` two weeks). [`fmt_duration`] is the
 //! only rule that writes a duration: the command line, the charts and the page (through the wasm
-//! export `format_duration`) all call it.
+//! export `format_duration`) all call it. Numbers have two writers: [`fmt_num`], exact and short (knob
+//! values, CSV hours), and [`fmt_figure`], significant digits for the page's tables (wasm
+//! `format_figure`).
 //!
 //! ```
 //! use rtml::base::units::{fmt_duration, parse_duration, TimeUnit};
@@ -159,6 +161,51 @@ pub fn fmt_num(x: f64) -> String {
     }
 }
 
+/// A figure for a table on the page: below 100, `sig` significant digits (1 to 15); from 100 on, the
+/// whole number, its thousands separated from 100 000 on; `–` when undefined (`None` or not finite).
+pub fn fmt_figure(x: Option<f64>, sig: u32) -> String {
+    let Some(x) = x.filter(|x| x.is_finite()) else {
+        return "–".into();
+    };
+    let x = x + 0.0; // no "-0"
+    if x.abs() >= 1e5 {
+        return group_thousands(x.round());
+    }
+    let sig = sig.clamp(1, 15) as i32;
+    let mag = if x == 0.0 {
+        0
+    } else {
+        x.abs().log10().floor() as i32
+    };
+    if x.abs() >= 100.0 {
+        return format!("{x:.0}");
+    }
+    let text = |mag: i32| format!("{x:.*}", (sig - 1 - mag).max(0) as usize);
+    let t = text(mag);
+    // Rounding may carry into the next power of ten (0.9996 -> 1.000): one decimal fewer then.
+    match t.parse::<f64>() {
+        Ok(r) if r.abs() >= 10f64.powi(mag + 1) => text(mag + 1),
+        _ => t,
+    }
+}
+
+/// `-1234567` as `-1,234,567`.
+fn group_thousands(x: f64) -> String {
+    let digits = format!("{}", x.abs() as u64);
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if x < 0.0 {
+        format!("-{out}")
+    } else {
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,7 +243,11 @@ mod tests {
         assert_eq!(parse_duration("2", Hour), Some(2.0));
         assert_eq!(parse_duration("14", Day), Some(14.0));
         assert_eq!(parse_duration("0.25", Hour), Some(0.25));
-        assert_eq!(parse_duration("-3", Hour), Some(-3.0), "the range is the caller's");
+        assert_eq!(
+            parse_duration("-3", Hour),
+            Some(-3.0),
+            "the range is the caller's"
+        );
     }
 
     #[test]
@@ -243,6 +294,30 @@ mod tests {
         assert_eq!(fmt_num(-0.25), "-0.25");
         assert_eq!(fmt_num(1.0 / 3.0), "0.333333");
         assert_eq!(fmt_num(f64::NAN), "NaN");
+    }
+
+    #[test]
+    fn figures_have_significant_digits() {
+        for (x, sig, want) in [
+            (Some(4.56789), 3, "4.57"),
+            (Some(12.345), 3, "12.3"),
+            (Some(123.456), 3, "123"),
+            (Some(4321.9), 3, "4322"),
+            (Some(123456.7), 3, "123,457"),
+            (Some(-1234567.0), 3, "-1,234,567"),
+            (Some(0.0456), 3, "0.0456"),
+            (Some(0.0), 3, "0.00"),
+            (Some(-0.0), 3, "0.00"),
+            (Some(0.99996), 3, "1.00"),
+            (Some(9.9996), 4, "10.00"),
+            (Some(4.56789), 4, "4.568"),
+            (Some(123.456), 4, "123"),
+            (Some(99.996), 3, "100"),
+            (Some(f64::NAN), 3, "–"),
+            (None, 3, "–"),
+        ] {
+            assert_eq!(fmt_figure(x, sig), want, "{x:?} {sig}");
+        }
     }
 
     #[test]
