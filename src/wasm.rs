@@ -8,6 +8,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 
+use crate::base::json::json_num;
+use crate::base::units::{fmt_duration, fmt_figure, TimeUnit, MINUTES_PER_DAY, MINUTES_PER_HOUR};
 use crate::sim::config::{Kind, Scenario, KNOBS, LANE_KNOBS, LANE_NAMES};
 use crate::sim::experiment::Experiment;
 use crate::sim::presets::PRESETS;
@@ -161,7 +163,7 @@ impl Playground {
         };
         let start = now();
         // The warm-up comes first, in slices of a hundredth of it.
-        let warm_slice = (self.exp.config().warmup * 1440.0 / 100.0).max(15.0);
+        let warm_slice = (self.exp.config().warmup * MINUTES_PER_DAY / 100.0).max(15.0);
         while self.exp.warming() {
             let t = (self.exp.clock() + warm_slice).min(0.0);
             self.exp.warm_until(if t >= -1e-9 { 0.0 } else { t });
@@ -197,7 +199,7 @@ impl Playground {
 
     /// Simulated days done.
     pub fn now_days(&self) -> f64 {
-        self.exp.now() / 1440.0
+        self.exp.now() / MINUTES_PER_DAY
     }
 
     /// Draws the chart on a canvas whose size is already in device pixels, and keeps where its panels
@@ -236,7 +238,7 @@ impl Playground {
             })
             .collect();
         to_js(
-            &serde_json::json!({"bucket": b, "day": b as f64 * s.bucket_min / 1440.0, "hours": s.bucket_min / 60.0, "lanes": lanes}),
+            &serde_json::json!({"bucket": b, "day": b as f64 * s.bucket_min / MINUTES_PER_DAY, "hours": s.bucket_min / MINUTES_PER_HOUR, "lanes": lanes}),
         )
     }
 
@@ -250,7 +252,7 @@ impl Playground {
             .map(|(k, v)| (k, serde_json::Value::String(v)))
             .collect();
         to_js(&serde_json::json!({
-            "scenario": match self.state.config.scenario { Scenario::Ads => "ads", Scenario::Cells => "cells" },
+            "scenario": self.state.config.scenario,
             "preset": self.state.preset,
             "metric": self.state.metric,
             "view": if self.state.cumulative { "cumulative" } else { "windowed" },
@@ -291,7 +293,7 @@ impl Playground {
                 let m: serde_json::Map<String, serde_json::Value> = s
                     .metrics
                     .iter()
-                    .map(|(k, v)| (k.to_string(), serde_json::Number::from_f64(*v).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null)))
+                    .map(|(k, v)| (k.to_string(), json_num(*v)))
                     .collect();
                 serde_json::json!({"label": s.label, "description": s.description, "color": LANE_CSS[l], "metrics": m})
             })
@@ -320,7 +322,7 @@ impl Playground {
             .exp
             .events()
             .into_iter()
-            .map(|(t, l)| serde_json::json!({"day": t / 1440.0, "label": l}))
+            .map(|(t, l)| serde_json::json!({"day": t / MINUTES_PER_DAY, "label": l}))
             .collect();
         to_js(&ev)
     }
@@ -339,18 +341,19 @@ pub fn catalogue() -> JsValue {
             } => {
                 serde_json::json!({"type": "number", "min": min, "max": max, "step": step, "int": int})
             }
-            Kind::Hours { min, max } => {
-                serde_json::json!({"type": "hours", "min": min, "max": max})
+            Kind::Duration {
+                unit,
+                min,
+                max,
+                plain,
+            } => {
+                serde_json::json!({"type": "duration", "unit": unit, "min": min, "max": max, "plain": plain})
             }
             Kind::Choice(c) => serde_json::json!({"type": "choice", "choices": c}),
             Kind::Day { max } => serde_json::json!({"type": "day", "max": max}),
         }
     }
-    let scen = |s: Option<Scenario>| match s {
-        None => "both",
-        Some(Scenario::Ads) => "ads",
-        Some(Scenario::Cells) => "cells",
-    };
+    let scen = |s: Option<Scenario>| s.map_or("both", Scenario::name);
     let knobs: Vec<serde_json::Value> = KNOBS
         .iter()
         .map(|k| serde_json::json!({"key": k.key, "label": k.label, "help": k.help, "unit": k.unit, "scenario": scen(k.scenario), "kind": kind(&k.kind)}))
@@ -368,8 +371,23 @@ pub fn catalogue() -> JsValue {
         .map(|p| serde_json::json!({"name": p.name, "title": p.title, "caption": p.caption, "scenario": scen(Some(p.scenario)), "metric": p.metric}))
         .collect();
     to_js(
-        &serde_json::json!({"knobs": knobs, "laneKnobs": lane_knobs, "metrics": metrics, "presets": presets, "colors": LANE_CSS, "lanes": LANE_NAMES, "panels": chart::PANELS, "sweepValues": crate::sim::sweep::DEFAULT_VALUES}),
+        &serde_json::json!({"knobs": knobs, "laneKnobs": lane_knobs, "metrics": metrics, "presets": presets, "colors": LANE_CSS, "lanes": LANE_NAMES, "panels": chart::PANELS, "sweepValues": crate::sim::sweep::DEFAULT_VALUES, "minutesPerDay": MINUTES_PER_DAY}),
     )
+}
+
+/// A duration as the page shows it, by the one rule the command line and the charts use:
+/// `format_duration(90, "m")` is `90m`, `format_duration(168, "h")` is `7d`. `unit` is a suffix of the
+/// duration grammar (`m`, `min`, `h`, `d`, `w`, ...); `undefined` for an unknown unit.
+#[wasm_bindgen]
+pub fn format_duration(value: f64, unit: &str) -> Option<String> {
+    TimeUnit::from_suffix(unit).map(|u| fmt_duration(value, u))
+}
+
+/// A figure for the page's tables, `sig` significant digits: `format_figure(12.345, 3)` is `12.3`;
+/// `–` for `null`, `undefined` or a value that is not finite.
+#[wasm_bindgen]
+pub fn format_figure(value: Option<f64>, sig: u32) -> String {
+    fmt_figure(value, sig)
 }
 
 /// A sweep specification from page inputs: the state of `hash`, what to vary, values, seeds.
@@ -457,10 +475,10 @@ impl SweepView {
         let runs: Vec<crate::sim::sweep::Run> =
             serde_wasm_bindgen::from_value(runs).map_err(|e| JsValue::from_str(&e.to_string()))?;
         let summary = crate::sim::sweep::summarize(&spec, &runs);
-        let json = crate::sim::sweep::to_json(&name, &spec, &summary);
+        let json = to_js(&crate::sim::sweep::to_json(&name, &spec, &summary));
         self.sweeps.retain(|s| s.0 != label);
         self.sweeps.push((label.to_string(), summary));
-        Ok(to_js(&json))
+        Ok(json)
     }
 
     /// Draws every sweep on a canvas sized in device pixels.

@@ -1,7 +1,7 @@
 // The playground page: plain DOM over the wasm engine. Page state lives in one object (`ui`); the
 // simulation state lives in Rust behind the `Playground` handle. URL values are only ever inserted as
 // text (textContent, value), never as HTML.
-import init, { Playground, catalogue } from './pkg/rtml.js';
+import init, { Playground, catalogue, format_duration, format_figure } from './pkg/rtml.js';
 import { runSweep, cancelSweep, redrawSweep } from './sweep.js';
 import { setupReplay, redrawReplay } from './replay.js';
 
@@ -40,21 +40,8 @@ function notify(messages) {
   box.hidden = messages.length === 0;
 }
 
-function fmtHours(h) {
-  if (h >= 24 && Math.abs(h / 24 - Math.round(h / 24)) < 1e-9) return `${h / 24}d`;
-  if (h >= 1 && Math.abs(h - Math.round(h)) < 1e-9) return `${h}h`;
-  return `${Math.round(h * 60)}m`;
-}
-
-function fmt(v) {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
-  const a = Math.abs(v);
-  if (a >= 1e5) return Math.round(v).toLocaleString('en');
-  if (a >= 100) return v.toFixed(0);
-  if (a >= 10) return v.toFixed(1);
-  if (a >= 1) return v.toFixed(2);
-  return v.toPrecision(3);
-}
+// Table figures: 3 significant digits, by the page's one rule (Rust's fmt_figure).
+const fmt = (v) => format_figure(v, 3);
 
 // ---- state <-> URL ----------------------------------------------------------------------------
 
@@ -108,8 +95,9 @@ function control(k, key, value) {
     input = el('select', { id });
     for (const c of kind.choices) input.append(el('option', { value: c, text: c }));
     input.value = value;
-  } else if (kind.type === 'hours') {
-    input = el('input', { id, type: 'text', inputmode: 'text', value, size: 6, pattern: '[0-9.]+[mhdw]?', spellcheck: 'false' });
+  } else if (kind.type === 'duration') {
+    // Any text of the duration grammar (30m, 2h, 7d; a plain number counts the knob's unit): Rust checks it.
+    input = el('input', { id, type: 'text', inputmode: 'text', value, size: 6, spellcheck: 'false' });
   } else if (kind.type === 'day') {
     input = el('input', { id, type: 'text', value, size: 5, spellcheck: 'false' });
   } else {
@@ -243,7 +231,7 @@ function frame(ts) {
   const t0 = performance.now();
   if (ui.playing && !ui.pg.done()) {
     const daysPerSecond = Number($('speed').value);
-    ui.pg.run_for(daysPerSecond * 1440 * dt / 1000, FRAME_BUDGET_MS);
+    ui.pg.run_for(daysPerSecond * ui.cat.minutesPerDay * dt / 1000, FRAME_BUDGET_MS);
     ui.dirty = true;
     if (ui.pg.done()) setPlaying(false);
   } else if (ui.finishing) {
@@ -280,7 +268,7 @@ function hover(ev) {
     box.hidden = true;
     return;
   }
-  const lines = [el('div', { class: 'when', text: `day ${info.day.toFixed(2)} (${fmtHours(info.hours)} bucket)` })];
+  const lines = [el('div', { class: 'when', text: `day ${info.day.toFixed(2)} (${format_duration(info.hours, 'h')} bucket)` })];
   for (const l of info.lanes) {
     const row = el('div', {}, el('span', { class: 'swatch' }), `${l.lane}: ${fmt(l.value)}`);
     row.firstChild.style.background = l.color;
@@ -370,7 +358,7 @@ async function main() {
     if (ui.pg.done()) ui.pg.reset();
     setPlaying(true);
   });
-  $('step').addEventListener('click', () => { setPlaying(false); ui.pg.run_for(1440, 1e9); render(); });
+  $('step').addEventListener('click', () => { setPlaying(false); ui.pg.run_for(ui.cat.minutesPerDay, 1e9); render(); });
   $('reset').addEventListener('click', () => { ui.pg.reset(); ui.finishing = false; render(); });
   $('end').addEventListener('click', () => { setPlaying(false); ui.finishing = true; });
   $('add-lane').addEventListener('click', () => change('lanes', ui.state.lanes + 1));

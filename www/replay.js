@@ -1,21 +1,15 @@
 // Replay your own data: a local click log (Vowpal Wabbit text) or per-cell load trace (CSV), streamed
 // through the playground's learners in a Web Worker. Nothing is uploaded: the file is read in slices
 // by the worker, on this machine.
-import { ReplayView } from './pkg/rtml.js';
+import { ReplayView, format_figure } from './pkg/rtml.js';
 
 const $ = (id) => document.getElementById(id);
 let worker = null;
 let file = null;
 let view = null;
 
-function fmt(v) {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
-  const a = Math.abs(v);
-  if (a >= 1e5) return Math.round(v).toLocaleString('en');
-  if (a >= 100) return v.toFixed(0);
-  if (a >= 1) return v.toFixed(3);
-  return v.toPrecision(4);
-}
+// Table figures: 4 significant digits, by the page's one rule (Rust's fmt_figure).
+const fmt = (v) => format_figure(v, 4);
 
 /** The format and the same settings `rtml replay` takes, from the form. */
 export function replayOptions() {

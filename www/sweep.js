@@ -1,6 +1,6 @@
 // The freshness sweep on the page: runs spread over Web Workers, progress and cancel, results cached
 // per configuration, summaries and chart computed by the same Rust code as `rtml sweep`.
-import { SweepView, sweep_tasks } from './pkg/rtml.js';
+import { SweepView, sweep_tasks, format_figure } from './pkg/rtml.js';
 
 const $ = (id) => document.getElementById(id);
 const cache = new Map();
@@ -9,14 +9,8 @@ let workers = [];
 let running = null;
 let rejectRun = null;
 
-function fmt(v) {
-  if (v === null || v === undefined || !Number.isFinite(v)) return '–';
-  const a = Math.abs(v);
-  if (a >= 1e5) return Math.round(v).toLocaleString('en');
-  if (a >= 100) return v.toFixed(0);
-  if (a >= 1) return v.toFixed(2);
-  return v.toPrecision(3);
-}
+// Table figures: 3 significant digits, by the page's one rule (Rust's fmt_figure).
+const fmt = (v) => format_figure(v, 3);
 
 function stopWorkers() {
   for (const w of workers) w.terminate();

@@ -1,3 +1,6 @@
-//! Foundations every other layer uses: seeded random streams.
+//! Foundations every other layer uses: seeded random streams, time units and the duration grammar,
+//! numbers in JSON.
 
+pub mod json;
 pub mod rng;
+pub mod units;

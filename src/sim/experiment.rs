@@ -14,10 +14,11 @@
 
 use serde::Serialize;
 
+use crate::base::units::{fmt_duration, fmt_num, TimeUnit, MINUTES_PER_HOUR};
 use crate::sim::ads::AdsSim;
 use crate::sim::cells::CellsSim;
 use crate::sim::config::{
-    fmt_hours, Config, ConfigError, LaneConfig, Mode, Policy, Scenario, Update, LANE_NAMES,
+    Config, ConfigError, LaneConfig, Mode, Policy, Scenario, Update, LANE_NAMES,
 };
 use crate::sim::series::{metric, metrics, Series};
 
@@ -64,7 +65,7 @@ pub fn describe(lane: &LaneConfig, scenario: Scenario) -> String {
     }
     let mode = match lane.mode {
         Mode::Online => "online".to_string(),
-        Mode::Batch => format!("batch every {}", fmt_hours(lane.refresh)),
+        Mode::Batch => format!("batch every {}", fmt_duration(lane.refresh, TimeUnit::Hour)),
     };
     let kind = if lane.stateful {
         "stateful"
@@ -74,7 +75,10 @@ pub fn describe(lane: &LaneConfig, scenario: Scenario) -> String {
     let update = match lane.update {
         Update::Frozen => "frozen".to_string(),
         Update::Continual => "continual".to_string(),
-        Update::Periodic => format!("retrain every {} ({kind})", fmt_hours(lane.every)),
+        Update::Periodic => format!(
+            "retrain every {} ({kind})",
+            fmt_duration(lane.every, TimeUnit::Hour)
+        ),
         Update::Triggered => format!("retrain on drift ({kind})"),
     };
     let mut s = format!("{mode} · {update}");
@@ -202,7 +206,7 @@ impl Experiment {
     fn bucket_hours(&self, b: usize) -> f64 {
         let s = self.series();
         let start = b as f64 * s.bucket_min;
-        (self.cfg.horizon_min().min(start + s.bucket_min) - start).max(0.0) / 60.0
+        (self.cfg.horizon_min().min(start + s.bucket_min) - start).max(0.0) / MINUTES_PER_HOUR
     }
 
     /// A metric per bucket for lane `l` (windowed), for the buckets filled so far.
@@ -238,7 +242,7 @@ impl Experiment {
     /// Every lane's metrics over what has been simulated.
     pub fn summary(&self) -> Vec<LaneSummary> {
         let s = self.series();
-        let hours = self.now() / 60.0;
+        let hours = self.now() / MINUTES_PER_HOUR;
         self.cfg
             .lanes
             .iter()
@@ -292,7 +296,7 @@ impl Experiment {
             for (l, lane_cols) in cols.iter().enumerate() {
                 out.push_str(&format!(
                     "{},{}",
-                    crate::sim::config::fmt_num(b as f64 * s.bucket_min / 60.0),
+                    fmt_num(b as f64 * s.bucket_min / MINUTES_PER_HOUR),
                     LANE_NAMES[l]
                 ));
                 for c in lane_cols {

@@ -5,6 +5,7 @@ pub mod ads;
 pub mod cells;
 pub mod config;
 pub mod experiment;
+pub mod knobs;
 pub mod presets;
 pub mod series;
 pub mod sweep;

@@ -49,7 +49,7 @@ pub static PRESETS: &[Preset] = &[
         title: "Ads: late clicks and the join window",
         scenario: Scenario::Ads,
         caption: "Clicks come about an hour after the impression. A 10-minute join window (A) logs most clicks as non-clicks, so the model under-predicts CTR badly (calibration far below 1). A one-day window (B) learns each click at once but its non-clicks only a day later, so it over-predicts and shows worse ads. A window of a few hours (C) stays close to calibrated and shows better ads than B.",
-        settings: &[("click_delay", "60"), ("lanes", "3"), ("a.join", "10"), ("b.join", "1440"), ("c.join", "180")],
+        settings: &[("click_delay", "1h"), ("lanes", "3"), ("a.join", "10m"), ("b.join", "1d"), ("c.join", "3h")],
         metric: "calibration",
     },
     Preset {
@@ -122,5 +122,13 @@ mod tests {
                 p.name
             );
         }
+    }
+
+    #[test]
+    fn durations_in_presets_keep_their_meaning() {
+        let c = preset("ads-label-delay").unwrap().config();
+        assert_eq!(c.ads.click_delay, 60.0);
+        let joins: Vec<f64> = c.lanes.iter().map(|l| l.join).collect();
+        assert_eq!(joins, [10.0, 1440.0, 180.0]);
     }
 }

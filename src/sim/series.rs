@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::base::units::{MINUTES_PER_DAY, MINUTES_PER_HOUR, MINUTES_PER_WEEK};
 use crate::sim::config::Scenario;
 
 /// Most buckets a run keeps: memory does not grow with the horizon.
@@ -52,14 +53,28 @@ pub struct Series {
 
 /// A bucket width (minutes) from a fixed ladder so that the horizon fits in [`MAX_BUCKETS`].
 pub fn bucket_minutes(horizon_min: f64) -> f64 {
+    const H: f64 = MINUTES_PER_HOUR;
+    const D: f64 = MINUTES_PER_DAY;
+    const W: f64 = MINUTES_PER_WEEK;
     const LADDER: [f64; 12] = [
-        15.0, 30.0, 60.0, 120.0, 180.0, 360.0, 720.0, 1440.0, 2880.0, 4320.0, 10080.0, 20160.0,
+        15.0,
+        30.0,
+        H,
+        2.0 * H,
+        3.0 * H,
+        6.0 * H,
+        12.0 * H,
+        D,
+        2.0 * D,
+        3.0 * D,
+        W,
+        2.0 * W,
     ];
     LADDER
         .iter()
         .copied()
         .find(|w| horizon_min / w <= MAX_BUCKETS as f64)
-        .unwrap_or(20160.0)
+        .unwrap_or(2.0 * W)
 }
 
 impl Series {

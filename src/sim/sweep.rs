@@ -8,7 +8,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::sim::config::{fmt_hours, parse_hours, Config, ConfigError, Mode, Update, LANE_NAMES};
+use crate::base::json::Num;
+use crate::base::units::{
+    fmt_duration, parse_duration, TimeUnit, HOURS_PER_DAY, HOURS_PER_WEEK, MINUTES_PER_HOUR,
+};
+use crate::sim::config::{Config, ConfigError, Mode, Scenario, Update, LANE_NAMES};
 use crate::sim::experiment::Experiment;
 use crate::sim::series::{metric, Better};
 
@@ -56,8 +60,8 @@ impl Point {
         match s.trim() {
             "continual" | "online" => Ok(Point::Continual),
             "frozen" | "never" => Ok(Point::Frozen),
-            t => match parse_hours(t) {
-                Some(h) if (1.0 / 60.0..=720.0).contains(&h) => Ok(Point::Hours(h)),
+            t => match parse_duration(t, TimeUnit::Hour) {
+                Some(h) if (1.0 / MINUTES_PER_HOUR..=720.0).contains(&h) => Ok(Point::Hours(h)),
                 _ => Err(format!("sweep value `{t}`: expected a duration from 1m to 30d (e.g. 15m, 2h, 7d), continual or frozen")),
             },
         }
@@ -68,7 +72,7 @@ impl Point {
         match self {
             Point::Continual => "continual".into(),
             Point::Frozen => "frozen".into(),
-            Point::Hours(h) => fmt_hours(*h),
+            Point::Hours(h) => fmt_duration(*h, TimeUnit::Hour),
         }
     }
 }
@@ -89,10 +93,10 @@ pub struct Spec {
 }
 
 /// The outcome a sweep normalises by default.
-pub fn default_metric(scenario: crate::sim::config::Scenario) -> &'static str {
+pub fn default_metric(scenario: Scenario) -> &'static str {
     match scenario {
-        crate::sim::config::Scenario::Ads => "expected_clicks",
-        crate::sim::config::Scenario::Cells => "mae",
+        Scenario::Ads => "expected_clicks",
+        Scenario::Cells => "mae",
     }
 }
 
@@ -183,7 +187,7 @@ impl Spec {
             (Param::Refresh, Point::Frozen) => {
                 // The stalest batch tables the knob allows: refreshed once a week.
                 lane.mode = Mode::Batch;
-                lane.refresh = 168.0;
+                lane.refresh = HOURS_PER_WEEK;
             }
             (Param::Refresh, Point::Hours(h)) => {
                 lane.mode = Mode::Batch;
@@ -375,7 +379,7 @@ fn slope(points: &[PointStats], lost: impl Fn(&PointStats) -> f64) -> f64 {
     for p in points {
         if let Point::Hours(h) = p.point {
             let y = lost(p);
-            if h <= 24.0 && y.is_finite() {
+            if h <= HOURS_PER_DAY && y.is_finite() {
                 sxy += h * y;
                 sxx += h * h;
             }
@@ -436,46 +440,76 @@ pub fn run(
     Ok((runs, summary))
 }
 
-fn num(x: f64) -> serde_json::Value {
-    serde_json::Number::from_f64(x)
-        .map(serde_json::Value::Number)
-        .unwrap_or(serde_json::Value::Null)
+/// The sweep as JSON: what `rtml sweep --json` prints and what the page's worker computes. Fields are
+/// declared in alphabetical order, the order of the keys this JSON has always had.
+#[derive(Clone, Debug, Serialize)]
+pub struct SweepJson<'a> {
+    pub lane: &'static str,
+    pub loss_per_hour: Num,
+    pub metric: &'a str,
+    pub param: Param,
+    pub points: Vec<PointJson<'a>>,
+    pub preset: &'a str,
+    pub scenario: Scenario,
+    pub seed: u32,
+    pub seeds: u32,
+    pub value_loss_per_hour: Num,
 }
 
-/// The sweep as JSON: what `rtml sweep --json` prints and what the page's worker computes.
-pub fn to_json(name: &str, spec: &Spec, s: &Summary) -> serde_json::Value {
-    let points: Vec<serde_json::Value> = s
+/// One point of [`SweepJson`] (fields in alphabetical order, as [`SweepJson`]'s).
+#[derive(Clone, Debug, Serialize)]
+pub struct PointJson<'a> {
+    pub cost: Num,
+    /// The interval, or `null` for continual and frozen.
+    pub hours: Option<Num>,
+    pub label: &'a str,
+    pub mean: Num,
+    /// Every summary metric, by key.
+    pub metrics: std::collections::BTreeMap<&'a str, Num>,
+    pub retrains: Num,
+    pub sd: Num,
+    pub share: Num,
+    pub share_hi: Num,
+    pub share_lo: Num,
+}
+
+/// The sweep as JSON (see [`SweepJson`]).
+pub fn to_json<'a>(name: &'a str, spec: &Spec, s: &'a Summary) -> SweepJson<'a> {
+    let points = s
         .points
         .iter()
-        .map(|p| {
-            let hours = match p.point {
-                Point::Hours(h) => num(h),
-                _ => serde_json::Value::Null,
-            };
-            let metrics: serde_json::Map<String, serde_json::Value> = p
+        .map(|p| PointJson {
+            cost: Num(p.cost),
+            hours: match p.point {
+                Point::Hours(h) => Some(Num(h)),
+                _ => None,
+            },
+            label: &p.label,
+            mean: Num(p.mean),
+            metrics: p
                 .metrics
                 .iter()
-                .map(|(k, v)| (k.clone(), num(*v)))
-                .collect();
-            serde_json::json!({
-                "label": p.label, "hours": hours, "mean": num(p.mean), "sd": num(p.sd),
-                "share": num(p.share), "share_lo": num(p.share_lo), "share_hi": num(p.share_hi),
-                "cost": num(p.cost), "retrains": num(p.retrains), "metrics": metrics,
-            })
+                .map(|(k, v)| (k.as_str(), Num(*v)))
+                .collect(),
+            retrains: Num(p.retrains),
+            sd: Num(p.sd),
+            share: Num(p.share),
+            share_hi: Num(p.share_hi),
+            share_lo: Num(p.share_lo),
         })
         .collect();
-    serde_json::json!({
-        "preset": name,
-        "scenario": match spec.base.scenario { crate::sim::config::Scenario::Ads => "ads", crate::sim::config::Scenario::Cells => "cells" },
-        "param": s.param,
-        "lane": LANE_NAMES[spec.lane],
-        "metric": s.metric,
-        "seed": spec.base.seed,
-        "seeds": spec.seeds,
-        "loss_per_hour": num(s.loss_per_hour),
-        "value_loss_per_hour": num(s.value_loss_per_hour),
-        "points": points,
-    })
+    SweepJson {
+        lane: LANE_NAMES[spec.lane],
+        loss_per_hour: Num(s.loss_per_hour),
+        metric: &s.metric,
+        param: s.param,
+        points,
+        preset: name,
+        scenario: spec.base.scenario,
+        seed: spec.base.seed,
+        seeds: spec.seeds,
+        value_loss_per_hour: Num(s.value_loss_per_hour),
+    }
 }
 
 /// The sweep as CSV: one row per point.

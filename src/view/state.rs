@@ -131,12 +131,7 @@ impl State {
             }
         }
         if let Some((_, v)) = pairs.iter().find(|(k, _)| k == "scenario") {
-            let s = match v.as_str() {
-                "ads" => Some(Scenario::Ads),
-                "cells" => Some(Scenario::Cells),
-                _ => None,
-            };
-            match s {
+            match v.parse::<Scenario>().ok() {
                 Some(s) if s != state.config.scenario || !explicit_preset => {
                     if s != state.config.scenario {
                         state.config = Config::for_scenario(s);
@@ -146,8 +141,9 @@ impl State {
                 }
                 Some(_) => {}
                 None => notices.push(format!(
-                    "scenario: `{}` is not valid; expected one of ads, cells",
-                    short(v)
+                    "scenario: `{}` is not valid; expected one of {}",
+                    short(v),
+                    Scenario::NAMES.join(", ")
                 )),
             }
         }
@@ -220,7 +216,7 @@ impl State {
             Some(p) => (p.config(), vec![format!("preset={}", p.name)]),
             None => (
                 Config::for_scenario(self.config.scenario),
-                vec![format!("scenario={}", scenario_word(self.config.scenario))],
+                vec![format!("scenario={}", self.config.scenario)],
             ),
         };
         let base_pairs = base.pairs();
@@ -266,13 +262,6 @@ impl State {
             out.push(format!("tab={}", self.tab));
         }
         out.join("&")
-    }
-}
-
-fn scenario_word(s: Scenario) -> &'static str {
-    match s {
-        Scenario::Ads => "ads",
-        Scenario::Cells => "cells",
     }
 }
 
