@@ -116,16 +116,32 @@ impl Kind {
         }
     }
 
-    /// Canonical text of a value.
+    /// Canonical text of a value: it reads back to exactly the same value (a link reproduces the
+    /// run), in the shortest readable form that does.
     pub fn format(&self, v: &Value) -> String {
         match (self, v) {
-            (
-                Kind::Duration {
-                    unit, plain: false, ..
-                },
-                Value::Num(x),
-            ) => fmt_duration(*x, *unit),
-            (_, Value::Num(x)) => fmt_num(*x),
+            (Kind::Duration { unit, plain, .. }, Value::Num(x)) => {
+                let text = if *plain {
+                    fmt_num(*x)
+                } else {
+                    fmt_duration(*x, *unit)
+                };
+                if parse_duration(&text, *unit) == Some(*x) {
+                    text
+                } else if *plain {
+                    format!("{x}")
+                } else {
+                    format!("{x}{}", unit.label())
+                }
+            }
+            (_, Value::Num(x)) => {
+                let text = fmt_num(*x);
+                if text.parse::<f64>() == Ok(*x) {
+                    text
+                } else {
+                    format!("{x}")
+                }
+            }
             (_, Value::Choice(w)) => w.to_string(),
             (_, Value::Off) => "off".into(),
         }

@@ -29,10 +29,13 @@ pub fn valid_text(kind: Kind) -> BoxedStrategy<String> {
                 fmt_num(x.clamp(min, max))
             })
             .boxed(),
-        Kind::Hours { min, max } => {
-            let (lo, hi) = ((min * 60.0).ceil() as u32, (max * 60.0).floor() as u32);
-            (lo..=hi).prop_map(|m| format!("{m}m")).boxed()
-        }
+        Kind::Duration { unit, min, max, .. } => (0.0..=1.0f64)
+            // In the knob's own unit (the canonical text keeps 6 decimals), with the unit's suffix.
+            .prop_map(move |u| {
+                let x = ((min + u * (max - min)) * 1000.0).round() / 1000.0;
+                format!("{}{}", fmt_num(x.clamp(min, max)), unit.label())
+            })
+            .boxed(),
         Kind::Choice(words) => proptest::sample::select(words)
             .prop_map(String::from)
             .boxed(),
