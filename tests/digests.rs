@@ -1,6 +1,7 @@
 //! The digest table that the wasm suite (`tests/wasm_node.rs`) checks under node: native and wasm runs
 //! of every preset must be bit-identical. Regenerate with `UPDATE_DIGESTS=1 cargo test --test digests`.
 
+use rtml::base::units::MINUTES_PER_DAY;
 use rtml::sim::experiment::Experiment;
 use rtml::sim::presets::PRESETS;
 
@@ -76,7 +77,7 @@ fn thread_count_and_slicing_never_change_a_number() {
                 let mut exp = Experiment::new(cfg.clone()).unwrap();
                 exp.set_threads(threads);
                 if let Some(step) = slice {
-                    let mut w = -exp.config().warmup * 1440.0;
+                    let mut w = -exp.config().warmup * MINUTES_PER_DAY;
                     while exp.warming() {
                         w += step * 3.1;
                         exp.warm_until(w.min(0.0));

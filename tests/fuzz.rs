@@ -6,6 +6,7 @@
 mod common;
 
 use proptest::prelude::*;
+use rtml::base::units::MINUTES_PER_DAY;
 use rtml::sim::config::{Config, Policy, Update, KNOBS, LANE_KNOBS};
 use rtml::sim::experiment::Experiment;
 use rtml::view::state::State;
@@ -131,7 +132,7 @@ proptest! {
         let mut warm = warm;
         warm.sort_by(f64::total_cmp);
         for w in warm {
-            stepped.warm_until(-(1.0 - w) * c.warmup * 1440.0);
+            stepped.warm_until(-(1.0 - w) * c.warmup * MINUTES_PER_DAY);
         }
         let mut cuts = cuts;
         cuts.sort_by(f64::total_cmp);

@@ -1,6 +1,7 @@
 //! Every preset's caption makes claims; each claim is checked here over ten seeds, with a margin.
 //! Plus the null case: with no drift and no session signal, frozen and continual lanes agree.
 
+use rtml::base::units::MINUTES_PER_DAY;
 use rtml::sim::config::Config;
 use rtml::sim::experiment::{Experiment, LaneSummary};
 use rtml::sim::presets::preset;
@@ -30,7 +31,7 @@ fn get(s: &LaneSummary, key: &str) -> f64 {
 /// Mean of a windowed metric of lane `l` over days `from..to`.
 fn mean_over(exp: &Experiment, l: usize, key: &str, from: f64, to: f64) -> f64 {
     let w = exp.windowed(l, key);
-    let bucket_days = exp.series().bucket_min / 1440.0;
+    let bucket_days = exp.series().bucket_min / MINUTES_PER_DAY;
     let v: Vec<f64> = w
         .iter()
         .enumerate()
@@ -253,7 +254,7 @@ fn stepping_in_slices_equals_running_at_once() {
         a.run_to_end();
         let mut b = Experiment::new(cfg).unwrap();
         // The warm-up in slices too, as the page runs it.
-        let mut w = -b.config().warmup * 1440.0;
+        let mut w = -b.config().warmup * MINUTES_PER_DAY;
         while b.warming() {
             w += 113.0;
             b.warm_until(if w >= 0.0 { 0.0 } else { w });

@@ -1,6 +1,7 @@
 //! `rtml run`: one experiment to the end, then its digest, its JSON or a table of every lane's outcome.
 
 use clap::Args;
+use rtml::base::json::json_num;
 use rtml::sim::experiment::{Experiment, LaneSummary};
 use rtml::sim::presets::preset;
 use rtml::sim::series::metric;
@@ -110,11 +111,4 @@ fn print_table(title: &str, seed: u32, summary: &[LaneSummary]) {
             outln!("  {:<20} {:>14}{}", k, show(*v), diff);
         }
     }
-}
-
-/// A JSON number, or null when undefined.
-fn json_num(x: f64) -> serde_json::Value {
-    serde_json::Number::from_f64(x)
-        .map(serde_json::Value::Number)
-        .unwrap_or(serde_json::Value::Null)
 }

@@ -8,6 +8,7 @@
 //! (G. Auer et al., "How much energy is needed to run a wireless network?", IEEE Wireless
 //! Communications 18(5), 2011, Table 2): `P_in = P0 + delta_p x P_out` awake, `P_sleep` asleep.
 
+use crate::base::units::{HOURS_PER_DAY, MINUTES_PER_DAY, MINUTES_PER_HOUR};
 use std::collections::VecDeque;
 
 use crate::base::rng::{stream, Rng};
@@ -108,8 +109,8 @@ impl Profile {
             + bumps
                 .iter()
                 .map(|&(c, w, a)| {
-                    let d = (hour - c).rem_euclid(24.0);
-                    let d = d.min(24.0 - d);
+                    let d = (hour - c).rem_euclid(HOURS_PER_DAY);
+                    let d = d.min(HOURS_PER_DAY - d);
                     a * libm::exp(-0.5 * d * d / (w * w))
                 })
                 .sum::<f64>()
@@ -120,7 +121,7 @@ impl Profile {
 /// (interval 0 starts Monday 00:00; negative intervals are the warm-up).
 fn clock(i: i64) -> (f64, bool) {
     let day = i.div_euclid(DAY as i64);
-    let hour = (i.rem_euclid(DAY as i64) as f64 + 0.5) * INTERVAL / 60.0;
+    let hour = (i.rem_euclid(DAY as i64) as f64 + 0.5) * INTERVAL / MINUTES_PER_HOUR;
     (hour, day.rem_euclid(7) >= 5)
 }
 
@@ -173,14 +174,17 @@ impl World {
         };
         let mut events = Vec::new();
         if let Some(d) = c.building_day {
-            events.push((d * 1440.0, "new building".to_string()));
+            events.push((d * MINUTES_PER_DAY, "new building".to_string()));
         }
         if let Some(d) = c.holiday_day {
-            events.push((d * 1440.0, "holiday".to_string()));
-            events.push(((d + 7.0) * 1440.0, "holiday ends".to_string()));
+            events.push((d * MINUTES_PER_DAY, "holiday".to_string()));
+            events.push(((d + 7.0) * MINUTES_PER_DAY, "holiday ends".to_string()));
         }
         if let Some(d) = c.stadium_day {
-            events.push((d * 1440.0 + 19.0 * 60.0, "stadium event".to_string()));
+            events.push((
+                d * MINUTES_PER_DAY + 19.0 * MINUTES_PER_HOUR,
+                "stadium event".to_string(),
+            ));
         }
         World {
             cfg: cfg.clone(),
@@ -203,7 +207,7 @@ impl World {
             &mut self.real
         };
         let (hour, weekend) = clock(i);
-        let t_days = i as f64 * INTERVAL / 1440.0;
+        let t_days = i as f64 * INTERVAL / MINUTES_PER_DAY;
         let trend = libm::pow(1.0 + c.growth / 100.0, t_days.max(0.0) / 30.0);
         let sigma = c.load_noise;
         out.clear();
@@ -229,7 +233,7 @@ impl World {
                     }
                 }
                 if let Some(d) = c.stadium_day {
-                    let h = (day - d) * 24.0;
+                    let h = (day - d) * HOURS_PER_DAY;
                     if k == 3 && (19.0..22.0).contains(&h) {
                         load += c.stadium_load;
                     }
@@ -327,7 +331,7 @@ impl Learn<Example> for Forecaster {
 /// The load forecasters' features (shared with the replay of load traces): bias, three daily
 /// harmonics (sin, cos), weekend flag, the last load known, and the load a day before.
 pub(crate) fn load_features(hour: f64, weekend: bool, last: f64, day_ago: f64) -> [f64; D_LOCAL] {
-    let w = 2.0 * std::f64::consts::PI * hour / 24.0;
+    let w = 2.0 * std::f64::consts::PI * hour / HOURS_PER_DAY;
     let mut x = [0.0; D_LOCAL];
     x[0] = 1.0;
     for h in 0..3 {
@@ -649,7 +653,7 @@ impl CellsSim {
         always: (f64, f64, u32),
         oracle: (f64, f64, u32),
     ) {
-        let kwh = |w: f64| w * INTERVAL / 60.0 / 1000.0;
+        let kwh = |w: f64| w * INTERVAL / MINUTES_PER_HOUR / 1000.0;
         let abs_err: f64 = (self.lanes[l].forecast.iter())
             .zip(loads)
             .map(|(f, y)| if f.is_finite() { (f - y).abs() } else { *y })

@@ -10,10 +10,9 @@ pub mod presets;
 pub mod series;
 pub mod sweep;
 
+use crate::base::units::MINUTES_PER_HOUR;
 use crate::learn::schedule::{Plan, MAX_BUFFER};
 use config::{LaneConfig, Mode};
-
-const MINUTES_PER_HOUR: f64 = 60.0;
 
 /// A simulated lane's schedule, in minutes (the simulator's clock). Batch predictions are
 /// refreshed every `refresh` hours; `refresh_step` rounds the period to a whole number of the

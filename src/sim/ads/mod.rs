@@ -16,6 +16,7 @@ pub use lane::{Example, Lane};
 pub use serve::{default_threads, Batch};
 pub use world::*;
 
+use crate::base::units::MINUTES_PER_DAY;
 use crate::sim::config::Config;
 use crate::sim::series::{ads as f, Series};
 
@@ -41,7 +42,7 @@ pub struct AdsSim {
 impl AdsSim {
     /// Builds the world and lanes and runs the warm-up.
     pub fn new(cfg: &Config) -> Self {
-        let t0 = -cfg.warmup * 1440.0;
+        let t0 = -cfg.warmup * MINUTES_PER_DAY;
         let world = World::new(cfg, t0);
         let hashes = Hashes::new(world.s, world.k);
         let lanes: Vec<Lane> = cfg.lanes.iter().map(Lane::new).collect();

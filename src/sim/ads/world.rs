@@ -2,6 +2,7 @@
 //! campaigns, the true click probabilities and their drift.
 
 use crate::base::rng::{sigmoid, stream, Rng};
+use crate::base::units::{HOURS_PER_DAY, MINUTES_PER_DAY, MINUTES_PER_HOUR};
 use crate::learn::ftrl::hash_feature;
 use crate::sim::config::{AdsConfig, Config};
 
@@ -78,8 +79,11 @@ pub fn clock(t: f64) -> (usize, bool) {
 
 /// Day number and hour of day of a time in minutes; both never decrease as `t` grows.
 pub(super) fn day_hour(t: f64) -> (f64, usize) {
-    let day = (t / 1440.0).floor();
-    (day, (((t - day * 1440.0) / 60.0) as usize).min(23))
+    let day = (t / MINUTES_PER_DAY).floor();
+    (
+        day,
+        (((t - day * MINUTES_PER_DAY) / MINUTES_PER_HOUR) as usize).min(23),
+    )
 }
 
 pub(super) fn weekend_day(day: f64) -> bool {
@@ -173,10 +177,12 @@ impl World {
         let mut rng = Rng::new(cfg.seed as u64, stream::ADS_WORLD);
         let aff: Vec<f64> = (0..s * k).map(|_| c.affinity * rng.normal()).collect();
         let weekend_delta: Vec<f64> = (0..s * k).map(|_| c.weekend * rng.normal()).collect();
-        let phase: Vec<f64> = (0..k).map(|_| rng.uniform() * 24.0).collect();
+        let phase: Vec<f64> = (0..k).map(|_| rng.uniform() * HOURS_PER_DAY).collect();
         let hour_eff = (0..24 * k)
             .map(|i| {
-                0.3 * libm::sin(2.0 * std::f64::consts::PI * ((i / k) as f64 - phase[i % k]) / 24.0)
+                0.3 * libm::sin(
+                    2.0 * std::f64::consts::PI * ((i / k) as f64 - phase[i % k]) / HOURS_PER_DAY,
+                )
             })
             .collect();
         let seg_weights: Vec<f64> = (0..s).map(|_| libm::exp(0.5 * rng.normal())).collect();
@@ -206,11 +212,11 @@ impl World {
             traffic: Rng::new(cfg.seed as u64, stream::ADS_TRAFFIC),
             rate_max: 0.0,
             next_arrival: t0,
-            next_hour: (t0 / 60.0).floor() * 60.0 + 60.0,
+            next_hour: (t0 / MINUTES_PER_HOUR).floor() * MINUTES_PER_HOUR + MINUTES_PER_HOUR,
             next_launch: f64::INFINITY,
             next_end: f64::NEG_INFINITY,
             shift_at: match c.shift_day {
-                Some(d) if c.shift > 0.0 => d * 1440.0,
+                Some(d) if c.shift > 0.0 => d * MINUTES_PER_DAY,
                 _ => f64::INFINITY,
             },
             held: None,
@@ -220,14 +226,14 @@ impl World {
         };
         for _ in 0..world.c.catalogue {
             let end = if world.c.launches > 0.0 {
-                t0 + drift.exp1() * world.c.campaign_days * 1440.0
+                t0 + drift.exp1() * world.c.campaign_days * MINUTES_PER_DAY
             } else {
                 f64::INFINITY
             };
             world.launch(&mut rng, end, 0.0);
         }
         if world.c.launches > 0.0 {
-            world.next_launch = t0 + drift.exp1() * 1440.0 / world.c.launches;
+            world.next_launch = t0 + drift.exp1() * MINUTES_PER_DAY / world.c.launches;
         }
         world.drift = drift;
         world.sync_live();
@@ -266,11 +272,12 @@ impl World {
 
     /// Request rate (per minute) at time t.
     pub(super) fn rate(&self, t: f64) -> f64 {
-        let h = t / 60.0;
-        let daily = 1.0 + self.c.daily * libm::cos(2.0 * std::f64::consts::PI * (h - 20.0) / 24.0);
+        let h = t / MINUTES_PER_HOUR;
+        let daily =
+            1.0 + self.c.daily * libm::cos(2.0 * std::f64::consts::PI * (h - 20.0) / HOURS_PER_DAY);
         let (_, weekend) = clock(t);
         let weekly = if weekend { 1.0 - self.c.weekly } else { 1.0 };
-        self.c.volume / 60.0 * daily * weekly / self.mean_profile()
+        self.c.volume / MINUTES_PER_HOUR * daily * weekly / self.mean_profile()
     }
 
     /// The clock hour of `t` (see [`Hour`]), recomputed when `t` leaves the current one.
@@ -279,7 +286,7 @@ impl World {
             return self.block;
         }
         let (day, hour) = day_hour(t);
-        let mut hi = (((t / 60.0).floor() + 1.0) * 60.0 - 1e-3).max(t);
+        let mut hi = (((t / MINUTES_PER_HOUR).floor() + 1.0) * MINUTES_PER_HOUR - 1e-3).max(t);
         if day_hour(hi) != (day, hour) {
             hi = t;
         }
@@ -329,7 +336,7 @@ impl World {
 
     pub(super) fn interarrival(&mut self) -> f64 {
         if self.rate_max > 0.0 {
-            self.traffic.exp1() * 60.0 / self.rate_max
+            self.traffic.exp1() * MINUTES_PER_HOUR / self.rate_max
         } else {
             f64::INFINITY
         }
@@ -361,13 +368,13 @@ impl World {
         let mut changed = false;
         while self.next_hour <= t {
             if self.c.walk > 0.0 {
-                let sd = self.c.walk / libm::sqrt(24.0);
+                let sd = self.c.walk / libm::sqrt(HOURS_PER_DAY);
                 for a in self.aff.iter_mut() {
                     *a += sd * self.drift.normal();
                 }
                 changed = true;
             }
-            self.next_hour += 60.0;
+            self.next_hour += MINUTES_PER_HOUR;
         }
         if t >= self.shift_at {
             let m = self.c.shift;
@@ -386,11 +393,11 @@ impl World {
             self.active.retain(|&i| self.ads[i].end > at);
             if self.active.len() < MAX_ACTIVE_ADS {
                 let mut rng = std::mem::replace(&mut self.drift, Rng::new(0, 0));
-                let end = at + rng.exp1() * self.c.campaign_days * 1440.0;
+                let end = at + rng.exp1() * self.c.campaign_days * MINUTES_PER_DAY;
                 self.launch(&mut rng, end, 0.2);
                 self.drift = rng;
             }
-            self.next_launch += self.drift.exp1() * 1440.0 / self.c.launches;
+            self.next_launch += self.drift.exp1() * MINUTES_PER_DAY / self.c.launches;
         }
         // Campaigns end, but the catalogue never empties.
         if t >= self.next_end
@@ -440,7 +447,7 @@ impl World {
                 return None;
             }
             self.next_arrival = t + self.interarrival();
-            let x = self.traffic.uniform() * self.rate_max / 60.0;
+            let x = self.traffic.uniform() * self.rate_max / MINUTES_PER_HOUR;
             if self.accepts(t, x) {
                 self.held = Some(t);
             }

@@ -2,6 +2,7 @@
 //! chosen metric per lane (windowed, or cumulative); the cumulative business outcome of each lane
 //! relative to lane A; and a timeline strip with the drift events and every lane's retrains.
 
+use crate::base::units::MINUTES_PER_DAY;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -39,7 +40,9 @@ pub fn layout(height: u32) -> [(u32, u32); 3] {
 pub fn bucket_under(exp: &Experiment, frame: &Frame, px: f64) -> Option<usize> {
     let s = exp.series();
     let day = frame.x_at(px)?;
-    Some(((day * 1440.0 / s.bucket_min).max(0.0) as usize).min(s.buckets.saturating_sub(1)))
+    Some(
+        ((day * MINUTES_PER_DAY / s.bucket_min).max(0.0) as usize).min(s.buckets.saturating_sub(1)),
+    )
 }
 
 /// Draws the whole chart for `exp`'s metric `key` on `root`; returns the three panels' frames.
@@ -57,7 +60,7 @@ pub fn draw<DB: DrawingBackend>(
     let (middle, bottom) = rest.split_vertically(p2.1 - p2.0);
     let s = exp.series();
     let xs: Vec<f64> = (0..exp.filled())
-        .map(|b| (b as f64 + 0.5) * s.bucket_min / 1440.0)
+        .map(|b| (b as f64 + 0.5) * s.bucket_min / MINUTES_PER_DAY)
         .collect();
     let f1 = metric_panel(&top, exp, key, &xs, &pal, style)?;
     legend(&top, exp, &pal, style)?;
@@ -110,7 +113,7 @@ fn metric_panel<DB: DrawingBackend>(
             let (y0, y1) = (chart.y_range().start, chart.y_range().end);
             chart
                 .draw_series(std::iter::once(PathElement::new(
-                    vec![(t / 1440.0, y0), (t / 1440.0, y1)],
+                    vec![(t / MINUTES_PER_DAY, y0), (t / MINUTES_PER_DAY, y1)],
                     pal.event.stroke_width(sw(style, 1.0)),
                 )))
                 .map_err(err)?;
@@ -173,14 +176,17 @@ fn timeline_panel<DB: DrawingBackend>(
                 chart
                     .draw_series(marks.iter().filter(|&&t| t <= exp.now()).map(|&t| {
                         PathElement::new(
-                            vec![(t / 1440.0, y - 0.35), (t / 1440.0, y + 0.35)],
+                            vec![
+                                (t / MINUTES_PER_DAY, y - 0.35),
+                                (t / MINUTES_PER_DAY, y + 0.35),
+                            ],
                             color.stroke_width(sw(style, 1.0)),
                         )
                     }))
                     .map_err(err)?;
             }
             for (t, label) in exp.events() {
-                let x = t / 1440.0;
+                let x = t / MINUTES_PER_DAY;
                 chart
                     .draw_series(std::iter::once(PathElement::new(
                         vec![(x, 0.0), (x, rows + 0.8)],
@@ -356,7 +362,7 @@ mod tests {
         let last = points.split('"').next().unwrap().split_whitespace().last();
         let last_x: f64 = last.unwrap().split(',').next().unwrap().parse().unwrap();
         let s = exp.series();
-        let centre = (s.buckets as f64 - 0.5) * s.bucket_min / 1440.0;
+        let centre = (s.buckets as f64 - 0.5) * s.bucket_min / MINUTES_PER_DAY;
         assert_eq!(last_x, f[0].px_at(centre).floor());
         assert_eq!(bucket_under(&exp, &f[0], last_x), Some(s.buckets - 1));
         assert_eq!(
@@ -364,7 +370,7 @@ mod tests {
             Some(s.buckets - 1)
         );
         assert_eq!(bucket_under(&exp, &f[0], f[0].left as f64), Some(0));
-        let mid = f[0].px_at(1.5 * s.bucket_min / 1440.0);
+        let mid = f[0].px_at(1.5 * s.bucket_min / MINUTES_PER_DAY);
         assert_eq!(bucket_under(&exp, &f[0], mid), Some(1));
         assert_eq!(bucket_under(&exp, &f[0], f[0].left as f64 - 1.0), None);
         assert_eq!(bucket_under(&exp, &f[0], f[0].right as f64 + 1.0), None);
