@@ -1,0 +1,386 @@
+//! What a replay found: the [`Report`] types, the metrics of click and load lanes, and the two ways it
+//! is shown ([`report_json`] for `--json` and the page, [`format_table`] for the terminal).
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::buckets::Buckets;
+use super::lanes::LaneSpec;
+use super::options::Format;
+use super::{clicks, loads};
+use crate::sim::config::fmt_num;
+use crate::sim::series::{entropy, ratio};
+
+/// The series of one lane: windowed metrics per bucket of `width` along the axis after the warm-up.
+#[derive(Clone, Debug, Serialize)]
+pub struct SeriesReport {
+    /// Axis unit: `examples` or `hours` (hours since each cell's warm-up ended).
+    pub unit: String,
+    /// Bucket width in that unit; bucket `b` covers `[b * width, (b + 1) * width)`.
+    pub width: f64,
+    /// Metric names, the columns of `rows`.
+    pub keys: Vec<String>,
+    /// One row per bucket (NaN, shown as null in JSON, where a bucket has no data).
+    pub rows: Vec<Vec<f64>>,
+}
+
+/// One lane's outcome.
+#[derive(Clone, Debug, Serialize)]
+pub struct LaneReport {
+    /// The lane as written in `--lanes` (canonical form).
+    pub label: String,
+    pub description: String,
+    /// Summary metrics over every scored example, in display order.
+    pub metrics: Vec<(String, f64)>,
+    /// Examples (clicks) or cell-intervals (loads) scored after the warm-up.
+    pub examples: u64,
+    pub series: SeriesReport,
+}
+
+impl LaneReport {
+    /// A summary metric by name.
+    pub fn metric(&self, key: &str) -> Option<f64> {
+        self.metrics.iter().find(|m| m.0 == key).map(|m| m.1)
+    }
+}
+
+/// What a replay found so far (partial while feeding, final after [`super::Session::finish`]).
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    /// `vw` or `load-csv`.
+    pub format: String,
+    /// The file name given in the options.
+    pub file: String,
+    /// Lines read.
+    pub lines: u64,
+    /// Examples (clicks) or values (loads) read, the warm-up included.
+    pub examples: u64,
+    /// Malformed lines skipped (`skip_bad`).
+    pub skipped: u64,
+    /// Warm-up, in `unit`.
+    pub warmup: f64,
+    /// `examples` or `hours`.
+    pub unit: String,
+    /// Cells seen (loads).
+    pub cells: u64,
+    pub finished: bool,
+    pub lanes: Vec<LaneReport>,
+    /// Things worth knowing: skipped lines, missing intervals, values above capacity, an unscored file.
+    pub notices: Vec<String>,
+}
+
+/// A click lane's metrics from its sums (AUC, which is not a sum, is inserted third by [`click_lanes`]).
+fn click_metrics(s: &[f64]) -> Vec<(&'static str, f64)> {
+    use clicks::f;
+    let ll = ratio(s[f::LOG_LOSS], s[f::WEIGHT]);
+    let ctr = ratio(s[f::CLICKS], s[f::WEIGHT]);
+    vec![
+        ("log_loss", ll),
+        ("ne", ratio(ll, entropy(ctr))),
+        ("calibration", ratio(s[f::P_SUM], s[f::CLICKS])),
+        ("ctr", ctr),
+        ("updates", s[f::UPDATES]),
+        ("retrains", s[f::RETRAINS]),
+    ]
+}
+
+/// A load lane's metrics from its sums.
+fn load_metrics(s: &[f64]) -> Vec<(&'static str, f64)> {
+    use loads::f;
+    let n = s[f::FORECASTS];
+    vec![
+        ("mae", ratio(s[f::ABS_ERROR], n)),
+        ("rmse", ratio(s[f::SQ_ERROR], n).sqrt()),
+        ("energy_kwh", s[f::ENERGY_KWH]),
+        (
+            "energy_saved_pct",
+            100.0 * ratio(s[f::ALWAYS_ON_KWH] - s[f::ENERGY_KWH], s[f::ALWAYS_ON_KWH]),
+        ),
+        (
+            "oracle_savings_pct",
+            100.0
+                * ratio(
+                    s[f::ALWAYS_ON_KWH] - s[f::ENERGY_KWH],
+                    s[f::ALWAYS_ON_KWH] - s[f::ORACLE_KWH],
+                ),
+        ),
+        ("unserved_gb", s[f::UNSERVED_GB]),
+        ("asleep_pct", 100.0 * ratio(s[f::ASLEEP], n)),
+        ("updates", s[f::UPDATES]),
+        ("retrains", s[f::RETRAINS]),
+    ]
+}
+
+/// The reports of a click log's lanes.
+pub(super) fn click_lanes(c: &clicks::Clicks, format: Format) -> Vec<LaneReport> {
+    c.lanes
+        .iter()
+        .map(|l| {
+            let count = clicks::f::COUNT;
+            let mut r = lane_report(l.spec, format, &l.totals, &l.series, count, click_metrics);
+            r.metrics.insert(2, ("auc".into(), l.auc.value()));
+            r
+        })
+        .collect()
+}
+
+/// The reports of a load trace's lanes.
+pub(super) fn load_lanes(l: &loads::Loads, format: Format) -> Vec<LaneReport> {
+    l.lanes
+        .iter()
+        .map(|o| {
+            let count = loads::f::FORECASTS;
+            lane_report(o.spec, format, &o.totals, &o.series, count, load_metrics)
+        })
+        .collect()
+}
+
+/// What is worth knowing about a load trace read with `scale`: gaps, missing values, overloads.
+pub(super) fn load_notices(l: &loads::Loads, scale: f64) -> Vec<String> {
+    let mut notices = Vec::new();
+    if l.missing_intervals > 0 {
+        notices.push(format!(
+            "{} missing interval(s): not scored; the last known load served as the lag",
+            l.missing_intervals
+        ));
+    }
+    if l.missing_values > 0 {
+        notices.push(format!(
+            "{} empty or NA value(s) treated as missing",
+            l.missing_values
+        ));
+    }
+    if l.above_one > 0 {
+        notices.push(format!(
+            "{} value(s) above 1 after dividing by --scale {} (max {}): the power model caps the load at 1{}",
+            l.above_one,
+            fmt_num(scale),
+            fmt_num((l.max_value * 1000.0).round() / 1000.0),
+            match l.max_value * scale {
+                raw if l.max_value <= 1.5 || scale >= 100.0 && raw <= 150.0 => "",
+                raw if raw <= 150.0 => "; if the values are percentages, pass --scale 100",
+                _ => "; the values do not look like a utilisation: pick a utilisation column, or pass --scale with the value of a fully loaded cell",
+            }
+        ));
+    }
+    notices
+}
+
+/// One lane's report: its label, summary metrics, number of scored examples (field `count`) and series.
+fn lane_report(
+    spec: LaneSpec,
+    format: Format,
+    totals: &[f64],
+    b: &Buckets,
+    count: usize,
+    metrics: fn(&[f64]) -> Vec<(&'static str, f64)>,
+) -> LaneReport {
+    LaneReport {
+        label: spec.label(format),
+        description: spec.description(format),
+        metrics: metrics(totals)
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+        examples: totals[count] as u64,
+        series: series(b, count, metrics, format.unit()),
+    }
+}
+
+/// A lane's series: the scored count (field `count`) and the metrics of each bucket.
+fn series(
+    b: &Buckets,
+    count: usize,
+    metrics: fn(&[f64]) -> Vec<(&'static str, f64)>,
+    unit: &str,
+) -> SeriesReport {
+    let keys = std::iter::once("examples".to_string())
+        .chain(
+            metrics(&vec![0.0; b.fields])
+                .into_iter()
+                .map(|m| m.0.to_string()),
+        )
+        .collect();
+    let rows = (0..b.used)
+        .map(|k| {
+            let r = b.row(k);
+            std::iter::once(r[count])
+                .chain(metrics(r).into_iter().map(|m| m.1))
+                .collect()
+        })
+        .collect();
+    SeriesReport {
+        unit: unit.to_string(),
+        width: b.width,
+        keys,
+        rows,
+    }
+}
+
+/// A JSON number, or null for NaN and infinities (which JSON cannot write).
+fn json_num(x: f64) -> serde_json::Value {
+    serde_json::Number::from_f64(x)
+        .map(serde_json::Value::Number)
+        .unwrap_or(serde_json::Value::Null)
+}
+
+/// The report as JSON, as `rtml replay --json` prints it; `examples_per_sec` is the whole replay's
+/// throughput (examples read, warm-up included, per second of parsing and every lane).
+pub fn report_json(report: &Report, elapsed_secs: f64) -> serde_json::Value {
+    let rate = if elapsed_secs > 0.0 {
+        report.examples as f64 / elapsed_secs
+    } else {
+        f64::NAN
+    };
+    let lanes: Vec<serde_json::Value> = report.lanes.iter().map(|l| lane_json(l, rate)).collect();
+    serde_json::json!({
+        "format": report.format,
+        "file": report.file,
+        "lines": report.lines,
+        "examples": report.examples,
+        "skipped": report.skipped,
+        "warmup": json_num(report.warmup),
+        "unit": report.unit,
+        "cells": report.cells,
+        "finished": report.finished,
+        "elapsed_secs": json_num(elapsed_secs),
+        "lanes": lanes,
+        "notices": report.notices,
+    })
+}
+
+/// One lane of [`report_json`], with the replay's throughput `rate`.
+fn lane_json(l: &LaneReport, rate: f64) -> serde_json::Value {
+    let metrics: serde_json::Map<String, serde_json::Value> = l
+        .metrics
+        .iter()
+        .map(|(k, v)| (k.clone(), json_num(*v)))
+        .collect();
+    let rows: Vec<serde_json::Value> = l
+        .series
+        .rows
+        .iter()
+        .map(|r| serde_json::Value::Array(r.iter().map(|&v| json_num(v)).collect()))
+        .collect();
+    serde_json::json!({
+        "label": l.label,
+        "description": l.description,
+        "metrics": metrics,
+        "examples": l.examples,
+        "examples_per_sec": json_num(rate),
+        "series": {"unit": l.series.unit, "width": json_num(l.series.width), "keys": l.series.keys, "rows": rows},
+    })
+}
+
+/// A table cell: `-` for no value, whole numbers and numbers from 1000 up with thousands separators,
+/// others with four decimals.
+fn cell(v: f64) -> String {
+    if !v.is_finite() {
+        return "-".into();
+    }
+    if v.abs() >= 1000.0 || (v.fract() == 0.0 && v.abs() < 1e15) {
+        let s = format!("{:.0}", v);
+        // Thousands separators for readability.
+        let (sign, digits) = s.split_at(if s.starts_with('-') { 1 } else { 0 });
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        return format!("{sign}{out}");
+    }
+    format!("{:.4}", v)
+}
+
+/// The report as a readable table (the command line without `--json`).
+pub fn format_table(report: &Report, elapsed_secs: f64) -> String {
+    let mut s = summary_line(report, elapsed_secs);
+    let keys: Vec<&str> = report
+        .lanes
+        .first()
+        .map(|l| l.metrics.iter().map(|m| m.0.as_str()).collect())
+        .unwrap_or_default();
+    let width = report
+        .lanes
+        .iter()
+        .map(|l| l.label.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let _ = write!(s, "{:<width$} {:>12}", "lane", "scored");
+    for k in &keys {
+        let _ = write!(s, " {:>w$}", k, w = k.len().max(10));
+    }
+    s.push('\n');
+    for l in &report.lanes {
+        let _ = write!(s, "{:<width$} {:>12}", l.label, cell(l.examples as f64));
+        for (k, v) in &l.metrics {
+            let _ = write!(s, " {:>w$}", cell(*v), w = k.len().max(10));
+        }
+        s.push('\n');
+    }
+    for l in &report.lanes {
+        let _ = writeln!(s, "  {}: {}", l.label, l.description);
+    }
+    for n in &report.notices {
+        let _ = writeln!(s, "note: {n}");
+    }
+    s
+}
+
+/// The table's first line: the file, what was read and how fast.
+fn summary_line(report: &Report, elapsed_secs: f64) -> String {
+    let vw = report.format == "vw";
+    format!(
+        "{} ({}): {} lines, {} {} read{}, {} skipped, warm-up {} {}{}; {:.2} s ({} examples/s)\n",
+        if report.file.is_empty() {
+            "replay"
+        } else {
+            &report.file
+        },
+        report.format,
+        cell(report.lines as f64),
+        cell(report.examples as f64),
+        if vw { "examples" } else { "values" },
+        if report.cells > 0 {
+            format!(" from {} cells", report.cells)
+        } else {
+            String::new()
+        },
+        cell(report.skipped as f64),
+        fmt_num(report.warmup),
+        report.unit,
+        if vw { "" } else { " per cell" },
+        elapsed_secs,
+        cell(if elapsed_secs > 0.0 {
+            (report.examples as f64 / elapsed_secs).round()
+        } else {
+            f64::NAN
+        }),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_separate_thousands_and_show_missing_values() {
+        assert_eq!(cell(1234567.0), "1,234,567");
+        assert_eq!(cell(-1234.4), "-1,234");
+        assert_eq!(cell(12.0), "12");
+        assert_eq!(cell(0.12345), "0.1235");
+        assert_eq!(cell(f64::NAN), "-");
+        assert_eq!(cell(f64::INFINITY), "-");
+    }
+
+    #[test]
+    fn json_numbers_are_null_where_json_has_no_number() {
+        assert_eq!(json_num(0.5), serde_json::json!(0.5));
+        assert_eq!(json_num(f64::NAN), serde_json::Value::Null);
+        assert_eq!(json_num(f64::NEG_INFINITY), serde_json::Value::Null);
+    }
+}
