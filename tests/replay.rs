@@ -812,7 +812,7 @@ fn compressed_files_and_bad_settings_are_refused_clearly() {
     assert!(bad("vw", "lanes", "stateless:24h").contains("no time"));
     assert!(bad("vw", "lanes", "stateless").contains("give its interval"));
     assert!(bad("vw", "lanes", "stateless:10/500000").contains("at most"));
-    assert!(bad("load-csv", "lanes", "periodic:soon").contains("expected a number"));
+    assert!(bad("load-csv", "lanes", "periodic:soon").contains("expected a duration"));
     assert!(bad("load-csv", "delimiter", "ab").contains("delimiter"));
     assert!(bad("load-csv", "scale", "0").contains("scale"));
     assert!(bad("load-csv", "threshold", "2").contains("threshold"));

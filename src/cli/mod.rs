@@ -4,7 +4,8 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use rtml::sim::config::{fmt_num, Config};
+use rtml::base::units::fmt_num;
+use rtml::sim::config::Config;
 use rtml::sim::presets::{preset, PRESETS};
 
 /// `print!` to standard output, except that a reader that went away (`rtml presets | head -1`) ends

@@ -1,7 +1,8 @@
 //! `rtml sweep`: the outcome against the retraining interval (or batch refresh), over seeds.
 
 use clap::Args;
-use rtml::sim::config::{fmt_num, LANE_NAMES};
+use rtml::base::units::fmt_num;
+use rtml::sim::config::LANE_NAMES;
 use rtml::sim::sweep::{Param, Point, Spec, Summary};
 
 use super::{build_config, round, write_file};

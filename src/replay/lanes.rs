@@ -1,14 +1,14 @@
-//! The lanes of a replay and their grammar: `--lanes frozen,stateless:100000/50000,stateful:24h,continual`,
-//! with amounts of examples (`100000`, `100k`, `1M`) for click logs and of hours (`24`, `24h`, `90min`,
-//! `7d`, `2w`) for load traces. This is not the simulator's duration grammar on purpose: a click log has
-//! no time axis, so its amounts are counts and `m` is a million; on a load trace `m` is refused and the
-//! minute is written `min`, so that `30m` never means a million on one and minutes on the other.
+//! The lanes of a replay and their grammar: `--lanes frozen,stateless:100000/50000,stateful:24h,continual`.
+//! On a load trace amounts are durations, read by the one duration grammar of every knob
+//! ([`crate::base::units::parse_duration`]: `90m`, `24h`, `7d`, `2w`; a plain number counts hours). A click
+//! log has no time axis: its amounts are counts of examples (`100000`, `100k`, `1M`), so there `m` is a
+//! million and a duration is refused with a message that says why.
 
 use serde::{Deserialize, Serialize};
 
 use super::error::ReplayError;
 use super::options::Format;
-use crate::sim::config::{fmt_hours, fmt_num};
+use crate::base::units::{fmt_duration, fmt_num, parse_duration, TimeUnit};
 
 /// Most lanes one replay runs.
 pub const MAX_LANES: usize = 8;
@@ -42,7 +42,7 @@ impl LaneSpec {
     pub fn label(&self, format: Format) -> String {
         let n = |v: f64| match format {
             Format::Vw => fmt_num(v),
-            Format::LoadCsv => fmt_hours(v),
+            Format::LoadCsv => fmt_duration(v, TimeUnit::Hour),
         };
         match *self {
             LaneSpec::Frozen => "frozen".into(),
@@ -80,6 +80,12 @@ impl LaneSpec {
 pub(super) fn amount(v: &str, format: Format, what: &str) -> Result<f64, ReplayError> {
     let s = v.trim();
     let err = |m: &str| ReplayError::plain(format!("{what} `{v}`: {m}"));
+    if format == Format::LoadCsv {
+        // Time, in the one duration grammar of every knob (a plain number counts hours).
+        return parse_duration(s, TimeUnit::Hour)
+            .filter(|x| *x >= 0.0)
+            .ok_or_else(|| err("expected a duration, e.g. 24h, 90m, 7d or 2w"));
+    }
     let split = s.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(s.len());
     let (n, unit) = s.split_at(split);
     let n: f64 = n
@@ -97,11 +103,7 @@ pub(super) fn amount(v: &str, format: Format, what: &str) -> Result<f64, ReplayE
                 "click logs count examples (e.g. 100000 or 100k), they have no time",
             ))
         }
-        (Format::LoadCsv, "" | "h") => 1.0,
-        (Format::LoadCsv, "min") => 1.0 / 60.0,
-        (Format::LoadCsv, "d") => 24.0,
-        (Format::LoadCsv, "w") => 168.0,
-        (Format::LoadCsv, _) => return Err(err("use hours, e.g. 24h, 90min, 7d or 2w")),
+        (Format::LoadCsv, _) => unreachable!("load traces read durations above"),
     };
     let x = n * k;
     if format == Format::Vw && x.fract() != 0.0 {
@@ -222,10 +224,13 @@ mod tests {
         assert_eq!(amount("7d", Format::LoadCsv, "x"), Ok(168.0));
         let e = amount("1.5", Format::Vw, "warmup").unwrap_err();
         assert_eq!(e.message, "warmup `1.5`: a whole number of examples");
-        let e = amount("3m", Format::LoadCsv, "window").unwrap_err();
+        // A load trace reads the knobs' duration grammar: `m` is a minute there.
+        assert_eq!(amount("90m", Format::LoadCsv, "x"), Ok(1.5));
+        assert_eq!(amount("36", Format::LoadCsv, "x"), Ok(36.0));
+        let e = amount("3 parsecs", Format::LoadCsv, "window").unwrap_err();
         assert_eq!(
             e.message,
-            "window `3m`: use hours, e.g. 24h, 90min, 7d or 2w"
+            "window `3 parsecs`: expected a duration, e.g. 24h, 90m, 7d or 2w"
         );
     }
 

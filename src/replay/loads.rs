@@ -691,7 +691,7 @@ fn show(c: u8) -> String {
 }
 
 fn fmt(v: f64) -> String {
-    crate::sim::config::fmt_num(v)
+    crate::base::units::fmt_num(v)
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use super::buckets::Buckets;
 use super::lanes::LaneSpec;
 use super::options::Format;
 use super::{clicks, loads};
-use crate::sim::config::fmt_num;
+use crate::base::units::fmt_num;
 use crate::sim::series::{entropy, ratio};
 
 /// The series of one lane: windowed metrics per bucket of `width` along the axis after the warm-up.

@@ -5,7 +5,7 @@ use super::error::ReplayError;
 use super::options::{Format, ReplayOptions};
 use super::report::{self, LaneReport, Report};
 use super::{clicks, lines, loads};
-use crate::sim::config::fmt_num;
+use crate::base::units::fmt_num;
 
 /// The learners of one format.
 enum Engine {

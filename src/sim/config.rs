@@ -8,12 +8,11 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::base::units::fmt_num;
 use crate::base::units::MINUTES_PER_DAY;
 // The knob table lives in `knobs.rs`; its names stay reachable from here.
 use crate::learn::ftrl::FtrlParams;
 use crate::learn::linreg::RegParams;
-pub use crate::sim::knobs::{fmt_hours, Kind, Knob, LaneKnob, Value, KNOBS, LANE_KNOBS};
+pub use crate::sim::knobs::{Kind, Knob, LaneKnob, Value, KNOBS, LANE_KNOBS};
 
 /// A word of an enum that no variant spells.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -157,12 +157,6 @@ impl Kind {
     }
 }
 
-/// A duration in hours as text ([`fmt_duration`] in hours), for callers that have not moved to
-/// [`crate::base::units`] yet.
-pub fn fmt_hours(h: f64) -> String {
-    fmt_duration(h, TimeUnit::Hour)
-}
-
 /// One row of the knob table.
 pub struct Knob {
     pub key: &'static str,

@@ -4,10 +4,9 @@
 #![allow(dead_code)] // each test file uses a different part
 
 use proptest::prelude::*;
+use rtml::base::units::fmt_num;
 use rtml::sim::cells::{GB_PER_CELL_INTERVAL, INTERVAL};
-use rtml::sim::config::{
-    fmt_num, Config, Kind, Policy, Scenario, KNOBS, LANE_KNOBS, LANE_NAMES, MAX_LANES,
-};
+use rtml::sim::config::{Config, Kind, Policy, Scenario, KNOBS, LANE_KNOBS, LANE_NAMES, MAX_LANES};
 use rtml::sim::experiment::Experiment;
 use rtml::sim::series::{ads as fa, cells as fc};
 

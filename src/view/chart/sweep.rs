@@ -31,7 +31,7 @@ fn hours_label(h: f64) -> String {
     } else if h >= SWEEP_FROZEN_H * 0.99 {
         "frozen".into()
     } else {
-        crate::sim::config::fmt_hours(h)
+        crate::base::units::fmt_duration(h, crate::base::units::TimeUnit::Hour)
     }
 }
 
