@@ -374,11 +374,14 @@ fn after_a_drift_fresher_lanes_win_and_schedules_cost_what_they_should() {
     );
     // Costs: 15 retrains in 30000 scored examples; stateless retrains on its 4000-example window each time.
     let get = |l: &str, k: &str| metric(&r, l, k);
-    assert_eq!(get("frozen", "updates"), 0.0);
+    assert_eq!(get("frozen", "training_updates"), 0.0);
     assert_eq!(get("stateless:2000/4000", "retrains"), 15.0);
-    assert_eq!(get("stateless:2000/4000", "updates"), 15.0 * 4000.0);
-    assert_eq!(get("stateful:2000", "updates"), 30_000.0);
-    assert_eq!(get("continual", "updates"), 30_000.0);
+    assert_eq!(
+        get("stateless:2000/4000", "training_updates"),
+        15.0 * 4000.0
+    );
+    assert_eq!(get("stateful:2000", "training_updates"), 30_000.0);
+    assert_eq!(get("continual", "training_updates"), 30_000.0);
     // Before the drift everyone is about as good; after it, the frozen lane's windowed loss is far worse.
     let series = |l: &str| lane(&r, l).series.clone();
     let (f, c) = (series("frozen"), series("continual"));
@@ -419,7 +422,7 @@ fn label_delay_holds_labels_back() {
         ],
     );
     let r = replay(&o, data.as_bytes()).unwrap();
-    assert_eq!(metric(&r, "continual", "updates"), 950.0);
+    assert_eq!(metric(&r, "continual", "training_updates"), 950.0);
     let now = replay(
         &opts("vw", &[("warmup", "0"), ("lanes", "continual")]),
         data.as_bytes(),
@@ -474,7 +477,7 @@ fn load_trace_scores_forecasts_energy_and_missing_intervals() {
         let saved = l.metric("energy_saved_pct").unwrap();
         assert!(saved > 5.0 && saved < 60.0, "{}: saved {saved}%", l.label);
         assert!(l.metric("rmse").unwrap() >= mae);
-        assert!(l.metric("unserved_gb").unwrap() >= 0.0);
+        assert!(l.metric("unserved").unwrap() >= 0.0);
         // 28 days after the 7-day warm-up, minus the missing hours (scored intervals only).
         assert!(
             l.examples > 3 * 27 * 24 && l.examples < 3 * 28 * 24,

@@ -2,5 +2,6 @@
 //! numbers in JSON.
 
 pub mod json;
+pub mod metrics;
 pub mod rng;
 pub mod units;

@@ -9,8 +9,9 @@ use super::buckets::Buckets;
 use super::lanes::LaneSpec;
 use super::options::Format;
 use super::{clicks, loads};
+use crate::base::json::json_num;
+use crate::base::metrics::{self as m, ratio};
 use crate::base::units::fmt_num;
-use crate::sim::series::{entropy, ratio};
 
 /// The series of one lane: windowed metrics per bucket of `width` along the axis after the warm-up.
 #[derive(Clone, Debug, Serialize)]
@@ -70,18 +71,23 @@ pub struct Report {
     pub notices: Vec<String>,
 }
 
-/// A click lane's metrics from its sums (AUC, which is not a sum, is inserted third by [`click_lanes`]).
+/// A click lane's metrics from its sums (AUC, which is not a sum, is inserted third by
+/// [`click_lanes`]). What each is: [`crate::base::metrics`], the simulator's vocabulary and units.
 fn click_metrics(s: &[f64]) -> Vec<(&'static str, f64)> {
     use clicks::f;
-    let ll = ratio(s[f::LOG_LOSS], s[f::WEIGHT]);
-    let ctr = ratio(s[f::CLICKS], s[f::WEIGHT]);
     vec![
-        ("log_loss", ll),
-        ("ne", ratio(ll, entropy(ctr))),
-        ("calibration", ratio(s[f::P_SUM], s[f::CLICKS])),
-        ("ctr", ctr),
-        ("updates", s[f::UPDATES]),
-        ("retrains", s[f::RETRAINS]),
+        (m::LOG_LOSS.key, ratio(s[f::LOG_LOSS], s[f::WEIGHT])),
+        (
+            m::NE.key,
+            m::normalised_entropy(s[f::LOG_LOSS], s[f::WEIGHT], s[f::CLICKS]),
+        ),
+        (
+            m::CALIBRATION.key,
+            m::calibration(s[f::P_SUM], s[f::CLICKS]),
+        ),
+        (m::CTR.key, 100.0 * ratio(s[f::CLICKS], s[f::WEIGHT])),
+        (m::TRAINING_UPDATES.key, s[f::UPDATES]),
+        (m::RETRAINS.key, s[f::RETRAINS]),
     ]
 }
 
@@ -89,26 +95,20 @@ fn click_metrics(s: &[f64]) -> Vec<(&'static str, f64)> {
 fn load_metrics(s: &[f64]) -> Vec<(&'static str, f64)> {
     use loads::f;
     let n = s[f::FORECASTS];
+    let (always, kwh) = (s[f::ALWAYS_ON_KWH], s[f::ENERGY_KWH]);
     vec![
-        ("mae", ratio(s[f::ABS_ERROR], n)),
-        ("rmse", ratio(s[f::SQ_ERROR], n).sqrt()),
-        ("energy_kwh", s[f::ENERGY_KWH]),
+        (m::MAE.key, ratio(s[f::ABS_ERROR], n)),
+        (m::RMSE.key, ratio(s[f::SQ_ERROR], n).sqrt()),
+        (m::ENERGY_KWH.key, kwh),
+        (m::ENERGY_SAVED_PCT.key, m::energy_saved_pct(always, kwh)),
         (
-            "energy_saved_pct",
-            100.0 * ratio(s[f::ALWAYS_ON_KWH] - s[f::ENERGY_KWH], s[f::ALWAYS_ON_KWH]),
+            m::ORACLE_SAVINGS_PCT.key,
+            m::oracle_savings_pct(always, kwh, s[f::ORACLE_KWH]),
         ),
-        (
-            "oracle_savings_pct",
-            100.0
-                * ratio(
-                    s[f::ALWAYS_ON_KWH] - s[f::ENERGY_KWH],
-                    s[f::ALWAYS_ON_KWH] - s[f::ORACLE_KWH],
-                ),
-        ),
-        ("unserved_gb", s[f::UNSERVED_GB]),
-        ("asleep_pct", 100.0 * ratio(s[f::ASLEEP], n)),
-        ("updates", s[f::UPDATES]),
-        ("retrains", s[f::RETRAINS]),
+        (m::UNSERVED.key, s[f::UNSERVED_GB]),
+        (m::ASLEEP_PCT.key, 100.0 * ratio(s[f::ASLEEP], n)),
+        (m::TRAINING_UPDATES.key, s[f::UPDATES]),
+        (m::RETRAINS.key, s[f::RETRAINS]),
     ]
 }
 
@@ -119,7 +119,7 @@ pub(super) fn click_lanes(c: &clicks::Clicks, format: Format) -> Vec<LaneReport>
         .map(|l| {
             let count = clicks::f::COUNT;
             let mut r = lane_report(l.spec, format, &l.totals, &l.series, count, click_metrics);
-            r.metrics.insert(2, ("auc".into(), l.auc.value()));
+            r.metrics.insert(2, (m::AUC.key.into(), l.auc.value()));
             r
         })
         .collect()
@@ -216,13 +216,6 @@ fn series(
         keys,
         rows,
     }
-}
-
-/// A JSON number, or null for NaN and infinities (which JSON cannot write).
-fn json_num(x: f64) -> serde_json::Value {
-    serde_json::Number::from_f64(x)
-        .map(serde_json::Value::Number)
-        .unwrap_or(serde_json::Value::Null)
 }
 
 /// The report as JSON, as `rtml replay --json` prints it; `examples_per_sec` is the whole replay's
@@ -375,12 +368,5 @@ mod tests {
         assert_eq!(cell(0.12345), "0.1235");
         assert_eq!(cell(f64::NAN), "-");
         assert_eq!(cell(f64::INFINITY), "-");
-    }
-
-    #[test]
-    fn json_numbers_are_null_where_json_has_no_number() {
-        assert_eq!(json_num(0.5), serde_json::json!(0.5));
-        assert_eq!(json_num(f64::NAN), serde_json::Value::Null);
-        assert_eq!(json_num(f64::NEG_INFINITY), serde_json::Value::Null);
     }
 }

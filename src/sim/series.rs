@@ -162,44 +162,23 @@ impl LaneSums<'_> {
     }
 }
 
-/// Whether more of a metric is better.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Better {
-    Higher,
-    Lower,
-    /// Neither (e.g. calibration: 1 is best).
-    Neutral,
-}
+pub use crate::base::metrics::Better;
+use crate::base::metrics::{self as m, ratio, Info};
 
-/// A metric computed from a lane's sums (over one bucket, or over the run).
+/// How the simulator computes a metric from a lane's sums (over one bucket, or over the run); what
+/// the metric is ([`Info`]: key, label, unit, direction, help) is defined once in
+/// [`crate::base::metrics`], shared with the replay.
 pub struct Metric {
-    /// snake_case name used in JSON, CSV and the URL.
-    pub key: &'static str,
-    pub label: &'static str,
-    pub unit: &'static str,
-    pub help: &'static str,
+    pub info: &'static Info,
     pub scenario: Scenario,
-    pub better: Better,
     /// Value from the sums; `hours` is the time they cover.
     pub value: fn(&[f64], f64) -> f64,
 }
 
-/// a / b, undefined (NaN) when there is nothing to divide by.
-pub(crate) fn ratio(a: f64, b: f64) -> f64 {
-    if b > 0.0 {
-        a / b
-    } else {
-        f64::NAN
-    }
-}
-
-/// Binary entropy in nats of a rate p (the denominator of normalised entropy, He et al. 2014).
-pub(crate) fn entropy(p: f64) -> f64 {
-    if p <= 0.0 || p >= 1.0 {
-        0.0
-    } else {
-        -(p * libm::log(p) + (1.0 - p) * libm::log(1.0 - p))
+impl std::ops::Deref for Metric {
+    type Target = Info;
+    fn deref(&self) -> &Info {
+        self.info
     }
 }
 
@@ -208,75 +187,129 @@ use cells as c;
 
 /// Every metric, in display order.
 pub static METRICS: &[Metric] = &[
-    Metric { key: "expected_ctr", label: "Expected CTR", unit: "%", scenario: Scenario::Ads, better: Better::Higher,
-        help: "Average true click probability of the ads shown: the CTR without the luck of the draw.",
-        value: |s, _| 100.0 * ratio(s[a::EXPECTED_CLICKS], s[a::IMPRESSIONS]) },
-    Metric { key: "ctr", label: "CTR", unit: "%", scenario: Scenario::Ads, better: Better::Higher,
-        help: "Clicks per impression.",
-        value: |s, _| 100.0 * ratio(s[a::CLICKS], s[a::IMPRESSIONS]) },
-    Metric { key: "regret_pct", label: "Regret", unit: "% of oracle", scenario: Scenario::Ads, better: Better::Lower,
-        help: "Expected clicks lost against an oracle that knows every true click probability, as a share of the oracle's.",
-        value: |s, _| 100.0 * ratio(s[a::ORACLE_CLICKS] - s[a::EXPECTED_CLICKS], s[a::ORACLE_CLICKS]) },
-    Metric { key: "regret", label: "Regret", unit: "clicks", scenario: Scenario::Ads, better: Better::Lower,
-        help: "Expected clicks lost against the oracle (noise-free: computed from true probabilities).",
-        value: |s, _| s[a::ORACLE_CLICKS] - s[a::EXPECTED_CLICKS] },
-    Metric { key: "clicks", label: "Clicks", unit: "", scenario: Scenario::Ads, better: Better::Higher,
-        help: "Clicks on the ads shown (the same ad on the same request is clicked in every lane).",
-        value: |s, _| s[a::CLICKS] },
-    Metric { key: "expected_clicks", label: "Expected clicks", unit: "", scenario: Scenario::Ads, better: Better::Higher,
-        help: "Sum of the true click probabilities of the ads shown.",
-        value: |s, _| s[a::EXPECTED_CLICKS] },
-    Metric { key: "revenue", label: "Revenue", unit: "$", scenario: Scenario::Ads, better: Better::Higher,
-        help: "Cost-per-click of every clicked ad, summed.",
-        value: |s, _| s[a::REVENUE] },
-    Metric { key: "log_loss", label: "Log loss", unit: "nats", scenario: Scenario::Ads, better: Better::Lower,
-        help: "Average log loss of the predicted click probability of each shown ad, scored before its label was learned.",
-        value: |s, _| ratio(s[a::LOG_LOSS], s[a::IMPRESSIONS]) },
-    Metric { key: "ne", label: "Normalised entropy", unit: "", scenario: Scenario::Ads, better: Better::Lower,
-        help: "Log loss divided by the entropy of the observed CTR (He et al. 2014): below 1 beats predicting the average.",
-        value: |s, _| ratio(ratio(s[a::LOG_LOSS], s[a::IMPRESSIONS]), entropy(ratio(s[a::CLICKS], s[a::IMPRESSIONS]))) },
-    Metric { key: "calibration", label: "Calibration", unit: "", scenario: Scenario::Ads, better: Better::Neutral,
-        help: "Predicted clicks divided by observed clicks: 1 is calibrated, above 1 over-predicts.",
-        value: |s, _| ratio(s[a::P_SUM], s[a::CLICKS]) },
-    Metric { key: "impressions", label: "Impressions", unit: "", scenario: Scenario::Ads, better: Better::Neutral,
-        help: "Ads shown (one per request).",
-        value: |s, _| s[a::IMPRESSIONS] },
-    Metric { key: "traffic", label: "Traffic", unit: "req/h", scenario: Scenario::Ads, better: Better::Neutral,
-        help: "Ad requests per hour.",
-        value: |s, h| ratio(s[a::IMPRESSIONS], h) },
-    Metric { key: "training_updates", label: "Training updates", unit: "", scenario: Scenario::Ads, better: Better::Lower,
-        help: "Example-updates spent on training after the warm-up: what freshness costs.",
-        value: |s, _| s[a::UPDATES] },
-    Metric { key: "retrains", label: "Retrains", unit: "", scenario: Scenario::Ads, better: Better::Lower,
-        help: "Number of retrains after the warm-up.",
-        value: |s, _| s[a::RETRAINS] },
-    Metric { key: "energy_saved_pct", label: "Energy saved", unit: "%", scenario: Scenario::Cells, better: Better::Higher,
-        help: "Energy saved against keeping every cell always on.",
-        value: |s, _| 100.0 * ratio(s[c::ALWAYS_ON_KWH] - s[c::ENERGY_KWH], s[c::ALWAYS_ON_KWH]) },
-    Metric { key: "unserved", label: "Unserved traffic", unit: "GB", scenario: Scenario::Cells, better: Better::Lower,
-        help: "Traffic that neither the awake cells nor the coverage layer could carry: a QoS violation.",
-        value: |s, _| s[c::UNSERVED_GB] },
-    Metric { key: "violation_minutes", label: "Violation minutes", unit: "min", scenario: Scenario::Cells, better: Better::Lower,
-        help: "Minutes during which some cluster had unserved traffic, summed over clusters.",
-        value: |s, _| s[c::VIOLATION_MIN] },
-    Metric { key: "oracle_savings_pct", label: "Share of oracle savings", unit: "%", scenario: Scenario::Cells, better: Better::Neutral,
-        help: "Energy saved as a share of what an oracle that knows the next load saves with the same threshold.",
-        value: |s, _| 100.0 * ratio(s[c::ALWAYS_ON_KWH] - s[c::ENERGY_KWH], s[c::ALWAYS_ON_KWH] - s[c::ORACLE_KWH]) },
-    Metric { key: "mae", label: "Forecast error", unit: "load", scenario: Scenario::Cells, better: Better::Lower,
-        help: "Mean absolute error of the 15-minute load forecasts, as a share of a cell's capacity.",
-        value: |s, _| ratio(s[c::ABS_ERROR], s[c::FORECASTS]) },
-    Metric { key: "energy_kwh", label: "Energy", unit: "kWh", scenario: Scenario::Cells, better: Better::Lower,
-        help: "Energy drawn by the capacity cells and the coverage layer (EARTH power model).",
-        value: |s, _| s[c::ENERGY_KWH] },
-    Metric { key: "load", label: "Offered load", unit: "cells", scenario: Scenario::Cells, better: Better::Neutral,
-        help: "Traffic offered to the network on average, in fully loaded capacity cells.",
-        value: |s, h| ratio(s[c::OFFERED_LOAD] * 0.25, h) },
-    Metric { key: "training_updates", label: "Training updates", unit: "", scenario: Scenario::Cells, better: Better::Lower,
-        help: "Example-updates spent on training after the warm-up: what freshness costs.",
-        value: |s, _| s[c::UPDATES] },
-    Metric { key: "retrains", label: "Retrains", unit: "", scenario: Scenario::Cells, better: Better::Lower,
-        help: "Number of retrains after the warm-up.",
-        value: |s, _| s[c::RETRAINS] },
+    Metric {
+        info: &m::EXPECTED_CTR,
+        scenario: Scenario::Ads,
+        value: |s, _| 100.0 * ratio(s[a::EXPECTED_CLICKS], s[a::IMPRESSIONS]),
+    },
+    Metric {
+        info: &m::CTR,
+        scenario: Scenario::Ads,
+        value: |s, _| 100.0 * ratio(s[a::CLICKS], s[a::IMPRESSIONS]),
+    },
+    Metric {
+        info: &m::REGRET_PCT,
+        scenario: Scenario::Ads,
+        value: |s, _| {
+            100.0
+                * ratio(
+                    s[a::ORACLE_CLICKS] - s[a::EXPECTED_CLICKS],
+                    s[a::ORACLE_CLICKS],
+                )
+        },
+    },
+    Metric {
+        info: &m::REGRET,
+        scenario: Scenario::Ads,
+        value: |s, _| s[a::ORACLE_CLICKS] - s[a::EXPECTED_CLICKS],
+    },
+    Metric {
+        info: &m::CLICKS,
+        scenario: Scenario::Ads,
+        value: |s, _| s[a::CLICKS],
+    },
+    Metric {
+        info: &m::EXPECTED_CLICKS,
+        scenario: Scenario::Ads,
+        value: |s, _| s[a::EXPECTED_CLICKS],
+    },
+    Metric {
+        info: &m::REVENUE,
+        scenario: Scenario::Ads,
+        value: |s, _| s[a::REVENUE],
+    },
+    Metric {
+        info: &m::LOG_LOSS,
+        scenario: Scenario::Ads,
+        value: |s, _| ratio(s[a::LOG_LOSS], s[a::IMPRESSIONS]),
+    },
+    Metric {
+        info: &m::NE,
+        scenario: Scenario::Ads,
+        value: |s, _| m::normalised_entropy(s[a::LOG_LOSS], s[a::IMPRESSIONS], s[a::CLICKS]),
+    },
+    Metric {
+        info: &m::CALIBRATION,
+        scenario: Scenario::Ads,
+        value: |s, _| m::calibration(s[a::P_SUM], s[a::CLICKS]),
+    },
+    Metric {
+        info: &m::IMPRESSIONS,
+        scenario: Scenario::Ads,
+        value: |s, _| s[a::IMPRESSIONS],
+    },
+    Metric {
+        info: &m::TRAFFIC,
+        scenario: Scenario::Ads,
+        value: |s, h| ratio(s[a::IMPRESSIONS], h),
+    },
+    Metric {
+        info: &m::TRAINING_UPDATES,
+        scenario: Scenario::Ads,
+        value: |s, _| s[a::UPDATES],
+    },
+    Metric {
+        info: &m::RETRAINS,
+        scenario: Scenario::Ads,
+        value: |s, _| s[a::RETRAINS],
+    },
+    Metric {
+        info: &m::ENERGY_SAVED_PCT,
+        scenario: Scenario::Cells,
+        value: |s, _| m::energy_saved_pct(s[c::ALWAYS_ON_KWH], s[c::ENERGY_KWH]),
+    },
+    Metric {
+        info: &m::UNSERVED,
+        scenario: Scenario::Cells,
+        value: |s, _| s[c::UNSERVED_GB],
+    },
+    Metric {
+        info: &m::VIOLATION_MINUTES,
+        scenario: Scenario::Cells,
+        value: |s, _| s[c::VIOLATION_MIN],
+    },
+    Metric {
+        info: &m::ORACLE_SAVINGS_PCT,
+        scenario: Scenario::Cells,
+        value: |s, _| {
+            m::oracle_savings_pct(s[c::ALWAYS_ON_KWH], s[c::ENERGY_KWH], s[c::ORACLE_KWH])
+        },
+    },
+    Metric {
+        info: &m::MAE,
+        scenario: Scenario::Cells,
+        value: |s, _| ratio(s[c::ABS_ERROR], s[c::FORECASTS]),
+    },
+    Metric {
+        info: &m::ENERGY_KWH,
+        scenario: Scenario::Cells,
+        value: |s, _| s[c::ENERGY_KWH],
+    },
+    Metric {
+        info: &m::LOAD,
+        scenario: Scenario::Cells,
+        value: |s, h| ratio(s[c::OFFERED_LOAD] * 0.25, h),
+    },
+    Metric {
+        info: &m::TRAINING_UPDATES,
+        scenario: Scenario::Cells,
+        value: |s, _| s[c::UPDATES],
+    },
+    Metric {
+        info: &m::RETRAINS,
+        scenario: Scenario::Cells,
+        value: |s, _| s[c::RETRAINS],
+    },
 ];
 
 /// The metrics of a scenario.
