@@ -277,83 +277,10 @@ fn mean_sd(v: &[f64]) -> (f64, f64) {
 pub fn summarize(spec: &Spec, runs: &[Run]) -> Summary {
     let key = spec.metric;
     let m = metric(spec.base.scenario, key).expect("checked in Spec::new");
-    let by = |p: Point, s: u32| {
-        runs.iter()
-            .find(|r| r.point == p && r.seed == spec.base.seed.wrapping_add(s))
-    };
-    let mut points = Vec::new();
-    let mut order: Vec<Point> = vec![Point::Continual];
-    let mut hours: Vec<Point> = spec
-        .values
-        .iter()
-        .copied()
-        .filter(|p| matches!(p, Point::Hours(_)))
+    let points: Vec<PointStats> = point_order(spec)
+        .into_iter()
+        .filter_map(|p| point_stats(spec, runs, p))
         .collect();
-    hours.sort_by(|a, b| match (a, b) {
-        (Point::Hours(x), Point::Hours(y)) => x.total_cmp(y),
-        _ => std::cmp::Ordering::Equal,
-    });
-    hours.dedup();
-    order.extend(hours);
-    order.push(Point::Frozen);
-    for p in order {
-        let mut vals = Vec::new();
-        let mut shares = Vec::new();
-        let mut costs = Vec::new();
-        let mut retrains = Vec::new();
-        let mut all: Vec<Vec<f64>> = Vec::new();
-        for s in 0..spec.seeds {
-            let Some(r) = by(p, s) else { continue };
-            let v = r.get(key);
-            vals.push(v);
-            costs.push(r.get("training_updates"));
-            retrains.push(r.get("retrains"));
-            all.push(r.metrics.iter().map(|m| m.1).collect());
-            if let (Some(f), Some(c)) = (by(Point::Frozen, s), by(Point::Continual, s)) {
-                let (f, c) = (f.get(key), c.get(key));
-                let gap = c - f;
-                if gap.abs() > 1e-12 * c.abs().max(1.0) {
-                    shares.push((v - f) / gap);
-                }
-            }
-        }
-        if vals.is_empty() {
-            continue;
-        }
-        let (mean, sd) = mean_sd(&vals);
-        let (share, share_sd) = mean_sd(&shares);
-        let names: Vec<String> = by(p, 0)
-            .or_else(|| runs.iter().find(|r| r.point == p))
-            .map(|r| r.metrics.iter().map(|m| m.0.clone()).collect())
-            .unwrap_or_default();
-        let metrics = names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| {
-                (
-                    n.clone(),
-                    mean_sd(
-                        &all.iter()
-                            .map(|row| row.get(i).copied().unwrap_or(f64::NAN))
-                            .collect::<Vec<_>>(),
-                    )
-                    .0,
-                )
-            })
-            .collect();
-        points.push(PointStats {
-            point: p,
-            label: p.label(),
-            mean,
-            sd,
-            share,
-            share_lo: share - share_sd,
-            share_hi: share + share_sd,
-            cost: mean_sd(&costs).0,
-            retrains: mean_sd(&retrains).0,
-            metrics,
-        });
-    }
     let loss_per_hour = slope(&points, |p| 1.0 - p.share);
     let sign = if m.better == Better::Lower { -1.0 } else { 1.0 };
     let cont = points
@@ -370,6 +297,81 @@ pub fn summarize(spec: &Spec, runs: &[Run]) -> Summary {
         loss_per_hour,
         value_loss_per_hour,
     }
+}
+
+/// The points in the order they are shown: continual, the intervals from the shortest, frozen.
+fn point_order(spec: &Spec) -> Vec<Point> {
+    let mut hours: Vec<Point> = spec
+        .values
+        .iter()
+        .copied()
+        .filter(|p| matches!(p, Point::Hours(_)))
+        .collect();
+    hours.sort_by(|a, b| match (a, b) {
+        (Point::Hours(x), Point::Hours(y)) => x.total_cmp(y),
+        _ => std::cmp::Ordering::Equal,
+    });
+    hours.dedup();
+    std::iter::once(Point::Continual)
+        .chain(hours)
+        .chain(std::iter::once(Point::Frozen))
+        .collect()
+}
+
+/// One point over the seeds: the metric's mean and spread, its share of the frozen-to-continual gap
+/// (per seed, against that seed's references), the cost and every metric's mean. None without runs.
+fn point_stats(spec: &Spec, runs: &[Run], p: Point) -> Option<PointStats> {
+    let key = spec.metric;
+    let by = |p: Point, s: u32| {
+        runs.iter()
+            .find(|r| r.point == p && r.seed == spec.base.seed.wrapping_add(s))
+    };
+    let (mut vals, mut shares, mut costs, mut retrains) = (vec![], vec![], vec![], vec![]);
+    let mut all: Vec<Vec<f64>> = Vec::new();
+    for s in 0..spec.seeds {
+        let Some(r) = by(p, s) else { continue };
+        let v = r.get(key);
+        vals.push(v);
+        costs.push(r.get("training_updates"));
+        retrains.push(r.get("retrains"));
+        all.push(r.metrics.iter().map(|m| m.1).collect());
+        if let (Some(f), Some(c)) = (by(Point::Frozen, s), by(Point::Continual, s)) {
+            let (f, c) = (f.get(key), c.get(key));
+            let gap = c - f;
+            if gap.abs() > 1e-12 * c.abs().max(1.0) {
+                shares.push((v - f) / gap);
+            }
+        }
+    }
+    if vals.is_empty() {
+        return None;
+    }
+    let (mean, sd) = mean_sd(&vals);
+    let (share, share_sd) = mean_sd(&shares);
+    let names: Vec<String> = by(p, 0)
+        .or_else(|| runs.iter().find(|r| r.point == p))
+        .map(|r| r.metrics.iter().map(|m| m.0.clone()).collect())
+        .unwrap_or_default();
+    let column = |i: usize| -> Vec<f64> {
+        (all.iter())
+            .map(|row| row.get(i).copied().unwrap_or(f64::NAN))
+            .collect()
+    };
+    let metrics = (names.iter().enumerate())
+        .map(|(i, n)| (n.clone(), mean_sd(&column(i)).0))
+        .collect();
+    Some(PointStats {
+        point: p,
+        label: p.label(),
+        mean,
+        sd,
+        share,
+        share_lo: share - share_sd,
+        share_hi: share + share_sd,
+        cost: mean_sd(&costs).0,
+        retrains: mean_sd(&retrains).0,
+        metrics,
+    })
 }
 
 /// Least-squares slope through the origin of `lost(point)` against hours, for points up to one day:

@@ -102,20 +102,36 @@ impl State {
     /// whatever was ignored.
     pub fn parse(hash: &str) -> (State, Vec<String>) {
         let mut notices = Vec::new();
-        let body = hash.trim().trim_start_matches('#');
-        let pairs: Vec<(String, String)> = body
-            .split('&')
-            .filter(|p| !p.is_empty())
-            .take(200)
-            .map(|p| match p.split_once('=') {
-                Some((k, v)) => (decode(k), decode(v)),
-                None => (decode(p), String::new()),
-            })
-            .collect();
-        if body.split('&').count() > 200 {
-            notices.push("the link has more than 200 settings; the rest were ignored".into());
-        }
+        let pairs = split_pairs(hash, &mut notices);
         // The preset (or the scenario) comes first, whatever its place in the link.
+        let mut state = State::base(&pairs, &mut notices);
+        let mut metric_value = None;
+        for (k, v) in &pairs {
+            match k.as_str() {
+                "preset" | "scenario" | "caption" => {}
+                "metric" => metric_value = Some(v.clone()),
+                _ => state.set_pair(k, v, &mut notices),
+            }
+        }
+        if let Some(m) = metric_value {
+            if metric(state.config.scenario, &m).is_some() {
+                state.metric = m;
+            } else {
+                notices.push(format!(
+                    "metric: `{}` is not a metric of this scenario; showing {}",
+                    short(&m),
+                    state.metric
+                ));
+            }
+        }
+        if metric(state.config.scenario, &state.metric).is_none() {
+            state.metric = default_metric(state.config.scenario).into();
+        }
+        (state, notices)
+    }
+
+    /// The state a link starts from: its preset, or its scenario's defaults.
+    fn base(pairs: &[(String, String)], notices: &mut Vec<String>) -> State {
         let mut state = State::default();
         let mut explicit_preset = false;
         if let Some((_, v)) = pairs.iter().find(|(k, _)| k == "preset") {
@@ -147,67 +163,46 @@ impl State {
                 )),
             }
         }
-        let mut metric_value = None;
-        for (k, v) in &pairs {
-            match k.as_str() {
-                "preset" | "scenario" => {}
-                "metric" => metric_value = Some(v.clone()),
-                "view" => match v.as_str() {
-                    "cumulative" => state.cumulative = true,
-                    "windowed" => state.cumulative = false,
-                    _ => notices.push(format!(
-                        "view: `{}` is not valid; expected windowed or cumulative",
-                        short(v)
-                    )),
-                },
-                "hide" => {
-                    state.hide = v
-                        .split(',')
-                        .filter(|s| !s.is_empty())
-                        .take(100)
-                        .map(|s| s.trim().to_string())
-                        .collect()
-                }
-                "embed" => state.embed = matches!(v.as_str(), "1" | "true" | "yes" | ""),
-                "tab" => match v.as_str() {
-                    "run" | "sweep" | "replay" => state.tab = v.clone(),
-                    _ => notices.push(format!(
-                        "tab: `{}` is not valid; expected run, sweep or replay",
-                        short(v)
-                    )),
-                },
-                "caption" => {}
-                _ => {
-                    if let Err(e) = state.config.set(k, v) {
-                        notices.push(format!(
-                            "{e}; kept {}",
-                            state
-                                .config
-                                .pairs()
-                                .into_iter()
-                                .find(|p| p.0 == *k)
-                                .map(|p| p.1)
-                                .unwrap_or_else(|| "the default".into())
-                        ));
-                    }
+        state
+    }
+
+    /// One `key=value` of a link other than the preset, scenario, metric and caption.
+    fn set_pair(&mut self, k: &str, v: &str, notices: &mut Vec<String>) {
+        match k {
+            "view" => match v {
+                "cumulative" => self.cumulative = true,
+                "windowed" => self.cumulative = false,
+                _ => notices.push(format!(
+                    "view: `{}` is not valid; expected windowed or cumulative",
+                    short(v)
+                )),
+            },
+            "hide" => {
+                self.hide = v
+                    .split(',')
+                    .filter(|s| !s.is_empty())
+                    .take(100)
+                    .map(|s| s.trim().to_string())
+                    .collect()
+            }
+            "embed" => self.embed = matches!(v, "1" | "true" | "yes" | ""),
+            "tab" => match v {
+                "run" | "sweep" | "replay" => self.tab = v.to_string(),
+                _ => notices.push(format!(
+                    "tab: `{}` is not valid; expected run, sweep or replay",
+                    short(v)
+                )),
+            },
+            _ => {
+                if let Err(e) = self.config.set(k, v) {
+                    let kept = (self.config.pairs().into_iter())
+                        .find(|p| p.0 == k)
+                        .map(|p| p.1)
+                        .unwrap_or_else(|| "the default".into());
+                    notices.push(format!("{e}; kept {kept}"));
                 }
             }
         }
-        if let Some(m) = metric_value {
-            if metric(state.config.scenario, &m).is_some() {
-                state.metric = m;
-            } else {
-                notices.push(format!(
-                    "metric: `{}` is not a metric of this scenario; showing {}",
-                    short(&m),
-                    state.metric
-                ));
-            }
-        }
-        if metric(state.config.scenario, &state.metric).is_none() {
-            state.metric = default_metric(state.config.scenario).into();
-        }
-        (state, notices)
     }
 
     /// The hash for this state: the preset (or scenario), then only what differs from it.
@@ -276,6 +271,22 @@ fn short(s: &str) -> String {
 /// Whether a key is a page option rather than a simulation setting.
 pub fn is_page_key(k: &str) -> bool {
     PAGE_KEYS.contains(&k)
+}
+
+/// The `key=value` pairs of a link (at most 200; a notice says when there were more).
+fn split_pairs(hash: &str, notices: &mut Vec<String>) -> Vec<(String, String)> {
+    let body = hash.trim().trim_start_matches('#');
+    if body.split('&').count() > 200 {
+        notices.push("the link has more than 200 settings; the rest were ignored".into());
+    }
+    body.split('&')
+        .filter(|p| !p.is_empty())
+        .take(200)
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) => (decode(k), decode(v)),
+            None => (decode(p), String::new()),
+        })
+        .collect()
 }
 
 #[cfg(test)]
