@@ -137,6 +137,11 @@ pub trait Learn<E>: Clone {
     fn live(&self) -> &Self::Snapshot;
     /// Copies the serving view into `dst`, reusing its allocation.
     fn snapshot_into(&self, dst: &mut Self::Snapshot);
+    /// Brings `dst`, the snapshot deployed last (written by [`Learn::snapshot_into`] or this), up to
+    /// date. A learner that knows what changed since copies only that; by default, everything.
+    fn update_snapshot(&mut self, dst: &mut Self::Snapshot) {
+        self.snapshot_into(dst);
+    }
 }
 
 /// Examples kept (with their time) for a stateless retrain, oldest first.
@@ -345,7 +350,7 @@ impl<E, M: Learn<E>, S: Store<E>> Schedule<E, M, S> {
     fn deploy_new(&mut self, at: f64) {
         if self.plan.deploy <= 0.0 {
             match self.serving.as_mut() {
-                Some(s) => self.model.snapshot_into(s),
+                Some(s) => self.model.update_snapshot(s),
                 None => self.serving = Some(self.model.live().clone()),
             }
             return;

@@ -8,7 +8,7 @@ use crate::base::rng::sigmoid;
 use crate::learn::detect::PageHinkley;
 use crate::learn::ftrl::Ftrl as Model;
 use crate::learn::ftrl::{hash_feature, hash_str, Feature, FtrlParams, Labelled};
-use crate::learn::schedule::{self, Plan, Schedule, Store as _, Update};
+use crate::learn::schedule::{self, Learn, Plan, Schedule, Store as _, Update};
 
 /// Seed of namespace hashes (the default namespace is the empty name).
 const NS_SEED: u32 = 0x0075_7777;
@@ -388,6 +388,74 @@ impl Labelled for Example {
     }
 }
 
+/// FTRL for a click lane: the features learned since the deployed snapshot was last brought up to
+/// date are remembered, so that a stateful lane's deploy copies only those weights instead of all
+/// `2^bits` of them (a retrain every few thousand examples would otherwise copy the whole array each
+/// time).
+#[derive(Clone, Debug)]
+pub(crate) struct Tracked {
+    m: Model,
+    /// Buckets changed since the last update, once each (`marked` is a bit set over the buckets).
+    changed: Vec<u32>,
+    marked: Vec<u64>,
+    /// Everything may have changed (a reset, a new model): the next update copies it all.
+    all: bool,
+}
+
+impl From<Model> for Tracked {
+    fn from(m: Model) -> Self {
+        let words = m.size().div_ceil(64);
+        Tracked {
+            m,
+            changed: Vec::new(),
+            marked: vec![0; words],
+            all: true,
+        }
+    }
+}
+
+impl Learn<Example> for Tracked {
+    type Snapshot = Vec<f64>;
+    fn learn(&mut self, ex: &Example) {
+        learn(&mut self.m, ex);
+        if !self.all {
+            for f in &ex.x {
+                let i = f.index as usize;
+                let (word, bit) = (i / 64, 1u64 << (i % 64));
+                if self.marked[word] & bit == 0 {
+                    self.marked[word] |= bit;
+                    self.changed.push(f.index);
+                }
+            }
+        }
+    }
+    fn reset(&mut self) {
+        self.m.reset();
+        self.all = true;
+    }
+    fn live(&self) -> &Vec<f64> {
+        Learn::<Example>::live(&self.m)
+    }
+    fn snapshot_into(&self, dst: &mut Vec<f64>) {
+        Learn::<Example>::snapshot_into(&self.m, dst);
+    }
+    fn update_snapshot(&mut self, dst: &mut Vec<f64>) {
+        if self.all || dst.len() != self.m.size() {
+            Learn::<Example>::snapshot_into(&self.m, dst);
+        } else {
+            let w = self.m.weights();
+            for &i in &self.changed {
+                dst[i as usize] = w[i as usize];
+            }
+        }
+        for &i in &self.changed {
+            self.marked[i as usize / 64] = 0;
+        }
+        self.changed.clear();
+        self.all = false;
+    }
+}
+
 /// Accumulators of a click lane per bucket.
 pub(crate) mod f {
     pub const WEIGHT: usize = 0;
@@ -403,7 +471,7 @@ pub(crate) mod f {
 /// One lane's model, schedule and outcomes.
 pub(crate) struct Lane {
     pub spec: LaneSpec,
-    schedule: Schedule<Example, Model, Store>,
+    schedule: Schedule<Example, Tracked, Store>,
     pub totals: [f64; f::FIELDS],
     pub auc: Auc,
     pub series: Buckets,
@@ -433,7 +501,11 @@ impl Lane {
     fn new(spec: LaneSpec, warm: Model) -> Self {
         Lane {
             spec,
-            schedule: Schedule::new(warm, plan(spec), PageHinkley::new(0.0, f64::INFINITY, 1)),
+            schedule: Schedule::new(
+                Tracked::from(warm),
+                plan(spec),
+                PageHinkley::new(0.0, f64::INFINITY, 1),
+            ),
             totals: [0.0; f::FIELDS],
             auc: Auc::new(),
             series: Buckets::new(EXAMPLE_LADDER, f::FIELDS),
@@ -446,7 +518,7 @@ impl Lane {
     }
 
     /// Runs `f` on the schedule and counts the updates and retrains it did at example `t`.
-    fn counted(&mut self, t: f64, f: impl FnOnce(&mut Schedule<Example, Model, Store>)) {
+    fn counted(&mut self, t: f64, f: impl FnOnce(&mut Schedule<Example, Tracked, Store>)) {
         let before = (self.schedule.retrains, self.schedule.updates);
         f(&mut self.schedule);
         let retrains = self.schedule.retrains - before.0;
@@ -520,7 +592,7 @@ impl Clicks {
             .take()
             .unwrap_or_else(|| Model::new(self.params, self.bits));
         for lane in &mut self.lanes {
-            lane.schedule.adopt(warm.clone());
+            lane.schedule.adopt(Tracked::from(warm.clone()));
             lane.schedule.start(0.0);
         }
     }
@@ -564,7 +636,7 @@ impl Clicks {
         for lane in &mut self.lanes {
             let (z, p) = if now && lane.spec == LaneSpec::Continual {
                 // The hot loop: predict and learn in one pass over the features.
-                let zp = learn(&mut lane.schedule.model, ex);
+                let zp = learn(&mut lane.schedule.model.m, ex);
                 lane.schedule.count_update();
                 lane.count(t, f::UPDATES, 1.0);
                 zp
