@@ -247,7 +247,6 @@ fn run_file_parsing_ahead_gives_the_sessions_outcome() {
         ),
         ("empty", Vec::new(), opts("vw", &[])),
         ("blank", b"\n\n  \n".to_vec(), opts("vw", &[])),
-        ("gzip", vec![0x1f, 0x8b, 8, 0, 0, 0], opts("vw", &[])),
         (
             "huge",
             [b"1 |a ".as_slice(), &vec![b'x'; (1 << 20) + 10]].concat(),
@@ -611,13 +610,314 @@ fn percentages_need_a_scale_and_say_so() {
 
 #[test]
 fn a_short_file_says_nothing_was_scored() {
-    let r = replay(&opts("vw", &[]), b"1 |a x\n-1 |a y\n").unwrap();
+    let r = replay(&opts("vw", &[("warmup", "10")]), b"1 |a x\n-1 |a y\n").unwrap();
     assert!(r.lanes.iter().all(|l| l.examples == 0));
     assert!(
-        r.notices.iter().any(|n| n.contains("warm-up")),
+        r.notices
+            .iter()
+            .any(|n| n.contains("nothing was scored") && n.contains("--warmup 1")),
         "{:?}",
         r.notices
     );
+}
+
+// --- small files, standard input, gzip --------------------------------------------------------------
+
+/// The report as JSON without what may differ between two reads of the same data: the wall-clock
+/// figures and the name.
+fn comparable(mut v: serde_json::Value) -> serde_json::Value {
+    v["file"] = serde_json::Value::Null;
+    v["elapsed_secs"] = serde_json::Value::Null;
+    for l in v["lanes"].as_array_mut().into_iter().flatten() {
+        l["examples_per_sec"] = serde_json::Value::Null;
+    }
+    v
+}
+
+#[test]
+fn a_short_click_log_warms_up_on_its_first_half_however_it_is_chunked() {
+    // 7,200 examples, as the public Criteo sample: the default warm-up of 10,000 scored nothing.
+    let data = click_stream(7_200, 31, None);
+    let o = opts("vw", &[("lanes", "frozen,stateful:500,continual")]);
+    let whole = replay(&o, data.as_bytes()).unwrap();
+    assert_eq!(whole.warmup, 3_600.0);
+    assert!(
+        whole.lanes.iter().all(|l| l.examples == 3_600),
+        "{:?}",
+        whole.lanes
+    );
+    assert!(metric(&whole, "continual", "auc") > 0.6);
+    assert!(
+        whole
+            .notices
+            .iter()
+            .any(|n| n.contains("first half") && n.contains("--warmup")),
+        "{:?}",
+        whole.notices
+    );
+    // The same as giving that warm-up, apart from the notice.
+    let given = opts(
+        "vw",
+        &[
+            ("lanes", "frozen,stateful:500,continual"),
+            ("warmup", "3600"),
+        ],
+    );
+    let mut explicit = report_json(&replay(&given, data.as_bytes()).unwrap(), 1.0);
+    explicit["notices"] = report_json(&whole, 1.0)["notices"].clone();
+    assert_eq!(report_json(&whole, 1.0), explicit);
+    // Chunks of any size, and the native reader that parses ahead, decide alike.
+    let want = comparable(report_json(&whole, 1.0));
+    for sizes in [&[1usize][..], &[7, 4096, 3], &[65_536], &[1 << 20]] {
+        let r = replay_chunks(&o, data.as_bytes(), sizes).unwrap();
+        assert_eq!(comparable(report_json(&r, 1.0)), want, "{sizes:?}");
+    }
+    let p = temp_file("short.vw", data.as_bytes());
+    let (r, _) = run_file(p.to_str().unwrap(), o).unwrap();
+    assert_eq!(comparable(report_json(&r, 1.0)), want);
+    std::fs::remove_file(p).unwrap();
+}
+
+#[test]
+fn the_default_warm_up_scales_only_below_twice_its_length() {
+    let o = opts("vw", &[("lanes", "continual")]);
+    let data = click_stream(20_001, 5, None);
+    let lines: Vec<&str> = data.lines().collect();
+    // Blank lines and skipped malformed lines are not examples.
+    let skip = opts("vw", &[("lanes", "continual"), ("skip-bad", "true")]);
+    for (n, want) in [
+        (1, 0.0),
+        (2, 1.0),
+        (19_999, 9_999.0),
+        (20_000, 10_000.0),
+        (20_001, 10_000.0),
+    ] {
+        let text = lines[..n].join("\n") + "\n";
+        let r = replay(&o, text.as_bytes()).unwrap();
+        assert_eq!(
+            (r.warmup, r.lanes[0].examples),
+            (want, n as u64 - want as u64),
+            "{n}"
+        );
+        if n == 19_999 {
+            let noisy = format!("\n\n{}\nnot a label |a x\n", text);
+            let r = replay(&skip, noisy.as_bytes()).unwrap();
+            assert_eq!((r.warmup, r.skipped), (9_999.0, 1));
+        }
+    }
+}
+
+#[test]
+fn very_wide_examples_are_not_held_back_without_bound() {
+    // 2,500 examples of 1,000 features each: holding them all back (40 MB) exceeds the bound, so the
+    // default warm-up of 10,000 applies as for a long file, and the replay says nothing was scored.
+    let mut data = String::new();
+    for i in 0..2_500 {
+        data.push_str(if i % 3 == 0 { "1 |a" } else { "-1 |a" });
+        for f in 0..1_000 {
+            data.push_str(&format!(" f{f}"));
+        }
+        data.push('\n');
+    }
+    let r = replay(
+        &opts("vw", &[("lanes", "continual"), ("bits", "24")]),
+        data.as_bytes(),
+    )
+    .unwrap();
+    assert_eq!((r.warmup, r.lanes[0].examples), (10_000.0, 0));
+    assert!(
+        r.notices.iter().any(|n| n.contains("nothing was scored")),
+        "{:?}",
+        r.notices
+    );
+}
+
+#[test]
+fn nothing_scored_is_said_on_standard_error_with_the_flag_that_fixes_it() {
+    let p = temp_file("tiny.vw", click_stream(300, 2, None).as_bytes());
+    let (code, out, err) = rtml(&[
+        "replay",
+        "--format",
+        "vw",
+        "--warmup",
+        "1000",
+        p.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("nothing was scored") && err.contains("--warmup 150"),
+        "{err}"
+    );
+    // The table shows no column of dashes, only the lanes' zero scored examples and the reason.
+    assert!(!out.contains("log_loss") && !out.contains(" - "), "{out}");
+    assert!(out.contains("note: nothing was scored"), "{out}");
+    let (code, out, err) = rtml(&[
+        "replay",
+        "--format",
+        "vw",
+        "--warmup",
+        "1000",
+        "--json",
+        p.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    assert!(err.contains("--warmup"), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(v["notices"].to_string().contains("nothing was scored"));
+    std::fs::remove_file(p).unwrap();
+    // A load trace shorter than the default warm-up of a week.
+    let p = temp_file("tiny.csv", load_trace(3, 2, None).as_bytes());
+    let (code, _, err) = rtml(&[
+        "replay",
+        "--format",
+        "load-csv",
+        "--delimiter",
+        ";",
+        "--time-col",
+        "Datetime",
+        "--cell-col",
+        "Cell",
+        "--value-col",
+        "Load",
+        p.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("nothing was scored") && err.contains("--warmup"),
+        "{err}"
+    );
+    std::fs::remove_file(p).unwrap();
+}
+
+/// `data` gzipped (whole, or as `members` concatenated gzip members).
+fn gzip(data: &[u8], members: usize) -> Vec<u8> {
+    use std::io::Write;
+    let mut out = Vec::new();
+    for part in data.chunks(data.len().div_ceil(members).max(1)) {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(part).unwrap();
+        out.extend(e.finish().unwrap());
+    }
+    out
+}
+
+/// `rtml ARGS` with `stdin` piped in: exit code, standard output and error.
+fn rtml_stdin(args: &[&str], stdin: &[u8]) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rtml"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    let input = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&input);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn gzip_and_standard_input_replay_like_the_plain_file() {
+    let vw = click_stream(12_000, 17, None).into_bytes();
+    let csv = load_trace(12, 2, None).into_bytes();
+    let vw_args = [
+        "replay",
+        "--format",
+        "vw",
+        "--lanes",
+        "frozen,stateless:2000,continual",
+        "--json",
+    ];
+    let csv_args = [
+        "replay",
+        "--format",
+        "load-csv",
+        "--delimiter",
+        ";",
+        "--time-col",
+        "Datetime",
+        "--cell-col",
+        "Cell",
+        "--value-col",
+        "Load",
+        "--warmup",
+        "3d",
+        "--json",
+    ];
+    for (args, data) in [(&vw_args[..], &vw), (&csv_args[..], &csv)] {
+        let run = |path: &str, stdin: &[u8]| {
+            let (code, out, err) = rtml_stdin(&[args, &[path]].concat(), stdin);
+            assert_eq!(code, 0, "{path}: {err}");
+            comparable(serde_json::from_str(&out).unwrap())
+        };
+        let plain = temp_file("plain", data);
+        let want = run(plain.to_str().unwrap(), b"");
+        assert!(want["lanes"][0]["examples"].as_u64().unwrap() > 0, "{want}");
+        // Told by its first bytes, not by its name: neither file ends in .gz.
+        let gz = temp_file("gz.txt", &gzip(data, 1));
+        let multi = temp_file("members", &gzip(data, 3));
+        for (what, got) in [
+            ("gzip", run(gz.to_str().unwrap(), b"")),
+            ("gzip members", run(multi.to_str().unwrap(), b"")),
+            ("stdin", run("-", data)),
+            ("gzip on stdin", run("-", &gzip(data, 1))),
+        ] {
+            assert_eq!(got, want, "{what}");
+        }
+        for p in [plain, gz, multi] {
+            std::fs::remove_file(p).unwrap();
+        }
+    }
+    let (code, out, _) = rtml_stdin(
+        &["replay", "--format", "vw", "--warmup", "1", "--json", "-"],
+        b"1 |a x\n-1 |a y\n",
+    );
+    assert_eq!(code, 0);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&out).unwrap()["file"],
+        "stdin"
+    );
+}
+
+#[test]
+fn a_damaged_gzip_file_exits_2_naming_it() {
+    let data = gzip(click_stream(2_000, 3, None).as_bytes(), 1);
+    let cut = temp_file("cut.vw.gz", &data[..data.len() / 2]);
+    let mut flipped = data.clone();
+    flipped[200] ^= 0xff;
+    let bad = temp_file("bad.vw.gz", &flipped);
+    for p in [cut, bad] {
+        let (code, _, err) = rtml(&["replay", "--format", "vw", p.to_str().unwrap()]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("gzip") && err.lines().count() == 1, "{err}");
+        std::fs::remove_file(p).unwrap();
+    }
+    let (code, _, err) = rtml_stdin(&["replay", "--format", "vw", "-"], &[0x1f, 0x8b, 8]);
+    assert_eq!(code, 2);
+    assert!(err.contains("gzip"), "{err}");
+}
+
+#[test]
+fn the_replay_help_tells_of_standard_input_gzip_and_the_warm_up() {
+    let (code, out, _) = rtml(&["replay", "--help"]);
+    assert_eq!(code, 0);
+    for words in [
+        "`-` for standard input",
+        "Gzip-compressed",
+        "first half",
+        "--warmup",
+    ] {
+        assert!(out.contains(words), "{words}: {out}");
+    }
 }
 
 // --- bad input --------------------------------------------------------------------------------------

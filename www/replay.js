@@ -41,7 +41,8 @@ function choose(f) {
   $('replay-name').textContent = f ? `${f.name} (${(f.size / 2 ** 20).toFixed(1)} MiB)` : 'no file chosen';
   $('replay-run').disabled = !f;
   if (f) {
-    const lower = f.name.toLowerCase();
+    // A gzipped file is read as what it holds (the worker tells gzip by its first bytes).
+    const lower = f.name.toLowerCase().replace(/\.gz$/, '');
     if (lower.endsWith('.csv')) $('replay-format').value = 'load-csv';
     else if (lower.endsWith('.vw') || lower.endsWith('.txt')) $('replay-format').value = 'vw';
     setFormat();
@@ -50,7 +51,8 @@ function choose(f) {
 
 function results(report, dark) {
   const lanes = report.lanes || [];
-  const keys = lanes.length ? Object.keys(lanes[0].metrics) : [];
+  // With nothing scored, no columns of dashes: the lanes and their zero examples (the notice says why).
+  const keys = lanes.some((l) => l.examples > 0) ? Object.keys(lanes[0].metrics) : [];
   const head = document.createElement('tr');
   for (const h of ['Lane', ...keys, 'examples', 'examples/s']) {
     const th = document.createElement('th'); th.scope = 'col'; th.textContent = h; head.append(th);
@@ -64,6 +66,17 @@ function results(report, dark) {
     return tr;
   }));
   draw(dark);
+}
+
+/**
+ * The report's notices under the form: skipped lines, gaps, a warm-up scaled to a short file, or that
+ * nothing was scored and which setting fixes it (the page's Warm-up field is the command line's --warmup).
+ */
+function notices(report) {
+  const box = $('replay-notices');
+  const list = (report.notices || []).map((n) => n.replaceAll('--warmup', 'the Warm-up field (--warmup)'));
+  box.replaceChildren(...list.map((n) => { const d = document.createElement('div'); d.textContent = n; return d; }));
+  box.hidden = list.length === 0;
 }
 
 function draw(dark) {
@@ -92,6 +105,7 @@ function run(dark) {
   const options = replayOptions();
   $('replay-status').textContent = 'reading…';
   $('replay-error').hidden = true;
+  $('replay-notices').hidden = true;
   $('replay-progress').value = 0;
   $('replay-run').disabled = true;
   $('replay-cancel').disabled = false;
@@ -104,11 +118,13 @@ function run(dark) {
       $('replay-status').textContent = 'stopped';
     } else if (m.done) {
       $('replay-progress').value = 1;
-      $('replay-status').textContent = `${m.lines.toLocaleString('en')} lines, done`;
+      const scored = (m.report.lanes || []).some((l) => l.examples > 0);
+      $('replay-status').textContent = `${m.lines.toLocaleString('en')} lines, done${scored ? '' : ': nothing scored (see below)'}`;
       view ??= new ReplayView();
       view.set(m.report);
       window.__replay = m.report;
       results(m.report, dark);
+      notices(m.report);
     } else {
       $('replay-progress').value = m.progress;
       $('replay-status').textContent = `${m.lines.toLocaleString('en')} lines`;

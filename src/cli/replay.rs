@@ -4,6 +4,15 @@ use clap::Args;
 
 // The subcommand's help is the doc comment of `Command::Replay`.
 #[derive(Args)]
+#[command(
+    after_help = "Input: FILE may be `-` for standard input, so the replay can sit behind any \
+stream consumer (e.g. `kafka-console-consumer.sh --topic clicks ... | rtml replay --format vw -`). \
+Gzip-compressed input, a file or standard input, is decompressed on the way (told by its first bytes, \
+not by a .gz name); the results equal those of the uncompressed file.\n\n\
+Warm-up: a click log's lanes learn from its first 10,000 examples before scoring; a file of fewer than \
+20,000 examples warms up on its first half instead. When nothing is scored, the replay says so on \
+standard error and names --warmup."
+)]
 pub struct ReplayArgs {
     /// `vw` (click log in Vowpal Wabbit text) or `load-csv` (per-cell load trace).
     #[arg(long)]
@@ -17,7 +26,7 @@ pub struct ReplayArgs {
     /// Lanes, e.g. `frozen,stateless:100000,stateful:100000,continual` (vw, in examples) or `frozen,periodic:24h,continual` (load-csv, in hours).
     #[arg(long)]
     lanes: Option<String>,
-    /// Warm-up every lane trains on before scoring: examples (vw, default 10000) or hours per cell (load-csv, default 168h).
+    /// Warm-up every lane trains on before scoring: examples (vw, default 10000, or the first half of a file of fewer than 20000) or hours per cell (load-csv, default 168h).
     #[arg(long)]
     warmup: Option<String>,
     /// Label delay: examples (vw) or intervals (load-csv).
@@ -53,7 +62,7 @@ pub struct ReplayArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
-    /// The file to replay.
+    /// The file to replay: `-` reads standard input; gzip-compressed input is decompressed.
     file: String,
 }
 
@@ -63,6 +72,9 @@ pub fn replay(args: ReplayArgs) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let file = &args.file;
     let (report, secs) = rtml::replay::run_file(file, opts).map_err(|e| format!("{file}: {e}"))?;
+    if let Some(n) = report.nothing_scored() {
+        eprintln!("rtml replay: {n}");
+    }
     if args.json {
         let json = rtml::replay::report_json(&report, secs);
         outln!("{}", serde_json::to_string_pretty(&json).expect("json"));

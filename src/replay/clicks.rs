@@ -598,7 +598,6 @@ impl Clicks {
     }
 
     /// Feature buckets - 1 (what [`parse_line`] needs).
-    #[cfg(not(target_arch = "wasm32"))]
     pub fn mask(&self) -> u32 {
         self.mask
     }

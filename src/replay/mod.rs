@@ -25,9 +25,16 @@
 //! serves as the lag. A cell whose forecast is below `threshold` sleeps for the interval; its traffic
 //! above the threshold is unserved.
 //!
-//! A [`Session`] takes the file in chunks of any size (the page feeds `File.slice()` pieces; the command
-//! line reads fixed-size chunks) and keeps only the partial last line: memory does not grow with the
-//! file. Nothing here touches the file system, spawns threads or panics on any input.
+//! A [`Session`] takes the file in chunks of any size (the page feeds `File.slice()` pieces, or the
+//! output of the browser's `DecompressionStream` for a gzipped file; the command line reads 1 MiB
+//! chunks of a file or of standard input, gunzipped by `flate2` when the bytes start with gzip's magic
+//! number) and keeps only the partial last line: memory does not grow with the file. Nothing here
+//! touches the file system, spawns threads or panics on any input.
+//!
+//! The default warm-up of a click log is 10,000 examples, or the first half of a file of fewer than
+//! 20,000: a session holds its first examples back (up to 20,000, or 32 MiB of them) until it knows
+//! which applies, so the outcome does not depend on how the file is chunked. A replay that scores
+//! nothing (every example or interval in the warm-up) says so in a notice naming `--warmup`.
 //!
 //! ```
 //! use rtml::replay::{ReplayOptions, Session};
@@ -47,8 +54,9 @@
 //! and the page's worker set them through), `lanes.rs` (the `--lanes` grammar, [`LaneSpec`]),
 //! `error.rs` ([`ReplayError`]), `session.rs` ([`Session`]: lines to the click or load engine),
 //! `report.rs` ([`Report`], its metrics, [`report_json`] and [`format_table`]), `native.rs` (`run_file`,
-//! native only: a file from disk, parsed ahead on a second thread); the engines are `clicks.rs` and
-//! `loads.rs`, their parts `lines.rs`, `time.rs` and `buckets.rs`.
+//! native only: a file from disk or standard input, gunzipped if need be, parsed ahead on a second
+//! thread); the engines are `clicks.rs` and `loads.rs`, their parts `lines.rs`, `time.rs` and
+//! `buckets.rs`.
 
 mod buckets;
 mod clicks;
@@ -69,7 +77,7 @@ pub use error::ReplayError;
 pub use lanes::{parse_lanes, LaneSpec, MAX_LANES, MAX_WINDOW};
 pub use lines::MAX_LINE;
 #[cfg(not(target_arch = "wasm32"))]
-pub use native::run_file;
+pub use native::{run_file, STDIN};
 pub use options::{Format, ReplayOptions, Setting, CLICK_WARMUP, LOAD_WARMUP, MAX_DELAY, SETTINGS};
 pub use report::{format_table, report_json, LaneReport, Report, SeriesReport};
-pub use session::Session;
+pub use session::{default_click_warmup, Session, HOLD_BYTES};

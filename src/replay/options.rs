@@ -129,7 +129,7 @@ pub static SETTINGS: &[Setting] = &[
         set: |o, v| { o.name = v.to_string(); Ok(()) } },
     Setting { key: "lanes", alias: None, raw: false, help: "Lanes, e.g. `frozen,stateless:100000,stateful:100000,continual` (vw, in examples) or `frozen,periodic:24h,continual` (load-csv, in hours).",
         set: |o, v| { o.lanes = v.to_string(); Ok(()) } },
-    Setting { key: "warmup", alias: None, raw: false, help: "Warm-up every lane trains on before scoring: examples (vw, default 10000) or hours per cell (load-csv, default 168h).",
+    Setting { key: "warmup", alias: None, raw: false, help: "Warm-up every lane trains on before scoring: examples (vw, default 10000, or the first half of a file of fewer than 20000) or hours per cell (load-csv, default 168h).",
         set: |o, v| amount(v, o.format, "warmup").map(|x| o.warmup = Some(x)) },
     Setting { key: "label-delay", alias: None, raw: false, help: "Label delay: examples (vw) or intervals (load-csv).",
         set: |o, v| amount(v, Format::Vw, "label-delay").map(|x| o.label_delay = x as u64) },

@@ -71,6 +71,31 @@ pub struct Report {
     pub notices: Vec<String>,
 }
 
+impl Report {
+    /// What to say when a finished replay scored nothing (the file ended during the warm-up), with
+    /// the setting that fixes it; `None` when something was scored.
+    pub fn nothing_scored(&self) -> Option<String> {
+        if !self.finished || self.examples == 0 || self.lanes.iter().any(|l| l.examples > 0) {
+            return None;
+        }
+        Some(if self.format == Format::Vw.name() {
+            format!(
+                "nothing was scored: all {} examples of the file fell in the warm-up of {} \
+                 examples; pass a smaller --warmup, e.g. --warmup {}",
+                self.examples,
+                fmt_num(self.warmup),
+                self.examples / 2
+            )
+        } else {
+            format!(
+                "nothing was scored: every cell's trace ended within its warm-up of {} hours; \
+                 pass a smaller --warmup (hours per cell, e.g. --warmup 24h)",
+                fmt_num(self.warmup)
+            )
+        })
+    }
+}
+
 /// A click lane's metrics from its sums (AUC, which is not a sum, is inserted third by
 /// [`click_lanes`]). What each is: [`crate::base::metrics`], the simulator's vocabulary and units.
 fn click_metrics(s: &[f64]) -> Vec<(&'static str, f64)> {
@@ -291,9 +316,12 @@ fn cell(v: f64) -> String {
 /// The report as a readable table (the command line without `--json`).
 pub fn format_table(report: &Report, elapsed_secs: f64) -> String {
     let mut s = summary_line(report, elapsed_secs);
+    // With nothing scored, no column of dashes: the lanes, 0 scored, and the notice that says why.
+    let scored = report.nothing_scored().is_none();
     let keys: Vec<&str> = report
         .lanes
         .first()
+        .filter(|_| scored)
         .map(|l| l.metrics.iter().map(|m| m.0.as_str()).collect())
         .unwrap_or_default();
     let width = report
@@ -310,7 +338,7 @@ pub fn format_table(report: &Report, elapsed_secs: f64) -> String {
     s.push('\n');
     for l in &report.lanes {
         let _ = write!(s, "{:<width$} {:>12}", l.label, cell(l.examples as f64));
-        for (k, v) in &l.metrics {
+        for (k, v) in l.metrics.iter().filter(|_| scored) {
             let _ = write!(s, " {:>w$}", cell(*v), w = k.len().max(10));
         }
         s.push('\n');

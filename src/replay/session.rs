@@ -2,10 +2,12 @@
 //! each line to the click or load engine, and reports at any time.
 
 use super::error::ReplayError;
-use super::options::{Format, ReplayOptions};
+use super::lanes::parse_lanes;
+use super::options::{Format, ReplayOptions, CLICK_WARMUP};
 use super::report::{self, LaneReport, Report};
 use super::{clicks, lines, loads};
 use crate::base::units::fmt_num;
+use crate::learn::ftrl::Feature;
 
 /// The learners of one format.
 enum Engine {
@@ -25,10 +27,35 @@ pub struct Session {
     failed: Option<ReplayError>,
     started: bool,
     finished: bool,
+    /// A click log's first examples, held back while its default warm-up waits on its length.
+    held: Option<Held>,
+    /// The examples of a click log too short for the default warm-up, which was scaled to it.
+    short_file: Option<u64>,
+}
+
+/// A click log's first examples, held back until the file's length is known or no longer matters (see
+/// [`default_click_warmup`]): which warm-up applies depends on the examples alone, never on how the
+/// file was chunked.
+#[derive(Default)]
+struct Held {
+    examples: Vec<clicks::Example>,
+    /// The memory they take, roughly (bytes).
+    bytes: usize,
+}
+
+/// Most memory a click log's held-back examples may take: past it, the default warm-up applies as if
+/// the file were long (a file of very wide examples).
+pub const HOLD_BYTES: usize = 32 << 20;
+
+/// The default warm-up of a click log with `examples` examples: half of them, at most
+/// [`CLICK_WARMUP`] (so a file of 20,000 examples or more warms up on 10,000, a shorter one on its
+/// first half, and every file is scored).
+pub fn default_click_warmup(examples: u64) -> f64 {
+    (examples / 2).min(CLICK_WARMUP as u64) as f64
 }
 
 /// The first bytes of a gzip file.
-const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+pub(super) const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
 /// The error for a compressed file (the session reads text only).
 pub(super) fn gzip_error(first_chunk: &[u8]) -> Option<ReplayError> {
@@ -51,6 +78,7 @@ impl Session {
                 opts.delimiter_byte()?,
             ))),
         };
+        let held = (opts.format == Format::Vw && opts.warmup.is_none()).then(Held::default);
         Ok(Session {
             opts,
             warmup,
@@ -61,7 +89,39 @@ impl Session {
             failed: None,
             started: false,
             finished: false,
+            held,
+            short_file: None,
         })
+    }
+
+    /// Holds back one example of a click log waiting on its length; the wait ends once the file is
+    /// long enough (or the held examples too large) for the default warm-up.
+    fn hold(&mut self, ex: clicks::Example) -> Result<(), ReplayError> {
+        let Some(h) = self.held.as_mut() else {
+            return Ok(());
+        };
+        h.bytes +=
+            std::mem::size_of::<clicks::Example>() + ex.x.len() * std::mem::size_of::<Feature>();
+        h.examples.push(ex);
+        if h.examples.len() as u64 >= 2 * CLICK_WARMUP as u64 || h.bytes > HOLD_BYTES {
+            self.release(CLICK_WARMUP)?;
+        }
+        Ok(())
+    }
+
+    /// Ends the wait: the click lanes start with `warmup` and learn the held examples.
+    fn release(&mut self, warmup: f64) -> Result<(), ReplayError> {
+        let Some(h) = self.held.take() else {
+            return Ok(());
+        };
+        let specs = parse_lanes(&self.opts.lanes, Format::Vw, warmup)?;
+        let mut c = clicks::Clicks::new(&self.opts, &specs, warmup);
+        for ex in &h.examples {
+            c.example(ex);
+        }
+        self.engine = Engine::Clicks(Box::new(c));
+        self.warmup = warmup;
+        Ok(())
     }
 
     /// Remembers the error: every later call returns it.
@@ -102,6 +162,14 @@ impl Session {
         let r = lines.finish(|n, l| self.line(n, l));
         self.lines = lines;
         r.map_err(|e| self.fail(e))?;
+        if let Some(h) = &self.held {
+            let n = h.examples.len() as u64;
+            let warmup = default_click_warmup(n);
+            if warmup < CLICK_WARMUP {
+                self.short_file = Some(n);
+            }
+            self.release(warmup).map_err(|e| self.fail(e))?;
+        }
         self.finished = true;
         let (read, what) = match &self.engine {
             Engine::Clicks(c) => (c.examples, "example"),
@@ -131,6 +199,14 @@ impl Session {
     /// Line `n` of the file.
     fn line(&mut self, n: u64, line: &[u8]) -> Result<(), ReplayError> {
         let bad = match &mut self.engine {
+            Engine::Clicks(c) if self.held.is_some() => {
+                let mut ex = clicks::Example::default();
+                match clicks::parse_line(line, c.mask(), &mut ex) {
+                    Ok(true) => return self.hold(ex),
+                    Ok(false) => return Ok(()),
+                    Err(m) => m,
+                }
+            }
             Engine::Clicks(c) => match c.line(line) {
                 Ok(()) => return Ok(()),
                 Err(m) => m,
@@ -179,25 +255,25 @@ impl Session {
             ));
         }
         let (examples, cells, lanes): (u64, u64, Vec<LaneReport>) = match &self.engine {
-            Engine::Clicks(c) => (c.examples, 0, report::click_lanes(c, format)),
+            Engine::Clicks(c) => {
+                let held = self.held.as_ref().map_or(0, |h| h.examples.len() as u64);
+                (c.examples + held, 0, report::click_lanes(c, format))
+            }
             Engine::Loads(l) => {
                 notices.extend(report::load_notices(l, self.opts.scale));
                 (l.values, l.cells() as u64, report::load_lanes(l, format))
             }
         };
-        if self.finished && lanes.iter().all(|l| l.examples == 0) {
+        if let Some(n) = self.short_file {
             notices.push(format!(
-                "nothing was scored: the file ended during the warm-up ({} {}{}); lower --warmup",
+                "the file has {n} examples, fewer than {}: the lanes warmed up on its first half ({} \
+                 examples) instead of the default {} (set another with --warmup)",
+                fmt_num(2.0 * CLICK_WARMUP),
                 fmt_num(self.warmup),
-                format.unit(),
-                if format == Format::LoadCsv {
-                    " per cell"
-                } else {
-                    ""
-                }
+                fmt_num(CLICK_WARMUP),
             ));
         }
-        Report {
+        let mut r = Report {
             format: format.name().into(),
             file: self.opts.name.clone(),
             lines: self.lines.line,
@@ -209,7 +285,9 @@ impl Session {
             finished: self.finished,
             lanes,
             notices,
-        }
+        };
+        r.notices.extend(r.nothing_scored());
+        r
     }
 }
 
@@ -229,6 +307,10 @@ impl Session {
     pub(super) fn parsed(&mut self, batch: &clicks::Parsed) -> Result<(), ReplayError> {
         for (i, (n, r)) in batch.lines.iter().enumerate() {
             match r {
+                Ok(true) if self.held.is_some() => {
+                    let ex = batch.examples[i].clone();
+                    self.hold(ex).map_err(|e| self.fail(e))?
+                }
                 Ok(true) => match &mut self.engine {
                     Engine::Clicks(c) => c.example(&batch.examples[i]),
                     Engine::Loads(_) => unreachable!("parsed lines come from a click log"),

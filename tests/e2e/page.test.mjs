@@ -353,6 +353,66 @@ test('replay: a click log and a load trace replay in a worker; bad lines are rep
   await page.close();
 });
 
+test('replay: a gzipped click log (any name) equals the plain file; a short file warms up on its first half; nothing scored is said', async () => {
+  const { writeFileSync } = await import('node:fs');
+  const { gzipSync } = await import('node:zlib');
+  let vw = '';
+  let s = 11;
+  const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  for (let i = 0; i < 6000; i++) {
+    const f = Math.floor(rnd() * 8);
+    vw += `${rnd() < (f === 3 ? 0.5 : 0.05) ? 1 : -1} |u f${f} g${Math.floor(rnd() * 200)} |a ad${Math.floor(rnd() * 5)}\n`;
+  }
+  writeFileSync(OUT + 'small.vw', vw);
+  writeFileSync(OUT + 'small.vw.gz', gzipSync(vw));
+  // Gzip told by its first bytes, under a name that does not say so.
+  writeFileSync(OUT + 'gzipped.txt', gzipSync(vw, { level: 1 }));
+  // Concatenated members (`cat a.gz b.gz`), which the browser's DecompressionStream does not read.
+  writeFileSync(OUT + 'members.vw.gz', Buffer.concat([gzipSync(vw.slice(0, 1000)), gzipSync(vw.slice(1000))]));
+
+  const { page, errors, requests } = await open('tab=replay');
+  const replayFile = async (name, warmup = '') => {
+    await page.setInputFiles('#replay-file', OUT + name);
+    await page.fill('#replay-warmup', warmup);
+    await page.evaluate(() => { window.__replay = null; });
+    await page.click('#replay-run');
+    await page.waitForFunction(() => window.__replay && /done/.test(document.getElementById('replay-status').textContent), null, { timeout: 60000 });
+    const r = await page.evaluate(() => window.__replay);
+    r.file = r.elapsed_secs = null;
+    for (const l of r.lanes) l.examples_per_sec = null;
+    return r;
+  };
+  const plain = await replayFile('small.vw');
+  assert.equal(plain.warmup, 3000);
+  assert.ok(plain.lanes.every((l) => l.examples === 3000 && l.metrics.auc > 0.6), JSON.stringify(plain.lanes.map((l) => l.metrics)));
+  assert.match(await page.textContent('#replay-notices'), /first half/);
+  assert.deepEqual(await replayFile('small.vw.gz'), plain);
+  assert.deepEqual(await replayFile('gzipped.txt'), plain);
+
+  // A warm-up longer than the file: the page says nothing was scored and names the field that fixes it.
+  const none = await replayFile('small.vw.gz', '8000');
+  assert.ok(none.lanes.every((l) => l.examples === 0));
+  assert.match(await page.textContent('#replay-status'), /nothing scored/);
+  assert.match(await page.textContent('#replay-notices'), /nothing was scored.*Warm-up field \(--warmup\)/);
+  const heads = await page.$$eval('#replay-table thead th', (t) => t.map((h) => h.textContent));
+  assert.ok(!heads.includes('log_loss'), heads.join());
+
+  // A damaged gzip file, or one of several members, is an error saying so, not a silent partial replay.
+  const gz = gzipSync(vw);
+  writeFileSync(OUT + 'cut.vw.gz', gz.subarray(0, gz.length >> 1));
+  await page.fill('#replay-warmup', '');
+  for (const [name, says] of [['cut.vw.gz', /cannot decompress cut\.vw\.gz/], ['members.vw.gz', /several gzip members.*rtml replay/]]) {
+    await page.setInputFiles('#replay-file', OUT + name);
+    await page.click('#replay-run');
+    await page.waitForSelector('#replay-error:not([hidden])', { timeout: 30000 });
+    assert.match(await page.textContent('#replay-error'), says);
+    assert.match(await page.textContent('#replay-status'), /stopped/);
+  }
+  assert.deepEqual(errors, []);
+  localOnly(requests);
+  await page.close();
+});
+
 test('replay: a 100 MB click log streams through a worker without freezing the page', async () => {
   const { openSync, writeSync, closeSync, statSync } = await import('node:fs');
   const path = OUT + 'big.vw';
