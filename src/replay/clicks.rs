@@ -57,19 +57,47 @@ impl Parsed {
     }
 }
 
-/// Parses a number token (fast path for the common one-character labels and values).
+/// Parses a number token (fast paths for the common one-character labels and values and for whole numbers).
 #[inline]
 fn number(tok: &[u8]) -> Option<f64> {
     match tok {
         b"1" => Some(1.0),
         b"0" => Some(0.0),
         b"-1" => Some(-1.0),
-        _ => std::str::from_utf8(tok)
-            .ok()?
-            .parse::<f64>()
-            .ok()
-            .filter(|v| v.is_finite()),
+        _ => integer(tok).or_else(|| decimal(tok)),
     }
+}
+
+/// A whole number of at most 15 digits with an optional minus sign, exactly as `str::parse::<f64>` reads
+/// it (below 2^53 every integer is a double, and `-0` is minus zero); `None` for anything else.
+#[inline]
+fn integer(tok: &[u8]) -> Option<f64> {
+    let (neg, digits) = match tok.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, tok),
+    };
+    if digits.is_empty() || digits.len() > 15 {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &c in digits {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v * 10 + d as u64;
+    }
+    let v = v as f64;
+    Some(if neg { -v } else { v })
+}
+
+/// Any other number `str::parse::<f64>` accepts, if finite.
+fn decimal(tok: &[u8]) -> Option<f64> {
+    std::str::from_utf8(tok)
+        .ok()?
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
 }
 
 #[inline]
