@@ -687,6 +687,46 @@ mod tests {
     }
 
     #[test]
+    fn whole_numbers_read_exactly_as_the_float_parser_reads_them() {
+        let mut rng = crate::base::rng::Rng::new(8, 1);
+        let mut toks: Vec<String> = [
+            "0",
+            "-0",
+            "00",
+            "007",
+            "-",
+            "",
+            "+5",
+            "1e3",
+            "1.5",
+            "9007199254740993",
+            "999999999999999",
+            "1000000000000000",
+            "-123456789012345",
+            "12a",
+            "0x10",
+            " 1",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for _ in 0..5000 {
+            let digits: String = (0..1 + rng.below(18))
+                .map(|_| (b'0' + rng.below(10) as u8) as char)
+                .collect();
+            toks.push(if rng.below(2) == 0 {
+                digits
+            } else {
+                format!("-{digits}")
+            });
+        }
+        for t in &toks {
+            let (fast, slow) = (number(t.as_bytes()), decimal(t.as_bytes()));
+            assert_eq!(fast.map(f64::to_bits), slow.map(f64::to_bits), "`{t}`");
+        }
+    }
+
+    #[test]
     fn duplicates_merge_and_cancelling_values_vanish() {
         let ex = parse("1 |a x x:2 y:3 y:-3").unwrap().unwrap();
         assert_eq!(ex.x.len(), 2);
