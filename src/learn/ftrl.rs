@@ -23,6 +23,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use wide::{f64x4, CmpLe, CmpLt};
+
 use crate::base::rng::sigmoid;
 use crate::learn::schedule::Learn;
 
@@ -184,10 +186,63 @@ impl Ftrl {
             .map(|f| self.slots[(f.index & self.mask) as usize].w * f.value)
             .sum();
         let p = sigmoid(z);
-        for f in x {
+        let mut chunks = x.chunks_exact(LANES);
+        for c in &mut chunks {
+            let idx: [usize; LANES] = std::array::from_fn(|k| (c[k].index & self.mask) as usize);
+            if distinct(&idx) {
+                self.update_lanes(&idx, std::array::from_fn(|k| (p - y) * c[k].value));
+            } else {
+                for (&i, f) in idx.iter().zip(c) {
+                    self.update(i, (p - y) * f.value);
+                }
+            }
+        }
+        for f in chunks.remainder() {
             self.update((f.index & self.mask) as usize, (p - y) * f.value);
         }
         (z, p)
+    }
+
+    /// [`Ftrl::update`] on `LANES` distinct buckets at once: the same IEEE operations on each, in the same
+    /// order (so the same values to the last bit), in vector registers, so that one division or square
+    /// root serves several coordinates (the divider is the bottleneck: about 40% faster learning).
+    #[inline]
+    fn update_lanes(&mut self, idx: &[usize; LANES], g: [f64; LANES]) {
+        let FtrlParams {
+            alpha,
+            beta,
+            l1,
+            l2,
+        } = self.params;
+        let old: [Slot; LANES] = std::array::from_fn(|k| self.slots[idx[k]]);
+        let lanes =
+            |f: fn(&Slot) -> f64| f64x4::from(std::array::from_fn::<f64, LANES, _>(|k| f(&old[k])));
+        let (oz, on, osn, ow) = (
+            lanes(|s| s.z),
+            lanes(|s| s.n),
+            lanes(|s| s.sn),
+            lanes(|s| s.w),
+        );
+        let g = f64x4::from(g);
+        let n = on + g * g;
+        let sn = n.sqrt();
+        let sigma = (sn - osn) / alpha;
+        let z = oz + (g - sigma * ow);
+        // z - sgn(z) l1, as z + l1 where z < 0 (for a NaN z both give a NaN weight).
+        let shrunk = z.cmp_lt(f64x4::ZERO).blend(z + l1, z - l1);
+        // Negated by flipping the sign bit, as `-x` does (wide's `-x` is `0 - x`, which differs at zero).
+        let w = (shrunk ^ f64x4::splat(-0.0)) / ((beta + sn) / alpha + l2);
+        let w = z.abs().cmp_le(f64x4::splat(l1)).blend(f64x4::ZERO, w);
+        let (z, n, sn, w) = (z.to_array(), n.to_array(), sn.to_array(), w.to_array());
+        for k in 0..LANES {
+            self.slots[idx[k]] = Slot {
+                z: z[k],
+                n: n[k],
+                sn: sn[k],
+                w: w[k],
+            };
+            self.w[idx[k]] = w[k];
+        }
     }
 
     /// Algorithm 1 on binary features (value 1) given by bucket index. Returns the prediction made first.
@@ -202,6 +257,15 @@ impl Ftrl {
         }
         p
     }
+}
+
+/// Coordinates [`Ftrl::learn_scored`] updates together.
+const LANES: usize = 4;
+
+/// Whether the buckets are pairwise distinct (then their updates are independent).
+#[inline]
+fn distinct(idx: &[usize; LANES]) -> bool {
+    (1..LANES).all(|j| idx[..j].iter().all(|&i| i != idx[j]))
 }
 
 /// An example FTRL-Proximal learns: the simulator's logged impression (binary features) or a line of
@@ -360,6 +424,73 @@ mod tests {
                 ll += (p - t).abs();
             }
             assert!(ll / 2000.0 < 0.3, "mean abs error {}", ll / 2000.0);
+        }
+    }
+
+    /// Algorithm 1 one coordinate at a time (what `learn_scored` did before it updated four at once).
+    fn learn_one_by_one(m: &mut Ftrl, x: &[Feature], y: f64) -> (f64, f64) {
+        let z: f64 = x
+            .iter()
+            .map(|f| m.slots[(f.index & m.mask) as usize].w * f.value)
+            .sum();
+        let p = sigmoid(z);
+        for f in x {
+            m.update((f.index & m.mask) as usize, (p - y) * f.value);
+        }
+        (z, p)
+    }
+
+    #[test]
+    fn four_coordinates_at_once_equal_one_at_a_time_to_the_last_bit() {
+        for params in [
+            FtrlParams::default(),
+            FtrlParams {
+                alpha: 0.5,
+                beta: 0.0,
+                l1: 0.0,
+                l2: 0.0,
+            },
+            FtrlParams {
+                alpha: 3.0,
+                beta: 2.0,
+                l1: 0.01,
+                l2: 7.0,
+            },
+        ] {
+            let mut fast = Ftrl::new(params, 6);
+            let mut slow = fast.clone();
+            let mut rng = Rng::new(17, 4);
+            for _ in 0..20_000 {
+                // 0 to 11 features over 64 buckets: repeated buckets (also within a group of four),
+                // negative, tiny and huge values, and indices above the mask.
+                let x: Vec<Feature> = (0..rng.below(12))
+                    .map(|_| Feature {
+                        index: rng.below(80) as u32,
+                        value: match rng.below(5) {
+                            0 => 1.0,
+                            1 => -rng.uniform() * 3.0,
+                            2 => rng.uniform() * 1e-3,
+                            3 => (rng.uniform() - 0.5) * 1e6,
+                            _ => rng.normal(),
+                        },
+                    })
+                    .collect();
+                let y = rng.below(2) as f64;
+                let (a, b) = (fast.learn_scored(&x, y), learn_one_by_one(&mut slow, &x, y));
+                assert_eq!(
+                    (a.0.to_bits(), a.1.to_bits()),
+                    (b.0.to_bits(), b.1.to_bits())
+                );
+            }
+            let bits = |m: &Ftrl| -> Vec<[u64; 5]> {
+                m.slots
+                    .iter()
+                    .zip(&m.w)
+                    .map(|(s, w)| [s.z, s.n, s.sn, s.w, *w].map(f64::to_bits))
+                    .collect()
+            };
+            assert_eq!(bits(&fast), bits(&slow));
+            assert!(fast.weights().iter().any(|&w| w != 0.0));
         }
     }
 

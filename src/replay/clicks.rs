@@ -57,19 +57,47 @@ impl Parsed {
     }
 }
 
-/// Parses a number token (fast path for the common one-character labels and values).
+/// Parses a number token (fast paths for the common one-character labels and values and for whole numbers).
 #[inline]
 fn number(tok: &[u8]) -> Option<f64> {
     match tok {
         b"1" => Some(1.0),
         b"0" => Some(0.0),
         b"-1" => Some(-1.0),
-        _ => std::str::from_utf8(tok)
-            .ok()?
-            .parse::<f64>()
-            .ok()
-            .filter(|v| v.is_finite()),
+        _ => integer(tok).or_else(|| decimal(tok)),
     }
+}
+
+/// A whole number of at most 15 digits with an optional minus sign, exactly as `str::parse::<f64>` reads
+/// it (below 2^53 every integer is a double, and `-0` is minus zero); `None` for anything else.
+#[inline]
+fn integer(tok: &[u8]) -> Option<f64> {
+    let (neg, digits) = match tok.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, tok),
+    };
+    if digits.is_empty() || digits.len() > 15 {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &c in digits {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v * 10 + d as u64;
+    }
+    let v = v as f64;
+    Some(if neg { -v } else { v })
+}
+
+/// Any other number `str::parse::<f64>` accepts, if finite.
+fn decimal(tok: &[u8]) -> Option<f64> {
+    std::str::from_utf8(tok)
+        .ok()?
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
 }
 
 #[inline]
@@ -727,6 +755,46 @@ mod tests {
         assert_eq!(parse("1 |a x").unwrap().unwrap().y, 1.0);
         assert!(parse("   ").unwrap().is_none());
         assert!(parse("").unwrap().is_none());
+    }
+
+    #[test]
+    fn whole_numbers_read_exactly_as_the_float_parser_reads_them() {
+        let mut rng = crate::base::rng::Rng::new(8, 1);
+        let mut toks: Vec<String> = [
+            "0",
+            "-0",
+            "00",
+            "007",
+            "-",
+            "",
+            "+5",
+            "1e3",
+            "1.5",
+            "9007199254740993",
+            "999999999999999",
+            "1000000000000000",
+            "-123456789012345",
+            "12a",
+            "0x10",
+            " 1",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for _ in 0..5000 {
+            let digits: String = (0..1 + rng.below(18))
+                .map(|_| (b'0' + rng.below(10) as u8) as char)
+                .collect();
+            toks.push(if rng.below(2) == 0 {
+                digits
+            } else {
+                format!("-{digits}")
+            });
+        }
+        for t in &toks {
+            let (fast, slow) = (number(t.as_bytes()), decimal(t.as_bytes()));
+            assert_eq!(fast.map(f64::to_bits), slow.map(f64::to_bits), "`{t}`");
+        }
     }
 
     #[test]
