@@ -57,6 +57,15 @@ impl Parsed {
     }
 }
 
+/// Largest magnitude of a feature value (after its namespace weight) and of an importance weight.
+/// Larger ones are refused with their line rather than clipped: a value of 1e31 is a corrupt field,
+/// not a measurement, and clipping would keep the line with its meaning lost, silently; refusing names
+/// the line, and `--skip-bad` drops it. The bound keeps FTRL finite: a gradient is at most
+/// 1e30 * 1e30 * (the features merged into one bucket, fewer than 1e6 on a 1 MiB line), its square
+/// below 1e132, so `n` (a sum of squares) stays finite over any file, where 1e160 made it infinite,
+/// the weights NaN and every metric of the lane null (a test replays values at the bound).
+pub const MAX_MAGNITUDE: f64 = 1e30;
+
 /// Parses a number token (fast path for the common one-character labels and values).
 #[inline]
 fn number(tok: &[u8]) -> Option<f64> {
@@ -137,10 +146,7 @@ fn head(line: &[u8], bar: usize, ex: &mut Example) -> Result<(), String> {
         }
         match number(t) {
             Some(v) if numbers == 0 => {
-                if v < 0.0 {
-                    return Err(format!("negative importance weight `{}`: `{}`", shorten(t), shorten(line)));
-                }
-                ex.w = v;
+                ex.w = weight(v, t, line)?;
                 numbers += 1;
             }
             Some(_) => {
@@ -149,11 +155,43 @@ fn head(line: &[u8], bar: usize, ex: &mut Example) -> Result<(), String> {
                     shorten(line)
                 ))
             }
+            // `nan` or `inf` where the importance weight goes: refused, as a `nan` label is.
+            None if numbers == 0 && std::str::from_utf8(t).is_ok_and(|s| s.parse::<f64>().is_ok()) => {
+                return Err(format!(
+                    "importance weight `{}` is not a finite number: `{}`",
+                    shorten(t),
+                    shorten(line)
+                ))
+            }
             // An unquoted tag.
             None => {}
         }
     }
     Ok(())
+}
+
+/// An importance weight `v` read from token `t`: at least 0, at most [`MAX_MAGNITUDE`].
+fn weight(v: f64, t: &[u8], line: &[u8]) -> Result<f64, String> {
+    if v < 0.0 {
+        return Err(format!(
+            "negative importance weight `{}`: `{}`",
+            shorten(t),
+            shorten(line)
+        ));
+    }
+    if v > MAX_MAGNITUDE {
+        return Err(too_large("importance weight", t, line));
+    }
+    Ok(v)
+}
+
+/// The error for a number above [`MAX_MAGNITUDE`].
+fn too_large(what: &str, t: &[u8], line: &[u8]) -> String {
+    format!(
+        "{what} `{}` is too large (above {MAX_MAGNITUDE:e}): `{}`",
+        shorten(t),
+        shorten(line)
+    )
 }
 
 /// The features after the first bar, hashed into `mask + 1` buckets.
@@ -170,7 +208,8 @@ fn features(line: &[u8], bar: usize, mask: u32, ex: &mut Example) -> Result<(), 
         let scale = match colon {
             None => 1.0,
             Some(c) => match number(&line[c + 1..i]) {
-                Some(v) => v,
+                Some(v) if v.abs() <= MAX_MAGNITUDE => v,
+                Some(_) => return Err(too_large("namespace weight", &line[start..i], line)),
                 None => {
                     return Err(format!(
                         "namespace weight `{}` is not a number: `{}`",
@@ -192,7 +231,8 @@ fn features(line: &[u8], bar: usize, mask: u32, ex: &mut Example) -> Result<(), 
             let value = match colon {
                 None => scale,
                 Some(c) => match number(&line[c + 1..i]) {
-                    Some(v) => v * scale,
+                    Some(v) if (v * scale).abs() <= MAX_MAGNITUDE => v * scale,
+                    Some(_) => return Err(too_large("feature value", &line[start..i], line)),
                     None => {
                         return Err(format!(
                             "feature value `{}` is not a number: `{}`",
