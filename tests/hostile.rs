@@ -134,12 +134,13 @@ fn numbers_too_large_for_the_learner_are_refused_with_their_line() {
         ("1 1e200 |a x", "1e200"),
         ("1 |a:1e200 x:1e200", "x:1e200"),
         ("1 |a:1e200 x", "a:1e200"),
+        ("1 1e-200 |a x", "1e-200"),
     ] {
         let data = format!("1 |a x\n-1 |a x\n{third}\n1 |a x\n-1 |a x\n");
         let e = replay(&o, data.as_bytes()).expect_err(third);
         assert_eq!(e.line, Some(3), "{e}");
         assert!(
-            e.message.contains(what) && e.message.contains("1e30"),
+            e.message.contains(what) && (e.message.contains("1e30") || e.message.contains("1e-30")),
             "{e}"
         );
         // Skipped with --skip-bad: the other lines are scored, every metric finite.
@@ -176,7 +177,7 @@ fn values_at_the_bound_keep_every_metric_finite() {
     let mut data = String::new();
     for i in 0..300 {
         data.push_str(match i % 5 {
-            0 => "1 1e30 |a x:1e30 y:-1e30 z\n",
+            0 => "1 1e30 |a x:1e30 y:-1e30 z\n1 1e-30 |a x:1e30\n",
             1 => "-1 |a x:1e30 |b:1e30 w\n",
             2 => "1 |a x y:1e-300\n",
             3 => "-1 1e30 |a:-1e30 x:1 y\n",

@@ -65,6 +65,8 @@ impl Parsed {
 /// below 1e132, so `n` (a sum of squares) stays finite over any file, where 1e160 made it infinite,
 /// the weights NaN and every metric of the lane null (a test replays values at the bound).
 pub const MAX_MAGNITUDE: f64 = 1e30;
+/// Smallest positive importance weight (see [`weight`]).
+const MIN_WEIGHT: f64 = 1e-30;
 
 /// Parses a number token (fast path for the common one-character labels and values).
 #[inline]
@@ -170,7 +172,9 @@ fn head(line: &[u8], bar: usize, ex: &mut Example) -> Result<(), String> {
     Ok(())
 }
 
-/// An importance weight `v` read from token `t`: at least 0, at most [`MAX_MAGNITUDE`].
+/// An importance weight `v` read from token `t`: 0, or from [`MIN_WEIGHT`] to [`MAX_MAGNITUDE`]
+/// (weights further apart would make a lane's weighted sums' ratios, such as its
+/// calibration, overflow: 1e30 predicted clicks over 1e-300 clicks is infinite).
 fn weight(v: f64, t: &[u8], line: &[u8]) -> Result<f64, String> {
     if v < 0.0 {
         return Err(format!(
@@ -181,6 +185,14 @@ fn weight(v: f64, t: &[u8], line: &[u8]) -> Result<f64, String> {
     }
     if v > MAX_MAGNITUDE {
         return Err(too_large("importance weight", t, line));
+    }
+    if v > 0.0 && v < MIN_WEIGHT {
+        return Err(format!(
+            "importance weight `{}` is too small (0, or at least {:e}): `{}`",
+            shorten(t),
+            MIN_WEIGHT,
+            shorten(line)
+        ));
     }
     Ok(v)
 }

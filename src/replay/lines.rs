@@ -215,6 +215,35 @@ mod tests {
     }
 
     #[test]
+    fn cr_only_endings_and_a_byte_order_mark_split_anywhere() {
+        for (text, want) in [
+            (
+                &b"\xEF\xBB\xBFa b\r\rcd\rlast"[..],
+                &["a b", "", "cd", "last"][..],
+            ),
+            (b"\xEF\xBB\xBFa\r\nb\r\n", &["a", "b"]),
+            (b"x\r", &["x"]),
+            (b"\r\ry", &["", "", "y"]),
+            (b"\xEF\xBB\xBF", &[""]),
+            // Only the first line loses a byte-order mark.
+            (b"\xEF\xBB\xBF\n\xEF\xBB\xBFz", &["", "\u{feff}z"]),
+        ] {
+            let want: Vec<(u64, Vec<u8>)> = (want.iter().enumerate())
+                .map(|(i, w)| (i as u64 + 1, w.as_bytes().to_vec()))
+                .collect();
+            for i in 0..=text.len() {
+                for j in i..=text.len() {
+                    assert_eq!(
+                        split(&[&text[..i], &text[i..j], &text[j..]]),
+                        want,
+                        "{text:?} split at {i}, {j}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn the_newline_search_finds_the_first_newline() {
         let mut rng = crate::base::rng::Rng::new(5, 5);
         for _ in 0..2000 {
