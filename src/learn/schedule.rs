@@ -14,8 +14,17 @@
 //!
 //! A [`Schedule`] owns the trainer model, the examples a retrain may use (a [`Store`]) and what is
 //! deployed. The caller feeds it labelled examples in the order their labels arrive and asks it
-//! what serves now. An [`Every`] clock is the periodic part alone: retrains run once per due time;
-//! a batch refresh ([`Every::catch_up`]) runs once however many were missed.
+//! what serves now. An [`Every`] clock is the periodic part alone; a batch refresh
+//! ([`Every::catch_up`]) runs once however many were missed.
+//!
+//! Several periodic retrains due at once (a gap in the data: no example arrives between them) run
+//! only as far as their models can still serve: without a deploy delay, the last due one alone (a
+//! stateless retrain learns its window, a stateful one what arrived since the last retrain: the
+//! model each skipped retrain would have made is replaced before it serves a prediction); with a
+//! delay, the last [`MAX_PENDING`]` + 1` (the one deployed by now and those still waiting). The
+//! skipped ones are counted in [`Schedule::skipped`], not in [`Schedule::retrains`], so a gap of any
+//! length costs O(1). (With a deploy delay over [`MAX_PENDING`] periods, deploys were already being
+//! dropped; there the models served may differ from running every retrain.)
 
 use std::collections::VecDeque;
 
@@ -83,6 +92,20 @@ pub struct Every {
     next: f64,
 }
 
+/// Due times a catch-up steps through one by one (the same times as popping each); beyond them the
+/// rest of a gap is counted by multiplication, so a gap of any length costs O(1).
+const STEPPED: u64 = 64;
+
+/// The least time after `t` (the clock's period may be below the precision of a huge `t`).
+fn after(t: f64) -> f64 {
+    let u = t + t.abs() * f64::EPSILON;
+    if u > t {
+        u
+    } else {
+        t + f64::MIN_POSITIVE
+    }
+}
+
 impl Every {
     /// First due at `first`, then every `every` (`every` must be positive).
     pub fn new(first: f64, every: f64) -> Self {
@@ -102,26 +125,67 @@ impl Every {
         self.next
     }
 
+    /// Moves on by one period (at least to the next representable time).
+    fn step(&mut self) {
+        let at = self.next;
+        self.next += self.every;
+        if self.next <= at {
+            self.next = after(at);
+        }
+    }
+
+    /// Whether a due time is at most `t` (an infinite one never is).
+    fn due(&self, t: f64) -> bool {
+        self.next <= t && self.next.is_finite()
+    }
+
     /// The earliest due time not after `t`, if any, and the clock moves on by one period: call it
     /// in a loop to run every occurrence (retrains).
     pub fn pop(&mut self, t: f64) -> Option<f64> {
-        (self.next <= t).then(|| {
+        self.due(t).then(|| {
             let at = self.next;
-            self.next += self.every;
+            self.step();
             at
         })
+    }
+
+    /// Skips all but the last `keep` due times not after `t` (`keep` at least 1) and returns how many
+    /// it skipped; [`Every::pop`] then gives the ones kept. Up to [`STEPPED`] due times are stepped
+    /// one by one, the rest of a longer gap is counted by multiplication: O(1) whatever the gap.
+    pub fn skip(&mut self, t: f64, keep: u64) -> u64 {
+        let keep = keep.max(1);
+        let mut probe = *self;
+        let mut due = 0u64;
+        while probe.due(t) && due < STEPPED + keep {
+            probe.step();
+            due += 1;
+        }
+        if due <= keep {
+            return 0;
+        }
+        if !probe.due(t) {
+            for _ in 0..due - keep {
+                self.step();
+            }
+            return due - keep;
+        }
+        // A long gap: the last due time by multiplication, then back `keep - 1` periods.
+        let mut periods = ((t - probe.next) / self.every).floor().max(0.0);
+        if periods > 0.0 && probe.next + periods * self.every > t {
+            periods -= 1.0;
+        }
+        // Rounding at huge times may overshoot `t`: the last due time is at most `t`.
+        let last = (probe.next + periods * self.every).min(t);
+        let back = (keep - 1) as f64 * self.every;
+        self.next = (last - back).max(probe.next);
+        due.saturating_add(periods as u64).saturating_add(1) - keep
     }
 
     /// Whether the clock is due at `t`; every occurrence up to `t` is consumed at once (a batch
     /// refresh is needed once, however many were missed).
     pub fn catch_up(&mut self, t: f64) -> bool {
-        if self.next > t {
-            return false;
-        }
-        while self.next <= t {
-            self.next += self.every;
-        }
-        true
+        self.skip(t, 1);
+        self.pop(t).is_some()
     }
 }
 
@@ -200,8 +264,11 @@ pub struct Schedule<E, M: Learn<E>, S: Store<E> = VecDeque<(f64, E)>> {
     detector: PageHinkley,
     /// Example-updates done after the warm-up (the cost of freshness).
     pub updates: u64,
-    /// Retrains after the warm-up.
+    /// Retrains run after the warm-up (each trained a model).
     pub retrains: u64,
+    /// Periodic retrains that fell due in a gap and were skipped: a later one, due before any new
+    /// example, replaced their model before it could serve.
+    pub skipped: u64,
     /// Times of retrains, at most [`MAX_MARKS`].
     pub marks: Vec<f64>,
     _example: std::marker::PhantomData<fn(&E)>,
@@ -224,6 +291,7 @@ impl<E, M: Learn<E>, S: Store<E>> Schedule<E, M, S> {
             detector,
             updates: 0,
             retrains: 0,
+            skipped: 0,
             marks: Vec::new(),
             _example: std::marker::PhantomData,
         }
@@ -303,8 +371,20 @@ impl<E, M: Learn<E>, S: Store<E>> Schedule<E, M, S> {
         self.refresh.catch_up(t)
     }
 
-    /// Runs the retrains and deploys due up to time `t` (inclusive).
+    /// When the last retrain ran (the start if none did).
+    pub fn last_retrain(&self) -> f64 {
+        self.last_retrain
+    }
+
+    /// Runs the retrains and deploys due up to time `t` (inclusive); of several due at once, those
+    /// whose model could no longer serve are skipped (see the module's documentation).
     pub fn tick(&mut self, t: f64) {
+        let keep = if self.plan.deploy > 0.0 {
+            MAX_PENDING as u64 + 1
+        } else {
+            1
+        };
+        self.skipped = self.skipped.saturating_add(self.clock.skip(t, keep));
         while let Some(at) = self.clock.pop(t) {
             self.deploy_due(at);
             self.retrain(at);

@@ -22,6 +22,14 @@ const MAX_CELL_BUFFER: usize = 20_000;
 const MAX_RECENT: usize = 4096;
 /// Distinct time steps counted per cell to find the most common one.
 const STEP_SLOTS: usize = 16;
+/// Largest load accepted (after `--scale`). Larger values are refused with their line rather than
+/// clipped: a load of 1e31 times a cell's capacity is a corrupt field, not a measurement, and clipping
+/// would keep it silently; refusing names the line, and `--skip-bad` drops it. The bound keeps every
+/// sum finite (a squared error is at most (2e30)^2 = 4e60, far from overflow over any file), where
+/// 1e200 made the RMSE infinite and the report's metrics null.
+pub const MAX_LOAD: f64 = 1e30;
+/// Gaps of at least this many missing intervals are named in a notice (a time typo, e.g. 1e12).
+const GAP_NOTICE: f64 = 1000.0;
 /// Gigabytes carried by a fully loaded cell in an hour (100 Mbit/s, as in the simulator).
 const GB_PER_CELL_HOUR: f64 = 100e6 * 3600.0 / 8.0 / 1e9;
 
@@ -146,6 +154,17 @@ pub(crate) struct LaneOut {
     pub series: Buckets,
 }
 
+/// The longest gap of a trace (between two rows of a cell).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Gap {
+    pub hours: f64,
+    /// The cell's step (hours) when the gap ended.
+    pub step: f64,
+    pub cell: String,
+    /// The line that ended it.
+    pub line: u64,
+}
+
 /// Column positions found in the header.
 #[derive(Clone, Copy, Debug)]
 struct Cols {
@@ -179,6 +198,10 @@ pub(crate) struct Loads {
     pub missing_intervals: u64,
     pub above_one: u64,
     pub max_value: f64,
+    /// The line being read.
+    line: u64,
+    /// The longest gap of at least [`GAP_NOTICE`] intervals, if any.
+    pub longest_gap: Option<Gap>,
 }
 
 /// Splits a CSV line on `delim` into field ranges, honouring double quotes (a quoted field's range
@@ -289,6 +312,8 @@ impl Loads {
             missing_intervals: 0,
             above_one: 0,
             max_value: 0.0,
+            line: 0,
+            longest_gap: None,
         }
     }
 
@@ -300,6 +325,12 @@ impl Loads {
     /// Number of cells seen.
     pub fn cells(&self) -> usize {
         self.cells.len()
+    }
+
+    /// Periodic retrains skipped in gaps, over every cell and lane (see [`crate::learn::schedule`]).
+    pub fn skipped_retrains(&self) -> u64 {
+        let lanes = self.cells.iter().flat_map(|c| c.lanes.iter());
+        lanes.fold(0u64, |a, l| a.saturating_add(l.skipped))
     }
 
     fn header(&mut self, line: &[u8], n: u64) -> Result<(), ReplayError> {
@@ -381,6 +412,7 @@ impl Loads {
         let Some(cols) = self.cols else {
             return self.header(line, n).map_err(LineError::Fatal);
         };
+        self.line = n;
         let mut fields = std::mem::take(&mut self.fields);
         split(line, self.delim, &mut fields);
         let r = self.row(line, &fields, cols);
@@ -423,8 +455,25 @@ impl Loads {
             self.above_one += 1;
         }
         self.max_value = self.max_value.max(v);
+        let gap = t - self.cells[c].last_t;
         self.value(c, t, v, dates);
+        self.note_gap(c, gap, name);
         Ok(())
+    }
+
+    /// Remembers the gap of `hours` that cell `c` (named `name`) just closed if it is the longest of
+    /// at least [`GAP_NOTICE`] intervals.
+    fn note_gap(&mut self, c: usize, hours: f64, name: &[u8]) {
+        let step = self.cells[c].step_hours();
+        let longest = self.longest_gap.as_ref().map_or(0.0, |g| g.hours);
+        if step > 0.0 && hours.is_finite() && hours >= GAP_NOTICE * step && hours > longest {
+            self.longest_gap = Some(Gap {
+                hours,
+                step,
+                cell: shorten(name),
+                line: self.line,
+            });
+        }
     }
 
     /// The load in a value field, divided by the scale.
@@ -434,7 +483,18 @@ impl Loads {
                 .ok()
                 .and_then(|s| s.parse::<f64>().ok())
             {
-                Some(v) if v.is_finite() && v >= 0.0 => v / self.scale,
+                Some(v) if v.is_finite() && v >= 0.0 && v / self.scale <= MAX_LOAD => {
+                    v / self.scale
+                }
+                Some(v) if v.is_finite() && v >= 0.0 => {
+                    return Err(LineError::Bad(format!(
+                        "value `{}` is too large (above {:e} after --scale {}): `{}`",
+                        shorten(vtext),
+                        MAX_LOAD,
+                        fmt(self.scale),
+                        shorten(line)
+                    )))
+                }
                 Some(v) if v.is_finite() => {
                     return Err(LineError::Bad(format!(
                         "negative value `{}`: `{}`",
@@ -562,7 +622,8 @@ impl Loads {
             _ => gap,
         };
         if gap > 1.5 * step {
-            self.missing_intervals += ((gap / step).round() as u64).saturating_sub(1);
+            let missing = ((gap / step).round() as u64).saturating_sub(1);
+            self.missing_intervals = self.missing_intervals.saturating_add(missing);
         }
         let day_ago = cell.day_ago(t).unwrap_or(cell.last_v);
         let ex = Example {
@@ -623,7 +684,9 @@ impl Loads {
         let cell = &mut self.cells[c];
         for (lane, cl) in self.lanes.iter_mut().zip(cell.lanes.iter_mut()) {
             retrain_until(lane, cl, h, self.warmup);
-            let fc = cl.serving().predict(&ex.x);
+            // A diverged forecast scores as the largest load (an error of 1e30 stays visible, not
+            // an infinite sum turned null); no sane forecast comes near it.
+            let fc = cl.serving().predict(&ex.x).clamp(-MAX_LOAD, MAX_LOAD);
             let asleep = fc.is_finite() && fc < self.threshold;
             let err = if fc.is_finite() { fc - v } else { v };
             let unserved = if asleep {
@@ -655,11 +718,14 @@ impl Loads {
     }
 }
 
-/// Runs the retrains of one cell's lane due by cell hour `h`, each counted at its own time.
+/// Runs the retrains of one cell's lane due by cell hour `h`, counted at the time of the last: of
+/// several due at once (a gap in the trace) only the last runs, whatever the gap (see
+/// [`crate::learn::schedule`]); the skipped ones are counted by the schedule.
 fn retrain_until(lane: &mut LaneOut, cl: &mut CellLane, h: f64, warmup: f64) {
-    while cl.next_retrain() <= h {
-        let at = cl.next_retrain();
-        counted(lane, cl, at - warmup, |cl| cl.tick(at));
+    if cl.next_retrain() <= h {
+        let before = (cl.retrains, cl.updates);
+        cl.tick(h);
+        add_counts(lane, cl, cl.last_retrain() - warmup, before);
     }
 }
 
@@ -667,6 +733,11 @@ fn retrain_until(lane: &mut LaneOut, cl: &mut CellLane, h: f64, warmup: f64) {
 fn counted(lane: &mut LaneOut, cl: &mut CellLane, x: f64, f: impl FnOnce(&mut CellLane)) {
     let before = (cl.retrains, cl.updates);
     f(cl);
+    add_counts(lane, cl, x, before);
+}
+
+/// Counts the retrains and updates one cell's lane did since `before` at lane time `x`.
+fn add_counts(lane: &mut LaneOut, cl: &CellLane, x: f64, before: (u64, u64)) {
     let (retrains, updates) = (cl.retrains - before.0, cl.updates - before.1);
     if retrains > 0 || updates > 0 {
         let b = lane.series.at(x);
@@ -695,50 +766,4 @@ fn fmt(v: f64) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn fields(line: &str, d: u8) -> Vec<String> {
-        let mut out = Vec::new();
-        split(line.as_bytes(), d, &mut out);
-        out.iter()
-            .map(|&r| String::from_utf8_lossy(field(line.as_bytes(), r)).into_owned())
-            .collect()
-    }
-
-    #[test]
-    fn csv_fields_with_quotes_and_empty_fields() {
-        assert_eq!(fields("a;b;;c", b';'), ["a", "b", "", "c"]);
-        assert_eq!(fields("\"x;y\";2; 3 ", b';'), ["x;y", "2", "3"]);
-        assert_eq!(
-            fields("\"say \"\"hi\"\"\",1", b','),
-            ["say \"\"hi\"\"", "1"]
-        );
-        assert_eq!(fields("\"open,1", b','), ["open,1"]);
-        assert_eq!(fields("", b','), [""]);
-        assert_eq!(fields("a,", b','), ["a", ""]);
-    }
-
-    #[test]
-    fn the_step_is_the_most_common_gap() {
-        let mut c = Cell {
-            t0: 0.0,
-            last_t: 0.0,
-            last_v: 0.0,
-            rows: 0,
-            steps: Vec::new(),
-            recent: VecDeque::new(),
-            warm: None,
-            lanes: Vec::new(),
-            queue: VecDeque::new(),
-        };
-        for g in [2.0, 0.25, 0.25, 0.5, 0.25] {
-            c.count_step(g);
-        }
-        assert_eq!(c.step_hours(), 0.25);
-        for k in 0..40 {
-            c.count_step(1.0 + k as f64);
-        }
-        assert!(c.steps.len() <= STEP_SLOTS);
-    }
-}
+mod tests;

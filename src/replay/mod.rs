@@ -55,8 +55,8 @@
 //! `error.rs` ([`ReplayError`]), `session.rs` ([`Session`]: lines to the click or load engine),
 //! `report.rs` ([`Report`], its metrics, [`report_json`] and [`format_table`]), `native.rs` (`run_file`,
 //! native only: a file from disk or standard input, gunzipped if need be, parsed ahead on a second
-//! thread); the engines are `clicks.rs` and `loads.rs`, their parts `lines.rs`, `time.rs` and
-//! `buckets.rs`.
+//! thread); the engines are `clicks.rs` (with `vw.rs`, the Vowpal Wabbit text parser) and `loads.rs`,
+//! their parts `lines.rs`, `time.rs` and `buckets.rs`.
 
 mod buckets;
 mod clicks;
@@ -70,6 +70,7 @@ mod options;
 mod report;
 mod session;
 mod time;
+mod vw;
 
 use error::shorten;
 

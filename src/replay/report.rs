@@ -11,7 +11,7 @@ use super::options::Format;
 use super::{clicks, loads};
 use crate::base::json::json_num;
 use crate::base::metrics::{self as m, ratio};
-use crate::base::units::fmt_num;
+use crate::base::units::{fmt_duration, fmt_figure, fmt_num, TimeUnit};
 
 /// The series of one lane: windowed metrics per bucket of `width` along the axis after the warm-up.
 #[derive(Clone, Debug, Serialize)]
@@ -170,6 +170,28 @@ pub(super) fn load_notices(l: &loads::Loads, scale: f64) -> Vec<String> {
             l.missing_intervals
         ));
     }
+    if let Some(g) = &l.longest_gap {
+        notices.push(format!(
+            "{}a gap of {} ({} intervals of {}) before line {}: is that row's time right?",
+            if g.cell.is_empty() {
+                String::new()
+            } else {
+                format!("cell `{}`: ", g.cell)
+            },
+            span(g.hours),
+            fmt_figure(Some((g.hours / g.step).round()), 3),
+            fmt_duration(g.step, TimeUnit::Hour),
+            g.line
+        ));
+    }
+    let skipped = l.skipped_retrains();
+    if skipped > 0 {
+        notices.push(format!(
+            "{} periodic retrain(s) fell due in gaps, with no value between them, and were skipped: \
+             only the last of each run could serve (`retrains` counts the retrains run)",
+            fmt_figure(Some(skipped as f64), 3)
+        ));
+    }
     if l.missing_values > 0 {
         notices.push(format!(
             "{} empty or NA value(s) treated as missing",
@@ -191,6 +213,19 @@ pub(super) fn load_notices(l: &loads::Loads, scale: f64) -> Vec<String> {
     }
     notices
 }
+
+/// A long span of hours in words: years, days or hours (three significant digits).
+fn span(hours: f64) -> String {
+    let (x, unit) = match hours {
+        h if h >= 2.0 * HOURS_PER_YEAR => (h / HOURS_PER_YEAR, "years"),
+        h if h >= 48.0 => (h / 24.0, "days"),
+        h => (h, "hours"),
+    };
+    format!("{} {unit}", fmt_figure(Some(x), 3))
+}
+
+/// Hours in a year (365.25 days).
+const HOURS_PER_YEAR: f64 = 8766.0;
 
 /// One lane's report: its label, summary metrics, number of scored examples (field `count`) and series.
 fn lane_report(

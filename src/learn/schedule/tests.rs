@@ -200,7 +200,7 @@ fn a_triggered_retrain_waits_for_its_cooldown() {
 }
 
 #[test]
-fn every_missed_retrain_runs_but_a_refresh_runs_once() {
+fn popping_gives_every_due_time_but_a_refresh_runs_once() {
     let mut c = Every::new(10.0, 10.0);
     let mut due = Vec::new();
     while let Some(at) = c.pop(35.0) {
@@ -251,4 +251,120 @@ fn adopting_a_warm_up_takes_the_kept_examples_only_when_this_lane_keeps_them() {
     assert!(!cont.keeps_warmup());
     assert_eq!(cont.kept.len(), 0);
     assert_eq!(served(&cont), vec![1]);
+}
+
+/// Ticks `s` at every due retrain up to `t` one by one (each runs), as a reference for skipping.
+fn tick_each(s: &mut Schedule<u32, Memo>, t: f64) {
+    while s.next_retrain() <= t {
+        let at = s.next_retrain();
+        s.tick(at);
+    }
+}
+
+#[test]
+fn a_gap_skips_the_retrains_that_cannot_serve_and_serves_the_same_models() {
+    // Every 10; windows shorter than the gaps; deploy delays below MAX_PENDING periods.
+    for (stateful, window, deploy) in [
+        (false, 25.0, 0.0),
+        (false, f64::INFINITY, 0.0),
+        (true, 0.0, 0.0),
+        (false, 25.0, 35.0),
+        (true, 0.0, 35.0),
+        (false, 25.0, 150.0),
+        (false, 0.5, 0.0),
+    ] {
+        let p = Plan {
+            stateful,
+            window,
+            deploy,
+            ..plan(Update::Periodic)
+        };
+        let (mut one, mut each) = (schedule(p), schedule(p));
+        for s in [&mut one, &mut each] {
+            s.warmup(-1.0, &1);
+            s.start(0.0);
+        }
+        let times = [
+            1.0, 5.0, 12.0, 95.0, 96.0, 400.0, 1003.0, 1004.5, 1010.0, 1290.0,
+        ];
+        for (i, &t) in times.iter().enumerate() {
+            tick_each(&mut each, t);
+            one.label(t, &(100 + i as u32), 0.0);
+            each.label(t, &(100 + i as u32), 0.0);
+            let case = format!("stateful {stateful} window {window} deploy {deploy} at {t}");
+            assert_eq!(served(&one), served(&each), "{case}");
+            assert_eq!(one.retrains + one.skipped, each.retrains, "{case}");
+            assert_eq!(one.marks.last(), each.marks.last(), "{case}");
+            assert_eq!(one.next_retrain(), each.next_retrain(), "{case}");
+            if stateful {
+                assert_eq!(one.updates, each.updates, "{case}");
+            } else {
+                assert!(one.updates <= each.updates, "{case}");
+            }
+        }
+        assert!(one.skipped > 0);
+    }
+}
+
+#[test]
+fn a_gap_of_any_length_costs_one_retrain() {
+    let mut s = schedule(Plan {
+        every: 1.0,
+        window: 5.0,
+        ..plan(Update::Periodic)
+    });
+    s.start(0.0);
+    s.label(0.5, &1, 0.0);
+    s.tick(1e12);
+    assert_eq!((s.retrains, s.skipped), (1, 1e12 as u64 - 1));
+    assert_eq!(s.marks, vec![1e12]);
+    assert!(
+        served(&s).is_empty(),
+        "the window [1e12 - 5, 1e12] is empty"
+    );
+    assert_eq!(s.next_retrain(), 1e12 + 1.0);
+    s.label(1e12 + 0.5, &2, 0.0);
+    s.tick(1e12 + 1.0);
+    assert_eq!(served(&s), vec![2]);
+
+    // With a deploy delay, the last MAX_PENDING + 1 run: the one deployed by now and those waiting.
+    let mut s = schedule(Plan {
+        every: 1.0,
+        deploy: 3.0,
+        ..plan(Update::Periodic)
+    });
+    s.start(0.0);
+    s.label(0.5, &1, 0.0);
+    s.tick(1e12);
+    assert_eq!(s.retrains, MAX_PENDING as u64 + 1);
+    assert_eq!(s.retrains + s.skipped, 1e12 as u64);
+    assert_eq!(served(&s), vec![1]);
+
+    // A period below the precision of the time still ends.
+    let mut s = schedule(plan(Update::Periodic));
+    s.start(0.0);
+    s.tick(1e300);
+    s.tick(f64::MAX);
+    s.tick(f64::INFINITY);
+    s.tick(f64::NAN);
+    assert!(s.retrains >= 1 && s.retrains <= 4, "{}", s.retrains);
+}
+
+#[test]
+fn skipping_steps_a_short_gap_exactly_and_counts_a_long_one() {
+    let mut c = Every::new(0.1, 0.1);
+    let mut reference = c;
+    let mut due = Vec::new();
+    while let Some(at) = reference.pop(3.0) {
+        due.push(at);
+    }
+    assert_eq!(c.skip(3.0, 2), due.len() as u64 - 2);
+    assert_eq!(c.pop(3.0), Some(due[due.len() - 2]));
+    assert_eq!(c.pop(3.0), Some(due[due.len() - 1]));
+    assert_eq!(c.pop(3.0), None);
+    let mut c = Every::new(10.0, 10.0);
+    assert_eq!(c.skip(5.0, 1), 0);
+    assert_eq!(c.skip(1e6 + 5.0, 1), 99_999);
+    assert_eq!(c.pop(1e9), Some(1e6));
+    assert_eq!(c.next(), 1e6 + 10.0);
 }

@@ -1,0 +1,306 @@
+//! Replay on hostile input (issue 17, defects 1, 2, 4, 5, 6): a far-future timestamp costs no more than
+//! any other row, numbers too large for the learners are refused with their line, a non-finite
+//! importance weight is refused, a byte-order mark is stripped, and CR-only line endings are read.
+
+use std::time::{Duration, Instant};
+
+use rtml::replay::{ReplayError, ReplayOptions, Report, Session};
+
+fn opts(format: &str, settings: &[(&str, &str)]) -> ReplayOptions {
+    let s: Vec<(&str, String)> = settings.iter().map(|(k, v)| (*k, v.to_string())).collect();
+    ReplayOptions::from_args(format, &s).unwrap()
+}
+
+/// Replays `data` fed in chunks of `size` bytes.
+fn replay_chunks(o: &ReplayOptions, data: &[u8], size: usize) -> Result<Report, ReplayError> {
+    let mut s = Session::new(o.clone())?;
+    for chunk in data.chunks(size.max(1)) {
+        s.feed(chunk)?;
+    }
+    s.finish()?;
+    Ok(s.report())
+}
+
+fn replay(o: &ReplayOptions, data: &[u8]) -> Result<Report, ReplayError> {
+    replay_chunks(o, data, data.len())
+}
+
+fn json(r: &Report) -> serde_json::Value {
+    rtml::replay::report_json(r, 1.0)
+}
+
+/// Every lane that scored something has finite headline metrics (never a silent null).
+fn assert_finite_metrics(r: &Report, keys: &[&str]) {
+    for l in &r.lanes {
+        assert!(l.examples > 0, "{}: nothing scored", l.label);
+        for k in keys {
+            let v = l.metric(k).unwrap();
+            assert!(v.is_finite(), "{} {k} = {v} in {:?}", l.label, r.notices);
+        }
+    }
+}
+
+// --- defect 1: a far-future timestamp ---------------------------------------------------------------
+
+/// 200 hourly rows, then one row at `last`.
+fn gap_trace(last: &str) -> String {
+    let mut s = String::from("time,load\n");
+    for h in 0..200 {
+        s.push_str(&format!("{h},0.5\n"));
+    }
+    s.push_str(&format!("{last},0.5\n"));
+    s
+}
+
+fn load_opts(lanes: &str) -> ReplayOptions {
+    opts(
+        "load-csv",
+        &[
+            ("time-col", "time"),
+            ("value-col", "load"),
+            ("lanes", lanes),
+        ],
+    )
+}
+
+#[test]
+fn a_far_future_timestamp_costs_one_retrain_and_is_flagged() {
+    let lanes = "frozen,stateless:24h,stateless:1min/2h,stateful:1min,continual";
+    for last in ["1e12", "1e9", "210"] {
+        let start = Instant::now();
+        let r = replay(&load_opts(lanes), gap_trace(last).as_bytes()).unwrap();
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "{last}: {:?}",
+            start.elapsed()
+        );
+        for l in &r.lanes {
+            // 33 forecasts after the 168-hour warm-up: one retrain per row at most (the retrains due
+            // between two rows, with no value in between, run as one).
+            let retrains = l.metric("retrains").unwrap();
+            assert!(retrains <= 33.0, "{last} {}: {retrains}", l.label);
+        }
+        let flagged = r
+            .notices
+            .iter()
+            .any(|n| n.contains("gap of") && n.contains("line 202"));
+        assert_eq!(flagged, last != "210", "{last}: {:?}", r.notices);
+    }
+    // A date far in the future, with a retrain due every minute.
+    let mut s = String::from("time,load\n");
+    for h in 0..200 {
+        s.push_str(&format!("2019-01-{:02} {:02}:00,0.5\n", 1 + h / 24, h % 24));
+    }
+    s.push_str("9999-12-31 00:00,0.5\n");
+    let start = Instant::now();
+    let r = replay(&load_opts("periodic:1min,stateful:1min"), s.as_bytes()).unwrap();
+    assert!(start.elapsed() < Duration::from_secs(5));
+    let has = |a: &str, b: &str| r.notices.iter().any(|n| n.contains(a) && n.contains(b));
+    assert!(has("gap of 7981 years", "line 202"), "{:?}", r.notices);
+    assert!(has("retrain", "skipped"), "{:?}", r.notices);
+}
+
+/// A gap of 30 hours with a retrain due every hour: the retrains due in it that could not serve are
+/// skipped and counted in a notice (the schedule engine's own tests check that skipping them serves
+/// the same model as running each).
+#[test]
+fn the_retrains_skipped_in_a_gap_are_counted_in_a_notice() {
+    let mut s = String::from("time,load\n");
+    for h in 0..400 {
+        if !(250..280).contains(&h) {
+            let v = 0.3 + 0.2 * ((h % 24) as f64 / 24.0) + 0.01 * ((h * 7 % 13) as f64);
+            s.push_str(&format!("{h},{v:.4}\n"));
+        }
+    }
+    let o = load_opts("stateless:1h/12h,stateless:1h/48h,stateful:1h,stateless:5h");
+    let r = replay(&o, s.as_bytes()).unwrap();
+    assert!(
+        r.notices
+            .iter()
+            .any(|n| n.contains("retrain") && n.contains("skipped")),
+        "{:?}",
+        r.notices
+    );
+    assert_finite_metrics(&r, &["mae", "rmse"]);
+}
+
+// --- defect 2: large finite numbers ------------------------------------------------------------------
+
+#[test]
+fn numbers_too_large_for_the_learner_are_refused_with_their_line() {
+    let o = opts("vw", &[("warmup", "0"), ("lanes", "frozen,continual")]);
+    for (third, what) in [
+        ("1 |a x:1e160", "x:1e160"),
+        ("1 1e200 |a x", "1e200"),
+        ("1 |a:1e200 x:1e200", "x:1e200"),
+        ("1 |a:1e200 x", "a:1e200"),
+        ("1 1e-200 |a x", "1e-200"),
+    ] {
+        let data = format!("1 |a x\n-1 |a x\n{third}\n1 |a x\n-1 |a x\n");
+        let e = replay(&o, data.as_bytes()).expect_err(third);
+        assert_eq!(e.line, Some(3), "{e}");
+        assert!(
+            e.message.contains(what) && (e.message.contains("1e30") || e.message.contains("1e-30")),
+            "{e}"
+        );
+        // Skipped with --skip-bad: the other lines are scored, every metric finite.
+        let mut skip = o.clone();
+        skip.set("skip-bad", "true").unwrap();
+        let r = replay(&skip, data.as_bytes()).unwrap();
+        assert_eq!((r.skipped, r.examples), (1, 4));
+        assert_finite_metrics(&r, &["log_loss", "ne", "calibration"]);
+    }
+    let o = load_opts("frozen,continual");
+    let mut data = gap_trace("201");
+    data.push_str("202,1e200\n203,0.5\n");
+    let e = replay(&o, data.as_bytes()).expect_err("1e200");
+    assert_eq!(e.line, Some(203), "{e}");
+    assert!(
+        e.message.contains("1e200") && e.message.contains("1e30"),
+        "{e}"
+    );
+    let mut skip = o.clone();
+    skip.set("skip-bad", "true").unwrap();
+    let r = replay(&skip, data.as_bytes()).unwrap();
+    assert_eq!(r.skipped, 1);
+    assert_finite_metrics(&r, &["mae", "rmse"]);
+    assert!(
+        !r.notices.iter().any(|n| n.contains("inf")),
+        "{:?}",
+        r.notices
+    );
+}
+
+/// The bound is safe: values and importance weights at it keep every metric of every lane finite.
+#[test]
+fn values_at_the_bound_keep_every_metric_finite() {
+    let mut data = String::new();
+    for i in 0..300 {
+        data.push_str(match i % 5 {
+            0 => "1 1e30 |a x:1e30 y:-1e30 z\n1 1e-30 |a x:1e30\n",
+            1 => "-1 |a x:1e30 |b:1e30 w\n",
+            2 => "1 |a x y:1e-300\n",
+            3 => "-1 1e30 |a:-1e30 x:1 y\n",
+            _ => "-1 |a x\n",
+        });
+    }
+    let o = opts(
+        "vw",
+        &[
+            ("warmup", "20"),
+            ("lanes", "frozen,stateless:7/50,stateful:3,continual"),
+        ],
+    );
+    let r = replay(&o, data.as_bytes()).unwrap();
+    assert_finite_metrics(&r, &["log_loss", "ne", "calibration", "auc"]);
+
+    let mut data = String::from("time,load\n");
+    for h in 0..400 {
+        let v = if h % 7 == 3 { "1e30" } else { "0.4" };
+        data.push_str(&format!("{h},{v}\n"));
+    }
+    let r = replay(
+        &load_opts("frozen,stateless:5h,stateful:2h,continual"),
+        data.as_bytes(),
+    )
+    .unwrap();
+    assert_finite_metrics(&r, &["mae", "rmse", "energy_kwh"]);
+    let mut o = load_opts("continual");
+    o.set("learner", "nlms").unwrap();
+    let r = replay(&o, data.as_bytes()).unwrap();
+    assert_finite_metrics(&r, &["mae", "rmse", "energy_kwh"]);
+}
+
+// --- defect 4: non-finite importance weights ------------------------------------------------------
+
+#[test]
+fn a_non_finite_importance_weight_is_refused_not_read_as_a_tag() {
+    let o = opts("vw", &[("warmup", "0")]);
+    for w in ["nan", "NaN", "inf", "-inf", "infinity", "+inf"] {
+        let data = format!("1 |a x\n1 {w} |a x\n-1 |a y\n");
+        let e = replay(&o, data.as_bytes()).expect_err(w);
+        assert_eq!(e.line, Some(2), "{w}: {e}");
+        assert!(e.message.contains("importance weight"), "{w}: {e}");
+        let mut skip = o.clone();
+        skip.set("skip-bad", "true").unwrap();
+        let r = replay(&skip, data.as_bytes()).unwrap();
+        assert_eq!((r.skipped, r.examples), (1, 2), "{w}");
+    }
+    // Quoted tags, and unquoted ones that are not numbers, are still tags.
+    let r = replay(&o, b"1 'nan |a x\n-1 2 mytag|a y\n").unwrap();
+    assert_eq!(r.examples, 2);
+}
+
+// --- defect 5: a byte-order mark ------------------------------------------------------------------
+
+#[test]
+fn a_byte_order_mark_is_stripped_in_every_format_and_any_chunking() {
+    let o = opts("vw", &[("warmup", "1")]);
+    let plain = b"1 |a x\n-1 |a y\n1 |a x\n";
+    let want = json(&replay(&o, plain).unwrap());
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice(plain);
+    for size in 1..=5 {
+        assert_eq!(
+            json(&replay_chunks(&o, &bom, size).unwrap()),
+            want,
+            "{size}"
+        );
+    }
+    let o = load_opts("continual");
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice(gap_trace("201").as_bytes());
+    for size in [1, 2, 4, 100] {
+        assert_eq!(
+            json(&replay_chunks(&o, &bom, size).unwrap()),
+            json(&replay(&o, gap_trace("201").as_bytes()).unwrap()),
+        );
+    }
+}
+
+// --- defect 6: CR-only line endings ----------------------------------------------------------------
+
+#[test]
+fn cr_only_line_endings_are_read_as_lines_and_crlf_still_works() {
+    let o = opts(
+        "vw",
+        &[("warmup", "1"), ("lanes", "frozen,stateless:2,continual")],
+    );
+    let lf = b"1 |a x\n-1 |a y\n1 |a x b\n-1 |a y\n".to_vec();
+    let want = json(&replay(&o, &lf).unwrap());
+    assert_eq!(replay(&o, &lf).unwrap().examples, 4);
+    let cr: Vec<u8> = lf
+        .iter()
+        .map(|&b| if b == b'\n' { b'\r' } else { b })
+        .collect();
+    let crlf: Vec<u8> = lf
+        .iter()
+        .flat_map(|&b| {
+            if b == b'\n' {
+                vec![b'\r', b'\n']
+            } else {
+                vec![b]
+            }
+        })
+        .collect();
+    for size in 1..=9 {
+        assert_eq!(
+            json(&replay_chunks(&o, &cr, size).unwrap()),
+            want,
+            "CR {size}"
+        );
+        assert_eq!(
+            json(&replay_chunks(&o, &crlf, size).unwrap()),
+            want,
+            "CRLF {size}"
+        );
+    }
+    // A load trace too, with the line number of a bad row counted in CR lines.
+    let o = load_opts("continual");
+    let text = gap_trace("201");
+    let want = json(&replay(&o, text.as_bytes()).unwrap());
+    let cr = text.replace('\n', "\r");
+    assert_eq!(json(&replay_chunks(&o, cr.as_bytes(), 7).unwrap()), want);
+    let e = replay(&o, b"time,load\r0,0.5\rnoon,0.5\r").unwrap_err();
+    assert_eq!(e.line, Some(3), "{e}");
+}
