@@ -264,3 +264,62 @@ fn sweep_json_reads_back_into_the_summary_of_the_same_sweep() {
         );
     }
 }
+
+#[test]
+fn an_unknown_lane_letter_in_the_sweep_param_is_refused() {
+    let (code, _, err) = rtml(&[
+        "sweep", "--param", "e.every", "--values", "1h", "--seeds", "1",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("e.every") && err.contains("a to d"), "{err}");
+}
+
+#[test]
+fn messages_say_what_was_typed_and_what_is_valid() {
+    // A number in exponent form is a count of examples, not a time.
+    let dir = std::env::temp_dir().join(format!("rtml-msg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("c.vw");
+    std::fs::write(&file, "1 |a x\n-1 |a y\n".repeat(20)).unwrap();
+    let f = file.to_str().unwrap();
+    let (code, out, err) = rtml(&["replay", "--format", "vw", "--warmup", "1e1", f]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("no time"), "{err}");
+    assert!(out.contains("continual"), "{out}");
+    let (code, _, err) = rtml(&["replay", "--format", "vw", "--warmup", "1.5e1x", f]);
+    assert_eq!(code, 2, "{err}");
+    // A refused value is echoed as typed, not as the number it rounds to.
+    let (code, _, err) = rtml(&["run", "--set", "a.every=1e-9h"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("`1e-9h`"), "{err}");
+    // `rtml knobs` prints the valid values it promises, and the lane count.
+    let (_, out, _) = rtml(&["knobs"]);
+    assert!(out.lines().any(|l| l.starts_with("lanes ")), "{out}");
+    assert!(
+        out.contains("1m to 30d") && out.contains("ads, cells"),
+        "{out}"
+    );
+    // A scenario change drops the preset's metric for the scenario's default.
+    let (code, out, err) = rtml(&[
+        "run",
+        "--preset",
+        "ads-drift",
+        "--set",
+        "scenario=cells",
+        "--set",
+        "days=1",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("mae"), "{out}");
+    let (code, _, err) = rtml(&[
+        "run",
+        "--preset",
+        "ads-drift",
+        "--set",
+        "scenario=cells",
+        "--metric",
+        "regret_pct",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -43,7 +43,14 @@ pub struct RunArgs {
 pub fn run(args: RunArgs) -> Result<(), String> {
     let cfg = build_config(&args.preset, args.seed, &args.set)?;
     let p = preset(&args.preset).expect("checked");
-    let key = args.metric.unwrap_or_else(|| p.metric.to_string());
+    // A preset's metric belongs to its scenario: with `--set scenario=...` the other scenario's default.
+    let key = args.metric.unwrap_or_else(|| {
+        if cfg.scenario == p.scenario {
+            p.metric.to_string()
+        } else {
+            rtml::sim::sweep::default_metric(cfg.scenario).to_string()
+        }
+    });
     if metric(cfg.scenario, &key).is_none() {
         return Err(format!(
             "no metric `{key}` for the {:?} scenario",

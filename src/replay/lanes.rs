@@ -80,7 +80,12 @@ impl LaneSpec {
 pub(super) fn amount(v: &str, format: Format, what: &str) -> Result<f64, ReplayError> {
     let s = v.trim();
     let err = |m: &str| ReplayError::plain(format!("{what} `{v}`: {m}"));
-    let split = s.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(s.len());
+    // A number as a whole first: `1e4` is ten thousand, not 1 with a unit `e4`.
+    let split = if s.parse::<f64>().is_ok_and(f64::is_finite) {
+        s.len()
+    } else {
+        s.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(s.len())
+    };
     let (n, unit) = s.split_at(split);
     let n: f64 = n
         .trim()
@@ -220,6 +225,8 @@ mod tests {
         assert_eq!(amount("90min", Format::LoadCsv, "x"), Ok(1.5));
         assert_eq!(amount("2w", Format::LoadCsv, "x"), Ok(336.0));
         assert_eq!(amount("7d", Format::LoadCsv, "x"), Ok(168.0));
+        assert_eq!(amount("1e4", Format::Vw, "x"), Ok(10_000.0));
+        assert_eq!(amount("2.5E1", Format::LoadCsv, "x"), Ok(25.0));
         let e = amount("1.5", Format::Vw, "warmup").unwrap_err();
         assert_eq!(e.message, "warmup `1.5`: a whole number of examples");
         let e = amount("3m", Format::LoadCsv, "window").unwrap_err();

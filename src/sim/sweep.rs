@@ -30,7 +30,17 @@ impl Param {
     /// Parses `every` / `refresh` (a lane prefix such as `b.` is accepted and names the lane).
     pub fn parse(s: &str) -> Result<(Param, Option<usize>), String> {
         let (lane, key) = match s.split_once('.') {
-            Some((l, k)) => (LANE_NAMES.iter().position(|n| n.eq_ignore_ascii_case(l)), k),
+            Some((l, k)) => {
+                let i = LANE_NAMES
+                    .iter()
+                    .position(|n| n.eq_ignore_ascii_case(l.trim()));
+                if i.is_none() {
+                    return Err(format!(
+                        "--param `{s}`: `{l}` is not a lane; expected a lane letter a to d before the dot (e.g. b.every)"
+                    ));
+                }
+                (i, k)
+            }
             None => (None, s),
         };
         let p = match key {
