@@ -323,3 +323,43 @@ fn messages_say_what_was_typed_and_what_is_valid() {
     assert_eq!(code, 2, "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_costly_configuration_is_refused_with_its_knobs_unless_no_limit() {
+    let costly = [
+        "run",
+        "--set",
+        "lanes=1",
+        "--set",
+        "a.mode=online",
+        "--set",
+        "a.update=periodic",
+        "--set",
+        "a.retrain=stateless",
+        "--set",
+        "a.every=1m",
+    ];
+    let (code, _, err) = rtml(&costly);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("a.every") && err.contains("--no-limit") && err.contains("min"),
+        "{err}"
+    );
+    let (code, out, _) = rtml(&[&costly[..], &["--estimate"]].concat());
+    assert_eq!(code, 0);
+    assert!(out.contains("retrains from scratch every 1m"), "{out}");
+    let (code, _, err) = rtml(&[
+        "sweep",
+        "--values",
+        "1m",
+        "--set",
+        "b.retrain=stateless",
+        "--set",
+        "days=60",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("this sweep refused"), "{err}");
+    // An ordinary run says nothing about its cost.
+    let (code, _, err) = rtml(&["run", "--set", "days=2"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+}

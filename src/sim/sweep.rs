@@ -168,6 +168,23 @@ impl Spec {
         })
     }
 
+    /// The estimated cost of every run of the sweep, added up (on one thread; memory: the largest
+    /// run's, as if `parallel` ran at once).
+    pub fn cost(&self, parallel: usize) -> crate::sim::cost::Cost {
+        let mut total = crate::sim::cost::Cost::default();
+        for (p, s) in self.tasks() {
+            if let Ok(c) = self.config(p, s) {
+                let c = crate::sim::cost::estimate(&c);
+                total.seconds += c.seconds;
+                total.bytes = total.bytes.max(c.bytes * parallel.max(1) as f64);
+                if total.parts.is_empty() || c.seconds > total.parts[0].seconds {
+                    total.parts = c.parts;
+                }
+            }
+        }
+        total
+    }
+
     /// Every point to run: the two references, then the values, each for every seed.
     pub fn tasks(&self) -> Vec<(Point, u32)> {
         let mut pts = vec![Point::Frozen, Point::Continual];
