@@ -363,3 +363,46 @@ fn a_costly_configuration_is_refused_with_its_knobs_unless_no_limit() {
     let (code, _, err) = rtml(&["run", "--set", "days=2"]);
     assert_eq!((code, err.as_str()), (0, ""));
 }
+
+#[test]
+fn a_costly_replay_is_refused_with_its_knobs_unless_no_limit() {
+    let dir = std::env::temp_dir().join(format!("rtml-cost-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("c.vw");
+    std::fs::write(&file, "1 |a x\n-1 |a y\n".repeat(20_000)).unwrap();
+    let f = file.to_str().unwrap();
+    let lanes = ["continual"; 8].join(",");
+    let (code, _, err) = rtml(&[
+        "replay", "--format", "vw", "--bits", "24", "--lanes", &lanes, f,
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("--bits 24") && err.contains("GB") && err.contains("--no-limit"),
+        "{err}"
+    );
+    let (code, _, err) = rtml(&[
+        "replay",
+        "--format",
+        "vw",
+        "--lanes",
+        "stateless:1/20000",
+        "--warmup",
+        "0",
+        f,
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("stateless:1/20000"), "{err}");
+    let (code, _, err) = rtml(&[
+        "replay",
+        "--format",
+        "vw",
+        "--bits",
+        "10",
+        "--lanes",
+        "stateless:20/100",
+        "--no-limit",
+        f,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -35,7 +35,32 @@ pub fn check(cost: &Cost, what: &str, limit: &Limit) -> Result<bool, String> {
         }
     }
     if cost.over(NOTE_SECONDS, PAGE_BYTES).is_some() {
-        eprintln!("rtml: {what}: {} of work (see --estimate)", cost.text());
+        eprintln!("rtml: {what}: {} of work", cost.text());
     }
     Ok(true)
+}
+
+/// The cost check of a replay of `path`: its size and the mean length of its first lines (nothing
+/// to check when the size is unknown).
+pub fn replay(
+    opts: &rtml::replay::ReplayOptions,
+    path: &str,
+    no_limit: bool,
+) -> Result<(), String> {
+    use std::io::Read as _;
+    let Ok(size) = std::fs::metadata(path).map(|m| m.len() as f64) else {
+        return Ok(());
+    };
+    let mut head = Vec::new();
+    if let Ok(f) = std::fs::File::open(path) {
+        let _ = f.take(1 << 16).read_to_end(&mut head);
+    }
+    let lines = head.iter().filter(|&&b| b == b'\n').count().max(1);
+    let cost = rtml::replay::estimate(opts, size, head.len() as f64 / lines as f64)
+        .map_err(|e| e.to_string())?;
+    let limit = Limit {
+        estimate: false,
+        no_limit,
+    };
+    check(&cost, "this replay", &limit).map(|_| ())
 }

@@ -53,6 +53,9 @@ pub struct ReplayArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
+    /// Run even when the estimate is over the limit (5 minutes of work or 2 GB).
+    #[arg(long = "no-limit")]
+    no_limit: bool,
     /// The file to replay.
     file: String,
 }
@@ -62,6 +65,7 @@ pub fn replay(args: ReplayArgs) -> Result<(), String> {
     let opts = rtml::replay::ReplayOptions::from_args(&args.format, &settings)
         .map_err(|e| e.to_string())?;
     let file = &args.file;
+    super::limit::replay(&opts, file, args.no_limit)?;
     let (report, secs) = rtml::replay::run_file(file, opts).map_err(|e| format!("{file}: {e}"))?;
     if args.json {
         let json = rtml::replay::report_json(&report, secs);

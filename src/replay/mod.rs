@@ -52,6 +52,7 @@
 
 mod buckets;
 mod clicks;
+mod cost;
 mod error;
 mod lanes;
 mod lines;
@@ -65,6 +66,7 @@ mod time;
 
 use error::shorten;
 
+pub use cost::estimate;
 pub use error::ReplayError;
 pub use lanes::{parse_lanes, LaneSpec, MAX_LANES, MAX_WINDOW};
 pub use lines::MAX_LINE;

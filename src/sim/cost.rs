@@ -88,7 +88,8 @@ pub struct Cost {
 }
 
 impl Cost {
-    fn add(&mut self, what: impl Into<String>, seconds: f64, bytes: f64) {
+    /// Adds a named part.
+    pub fn add(&mut self, what: impl Into<String>, seconds: f64, bytes: f64) {
         self.seconds += seconds;
         self.bytes += bytes;
         if seconds > 0.0 || bytes > 0.0 {
