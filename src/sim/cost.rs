@@ -14,7 +14,7 @@
 //! counted operations of the configuration that isolates it (e.g. 0.13 us per FTRL example learned,
 //! from 1008 stateless retrains of a 1-day window: 3.3 s for 24M examples); the other
 //! configurations then came out within a factor 1.5 of their measured time and memory (e.g. the
-//! issue's stateless every=1m: 440 s estimated, 451 s measured; 4 lanes at 22 bits: 880 MB
+//! issue's stateless every=1m: 420 s estimated, 451 s measured; 4 lanes at 22 bits: 910 MB
 //! estimated, 891 MB measured; 64 cells stateless 1h on 30d: 66 s estimated, 50 s measured). A
 //! triggered lane is counted as retraining once per cooldown (an hour): its worst case.
 //! The page's WebAssembly is about 1.6x slower than native ([`WASM_SLOWER`]).
