@@ -11,6 +11,7 @@ use web_sys::HtmlCanvasElement;
 use crate::base::json::json_num;
 use crate::base::units::{fmt_duration, fmt_figure, TimeUnit, MINUTES_PER_DAY, MINUTES_PER_HOUR};
 use crate::sim::config::{Kind, Scenario, KNOBS, LANE_KNOBS, LANE_NAMES};
+use crate::sim::cost::{self, Cost};
 use crate::sim::experiment::Experiment;
 use crate::sim::presets::PRESETS;
 use crate::sim::series::{metric, METRICS};
@@ -30,6 +31,33 @@ pub struct Playground {
     notices: Vec<String>,
     /// The panels of the chart last drawn (device pixels), for the hover read-out.
     frames: Vec<Frame>,
+    /// Why the configuration is not run until confirmed (over the page's time or memory budget):
+    /// `exp` is then a small placeholder that is never run.
+    held: Option<String>,
+}
+
+/// The cost of a configuration in the page (WebAssembly), and why it is held, if it is.
+fn page_cost(state: &State) -> (Cost, Option<String>) {
+    let cost = cost::estimate(&state.config).slower(cost::WASM_SLOWER);
+    let why = cost.over(cost::PAGE_SECONDS, cost::PAGE_BYTES);
+    (cost, why)
+}
+
+/// The experiment of `state`, or a placeholder and the reason when it is over the page's budget.
+fn build_checked(state: &State) -> (Experiment, Option<String>) {
+    match page_cost(state).1 {
+        None => (build(state), None),
+        Some(why) => {
+            // The same lanes and horizon (the chart's legend and axis), never run, with small
+            // models so that building it allocates little.
+            let mut cfg = state.config.clone();
+            for l in &mut cfg.lanes {
+                l.bits = l.bits.min(14);
+            }
+            let small = Experiment::new(cfg).unwrap_or_else(|_| build(&State::default()));
+            (small, Some(why))
+        }
+    }
 }
 
 fn build(state: &State) -> Experiment {
@@ -81,12 +109,13 @@ impl Playground {
     #[wasm_bindgen(constructor)]
     pub fn new(hash: &str) -> Playground {
         let (state, notices) = State::parse(hash);
-        let exp = build(&state);
+        let (exp, held) = build_checked(&state);
         Playground {
             state,
             exp,
             notices,
             frames: Vec::new(),
+            held,
         }
     }
 
@@ -94,7 +123,7 @@ impl Playground {
     pub fn load(&mut self, hash: &str) -> JsValue {
         let (state, notices) = State::parse(hash);
         self.state = state;
-        self.exp = build(&self.state);
+        (self.exp, self.held) = build_checked(&self.state);
         self.notices = notices;
         to_js(&self.notices)
     }
@@ -143,18 +172,47 @@ impl Playground {
                 self.state.config = cfg;
             }
         }
-        self.exp = build(&self.state);
+        (self.exp, self.held) = build_checked(&self.state);
         None
     }
 
-    /// Restarts the run with the same settings.
+    /// Restarts the run with the same settings (a held configuration stays held).
     pub fn reset(&mut self) {
-        self.exp = build(&self.state);
+        if self.held.is_none() {
+            self.exp = build(&self.state);
+        }
+    }
+
+    /// The estimated cost of the settings in this page: `{text: "≈ 0.4 s, 30 MB", seconds, bytes,
+    /// held: why it waits for a confirmation or null, hard: true when it is too large for a tab at
+    /// all}`.
+    pub fn cost(&self) -> JsValue {
+        let (c, _) = page_cost(&self.state);
+        let hard = c.bytes > cost::HARD_BYTES;
+        to_js(&serde_json::json!({
+            "text": c.text(),
+            "seconds": json_num(c.seconds),
+            "bytes": json_num(c.bytes),
+            "held": self.held,
+            "hard": hard,
+        }))
+    }
+
+    /// Runs a held configuration anyway (not one too large for a tab). Returns whether it now runs.
+    pub fn run_anyway(&mut self) -> bool {
+        if self.held.is_some() && page_cost(&self.state).0.bytes <= cost::HARD_BYTES {
+            self.exp = build(&self.state);
+            self.held = None;
+        }
+        self.held.is_none()
     }
 
     /// Simulates `minutes` more of simulated time, stopping early once `budget_ms` of wall time is
     /// spent (so that one animation frame never blocks the page). Returns the progress, 0 to 1.
     pub fn run_for(&mut self, minutes: f64, budget_ms: f64) -> f64 {
+        if self.held.is_some() {
+            return 0.0;
+        }
         let perf = web_sys::window().and_then(|w| w.performance());
         let now = || {
             perf.as_ref()
@@ -185,6 +243,9 @@ impl Playground {
 
     /// Simulates the whole horizon now.
     pub fn run_to_end(&mut self) -> f64 {
+        if self.held.is_some() {
+            return 0.0;
+        }
         self.exp.run_to_end();
         1.0
     }

@@ -264,3 +264,145 @@ fn sweep_json_reads_back_into_the_summary_of_the_same_sweep() {
         );
     }
 }
+
+#[test]
+fn an_unknown_lane_letter_in_the_sweep_param_is_refused() {
+    let (code, _, err) = rtml(&[
+        "sweep", "--param", "e.every", "--values", "1h", "--seeds", "1",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("e.every") && err.contains("a to d"), "{err}");
+}
+
+#[test]
+fn messages_say_what_was_typed_and_what_is_valid() {
+    // A number in exponent form is a count of examples, not a time.
+    let dir = std::env::temp_dir().join(format!("rtml-msg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("c.vw");
+    std::fs::write(&file, "1 |a x\n-1 |a y\n".repeat(20)).unwrap();
+    let f = file.to_str().unwrap();
+    let (code, out, err) = rtml(&["replay", "--format", "vw", "--warmup", "1e1", f]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("no time"), "{err}");
+    assert!(out.contains("continual"), "{out}");
+    let (code, _, err) = rtml(&["replay", "--format", "vw", "--warmup", "1.5e1x", f]);
+    assert_eq!(code, 2, "{err}");
+    // A refused value is echoed as typed, not as the number it rounds to.
+    let (code, _, err) = rtml(&["run", "--set", "a.every=1e-9h"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("`1e-9h`"), "{err}");
+    // `rtml knobs` prints the valid values it promises, and the lane count.
+    let (_, out, _) = rtml(&["knobs"]);
+    assert!(out.lines().any(|l| l.starts_with("lanes ")), "{out}");
+    assert!(
+        out.contains("1m to 30d") && out.contains("ads, cells"),
+        "{out}"
+    );
+    // A scenario change drops the preset's metric for the scenario's default.
+    let (code, out, err) = rtml(&[
+        "run",
+        "--preset",
+        "ads-drift",
+        "--set",
+        "scenario=cells",
+        "--set",
+        "days=1",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("mae"), "{out}");
+    let (code, _, err) = rtml(&[
+        "run",
+        "--preset",
+        "ads-drift",
+        "--set",
+        "scenario=cells",
+        "--metric",
+        "regret_pct",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_costly_configuration_is_refused_with_its_knobs_unless_no_limit() {
+    let costly = [
+        "run",
+        "--set",
+        "lanes=1",
+        "--set",
+        "a.mode=online",
+        "--set",
+        "a.update=periodic",
+        "--set",
+        "a.retrain=stateless",
+        "--set",
+        "a.every=1m",
+    ];
+    let (code, _, err) = rtml(&costly);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("a.every") && err.contains("--no-limit") && err.contains("min"),
+        "{err}"
+    );
+    let (code, out, _) = rtml(&[&costly[..], &["--estimate"]].concat());
+    assert_eq!(code, 0);
+    assert!(out.contains("retrains from scratch every 1m"), "{out}");
+    let (code, _, err) = rtml(&[
+        "sweep",
+        "--values",
+        "1m",
+        "--set",
+        "b.retrain=stateless",
+        "--set",
+        "days=60",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("this sweep refused"), "{err}");
+    // An ordinary run says nothing about its cost.
+    let (code, _, err) = rtml(&["run", "--set", "days=2"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+}
+
+#[test]
+fn a_costly_replay_is_refused_with_its_knobs_unless_no_limit() {
+    let dir = std::env::temp_dir().join(format!("rtml-cost-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("c.vw");
+    std::fs::write(&file, "1 |a x\n-1 |a y\n".repeat(20_000)).unwrap();
+    let f = file.to_str().unwrap();
+    let lanes = ["continual"; 8].join(",");
+    let (code, _, err) = rtml(&[
+        "replay", "--format", "vw", "--bits", "24", "--lanes", &lanes, f,
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("--bits 24") && err.contains("GB") && err.contains("--no-limit"),
+        "{err}"
+    );
+    let (code, _, err) = rtml(&[
+        "replay",
+        "--format",
+        "vw",
+        "--lanes",
+        "stateless:1/20000",
+        "--warmup",
+        "0",
+        f,
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("stateless:1/20000"), "{err}");
+    let (code, _, err) = rtml(&[
+        "replay",
+        "--format",
+        "vw",
+        "--bits",
+        "10",
+        "--lanes",
+        "stateless:20/100",
+        "--no-limit",
+        f,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}

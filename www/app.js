@@ -16,6 +16,8 @@ const ui = {
   // Finishing the run in slices after a knob change while paused.
   finishing: false,
   warned: false,
+  // The settings are over the page's time or memory budget: nothing runs until confirmed.
+  held: false,
   dirty: true,
   lastFrame: 0,
   dark: matchMedia('(prefers-color-scheme: dark)').matches,
@@ -66,9 +68,22 @@ function change(key, value, push = true) {
   return true;
 }
 
+// The estimate next to the knobs; over budget, a warning instead of a run.
+function showCost() {
+  const c = ui.pg.cost();
+  ui.held = Boolean(c.held);
+  $('cost').textContent = c.text;
+  $('cost-warning').hidden = !ui.held;
+  $('run-anyway').hidden = c.hard;
+  $('cost-why').textContent = !ui.held ? '' : c.hard
+    ? `Not started: too large for a browser tab. This run is ${c.held}. Lower those settings.`
+    : `Not started: this run is ${c.held}. On a phone it may freeze or close the tab.`;
+}
+
 function restart() {
   ui.warned = false;
   ui.state = ui.pg.state();
+  showCost();
   buildControls();
   ui.dirty = true;
   // A knob change re-runs at once: keep animating if playing, otherwise finish in frame-sized slices.
@@ -229,7 +244,9 @@ function frame(ts) {
   const dt = ui.lastFrame ? Math.min(ts - ui.lastFrame, 100) : 16;
   ui.lastFrame = ts;
   const t0 = performance.now();
-  if (ui.playing && !ui.pg.done()) {
+  if (ui.held) {
+    // Nothing runs until the warning is confirmed.
+  } else if (ui.playing && !ui.pg.done()) {
     const daysPerSecond = Number($('speed').value);
     ui.pg.run_for(daysPerSecond * ui.cat.minutesPerDay * dt / 1000, FRAME_BUDGET_MS);
     ui.dirty = true;
@@ -346,6 +363,7 @@ async function main() {
   ui.pg = new Playground(bench ? '' : location.hash);
   ui.state = ui.pg.state();
   notify(ui.pg.notices());
+  showCost();
   buildControls();
   writeHash(false);
 
@@ -355,7 +373,14 @@ async function main() {
   $('metric').addEventListener('change', (e) => { ui.pg.set('metric', e.target.value); ui.state = ui.pg.state(); buildControls(); writeHash(true); render(); });
   $('play').addEventListener('click', () => {
     if (ui.playing) return setPlaying(false);
+    if (ui.held) return $('run-anyway').focus();
     if (ui.pg.done()) ui.pg.reset();
+    setPlaying(true);
+  });
+  $('run-anyway').addEventListener('click', () => {
+    if (!ui.pg.run_anyway()) return;
+    showCost();
+    render();
     setPlaying(true);
   });
   $('step').addEventListener('click', () => { setPlaying(false); ui.pg.run_for(ui.cat.minutesPerDay, 1e9); render(); });
@@ -409,7 +434,7 @@ async function main() {
   }
   // For tests and the curious: memory in use (wasm linear memory, JS heap where the browser tells) and
   // where the chart's panels lie (device pixels, days).
-  window.__rtml = { memory: () => ({ wasm: ui.pg.memory_bytes(), js: performance.memory ? performance.memory.usedJSHeapSize : 0 }), plot: () => ui.pg.plot(), benchmark };
+  window.__rtml = { progress: () => ui.pg.progress(), memory: () => ({ wasm: ui.pg.memory_bytes(), js: performance.memory ? performance.memory.usedJSHeapSize : 0 }), plot: () => ui.pg.plot(), benchmark };
   document.body.dataset.ready = '1';
   if (bench) {
     await benchmark();

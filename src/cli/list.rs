@@ -1,6 +1,6 @@
 //! `rtml presets` and `rtml knobs`: what the playground offers, from the preset and knob tables.
 
-use rtml::sim::config::{Config, KNOBS, LANE_KNOBS};
+use rtml::sim::config::{Config, KNOBS, LANE_KNOBS, MAX_LANES};
 use rtml::sim::presets::PRESETS;
 
 /// Every preset: name, title, caption.
@@ -11,25 +11,31 @@ pub fn presets() -> Result<(), String> {
     Ok(())
 }
 
-/// Every knob with its default (lane knobs as lane A's), then its help.
+/// Every knob: key, default (lane knobs as lane A's), valid values, then its help.
 pub fn knobs() -> Result<(), String> {
     let d = Config::default();
+    let row = |key: &str, default: String, valid: String, help: &str| {
+        outln!("{key:<14} {default:<10} {valid}\n{:<25} {help}", "");
+    };
     for k in KNOBS {
-        outln!(
-            "{:<14} {:<10} {}",
+        row(
             k.key,
             k.kind.format(&(k.get)(&d)),
-            k.help
+            k.kind.expected(),
+            k.help,
         );
     }
+    row(
+        "lanes",
+        d.lanes.len().to_string(),
+        format!("a whole number from 1 to {MAX_LANES}"),
+        "How many lanes (strategies) run side by side; new lanes copy the last one.",
+    );
     let l = &d.lanes[0];
     for k in LANE_KNOBS {
-        outln!(
-            "a.{:<12} {:<10} {}",
-            k.key,
-            k.kind.format(&(k.get)(l)),
-            k.help
-        );
+        let key = format!("a.{}", k.key);
+        row(&key, k.kind.format(&(k.get)(l)), k.kind.expected(), k.help);
     }
+    outln!("\nLane knobs are per lane: a.every, b.every, ... d.every.");
     Ok(())
 }

@@ -30,6 +30,7 @@ macro_rules! outln {
 }
 
 // After the macros: the subcommands use them.
+mod limit;
 mod list;
 mod replay;
 mod run;

@@ -62,6 +62,9 @@ pub struct ReplayArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
+    /// Run even when the estimate is over the limit (5 minutes of work or 2 GB).
+    #[arg(long = "no-limit")]
+    no_limit: bool,
     /// The file to replay: `-` reads standard input; gzip-compressed input is decompressed.
     file: String,
 }
@@ -71,6 +74,7 @@ pub fn replay(args: ReplayArgs) -> Result<(), String> {
     let opts = rtml::replay::ReplayOptions::from_args(&args.format, &settings)
         .map_err(|e| e.to_string())?;
     let file = &args.file;
+    super::limit::replay(&opts, file, args.no_limit)?;
     let (report, secs) = rtml::replay::run_file(file, opts).map_err(|e| format!("{file}: {e}"))?;
     if let Some(n) = report.nothing_scored() {
         eprintln!("rtml replay: {n}");

@@ -23,6 +23,12 @@ pub struct RunArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
+    /// Print the estimated work and memory, by knob, and stop.
+    #[arg(long)]
+    estimate: bool,
+    /// Run even when the estimate is over the limit (5 minutes of work or 2 GB).
+    #[arg(long = "no-limit")]
+    no_limit: bool,
     /// Write every windowed series to this CSV file.
     #[arg(long, value_name = "FILE")]
     csv: Option<String>,
@@ -43,12 +49,26 @@ pub struct RunArgs {
 pub fn run(args: RunArgs) -> Result<(), String> {
     let cfg = build_config(&args.preset, args.seed, &args.set)?;
     let p = preset(&args.preset).expect("checked");
-    let key = args.metric.unwrap_or_else(|| p.metric.to_string());
+    // A preset's metric belongs to its scenario: with `--set scenario=...` the other scenario's default.
+    let key = args.metric.unwrap_or_else(|| {
+        if cfg.scenario == p.scenario {
+            p.metric.to_string()
+        } else {
+            rtml::sim::sweep::default_metric(cfg.scenario).to_string()
+        }
+    });
     if metric(cfg.scenario, &key).is_none() {
         return Err(format!(
             "no metric `{key}` for the {:?} scenario",
             cfg.scenario
         ));
+    }
+    let limit = super::limit::Limit {
+        estimate: args.estimate,
+        no_limit: args.no_limit,
+    };
+    if !super::limit::check(&rtml::sim::cost::estimate(&cfg), "this run", &limit)? {
+        return Ok(());
     }
     let seed = cfg.seed;
     let mut exp = Experiment::new(cfg).map_err(|e| e.to_string())?;

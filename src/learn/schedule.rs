@@ -261,6 +261,10 @@ pub struct Schedule<E, M: Learn<E>, S: Store<E> = VecDeque<(f64, E)>> {
     /// Stateful lanes: examples learned by the trainer since the last retrain (its cost, counted
     /// when the retrain runs).
     unsent: u64,
+    /// Stateless lanes: whether the kept examples changed since the last retrain. A retrain on the
+    /// same examples from scratch gives the same model bit for bit, so it is skipped (and still
+    /// counted): a lane retraining more often than its data changes does no wasted work.
+    changed: bool,
     detector: PageHinkley,
     /// Example-updates done after the warm-up (the cost of freshness).
     pub updates: u64,
@@ -288,6 +292,7 @@ impl<E, M: Learn<E>, S: Store<E>> Schedule<E, M, S> {
             refresh: Every::never(),
             last_retrain: 0.0,
             unsent: 0,
+            changed: true,
             detector,
             updates: 0,
             retrains: 0,
@@ -308,6 +313,7 @@ impl<E, M: Learn<E>, S: Store<E>> Schedule<E, M, S> {
     }
 
     fn keep(&mut self, t: f64, ex: &E) {
+        self.changed = true;
         if self.kept.len() >= self.plan.keep {
             self.kept.pop_oldest();
         }
@@ -319,6 +325,7 @@ impl<E, M: Learn<E>, S: Store<E>> Schedule<E, M, S> {
     /// A warm-up example: the trainer learns it, and keeps it for a later stateless retrain.
     pub fn warmup(&mut self, t: f64, ex: &E) {
         self.model.learn(ex);
+        self.changed = true;
         self.warmup_keep(t, ex);
     }
 
@@ -338,12 +345,14 @@ impl<E, M: Learn<E>, S: Store<E>> Schedule<E, M, S> {
     /// Takes a warm-up model trained elsewhere (by a lane with the same learner and features).
     pub fn adopt(&mut self, model: M) {
         self.model = model;
+        self.changed = true;
     }
 
     /// Takes the warm-up result of another lane with the same learner and features: its model, and
     /// its kept examples if this lane keeps them too (the same as running the warm-up again).
     pub fn adopt_warmup(&mut self, from: &Self) {
         self.model = from.model.clone();
+        self.changed = true;
         if self.keeps_warmup() {
             self.kept = from.kept.clone();
         }
@@ -413,10 +422,13 @@ impl<E, M: Learn<E>, S: Store<E>> Schedule<E, M, S> {
             let from = at - self.plan.window;
             while self.kept.oldest().is_some_and(|t| t < from) {
                 self.kept.pop_oldest();
+                self.changed = true;
             }
-            self.model.reset();
-            let model = &mut self.model;
-            self.kept.for_each(|ex| model.learn(ex));
+            if std::mem::take(&mut self.changed) {
+                self.model.reset();
+                let model = &mut self.model;
+                self.kept.for_each(|ex| model.learn(ex));
+            }
             self.kept.len() as u64
         };
         self.updates += learned;

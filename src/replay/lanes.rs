@@ -86,7 +86,12 @@ pub(super) fn amount(v: &str, format: Format, what: &str) -> Result<f64, ReplayE
             .filter(|x| *x >= 0.0)
             .ok_or_else(|| err("expected a duration, e.g. 24h, 90m, 7d or 2w"));
     }
-    let split = s.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(s.len());
+    // A number as a whole first: `1e4` is ten thousand, not 1 with a unit `e4`.
+    let split = if s.parse::<f64>().is_ok_and(f64::is_finite) {
+        s.len()
+    } else {
+        s.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(s.len())
+    };
     let (n, unit) = s.split_at(split);
     let n: f64 = n
         .trim()
@@ -222,6 +227,8 @@ mod tests {
         assert_eq!(amount("90min", Format::LoadCsv, "x"), Ok(1.5));
         assert_eq!(amount("2w", Format::LoadCsv, "x"), Ok(336.0));
         assert_eq!(amount("7d", Format::LoadCsv, "x"), Ok(168.0));
+        assert_eq!(amount("1e4", Format::Vw, "x"), Ok(10_000.0));
+        assert_eq!(amount("2.5E1", Format::LoadCsv, "x"), Ok(25.0));
         let e = amount("1.5", Format::Vw, "warmup").unwrap_err();
         assert_eq!(e.message, "warmup `1.5`: a whole number of examples");
         // A load trace reads the knobs' duration grammar: `m` is a minute there.

@@ -60,6 +60,7 @@
 
 mod buckets;
 mod clicks;
+mod cost;
 mod error;
 mod lanes;
 mod lines;
@@ -74,6 +75,7 @@ mod vw;
 
 use error::shorten;
 
+pub use cost::estimate;
 pub use error::ReplayError;
 pub use lanes::{parse_lanes, LaneSpec, MAX_LANES, MAX_WINDOW};
 pub use lines::MAX_LINE;

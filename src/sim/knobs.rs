@@ -48,7 +48,8 @@ pub enum Kind {
 }
 
 impl Kind {
-    fn expected(&self) -> String {
+    /// The valid values, as the error messages and `rtml knobs` say them.
+    pub fn expected(&self) -> String {
         match *self {
             Kind::Num {
                 min,
@@ -90,7 +91,8 @@ impl Kind {
                 }
             }
         };
-        self.check(key, &v)?;
+        // A refused value is echoed as typed (`1e-9h`), not as the number it reads to (`0m`).
+        self.check(key, &v).map_err(|_| err())?;
         Ok(v)
     }
 

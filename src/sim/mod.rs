@@ -4,6 +4,7 @@
 pub mod ads;
 pub mod cells;
 pub mod config;
+pub mod cost;
 pub mod experiment;
 pub mod knobs;
 pub mod presets;

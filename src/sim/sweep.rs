@@ -30,7 +30,17 @@ impl Param {
     /// Parses `every` / `refresh` (a lane prefix such as `b.` is accepted and names the lane).
     pub fn parse(s: &str) -> Result<(Param, Option<usize>), String> {
         let (lane, key) = match s.split_once('.') {
-            Some((l, k)) => (LANE_NAMES.iter().position(|n| n.eq_ignore_ascii_case(l)), k),
+            Some((l, k)) => {
+                let i = LANE_NAMES
+                    .iter()
+                    .position(|n| n.eq_ignore_ascii_case(l.trim()));
+                if i.is_none() {
+                    return Err(format!(
+                        "--param `{s}`: `{l}` is not a lane; expected a lane letter a to d before the dot (e.g. b.every)"
+                    ));
+                }
+                (i, k)
+            }
             None => (None, s),
         };
         let p = match key {
@@ -156,6 +166,23 @@ impl Spec {
             seeds,
             metric: m.key,
         })
+    }
+
+    /// The estimated cost of every run of the sweep, added up (on one thread; memory: the largest
+    /// run's, as if `parallel` ran at once).
+    pub fn cost(&self, parallel: usize) -> crate::sim::cost::Cost {
+        let mut total = crate::sim::cost::Cost::default();
+        for (p, s) in self.tasks() {
+            if let Ok(c) = self.config(p, s) {
+                let c = crate::sim::cost::estimate(&c);
+                total.seconds += c.seconds;
+                total.bytes = total.bytes.max(c.bytes * parallel.max(1) as f64);
+                if total.parts.is_empty() || c.seconds > total.parts[0].seconds {
+                    total.parts = c.parts;
+                }
+            }
+        }
+        total
     }
 
     /// Every point to run: the two references, then the values, each for every seed.

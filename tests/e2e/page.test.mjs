@@ -449,3 +449,40 @@ test('replay: a 100 MB click log streams through a worker without freezing the p
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('an over-budget setting shows its cost and a warning instead of a run, until confirmed', async () => {
+  // Through the URL: a stateless lane retraining every minute on a week of data (minutes of work).
+  for (const [width, name] of [[375, 'cost-warning-phone.png'], [1280, 'cost-warning.png']]) {
+    const { page, errors } = await open('lanes=1&a.mode=online&a.update=periodic&a.retrain=stateless&a.every=1m', { width, height: 800 });
+    assert.equal(await page.isVisible('#cost-warning'), true, 'the warning shows');
+    assert.match(await page.textContent('#cost-why'), /a\.every/);
+    assert.match(await page.textContent('#cost'), /≈ .*min.*MB/);
+    await page.click('#play');
+    await page.waitForTimeout(400);
+    assert.equal(await page.evaluate(() => window.__rtml.progress()), 0, 'nothing runs before the confirmation');
+    const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(scroll <= width + 5, `no horizontal scroll at ${width} px (${scroll})`);
+    await page.screenshot({ path: OUT + name });
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
+  // Through a control: the default run shows a small estimate; a year-long horizon asks first.
+  const { page, errors } = await open('');
+  assert.equal(await page.isVisible('#cost-warning'), false);
+  assert.match(await page.textContent('#cost'), /≈ [0-9.]+ s, \d+ MB/);
+  await page.fill('#k-days', '365');
+  await page.dispatchEvent('#k-days', 'change');
+  await page.waitForSelector('#cost-warning', { state: 'visible' });
+  assert.match(await page.textContent('#cost-why'), /over 10 s/);
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => window.__rtml.progress()), 0, 'held');
+  await page.click('#run-anyway');
+  await page.waitForFunction(() => window.__rtml.progress() > 0, null, { timeout: 30000 });
+  assert.equal(await page.isVisible('#cost-warning'), false);
+  // Too large for a tab at all: no way to run it.
+  await page.evaluate(() => { location.hash = 'lanes=4&a.bits=22&b.bits=22&c.bits=22&d.bits=22&a.deploy=2d&a.update=periodic&a.every=1h&b.deploy=2d&b.update=periodic&b.every=1h&c.deploy=2d&c.update=periodic&c.every=1h'; });
+  await page.waitForFunction(() => /too large/.test(document.getElementById('cost-why').textContent));
+  assert.equal(await page.isVisible('#run-anyway'), false);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

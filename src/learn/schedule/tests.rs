@@ -368,3 +368,64 @@ fn skipping_steps_a_short_gap_exactly_and_counts_a_long_one() {
     assert_eq!(c.pop(1e9), Some(1e6));
     assert_eq!(c.next(), 1e6 + 10.0);
 }
+
+/// A model that counts every example it learns, across resets (the work done).
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Work(Vec<u32>, u64);
+
+impl Learn<u32> for Work {
+    type Snapshot = Vec<u32>;
+    fn learn(&mut self, ex: &u32) {
+        self.0.push(*ex);
+        self.1 += 1;
+    }
+    fn reset(&mut self) {
+        self.0.clear();
+    }
+    fn live(&self) -> &Vec<u32> {
+        &self.0
+    }
+    fn snapshot_into(&self, dst: &mut Vec<u32>) {
+        dst.clone_from(&self.0);
+    }
+}
+
+#[test]
+fn a_stateless_retrain_on_unchanged_examples_does_no_work_but_counts() {
+    // Labels every 15, retrains every 1: 14 of 15 retrains see the same window.
+    let mut p = plan(Update::Periodic);
+    p.every = 1.0;
+    p.window = 60.0;
+    p.deploy = 2.0;
+    let mut s: Schedule<u32, Work> = Schedule::new(Work::default(), p, never_fires());
+    s.warmup(-1.0, &0);
+    s.start(0.0);
+    let mut served_at = Vec::new();
+    for i in 1..=20u32 {
+        s.label(i as f64 * 15.0, &i, 0.0);
+        served_at.push(s.serving().clone());
+    }
+    s.tick(400.0);
+    // The gap after the last label (due at 301..=400) keeps only the last MAX_PENDING + 1 retrains
+    // (a deploy delay): 83 are skipped, as `a_gap_skips_...` shows.
+    assert_eq!((s.retrains, s.skipped), (317, 83));
+    // Every retrain run counts the window it would learn, as before.
+    let window: u64 = (1..=300u32)
+        .chain(384..=400)
+        .map(|at| {
+            (0..=20u32)
+                .filter(|&i| {
+                    let t = if i == 0 { -1.0 } else { i as f64 * 15.0 };
+                    t < at as f64 && t >= at as f64 - 60.0
+                })
+                .count() as u64
+        })
+        .sum();
+    assert_eq!(s.updates, window);
+    // Only retrains whose window changed learned anything: labels arrive (and leave the
+    // window) once every 15 ticks.
+    assert!(s.model.1 < window / 5, "{} of {window}", s.model.1);
+    // What serves is the window's examples, as a retrain from scratch gives.
+    assert_eq!(served_at[5], vec![2, 3, 4, 5]);
+    assert_eq!(s.serving(), &Vec::<u32>::new());
+}

@@ -1,0 +1,432 @@
+//! What a configuration will cost before it runs: CPU seconds and peak memory, with the parts that
+//! make them up named by their knobs, so the command line can refuse and the page can ask first.
+//!
+//! The model counts the work a run does (requests drawn, ads scored per lane, examples learned,
+//! buckets reset and copied per retrain or deploy, batch tables refreshed; for cells, cell-intervals
+//! and regressions learned) and the memory it holds (2^bits FTRL buckets of 40 bytes per learning
+//! lane plus 8 per serving snapshot, pending deploys, kept retraining examples, labels waiting in
+//! the join window and label delay). Its constants were fitted on single-thread release runs on
+//! the 2-core build machine (`rtml run --threads 1 --digest`, `/usr/bin/time -f "%e %M"`): 19
+//! configurations, among them 1 lane online continual at 1000 and 10000 req/h, 100 ads, stateless
+//! retrains every 10m / 1h on 1h and 1d windows at 8 and 20 bits, 4 lanes at 22 bits, stateful
+//! retrains with a 48h deploy delay at 22 bits, 64 cells per-cell continual and stateless (1h on
+//! 30d), batch refresh every 15m with 64 segments. Each constant is the measured time divided by the
+//! counted operations of the configuration that isolates it (e.g. 0.13 us per FTRL example learned,
+//! from 1008 stateless retrains of a 1-day window: 3.3 s for 24M examples); the other
+//! configurations then came out within a factor 1.5 of their measured time and memory (e.g. the
+//! issue's stateless every=1m: 420 s estimated, 451 s measured; 4 lanes at 22 bits: 910 MB
+//! estimated, 891 MB measured; 64 cells stateless 1h on 30d: 66 s estimated, 50 s measured). A
+//! triggered lane is counted as retraining once per cooldown (an hour): its worst case.
+//! The page's WebAssembly is about 1.6x slower than native ([`WASM_SLOWER`]).
+
+use crate::base::units::{fmt_duration, TimeUnit, HOURS_PER_DAY, MINUTES_PER_HOUR};
+use crate::learn::schedule::{MAX_BUFFER, MAX_PENDING};
+use crate::sim::ads::MAX_ACTIVE_ADS;
+use crate::sim::config::{Config, LaneConfig, Mode, Policy, Scenario, Update, LANE_NAMES};
+
+/// Seconds of work above which the page asks before starting.
+pub const PAGE_SECONDS: f64 = 10.0;
+/// Memory above which the page asks before starting: 300 MB. A phone's browser gives a tab a few
+/// hundred megabytes before it kills it (mobile Chrome on 2-3 GB Android phones and iOS Safari
+/// start killing tabs between about 300 MB and 1 GB), and a WebAssembly memory never shrinks.
+pub const PAGE_BYTES: f64 = 300e6;
+/// Above this the command line prints the estimate before running.
+pub const NOTE_SECONDS: f64 = 10.0;
+/// Above this the command line refuses without `--no-limit`: five minutes of work.
+pub const HARD_SECONDS: f64 = 300.0;
+/// Above this the command line refuses without `--no-limit`, and the page refuses outright:
+/// 2 GB, more than a 32-bit WebAssembly page can use in practice.
+pub const HARD_BYTES: f64 = 2e9;
+/// How much slower the page's WebAssembly runs than native code.
+pub const WASM_SLOWER: f64 = 1.6;
+
+/// Memory of a run that does next to nothing (series, world, code).
+const BASE_BYTES: f64 = 5e6;
+/// Seconds per request drawn by the ads world.
+const REQUEST: f64 = 0.2e-6;
+/// Seconds per ad scored online (per lane and request).
+const SCORE: f64 = 15e-9;
+/// Seconds per FTRL example learned.
+const LEARN: f64 = 0.13e-6;
+/// Seconds per bucket reset by a stateless retrain (slots and weights).
+const RESET: f64 = 4e-9;
+/// Seconds per byte of memory allocated and first touched.
+const TOUCH: f64 = 1.5e-9;
+/// Seconds per bucket copied into a serving snapshot.
+const COPY: f64 = 3e-9;
+/// Bytes per FTRL bucket of a learning model, and per bucket of a serving snapshot.
+const MODEL_BUCKET: f64 = 40.0;
+const SNAPSHOT_BUCKET: f64 = 8.0;
+/// Bytes per kept ads example (time and features, with the queue's spare capacity).
+const KEPT_AD: f64 = 72.0;
+/// Bytes per label waiting in the join window or label delay.
+const PENDING_LABEL: f64 = 72.0;
+/// Seconds per cell-interval of the cells world, per model lane (predict, learn, sleep policy).
+const CELL_STEP: f64 = 0.8e-6;
+/// Seconds per regression example learned in a cells retrain.
+const CELL_LEARN: f64 = 0.5e-6;
+/// Bytes per kept cells example.
+const KEPT_CELL: f64 = 180.0;
+/// Intervals per day of the cells world (15 minutes).
+const CELL_INTERVALS_PER_DAY: f64 = 96.0;
+
+/// One named contributor to a run's cost.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Part {
+    /// What costs, with its knobs: `lane B retrains from scratch every 1m on a 7d window (b.every, b.window)`.
+    pub what: String,
+    pub seconds: f64,
+    pub bytes: f64,
+}
+
+/// A run's estimated work (native CPU seconds on one thread) and peak memory (bytes), by part.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Cost {
+    pub seconds: f64,
+    pub bytes: f64,
+    pub parts: Vec<Part>,
+}
+
+impl Cost {
+    /// Adds a named part.
+    pub fn add(&mut self, what: impl Into<String>, seconds: f64, bytes: f64) {
+        self.seconds += seconds;
+        self.bytes += bytes;
+        if seconds > 0.0 || bytes > 0.0 {
+            self.parts.push(Part {
+                what: what.into(),
+                seconds,
+                bytes,
+            });
+        }
+    }
+
+    /// The same work `k` times slower (e.g. [`WASM_SLOWER`]).
+    pub fn slower(mut self, k: f64) -> Cost {
+        self.seconds *= k;
+        for p in &mut self.parts {
+            p.seconds *= k;
+        }
+        self
+    }
+
+    /// Short text: `≈ 0.4 s, 30 MB`.
+    pub fn text(&self) -> String {
+        format!("≈ {}, {}", fmt_seconds(self.seconds), fmt_bytes(self.bytes))
+    }
+
+    /// The part that costs the most time, and the one that costs the most memory.
+    fn top(&self) -> (Option<&Part>, Option<&Part>) {
+        let by = |f: fn(&Part) -> f64| self.parts.iter().rev().max_by(|a, b| f(a).total_cmp(&f(b)));
+        (by(|p| p.seconds), by(|p| p.bytes))
+    }
+
+    /// Why the cost is over `seconds` or `bytes`, naming the costliest part, or `None` when it is not.
+    pub fn over(&self, seconds: f64, bytes: f64) -> Option<String> {
+        let (slow, big) = self.top();
+        let mut why = Vec::new();
+        if self.seconds > seconds {
+            if let Some(p) = slow {
+                why.push(format!("{} ≈ {}", p.what, fmt_seconds(p.seconds)));
+            }
+        }
+        if self.bytes > bytes {
+            if let Some(p) = big {
+                why.push(format!("{} ≈ {}", p.what, fmt_bytes(p.bytes)));
+            }
+        }
+        (self.seconds > seconds || self.bytes > bytes).then(|| {
+            format!(
+                "estimated {} (over {} or {}): mostly {}",
+                self.text(),
+                fmt_seconds(seconds),
+                fmt_bytes(bytes),
+                why.join("; ")
+            )
+        })
+    }
+}
+
+/// `0.4 s`, `52 s`, `7.5 min`, `2.1 h`.
+pub fn fmt_seconds(s: f64) -> String {
+    if s < 0.95 {
+        format!("{:.1} s", s.max(0.0))
+    } else if s < 90.0 {
+        format!("{s:.0} s")
+    } else if s < 5400.0 {
+        format!("{:.1} min", s / 60.0)
+    } else {
+        format!("{:.1} h", s / 3600.0)
+    }
+}
+
+/// `30 MB`, `2.3 GB`.
+pub fn fmt_bytes(b: f64) -> String {
+    if b < 1e9 {
+        format!("{:.0} MB", (b / 1e6).max(1.0))
+    } else {
+        format!("{:.1} GB", b / 1e9)
+    }
+}
+
+/// The estimated cost of running `cfg` to the end (natively, on one thread).
+pub fn estimate(cfg: &Config) -> Cost {
+    let mut c = Cost::default();
+    c.add("the world and the series", 0.0, BASE_BYTES);
+    match cfg.scenario {
+        Scenario::Ads => ads(cfg, &mut c),
+        Scenario::Cells => cells(cfg, &mut c),
+    }
+    c.add(
+        "allocating and clearing memory",
+        (c.bytes - BASE_BYTES) * TOUCH,
+        0.0,
+    );
+    c
+}
+
+fn letter(i: usize) -> String {
+    LANE_NAMES[i.min(LANE_NAMES.len() - 1)].to_ascii_lowercase()
+}
+
+/// Retrains of a lane over the horizon: periodic every `every`, triggered at most once an hour.
+fn retrains(l: &LaneConfig, days: f64) -> f64 {
+    let hours = days * HOURS_PER_DAY;
+    match l.update {
+        Update::Periodic => (hours / l.every.max(1.0 / MINUTES_PER_HOUR)).floor(),
+        Update::Triggered => hours,
+        _ => 0.0,
+    }
+}
+
+/// Snapshots a retraining lane holds: the serving one, the deploys waiting and a spare.
+fn snapshots(l: &LaneConfig) -> f64 {
+    let period = match l.update {
+        Update::Periodic => l.every,
+        Update::Triggered => 1.0,
+        _ => return 0.0,
+    };
+    if l.deploy > 0.0 {
+        2.0 + (l.deploy / period).ceil().min(MAX_PENDING as f64)
+    } else {
+        1.0
+    }
+}
+
+fn ads(cfg: &Config, c: &mut Cost) {
+    let a = &cfg.ads;
+    let per_hour = a.volume * (1.0 - a.weekly * 2.0 / 7.0);
+    let warm = per_hour * HOURS_PER_DAY * cfg.warmup;
+    let eval = per_hour * HOURS_PER_DAY * cfg.days;
+    let n_ads = (a.catalogue as f64 + a.launches * a.campaign_days).min(MAX_ACTIVE_ADS as f64);
+    c.add(
+        "requests (volume, days, warmup)",
+        (warm + eval) * REQUEST,
+        0.0,
+    );
+    let mut groups: Vec<(bool, u32, String)> = Vec::new();
+    let mut biggest_model: f64 = 0.0;
+    for (i, l) in cfg.lanes.iter().enumerate() {
+        let x = letter(i);
+        let lane = x.to_ascii_uppercase();
+        let serve = match (l.policy, l.mode) {
+            (Policy::Model, Mode::Online) | (Policy::Oracle, _) => n_ads * SCORE + 0.1e-6,
+            _ => 0.1e-6,
+        };
+        c.add(
+            format!("lane {lane} serving (volume, catalogue)"),
+            eval * serve,
+            0.0,
+        );
+        // Labels wait after the warm-up only (warm-up labels are learned at once).
+        let waiting = ((l.join + l.label_delay) / MINUTES_PER_HOUR).min(cfg.days * HOURS_PER_DAY);
+        let pending = per_hour * waiting;
+        c.add(
+            format!("lane {lane} labels waiting ({x}.join, {x}.label_delay, volume)"),
+            0.0,
+            pending * PENDING_LABEL,
+        );
+        if l.policy != Policy::Model {
+            continue;
+        }
+        let buckets = (1u64 << l.bits.min(24)) as f64;
+        biggest_model = biggest_model.max(buckets * MODEL_BUCKET);
+        let key = (l.mode == Mode::Online, l.bits, format!("{:?}", l.ftrl));
+        if !groups.contains(&key) {
+            groups.push(key);
+            c.add(
+                format!("lane {lane} warm-up (warmup, volume)"),
+                warm * LEARN,
+                0.0,
+            );
+        }
+        let snaps = snapshots(l);
+        c.add(
+            format!("lane {lane} model ({x}.bits={})", l.bits),
+            0.0,
+            buckets * (MODEL_BUCKET + SNAPSHOT_BUCKET * snaps),
+        );
+        if l.mode == Mode::Batch {
+            let refreshes = cfg.days * HOURS_PER_DAY / l.refresh.max(0.25);
+            let table = (a.segments as f64 + 1.0) * n_ads;
+            c.add(
+                format!("lane {lane} batch refresh ({x}.refresh, segments)"),
+                refreshes * table * SCORE,
+                table * 8.0,
+            );
+        }
+        ads_updates(cfg, l, i, eval, per_hour, buckets, c);
+    }
+    if cfg.lanes.len() > 1 {
+        c.add(
+            "a warm-up model copied between lanes (bits)",
+            0.0,
+            biggest_model,
+        );
+    }
+}
+
+/// What a lane's updates cost: every label learned, or its retrains and deploys.
+fn ads_updates(
+    cfg: &Config,
+    l: &LaneConfig,
+    i: usize,
+    eval: f64,
+    per_hour: f64,
+    buckets: f64,
+    c: &mut Cost,
+) {
+    let x = letter(i);
+    let lane = x.to_ascii_uppercase();
+    let n = retrains(l, cfg.days);
+    let continual = l.update == Update::Continual;
+    if continual || (l.stateful && l.update != Update::Frozen) {
+        c.add(
+            format!("lane {lane} learning every label ({x}.update)"),
+            eval * LEARN,
+            0.0,
+        );
+    }
+    if n == 0.0 {
+        return;
+    }
+    let every = fmt_duration(l.every, TimeUnit::Hour);
+    let copies = n * buckets * COPY;
+    if l.stateful {
+        c.add(
+            format!("lane {lane} deploys every {every} ({x}.every, {x}.bits)"),
+            copies,
+            0.0,
+        );
+        return;
+    }
+    let hours = l.window.min((cfg.warmup + cfg.days) * HOURS_PER_DAY);
+    let kept = (per_hour * hours).min(MAX_BUFFER as f64);
+    // A retrain whose window did not change does no work: at most one per request.
+    let worked = n.min(eval);
+    let window = fmt_duration(l.window, TimeUnit::Hour);
+    c.add(
+        format!("lane {lane} retrains from scratch every {every} on a {window} window ({x}.every, {x}.window)"),
+        worked * (kept * LEARN + buckets * RESET) + copies,
+        kept * KEPT_AD,
+    );
+}
+
+fn cells(cfg: &Config, c: &mut Cost) {
+    let cells = cfg.cells.cells as f64;
+    let steps = cells * CELL_INTERVALS_PER_DAY * (cfg.warmup + cfg.days);
+    c.add("cell-intervals (cells, days, warmup)", steps * 0.2e-6, 0.0);
+    for (i, l) in cfg.lanes.iter().enumerate() {
+        let x = letter(i);
+        let lane = x.to_ascii_uppercase();
+        if l.policy != Policy::Model {
+            continue;
+        }
+        c.add(
+            format!("lane {lane} forecasts (cells, days)"),
+            steps * CELL_STEP,
+            0.0,
+        );
+        let n = retrains(l, cfg.days);
+        if n == 0.0 || l.stateful {
+            continue;
+        }
+        let days = (l.window / HOURS_PER_DAY).min(cfg.warmup + cfg.days);
+        let kept = (cells * CELL_INTERVALS_PER_DAY * days).min(MAX_BUFFER as f64);
+        // Labels come every 15 minutes: a retrain in between learns nothing new and is skipped.
+        let worked = n.min(cfg.days * CELL_INTERVALS_PER_DAY);
+        let every = fmt_duration(l.every, TimeUnit::Hour);
+        let window = fmt_duration(l.window, TimeUnit::Hour);
+        c.add(
+            format!("lane {lane} retrains from scratch every {every} on a {window} window ({x}.every, {x}.window, cells)"),
+            worked * kept * CELL_LEARN,
+            kept * KEPT_CELL,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(sets: &[(&str, &str)]) -> Config {
+        let mut c = Config::default();
+        for (k, v) in sets {
+            c.set(k, v).unwrap();
+        }
+        c
+    }
+
+    #[test]
+    fn every_preset_is_cheap_enough_for_a_phone() {
+        for p in crate::sim::presets::PRESETS {
+            let c = estimate(&p.config_with(&[]).unwrap()).slower(WASM_SLOWER);
+            assert!(
+                c.over(PAGE_SECONDS, PAGE_BYTES).is_none(),
+                "{}: {}",
+                p.name,
+                c.text()
+            );
+        }
+    }
+
+    #[test]
+    fn the_issues_costly_settings_are_over_and_name_their_knobs() {
+        let s = with(&[
+            ("lanes", "1"),
+            ("a.mode", "online"),
+            ("a.update", "periodic"),
+            ("a.retrain", "stateless"),
+            ("a.every", "1m"),
+        ]);
+        let c = estimate(&s);
+        assert!(c.seconds > 200.0 && c.seconds < 900.0, "{}", c.text());
+        let why = c.over(HARD_SECONDS, HARD_BYTES).unwrap();
+        assert!(why.contains("a.every") && why.contains("every 1m"), "{why}");
+        let mut big = with(&[("lanes", "4")]);
+        for l in ["a", "b", "c", "d"] {
+            big.set(&format!("{l}.bits"), "22").unwrap();
+        }
+        let c = estimate(&big);
+        assert!(c.bytes > 600e6 && c.bytes < 1.8e9, "{}", c.text());
+        assert!(c
+            .over(PAGE_SECONDS, PAGE_BYTES)
+            .unwrap()
+            .contains("bits=22"));
+        assert!(estimate(&Config::default())
+            .over(NOTE_SECONDS, PAGE_BYTES)
+            .is_none());
+    }
+
+    #[test]
+    fn text_is_short() {
+        let c = Cost {
+            seconds: 0.42,
+            bytes: 31e6,
+            parts: vec![],
+        };
+        assert_eq!(c.text(), "≈ 0.4 s, 31 MB");
+        assert_eq!(fmt_seconds(451.0), "7.5 min");
+        assert_eq!(fmt_bytes(2.26e9), "2.3 GB");
+    }
+}
