@@ -369,7 +369,7 @@ pub static LANE_KNOBS: &[LaneKnob] = &[
     LaneKnob { key: "learner", label: "Learner", help: "Recursive least squares with forgetting, or normalised LMS with error clipping.", unit: "", scenario: CELLS, kind: Kind::Choice(&["rls", "nlms"]),
         get: |l| Value::Choice(if l.reg.kind == RegKind::Rls { "rls" } else { "nlms" }),
         set: |l, v| l.reg.kind = if word(&v) == "nlms" { RegKind::Nlms } else { RegKind::Rls } },
-    LaneKnob { key: "forgetting", label: "Forgetting", help: "RLS forgetting factor: 1 remembers everything, lower values follow recent data.", unit: "", scenario: CELLS, kind: n(0.9, 1.0, 0.001),
+    LaneKnob { key: "forgetting", label: "Forgetting", help: "RLS forgetting factor per hour of one cell's load: 1 remembers everything, lower values follow recent data (0.999: about six weeks).", unit: "", scenario: CELLS, kind: n(0.9, 1.0, 0.001),
         get: |l| Value::Num(l.reg.forgetting), set: |l, v| l.reg.forgetting = num(v) },
     LaneKnob { key: "step", label: "NLMS step", help: "Normalised LMS step size.", unit: "", scenario: CELLS, kind: n(0.001, 1.9, 0.01),
         get: |l| Value::Num(l.reg.step), set: |l, v| l.reg.step = num(v) },
