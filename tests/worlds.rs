@@ -53,7 +53,7 @@ const FROZEN_AND_RETRAINS: &[(&str, &str)] = &[
 #[test]
 fn cells_periodic_retrain_is_not_worse_than_frozen_on_a_stationary_world() {
     let mut s: Vec<(&str, &str)> = FROZEN_AND_RETRAINS.to_vec();
-    s.extend([("days", "28")]);
+    s.extend([("days", "28"), ("drift", "0")]);
     let m = mean_per_lane("cells-sleep", &s, &STATIONARY_SEEDS, "mae");
     assert!(m[1] <= m[0], "stateful daily retrain vs frozen MAE: {m:?}");
     assert!(

@@ -1,12 +1,15 @@
 //! The cellular network that puts idle cells to sleep, and its lanes.
 //!
 //! Capacity cells sit in four clusters (office, residential, nightlife, transit) over one coverage cell
-//! per cluster. Every 15 minutes, each cell's load is `base x profile(cluster, time) x trend x noise`
-//! plus events (a new building, a holiday, a stadium event). Before each interval a lane forecasts every
-//! cell's load and puts to sleep the cells whose forecast is below the threshold. A sleeping cell's
-//! traffic goes to the coverage cell; what it cannot carry is unserved. Power follows the EARTH model
+//! per cluster. Every 15 minutes, each cell's load is `base x level x profile x trend x noise` (level
+//! and profile drift slowly, see [`drift`]) plus events (a new building, a holiday, a stadium event).
+//! Before each interval a lane forecasts every cell's load and puts to sleep the cells whose forecast
+//! is below the threshold. A sleeping cell's traffic goes to the coverage cell; what it cannot carry
+//! is unserved. Power follows the EARTH model
 //! (G. Auer et al., "How much energy is needed to run a wireless network?", IEEE Wireless
 //! Communications 18(5), 2011, Table 2): `P_in = P0 + delta_p x P_out` awake, `P_sleep` asleep.
+
+mod drift;
 
 use crate::base::units::{HOURS_PER_DAY, MINUTES_PER_DAY, MINUTES_PER_HOUR};
 use std::collections::VecDeque;
@@ -140,6 +143,8 @@ pub struct World {
     base: Vec<f64>,
     real: Generator,
     sim: Option<Generator>,
+    /// Slow change of the real network's cells.
+    drift: drift::Drift,
     /// Drift events (minutes, label) for the timeline.
     pub events: Vec<(f64, String)>,
 }
@@ -186,8 +191,11 @@ impl World {
                 "stadium event".to_string(),
             ));
         }
+        let first = -(cfg.warmup.ceil() as i64);
+        let drift = drift::Drift::new(cfg.seed as u64, c.drift, &cluster, first);
         World {
             cfg: cfg.clone(),
+            drift,
             cluster,
             base,
             real,
@@ -215,10 +223,18 @@ impl World {
             let k = self.cluster[cell];
             let e = &mut g.eps[cell];
             *e = 0.5 * *e + 0.866 * sigma * g.noise.normal();
-            let mut load = self.base[cell]
-                * g.profiles[k].at(hour, weekend)
-                * trend
-                * libm::exp(*e - 0.5 * sigma * sigma);
+            let mut shape = g.profiles[k].at(hour, weekend);
+            let mut level = 1.0;
+            if !simulator {
+                let moved;
+                (level, moved) = self.drift.at(cell, t_days);
+                if moved > 0.0 {
+                    let to = g.profiles[self.drift.to(cell)].at(hour, weekend);
+                    shape += moved * (to - shape);
+                }
+            }
+            let mut load =
+                self.base[cell] * level * shape * trend * libm::exp(*e - 0.5 * sigma * sigma);
             if !simulator {
                 let day = t_days;
                 if let Some(d) = c.holiday_day {
