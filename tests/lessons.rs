@@ -1,4 +1,5 @@
-//! Every preset's caption makes claims; each claim is checked here over ten seeds, with a margin.
+//! Every preset's caption makes claims; each claim is checked here over ten seeds, with a margin (the
+//! cells captions over three blocks of ten seeds, holding on at least 9 of each).
 //! Plus the null case: with no drift and no session signal, frozen and continual lanes agree.
 
 use rtml::base::units::MINUTES_PER_DAY;
@@ -131,41 +132,70 @@ fn ads_label_delay() {
     });
 }
 
+/// Blocks of ten seeds for the cells captions: each claim must hold on at least 9 of every 10.
+const BLOCKS: [std::ops::Range<u32>; 3] = [1..11, 1001..1011, 2001..2011];
+
+/// Runs `check` on every seed of every block; a block may fail it on at most one seed.
+fn each_seed_in_blocks(
+    name: &str,
+    mut check: impl FnMut(u32, &Experiment, &[LaneSummary]) -> Result<(), String>,
+) {
+    for block in BLOCKS {
+        let mut failed = Vec::new();
+        for seed in block.clone() {
+            let mut cfg = preset(name).expect("preset exists").config();
+            cfg.seed = seed;
+            let (exp, s) = run(cfg);
+            if let Err(e) = check(seed, &exp, &s) {
+                failed.push(e);
+            }
+        }
+        assert!(
+            failed.len() <= 1,
+            "{name}: seeds {block:?}: the caption failed on {} of 10: {failed:#?}",
+            failed.len()
+        );
+    }
+}
+
+/// `Err(message)` unless `ok`.
+fn claim(ok: bool, message: impl FnOnce() -> String) -> Result<(), String> {
+    if ok {
+        Ok(())
+    } else {
+        Err(message())
+    }
+}
+
 #[test]
 fn cells_sleep() {
-    each_seed("cells-sleep", |seed, _, s| {
-        assert_eq!(
-            get(&s[0], "energy_saved_pct"),
-            0.0,
-            "seed {seed}: always-on saves nothing"
-        );
+    each_seed_in_blocks("cells-sleep", |seed, _, s| {
+        claim(get(&s[0], "energy_saved_pct") == 0.0, || {
+            format!("seed {seed}: always-on saves nothing")
+        })?;
         let saved = get(&s[1], "energy_saved_pct");
         let share = get(&s[1], "oracle_savings_pct");
-        assert!(
-            saved > 10.0 && share > 85.0,
-            "seed {seed}: continual saves {saved}% = {share}% of the oracle's"
-        );
-        assert!(
-            get(&s[1], "unserved") > get(&s[0], "unserved"),
-            "seed {seed}: sleeping has a price in unserved traffic"
-        );
+        claim(saved > 10.0 && share > 85.0, || {
+            format!("seed {seed}: continual saves {saved}% = {share}% of the oracle's")
+        })?;
+        claim(get(&s[1], "unserved") > get(&s[0], "unserved"), || {
+            format!("seed {seed}: sleeping has a price in unserved traffic")
+        })
     });
 }
 
 #[test]
 fn cells_sim_gap() {
     let mut closed = Vec::new();
-    each_seed("cells-sim-gap", |seed, _, s| {
+    each_seed_in_blocks("cells-sim-gap", |seed, _, s| {
         let m: Vec<f64> = s.iter().map(|l| get(l, "mae")).collect();
-        assert!(
-            m[0] > 1.04 * m[2],
-            "seed {seed}: the simulator gap should be visible: {m:?}"
-        );
-        assert!(
-            m[1] <= m[0] && m[1] > m[2],
-            "seed {seed}: learning from live data should not hurt: {m:?}"
-        );
         closed.push((m[0] - m[1]) / (m[0] - m[2]));
+        claim(m[0] > 1.04 * m[2], || {
+            format!("seed {seed}: the simulator gap should be visible: {m:?}")
+        })?;
+        claim(m[1] <= m[0] && m[1] > m[2], || {
+            format!("seed {seed}: learning from live data should not hurt: {m:?}")
+        })
     });
     let mean = closed.iter().sum::<f64>() / closed.len() as f64;
     assert!(
@@ -176,19 +206,17 @@ fn cells_sim_gap() {
 
 #[test]
 fn cells_holiday() {
-    each_seed("cells-holiday", |seed, exp, s| {
+    each_seed_in_blocks("cells-holiday", |seed, exp, s| {
         let hol: Vec<f64> = (0..3)
             .map(|l| mean_over(exp, l, "energy_saved_pct", 7.0, 14.0))
             .collect();
-        assert!(
-            (hol[0] - hol[1]).abs() < 1.5,
-            "seed {seed}: frozen and continual save alike in the holiday: {hol:?}"
-        );
+        claim((hol[0] - hol[1]).abs() < 1.5, || {
+            format!("seed {seed}: frozen and continual save alike in the holiday: {hol:?}")
+        })?;
         let u: Vec<f64> = s.iter().map(|l| get(l, "unserved")).collect();
-        assert!(
-            u[2] > 2.0 * u[1],
-            "seed {seed}: daily batch forecasts leave more unserved: {u:?}"
-        );
+        claim(u[2] > 2.0 * u[1], || {
+            format!("seed {seed}: daily batch forecasts leave more unserved: {u:?}")
+        })
     });
 }
 

@@ -22,6 +22,8 @@ pub mod stream {
     pub const CELLS_NOISE: u64 = 12;
     /// The simulator's (mis-specified) profile parameters.
     pub const CELLS_SIMULATOR: u64 = 13;
+    /// Slow change of every cell (growth, seasons, users moving).
+    pub const CELLS_DRIFT: u64 = 14;
 }
 
 /// SplitMix64 finaliser (Steele, Lea, Flood 2014): spreads a seed over 64 bits.

@@ -209,6 +209,7 @@ fn plan(spec: LaneSpec) -> Plan {
         every: every.max(1.0),
         window: f64::INFINITY,
         keep,
+        keep_warmup: false,
         deploy: 0.0,
         cooldown: f64::INFINITY,
         refresh: f64::INFINITY,

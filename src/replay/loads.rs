@@ -87,6 +87,7 @@ fn plan(spec: LaneSpec) -> Plan {
         every,
         window,
         keep: MAX_CELL_BUFFER,
+        keep_warmup: false,
         deploy: 0.0,
         cooldown: f64::INFINITY,
         refresh: f64::INFINITY,

@@ -194,6 +194,8 @@ pub struct CellsConfig {
     pub load: f64,
     pub load_noise: f64,
     pub growth: f64,
+    /// Strength of every cell's slow change (growth, seasons, users moving); 0: stationary.
+    pub drift: f64,
     pub threshold: f64,
     pub wake: f64,
     pub coverage: f64,
@@ -214,6 +216,7 @@ impl Default for CellsConfig {
             load: 0.5,
             load_noise: 0.3,
             growth: 0.0,
+            drift: 1.0,
             threshold: 0.25,
             wake: 2.0,
             coverage: 0.5,

@@ -26,6 +26,7 @@ pub fn plan(lane: &LaneConfig, refresh_step: Option<f64>) -> Plan {
         every: (lane.every * MINUTES_PER_HOUR).max(1.0),
         window: lane.window * MINUTES_PER_HOUR,
         keep: MAX_BUFFER,
+        keep_warmup: false,
         deploy: lane.deploy * MINUTES_PER_HOUR,
         // At most one triggered retrain an hour, however noisy the loss.
         cooldown: MINUTES_PER_HOUR,

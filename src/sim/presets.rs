@@ -64,8 +64,8 @@ pub static PRESETS: &[Preset] = &[
         name: "cells-sim-gap",
         title: "Cells: trained on a simulator",
         scenario: Scenario::Cells,
-        caption: "Daily sleep plans from a forecaster trained on a simulator whose profiles are 80% off (A) are worse than plans from one trained on live data (C). Letting the simulator-trained model keep learning from live data (B) closes part of the gap.",
-        settings: &[("sim_error", "0.8"), ("lanes", "3"), ("a.mode", "batch"), ("a.source", "simulator"), ("a.update", "frozen"), ("b.mode", "batch"), ("b.source", "simulator"), ("b.update", "continual"), ("c.mode", "batch"), ("c.source", "live"), ("c.update", "continual")],
+        caption: "In a network that does not drift, daily sleep plans from a forecaster trained on a simulator whose profiles are 80% off (A) are worse than plans from one trained on live data (C). Letting the simulator-trained model keep learning from live data, with a learner that forgets the simulator within days (B), closes part of the gap.",
+        settings: &[("sim_error", "0.8"), ("drift", "0"), ("lanes", "3"), ("a.mode", "batch"), ("a.source", "simulator"), ("a.update", "frozen"), ("b.mode", "batch"), ("b.source", "simulator"), ("b.update", "continual"), ("b.forgetting", "0.98"), ("c.mode", "batch"), ("c.source", "live"), ("c.update", "continual")],
         metric: "mae",
     },
     Preset {

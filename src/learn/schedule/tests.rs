@@ -29,6 +29,7 @@ fn plan(update: Update) -> Plan {
         every: 10.0,
         window: f64::INFINITY,
         keep: usize::MAX,
+        keep_warmup: false,
         deploy: 0.0,
         cooldown: 0.0,
         refresh: f64::INFINITY,

@@ -8,7 +8,7 @@ use crate::base::rng::sigmoid;
 use crate::learn::detect::PageHinkley;
 use crate::learn::ftrl::Labelled;
 use crate::learn::ftrl::{hash_feature, Ftrl};
-use crate::learn::schedule::Schedule;
+use crate::learn::schedule::{Plan, Schedule};
 use crate::sim::config::{LaneConfig, Mode, Policy, Update};
 use crate::sim::series::{ads as f, LaneSums};
 
@@ -159,7 +159,12 @@ impl Lane {
         Lane {
             schedule: Schedule::new(
                 model,
-                crate::sim::plan(cfg, None),
+                // Only the ad shown gets a label: the warm-up's uniformly random log is the only
+                // one that covers every ad, and a stateless retrain keeps learning it.
+                Plan {
+                    keep_warmup: true,
+                    ..crate::sim::plan(cfg, None)
+                },
                 PageHinkley::new(0.01, 40.0, 500),
             ),
             cfg: cfg.clone(),
