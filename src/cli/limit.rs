@@ -5,9 +5,14 @@ use rtml::sim::cost::{
     fmt_bytes, fmt_seconds, Cost, HARD_BYTES, HARD_SECONDS, NOTE_SECONDS, PAGE_BYTES,
 };
 
-/// What `--estimate` and `--no-limit` asked for.
+/// What `--estimate` and `--no-limit` asked for (the flags `rtml run` and `rtml sweep` share).
+#[derive(clap::Args)]
 pub struct Limit {
+    /// Print the estimated work and memory, by knob, and stop.
+    #[arg(long)]
     pub estimate: bool,
+    /// Run even when the estimate is over the limit (5 minutes of work or 2 GB).
+    #[arg(long = "no-limit")]
     pub no_limit: bool,
 }
 

@@ -23,12 +23,8 @@ pub struct RunArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
-    /// Print the estimated work and memory, by knob, and stop.
-    #[arg(long)]
-    estimate: bool,
-    /// Run even when the estimate is over the limit (5 minutes of work or 2 GB).
-    #[arg(long = "no-limit")]
-    no_limit: bool,
+    #[command(flatten)]
+    limit: super::limit::Limit,
     /// Write every windowed series to this CSV file.
     #[arg(long, value_name = "FILE")]
     csv: Option<String>,
@@ -63,11 +59,7 @@ pub fn run(args: RunArgs) -> Result<(), String> {
             cfg.scenario
         ));
     }
-    let limit = super::limit::Limit {
-        estimate: args.estimate,
-        no_limit: args.no_limit,
-    };
-    if !super::limit::check(&rtml::sim::cost::estimate(&cfg), "this run", &limit)? {
+    if !super::limit::check(&rtml::sim::cost::estimate(&cfg), "this run", &args.limit)? {
         return Ok(());
     }
     let seed = cfg.seed;

@@ -34,12 +34,8 @@ pub struct SweepArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
-    /// Print the estimated work and memory, by knob, and stop.
-    #[arg(long)]
-    estimate: bool,
-    /// Run even when the estimate is over the limit (5 minutes of work or 2 GB).
-    #[arg(long = "no-limit")]
-    no_limit: bool,
+    #[command(flatten)]
+    limit: super::limit::Limit,
     /// Write one row per point to this CSV file.
     #[arg(long, value_name = "FILE")]
     csv: Option<String>,
@@ -59,12 +55,8 @@ pub fn sweep(args: SweepArgs) -> Result<(), String> {
         .map(Point::parse)
         .collect::<Result<Vec<_>, _>>()?;
     let spec = Spec::new(cfg, lane, param, points, args.seeds, args.metric.as_deref())?;
-    let limit = super::limit::Limit {
-        estimate: args.estimate,
-        no_limit: args.no_limit,
-    };
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if !super::limit::check(&spec.cost(cores), "this sweep", &limit)? {
+    if !super::limit::check(&spec.cost(cores), "this sweep", &args.limit)? {
         return Ok(());
     }
     let quiet = args.json;
