@@ -44,10 +44,11 @@ fn main() -> ExitCode {
         Some("build") => build().map(|_| ()),
         Some("serve") => serve(&args[1..]),
         Some("test") => test(&args[1..]),
+        Some("e2e") => end_to_end(&args[1..]),
         Some("bench-wasm") => bench_wasm(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <command>\n\n  build              build the page into www/ (wasm in release, glue in www/pkg/)\n  serve [--port N]   build, then serve www/ on http://127.0.0.1:N/ (default 8080)\n  test [--no-browser]  every test: native, wasm (node and headless Chromium), end to end\n  bench-wasm         the engine benchmark compiled to wasm and run under node"
+                "usage: cargo xtask <command>\n\n  build              build the page into www/ (wasm in release, glue in www/pkg/)\n  serve [--port N]   build, then serve www/ on http://127.0.0.1:N/ (default 8080)\n  test [--no-browser]  every test: native, wasm (node and headless Chromium), end to end\n  e2e [NAME...]      only the end-to-end files (tests/e2e/*.test.mjs, or those whose name contains NAME)\n  bench-wasm         the engine benchmark compiled to wasm and run under node"
             );
             return ExitCode::from(2);
         }
@@ -425,6 +426,15 @@ fn test(args: &[String]) -> Result<()> {
         "A wasm test failed in Chromium: see above.",
     )?;
 
+    end_to_end(&[])?;
+    eprintln!("xtask: all tests passed");
+    Ok(())
+}
+
+/// Builds the page, serves it on a free port and runs the end-to-end files (all, or those whose name
+/// contains one of `only`) in headless Chromium.
+fn end_to_end(only: &[String]) -> Result<()> {
+    ensure_chromium()?;
     build()?;
     let e2e = ensure_node_modules()?;
     // The command line's numbers for the small sweep the end-to-end test runs in the page's workers.
@@ -457,7 +467,7 @@ fn test(args: &[String]) -> Result<()> {
             .arg("--test")
             .arg("--test-reporter=spec")
             .arg("--test-concurrency=1")
-            .arg(e2e.join("page.test.mjs"))
+            .args(e2e_files(&e2e, only)?)
             .current_dir(&e2e)
             .env("BASE_URL", format!("http://{addr}/"))
             .env("SWEEP_EXPECTED", &expected)
@@ -467,9 +477,30 @@ fn test(args: &[String]) -> Result<()> {
             ),
         "node --test tests/e2e (headless Chromium, end to end)",
         "An end-to-end check failed: see above; screenshots are in tests/e2e/out/.",
-    )?;
-    eprintln!("xtask: all tests passed");
-    Ok(())
+    )
+}
+
+/// Every end-to-end test file (`tests/e2e/*.test.mjs`), sorted, so a topic can have its own file.
+fn e2e_files(dir: &Path, only: &[String]) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(".test.mjs"))
+        .filter(|p| {
+            only.is_empty()
+                || only
+                    .iter()
+                    .any(|o| p.to_string_lossy().contains(o.as_str()))
+        })
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(format!(
+            "no *.test.mjs matching {only:?} in {}",
+            dir.display()
+        ));
+    }
+    Ok(files)
 }
 
 /// Runs one wasm-bindgen-test suite with this binary as cargo's wasm32 runner.
