@@ -259,6 +259,22 @@ pub fn calibration(p_sum: f64, clicks: f64) -> f64 {
     ratio(p_sum, clicks)
 }
 
+/// What the cellular network costs its operator over some time, in money: the energy it drew at
+/// `price_kwh` plus the traffic it could not carry at `price_gb` (a QoS penalty). The one formula the
+/// answer map and the what-if evaluation use, so both speak the same money.
+pub fn cells_cost(kwh: f64, unserved_gb: f64, price_kwh: f64, price_gb: f64) -> f64 {
+    kwh * price_kwh + unserved_gb * price_gb
+}
+
+#[cfg(test)]
+mod cost_tests {
+    #[test]
+    fn cells_cost_prices_energy_and_unserved_traffic() {
+        assert_eq!(super::cells_cost(100.0, 3.0, 0.2, 2.0), 26.0);
+        assert_eq!(super::cells_cost(100.0, 3.0, 0.0, 0.0), 0.0);
+    }
+}
+
 /// Energy saved against always on, in percent.
 pub fn energy_saved_pct(always_on_kwh: f64, kwh: f64) -> f64 {
     100.0 * ratio(always_on_kwh - kwh, always_on_kwh)

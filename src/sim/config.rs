@@ -207,6 +207,10 @@ pub struct CellsConfig {
     pub stadium_day: Option<f64>,
     pub stadium_load: f64,
     pub sim_error: f64,
+    /// Price of the energy the network draws, money per kWh (see [`crate::base::metrics::cells_cost`]).
+    pub price_kwh: f64,
+    /// What a GB of unserved traffic costs the operator (lost revenue and goodwill), money per GB.
+    pub price_gb: f64,
 }
 
 impl Default for CellsConfig {
@@ -228,6 +232,8 @@ impl Default for CellsConfig {
             stadium_day: None,
             stadium_load: 1.5,
             sim_error: 0.0,
+            price_kwh: 0.20,
+            price_gb: 2.0,
         }
     }
 }
