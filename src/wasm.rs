@@ -432,7 +432,7 @@ pub fn catalogue() -> JsValue {
         .map(|p| serde_json::json!({"name": p.name, "title": p.title, "caption": p.caption, "scenario": scen(Some(p.scenario)), "metric": p.metric}))
         .collect();
     to_js(
-        &serde_json::json!({"knobs": knobs, "laneKnobs": lane_knobs, "metrics": metrics, "presets": presets, "colors": LANE_CSS, "lanes": LANE_NAMES, "panels": chart::PANELS, "sweepValues": crate::sim::sweep::DEFAULT_VALUES, "minutesPerDay": MINUTES_PER_DAY}),
+        &serde_json::json!({"knobs": knobs, "laneKnobs": lane_knobs, "metrics": metrics, "presets": presets, "colors": LANE_CSS, "lanes": LANE_NAMES, "panels": chart::PANELS, "sweepValues": crate::sim::sweep::DEFAULT_VALUES, "answer": {"ads": crate::sim::answer::DEFAULT_ADS, "cells": crate::sim::answer::DEFAULT_CELLS, "seeds": crate::sim::answer::DEFAULT_SEEDS}, "minutesPerDay": MINUTES_PER_DAY}),
     )
 }
 
@@ -713,5 +713,125 @@ impl ReplayView {
 impl Default for ReplayView {
     fn default() -> Self {
         ReplayView::new()
+    }
+}
+
+// ---- The answer: the freshness map (thin: the logic lives in `sim::answer`) ----------------------
+
+/// The answer's specification from page inputs: the two presets, settings `key=value` separated by
+/// `&` or new lines (as `rtml answer --set`), the first seed, the seeds.
+fn answer_spec(
+    ads: &str,
+    cells: &str,
+    sets: &str,
+    seed: u32,
+    seeds: u32,
+) -> Result<crate::sim::answer::Spec, JsValue> {
+    let pairs = sets
+        .split(['&', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .take(64)
+        .map(|s| {
+            s.split_once('=')
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                .ok_or_else(|| JsValue::from_str(&format!("`{s}`: expected key=value")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    crate::sim::answer::Spec::with_presets(ads, cells, Some(seed), &pairs, seeds)
+        .map_err(|e| JsValue::from_str(&e))
+}
+
+/// Every task of the answer (a world, a seed, a group of rows; ads split into `parts` groups), first
+/// seed first, for the page to share among workers.
+#[wasm_bindgen]
+pub fn answer_tasks(
+    ads: &str,
+    cells: &str,
+    sets: &str,
+    seed: u32,
+    seeds: u32,
+    parts: u32,
+) -> Result<JsValue, JsValue> {
+    let spec = answer_spec(ads, cells, sets, seed, seeds)?;
+    Ok(to_js(&spec.tasks(parts as usize)))
+}
+
+/// One task of the answer (what a worker computes): the lanes' sums.
+#[wasm_bindgen]
+pub fn answer_run(
+    ads: &str,
+    cells: &str,
+    sets: &str,
+    seed: u32,
+    seeds: u32,
+    task: JsValue,
+) -> Result<JsValue, JsValue> {
+    let spec = answer_spec(ads, cells, sets, seed, seeds)?;
+    let task: crate::sim::answer::Task =
+        serde_wasm_bindgen::from_value(task).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let part = crate::sim::answer::run_task(&spec, task, 1).map_err(|e| JsValue::from_str(&e))?;
+    Ok(to_js(&part))
+}
+
+/// The answer shown on the page: summarised from the workers' parts by the same code as `rtml
+/// answer`, and drawn.
+#[wasm_bindgen]
+pub struct AnswerView {
+    answer: Option<crate::sim::answer::Answer>,
+}
+
+#[wasm_bindgen]
+impl AnswerView {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> AnswerView {
+        AnswerView { answer: None }
+    }
+
+    /// Summarises the parts that have come in; returns `{json, answer}`: the JSON of `rtml answer
+    /// --json` and every figure of the map (for the table).
+    pub fn set(
+        &mut self,
+        ads: &str,
+        cells: &str,
+        sets: &str,
+        seed: u32,
+        seeds: u32,
+        parts: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let spec = answer_spec(ads, cells, sets, seed, seeds)?;
+        let parts: Vec<crate::sim::answer::Part> =
+            serde_wasm_bindgen::from_value(parts).map_err(|e| JsValue::from_str(&e.to_string()))?;
+        let a = crate::sim::answer::summarize(&spec, &parts);
+        let out = to_js(&serde_json::json!({
+            "json": crate::sim::answer::stats::to_json(&a),
+            "answer": &a,
+        }));
+        self.answer = Some(a);
+        Ok(out)
+    }
+
+    /// Draws the map (`view`: `map`), or a slice along `refresh` or `every`, on a canvas sized in
+    /// device pixels.
+    pub fn draw(
+        &self,
+        canvas: HtmlCanvasElement,
+        scale: f64,
+        dark: bool,
+        view: &str,
+    ) -> Result<(), JsValue> {
+        let Some(a) = &self.answer else {
+            return Ok(());
+        };
+        let (root, style) = canvas_root(canvas, scale, dark, false)?;
+        chart::draw_answer(&root, a, chart::AnswerView::parse(view), style)
+            .map_err(|e| JsValue::from_str(&e))?;
+        Ok(())
+    }
+}
+
+impl Default for AnswerView {
+    fn default() -> Self {
+        AnswerView::new()
     }
 }
