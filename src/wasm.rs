@@ -718,65 +718,32 @@ impl Default for ReplayView {
 
 // ---- The answer: the freshness map (thin: the logic lives in `sim::answer`) ----------------------
 
-/// The answer's specification from page inputs: the two presets, settings `key=value` separated by
-/// `&` or new lines (as `rtml answer --set`), the first seed, the seeds.
-fn answer_spec(
-    ads: &str,
-    cells: &str,
-    sets: &str,
-    seed: u32,
-    seeds: u32,
-) -> Result<crate::sim::answer::Spec, JsValue> {
-    let pairs = sets
-        .split(['&', '\n'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .take(64)
-        .map(|s| {
-            s.split_once('=')
-                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-                .ok_or_else(|| JsValue::from_str(&format!("`{s}`: expected key=value")))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    crate::sim::answer::Spec::with_presets(ads, cells, Some(seed), &pairs, seeds)
-        .map_err(|e| JsValue::from_str(&e))
+fn answer_spec(job: JsValue) -> Result<crate::sim::answer::Spec, JsValue> {
+    let job: crate::sim::answer::Job =
+        serde_wasm_bindgen::from_value(job).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    job.spec().map_err(|e| JsValue::from_str(&e))
 }
 
-/// Every task of the answer (a world, a seed, a group of rows; ads split into `parts` groups), first
-/// seed first, for the page to share among workers.
+/// Every task of the answer for a job (`{ads, cells, sets, seed, seeds}`, see `sim::answer::Job`),
+/// ads split into `parts` groups, first seed first: for the page to share among workers.
 #[wasm_bindgen]
-pub fn answer_tasks(
-    ads: &str,
-    cells: &str,
-    sets: &str,
-    seed: u32,
-    seeds: u32,
-    parts: u32,
-) -> Result<JsValue, JsValue> {
-    let spec = answer_spec(ads, cells, sets, seed, seeds)?;
-    Ok(to_js(&spec.tasks(parts as usize)))
+pub fn answer_tasks(job: JsValue, parts: u32) -> Result<JsValue, JsValue> {
+    Ok(to_js(&answer_spec(job)?.tasks(parts as usize)))
 }
 
 /// One task of the answer (what a worker computes): the lanes' sums.
 #[wasm_bindgen]
-pub fn answer_run(
-    ads: &str,
-    cells: &str,
-    sets: &str,
-    seed: u32,
-    seeds: u32,
-    task: JsValue,
-) -> Result<JsValue, JsValue> {
-    let spec = answer_spec(ads, cells, sets, seed, seeds)?;
-    let task: crate::sim::answer::Task =
+pub fn answer_run(job: JsValue, task: JsValue) -> Result<JsValue, JsValue> {
+    let spec = answer_spec(job)?;
+    let task =
         serde_wasm_bindgen::from_value(task).map_err(|e| JsValue::from_str(&e.to_string()))?;
     let part = crate::sim::answer::run_task(&spec, task, 1).map_err(|e| JsValue::from_str(&e))?;
     Ok(to_js(&part))
 }
 
-/// The answer shown on the page: summarised from the workers' parts by the same code as `rtml
-/// answer`, and drawn.
+/// The answer on the page: summarised from the workers' parts by the same code as `rtml answer`.
 #[wasm_bindgen]
+#[derive(Default)]
 pub struct AnswerView {
     answer: Option<crate::sim::answer::Answer>,
 }
@@ -785,34 +752,23 @@ pub struct AnswerView {
 impl AnswerView {
     #[wasm_bindgen(constructor)]
     pub fn new() -> AnswerView {
-        AnswerView { answer: None }
+        AnswerView::default()
     }
 
-    /// Summarises the parts that have come in; returns `{json, answer}`: the JSON of `rtml answer
-    /// --json` and every figure of the map (for the table).
-    pub fn set(
-        &mut self,
-        ads: &str,
-        cells: &str,
-        sets: &str,
-        seed: u32,
-        seeds: u32,
-        parts: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        let spec = answer_spec(ads, cells, sets, seed, seeds)?;
+    /// Summarises the parts so far; returns `{json, answer}`: the JSON of `rtml answer --json` and
+    /// every figure of the map (for the table).
+    pub fn set(&mut self, job: JsValue, parts: JsValue) -> Result<JsValue, JsValue> {
+        let spec = answer_spec(job)?;
         let parts: Vec<crate::sim::answer::Part> =
             serde_wasm_bindgen::from_value(parts).map_err(|e| JsValue::from_str(&e.to_string()))?;
         let a = crate::sim::answer::summarize(&spec, &parts);
-        let out = to_js(&serde_json::json!({
-            "json": crate::sim::answer::stats::to_json(&a),
-            "answer": &a,
-        }));
+        let json = crate::sim::answer::stats::to_json(&a);
+        let out = to_js(&serde_json::json!({ "json": json, "answer": &a }));
         self.answer = Some(a);
         Ok(out)
     }
 
-    /// Draws the map (`view`: `map`), or a slice along `refresh` or `every`, on a canvas sized in
-    /// device pixels.
+    /// Draws the map (`view`: `map`) or a slice (`refresh`, `every`) on a canvas in device pixels.
     pub fn draw(
         &self,
         canvas: HtmlCanvasElement,
@@ -820,18 +776,10 @@ impl AnswerView {
         dark: bool,
         view: &str,
     ) -> Result<(), JsValue> {
-        let Some(a) = &self.answer else {
-            return Ok(());
-        };
+        let Some(a) = &self.answer else { return Ok(()) };
         let (root, style) = canvas_root(canvas, scale, dark, false)?;
         chart::draw_answer(&root, a, chart::AnswerView::parse(view), style)
             .map_err(|e| JsValue::from_str(&e))?;
         Ok(())
-    }
-}
-
-impl Default for AnswerView {
-    fn default() -> Self {
-        AnswerView::new()
     }
 }

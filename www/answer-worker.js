@@ -8,7 +8,7 @@ self.onmessage = async (e) => {
   await ready;
   const { id, job, task } = e.data;
   try {
-    const part = answer_run(job.ads, job.cells, job.sets, job.seed, job.seeds, task);
+    const part = answer_run(job, task);
     self.postMessage({ id, part });
   } catch (err) {
     self.postMessage({ id, error: String(err) });

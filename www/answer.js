@@ -101,7 +101,7 @@ function table(answer) {
 
 /** Summarises the parts so far and shows them (a first map after the first seed, refined after each). */
 function show(j, parts) {
-  const res = view.set(j.ads, j.cells, j.sets, j.seed, j.seeds, parts);
+  const res = view.set(j, parts);
   window.__answer = res.json;
   window.__answerFull = res.answer;
   $('answer-conclusion').textContent = res.answer.conclusion;
@@ -122,7 +122,7 @@ export async function runAnswer() {
   window.__answerTiming = { first: null, done: null };
   let tasks;
   try {
-    tasks = answer_tasks(j.ads, j.cells, j.sets, j.seed, j.seeds, n);
+    tasks = answer_tasks(j, n);
   } catch (e) {
     status.textContent = `Not started: ${e}`;
     return;

@@ -157,6 +157,34 @@ fn figure_fields(scenario: Scenario) -> [usize; FIGURES] {
     }
 }
 
+/// What the page asks for (the same as `rtml answer`'s flags): two presets, `key=value` settings
+/// separated by `&` or new lines, the first seed, the seeds.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Job {
+    pub ads: String,
+    pub cells: String,
+    pub sets: String,
+    pub seed: u32,
+    pub seeds: u32,
+}
+
+impl Job {
+    /// The specification, or a message naming what is wrong.
+    pub fn spec(&self) -> Result<Spec, String> {
+        let pairs = (self.sets.split(['&', '\n']))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .take(64)
+            .map(|s| {
+                s.split_once('=')
+                    .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                    .ok_or_else(|| format!("`{s}`: expected key=value"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Spec::with_presets(&self.ads, &self.cells, Some(self.seed), &pairs, self.seeds)
+    }
+}
+
 impl World {
     /// A preset's world with `key=value` settings on top (the seed, if given, replaced).
     pub fn new(name: &str, seed: Option<u32>, sets: &[(String, String)]) -> Result<World, String> {
@@ -443,8 +471,10 @@ mod tests {
 
     #[test]
     fn blocks_are_days() {
-        let mut c = Config::default();
-        c.days = 2.5;
+        let c = Config {
+            days: 2.5,
+            ..Default::default()
+        };
         assert_eq!(blocks(&c), vec![1.0, 1.0, 0.5]);
     }
 }

@@ -176,14 +176,13 @@ pub fn unit(scenario: Scenario) -> String {
     format!("{cur}/day")
 }
 
-/// One world's map from the parts (the seeds whose every lane has come in).
-fn map(spec: &Spec, w: usize, parts: &[Part]) -> Map {
-    let world = &spec.worlds[w];
-    let cfg = &world.base;
+/// Per complete seed of world `w`: each lane's money per block, and its figures per day.
+type Collected = (Vec<Vec<Vec<f64>>>, Vec<Vec<[f64; FIGURES]>>);
+
+fn collect(spec: &Spec, w: usize, parts: &[Part], days: f64) -> Collected {
+    let cfg = &spec.worlds[w].base;
     let scenario = cfg.scenario;
     let nl = 1 + spec.rows.len() * spec.cols.len();
-    let block_days = blocks(cfg);
-    let days: f64 = block_days.iter().sum();
     let mut vals = Vec::new();
     let mut figs: Vec<Vec<[f64; FIGURES]>> = Vec::new();
     for s in 0..spec.seeds {
@@ -218,6 +217,17 @@ fn map(spec: &Spec, w: usize, parts: &[Part]) -> Map {
                 .collect(),
         );
     }
+    (vals, figs)
+}
+
+/// One world's map from the parts (the seeds whose every lane has come in).
+fn map(spec: &Spec, w: usize, parts: &[Part]) -> Map {
+    let world = &spec.worlds[w];
+    let cfg = &world.base;
+    let scenario = cfg.scenario;
+    let block_days = blocks(cfg);
+    let days: f64 = block_days.iter().sum();
+    let (vals, figs) = collect(spec, w, parts, days);
     let mut m = Map {
         scenario,
         preset: world.preset.clone(),

@@ -103,79 +103,33 @@ fn heatmap<DB: DrawingBackend>(
 ) -> DrawResult {
     let (w, h) = area.dim_in_pixel();
     let s = style.scale;
-    let f = |size: f64| font(pal, style, size);
-    let ml = format!(
-        "ML system: {} {} over no ML",
-        fmt_figure(Some(m.ml.mean), 3),
-        m.unit
-    );
-    let seeds = format!("{} seed{}", m.seeds, if m.seeds == 1 { "" } else { "s" });
-    area.draw(&Text::new(
-        format!("{}: share of its ML value lost", name(m)),
-        ((8.0 * s) as i32, (6.0 * s) as i32),
-        f(13.0),
-    ))
-    .map_err(err)?;
-    area.draw(&Text::new(
-        format!("{ml}; {seeds}"),
-        ((8.0 * s) as i32, (24.0 * s) as i32),
-        f(11.0),
-    ))
-    .map_err(err)?;
-    let (left, top) = ((62.0 * s) as i32, (62.0 * s) as i32);
+    let (left, top) = ((62.0 * s) as i32, (74.0 * s) as i32);
     let (right, bottom) = (w as i32 - (8.0 * s) as i32, h as i32 - (8.0 * s) as i32);
     let (nr, nc) = (m.rows.len() as i32, m.cols.len() as i32);
     if nr == 0 || nc == 0 || right <= left || bottom <= top {
         return Ok(());
     }
     let (cw, ch) = ((right - left) / nc, (bottom - top) / nr);
+    headings(area, m, (left, right, top), cw, pal, style)?;
     // Without a share (no measurable ML value), colour by money against the largest loss.
     let scale = (m.cells.iter().flatten())
+        .filter(|c| c.lost.measurable)
         .map(|c| c.lost.mean.abs())
-        .filter(|v| v.is_finite())
-        .fold(None, |a: Option<f64>, v| Some(a.map_or(v, |a| a.max(v))))
-        .filter(|&v| v > 0.0);
-    let centre = Pos::new(HPos::Center, VPos::Center);
-    area.draw(&Text::new(
-        "model updated",
-        (left + (right - left) / 2, (41.0 * s) as i32),
-        f(10.5).pos(Pos::new(HPos::Center, VPos::Top)),
-    ))
-    .map_err(err)?;
-    area.draw(&Text::new(
-        "predictions",
-        ((4.0 * s) as i32, top - (14.0 * s) as i32),
-        f(10.5),
-    ))
-    .map_err(err)?;
-    for (c, label) in m.cols.iter().enumerate() {
-        let x = left + c as i32 * cw + cw / 2;
-        let text = if label == "continual" { "cont." } else { label };
-        area.draw(&Text::new(
-            text.to_string(),
-            (x, top - (4.0 * s) as i32),
-            f(10.5).pos(Pos::new(HPos::Center, VPos::Bottom)),
-        ))
-        .map_err(err)?;
-    }
+        .fold(0.0f64, f64::max);
     for (r, row) in m.cells.iter().enumerate() {
         let y = top + r as i32 * ch;
-        area.draw(&Text::new(
+        let label = Text::new(
             m.rows[r].clone(),
             ((6.0 * s) as i32, y + ch / 2),
-            f(10.5).pos(Pos::new(HPos::Left, VPos::Center)),
-        ))
-        .map_err(err)?;
+            font(pal, style, 10.5).pos(Pos::new(HPos::Left, VPos::Center)),
+        );
+        area.draw(&label).map_err(err)?;
         for (c, cell) in row.iter().enumerate() {
             let x = left + c as i32 * cw;
-            let bg = shade(
-                cell.share.or_else(|| {
-                    scale
-                        .filter(|_| cell.lost.measurable)
-                        .map(|k| cell.lost.mean / k)
-                }),
-                pal,
-            );
+            let tone = cell
+                .share
+                .or_else(|| (cell.lost.measurable && scale > 0.0).then(|| cell.lost.mean / scale));
+            let bg = shade(tone, pal);
             area.draw(&Rectangle::new([(x, y), (x + cw, y + ch)], bg.filled()))
                 .map_err(err)?;
             area.draw(&Rectangle::new(
@@ -186,21 +140,78 @@ fn heatmap<DB: DrawingBackend>(
             let text = match cell.share {
                 _ if r == 0 && c == 0 => "ref.".to_string(),
                 Some(v) => format!("{}%", fmt_figure(Some(100.0 * v), 2)),
+                None if cell.lost.measurable => fmt_figure(Some(cell.lost.mean), 2),
                 None => "n.m.".into(),
             };
-            let fg = if cell.share.is_some() {
-                ink(bg)
-            } else {
-                pal.fg
-            };
             let size = if cw as f64 > 54.0 * s { 12.0 } else { 10.5 };
-            area.draw(&Text::new(
+            let centre = Pos::new(HPos::Center, VPos::Center);
+            let fg = ink(bg);
+            let t = Text::new(
                 text,
                 (x + cw / 2, y + ch / 2),
                 font(pal, style, size).color(&fg).pos(centre),
-            ))
-            .map_err(err)?;
+            );
+            area.draw(&t).map_err(err)?;
         }
+    }
+    Ok(())
+}
+
+/// The map's title (what the colours mean, the ML system's value, the seeds) and axis headings.
+fn headings<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    m: &Map,
+    (left, right, top): (i32, i32, i32),
+    cw: i32,
+    pal: &Palette,
+    style: Style,
+) -> DrawResult {
+    let s = style.scale;
+    let f = |size: f64| font(pal, style, size);
+    let what = if m.ml.measurable && m.ml.mean > 0.0 {
+        "share of its ML value lost".to_string()
+    } else {
+        format!("value lost, {}", m.unit)
+    };
+    let ml = format!(
+        "ML system: {} {} over no ML",
+        fmt_figure(Some(m.ml.mean), 3),
+        m.unit
+    );
+    let seeds = format!("{} seed{}", m.seeds, if m.seeds == 1 { "" } else { "s" });
+    let title = Text::new(
+        format!("{}: {what}", name(m)),
+        ((8.0 * s) as i32, (6.0 * s) as i32),
+        f(13.0),
+    );
+    area.draw(&title).map_err(err)?;
+    area.draw(&Text::new(
+        format!("{ml}; {seeds}"),
+        ((8.0 * s) as i32, (24.0 * s) as i32),
+        f(11.0),
+    ))
+    .map_err(err)?;
+    let model = Text::new(
+        "model updated",
+        (left + (right - left) / 2, (40.0 * s) as i32),
+        f(10.5).pos(Pos::new(HPos::Center, VPos::Top)),
+    );
+    area.draw(&model).map_err(err)?;
+    area.draw(&Text::new(
+        "predictions",
+        ((4.0 * s) as i32, top - (14.0 * s) as i32),
+        f(10.5),
+    ))
+    .map_err(err)?;
+    for (c, label) in m.cols.iter().enumerate() {
+        let x = left + c as i32 * cw + cw / 2;
+        let text = if label == "continual" { "cont." } else { label };
+        let t = Text::new(
+            text.to_string(),
+            (x, top - (4.0 * s) as i32),
+            f(10.5).pos(Pos::new(HPos::Center, VPos::Bottom)),
+        );
+        area.draw(&t).map_err(err)?;
     }
     Ok(())
 }
