@@ -3,6 +3,7 @@
 // text (textContent, value), never as HTML.
 import init, { Playground, catalogue, format_duration, format_figure } from './pkg/rtml.js';
 import { runSweep, cancelSweep, redrawSweep } from './sweep.js';
+import { setupAnswer, redrawAnswer } from './answer.js';
 import { setupReplay, redrawReplay } from './replay.js';
 
 const $ = (id) => document.getElementById(id);
@@ -396,7 +397,7 @@ async function main() {
   canvas.addEventListener('mousemove', hover);
   canvas.addEventListener('mouseleave', () => { $('hover').hidden = true; });
   new ResizeObserver(render).observe(canvas);
-  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', (e) => { ui.dark = e.matches; render(); redrawSweep(ui.dark); redrawReplay(ui.dark); });
+  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', (e) => { ui.dark = e.matches; render(); redrawSweep(ui.dark); redrawReplay(ui.dark); redrawAnswer(); });
   window.addEventListener('hashchange', () => {
     if (location.hash === '#' + ui.pg.hash()) return;
     notify(ui.pg.load(location.hash));
@@ -421,6 +422,7 @@ async function main() {
   $('sweep-run').addEventListener('click', () => runSweep(ui.dark));
   $('sweep-cancel').addEventListener('click', cancelSweep);
   $('sweep').addEventListener('toggle', () => { if ($('sweep').open) redrawSweep(ui.dark); });
+  setupAnswer(ui.cat, ui.state, () => ui.dark);
   setupReplay(() => ui.dark);
   $('replay').addEventListener('toggle', () => { if ($('replay').open) redrawReplay(ui.dark); });
   if (ui.state.tab === 'replay') {
@@ -438,7 +440,7 @@ async function main() {
   document.body.dataset.ready = '1';
   if (bench) {
     await benchmark();
-  } else {
+  } else if (ui.state.tab !== 'answer') {
     setPlaying(true);
   }
   requestAnimationFrame(frame);

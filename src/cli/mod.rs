@@ -30,6 +30,7 @@ macro_rules! outln {
 }
 
 // After the macros: the subcommands use them.
+mod answer;
 mod limit;
 mod list;
 mod replay;
@@ -57,6 +58,8 @@ enum Command {
     Run(run::RunArgs),
     /// Freshness sweep: the outcome against the retraining interval (or batch refresh), over seeds.
     Sweep(sweep::SweepArgs),
+    /// The answer: a freshness map (prediction freshness x model freshness) for ads and for cells, value lost in money per day, and the conclusion in words.
+    Answer(answer::AnswerArgs),
     /// Replay your own file (a Vowpal Wabbit click log or a per-cell load CSV) through the lanes, scored progressively.
     Replay(replay::ReplayArgs),
 }
@@ -79,6 +82,7 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run::run(args),
         Command::Sweep(args) => sweep::sweep(args),
         Command::Replay(args) => replay::replay(args),
+        Command::Answer(args) => answer::answer(args),
     };
     match done {
         Ok(()) => ExitCode::SUCCESS,

@@ -100,6 +100,25 @@ impl Experiment {
         Ok(Experiment { cfg, sim })
     }
 
+    /// An experiment with any number of lanes over one world (the answer map runs its whole grid in
+    /// one pass); each lane is checked as if it were lane A. Its `summary`, `csv` and `warnings` name
+    /// only the first four lanes: read the others from [`Experiment::series`].
+    pub fn with_many_lanes(cfg: Config) -> Result<Self, ConfigError> {
+        if cfg.lanes.is_empty() {
+            cfg.validate()?;
+        }
+        for lane in &cfg.lanes {
+            let mut one = cfg.clone();
+            one.lanes = vec![lane.clone()];
+            one.validate()?;
+        }
+        let sim = match cfg.scenario {
+            Scenario::Ads => Sim::Ads(Box::new(AdsSim::new(&cfg))),
+            Scenario::Cells => Sim::Cells(Box::new(CellsSim::new(&cfg))),
+        };
+        Ok(Experiment { cfg, sim })
+    }
+
     /// The configuration.
     pub fn config(&self) -> &Config {
         &self.cfg

@@ -2,6 +2,7 @@
 //! their lanes, the bucketed series and metric table, experiments, presets and the freshness sweep.
 
 pub mod ads;
+pub mod answer;
 pub mod cells;
 pub mod config;
 pub mod cost;

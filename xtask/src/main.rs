@@ -431,6 +431,12 @@ fn test(args: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// The small answer map the end-to-end test runs in the page's workers (seed 9101, two seeds, a
+/// 3-day horizon after a 2-day warm-up); tests/e2e/answer.test.mjs sets the same inputs.
+const ANSWER_ARGS: [&str; 8] = [
+    "--seed", "9101", "--seeds", "2", "--set", "days=3", "--set", "warmup=2",
+];
+
 /// Builds the page, serves it on a free port and runs the end-to-end files (all, or those whose name
 /// contains one of `only`) in headless Chromium.
 fn end_to_end(only: &[String]) -> Result<()> {
@@ -458,6 +464,21 @@ fn end_to_end(only: &[String]) -> Result<()> {
     }
     fs::write(&expected, format!("[{}]", sweeps.join(",")))
         .map_err(|e| format!("cannot write {}: {e}", expected.display()))?;
+    // The same for the small answer map of tests/e2e/answer.test.mjs (its settings: ANSWER_ARGS there).
+    let answer = target_dir().join("e2e-answer-expected.json");
+    let out = cargo()
+        .args(["run", "--quiet", "--bin", "rtml", "--", "answer", "--json"])
+        .args(ANSWER_ARGS)
+        .output()
+        .map_err(|e| format!("could not run `rtml answer`: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "`rtml answer` failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    fs::write(&answer, &out.stdout)
+        .map_err(|e| format!("cannot write {}: {e}", answer.display()))?;
     let listener = TcpListener::bind(("127.0.0.1", 0))
         .map_err(|e| format!("cannot open a local port: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
@@ -471,6 +492,7 @@ fn end_to_end(only: &[String]) -> Result<()> {
             .current_dir(&e2e)
             .env("BASE_URL", format!("http://{addr}/"))
             .env("SWEEP_EXPECTED", &expected)
+            .env("ANSWER_EXPECTED", &answer)
             .env(
                 "CHROMIUM",
                 which("chromium").unwrap_or_else(|| "/usr/bin/chromium".into()),

@@ -3,6 +3,7 @@
 //!
 //! - [`run`]: the playground's chart (the metric per lane, the outcome against lane A, a timeline).
 //! - [`sweep`]: the freshness sweep (share of the gap kept against the interval and the cost).
+//! - [`answer`]: the freshness map per scenario, or a slice of it along either axis.
 //! - [`replay`]: a replayed file's metrics along the file.
 //! - `panel`: what they share (grid and axis theme, legend rows, plot geometry).
 //!
@@ -10,6 +11,7 @@
 //! the canvas and what data it spans. The code that draws owns the geometry; the page asks Rust which
 //! time is under the pointer instead of repeating margins.
 
+pub mod answer;
 mod panel;
 pub mod replay;
 pub mod run;
@@ -18,6 +20,7 @@ pub mod sweep;
 use plotters::prelude::*;
 use serde::Serialize;
 
+pub use answer::{answer_svg, draw_answer, AnswerView};
 pub use replay::draw_replay;
 pub use run::{bucket_under, draw, layout, outcome_of, svg, PANELS};
 pub use sweep::{draw_sweep, sweep_svg};

@@ -1,0 +1,480 @@
+//! The answer: where the value of freshness comes from, for ads and for cells, on one map.
+//!
+//! Rows are how fresh the *predictions* are (online at request time, or batch tables refreshed every
+//! 15 minutes to a day); columns are how fresh the *model* is (continual, retrained every hour to every
+//! week, or frozen after the warm-up). Each cell of the map is one lane; every lane of a seed, and the
+//! no-ML baseline, run over **one pass of one world** ([`Experiment::with_many_lanes`]), so they see
+//! exactly the same requests, clicks and loads (common random numbers), and the world is drawn once
+//! for the whole grid instead of once per cell.
+//!
+//! Value is counted in the money the business is paid or pays: ads earn revenue (the cost per click of
+//! every clicked ad); the cellular network pays for its energy and for the traffic it could not carry
+//! ([`crate::base::metrics::cells_cost`], knobs `price_kwh` and `price_gb`). A cell's value lost is the
+//! money per day it earns less (or pays more) than the freshest corner (online, continual), also as a
+//! share of the value the ML system creates over the no-ML baseline (ads: a random ad; cells: always
+//! on). Where the seeds' 95% interval of a difference includes zero the map says so instead of a
+//! percentage ([`stats`]). The conclusion in words is generated from these numbers ([`words`]).
+//!
+//! The work is split in tasks (a world, a seed, a group of rows) that the command line runs on threads
+//! and the page in Web Workers; the summary depends only on the lanes' sums, not on how they were
+//! grouped, so both give the same JSON.
+
+pub mod stats;
+pub mod words;
+
+use serde::{Deserialize, Serialize};
+
+use crate::base::units::{fmt_duration, TimeUnit, HOURS_PER_DAY, HOURS_PER_WEEK, MINUTES_PER_DAY};
+use crate::sim::config::{Config, LaneConfig, Mode, Policy, Scenario, Update};
+use crate::sim::experiment::Experiment;
+use crate::sim::presets::preset;
+use crate::sim::series::{ads as fa, cells as fc};
+
+pub use stats::{summarize, Answer, Cell, Map};
+
+/// How fresh the predictions are (a row of the map).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Row {
+    /// Predicted when the request (or interval) comes, from fresh inputs.
+    Online,
+    /// Read from a batch table refreshed every so many hours.
+    Batch(f64),
+}
+
+/// How fresh the model is (a column of the map).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Col {
+    /// Learns every labelled event.
+    Continual,
+    /// Retrained every so many hours.
+    Every(f64),
+    /// Never updated after the warm-up.
+    Frozen,
+}
+
+impl Row {
+    /// `online`, `15m`, `1d`, ...
+    pub fn label(&self) -> String {
+        match self {
+            Row::Online => "online".into(),
+            Row::Batch(h) => fmt_duration(*h, TimeUnit::Hour),
+        }
+    }
+    /// Hours of staleness of a prediction at most (0 online).
+    pub fn hours(&self) -> f64 {
+        match self {
+            Row::Online => 0.0,
+            Row::Batch(h) => *h,
+        }
+    }
+}
+
+impl Col {
+    /// `continual`, `1h`, `7d`, `frozen`.
+    pub fn label(&self) -> String {
+        match self {
+            Col::Continual => "continual".into(),
+            Col::Every(h) => fmt_duration(*h, TimeUnit::Hour),
+            Col::Frozen => "frozen".into(),
+        }
+    }
+    /// Hours between model updates (0 continual, infinite frozen).
+    pub fn hours(&self) -> f64 {
+        match self {
+            Col::Continual => 0.0,
+            Col::Every(h) => *h,
+            Col::Frozen => f64::INFINITY,
+        }
+    }
+}
+
+/// The default rows: online, then batch refresh every 15 minutes, hour, 4 hours, day.
+pub const ROWS: [Row; 5] = [
+    Row::Online,
+    Row::Batch(0.25),
+    Row::Batch(1.0),
+    Row::Batch(4.0),
+    Row::Batch(HOURS_PER_DAY),
+];
+/// The default columns: continual, then retrain every hour, day, week, then frozen.
+pub const COLS: [Col; 5] = [
+    Col::Continual,
+    Col::Every(1.0),
+    Col::Every(HOURS_PER_DAY),
+    Col::Every(HOURS_PER_WEEK),
+    Col::Frozen,
+];
+/// The presets the map starts from (their world; the lanes are the map's).
+pub const DEFAULT_ADS: &str = "ads-batch-vs-online";
+pub const DEFAULT_CELLS: &str = "cells-sleep";
+/// Seeds by default (the page refines to these after drawing the first).
+pub const DEFAULT_SEEDS: u32 = 5;
+
+/// One scenario's world: a preset with settings on top.
+#[derive(Clone, Debug)]
+pub struct World {
+    pub preset: String,
+    pub base: Config,
+}
+
+/// A whole answer: the worlds, the map's rows and columns, the seeds.
+#[derive(Clone, Debug)]
+pub struct Spec {
+    pub worlds: Vec<World>,
+    pub rows: Vec<Row>,
+    pub cols: Vec<Col>,
+    pub seeds: u32,
+}
+
+/// One unit of work: one world and seed, the rows `rows` (the first group also runs the baseline).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Task {
+    pub world: usize,
+    /// Seed index (the seed is the world's seed plus this).
+    pub seed: u32,
+    pub part: usize,
+    pub parts: usize,
+}
+
+/// What one task computed: for each lane it ran, the kept sums per block (a day, or a bucket when
+/// buckets are longer), two figures per block ([`FIGURES`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Part {
+    pub task: Task,
+    /// Lane indices ([`Spec::lanes`]: 0 is the baseline, then row by row).
+    pub lanes: Vec<usize>,
+    /// `sums[i][block * 2 + k]`: figure `k` of lane `lanes[i]` in that block.
+    pub sums: Vec<Vec<f64>>,
+}
+
+/// The two domain figures kept per block: ads (revenue, clicks), cells (kWh, unserved GB).
+pub const FIGURES: usize = 2;
+
+fn figure_fields(scenario: Scenario) -> [usize; FIGURES] {
+    match scenario {
+        Scenario::Ads => [fa::REVENUE, fa::CLICKS],
+        Scenario::Cells => [fc::ENERGY_KWH, fc::UNSERVED_GB],
+    }
+}
+
+/// What the page asks for (the same as `rtml answer`'s flags): two presets, `key=value` settings
+/// separated by `&` or new lines, the first seed, the seeds.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Job {
+    pub ads: String,
+    pub cells: String,
+    pub sets: String,
+    pub seed: u32,
+    pub seeds: u32,
+}
+
+impl Job {
+    /// The specification, or a message naming what is wrong.
+    pub fn spec(&self) -> Result<Spec, String> {
+        let pairs = (self.sets.split(['&', '\n']))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .take(64)
+            .map(|s| {
+                s.split_once('=')
+                    .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                    .ok_or_else(|| format!("`{s}`: expected key=value"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Spec::with_presets(&self.ads, &self.cells, Some(self.seed), &pairs, self.seeds)
+    }
+}
+
+impl World {
+    /// A preset's world with `key=value` settings on top (the seed, if given, replaced).
+    pub fn new(name: &str, seed: Option<u32>, sets: &[(String, String)]) -> Result<World, String> {
+        let p = preset(name).ok_or_else(|| format!("no preset `{name}`"))?;
+        let mut base = p.config_with(sets).map_err(|e| e.to_string())?;
+        if let Some(s) = seed {
+            base.seed = s;
+        }
+        base.validate().map_err(|e| e.to_string())?;
+        Ok(World {
+            preset: name.to_string(),
+            base,
+        })
+    }
+}
+
+impl Spec {
+    /// The map over the default rows and columns; seeds from 1 to 50, at least one world.
+    pub fn new(worlds: Vec<World>, seeds: u32) -> Result<Spec, String> {
+        if !(1..=50).contains(&seeds) {
+            return Err(format!("--seeds {seeds}: expected 1 to 50"));
+        }
+        if worlds.is_empty() {
+            return Err("no scenario to map".into());
+        }
+        Ok(Spec {
+            worlds,
+            rows: ROWS.to_vec(),
+            cols: COLS.to_vec(),
+            seeds,
+        })
+    }
+
+    /// The default answer: the ads and the cells preset with the same settings and seed.
+    pub fn with_presets(
+        ads: &str,
+        cells: &str,
+        seed: Option<u32>,
+        sets: &[(String, String)],
+        seeds: u32,
+    ) -> Result<Spec, String> {
+        let a = World::new(ads, seed, sets)?;
+        let c = World::new(cells, seed, sets)?;
+        if a.base.scenario != Scenario::Ads || c.base.scenario != Scenario::Cells {
+            return Err("the first preset must be an ads preset, the second a cells preset".into());
+        }
+        Spec::new(vec![a, c], seeds)
+    }
+
+    /// Lanes of world `w`: 0 the no-ML baseline, then `1 + row * cols + col`. Every lane takes its
+    /// other settings (learner, join window, retraining kind, ...) from the preset's lane A.
+    pub fn lanes(&self, w: usize) -> Vec<LaneConfig> {
+        let base = &self.worlds[w].base;
+        let mut template = base.lanes[0].clone();
+        template.policy = Policy::Model;
+        let mut out = vec![LaneConfig {
+            policy: Policy::Baseline,
+            ..template.clone()
+        }];
+        for r in &self.rows {
+            for c in &self.cols {
+                let mut l = template.clone();
+                match r {
+                    Row::Online => l.mode = Mode::Online,
+                    Row::Batch(h) => {
+                        l.mode = Mode::Batch;
+                        l.refresh = *h;
+                    }
+                }
+                match c {
+                    Col::Continual => l.update = Update::Continual,
+                    Col::Frozen => l.update = Update::Frozen,
+                    Col::Every(h) => {
+                        l.update = Update::Periodic;
+                        l.every = *h;
+                    }
+                }
+                out.push(l);
+            }
+        }
+        out
+    }
+
+    /// The lane index of a row and column.
+    pub fn lane_of(&self, row: usize, col: usize) -> usize {
+        1 + row * self.cols.len() + col
+    }
+
+    /// Every task, seed by seed (the first seed of every world first, so a first map comes early);
+    /// ads worlds split into up to `parts` groups of rows, cells (cheap) in one.
+    pub fn tasks(&self, parts: usize) -> Vec<Task> {
+        let mut out = Vec::new();
+        for seed in 0..self.seeds {
+            for (w, world) in self.worlds.iter().enumerate() {
+                let n = match world.base.scenario {
+                    Scenario::Ads => parts.clamp(1, self.rows.len().max(1)),
+                    Scenario::Cells => 1,
+                };
+                out.extend((0..n).map(|part| Task {
+                    world: w,
+                    seed,
+                    part,
+                    parts: n,
+                }));
+            }
+        }
+        out
+    }
+
+    /// The lanes a task runs: its group of rows (consecutive rows, split as evenly as possible; the
+    /// first group, which holds the costlier online row, never the larger), and the baseline in the
+    /// first group.
+    pub fn task_lanes(&self, t: &Task) -> Vec<usize> {
+        let rows = self.rows.len();
+        let parts = t.parts.clamp(1, rows.max(1));
+        let bound = |p: usize| rows * p / parts;
+        let (from, to) = (bound(t.part), bound(t.part + 1));
+        let mut lanes: Vec<usize> = if t.part == 0 { vec![0] } else { vec![] };
+        for r in from..to {
+            lanes.extend((0..self.cols.len()).map(|c| self.lane_of(r, c)));
+        }
+        lanes
+    }
+
+    /// The configuration of a task: the world's seed, its lanes.
+    pub fn task_config(&self, t: &Task) -> Result<Config, String> {
+        let world = self
+            .worlds
+            .get(t.world)
+            .ok_or_else(|| format!("no world {}", t.world))?;
+        if t.seed >= self.seeds || t.part >= t.parts.max(1) {
+            return Err(format!("task out of range: {t:?}"));
+        }
+        let all = self.lanes(t.world);
+        let mut c = world.base.clone();
+        c.seed = world.base.seed.wrapping_add(t.seed);
+        c.lanes = self.task_lanes(t).iter().map(|&i| all[i].clone()).collect();
+        Ok(c)
+    }
+
+    /// The estimated cost of the whole map (on one thread).
+    pub fn cost(&self) -> crate::sim::cost::Cost {
+        let mut total = crate::sim::cost::Cost::default();
+        for t in self.tasks(1) {
+            if let Ok(mut c) = self.task_config(&t) {
+                // The estimator knows at most four lanes: scale a four-lane estimate.
+                let n = c.lanes.len();
+                c.lanes.truncate(4);
+                let e = crate::sim::cost::estimate(&c);
+                total.seconds += e.seconds * n as f64 / c.lanes.len() as f64;
+                total.bytes = total.bytes.max(e.bytes * n as f64 / c.lanes.len() as f64);
+            }
+        }
+        total
+    }
+}
+
+/// The blocks of a horizon: for each, its length in days (a day, or a bucket when buckets are longer).
+pub fn blocks(cfg: &Config) -> Vec<f64> {
+    let s = crate::sim::series::Series::new(cfg.horizon_min(), 1, 1);
+    let width = s.bucket_min.max(MINUTES_PER_DAY);
+    let horizon = cfg.horizon_min();
+    let n = ((horizon / width).ceil() as usize).max(1);
+    (0..n)
+        .map(|b| {
+            ((horizon.min((b + 1) as f64 * width) - b as f64 * width) / MINUTES_PER_DAY).max(0.0)
+        })
+        .collect()
+}
+
+/// Runs one task (on up to `threads` threads natively; the page's workers use one).
+pub fn run_task(spec: &Spec, t: Task, threads: usize) -> Result<Part, String> {
+    let cfg = spec.task_config(&t)?;
+    let scenario = cfg.scenario;
+    let nblocks = blocks(&cfg).len();
+    let width = crate::sim::series::bucket_minutes(cfg.horizon_min()).max(MINUTES_PER_DAY);
+    let mut exp = Experiment::with_many_lanes(cfg).map_err(|e| e.to_string())?;
+    exp.set_threads(threads);
+    exp.run_to_end();
+    let s = exp.series();
+    let fields = figure_fields(scenario);
+    let sums = (0..s.lanes.len())
+        .map(|l| {
+            let mut v = vec![0.0; nblocks * FIGURES];
+            for b in 0..s.buckets {
+                let block = ((b as f64 * s.bucket_min / width) as usize).min(nblocks - 1);
+                let row = s.row(l, b);
+                for (k, &f) in fields.iter().enumerate() {
+                    v[block * FIGURES + k] += row[f];
+                }
+            }
+            v
+        })
+        .collect();
+    Ok(Part {
+        task: t,
+        lanes: spec.task_lanes(&t),
+        sums,
+    })
+}
+
+/// Runs the whole map (the command line): the tasks side by side natively, one per core; `progress`
+/// is called as they finish. The parts come back in task order.
+pub fn run(spec: &Spec, mut progress: impl FnMut(usize, usize)) -> Result<Answer, String> {
+    let tasks = spec.tasks(1);
+    let n = tasks.len();
+    let cores = crate::sim::ads::default_threads();
+    let mut parts: Vec<Option<Result<Part, String>>> = vec![None; n];
+    #[cfg(not(target_arch = "wasm32"))]
+    if cores > 1 && n > 1 {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let next = AtomicUsize::new(0);
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::scope(|scope| {
+            for _ in 0..cores.min(n) {
+                let (tx, next, tasks) = (tx.clone(), &next, &tasks);
+                scope.spawn(move || loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(&t) = tasks.get(i) else { break };
+                    if tx.send((i, run_task(spec, t, 1))).is_err() {
+                        break;
+                    }
+                });
+            }
+            drop(tx);
+            for (k, (i, r)) in rx.iter().enumerate() {
+                parts[i] = Some(r);
+                progress(k + 1, n);
+            }
+        });
+    }
+    for (i, &t) in tasks.iter().enumerate() {
+        if parts[i].is_none() {
+            parts[i] = Some(run_task(spec, t, cores));
+            progress(i + 1, n);
+        }
+    }
+    let parts = parts
+        .into_iter()
+        .map(|p| p.expect("every task ran"))
+        .collect::<Result<Vec<Part>, String>>()?;
+    Ok(summarize(spec, &parts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn small() -> Spec {
+        let mut s = Spec::with_presets(DEFAULT_ADS, DEFAULT_CELLS, Some(4242), &[], 1).unwrap();
+        for w in &mut s.worlds {
+            w.base.days = 2.0;
+            w.base.warmup = 1.0;
+        }
+        s
+    }
+
+    #[test]
+    fn tasks_cover_every_lane_once() {
+        let s = small();
+        for parts in 1..=6 {
+            let mut seen = vec![0; 1 + s.rows.len() * s.cols.len()];
+            for t in s.tasks(parts).iter().filter(|t| t.world == 0) {
+                for l in s.task_lanes(t) {
+                    seen[l] += 1;
+                }
+            }
+            assert!(seen.iter().all(|&n| n == 1), "parts {parts}: {seen:?}");
+        }
+    }
+
+    #[test]
+    fn a_lanes_sums_do_not_depend_on_its_group() {
+        let s = small();
+        let whole = run_task(&s, s.tasks(1)[0], 1).unwrap();
+        for t in s.tasks(3).into_iter().filter(|t| t.world == 0) {
+            let p = run_task(&s, t, 1).unwrap();
+            for (i, l) in p.lanes.iter().enumerate() {
+                let j = whole.lanes.iter().position(|x| x == l).unwrap();
+                assert_eq!(p.sums[i], whole.sums[j], "lane {l} in part {}", t.part);
+            }
+        }
+    }
+
+    #[test]
+    fn blocks_are_days() {
+        let c = Config {
+            days: 2.5,
+            ..Default::default()
+        };
+        assert_eq!(blocks(&c), vec![1.0, 1.0, 0.5]);
+    }
+}

@@ -1,0 +1,407 @@
+//! The map's numbers from the tasks' sums: money per day, differences against the freshest corner and
+//! the no-ML baseline, their 95% intervals, the share of the ML system's value, and the JSON.
+//!
+//! A difference between two lanes is computed per seed (both lanes saw the same world) and averaged.
+//! Its interval is the Student t interval of that mean over the seeds; with a single seed, over the
+//! days of that seed (the day-to-day noise). A difference whose interval includes zero is *not
+//! measurable*: the map shows no percentage for it. The share of the ML system's value is only given
+//! where the ML system's own value over the baseline is measurably positive, so it cannot blow up.
+
+use serde::Serialize;
+
+use super::{blocks, words, Part, Spec, FIGURES};
+use crate::base::json::Num;
+use crate::base::metrics::cells_cost;
+use crate::sim::config::Scenario;
+
+/// A difference between two lanes, in money per day, over the seeds.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Diff {
+    pub mean: f64,
+    pub lo: f64,
+    pub hi: f64,
+    /// The interval excludes zero.
+    pub measurable: bool,
+    /// Seeds in which the difference was positive.
+    pub held: u32,
+    /// Seeds it was computed over.
+    pub seeds: u32,
+}
+
+/// One cell of the map: the value lost against the freshest corner.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Cell {
+    pub lost: Diff,
+    /// `lost` as a share of the ML system's value (None where either is not measurable).
+    pub share: Option<f64>,
+    /// The cell's domain figures per day, averaged over the seeds: ads (revenue, clicks), cells (kWh,
+    /// unserved GB).
+    pub figures: [f64; FIGURES],
+    /// Its value per day (ads: revenue; cells: minus the cost).
+    pub value: f64,
+}
+
+/// One scenario's map.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Map {
+    pub scenario: Scenario,
+    pub preset: String,
+    /// Money per day, e.g. `$/day`.
+    pub unit: String,
+    pub rows: Vec<String>,
+    pub cols: Vec<String>,
+    /// Staleness in hours of each row (0 online) and column (0 continual, infinite frozen).
+    pub row_hours: Vec<f64>,
+    pub col_hours: Vec<f64>,
+    /// Seeds complete and counted.
+    pub seeds: u32,
+    /// What the ML system (the freshest corner) earns or saves per day over the no-ML baseline.
+    pub ml: Diff,
+    /// The baseline's figures and value per day.
+    pub baseline: [f64; FIGURES],
+    pub baseline_value: f64,
+    pub cells: Vec<Vec<Cell>>,
+    /// Per seed, lane and block: the lane's value in money (for further comparisons).
+    #[serde(skip)]
+    vals: Vec<Vec<Vec<f64>>>,
+    #[serde(skip)]
+    block_days: Vec<f64>,
+}
+
+/// The whole answer.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Answer {
+    pub maps: Vec<Map>,
+    /// Seeds asked for.
+    pub seeds: u32,
+    pub conclusion: String,
+}
+
+/// The 97.5% quantile of Student's t with `df` degrees of freedom.
+fn t975(df: usize) -> f64 {
+    const T: [f64; 30] = [
+        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160,
+        2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
+        2.052, 2.048, 2.045, 2.042,
+    ];
+    match df {
+        0 => f64::INFINITY,
+        1..=30 => T[df - 1],
+        _ => 1.96,
+    }
+}
+
+/// Mean and the half-width of its 95% interval.
+fn mean_half(v: &[f64]) -> (f64, f64) {
+    let n = v.len();
+    if n == 0 {
+        return (f64::NAN, f64::NAN);
+    }
+    let m = v.iter().sum::<f64>() / n as f64;
+    if n == 1 {
+        return (m, f64::INFINITY);
+    }
+    let var = v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1) as f64;
+    (m, t975(n - 1) * (var / n as f64).sqrt())
+}
+
+impl Map {
+    /// Lane `a`'s value minus lane `b`'s, per day: its mean over the seeds, its interval (over the
+    /// seeds, or over the days of a single seed) and in how many seeds it was positive.
+    pub fn diff(&self, a: usize, b: usize) -> Diff {
+        let days: f64 = self.block_days.iter().sum();
+        let per_seed: Vec<f64> = (self.vals.iter())
+            .map(|v| (v[a].iter().sum::<f64>() - v[b].iter().sum::<f64>()) / days)
+            .collect();
+        let (mean, _) = mean_half(&per_seed);
+        let half = if per_seed.len() >= 2 {
+            mean_half(&per_seed).1
+        } else if let Some(v) = self.vals.first() {
+            let per_day: Vec<f64> = (0..self.block_days.len())
+                .filter(|&k| self.block_days[k] > 0.0)
+                .map(|k| (v[a][k] - v[b][k]) / self.block_days[k])
+                .collect();
+            mean_half(&per_day).1
+        } else {
+            f64::NAN
+        };
+        let (lo, hi) = (mean - half, mean + half);
+        Diff {
+            mean,
+            lo,
+            hi,
+            measurable: lo > 0.0 || hi < 0.0,
+            held: per_seed.iter().filter(|&&x| x > 0.0).count() as u32,
+            seeds: per_seed.len() as u32,
+        }
+    }
+
+    /// The row and column indices of a row label and a column label.
+    pub fn at(&self, row: &str, col: &str) -> Option<(usize, usize)> {
+        let r = self.rows.iter().position(|x| x == row)?;
+        let c = self.cols.iter().position(|x| x == col)?;
+        Some((r, c))
+    }
+
+    /// Days of the horizon (as written: `14`, `2.5`).
+    pub fn days(&self) -> String {
+        crate::base::units::fmt_num(self.block_days.iter().sum())
+    }
+
+    /// Lane index of a cell.
+    pub fn lane(&self, r: usize, c: usize) -> usize {
+        1 + r * self.cols.len() + c
+    }
+}
+
+/// The money of one block of one lane: ads earn their revenue; cells pay energy and unserved traffic
+/// (negative: value is what is not paid).
+fn money(scenario: Scenario, cfg: &crate::sim::config::Config, f: &[f64]) -> f64 {
+    match scenario {
+        Scenario::Ads => f[0],
+        Scenario::Cells => -cells_cost(f[0], f[1], cfg.cells.price_kwh, cfg.cells.price_gb),
+    }
+}
+
+/// The unit of a scenario's money per day.
+pub fn unit(scenario: Scenario) -> String {
+    let cur = match scenario {
+        Scenario::Ads => crate::base::metrics::REVENUE.unit,
+        Scenario::Cells => crate::sim::knobs::KNOBS
+            .iter()
+            .find(|k| k.key == "price_kwh")
+            .and_then(|k| k.unit.split('/').next())
+            .unwrap_or(""),
+    };
+    format!("{cur}/day")
+}
+
+/// Per complete seed of world `w`: each lane's money per block, and its figures per day.
+type Collected = (Vec<Vec<Vec<f64>>>, Vec<Vec<[f64; FIGURES]>>);
+
+fn collect(spec: &Spec, w: usize, parts: &[Part], days: f64) -> Collected {
+    let cfg = &spec.worlds[w].base;
+    let scenario = cfg.scenario;
+    let nl = 1 + spec.rows.len() * spec.cols.len();
+    let mut vals = Vec::new();
+    let mut figs: Vec<Vec<[f64; FIGURES]>> = Vec::new();
+    for s in 0..spec.seeds {
+        let mut lanes: Vec<Option<&Vec<f64>>> = vec![None; nl];
+        for p in parts
+            .iter()
+            .filter(|p| p.task.world == w && p.task.seed == s)
+        {
+            for (i, &l) in p.lanes.iter().enumerate() {
+                if let (Some(slot), Some(v)) = (lanes.get_mut(l), p.sums.get(i)) {
+                    *slot = Some(v);
+                }
+            }
+        }
+        let Some(lanes) = lanes.into_iter().collect::<Option<Vec<&Vec<f64>>>>() else {
+            continue;
+        };
+        vals.push(
+            (lanes.iter())
+                .map(|v| v.chunks(FIGURES).map(|f| money(scenario, cfg, f)).collect())
+                .collect(),
+        );
+        figs.push(
+            (lanes.iter())
+                .map(|v| {
+                    let mut t = [0.0; FIGURES];
+                    for f in v.chunks(FIGURES) {
+                        t.iter_mut().zip(f).for_each(|(a, x)| *a += x / days);
+                    }
+                    t
+                })
+                .collect(),
+        );
+    }
+    (vals, figs)
+}
+
+/// One world's map from the parts (the seeds whose every lane has come in).
+fn map(spec: &Spec, w: usize, parts: &[Part]) -> Map {
+    let world = &spec.worlds[w];
+    let cfg = &world.base;
+    let scenario = cfg.scenario;
+    let block_days = blocks(cfg);
+    let days: f64 = block_days.iter().sum();
+    let (vals, figs) = collect(spec, w, parts, days);
+    let mut m = Map {
+        scenario,
+        preset: world.preset.clone(),
+        unit: unit(scenario),
+        rows: spec.rows.iter().map(|r| r.label()).collect(),
+        cols: spec.cols.iter().map(|c| c.label()).collect(),
+        row_hours: spec.rows.iter().map(|r| r.hours()).collect(),
+        col_hours: spec.cols.iter().map(|c| c.hours()).collect(),
+        seeds: vals.len() as u32,
+        ml: Diff {
+            mean: f64::NAN,
+            lo: f64::NAN,
+            hi: f64::NAN,
+            measurable: false,
+            held: 0,
+            seeds: 0,
+        },
+        baseline: [f64::NAN; FIGURES],
+        baseline_value: f64::NAN,
+        cells: Vec::new(),
+        vals,
+        block_days,
+    };
+    if m.vals.is_empty() {
+        return m;
+    }
+    let avg_fig = |l: usize| {
+        let mut t = [0.0; FIGURES];
+        for seed in &figs {
+            t.iter_mut()
+                .zip(seed[l])
+                .for_each(|(a, x)| *a += x / figs.len() as f64);
+        }
+        t
+    };
+    let avg_val = |m: &Map, l: usize| {
+        (m.vals.iter())
+            .map(|v| v[l].iter().sum::<f64>() / days)
+            .sum::<f64>()
+            / m.vals.len() as f64
+    };
+    let corner = m.lane(0, 0);
+    m.ml = m.diff(corner, 0);
+    m.baseline = avg_fig(0);
+    m.baseline_value = avg_val(&m, 0);
+    let ml_ok = m.ml.measurable && m.ml.mean > 0.0;
+    m.cells = (0..spec.rows.len())
+        .map(|r| {
+            (0..spec.cols.len())
+                .map(|c| {
+                    let l = m.lane(r, c);
+                    let lost = m.diff(corner, l);
+                    Cell {
+                        lost,
+                        share: (lost.measurable && ml_ok).then(|| lost.mean / m.ml.mean),
+                        figures: avg_fig(l),
+                        value: avg_val(&m, l),
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    m
+}
+
+/// The answer from the parts that have come in (any order, any grouping of lanes): a map per world
+/// over its complete seeds, and the conclusion in words.
+pub fn summarize(spec: &Spec, parts: &[Part]) -> Answer {
+    let maps: Vec<Map> = (0..spec.worlds.len())
+        .map(|w| map(spec, w, parts))
+        .collect();
+    let conclusion = words::conclusion(&maps);
+    Answer {
+        maps,
+        seeds: spec.seeds,
+        conclusion,
+    }
+}
+
+/// The answer as JSON: what `rtml answer --json` prints and what the page's workers compute.
+#[derive(Clone, Debug, Serialize)]
+pub struct AnswerJson<'a> {
+    pub scenarios: Vec<MapJson<'a>>,
+    pub conclusion: &'a str,
+}
+
+/// One scenario of [`AnswerJson`]: rows are the prediction freshness (`refresh`), columns the model
+/// freshness (`every`); every matrix is rows x columns.
+#[derive(Clone, Debug, Serialize)]
+pub struct MapJson<'a> {
+    pub scenario: Scenario,
+    pub preset: &'a str,
+    pub refresh: &'a [String],
+    pub every: &'a [String],
+    pub unit: &'a str,
+    pub value_lost: Vec<Vec<Num>>,
+    pub value_lost_share: Vec<Vec<Option<Num>>>,
+    pub lo: Vec<Vec<Num>>,
+    pub hi: Vec<Vec<Num>>,
+    pub measurable: Vec<Vec<bool>>,
+}
+
+fn grid<T>(m: &Map, f: impl Fn(&Cell) -> T) -> Vec<Vec<T>> {
+    m.cells.iter().map(|r| r.iter().map(&f).collect()).collect()
+}
+
+/// The answer as JSON (see [`AnswerJson`]).
+pub fn to_json(a: &Answer) -> AnswerJson<'_> {
+    AnswerJson {
+        scenarios: (a.maps.iter())
+            .map(|m| MapJson {
+                scenario: m.scenario,
+                preset: &m.preset,
+                refresh: &m.rows,
+                every: &m.cols,
+                unit: &m.unit,
+                value_lost: grid(m, |c| Num(c.lost.mean)),
+                value_lost_share: grid(m, |c| c.share.map(Num)),
+                lo: grid(m, |c| Num(c.lost.lo)),
+                hi: grid(m, |c| Num(c.lost.hi)),
+                measurable: grid(m, |c| c.lost.measurable),
+            })
+            .collect(),
+        conclusion: &a.conclusion,
+    }
+}
+
+/// The answer as CSV: one row per scenario and cell, with the domain figures.
+pub fn to_csv(a: &Answer) -> String {
+    use crate::sim::experiment::csv_num;
+    let mut out = String::from(
+        "scenario,preset,refresh,every,unit,value_lost,lo,hi,measurable,value_lost_share,value_per_day,figure,figure_value,figure2,figure2_value\n",
+    );
+    for m in &a.maps {
+        let names = match m.scenario {
+            Scenario::Ads => ["revenue", "clicks"],
+            Scenario::Cells => ["energy_kwh", "unserved_gb"],
+        };
+        for (r, row) in m.cells.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                out.push_str(&format!(
+                    "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+                    m.scenario,
+                    m.preset,
+                    m.rows[r],
+                    m.cols[c],
+                    m.unit,
+                    csv_num(cell.lost.mean),
+                    csv_num(cell.lost.lo),
+                    csv_num(cell.lost.hi),
+                    cell.lost.measurable,
+                    csv_num(cell.share.unwrap_or(f64::NAN)),
+                    csv_num(cell.value),
+                    names[0],
+                    csv_num(cell.figures[0]),
+                    names[1],
+                    csv_num(cell.figures[1]),
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intervals() {
+        assert_eq!(t975(4), 2.776);
+        let (m, h) = mean_half(&[1.0, 2.0, 3.0]);
+        assert_eq!(m, 2.0);
+        assert!((h - 4.303 * (1.0f64 / 3.0).sqrt()).abs() < 1e-12);
+        assert!(mean_half(&[5.0]).1.is_infinite());
+    }
+}
