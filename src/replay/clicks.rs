@@ -333,9 +333,7 @@ impl Clicks {
     }
 
     /// Brings into the cache the model state that replaying `ex` next will read (see [`Model::touch`]):
-    /// the warm-up model's, or each continual lane's. Changes nothing. (The native reader's; the page's
-    /// worker parses and learns each line in turn.)
-    #[cfg(not(target_arch = "wasm32"))]
+    /// the warm-up model's, or each continual lane's. Changes nothing.
     pub(crate) fn prefetch(&self, ex: &Example) {
         if self.examples < self.warmup {
             if let Some(warm) = &self.warm {
