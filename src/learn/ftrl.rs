@@ -177,18 +177,6 @@ impl Ftrl {
         self.learn_scored(x, y).1
     }
 
-    /// Reads the state of `x`'s buckets and nothing else: called an example ahead of
-    /// [`Ftrl::learn_scored`], it brings their slots into the cache while the example before is learned
-    /// (the logit otherwise waits on memory, a table of 8 MB at 18 bits, for about a fifth of a
-    /// replay's time). Combined with integer XOR, a one-cycle chain, so nothing waits for it.
-    #[inline]
-    pub fn touch(&self, x: &[Feature]) {
-        let bits = x.iter().fold(0u64, |acc, f| {
-            acc ^ self.slots[(f.index & self.mask) as usize].z.to_bits()
-        });
-        std::hint::black_box(bits);
-    }
-
     /// [`Ftrl::learn`], returning the logit and the probability predicted before the update.
     #[inline]
     pub fn learn_scored(&mut self, x: &[Feature], y: f64) -> (f64, f64) {

@@ -332,22 +332,6 @@ impl Clicks {
         r.map(|_| ())
     }
 
-    /// Brings into the cache the model state that replaying `ex` next will read (see [`Model::touch`]):
-    /// the warm-up model's, or each continual lane's. Changes nothing.
-    pub(crate) fn prefetch(&self, ex: &Example) {
-        if self.examples < self.warmup {
-            if let Some(warm) = &self.warm {
-                warm.touch(&ex.x);
-            }
-            return;
-        }
-        for lane in &self.lanes {
-            if lane.spec == LaneSpec::Continual {
-                lane.schedule.model.m.touch(&ex.x);
-            }
-        }
-    }
-
     /// Replays one parsed example.
     pub(crate) fn example(&mut self, ex: &Example) {
         let i = self.examples;

@@ -312,13 +312,7 @@ impl Session {
                     self.hold(ex).map_err(|e| self.fail(e))?
                 }
                 Ok(true) => match &mut self.engine {
-                    Engine::Clicks(c) => {
-                        // The next line's model state is loaded while this one is learned.
-                        if let Some(next) = batch.examples.get(i + 1) {
-                            c.prefetch(next);
-                        }
-                        c.example(&batch.examples[i])
-                    }
+                    Engine::Clicks(c) => c.example(&batch.examples[i]),
                     Engine::Loads(_) => unreachable!("parsed lines come from a click log"),
                 },
                 Ok(false) => {}
