@@ -1,6 +1,6 @@
 //! Replaying a file from disk or standard input (native only: the page feeds a [`Session`] from a
-//! worker instead), gzip-compressed or not. A click log is read, split and parsed on a second thread,
-//! ahead of the learners.
+//! worker instead), gzip-compressed or not. A click log is read and split on one thread and parsed
+//! on two others, ahead of the learners.
 
 use std::io::Read;
 use std::sync::mpsc;
@@ -106,8 +106,9 @@ impl Input {
 
 /// Replays a file from disk, or standard input for `-` ([`STDIN`]), in chunks of up to 1 MiB (native
 /// only); a gzip-compressed stream (told by its first bytes, not its name) is decompressed on the way.
-/// Returns the report and the seconds it took. A click log is read and parsed on a second thread,
-/// ahead of the learners (the same numbers as feeding a [`Session`], which the page does in a worker).
+/// Returns the report and the seconds it took. A click log is read and split on one thread and parsed
+/// on two others, ahead of the learners (the same numbers as feeding a [`Session`], which the page does
+/// in a worker).
 pub fn run_file(path: &str, mut opts: ReplayOptions) -> Result<(Report, f64), ReplayError> {
     if opts.name.is_empty() {
         opts.name = if path == STDIN { "stdin" } else { path }.to_string();

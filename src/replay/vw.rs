@@ -18,7 +18,7 @@ pub(crate) struct Example {
     pub x: Vec<Feature>,
 }
 
-/// Lines parsed ahead of the learners (natively, on another thread: see `replay::run_file`): each
+/// Lines parsed ahead of the learners (natively, on other threads: see `replay::run_file`): each
 /// line's number and what [`parse_line`] made of it; `examples[i]` is line i's example when it is one.
 /// A batch is reused, so the examples keep their allocations.
 #[cfg(not(target_arch = "wasm32"))]
