@@ -221,6 +221,12 @@ fn run_file_parsing_ahead_gives_the_sessions_outcome() {
     with_bad.insert_str(with_bad.find("\n1 ").unwrap() + 1, "oops no bar\n\n");
     let deep_bad = format!("{}2 3 4 |a x\n{}", &long[..long.len() / 2], "1 |a x\n");
     let no_newline = long.trim_end().to_string();
+    // Batches of 2,048 lines go to two parsing threads in turn: a bad line in the second batch (the
+    // second thread's), and a file of exactly two batches.
+    let nth_line = |k: usize| long.match_indices('\n').nth(k - 1).unwrap().0 + 1;
+    let mut odd_bad = long.clone();
+    odd_bad.insert_str(nth_line(3000), "oops no bar\n");
+    let two_batches = long[..nth_line(4096)].to_string();
     let lanes = ("lanes", "frozen,stateless:2000,stateful:500,continual");
     let cases: Vec<(&str, Vec<u8>, ReplayOptions)> = vec![
         (
@@ -240,6 +246,17 @@ fn run_file_parsing_ahead_gives_the_sessions_outcome() {
         ),
         ("bad", with_bad.into_bytes(), opts("vw", &[])),
         ("deep", deep_bad.into_bytes(), opts("vw", &[])),
+        ("odd", odd_bad.clone().into_bytes(), opts("vw", &[])),
+        (
+            "odd skipped",
+            odd_bad.into_bytes(),
+            opts("vw", &[("skip_bad", "true"), lanes]),
+        ),
+        (
+            "two batches",
+            two_batches.into_bytes(),
+            opts("vw", &[lanes]),
+        ),
         (
             "tail",
             no_newline.into_bytes(),

@@ -1,6 +1,6 @@
 //! Replaying a file from disk or standard input (native only: the page feeds a [`Session`] from a
-//! worker instead), gzip-compressed or not. A click log is read, split and parsed on a second thread,
-//! ahead of the learners.
+//! worker instead), gzip-compressed or not. A click log is read and split on one thread and parsed
+//! on two others, ahead of the learners.
 
 use std::io::Read;
 use std::sync::mpsc;
@@ -106,8 +106,9 @@ impl Input {
 
 /// Replays a file from disk, or standard input for `-` ([`STDIN`]), in chunks of up to 1 MiB (native
 /// only); a gzip-compressed stream (told by its first bytes, not its name) is decompressed on the way.
-/// Returns the report and the seconds it took. A click log is read and parsed on a second thread,
-/// ahead of the learners (the same numbers as feeding a [`Session`], which the page does in a worker).
+/// Returns the report and the seconds it took. A click log is read and split on one thread and parsed
+/// on two others, ahead of the learners (the same numbers as feeding a [`Session`], which the page does
+/// in a worker).
 pub fn run_file(path: &str, mut opts: ReplayOptions) -> Result<(Report, f64), ReplayError> {
     if opts.name.is_empty() {
         opts.name = if path == STDIN { "stdin" } else { path }.to_string();
@@ -123,7 +124,7 @@ pub fn run_file(path: &str, mut opts: ReplayOptions) -> Result<(Report, f64), Re
     Ok((session.report(), start.elapsed().as_secs_f64()))
 }
 
-/// What the parsing thread sends the learners.
+/// What a parsing thread sends the learners.
 enum Ahead {
     Lines(clicks::Parsed),
     /// The file could not be read or split (the learners stop there).
@@ -132,59 +133,145 @@ enum Ahead {
     End(u64),
 }
 
-/// Batches of parsed lines in flight between the parsing thread and the learners.
-const IN_FLIGHT: usize = 8;
+/// Lines split by the reading thread, not yet parsed: their bytes one after the other, and each line's
+/// number and end in `text`.
+#[derive(Default)]
+struct Raw {
+    text: Vec<u8>,
+    lines: Vec<(u64, usize)>,
+}
 
-/// Replays a click log with its reading, line splitting and parsing on a second thread, in batches of
-/// lines, while this thread learns: the same lines, in the same order, as [`Session::feed`].
+impl Raw {
+    fn push(&mut self, n: u64, line: &[u8]) {
+        self.text.extend_from_slice(line);
+        self.lines.push((n, self.text.len()));
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.lines.clear();
+    }
+}
+
+/// What the reading thread sends a parsing thread: lines to parse, or how the input ended.
+enum Split {
+    Lines(Raw),
+    Failed(ReplayError),
+    End(u64),
+}
+
+/// Batches in flight between two threads.
+const IN_FLIGHT: usize = 4;
+/// Threads parsing batches of lines: batch k goes to thread k % PARSERS, and the learners take the
+/// parsed batches back in the same turn, so the lines keep their order.
+const PARSERS: usize = 2;
+
+/// Replays a click log with its reading and line splitting on one thread and its parsing on
+/// [`PARSERS`] others, in batches of lines, while this thread learns: the same lines, in the same
+/// order, as [`Session::feed`].
 fn replay_parsed_ahead(
     session: &mut Session,
     input: &mut Input,
     mask: u32,
 ) -> Result<(), ReplayError> {
-    let (ahead_tx, ahead_rx) = mpsc::sync_channel::<Ahead>(IN_FLIGHT);
-    let (spare_tx, spare_rx) = mpsc::channel::<clicks::Parsed>();
+    let (spare_raw_tx, spare_raw_rx) = mpsc::channel::<Raw>();
     std::thread::scope(|scope| {
-        // The reader owns the sender: the loop below ends when the reader does.
-        scope.spawn(move || read_ahead(input, mask, ahead_tx, spare_rx));
-        // Moved in, so that an error below drops the receiver before the scope waits for the reader,
-        // which then stops at its next batch.
+        let mut split_tx = Vec::new();
+        let mut ahead_rx = Vec::new();
+        let mut spare_tx = Vec::new();
+        for _ in 0..PARSERS {
+            let (stx, srx) = mpsc::sync_channel::<Split>(IN_FLIGHT);
+            let (atx, arx) = mpsc::sync_channel::<Ahead>(IN_FLIGHT);
+            let (ptx, prx) = mpsc::channel::<clicks::Parsed>();
+            let spare_raw = spare_raw_tx.clone();
+            scope.spawn(move || parse_ahead(mask, srx, atx, spare_raw, prx));
+            split_tx.push(stx);
+            ahead_rx.push(arx);
+            spare_tx.push(ptx);
+        }
+        drop(spare_raw_tx);
+        // The reader owns the senders to the parsers, and each parser its sender to the learners.
+        scope.spawn(move || read_ahead(input, split_tx, spare_raw_rx));
+        // Moved in, so that an error below drops the receivers before the scope waits for the other
+        // threads, which then stop at their next batch.
         let ahead_rx = ahead_rx;
-        for msg in ahead_rx.iter() {
+        for k in 0.. {
+            let Ok(msg) = ahead_rx[k % PARSERS].recv() else {
+                break;
+            };
             match msg {
                 Ahead::Lines(batch) => {
                     session.parsed(&batch)?;
-                    // Handed back for reuse; the reader may have finished already.
-                    let _ = spare_tx.send(batch);
+                    // Handed back for reuse; the parser may have finished already.
+                    let _ = spare_tx[k % PARSERS].send(batch);
                 }
                 Ahead::Failed(e) => return Err(session.fail(e)),
-                Ahead::End(lines) => session.parsed_to_end(lines),
+                Ahead::End(lines) => {
+                    session.parsed_to_end(lines);
+                    break;
+                }
             }
         }
         Ok(())
     })
 }
 
-/// The parsing thread: reads the input, splits and parses its lines in batches, sends them, and reuses
-/// the batches the learners hand back; ends with [`Ahead::End`] or [`Ahead::Failed`].
+/// A parsing thread: parses the batches of lines the reader sends, in turn, and passes on how the
+/// input ended; reuses the batches the learners and the reader hand back.
+fn parse_ahead(
+    mask: u32,
+    split_rx: mpsc::Receiver<Split>,
+    ahead_tx: mpsc::SyncSender<Ahead>,
+    spare_raw: mpsc::Sender<Raw>,
+    spare_parsed: mpsc::Receiver<clicks::Parsed>,
+) {
+    for msg in split_rx.iter() {
+        let out = match msg {
+            Split::Lines(raw) => {
+                let mut batch = spare_parsed.try_recv().unwrap_or_default();
+                batch.clear();
+                let mut start = 0;
+                for &(n, end) in &raw.lines {
+                    batch.push(n, &raw.text[start..end], mask);
+                    start = end;
+                }
+                // The reader may have finished already.
+                let _ = spare_raw.send(raw);
+                Ahead::Lines(batch)
+            }
+            Split::Failed(e) => Ahead::Failed(e),
+            Split::End(lines) => Ahead::End(lines),
+        };
+        if ahead_tx.send(out).is_err() {
+            // The learners stopped.
+            return;
+        }
+    }
+}
+
+/// The reading thread: reads the input and splits it into batches of lines, sent to the parsing
+/// threads in turn (reusing the batches they hand back); ends with [`Split::End`] or [`Split::Failed`].
 fn read_ahead(
     input: &mut Input,
-    mask: u32,
-    ahead_tx: mpsc::SyncSender<Ahead>,
-    spare_rx: mpsc::Receiver<clicks::Parsed>,
+    split_tx: Vec<mpsc::SyncSender<Split>>,
+    spare_rx: mpsc::Receiver<Raw>,
 ) {
     let mut lines = lines::Lines::default();
-    let mut batch = clicks::Parsed::default();
+    let mut batch = Raw::default();
     let mut first = true;
-    // Sends the batch and takes a used one back (the learners stopped if this fails).
-    let send = |batch: &mut clicks::Parsed| -> Result<(), ReplayError> {
+    let mut turn = 0;
+    // Sends a message to the parser whose turn it is (the learners stopped if this fails).
+    let mut send = |msg: Split| -> Result<(), ReplayError> {
+        let to = &split_tx[turn % PARSERS];
+        turn += 1;
+        to.send(msg).map_err(|_| ReplayError::plain("stopped"))
+    };
+    // Sends the batch and takes a used one back.
+    let send_batch = |batch: &mut Raw, send: &mut dyn FnMut(Split) -> Result<(), ReplayError>| {
         let next = spare_rx.try_recv().unwrap_or_default();
         let full = std::mem::replace(batch, next);
-        ahead_tx
-            .send(Ahead::Lines(full))
-            .map_err(|_| ReplayError::plain("stopped"))?;
         batch.clear();
-        Ok(())
+        send(Split::Lines(full))
     };
     let read = input
         .each_chunk(|chunk| {
@@ -195,23 +282,23 @@ fn read_ahead(
                 }
             }
             lines.feed(chunk, |n, l| {
-                batch.push(n, l, mask);
-                if batch.full() {
-                    send(&mut batch)?;
+                batch.push(n, l);
+                if batch.lines.len() >= clicks::Parsed::LINES {
+                    send_batch(&mut batch, &mut send)?;
                 }
                 Ok(())
             })
         })
         .and_then(|()| {
             lines.finish(|n, l| {
-                batch.push(n, l, mask);
+                batch.push(n, l);
                 Ok(())
             })
         })
-        .and_then(|()| send(&mut batch));
+        .and_then(|()| send_batch(&mut batch, &mut send));
     let last = match read {
-        Ok(()) => Ahead::End(lines.line),
-        Err(e) => Ahead::Failed(e),
+        Ok(()) => Split::End(lines.line),
+        Err(e) => Split::Failed(e),
     };
-    let _ = ahead_tx.send(last);
+    let _ = send(last);
 }

@@ -291,7 +291,7 @@ impl Session {
     }
 }
 
-/// What the native reader ([`super::run_file`]) needs: a click log parsed on another thread.
+/// What the native reader ([`super::run_file`]) needs: a click log parsed on other threads.
 #[cfg(not(target_arch = "wasm32"))]
 impl Session {
     /// The hash mask of a click log's features, which lets another thread parse its lines

@@ -18,7 +18,7 @@ pub(crate) struct Example {
     pub x: Vec<Feature>,
 }
 
-/// Lines parsed ahead of the learners (natively, on another thread: see `replay::run_file`): each
+/// Lines parsed ahead of the learners (natively, on other threads: see `replay::run_file`): each
 /// line's number and what [`parse_line`] made of it; `examples[i]` is line i's example when it is one.
 /// A batch is reused, so the examples keep their allocations.
 #[cfg(not(target_arch = "wasm32"))]
@@ -35,10 +35,6 @@ impl Parsed {
 
     pub fn clear(&mut self) {
         self.lines.clear();
-    }
-
-    pub fn full(&self) -> bool {
-        self.lines.len() >= Self::LINES
     }
 
     /// Parses line number `n` into the batch.
@@ -328,8 +324,10 @@ fn scan(line: &[u8], i: &mut usize) -> (usize, u32, Option<usize>) {
 }
 
 /// Sums the values of features that share a bucket (FTRL's Algorithm 1 works on the set of non-zero
-/// coordinates) and drops coordinates whose values cancel. Keeps the first occurrence's position.
+/// coordinates) and drops coordinates whose values cancel (features come with non-zero values, so only
+/// a merged one can be zero). Keeps the first occurrence's position.
 fn merge(x: &mut Vec<Feature>) {
+    let mut merged = false;
     if x.len() <= 64 {
         // A tiny open-addressing set of positions (1-based; 0 is empty), at most half full.
         let mut table = [0u8; 128];
@@ -347,6 +345,7 @@ fn merge(x: &mut Vec<Feature>) {
                     }
                     t if x[t as usize - 1].index == f.index => {
                         x[t as usize - 1].value += f.value;
+                        merged = true;
                         break;
                     }
                     _ => h = (h + 1) & 127,
@@ -360,6 +359,7 @@ fn merge(x: &mut Vec<Feature>) {
         for i in 0..x.len() {
             if out > 0 && x[out - 1].index == x[i].index {
                 x[out - 1].value += x[i].value;
+                merged = true;
             } else {
                 x[out] = x[i];
                 out += 1;
@@ -367,7 +367,9 @@ fn merge(x: &mut Vec<Feature>) {
         }
         x.truncate(out);
     }
-    x.retain(|f| f.value != 0.0);
+    if merged {
+        x.retain(|f| f.value != 0.0);
+    }
 }
 
 #[cfg(test)]
