@@ -229,7 +229,7 @@ fn the_command_line_json_has_exactly_the_fields_of_the_issue() {
         assert_eq!(s["value_lost"][0][0], 0.0);
         assert_eq!(s["measurable"][0][0], false);
     }
-    assert_eq!(scen[0]["unit"], "$/day");
+    assert_eq!(scen[0]["unit"], "€/day");
     assert_eq!(scen[1]["unit"], "€/day");
 }
 

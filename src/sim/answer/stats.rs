@@ -46,7 +46,7 @@ pub struct Cell {
 pub struct Map {
     pub scenario: Scenario,
     pub preset: String,
-    /// Money per day, e.g. `$/day`.
+    /// Money per day, e.g. `€/day`.
     pub unit: String,
     pub rows: Vec<String>,
     pub cols: Vec<String>,

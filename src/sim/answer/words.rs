@@ -20,8 +20,8 @@ fn seeds(held: u32, n: u32) -> String {
     format!("in {held} of {n} seed{}", if n == 1 { "" } else { "s" })
 }
 
-/// What one cell loses, in a clause: "lose 12 $/day, 30% of that value (in 5 of 5 seeds)" or "show no
-/// measurable difference (12 $/day, 95% interval -3 to 27)".
+/// What one cell loses, in a clause: "lose 12 €/day, 30% of that value (in 5 of 5 seeds)" or "show no
+/// measurable difference (12 €/day, 95% interval -3 to 27)".
 fn loss(m: &Map, d: &Diff, plural: bool) -> String {
     let unit = &m.unit;
     let verb = if plural { "lose" } else { "loses" };
