@@ -1,6 +1,7 @@
 // The answer on the page: the freshness map of ads and cells, run in Web Workers (each task: one world,
 // one seed, a group of rows, many lanes over one pass of the world), progress and cancel, results cached
 // per configuration; summary, JSON, conclusion and chart by the same Rust code as `rtml answer`.
+import { postDone } from './bridge.js';
 import { AnswerView, answer_tasks, format_figure } from './pkg/rtml.js';
 
 const $ = (id) => document.getElementById(id);
@@ -133,6 +134,7 @@ export async function runAnswer() {
     show(j, cache.get(key));
     bar.value = tasks.length;
     status.textContent = 'done (cached)';
+    postDone({ answer: window.__answer });
     window.__answerTiming = { first: 0, done: 0 };
     return;
   }
@@ -159,6 +161,8 @@ export async function runAnswer() {
     bar.value = tasks.length;
     window.__answerTiming.done = performance.now() - t0;
     status.textContent = 'done';
+    // An essay that embeds the answer reads its figures (see bridge.js).
+    postDone({ answer: window.__answer });
   } catch (e) {
     status.textContent = e.message === 'cancelled' ? 'cancelled' : `The answer failed: ${e.message}`;
   } finally {

@@ -5,6 +5,7 @@ import init, { Playground, catalogue, format_duration, format_figure } from './p
 import { runSweep, cancelSweep, redrawSweep } from './sweep.js';
 import { setupAnswer, redrawAnswer } from './answer.js';
 import { setupReplay, redrawReplay } from './replay.js';
+import { setupBridge } from './bridge.js';
 
 const $ = (id) => document.getElementById(id);
 const FRAME_BUDGET_MS = 12;
@@ -24,6 +25,8 @@ const ui = {
   dark: matchMedia('(prefers-color-scheme: dark)').matches,
   hashWritten: '',
   longestTaskMs: 0,
+  // Tells an embedding essay when the run is complete (see bridge.js).
+  bridge: () => {},
 };
 
 function el(tag, attrs = {}, ...children) {
@@ -202,6 +205,7 @@ function draw() {
   }
   const p = ui.pg.progress();
   $('progress').value = p;
+  ui.bridge(p >= 1);
   $('clock').textContent = `day ${ui.pg.now_days().toFixed(1)} of ${ui.state.settings.days}`;
 }
 
@@ -387,6 +391,11 @@ async function main() {
   $('step').addEventListener('click', () => { setPlaying(false); ui.pg.run_for(ui.cat.minutesPerDay, 1e9); render(); });
   $('reset').addEventListener('click', () => { ui.pg.reset(); ui.finishing = false; render(); });
   $('end').addEventListener('click', () => { setPlaying(false); ui.finishing = true; });
+  // An essay of the same origin that embeds this lesson may run it to the end and read its summary.
+  ui.bridge = setupBridge(
+    () => { if (ui.held || ui.state.tab === 'answer') return; setPlaying(false); ui.finishing = true; },
+    () => ({ hash: ui.pg.hash(), summary: ui.pg.summary() }),
+  );
   $('add-lane').addEventListener('click', () => change('lanes', ui.state.lanes + 1));
   $('remove-lane').addEventListener('click', () => change('lanes', ui.state.lanes - 1));
   $('png').addEventListener('click', () => $('chart').toBlob((b) => b && download(`${baseName()}.png`, b)));

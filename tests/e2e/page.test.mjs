@@ -139,24 +139,6 @@ test('embed=1 hides the controls; hide= hides chosen knobs; phone width works', 
   await phone.page.close();
 });
 
-test('the example article embeds three lessons that run', async () => {
-  const { page, errors, requests } = await open('', { width: 1100, height: 900 }, 'article.html');
-  const frames = await page.$$('iframe.lesson');
-  assert.equal(frames.length, 3);
-  // The article's iframes are lazy (as a blog's should be); the test does not depend on when headless
-  // Chromium decides to load them: it switches them to eager, which starts any deferred load.
-  await page.$$eval('iframe.lesson', (fs) => fs.forEach((f) => { f.loading = 'eager'; }));
-  for (const f of frames) {
-    await f.scrollIntoViewIfNeeded();
-    const frame = await f.contentFrame();
-    await frame.waitForSelector('body[data-ready="1"]', { state: 'attached', timeout: 60000 });
-    assert.ok(await frame.evaluate(() => document.body.classList.contains('embed')));
-  }
-  assert.deepEqual(errors, []);
-  localOnly(requests);
-  await page.close();
-});
-
 test('keyboard: space plays and pauses', async () => {
   const { page } = await open('preset=ads-drift');
   await page.click('#end');

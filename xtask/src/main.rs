@@ -45,10 +45,11 @@ fn main() -> ExitCode {
         Some("serve") => serve(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("e2e") => end_to_end(&args[1..]),
+        Some("figures") => figures(),
         Some("bench-wasm") => bench_wasm(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <command>\n\n  build              build the page into www/ (wasm in release, glue in www/pkg/)\n  serve [--port N]   build, then serve www/ on http://127.0.0.1:N/ (default 8080)\n  test [--no-browser]  every test: native, wasm (node and headless Chromium), end to end\n  e2e [NAME...]      only the end-to-end files (tests/e2e/*.test.mjs, or those whose name contains NAME)\n  bench-wasm         the engine benchmark compiled to wasm and run under node"
+                "usage: cargo xtask <command>\n\n  build              build the page into www/ (wasm in release, glue in www/pkg/)\n  serve [--port N]   build, then serve www/ on http://127.0.0.1:N/ (default 8080)\n  test [--no-browser]  every test: native, wasm (node and headless Chromium), end to end\n  e2e [NAME...]      only the end-to-end files (tests/e2e/*.test.mjs, or those whose name contains NAME)\n  figures            regenerate the essay's print figures (www/figures/*.png) from its lessons\n  bench-wasm         the engine benchmark compiled to wasm and run under node"
             );
             return ExitCode::from(2);
         }
@@ -169,17 +170,22 @@ fn gzip_len(bytes: &[u8]) -> usize {
     enc.finish().expect("writing to memory").len()
 }
 
-/// Gzip size of every file the page loads (everything under www/ except the example article's extras).
+/// Gzip size of every file the page loads (everything under www/ except the essay: `article.*`, figures).
 fn page_gzip_bytes() -> Result<usize> {
     fn walk(dir: &Path, total: &mut usize) -> Result<()> {
         for entry in fs::read_dir(dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))? {
             let path = entry.map_err(|e| e.to_string())?.path();
+            let essay = path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("article"));
             if path.is_dir() {
                 walk(&path, total)?;
-            } else if matches!(
-                path.extension().and_then(|e| e.to_str()),
-                Some("html" | "js" | "css" | "wasm" | "svg")
-            ) {
+            } else if !essay
+                && matches!(
+                    path.extension().and_then(|e| e.to_str()),
+                    Some("html" | "js" | "css" | "wasm" | "svg")
+                )
+            {
                 *total += gzip_len(&fs::read(&path).map_err(|e| e.to_string())?);
             }
         }
@@ -436,6 +442,30 @@ fn test(args: &[String]) -> Result<()> {
 const ANSWER_ARGS: [&str; 8] = [
     "--seed", "9101", "--seeds", "2", "--set", "days=3", "--set", "warmup=2",
 ];
+
+/// Regenerates the essay's print figures: builds the page, serves it on a free port and photographs each
+/// figure's lesson run to its end (tests/e2e/figures.mjs).
+fn figures() -> Result<()> {
+    ensure_chromium()?;
+    build()?;
+    let e2e = ensure_node_modules()?;
+    let listener = TcpListener::bind(("127.0.0.1", 0))
+        .map_err(|e| format!("cannot open a local port: {e}"))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    std::thread::spawn(move || serve_forever(listener));
+    run(
+        Command::new("node")
+            .arg(e2e.join("figures.mjs"))
+            .current_dir(&e2e)
+            .env("BASE_URL", format!("http://{addr}/"))
+            .env(
+                "CHROMIUM",
+                which("chromium").unwrap_or_else(|| "/usr/bin/chromium".into()),
+            ),
+        "node tests/e2e/figures.mjs (the essay's print figures)",
+        "The figures could not be made: see above.",
+    )
+}
 
 /// Builds the page, serves it on a free port and runs the end-to-end files (all, or those whose name
 /// contains one of `only`) in headless Chromium.

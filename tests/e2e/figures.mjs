@@ -1,0 +1,30 @@
+// Writes the essay's print figures (www/figures/*.png): each figure's lesson, run to its end in headless
+// Chromium and photographed. Run by `cargo xtask figures` (which serves www/ and sets BASE_URL, CHROMIUM);
+// regenerate after a change that moves the lessons' numbers, and commit the PNGs.
+import { readFileSync, mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+const BASE = process.env.BASE_URL;
+const WWW = new URL('../../www/', import.meta.url).pathname;
+const html = readFileSync(WWW + 'article.html', 'utf8');
+// Each <figure> holds a lesson iframe (data-src) and its print figure (img src).
+const figures = [...html.matchAll(/<figure>\s*<iframe[^>]*data-src="([^"]+)"[^>]*>\s*<\/iframe>\s*<img class="print-figure" src="([^"]+)"/g)]
+  .map((m) => ({ hash: m[1].replaceAll('&amp;', '&'), png: m[2] }));
+if (figures.length === 0) throw new Error('no figures found in article.html');
+mkdirSync(WWW + 'figures', { recursive: true });
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+for (const f of figures) {
+  const page = await browser.newPage({ viewport: { width: 720, height: 560 }, deviceScaleFactor: 1.5 });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.goto(BASE + f.hash);
+  await page.waitForSelector('body[data-ready="1"]', { timeout: 60000 });
+  // Run the lesson to its end, then wait until every visible progress bar is full.
+  await page.evaluate(() => { const end = document.getElementById('end'); if (end && end.offsetParent) end.click(); });
+  await page.waitForFunction(() => [...document.querySelectorAll('progress')]
+    .filter((p) => p.offsetParent).every((p) => p.value >= p.max), null, { timeout: 180000 });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: WWW + f.png });
+  console.log(`wrote www/${f.png} from #${f.hash.split('#')[1]}`);
+  await page.close();
+}
+await browser.close();

@@ -1,0 +1,171 @@
+// The essay's behaviour: lessons load when scrolled near, each question reveals what happened in the run
+// of its lesson (the embedded page posts its summary to this page when it is done), the embed snippet is
+// written for the address the essay is served from, and print shows each figure's PNG. Nothing the reader
+// chooses leaves the page: it is never stored and never sent.
+
+const fmt = (x, d = 1) => (Number.isFinite(x) ? x.toLocaleString('en', { maximumFractionDigits: d, minimumFractionDigits: d }) : 'n/a');
+const lane = (r) => `${r.label} (${r.description})`;
+const metric = (r, key) => r.metrics?.[key];
+
+/** Lesson results by iframe id: the last `rtml:done` message of each. */
+const results = new Map();
+/** Questions waiting for their lesson: iframe id -> callback. */
+const waiting = new Map();
+
+/**
+ * What each question's reveal says, from the summary rows of its lesson's run (`[{label, description,
+ * metrics}]`), or for the answer, from the map's JSON. Returns `{ outcome, text }`: `outcome` is the choice the run bears out; `text` states the
+ * run's own figures and nothing more.
+ */
+export const REVEALS = {
+  'batch-online'(rows) {
+    const [a, b] = rows;
+    const ea = metric(a, 'expected_clicks');
+    const eb = metric(b, 'expected_clicks');
+    const lost = 100 * (eb - ea) / eb;
+    const outcome = Math.abs(lost) < 1 ? 'same' : lost <= 10 ? 'little' : 'lot';
+    return {
+      outcome,
+      text: `In this run, lane A earned ${fmt(ea, 0)} expected clicks and lane B ${fmt(eb, 0)}: A got ${fmt(Math.abs(lost))}% ${lost >= 0 ? 'fewer' : 'more'} clicks than B. `
+        + `Against an oracle that knows every click probability, A lost ${fmt(metric(a, 'regret_pct'))}% of the possible clicks and B ${fmt(metric(b, 'regret_pct'))}%.`,
+    };
+  },
+  drift(rows) {
+    const worst = rows.reduce((w, r) => (metric(r, 'regret_pct') > metric(w, 'regret_pct') ? r : w));
+    return {
+      outcome: worst.label,
+      text: `In this run, lane ${lane(worst)} lost the most: ${rows.map((r) => `${r.label} ${fmt(metric(r, 'regret_pct'))}%`).join(', ')} of the clicks an oracle would have earned over the whole run.`,
+    };
+  },
+  join(rows) {
+    const best = rows.reduce((w, r) => (Math.abs(metric(r, 'calibration') - 1) < Math.abs(metric(w, 'calibration') - 1) ? r : w));
+    return {
+      outcome: best.label,
+      text: `In this run, lane ${lane(best)} was closest to calibrated. Predicted over observed clicks: ${rows.map((r) => `${r.label} ${fmt(metric(r, 'calibration'), 2)}`).join(', ')} (1 is calibrated; below 1 the model under-predicts).`,
+    };
+  },
+  /** The answer map's JSON (`rtml answer --json`): where a day of staleness costs the larger share. */
+  answer(_, answer) {
+    const at = (s, r, c) => {
+      const i = s.refresh.indexOf(r);
+      const j = s.every.indexOf(c);
+      return i < 0 || j < 0 ? null : { lost: s.value_lost[i][j], share: s.value_lost_share[i][j], measurable: s.measurable[i][j] };
+    };
+    const worst = {};
+    const parts = answer.scenarios.map((s) => {
+      const stalePred = at(s, '1d', 'continual');
+      const staleModel = at(s, 'online', '1d');
+      const shares = [stalePred, staleModel].filter((x) => x && x.share != null).map((x) => x.share);
+      worst[s.scenario] = shares.length ? Math.max(...shares) : null;
+      const say = (x, what) => (!x ? '' : x.share != null
+        ? `${what} loses ${fmt(100 * x.share)}% of the value (${fmt(x.lost, 0)} ${s.unit})`
+        : x.measurable ? `${what} loses ${fmt(x.lost, 0)} ${s.unit}, with no share of a value that is not measurably positive`
+          : `${what} shows no measurable difference`);
+      return `${s.scenario === 'ads' ? 'Ads' : 'Cells'}: ${[say(stalePred, 'a day-old prediction'), say(staleModel, 'a day-old model')].filter(Boolean).join('; ')}.`;
+    });
+    const [a, c] = [worst.ads, worst.cells];
+    const outcome = a == null && c == null ? 'same' : c == null ? 'ads' : a == null ? 'cells' : Math.abs(a - c) < 0.01 ? 'same' : a > c ? 'ads' : 'cells';
+    return { outcome, text: `In this run: ${parts.join(' ')} ${answer.conclusion.split('\n')[0]}` };
+  },
+  holiday(rows) {
+    const worst = rows.reduce((w, r) => (metric(r, 'unserved') > metric(w, 'unserved') ? r : w));
+    return {
+      outcome: worst.label,
+      text: `In this run, lane ${lane(worst)} left the most traffic unserved: ${rows.map((r) => `${r.label} ${fmt(metric(r, 'unserved'), 0)} GB`).join(', ')}. Energy saved: ${rows.map((r) => `${r.label} ${fmt(metric(r, 'energy_saved_pct'))}%`).join(', ')}.`,
+    };
+  },
+};
+
+/** Starts loading a lesson (its `data-src`), once. */
+function load(frame) {
+  if (!frame.getAttribute('src') && frame.dataset.src) frame.setAttribute('src', frame.dataset.src);
+}
+
+function lazyLessons() {
+  const frames = [...document.querySelectorAll('iframe.lesson')];
+  if (!('IntersectionObserver' in window)) return frames.forEach(load);
+  const io = new IntersectionObserver((entries) => {
+    for (const e of entries) {
+      if (e.isIntersecting) { load(e.target); io.unobserve(e.target); }
+    }
+  }, { rootMargin: '600px 0px' });
+  frames.forEach((f) => io.observe(f));
+}
+
+function listen() {
+  window.addEventListener('message', (e) => {
+    if (e.origin !== location.origin || e.data?.type !== 'rtml:done') return;
+    const frame = [...document.querySelectorAll('iframe.lesson')].find((f) => f.contentWindow === e.source);
+    if (!frame) return;
+    const merged = { ...results.get(frame.id), ...e.data };
+    results.set(frame.id, merged);
+    const w = waiting.get(frame.id);
+    if (w && merged[w.needs] !== undefined) { waiting.delete(frame.id); w.then(merged); }
+  });
+}
+
+/** Asks a lesson to run to its end; `then` gets its result (at once if it already finished). */
+function runLesson(frame, needs, then) {
+  const known = results.get(frame.id);
+  if (known && known[needs] !== undefined) return then(known);
+  waiting.set(frame.id, { needs, then });
+  load(frame);
+  const ask = () => frame.contentWindow?.postMessage({ type: 'rtml:run' }, location.origin);
+  // The lesson may still be loading: ask now and whenever it (re)loads; a lesson that is ready answers.
+  frame.addEventListener('load', () => setTimeout(ask, 50));
+  ask();
+  const retry = setInterval(() => { if (!waiting.has(frame.id)) clearInterval(retry); else ask(); }, 1000);
+}
+
+function setupQuestion(q) {
+  const reveal = REVEALS[q.dataset.question];
+  const button = q.querySelector('.reveal-btn');
+  const out = q.querySelector('.reveal');
+  const why = q.parentElement.querySelector(`.why[data-for="${q.dataset.question}"]`);
+  const frame = document.getElementById(q.dataset.lesson);
+  q.addEventListener('change', () => { button.disabled = !q.querySelector('input:checked'); });
+  button.addEventListener('click', () => {
+    const choice = q.querySelector('input:checked');
+    if (!choice) return;
+    button.disabled = true;
+    out.hidden = false;
+    out.textContent = 'Running the lesson…';
+    const needs = q.dataset.needs || 'summary';
+    runLesson(frame, needs, (result) => {
+      let said;
+      try {
+        said = reveal(result.summary, result.answer);
+      } catch (err) {
+        said = { outcome: null, text: `The lesson ran, but its figures could not be read (${err}).` };
+      }
+      const verdict = said.outcome == null ? '' : said.outcome === choice.value ? 'Your guess matches this run. ' : 'Not this time. ';
+      out.textContent = verdict + said.text;
+      if (why) why.hidden = false;
+      button.disabled = false;
+      button.textContent = 'Show me again';
+    });
+  });
+}
+
+/** The embed snippets, written for the address this essay is served from. */
+function snippets() {
+  const src = new URL('index.html#preset=ads-drift&embed=1', location.href).href;
+  const iframe = document.getElementById('snippet-iframe');
+  if (iframe) iframe.textContent = `<iframe src="${src}" width="100%" height="560" loading="lazy" style="border:0" title="Real-Time ML Playground"></iframe>`;
+  const hugo = document.getElementById('snippet-hugo-use');
+  if (hugo) hugo.textContent = `{{< rtml src="${src}" height="560" >}}`;
+}
+
+function printFigures() {
+  // Print shows each figure's PNG instead of its live lesson; lazy images must load first.
+  window.addEventListener('beforeprint', () => {
+    document.querySelectorAll('img.print-figure').forEach((img) => { img.loading = 'eager'; });
+  });
+}
+
+lazyLessons();
+listen();
+document.querySelectorAll('.question').forEach(setupQuestion);
+snippets();
+printFigures();
+document.body.dataset.ready = '1';
