@@ -593,6 +593,7 @@ impl CellsSim {
             self.world.cfg.cells.coverage,
         );
         let wake_frac = (self.world.cfg.cells.wake / INTERVAL).clamp(0.0, 1.0);
+        let margin = self.world.cfg.cells.margin;
 
         // Reference policies, the same for every lane: always on, and the oracle.
         let awake = vec![false; n];
@@ -608,8 +609,10 @@ impl CellsSim {
             let lane = &mut self.lanes[l];
             let sleep: Vec<bool> = match lane.cfg.policy {
                 Policy::Baseline => vec![false; n],
-                _ => (lane.forecast.iter())
-                    .map(|&f| f.is_finite() && f < threshold)
+                // The oracle knows the load: no margin.
+                Policy::Oracle => loads.iter().map(|&l| l < threshold).collect(),
+                Policy::Model => (lane.forecast.iter())
+                    .map(|&f| f.is_finite() && f < threshold - margin)
                     .collect(),
             };
             let waking: Vec<bool> = (0..n).map(|c| lane.asleep[c] && !sleep[c]).collect();
