@@ -144,3 +144,36 @@ fn ads_default_world_drifts_like_a_real_one() {
     );
     eprintln!("weekly/daily NE - 1: mean {mean_weekly} {weekly:?}; continual/daily NE - 1: {continual:?}; no drift: {mean0}");
 }
+
+/// The strongest drift over a year: before the cap a cell's load could grow many-fold and every
+/// lane, even the oracle, was reported as a "diverged" forecaster. Now a cell's level stays within
+/// four times its base, and only a model's absurd forecast is reported.
+#[test]
+fn the_strongest_cells_drift_stays_bounded_and_blames_no_learner() {
+    let load = |drift: &str| {
+        let mut cfg = preset("cells-sleep").expect("preset").config();
+        for (k, v) in [("days", "365"), ("drift", drift), ("seed", "6007")] {
+            cfg.set(k, v).unwrap();
+        }
+        let mut exp = Experiment::new(cfg).expect("valid");
+        exp.run_to_end();
+        assert!(
+            exp.warnings().is_empty(),
+            "drift {drift}: {:?}",
+            exp.warnings()
+        );
+        exp.summary()[0].get("load").unwrap()
+    };
+    let knob = rtml::sim::knobs::KNOBS
+        .iter()
+        .find(|k| k.key == "drift")
+        .unwrap();
+    let rtml::sim::knobs::Kind::Num { max, .. } = knob.kind else {
+        panic!("drift is a number")
+    };
+    let (still, strongest) = (load("0"), load(&max.to_string()));
+    assert!(
+        strongest < 4.0 * still && strongest > still / 4.0,
+        "offered load {strongest} vs {still} without drift"
+    );
+}

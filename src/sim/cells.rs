@@ -679,9 +679,15 @@ impl CellsSim {
                 }
             }
         }
-        lane.wild += (lane.forecast.iter())
-            .filter(|f| !f.is_finite() || f.abs() > 10.0)
-            .count() as u64;
+        // Only a model can diverge (the oracle and the baseline forecast loads themselves); a
+        // forecast is absurd beyond 10 times a cell's capacity or its last load, whichever is larger.
+        if lane.cfg.policy == Policy::Model {
+            lane.wild += (lane.forecast.iter().enumerate())
+                .filter(|&(cell, f)| {
+                    !f.is_finite() || f.abs() > 10.0 * self.hist.get(i - 1, cell).max(1.0)
+                })
+                .count() as u64;
+        }
     }
 
     /// Adds lane `l`'s outcome of the interval at `t` to the series, with the references'.
