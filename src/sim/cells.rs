@@ -10,6 +10,11 @@
 //! Communications 18(5), 2011, Table 2): `P_in = P0 + delta_p x P_out` awake, `P_sleep` asleep.
 
 mod drift;
+pub mod export;
+mod power;
+
+pub use power::earth;
+use power::power_awake;
 
 use crate::base::units::{HOURS_PER_DAY, MINUTES_PER_DAY, MINUTES_PER_HOUR};
 use std::collections::VecDeque;
@@ -35,21 +40,6 @@ pub const CLUSTERS: [&str; 4] = ["office", "residential", "nightlife", "transit"
 /// load, load a day ago, then (global models only) one indicator per cluster.
 pub(crate) const D_LOCAL: usize = 16;
 const D_GLOBAL: usize = D_LOCAL + 4;
-
-/// EARTH power-model row: (P0 W, delta_p, Pmax W, P_sleep W).
-pub fn earth(t: CellType) -> (f64, f64, f64, f64) {
-    match t {
-        CellType::Macro => (130.0, 4.7, 20.0, 75.0),
-        CellType::Rrh => (84.0, 2.8, 20.0, 56.0),
-        CellType::Micro => (56.0, 2.6, 6.3, 39.0),
-        CellType::Pico => (6.8, 4.0, 0.13, 4.3),
-    }
-}
-
-/// Input power (W) of an awake cell carrying `load` (share of capacity).
-fn power_awake(row: (f64, f64, f64, f64), load: f64) -> f64 {
-    row.0 + row.1 * row.2 * load.clamp(0.0, 1.0)
-}
 
 /// A daily load profile: a floor plus Gaussian bumps (centre hour, width hours, height), for weekdays
 /// and for weekends.
