@@ -85,7 +85,7 @@ fn extreme_learning_rates() {
             ("b.forgetting", "0.9"),
             ("load_noise", "1"),
             ("growth", "100"),
-            ("drift", "3"),
+            ("drift", "2"),
         ],
     );
     check(&e, "rls forgetting 0.9");

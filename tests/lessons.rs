@@ -1,5 +1,6 @@
-//! Every preset's caption makes claims; each claim is checked here over ten seeds, with a margin (the
-//! cells captions over three blocks of ten seeds, holding on at least 9 of each).
+//! Every preset's caption makes claims; each claim is checked here over three blocks of ten seeds,
+//! with a margin, holding on at least 9 of each ten; a claim worded as an average ("on average",
+//! "in most runs") is checked as one.
 //! Plus the null case: with no drift and no session signal, frozen and continual lanes agree.
 
 use rtml::base::units::MINUTES_PER_DAY;
@@ -14,15 +15,6 @@ fn run(cfg: Config) -> (Experiment, Vec<LaneSummary>) {
     exp.run_to_end();
     let s = exp.summary();
     (exp, s)
-}
-
-fn each_seed(name: &str, mut check: impl FnMut(u32, &Experiment, &[LaneSummary])) {
-    for seed in SEEDS {
-        let mut cfg = preset(name).expect("preset exists").config();
-        cfg.seed = seed;
-        let (exp, s) = run(cfg);
-        check(seed, &exp, &s);
-    }
 }
 
 fn get(s: &LaneSummary, key: &str) -> f64 {
@@ -48,87 +40,89 @@ fn mean_over(exp: &Experiment, l: usize, key: &str, from: f64, to: f64) -> f64 {
 
 #[test]
 fn ads_batch_vs_online() {
-    each_seed("ads-batch-vs-online", |seed, _, s| {
-        let (a, b, c) = (
-            get(&s[0], "expected_ctr"),
-            get(&s[1], "expected_ctr"),
-            get(&s[2], "expected_ctr"),
-        );
-        assert!(
-            b > a * 1.15,
-            "seed {seed}: online ({b}) should beat batch ({a}) clearly"
-        );
-        assert!(
-            (c - b).abs() < 0.05 * b,
-            "seed {seed}: continual ({c}) should add little over daily online ({b})"
-        );
+    each_seed_in_blocks("ads-batch-vs-online", |seed, _, s| {
+        let ctr: Vec<f64> = s.iter().map(|l| get(l, "expected_ctr")).collect();
+        claim(ctr[1] > ctr[0] * 1.15, || {
+            format!("seed {seed}: online should beat batch clearly: {ctr:?}")
+        })?;
+        claim((ctr[2] - ctr[1]).abs() < 0.05 * ctr[1], || {
+            format!("seed {seed}: continual's CTR should be about daily online's: {ctr:?}")
+        })?;
+        let ne: Vec<f64> = s.iter().map(|l| get(l, "ne")).collect();
+        claim(ne[2] < ne[1] && ne[2] > 0.98 * ne[1], || {
+            format!(
+                "seed {seed}: continual should predict a little better than daily online: {ne:?}"
+            )
+        })
     });
 }
 
 #[test]
 fn ads_drift() {
-    each_seed("ads-drift", |seed, exp, s| {
+    // Per block: how much more regret (percentage points) B had than C on the day of the shift.
+    let mut first_days: Vec<Vec<f64>> = vec![Vec::new(); BLOCKS.len()];
+    each_seed_in_blocks("ads-drift", |seed, exp, s| {
+        let first_day: Vec<f64> = (0..3)
+            .map(|l| mean_over(exp, l, "regret_pct", 7.0, 8.0))
+            .collect();
+        let block = BLOCKS.iter().position(|b| b.contains(&seed)).unwrap();
+        first_days[block].push(first_day[1] - first_day[2]);
         let r: Vec<f64> = s.iter().map(|l| get(l, "regret")).collect();
-        assert!(
-            r[0] > r[1] && r[0] > r[2],
-            "seed {seed}: the frozen model should lose the most clicks: {r:?}"
-        );
+        claim(r[0] > r[1] && r[0] > r[2], || {
+            format!("seed {seed}: the frozen model should lose the most clicks: {r:?}")
+        })?;
         let before: Vec<f64> = (0..3)
             .map(|l| mean_over(exp, l, "regret_pct", 3.0, 7.0))
             .collect();
         let late: Vec<f64> = (0..3)
             .map(|l| mean_over(exp, l, "regret_pct", 11.0, 14.0))
             .collect();
-        assert!(
-            late[0] > before[0] && late[0] > 2.0 * late[2],
-            "seed {seed}: the frozen model should not recover: {before:?} -> {late:?}"
-        );
-        assert!(
-            late[1] < 1.25 * late[2] + 0.5,
-            "seed {seed}: the daily retrain should catch up with continual: {before:?} -> {late:?}"
-        );
-        let first_day: Vec<f64> = (0..3)
-            .map(|l| mean_over(exp, l, "regret_pct", 7.0, 8.0))
-            .collect();
-        assert!(
-            first_day[2] < first_day[1],
-            "seed {seed}: continual should recover faster on the day of the shift: {first_day:?}"
-        );
+        claim(
+            late[0] > before[0] && late[0] > 1.5 * late[1].max(late[2]),
+            || format!("seed {seed}: the frozen model should not recover: {before:?} -> {late:?}"),
+        )?;
+        claim(late[1] < 1.5 * late[2] + 0.5, || {
+            format!("seed {seed}: the daily retrain should catch up with continual: {before:?} -> {late:?}")
+        })
     });
+    // "On average ... (in most runs, not all)": the mean of every block, and most seeds.
+    for (block, d) in BLOCKS.iter().zip(&first_days) {
+        let mean = d.iter().sum::<f64>() / d.len() as f64;
+        let held = d.iter().filter(|x| **x > 0.0).count();
+        assert!(
+            mean > 0.0 && held >= 6,
+            "seeds {block:?}: C should lose fewer clicks than B on the shift day on average: {d:?}"
+        );
+    }
 }
 
 #[test]
 fn ads_new_campaigns() {
-    each_seed("ads-new-campaigns", |seed, _, s| {
+    each_seed_in_blocks("ads-new-campaigns", |seed, _, s| {
         let r: Vec<f64> = s.iter().map(|l| get(l, "regret")).collect();
-        assert!(
-            r[2] < r[1] && r[1] < r[0],
-            "seed {seed}: regret weekly > daily > continual: {r:?}"
-        );
+        claim(r[2] < r[1] && r[1] < r[0], || {
+            format!("seed {seed}: regret weekly > daily > continual: {r:?}")
+        })
     });
 }
 
 #[test]
 fn ads_label_delay() {
-    each_seed("ads-label-delay", |seed, _, s| {
+    each_seed_in_blocks("ads-label-delay", |seed, _, s| {
         let cal: Vec<f64> = s.iter().map(|l| get(l, "calibration")).collect();
-        assert!(
-            cal[0] < 0.5,
-            "seed {seed}: a short join window under-predicts: {cal:?}"
-        );
-        assert!(
-            cal[1] > 1.3,
-            "seed {seed}: a day-long window over-predicts: {cal:?}"
-        );
-        assert!(
-            (cal[2] - 1.0).abs() < 0.25,
-            "seed {seed}: a few hours stays near calibrated: {cal:?}"
-        );
+        claim(cal[0] < 0.5, || {
+            format!("seed {seed}: a short join window under-predicts: {cal:?}")
+        })?;
+        claim(cal[1] > 1.15, || {
+            format!("seed {seed}: a day-long window over-predicts: {cal:?}")
+        })?;
+        claim((cal[2] - 1.0).abs() < 0.25, || {
+            format!("seed {seed}: a few hours stays near calibrated: {cal:?}")
+        })?;
         let r: Vec<f64> = s.iter().map(|l| get(l, "regret")).collect();
-        assert!(
-            r[2] < r[1],
-            "seed {seed}: the middle window shows better ads than the day-long one: {r:?}"
-        );
+        claim(r[2] < r[1], || {
+            format!("seed {seed}: the middle window shows better ads than the day-long one: {r:?}")
+        })
     });
 }
 
@@ -169,19 +163,34 @@ fn claim(ok: bool, message: impl FnOnce() -> String) -> Result<(), String> {
 
 #[test]
 fn cells_sleep() {
+    // Per block: B's unserved traffic as a share of the oracle's.
+    let mut shares: Vec<Vec<f64>> = vec![Vec::new(); BLOCKS.len()];
     each_seed_in_blocks("cells-sleep", |seed, _, s| {
+        let u: Vec<f64> = s.iter().map(|l| get(l, "unserved")).collect();
+        let block = BLOCKS.iter().position(|b| b.contains(&seed)).unwrap();
+        shares[block].push(u[1] / u[2]);
         claim(get(&s[0], "energy_saved_pct") == 0.0, || {
             format!("seed {seed}: always-on saves nothing")
         })?;
         let saved = get(&s[1], "energy_saved_pct");
         let share = get(&s[1], "oracle_savings_pct");
-        claim(saved > 10.0 && share > 85.0, || {
-            format!("seed {seed}: continual saves {saved}% = {share}% of the oracle's")
+        claim((19.0..27.0).contains(&saved), || {
+            format!("seed {seed}: continual saves a fifth to a quarter: {saved}%")
         })?;
-        claim(get(&s[1], "unserved") > get(&s[0], "unserved"), || {
-            format!("seed {seed}: sleeping has a price in unserved traffic")
+        claim((85.0..97.0).contains(&share), || {
+            format!("seed {seed}: continual saves about nine tenths of the oracle's: {share}%")
+        })?;
+        claim(u[1] > u[0] && u[1] < 0.5 * u[2], || {
+            format!("seed {seed}: B leaves some traffic unserved, far less than the oracle: {u:?}")
         })
     });
+    for (block, r) in BLOCKS.iter().zip(&shares) {
+        let mean = r.iter().sum::<f64>() / r.len() as f64;
+        assert!(
+            (0.03..0.2).contains(&mean),
+            "seeds {block:?}: B's unserved traffic should be about a tenth of the oracle's on average: {r:?}"
+        );
+    }
 }
 
 #[test]
@@ -228,6 +237,7 @@ fn null_case_frozen_equals_continual_without_drift_or_session_signal() {
         for (k, v) in [
             ("seed", seed.to_string()),
             ("intent", "0".into()),
+            ("walk", "0".into()),
             ("warmup", "28".into()),
             ("days", "7".into()),
             ("a.mode", "online".into()),

@@ -105,6 +105,7 @@ fn without_drift_the_curve_is_flat_within_noise() {
         "ads-drift",
         &[
             ("shift", "0"),
+            ("walk", "0"),
             ("intent", "0"),
             ("warmup", "28"),
             ("days", "7"),

@@ -37,6 +37,11 @@ pub struct RunArgs {
     /// Print only a digest of every series and summary value (same link, same numbers, everywhere).
     #[arg(long)]
     digest: bool,
+    /// Write the world's observable stream to this file, for `rtml replay`: a per-cell load trace
+    /// (cells: `rtml replay --format load-csv FILE`) or a Vowpal Wabbit click log (ads: `rtml replay
+    /// --format vw FILE`).
+    #[arg(long, value_name = "FILE")]
+    export: Option<String>,
     /// Threads serving the lanes (default: every core); the numbers are the same for any count.
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=64))]
     threads: Option<u16>,
@@ -63,11 +68,14 @@ pub fn run(args: RunArgs) -> Result<(), String> {
         return Ok(());
     }
     let seed = cfg.seed;
-    let mut exp = Experiment::new(cfg).map_err(|e| e.to_string())?;
+    let mut exp = Experiment::new(cfg.clone()).map_err(|e| e.to_string())?;
     if let Some(n) = args.threads {
         exp.set_threads(n as usize);
     }
     exp.run_to_end();
+    if let Some(path) = &args.export {
+        export(&cfg, path)?;
+    }
     if let Some(path) = args.csv {
         write_file(&path, exp.csv())?;
     }
@@ -123,4 +131,18 @@ fn print_table(title: &str, seed: u32, summary: &[LaneSummary]) {
             outln!("  {:<20} {:>14}{}", k, show(*v), diff);
         }
     }
+}
+
+/// Writes the world's observable stream of `cfg` to `path` and says how to replay it.
+fn export(cfg: &rtml::sim::config::Config, path: &str) -> Result<(), String> {
+    let file = std::fs::File::create(path).map_err(|e| format!("{path}: {e}"))?;
+    let mut out = std::io::BufWriter::new(file);
+    rtml::sim::export::write(cfg, &mut out)
+        .and_then(|_| std::io::Write::flush(&mut out))
+        .map_err(|e| format!("{path}: {e}"))?;
+    eprintln!(
+        "rtml: wrote {path}; replay it with `rtml replay --format {} {path}`",
+        rtml::sim::export::replay_format(cfg.scenario)
+    );
+    Ok(())
 }

@@ -371,8 +371,14 @@ impl Loads {
             ));
         }
         let list = shorten(names.join(&d.to_string()).as_bytes());
+        // Without a name, a column named as the default (`time`, `cell`, `value`: the columns `rtml run
+        // --export` writes) is taken.
+        let default = |what: &str| names.iter().position(|c| c.eq_ignore_ascii_case(what));
         let find = |want: &str, what: &str, flag: &str| -> Result<usize, ReplayError> {
             if want.is_empty() {
+                if let Some(i) = default(what) {
+                    return Ok(i);
+                }
                 return Err(ReplayError::at(
                     n,
                     format!("choose the {what} column with {flag}: the header has `{list}`"),
@@ -392,7 +398,7 @@ impl Loads {
         let time = find(&self.time_col, "time", "--time-col")?;
         let value = find(&self.value_col, "value", "--value-col")?;
         let cell = if self.cell_col.is_empty() {
-            None
+            default("cell")
         } else {
             Some(find(&self.cell_col, "cell", "--cell-col")?)
         };

@@ -10,6 +10,11 @@
 //! Communications 18(5), 2011, Table 2): `P_in = P0 + delta_p x P_out` awake, `P_sleep` asleep.
 
 mod drift;
+pub mod export;
+mod power;
+
+pub use power::earth;
+use power::power_awake;
 
 use crate::base::units::{HOURS_PER_DAY, MINUTES_PER_DAY, MINUTES_PER_HOUR};
 use std::collections::VecDeque;
@@ -35,21 +40,6 @@ pub const CLUSTERS: [&str; 4] = ["office", "residential", "nightlife", "transit"
 /// load, load a day ago, then (global models only) one indicator per cluster.
 pub(crate) const D_LOCAL: usize = 16;
 const D_GLOBAL: usize = D_LOCAL + 4;
-
-/// EARTH power-model row: (P0 W, delta_p, Pmax W, P_sleep W).
-pub fn earth(t: CellType) -> (f64, f64, f64, f64) {
-    match t {
-        CellType::Macro => (130.0, 4.7, 20.0, 75.0),
-        CellType::Rrh => (84.0, 2.8, 20.0, 56.0),
-        CellType::Micro => (56.0, 2.6, 6.3, 39.0),
-        CellType::Pico => (6.8, 4.0, 0.13, 4.3),
-    }
-}
-
-/// Input power (W) of an awake cell carrying `load` (share of capacity).
-fn power_awake(row: (f64, f64, f64, f64), load: f64) -> f64 {
-    row.0 + row.1 * row.2 * load.clamp(0.0, 1.0)
-}
 
 /// A daily load profile: a floor plus Gaussian bumps (centre hour, width hours, height), for weekdays
 /// and for weekends.
@@ -593,6 +583,7 @@ impl CellsSim {
             self.world.cfg.cells.coverage,
         );
         let wake_frac = (self.world.cfg.cells.wake / INTERVAL).clamp(0.0, 1.0);
+        let margin = self.world.cfg.cells.margin;
 
         // Reference policies, the same for every lane: always on, and the oracle.
         let awake = vec![false; n];
@@ -608,8 +599,10 @@ impl CellsSim {
             let lane = &mut self.lanes[l];
             let sleep: Vec<bool> = match lane.cfg.policy {
                 Policy::Baseline => vec![false; n],
-                _ => (lane.forecast.iter())
-                    .map(|&f| f.is_finite() && f < threshold)
+                // The oracle knows the load: no margin.
+                Policy::Oracle => loads.iter().map(|&l| l < threshold).collect(),
+                Policy::Model => (lane.forecast.iter())
+                    .map(|&f| f.is_finite() && f < threshold - margin)
                     .collect(),
             };
             let waking: Vec<bool> = (0..n).map(|c| lane.asleep[c] && !sleep[c]).collect();
@@ -676,9 +669,15 @@ impl CellsSim {
                 }
             }
         }
-        lane.wild += (lane.forecast.iter())
-            .filter(|f| !f.is_finite() || f.abs() > 10.0)
-            .count() as u64;
+        // Only a model can diverge (the oracle and the baseline forecast loads themselves); a
+        // forecast is absurd beyond 10 times a cell's capacity or its last load, whichever is larger.
+        if lane.cfg.policy == Policy::Model {
+            lane.wild += (lane.forecast.iter().enumerate())
+                .filter(|&(cell, f)| {
+                    !f.is_finite() || f.abs() > 10.0 * self.hist.get(i - 1, cell).max(1.0)
+                })
+                .count() as u64;
+        }
     }
 
     /// Adds lane `l`'s outcome of the interval at `t` to the series, with the references'.

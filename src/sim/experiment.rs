@@ -286,7 +286,7 @@ impl Experiment {
             for (l, lane) in s.lanes.iter().enumerate() {
                 if lane.wild > 0 {
                     out.push(format!(
-                        "Lane {}: the forecaster diverged ({} forecasts were not finite or beyond 10 times a cell's capacity); try RLS with a forgetting factor closer to 1, or NLMS with a smaller step.",
+                        "Lane {}: the forecaster diverged ({} forecasts were not finite or beyond 10 times a cell's capacity and its last load); try RLS with a forgetting factor closer to 1, or NLMS with a smaller step.",
                         LANE_NAMES[l], lane.wild
                     ));
                 }

@@ -7,6 +7,7 @@ pub mod cells;
 pub mod config;
 pub mod cost;
 pub mod experiment;
+pub mod export;
 pub mod knobs;
 pub mod presets;
 pub mod series;

@@ -334,12 +334,12 @@ mod tests {
 
     #[test]
     fn scenario_switch_uses_that_scenarios_defaults() {
-        let (s, n) = State::parse("scenario=cells&threshold=0.3");
+        let (s, n) = State::parse("scenario=cells&threshold=0.35");
         assert!(n.is_empty());
         assert_eq!(s.config.scenario, Scenario::Cells);
-        assert_eq!(s.config.cells.threshold, 0.3);
+        assert_eq!(s.config.cells.threshold, 0.35);
         assert_eq!(s.metric, "energy_saved_pct");
-        assert_eq!(s.to_hash(), "scenario=cells&threshold=0.3");
+        assert_eq!(s.to_hash(), "scenario=cells&threshold=0.35");
     }
 
     #[test]

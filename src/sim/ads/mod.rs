@@ -8,6 +8,7 @@
 //! that defines the world comes from the world's streams, and the click of a shown ad is decided by the
 //! request's own uniform number: the same ad on the same request is clicked in every lane.
 
+pub mod export;
 mod lane;
 mod serve;
 mod world;

@@ -71,6 +71,22 @@ impl Request {
     }
 }
 
+/// One hour of the gradual drift of tastes: each affinity becomes `keep * a + sd * z` (z standard
+/// normal). The step's standard deviation is `walk` per square-root day (`walk / sqrt(24)` per hour),
+/// and `keep` pulls every affinity back just enough that their spread stays `affinity` (an
+/// Ornstein-Uhlenbeck walk): tastes change, the world neither grows nor loses contrast over time, so a
+/// long run's CTR stays where a short one's is. When a step is as wide as the spread, tastes are
+/// redrawn every hour.
+pub(super) fn walk_step(walk: f64, affinity: f64) -> (f64, f64) {
+    let sd = (walk / libm::sqrt(HOURS_PER_DAY)).min(affinity);
+    let keep = if affinity > 0.0 {
+        libm::sqrt(1.0 - (sd / affinity) * (sd / affinity))
+    } else {
+        0.0
+    };
+    (keep, sd)
+}
+
 /// Hour of day and weekend flag of a time in minutes (t = 0 is a Monday, 00:00).
 pub fn clock(t: f64) -> (usize, bool) {
     let (day, hour) = day_hour(t);
@@ -368,9 +384,9 @@ impl World {
         let mut changed = false;
         while self.next_hour <= t {
             if self.c.walk > 0.0 {
-                let sd = self.c.walk / libm::sqrt(HOURS_PER_DAY);
+                let (keep, sd) = walk_step(self.c.walk, self.c.affinity);
                 for a in self.aff.iter_mut() {
-                    *a += sd * self.drift.normal();
+                    *a = keep * *a + sd * self.drift.normal();
                 }
                 changed = true;
             }

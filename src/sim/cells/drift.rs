@@ -18,6 +18,10 @@ const WANDER: f64 = 0.07;
 const REVERT: f64 = 60.0;
 /// Largest seasonal swing (log-level) at `drift = 1`.
 const SEASON: f64 = 0.15;
+/// Bound of a cell's log-level change: its level stays between a quarter and four times its base
+/// (a real cell's traffic grows by tens of percent a year, not many-fold; beyond it a network adds
+/// cells), whatever the drift's strength.
+const MAX_LOG_LEVEL: f64 = 1.386_294_361_119_890_6; // ln 4
 /// Daily random-walk step of the share of users who moved, at `drift = 1`.
 const MOVE: f64 = 0.06;
 
@@ -117,7 +121,9 @@ impl Drift {
         let moved = moved.clamp(0.0, 1.0);
         let season =
             c.season.0 * libm::sin(2.0 * std::f64::consts::PI * t_days / YEAR + c.season.1);
-        let level = libm::exp(c.growth * t_days / YEAR + wander + season);
+        let level = libm::exp(
+            (c.growth * t_days / YEAR + wander + season).clamp(-MAX_LOG_LEVEL, MAX_LOG_LEVEL),
+        );
         (level, moved)
     }
 
@@ -142,7 +148,10 @@ mod tests {
             for (cell, &k) in cluster.iter().enumerate() {
                 assert_eq!(still.at(cell, t), (1.0, 0.0));
                 let (level, moved) = moving.at(cell, t);
-                assert!(level.is_finite() && level > 0.05 && level < 20.0, "{level}");
+                assert!(
+                    level.is_finite() && (0.25..=4.0).contains(&level),
+                    "{level}"
+                );
                 assert!((0.0..=1.0).contains(&moved));
                 assert_ne!(moving.to(cell), k);
                 changed += (moved > 0.2) as u32;
