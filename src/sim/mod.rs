@@ -7,6 +7,7 @@ pub mod config;
 pub mod cost;
 pub mod experiment;
 pub mod knobs;
+pub mod parallel;
 pub mod presets;
 pub mod series;
 pub mod sweep;
