@@ -16,6 +16,7 @@ use crate::sim::experiment::Experiment;
 use crate::sim::presets::PRESETS;
 use crate::sim::series::{metric, METRICS};
 use crate::view::chart::{self, Frame, Style, LANE_CSS};
+use crate::view::controls;
 use crate::view::state::State;
 
 #[wasm_bindgen(start)]
@@ -155,6 +156,10 @@ impl Playground {
                 self.state.cumulative = value == "cumulative";
                 return None;
             }
+            "caption" => {
+                self.state.caption = crate::view::state::clean_caption(value);
+                return None;
+            }
             "preset" | "scenario" => {
                 let (s, n) = State::parse(&format!("{key}={}", crate::view::state::encode(value)));
                 if let Some(e) = n.into_iter().next() {
@@ -163,6 +168,8 @@ impl Playground {
                 self.state.config = s.config;
                 self.state.preset = s.preset;
                 self.state.metric = s.metric;
+                // A teacher's caption was about the view it came with.
+                self.state.caption = None;
             }
             _ => {
                 let mut cfg = self.state.config.clone();
@@ -320,8 +327,11 @@ impl Playground {
             "hide": self.state.hide,
             "embed": self.state.embed,
             "tab": self.state.tab,
+            "caption": self.state.caption,
             "lanes": self.state.config.lanes.len(),
             "settings": pairs,
+            "laneControls": lane_controls(&self.state.config),
+            "numbers": numbers(&self.state.config),
         }))
     }
 
@@ -408,7 +418,8 @@ pub fn catalogue() -> JsValue {
                 max,
                 plain,
             } => {
-                serde_json::json!({"type": "duration", "unit": unit, "min": min, "max": max, "plain": plain})
+                let stops = crate::base::units::readable_stops(unit, min, max);
+                serde_json::json!({"type": "duration", "unit": unit, "min": min, "max": max, "plain": plain, "stops": stops})
             }
             Kind::Choice(c) => serde_json::json!({"type": "choice", "choices": c}),
             Kind::Day { max } => serde_json::json!({"type": "day", "max": max}),
@@ -417,22 +428,39 @@ pub fn catalogue() -> JsValue {
     let scen = |s: Option<Scenario>| s.map_or("both", Scenario::name);
     let knobs: Vec<serde_json::Value> = KNOBS
         .iter()
-        .map(|k| serde_json::json!({"key": k.key, "label": k.label, "help": k.help, "unit": k.unit, "scenario": scen(k.scenario), "kind": kind(&k.kind)}))
+        .map(|k| {
+            let (group, folded) = controls::world_group(k.key).unwrap_or(("other", true));
+            serde_json::json!({"key": k.key, "label": k.label, "help": k.help, "unit": k.unit, "scenario": scen(k.scenario), "kind": kind(&k.kind), "group": group, "folded": folded})
+        })
+        .collect();
+    let groups: Vec<serde_json::Value> = controls::GROUPS
+        .iter()
+        .map(|g| serde_json::json!({"key": g.key, "ads": g.title.0, "cells": g.title.1}))
         .collect();
     let lane_knobs: Vec<serde_json::Value> = LANE_KNOBS
         .iter()
-        .map(|k| serde_json::json!({"key": k.key, "label": k.label, "help": k.help, "unit": k.unit, "scenario": scen(k.scenario), "kind": kind(&k.kind)}))
+        .map(|k| serde_json::json!({"key": k.key, "label": k.label, "help": k.help, "unit": k.unit, "scenario": scen(k.scenario), "kind": kind(&k.kind), "advanced": controls::lane_knob_advanced(k.key)}))
         .collect();
     let metrics: Vec<serde_json::Value> = METRICS
         .iter()
         .map(|m| serde_json::json!({"key": m.key, "label": m.label, "unit": m.unit, "help": m.help, "scenario": scen(Some(m.scenario)), "better": m.better}))
+        .collect();
+    // Every metric's label, unit and help by key (the replay's table names its columns with it).
+    let vocabulary: serde_json::Map<String, serde_json::Value> = crate::base::metrics::ALL
+        .iter()
+        .map(|m| {
+            (
+                m.key.to_string(),
+                serde_json::json!({"label": m.label, "unit": m.unit, "help": m.help}),
+            )
+        })
         .collect();
     let presets: Vec<serde_json::Value> = PRESETS
         .iter()
         .map(|p| serde_json::json!({"name": p.name, "title": p.title, "caption": p.caption, "scenario": scen(Some(p.scenario)), "metric": p.metric}))
         .collect();
     to_js(
-        &serde_json::json!({"knobs": knobs, "laneKnobs": lane_knobs, "metrics": metrics, "presets": presets, "colors": LANE_CSS, "lanes": LANE_NAMES, "panels": chart::PANELS, "sweepValues": crate::sim::sweep::DEFAULT_VALUES, "answer": {"ads": crate::sim::answer::DEFAULT_ADS, "cells": crate::sim::answer::DEFAULT_CELLS, "seeds": crate::sim::answer::DEFAULT_SEEDS}, "minutesPerDay": MINUTES_PER_DAY}),
+        &serde_json::json!({"vocabulary": vocabulary, "knobs": knobs, "groups": groups, "captionMax": crate::view::state::CAPTION_MAX, "laneKnobs": lane_knobs, "metrics": metrics, "presets": presets, "colors": LANE_CSS, "lanes": LANE_NAMES, "panels": chart::PANELS, "sweepValues": crate::sim::sweep::DEFAULT_VALUES, "answer": {"ads": crate::sim::answer::DEFAULT_ADS, "cells": crate::sim::answer::DEFAULT_CELLS, "seeds": crate::sim::answer::DEFAULT_SEEDS}, "minutesPerDay": MINUTES_PER_DAY}),
     )
 }
 
@@ -781,5 +809,171 @@ impl AnswerView {
         chart::draw_answer(&root, a, chart::AnswerView::parse(view), style)
             .map_err(|e| JsValue::from_str(&e))?;
         Ok(())
+    }
+}
+
+// ---- Controls and lanes run in Web Workers (issue 14) ------------------------------------------
+
+/// Every number, duration and day knob as a number in its own unit (`null` for an event that is off),
+/// for the sliders: `{volume: 1000, "b.every": 24, ...}`.
+fn numbers(cfg: &crate::sim::config::Config) -> serde_json::Value {
+    use crate::sim::knobs::Value;
+    let num = |v: Value| match v {
+        Value::Num(x) => json_num(x),
+        _ => serde_json::Value::Null,
+    };
+    let mut out = serde_json::Map::new();
+    for k in KNOBS {
+        out.insert(k.key.to_string(), num((k.get)(cfg)));
+    }
+    for (i, l) in cfg.lanes.iter().enumerate() {
+        let letter = LANE_NAMES[i].to_ascii_lowercase();
+        for k in LANE_KNOBS {
+            out.insert(format!("{letter}.{}", k.key), num((k.get)(l)));
+        }
+    }
+    serde_json::Value::Object(out)
+}
+
+/// Each lane's title (the sentence that describes it) and the lane knobs that apply to it.
+fn lane_controls(cfg: &crate::sim::config::Config) -> serde_json::Value {
+    let lanes: Vec<serde_json::Value> = cfg
+        .lanes
+        .iter()
+        .map(|l| {
+            let keys: Vec<&str> = LANE_KNOBS
+                .iter()
+                .filter(|k| controls::lane_knob_applies(k.key, l, cfg.scenario))
+                .map(|k| k.key)
+                .collect();
+            serde_json::json!({"title": crate::sim::experiment::describe(l, cfg.scenario), "applies": keys})
+        })
+        .collect();
+    serde_json::Value::Array(lanes)
+}
+
+#[wasm_bindgen]
+impl Playground {
+    /// How to run this configuration's lanes on `workers` Web Workers: groups of lane indices, or an
+    /// empty list when it should run here (held, or a cells run, which is fast and reports warnings).
+    pub fn parallel_plan(&self, workers: u32) -> JsValue {
+        if self.held.is_some() || self.state.config.scenario != Scenario::Ads || workers < 2 {
+            return to_js(&Vec::<Vec<usize>>::new());
+        }
+        to_js(&crate::sim::parallel::split(
+            &self.state.config,
+            workers as usize,
+        ))
+    }
+
+    /// Assembles what the workers reported (see [`LaneRun::part`]), flattened by the page: for each
+    /// reported lane `lanes[i]`, its part's clock and whether it is done, its sums (the next
+    /// `sums.len() / lanes.len()` numbers) and its `mark_counts[i]` retrain marks. Returns false (and
+    /// changes nothing) when the lengths do not match.
+    pub fn adopt(
+        &mut self,
+        lanes: Vec<u32>,
+        clocks: Vec<f64>,
+        done: Vec<u8>,
+        sums: Vec<f64>,
+        marks: Vec<f64>,
+        mark_counts: Vec<u32>,
+    ) -> bool {
+        let n = lanes.len();
+        let total: usize = mark_counts.iter().map(|&c| c as usize).sum();
+        if n == 0
+            || clocks.len() != n
+            || done.len() != n
+            || mark_counts.len() != n
+            || sums.len() % n != 0
+            || total != marks.len()
+        {
+            return false;
+        }
+        let per = sums.len() / n;
+        let mut at = 0;
+        let parts: Vec<crate::sim::parallel::Part> = (0..n)
+            .map(|i| {
+                let m = marks[at..at + mark_counts[i] as usize].to_vec();
+                at += mark_counts[i] as usize;
+                crate::sim::parallel::Part {
+                    lanes: vec![lanes[i] as usize],
+                    clock: clocks[i],
+                    done: done[i] != 0,
+                    sums: vec![sums[i * per..(i + 1) * per].to_vec()],
+                    marks: vec![m],
+                    events: Vec::new(),
+                }
+            })
+            .collect();
+        self.exp.adopt(&parts);
+        true
+    }
+}
+
+#[derive(serde::Serialize)]
+struct PartJson {
+    lanes: Vec<usize>,
+    clock: f64,
+    done: bool,
+    sums: Vec<Vec<f64>>,
+    marks: Vec<Vec<f64>>,
+}
+
+/// Some lanes of a page's configuration, run in a Web Worker (`www/lanes-worker.js`): the same world,
+/// only these lanes.
+#[wasm_bindgen]
+pub struct LaneRun {
+    exp: Experiment,
+    lanes: Vec<usize>,
+}
+
+#[wasm_bindgen]
+impl LaneRun {
+    /// Lanes `lanes` of the configuration of a URL hash (bad input: the hash's defaults, as the page).
+    #[wasm_bindgen(constructor)]
+    pub fn new(hash: &str, lanes: Vec<u32>) -> LaneRun {
+        let (state, _) = State::parse(hash);
+        let lanes: Vec<usize> = lanes
+            .into_iter()
+            .map(|l| l as usize)
+            .filter(|&l| l < state.config.lanes.len())
+            .collect();
+        let lanes = if lanes.is_empty() { vec![0] } else { lanes };
+        let cfg = crate::sim::parallel::subset(&state.config, &lanes);
+        let exp = Experiment::new(cfg).unwrap_or_else(|_| build(&State::default()));
+        LaneRun { exp, lanes }
+    }
+
+    /// Simulates until `minutes` from the start of the horizon (the warm-up first; a worker is not
+    /// the page's thread, so no time budget); returns the progress, 0 to 1.
+    pub fn run_until(&mut self, minutes: f64) -> f64 {
+        if minutes.is_finite() {
+            self.exp.run_until(minutes);
+        }
+        self.exp.progress()
+    }
+
+    pub fn done(&self) -> bool {
+        self.exp.done()
+    }
+
+    /// The horizon, simulated minutes.
+    pub fn horizon(&self) -> f64 {
+        self.exp.config().horizon_min()
+    }
+
+    /// What the page flattens for [`Playground::adopt`]: `{lanes, clock, done, sums, marks}`.
+    pub fn part(&self) -> JsValue {
+        let p = self.exp.part(&self.lanes);
+        // The world's events are the page's own (drawn when the world is built): not sent.
+        let j = PartJson {
+            lanes: p.lanes,
+            clock: p.clock,
+            done: p.done,
+            sums: p.sums,
+            marks: p.marks,
+        };
+        to_js(&j)
     }
 }

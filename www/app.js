@@ -6,6 +6,8 @@ import { runSweep, cancelSweep, redrawSweep } from './sweep.js';
 import { setupAnswer, redrawAnswer } from './answer.js';
 import { setupReplay, redrawReplay } from './replay.js';
 import { setupBridge } from './bridge.js';
+import { worldControls, laneControls } from './controls.js';
+import { Pool, Cancelled } from './pool.js';
 
 const $ = (id) => document.getElementById(id);
 const FRAME_BUDGET_MS = 12;
@@ -27,7 +29,19 @@ const ui = {
   longestTaskMs: 0,
   // Tells an embedding essay when the run is complete (see bridge.js).
   bridge: () => {},
+  // Folds (<details>) the reader opened, kept across rebuilds of the controls.
+  open: new Set(),
+  // An ads run's lanes in Web Workers after a change: its generation, and when the change came.
+  parallel: 0,
+  gen: 0,
+  changedAt: 0,
+  // Milliseconds from the last change to its final chart (what the reader waited).
+  lastWaitMs: null,
 };
+
+// Lanes of an ads run are simulated side by side in workers, each rebuilding the same world (common
+// random numbers: the numbers are those of one run of all lanes).
+const lanePool = new Pool(new URL('./lanes-worker.js', import.meta.url), Math.min(4, Math.max(2, navigator.hardwareConcurrency || 2)));
 
 function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
@@ -60,6 +74,7 @@ function writeHash(push) {
 }
 
 function change(key, value, push = true) {
+  ui.changedAt = performance.now();
   const err = ui.pg.set(key, String(value));
   if (err) {
     notify([err]);
@@ -90,45 +105,73 @@ function restart() {
   showCost();
   buildControls();
   ui.dirty = true;
-  // A knob change re-runs at once: keep animating if playing, otherwise finish in frame-sized slices.
-  if (!ui.playing) ui.finishing = true;
+  // A knob change re-runs at once: keep animating if playing, otherwise run to the end (an ads run's
+  // lanes in workers, anything else in frame-sized slices).
+  cancelParallel();
+  if (!ui.playing) runToEnd();
+}
+
+// Stops a run in workers; an assembled (adopted) run is replaced by a fresh one that this thread can step.
+function cancelParallel() {
+  if (ui.parallel) lanePool.cancel();
+  ui.parallel = 0;
+  if (ui.adopted) ui.pg.reset();
+  ui.adopted = false;
+}
+
+// Runs the whole horizon now: in workers when Rust says the lanes split (an ads run), else here in slices.
+function runToEnd() {
+  cancelParallel();
+  const plan = ui.pg.parallel_plan(lanePool.size);
+  if (!plan.length) {
+    ui.finishing = true;
+    return;
+  }
+  ui.finishing = false;
+  const gen = ++ui.gen;
+  ui.parallel = gen;
+  const hash = ui.pg.hash();
+  const parts = new Array(plan.length);
+  let left = plan.length;
+  // Partial parts are shown once every part has reported (a lane never shows as empty).
+  const show = () => {
+    if (ui.parallel !== gen || parts.filter(Boolean).length < plan.length) return;
+    // Flattened for Rust: one entry per lane (typed arrays, no JSON on the way in).
+    const lanes = [], clocks = [], done = [], sums = [], marks = [], counts = [];
+    for (const p of parts) {
+      p.lanes.forEach((l, i) => {
+        lanes.push(l); clocks.push(p.clock); done.push(p.done ? 1 : 0);
+        sums.push(...p.sums[i]); marks.push(...p.marks[i]); counts.push(p.marks[i].length);
+      });
+    }
+    if (!ui.pg.adopt(Uint32Array.from(lanes), Float64Array.from(clocks), Uint8Array.from(done), Float64Array.from(sums), Float64Array.from(marks), Uint32Array.from(counts))) {
+      throw new Error('a worker sent a malformed part');
+    }
+    ui.adopted = true;
+    ui.dirty = true;
+    if (!ui.pg.done() && window.__rtml?.onPartial) window.__rtml.onPartial();
+  };
+  plan.forEach((lanes, i) => {
+    lanePool.run({ hash, lanes }, (p) => { parts[i] = p; show(); })
+      .then((p) => {
+        parts[i] = p;
+        show();
+        if (--left === 0 && ui.parallel === gen) ui.parallel = 0;
+      })
+      .catch((e) => {
+        if (e instanceof Cancelled || ui.parallel !== gen) return;
+        // Workers failed (e.g. not allowed here): run on this thread instead.
+        ui.parallel = 0;
+        ui.pg.reset();
+        ui.finishing = true;
+      });
+  });
 }
 
 // ---- controls ---------------------------------------------------------------------------------
 
-function applies(k) {
-  return k.scenario === 'both' || k.scenario === ui.state.scenario;
-}
-
 function hidden(key) {
   return ui.state.hide.includes(key);
-}
-
-function control(k, key, value) {
-  const id = `k-${key.replace('.', '-')}`;
-  const unit = k.unit ? ` (${k.unit})` : '';
-  const label = el('label', { for: id, title: k.help, text: k.label + unit });
-  let input;
-  const kind = k.kind;
-  if (kind.type === 'choice') {
-    input = el('select', { id });
-    for (const c of kind.choices) input.append(el('option', { value: c, text: c }));
-    input.value = value;
-  } else if (kind.type === 'duration') {
-    // Any text of the duration grammar (30m, 2h, 7d; a plain number counts the knob's unit): Rust checks it.
-    input = el('input', { id, type: 'text', inputmode: 'text', value, size: 6, spellcheck: 'false' });
-  } else if (kind.type === 'day') {
-    input = el('input', { id, type: 'text', value, size: 5, spellcheck: 'false' });
-  } else {
-    input = el('input', { id, type: 'number', min: kind.min, max: kind.max, step: kind.int ? 1 : 'any', value });
-  }
-  input.title = k.help;
-  input.dataset.key = key;
-  input.setAttribute('aria-description', k.help);
-  input.addEventListener('change', () => change(key, input.value));
-  const wrap = el('div', { class: 'knob', 'data-key': key }, label, input);
-  wrap.hidden = hidden(key) || hidden(key.split('.').pop());
-  return wrap;
 }
 
 function buildControls() {
@@ -141,30 +184,20 @@ function buildControls() {
   for (const p of ui.cat.presets) sel.append(el('option', { value: p.name, text: p.title }));
   sel.value = s.preset || '';
   const preset = ui.cat.presets.find((p) => p.name === s.preset);
-  $('caption').textContent = preset ? preset.caption : 'Your own settings: change any knob, every change re-runs the simulation and updates the link.';
+  // A teacher's caption from the link (plain text, set as text, never as HTML) replaces the preset's.
+  $('caption').textContent = s.caption || (preset ? preset.caption : 'Your own settings: change any knob, every change re-runs the simulation and updates the link.');
+  $('caption').classList.toggle('teacher', Boolean(s.caption));
   // Metrics.
   const msel = $('metric');
   msel.replaceChildren(...ui.cat.metrics.filter((m) => m.scenario === s.scenario).map((m) => el('option', { value: m.key, text: m.label + (m.unit ? ` (${m.unit})` : ''), title: m.help })));
   msel.value = s.metric;
   $('metric-help').textContent = (ui.cat.metrics.find((m) => m.key === s.metric && m.scenario === s.scenario) || {}).help || '';
-  // World knobs.
-  const world = ui.cat.knobs.filter((k) => applies(k) && k.key !== 'scenario');
-  $('world').replaceChildren(...world.map((k) => control(k, k.key, s.settings[k.key])));
-  // Lanes.
-  const lanes = [];
-  for (let i = 0; i < s.lanes; i++) {
-    const letter = ui.cat.lanes[i].toLowerCase();
-    const box = el('fieldset', { class: 'lane', 'data-lane': ui.cat.lanes[i] });
-    box.style.setProperty('--lane', ui.cat.colors[i]);
-    box.append(el('legend', { text: `Lane ${ui.cat.lanes[i]}` }));
-    const policy = s.settings[`${letter}.policy`];
-    for (const k of ui.cat.laneKnobs.filter(applies)) {
-      if (policy !== 'model' && k.key !== 'policy') continue;
-      box.append(control(k, `${letter}.${k.key}`, s.settings[`${letter}.${k.key}`]));
-    }
-    lanes.push(box);
-  }
-  $('lanes').replaceChildren(...lanes);
+  // World knobs in groups; lane cards with only the knobs that apply. Focus stays where it was.
+  const focused = document.activeElement && document.activeElement.id;
+  const ctx = { cat: ui.cat, state: s, commit: (key, v) => change(key, v), hidden, open: ui.open };
+  $('world').replaceChildren(...worldControls(ctx));
+  $('lanes').replaceChildren(...laneControls(ctx));
+  if (focused && !document.activeElement?.id) document.getElementById(focused)?.focus();
   $('add-lane').disabled = s.lanes >= 4;
   $('remove-lane').disabled = s.lanes <= 1;
   // Lesson links hide controls; embed mode hides the chrome.
@@ -261,9 +294,15 @@ function frame(ts) {
     ui.dirty = true;
     if (ui.pg.done()) ui.finishing = false;
   }
-  if (ui.dirty) {
+  // While a run finishes, the chart is redrawn about ten times a second (partial results), not every frame.
+  if (ui.dirty && (!(ui.finishing || ui.parallel) || ts - (ui.lastDraw || 0) > 100)) {
     draw();
     ui.dirty = false;
+    ui.lastDraw = ts;
+    if (ui.changedAt && ui.pg.done() && !ui.parallel && !ui.finishing) {
+      ui.lastWaitMs = performance.now() - ui.changedAt;
+      ui.changedAt = 0;
+    }
   }
   ui.longestTaskMs = Math.max(ui.longestTaskMs, performance.now() - t0);
   requestAnimationFrame(frame);
@@ -318,6 +357,21 @@ function baseName() {
 }
 
 function share() {
+  $('share-caption').value = ui.state.caption || '';
+  shareLinks();
+  $('share-dialog').showModal();
+}
+
+// The teacher's caption goes into the link (Rust cleans and bounds it); the page shows it at once.
+function setCaption() {
+  ui.pg.set('caption', $('share-caption').value);
+  ui.state = ui.pg.state();
+  writeHash(false);
+  buildControls();
+  shareLinks();
+}
+
+function shareLinks() {
   const url = new URL(location.href);
   url.hash = ui.pg.hash();
   const embed = new URL(url);
@@ -325,10 +379,14 @@ function share() {
   $('share-link').value = url.href;
   $('share-iframe').value = `<iframe src="${embed.href}" width="100%" height="560" loading="lazy" style="border:0" title="Real-Time ML Playground"></iframe>`;
   $('share-hugo').value = `{{< rtml src="${embed.href}" height="560" >}}`;
-  $('share-dialog').showModal();
 }
 
-// ---- in-page benchmark (#bench): re-run plus redraw time per preset, longest main-thread task ----
+// ---- in-page benchmark (#bench): what the reader waits after choosing each preset -------------
+
+const until = (cond) => new Promise((resolve) => {
+  const check = () => (cond() ? resolve() : setTimeout(check, 5));
+  check();
+});
 
 async function benchmark() {
   const results = [];
@@ -336,27 +394,25 @@ async function benchmark() {
   try {
     new PerformanceObserver((list) => { for (const e of list.getEntries()) longTask = Math.max(longTask, e.duration); }).observe({ type: 'longtask', buffered: false });
   } catch (_) { /* no long-task timing in this browser */ }
+  lanePool.warm();
+  await new Promise((r) => setTimeout(r, 500));
   for (const p of ui.cat.presets) {
-    ui.pg.load(`preset=${p.name}`);
-    ui.state = ui.pg.state();
-    const t0 = performance.now();
-    let longest = 0;
-    while (!ui.pg.done()) {
-      const s = performance.now();
-      ui.pg.run_for(1e9, FRAME_BUDGET_MS);
-      longest = Math.max(longest, performance.now() - s);
-      await new Promise((r) => setTimeout(r, 0));
-    }
-    const run = performance.now() - t0;
+    // As the reader does it: the preset menu, paused; from the change to the final chart drawn.
+    ui.lastWaitMs = null;
     const d0 = performance.now();
+    $('preset').value = p.name;
+    $('preset').dispatchEvent(new Event('change'));
+    await until(() => ui.lastWaitMs !== null);
+    const wait = ui.lastWaitMs;
+    const r0 = performance.now();
     draw();
-    const redraw = performance.now() - d0;
-    results.push({ preset: p.name, rerun_ms: Math.round(run), redraw_ms: Math.round(redraw), longest_slice_ms: Math.round(longest) });
+    const redraw = performance.now() - r0;
+    results.push({ preset: p.name, wait_ms: Math.round(wait), redraw_ms: Math.round(redraw), workers: ui.pg.parallel_plan(lanePool.size).length, wall_ms: Math.round(performance.now() - d0) });
   }
   await new Promise((r) => setTimeout(r, 50));
   results.push({ preset: 'longest main-thread task (long-task timing)', longest_task_ms: Math.round(longTask) });
   window.__benchmark = results;
-  notify(results.map((r) => (r.rerun_ms === undefined ? `${r.preset}: ${r.longest_task_ms} ms` : `${r.preset}: re-run ${r.rerun_ms} ms, redraw ${r.redraw_ms} ms, longest slice ${r.longest_slice_ms} ms`)));
+  notify(results.map((r) => (r.wait_ms === undefined ? `${r.preset}: ${r.longest_task_ms} ms` : `${r.preset}: the whole run drawn ${r.wait_ms} ms after the change (${r.workers || 'no'} workers), redraw ${r.redraw_ms} ms`)));
 }
 
 // ---- start ------------------------------------------------------------------------------------
@@ -379,6 +435,8 @@ async function main() {
   $('play').addEventListener('click', () => {
     if (ui.playing) return setPlaying(false);
     if (ui.held) return $('run-anyway').focus();
+    // An assembled run (from workers) is not stepped further: playing starts it again here.
+    cancelParallel();
     if (ui.pg.done()) ui.pg.reset();
     setPlaying(true);
   });
@@ -388,12 +446,17 @@ async function main() {
     render();
     setPlaying(true);
   });
-  $('step').addEventListener('click', () => { setPlaying(false); ui.pg.run_for(ui.cat.minutesPerDay, 1e9); render(); });
-  $('reset').addEventListener('click', () => { ui.pg.reset(); ui.finishing = false; render(); });
-  $('end').addEventListener('click', () => { setPlaying(false); ui.finishing = true; });
+  $('step').addEventListener('click', () => {
+    setPlaying(false);
+    cancelParallel();
+    ui.pg.run_for(ui.cat.minutesPerDay, 1e9);
+    render();
+  });
+  $('reset').addEventListener('click', () => { cancelParallel(); ui.pg.reset(); ui.finishing = false; render(); });
+  $('end').addEventListener('click', () => { setPlaying(false); ui.changedAt = performance.now(); runToEnd(); });
   // An essay of the same origin that embeds this lesson may run it to the end and read its summary.
   ui.bridge = setupBridge(
-    () => { if (ui.held || ui.state.tab === 'answer') return; setPlaying(false); ui.finishing = true; },
+    () => { if (ui.held || ui.state.tab === 'answer') return; setPlaying(false); ui.changedAt = performance.now(); runToEnd(); },
     () => ({ hash: ui.pg.hash(), summary: ui.pg.summary() }),
   );
   $('add-lane').addEventListener('click', () => change('lanes', ui.state.lanes + 1));
@@ -402,6 +465,8 @@ async function main() {
   $('csv').addEventListener('click', () => download(`${baseName()}.csv`, new Blob([ui.pg.csv()], { type: 'text/csv' })));
   $('json').addEventListener('click', () => download(`${baseName()}.json`, new Blob([ui.pg.settings_json()], { type: 'application/json' })));
   $('share').addEventListener('click', share);
+  $('share-caption').maxLength = ui.cat.captionMax;
+  $('share-caption').addEventListener('input', setCaption);
   const canvas = $('chart');
   canvas.addEventListener('mousemove', hover);
   canvas.addEventListener('mouseleave', () => { $('hover').hidden = true; });
@@ -445,14 +510,13 @@ async function main() {
   }
   // For tests and the curious: memory in use (wasm linear memory, JS heap where the browser tells) and
   // where the chart's panels lie (device pixels, days).
-  window.__rtml = { progress: () => ui.pg.progress(), memory: () => ({ wasm: ui.pg.memory_bytes(), js: performance.memory ? performance.memory.usedJSHeapSize : 0 }), plot: () => ui.pg.plot(), benchmark };
+  window.__rtml = { lastWaitMs: () => ui.lastWaitMs, digest: () => ui.pg.digest(), progress: () => ui.pg.progress(), memory: () => ({ wasm: ui.pg.memory_bytes(), js: performance.memory ? performance.memory.usedJSHeapSize : 0 }), plot: () => ui.pg.plot(), benchmark };
   document.body.dataset.ready = '1';
-  if (bench) {
-    await benchmark();
-  } else if (ui.state.tab !== 'answer') {
-    setPlaying(true);
-  }
+  if (ui.state.tab !== 'answer') lanePool.warm();
   requestAnimationFrame(frame);
+  if (bench) await benchmark();
+  // The answer's workers get the cores when the page opens on it.
+  else if (ui.state.tab !== 'answer') setPlaying(true);
 }
 
 main().catch((e) => {

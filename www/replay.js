@@ -1,7 +1,7 @@
 // Replay your own data: a local click log (Vowpal Wabbit text) or per-cell load trace (CSV), streamed
 // through the playground's learners in a Web Worker. Nothing is uploaded: the file is read in slices
 // by the worker, on this machine.
-import { ReplayView, format_figure } from './pkg/rtml.js';
+import { ReplayView, catalogue, format_figure } from './pkg/rtml.js';
 
 const $ = (id) => document.getElementById(id);
 let worker = null;
@@ -49,14 +49,21 @@ function choose(f) {
   }
 }
 
+let vocab = null;
+const vocabulary = () => (vocab ||= catalogue().vocabulary || {});
+
 function results(report, dark) {
   const lanes = report.lanes || [];
   // With nothing scored, no columns of dashes: the lanes and their zero examples (the notice says why).
   const keys = lanes.some((l) => l.examples > 0) ? Object.keys(lanes[0].metrics) : [];
   const head = document.createElement('tr');
-  for (const h of ['Lane', ...keys, 'examples', 'examples/s']) {
+  // Column names and units from the one metric vocabulary (Rust's base::metrics), not raw keys.
+  const vocab = vocabulary();
+  const name = (k) => (vocab[k] ? vocab[k].label + (vocab[k].unit ? ` (${vocab[k].unit})` : '') : k);
+  for (const h of ['Lane', ...keys.map(name), 'examples', 'examples/s']) {
     const th = document.createElement('th'); th.scope = 'col'; th.textContent = h; head.append(th);
   }
+  keys.forEach((k, i) => { if (vocab[k]) head.children[i + 1].title = vocab[k].help; });
   $('replay-table').tHead.replaceChildren(head);
   $('replay-table').tBodies[0].replaceChildren(...lanes.map((l) => {
     const tr = document.createElement('tr');

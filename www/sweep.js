@@ -1,6 +1,6 @@
 // The freshness sweep on the page: runs spread over Web Workers, progress and cancel, results cached
 // per configuration, summaries and chart computed by the same Rust code as `rtml sweep`.
-import { SweepView, sweep_tasks, format_figure } from './pkg/rtml.js';
+import { SweepView, sweep_tasks, catalogue, format_figure } from './pkg/rtml.js';
 
 const $ = (id) => document.getElementById(id);
 const cache = new Map();
@@ -63,6 +63,11 @@ function draw(dark) {
   view.draw(c, dpr, dark);
 }
 
+// Names and units from the one metric vocabulary (Rust's base::metrics), not raw keys.
+let vocab = null;
+const info = (k) => (vocab ||= catalogue().vocabulary || {})[k] || { label: k, unit: '' };
+const withUnit = (k, v) => { const m = info(k); return `${m.label} ${fmt(v)}${m.unit ? ` ${m.unit}` : ''}`; };
+
 function table(results) {
   const head = $('sweep-table').tHead;
   const body = $('sweep-table').tBodies[0];
@@ -78,8 +83,8 @@ function table(results) {
     const abs = r.scenario === 'ads' ? ['clicks', 'revenue'] : ['energy_kwh', 'unserved'];
     for (const p of r.points) {
       const row = document.createElement('tr');
-      const cells = [r.label, p.label, Number.isFinite(p.share) ? `${(p.share * 100).toFixed(1)}%` : '–', `${fmt(p.mean)} ${r.metric}`, fmt(p.cost), fmt(p.retrains),
-        abs.map((k) => `${k} ${fmt(p.metrics[k])}`).join(', ')];
+      const cells = [r.label, p.label, Number.isFinite(p.share) ? `${(p.share * 100).toFixed(1)}%` : '–', withUnit(r.metric, p.mean), fmt(p.cost), fmt(p.retrains),
+        abs.map((k) => withUnit(k, p.metrics[k])).join(', ')];
       for (const c of cells) { const td = document.createElement('td'); td.textContent = c; row.append(td); }
       body.append(row);
     }
@@ -87,7 +92,7 @@ function table(results) {
 }
 
 function caption(results) {
-  const parts = results.map((r) => `${r.label} lose ${(r.value_loss_per_hour * 100).toFixed(3)}% of their ${r.metric.replace('_', ' ')} per hour of staleness (${(r.loss_per_hour * 100).toFixed(1)}% of the frozen-to-continual gap)`);
+  const parts = results.map((r) => `${r.label} lose ${(r.value_loss_per_hour * 100).toFixed(3)}% of their ${info(r.metric).label.toLowerCase()} per hour of staleness (${(r.loss_per_hour * 100).toFixed(1)}% of the frozen-to-continual gap)`);
   return `Measured in this run, over ${results[0]?.seeds ?? 0} seeds: ${parts.join('; ')}.`;
 }
 

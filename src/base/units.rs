@@ -206,6 +206,32 @@ fn group_thousands(x: f64) -> String {
     }
 }
 
+/// Readable durations a slider snaps to, in minutes: 1m, 2m, 5m, ... 1h, 2h, ... 1d, 2d, ... 30d, ... 1y.
+const READABLE_MIN: [f64; 30] = [
+    1.0, 2.0, 5.0, 10.0, 15.0, 20.0, 30.0, 45.0, 60.0, 120.0, 180.0, 240.0, 360.0, 480.0, 720.0,
+    1080.0, 1440.0, 2880.0, 4320.0, 5760.0, 7200.0, 10080.0, 14400.0, 20160.0, 30240.0, 43200.0,
+    86400.0, 129600.0, 259200.0, 525600.0,
+];
+
+/// The readable durations from `min` to `max` (both in `unit`, both included), in `unit`, ascending:
+/// the stops of a log-scale duration slider (`0` first when the range starts at zero).
+pub fn readable_stops(unit: TimeUnit, min: f64, max: f64) -> Vec<f64> {
+    if !(min.is_finite() && max.is_finite()) || max < min {
+        return Vec::new();
+    }
+    let mut out = vec![min];
+    for m in READABLE_MIN {
+        let x = TimeUnit::Minute.to(m, unit);
+        if x > min * (1.0 + 1e-9) + 1e-12 && x < max * (1.0 - 1e-9) {
+            out.push(x);
+        }
+    }
+    if max > min {
+        out.push(max);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -327,5 +353,21 @@ mod tests {
         assert_eq!(HOURS_PER_WEEK, 168.0);
         assert_eq!(SECONDS_PER_HOUR, 3600.0);
         assert_eq!(Week.to(1.0, Minute), MINUTES_PER_WEEK);
+    }
+
+    #[test]
+    fn slider_stops_are_readable_durations_in_the_knobs_unit() {
+        let h = readable_stops(TimeUnit::Hour, 1.0 / 60.0, 720.0);
+        let texts: Vec<String> = h.iter().map(|&x| fmt_duration(x, TimeUnit::Hour)).collect();
+        assert_eq!(texts.first().unwrap(), "1m");
+        assert_eq!(texts.last().unwrap(), "30d");
+        for t in ["5m", "1h", "6h", "1d", "7d", "14d"] {
+            assert!(texts.iter().any(|x| x == t), "{t} in {texts:?}");
+        }
+        assert!(h.windows(2).all(|w| w[0] < w[1]));
+        let m = readable_stops(TimeUnit::Minute, 0.0, 15.0);
+        assert_eq!(m, vec![0.0, 1.0, 2.0, 5.0, 10.0, 15.0]);
+        assert_eq!(readable_stops(TimeUnit::Day, 1.0, 1.0), vec![1.0]);
+        assert!(readable_stops(TimeUnit::Day, 2.0, 1.0).is_empty());
     }
 }

@@ -20,6 +20,7 @@ use crate::sim::cells::CellsSim;
 use crate::sim::config::{
     Config, ConfigError, LaneConfig, Mode, Policy, Scenario, Update, LANE_NAMES,
 };
+use crate::sim::parallel::Part;
 use crate::sim::series::{metric, metrics, Series};
 
 enum Sim {
@@ -31,6 +32,17 @@ enum Sim {
 pub struct Experiment {
     cfg: Config,
     sim: Sim,
+    /// Set when the lanes ran elsewhere (other threads or Web Workers) and were assembled here with
+    /// [`Experiment::adopt`]: the clock, retrain marks and events come from those runs.
+    outside: Option<Outside>,
+}
+
+/// What runs of some of the lanes reported (see [`crate::sim::parallel`]).
+struct Outside {
+    clock: f64,
+    done: bool,
+    marks: Vec<Vec<f64>>,
+    events: Vec<(f64, String)>,
 }
 
 /// One lane's outcome over the run.
@@ -97,7 +109,68 @@ impl Experiment {
             Scenario::Ads => Sim::Ads(Box::new(AdsSim::new(&cfg))),
             Scenario::Cells => Sim::Cells(Box::new(CellsSim::new(&cfg))),
         };
-        Ok(Experiment { cfg, sim })
+        Ok(Experiment {
+            cfg,
+            sim,
+            outside: None,
+        })
+    }
+
+    /// Takes the outcome of runs of some of the lanes (each [`Part`] from an experiment of
+    /// [`crate::sim::parallel::subset`]): their sums, retrain marks, clock and the world's events. The
+    /// world is the same in every part (common random numbers), so the assembled experiment equals a
+    /// run of all lanes. Lanes no part covers keep empty sums; the clock is the earliest part's; parts
+    /// without events keep this experiment's own (the worlds draw their events when they are built).
+    pub fn adopt(&mut self, parts: &[Part]) {
+        let n = self.cfg.lanes.len();
+        let mut out = Outside {
+            clock: f64::INFINITY,
+            done: !parts.is_empty(),
+            marks: vec![Vec::new(); n],
+            events: Vec::new(),
+        };
+        let series = self.series_mut();
+        for p in parts {
+            out.clock = out.clock.min(p.clock);
+            out.done &= p.done;
+            if p.events.len() > out.events.len() {
+                out.events.clone_from(&p.events);
+            }
+            for (i, &l) in p.lanes.iter().enumerate() {
+                if l >= n || p.sums[i].len() != series.lanes[l].len() {
+                    continue;
+                }
+                series.lanes[l].clone_from(&p.sums[i]);
+                out.marks[l].clone_from(&p.marks[i]);
+            }
+        }
+        if !out.clock.is_finite() {
+            out.clock = -self.cfg.warmup * crate::base::units::MINUTES_PER_DAY;
+        }
+        self.outside = Some(out);
+    }
+
+    /// This experiment's lanes as a [`Part`] for lanes `lanes` of a larger configuration.
+    pub fn part(&self, lanes: &[usize]) -> Part {
+        let n = self.cfg.lanes.len().min(lanes.len());
+        Part {
+            lanes: lanes[..n].to_vec(),
+            clock: self.clock(),
+            done: self.done(),
+            sums: self.series().lanes[..n].to_vec(),
+            marks: (0..n).map(|l| self.retrain_marks(l)).collect(),
+            events: match &self.sim {
+                Sim::Ads(s) => s.events().to_vec(),
+                Sim::Cells(s) => s.events().to_vec(),
+            },
+        }
+    }
+
+    fn series_mut(&mut self) -> &mut Series {
+        match &mut self.sim {
+            Sim::Ads(s) => &mut s.series,
+            Sim::Cells(s) => &mut s.series,
+        }
     }
 
     /// An experiment with any number of lanes over one world (the answer map runs its whole grid in
@@ -116,7 +189,11 @@ impl Experiment {
             Scenario::Ads => Sim::Ads(Box::new(AdsSim::new(&cfg))),
             Scenario::Cells => Sim::Cells(Box::new(CellsSim::new(&cfg))),
         };
-        Ok(Experiment { cfg, sim })
+        Ok(Experiment {
+            cfg,
+            sim,
+            outside: None,
+        })
     }
 
     /// The configuration.
@@ -134,6 +211,9 @@ impl Experiment {
 
     /// Simulates up to `t` minutes from the start of the horizon.
     pub fn run_until(&mut self, t: f64) {
+        if self.outside.is_some() {
+            return;
+        }
         match &mut self.sim {
             Sim::Ads(s) => s.run_until(t),
             Sim::Cells(s) => s.run_until(t),
@@ -142,6 +222,9 @@ impl Experiment {
 
     /// True until the warm-up is over.
     pub fn warming(&self) -> bool {
+        if let Some(o) = &self.outside {
+            return o.clock < 0.0;
+        }
         match &self.sim {
             Sim::Ads(s) => s.warming(),
             Sim::Cells(s) => s.warming(),
@@ -150,6 +233,9 @@ impl Experiment {
 
     /// Runs the warm-up up to `t` minutes (negative: before the horizon starts; 0 ends it).
     pub fn warm_until(&mut self, t: f64) {
+        if self.outside.is_some() {
+            return;
+        }
         match &mut self.sim {
             Sim::Ads(s) => s.warm_until(t),
             Sim::Cells(s) => s.warm_until(t),
@@ -158,6 +244,9 @@ impl Experiment {
 
     /// Simulated minutes from the start of the horizon; negative during the warm-up.
     pub fn clock(&self) -> f64 {
+        if let Some(o) = &self.outside {
+            return o.clock;
+        }
         match &self.sim {
             Sim::Ads(s) => s.now(),
             Sim::Cells(s) => s.now(),
@@ -177,6 +266,9 @@ impl Experiment {
 
     /// True when the horizon is done.
     pub fn done(&self) -> bool {
+        if let Some(o) = &self.outside {
+            return o.done;
+        }
         match &self.sim {
             Sim::Ads(s) => s.done(),
             Sim::Cells(s) => s.done(),
@@ -212,9 +304,10 @@ impl Experiment {
 
     /// Drift events (minutes, label).
     pub fn events(&self) -> Vec<(f64, String)> {
-        match &self.sim {
-            Sim::Ads(s) => s.events().to_vec(),
-            Sim::Cells(s) => s.events().to_vec(),
+        match (&self.outside, &self.sim) {
+            (Some(o), _) if !o.events.is_empty() => o.events.clone(),
+            (_, Sim::Ads(s)) => s.events().to_vec(),
+            (_, Sim::Cells(s)) => s.events().to_vec(),
         }
         .into_iter()
         .filter(|e| e.0 <= self.cfg.horizon_min())
@@ -297,6 +390,9 @@ impl Experiment {
 
     /// Retrain times (minutes) of lane `l`.
     pub fn retrain_marks(&self, l: usize) -> Vec<f64> {
+        if let Some(o) = &self.outside {
+            return o.marks.get(l).cloned().unwrap_or_default();
+        }
         match &self.sim {
             Sim::Ads(s) => s.lanes[l].marks().to_vec(),
             Sim::Cells(s) => s.lanes[l].marks().to_vec(),

@@ -9,6 +9,7 @@ pub mod cost;
 pub mod experiment;
 pub mod export;
 pub mod knobs;
+pub mod parallel;
 pub mod presets;
 pub mod series;
 pub mod sweep;

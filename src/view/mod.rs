@@ -2,4 +2,5 @@
 //! (generic over the plotters backend: a canvas in the page, SVG on the command line).
 
 pub mod chart;
+pub mod controls;
 pub mod state;

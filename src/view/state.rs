@@ -24,6 +24,34 @@ pub struct State {
     pub embed: bool,
     /// Page tab: `run` (default), `answer`, `sweep` or `replay`.
     pub tab: String,
+    /// A teacher's own caption, shown as plain text in place of the preset's (see [`clean_caption`]).
+    pub caption: Option<String>,
+}
+
+/// The longest caption a link may carry, in characters.
+pub const CAPTION_MAX: usize = 280;
+
+/// A link's caption as plain text: control characters (line breaks included) become spaces, runs of
+/// spaces one, at most [`CAPTION_MAX`] characters (an ellipsis marks a cut); `None` when empty. The
+/// page only ever sets it as text, never as HTML.
+pub fn clean_caption(text: &str) -> Option<String> {
+    let mut out = String::new();
+    for c in text.chars() {
+        let c = if c.is_control() { ' ' } else { c };
+        if c == ' ' && (out.is_empty() || out.ends_with(' ')) {
+            continue;
+        }
+        out.push(c);
+    }
+    let out = out.trim_end();
+    if out.is_empty() {
+        return None;
+    }
+    if out.chars().count() > CAPTION_MAX {
+        let cut: String = out.chars().take(CAPTION_MAX - 1).collect();
+        return Some(cut.trim_end().to_string() + "…");
+    }
+    Some(out.to_string())
 }
 
 impl Default for State {
@@ -95,6 +123,7 @@ impl State {
             hide: Vec::new(),
             embed: false,
             tab: "run".into(),
+            caption: None,
         }
     }
 
@@ -108,7 +137,8 @@ impl State {
         let mut metric_value = None;
         for (k, v) in &pairs {
             match k.as_str() {
-                "preset" | "scenario" | "caption" => {}
+                "preset" | "scenario" => {}
+                "caption" => state.caption = clean_caption(v),
                 "metric" => metric_value = Some(v.clone()),
                 _ => state.set_pair(k, v, &mut notices),
             }
@@ -148,12 +178,11 @@ impl State {
         }
         if let Some((_, v)) = pairs.iter().find(|(k, _)| k == "scenario") {
             match v.parse::<Scenario>().ok() {
+                // A scenario without a preset is that scenario's defaults, not the default preset.
                 Some(s) if s != state.config.scenario || !explicit_preset => {
-                    if s != state.config.scenario {
-                        state.config = Config::for_scenario(s);
-                        state.preset = None;
-                        state.metric = default_metric(s).into();
-                    }
+                    state.config = Config::for_scenario(s);
+                    state.preset = None;
+                    state.metric = default_metric(s).into();
                 }
                 Some(_) => {}
                 None => notices.push(format!(
@@ -256,6 +285,9 @@ impl State {
         if self.tab != "run" {
             out.push(format!("tab={}", self.tab));
         }
+        if let Some(c) = &self.caption {
+            out.push(format!("caption={}", encode(c)));
+        }
         out.join("&")
     }
 }
@@ -312,6 +344,23 @@ mod tests {
     }
 
     #[test]
+    fn a_caption_is_plain_text_of_bounded_length_and_round_trips() {
+        let (s, n) = State::parse(
+            "#preset=ads-drift&caption=Why%20does%20C%0Arecover%3F%20%3Cb%3Eno%3C%2Fb%3E",
+        );
+        assert!(n.is_empty(), "{n:?}");
+        assert_eq!(s.caption.as_deref(), Some("Why does C recover? <b>no</b>"));
+        let (t, _) = State::parse(&s.to_hash());
+        assert_eq!(s, t, "{}", s.to_hash());
+        let long = "a".repeat(1000);
+        let c = clean_caption(&long).unwrap();
+        assert_eq!(c.chars().count(), CAPTION_MAX);
+        assert!(c.ends_with('…'));
+        assert_eq!(clean_caption(" \n\t "), None);
+        assert_eq!(State::parse("#caption=").0.caption, None);
+    }
+
+    #[test]
     fn garbage_gives_notices_and_defaults() {
         for h in [
             "#%%%&&&==&preset=nope&volume=-1&a.mode=<script>alert(1)</script>&zzz=1&metric=mae",
@@ -330,6 +379,22 @@ mod tests {
         assert_eq!(s.config, State::default().config);
         assert_eq!(n.len(), 4, "{n:?}");
         assert!(n.iter().any(|m| m.starts_with("volume:")));
+    }
+
+    #[test]
+    fn a_scenario_without_a_preset_is_not_the_default_preset() {
+        let (s, n) = State::parse("#scenario=ads&volume=300");
+        assert!(n.is_empty(), "{n:?}");
+        assert_eq!(s.preset, None);
+        assert_eq!(s.config.ads.volume, 300.0);
+        assert_eq!(s.config.lanes, Config::for_scenario(Scenario::Ads).lanes);
+        assert_eq!(
+            State::parse("#preset=ads-drift&scenario=ads")
+                .0
+                .preset
+                .as_deref(),
+            Some("ads-drift")
+        );
     }
 
     #[test]

@@ -47,9 +47,10 @@ fn main() -> ExitCode {
         Some("e2e") => end_to_end(&args[1..]),
         Some("figures") => figures(),
         Some("bench-wasm") => bench_wasm(),
+        Some("dist") => dist(&args[1..]).map(|_| ()),
         _ => {
             eprintln!(
-                "usage: cargo xtask <command>\n\n  build              build the page into www/ (wasm in release, glue in www/pkg/)\n  serve [--port N]   build, then serve www/ on http://127.0.0.1:N/ (default 8080)\n  test [--no-browser]  every test: native, wasm (node and headless Chromium), end to end\n  e2e [NAME...]      only the end-to-end files (tests/e2e/*.test.mjs, or those whose name contains NAME)\n  figures            regenerate the essay's print figures (www/figures/*.png) from its lessons\n  bench-wasm         the engine benchmark compiled to wasm and run under node"
+                "usage: cargo xtask <command>\n\n  build              build the page into www/ (wasm in release, glue in www/pkg/)\n  serve [--port N]   build, then serve www/ on http://127.0.0.1:N/ (default 8080)\n  test [--no-browser]  every test: native, wasm (node and headless Chromium), end to end\n  e2e [NAME...]      only the end-to-end files (tests/e2e/*.test.mjs, or those whose name contains NAME)\n  figures            regenerate the essay's print figures (www/figures/*.png) from its lessons\n  bench-wasm         the engine benchmark compiled to wasm and run under node\n  dist DIR           build, then write the page, the article and the wasm to DIR: a static site for any host"
             );
             return ExitCode::from(2);
         }
@@ -314,6 +315,50 @@ fn serve(args: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// `cargo xtask dist DIR`: builds the page and copies what a static host needs into DIR: the HTML pages,
+/// styles and ES modules of `www/`, and the wasm and its JavaScript glue (`pkg/`). Nothing else (no
+/// server, no source maps, no tests): every path in the page is relative, so any static host serves it,
+/// at its root or in a sub-folder.
+fn dist(args: &[String]) -> Result<Vec<PathBuf>> {
+    let [dir] = args else {
+        return Err("usage: cargo xtask dist DIR (e.g. cargo xtask dist public/playground)".into());
+    };
+    build()?;
+    copy_dist(&PathBuf::from(dir))
+}
+
+/// The copy of [`dist`], from an already built `www/`.
+fn copy_dist(out: &Path) -> Result<Vec<PathBuf>> {
+    let www = root().join("www");
+    let mut files: Vec<PathBuf> = Vec::new();
+    for entry in fs::read_dir(&www).map_err(|e| format!("cannot list {}: {e}", www.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if path.is_file() && matches!(ext, "html" | "css" | "js") {
+            files.push(path);
+        }
+    }
+    files.push(www.join("pkg").join("rtml.js"));
+    files.push(www.join("pkg").join("rtml_bg.wasm"));
+    files.sort();
+    fs::create_dir_all(out.join("pkg"))
+        .map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    let mut written = Vec::new();
+    for f in &files {
+        let rel = f.strip_prefix(&www).map_err(|e| e.to_string())?;
+        let to = out.join(rel);
+        fs::copy(f, &to)
+            .map_err(|e| format!("cannot copy {} to {}: {e}", f.display(), to.display()))?;
+        written.push(to);
+    }
+    eprintln!(
+        "xtask: wrote {} files to {} (serve that folder from any static host; .wasm as application/wasm)",
+        written.len(),
+        out.display()
+    );
+    Ok(written)
+}
+
 fn have(cmd: &str) -> bool {
     env::var_os("PATH")
         .map(|p| env::split_paths(&p).any(|d| d.join(cmd).is_file()))
@@ -473,6 +518,10 @@ fn end_to_end(only: &[String]) -> Result<()> {
     ensure_chromium()?;
     build()?;
     let e2e = ensure_node_modules()?;
+    // What `cargo xtask dist` writes, which the end-to-end suite serves with a plain static server.
+    let dist_dir = target_dir().join("e2e-dist");
+    let _ = fs::remove_dir_all(&dist_dir);
+    copy_dist(&dist_dir)?;
     // The command line's numbers for the small sweep the end-to-end test runs in the page's workers.
     let expected = target_dir().join("e2e-sweep-expected.json");
     let mut sweeps = Vec::new();
@@ -523,6 +572,7 @@ fn end_to_end(only: &[String]) -> Result<()> {
             .env("BASE_URL", format!("http://{addr}/"))
             .env("SWEEP_EXPECTED", &expected)
             .env("ANSWER_EXPECTED", &answer)
+            .env("DIST_DIR", &dist_dir)
             .env(
                 "CHROMIUM",
                 which("chromium").unwrap_or_else(|| "/usr/bin/chromium".into()),

@@ -35,6 +35,20 @@ pub fn layout(height: u32) -> [(u32, u32); 3] {
     [(0, a), (a, b), (b, height)]
 }
 
+/// [`layout`], with the timeline strip at least `min_strip` pixels high (its title, a row per lane and
+/// the day labels), taken from the two panels above in proportion.
+pub fn layout_min(height: u32, min_strip: u32) -> [(u32, u32); 3] {
+    let [p1, p2, p3] = layout(height);
+    let strip = p3.1 - p3.0;
+    if strip >= min_strip || height < min_strip * 3 {
+        return [p1, p2, p3];
+    }
+    let rest = (height - min_strip) as f64;
+    let a = (rest * PANELS[0] / (PANELS[0] + PANELS[1])) as u32;
+    let b = height - min_strip;
+    [(0, a), (a, b), (b, height)]
+}
+
 /// The bucket of `exp`'s series under pixel column `px` of a panel drawn by [`draw`] (whose x axis
 /// is in days), `None` outside the plot area.
 pub fn bucket_under(exp: &Experiment, frame: &Frame, px: f64) -> Option<usize> {
@@ -55,7 +69,9 @@ pub fn draw<DB: DrawingBackend>(
     let pal = palette(style.dark);
     root.fill(&pal.bg).map_err(err)?;
     let (_, h) = root.dim_in_pixel();
-    let [p1, p2, _] = layout(h);
+    // The strip needs its title (20), the day labels (22) and about 9 CSS pixels per lane.
+    let strip = ((48.0 + 9.0 * exp.config().lanes.len() as f64) * style.scale) as u32;
+    let [p1, p2, _] = layout_min(h, strip);
     let (top, rest) = root.split_vertically(p1.1 - p1.0);
     let (middle, bottom) = rest.split_vertically(p2.1 - p2.0);
     let s = exp.series();
@@ -185,6 +201,12 @@ fn timeline_panel<DB: DrawingBackend>(
                     }))
                     .map_err(err)?;
             }
+            let (w, h) = chart.plotting_area().dim_in_pixel();
+            let px_per_day = w as f64 / exp.config().days.max(1e-9);
+            // A label goes right of its line (left of it near the right edge), only where it fits
+            // inside the strip and clear of the previous label: never over the day labels.
+            let text_h = 12.0 * style.scale;
+            let mut free_from = f64::NEG_INFINITY;
             for (t, label) in exp.events() {
                 let x = t / MINUTES_PER_DAY;
                 chart
@@ -193,10 +215,22 @@ fn timeline_panel<DB: DrawingBackend>(
                         pal.event.stroke_width(sw(style, 2.0)),
                     )))
                     .map_err(err)?;
+                let width = label.chars().count() as f64 * 6.2 * style.scale;
+                let gap = 3.0 * style.scale;
+                let at = x * px_per_day;
+                let left = if at + gap + width <= w as f64 {
+                    at + gap
+                } else {
+                    at - gap - width
+                };
+                if (h as f64) < text_h || left < free_from || left < 0.0 {
+                    continue;
+                }
+                free_from = left + width + 2.0 * gap;
                 chart
                     .draw_series(std::iter::once(Text::new(
                         label,
-                        (x, rows + 0.75),
+                        (left / px_per_day, rows + 0.8),
                         font(pal, style, 11.0),
                     )))
                     .map_err(err)?;
@@ -274,8 +308,17 @@ where
 {
     let pal = palette(style.dark);
     // As many "day N" labels as fit (about 60 CSS pixels each): a phone gets fewer.
-    let fit = (area.dim_in_pixel().0 as f64 / (60.0 * style.scale)) as usize;
+    let (aw, ah) = area.dim_in_pixel();
+    let fit = (aw as f64 / (60.0 * style.scale)) as usize;
     let x_labels = (days.min(14.0) as usize + 1).min(fit).max(2);
+    // As many y labels as fit one above the other (about 18 CSS pixels each, after the title and
+    // the day labels): a short panel gets two or three, never overlapping.
+    let fit_y = ((ah as f64 / style.scale - 6.0 - 20.0 - 22.0) / 18.0).max(2.0) as usize;
+    let y_labels = if y_labels == 0 {
+        0
+    } else {
+        y_labels.min(fit_y)
+    };
     let mut chart = ChartBuilder::on(area)
         .margin((6.0 * style.scale) as u32)
         .margin_right((22.0 * style.scale) as u32)

@@ -13,6 +13,16 @@ use crate::sim::sweep::{Param, Point, PointStats, Summary};
 /// Where the references sit on the sweep's log-hours axis.
 const SWEEP_CONTINUAL_H: f64 = 0.5 / 60.0;
 const SWEEP_FROZEN_H: f64 = 720.0;
+/// The interval axis's labels: readable durations (`cont.`, 10m, 1h, 1d, 7d, `frozen`), never the
+/// decades plotters would pick (`0.01h`, `6m`, `100h`).
+const SWEEP_TICKS_H: [f64; 6] = [
+    SWEEP_CONTINUAL_H,
+    10.0 / 60.0,
+    1.0,
+    24.0,
+    168.0,
+    SWEEP_FROZEN_H,
+];
 
 /// The sweeps to draw, each with its name.
 type Sweeps<'a> = [(&'a str, &'a Summary)];
@@ -33,6 +43,41 @@ fn hours_label(h: f64) -> String {
     } else {
         crate::base::units::fmt_duration(h, crate::base::units::TimeUnit::Hour)
     }
+}
+
+/// The interval axis's ticks and labels at readable durations, with a light grid line each; the labels
+/// go on `area` (the panel), under the plot.
+fn ticks<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    chart: &mut ChartContext<
+        '_,
+        DB,
+        Cartesian2d<LogCoord<f64>, plotters::coord::types::RangedCoordf64>,
+    >,
+    y0: f64,
+    pal: &Palette,
+    style: Style,
+) -> DrawResult {
+    let y_top = chart.y_range().end;
+    let (bx, by) = area.get_base_pixel();
+    for h in SWEEP_TICKS_H {
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(h, y0), (h, y_top)],
+                pal.grid.stroke_width(sw(style, 1.0)),
+            )))
+            .map_err(err)?;
+        let (x, y) = chart.backend_coord(&(h, y0));
+        let text = hours_label(h);
+        let half = (text.chars().count() as f64 * 3.1 * style.scale) as i32;
+        area.draw(&Text::new(
+            text,
+            (x - bx - half, y - by + (5.0 * style.scale) as i32),
+            font(pal, style, 11.0),
+        ))
+        .map_err(err)?;
+    }
+    Ok(())
 }
 
 /// Draws the sweeps on `root`; returns the frames of the interval panel and of the cost panel.
@@ -83,10 +128,13 @@ fn interval_panel<DB: DrawingBackend>(
         .map_err(err)?;
     theme(&mut chart.configure_mesh(), pal, style)
         .x_desc(xdesc)
-        .x_label_formatter(&|h| hours_label(*h))
+        // No decade labels (`0.01h`, `6m`, `100h`): readable durations are written below instead.
+        .x_labels(0)
+        .disable_x_mesh()
         .y_label_formatter(&|v| format!("{:.0}%", v * 100.0))
         .draw()
         .map_err(err)?;
+    ticks(area, &mut chart, y0, pal, style)?;
     for (i, (_, s)) in sweeps.iter().enumerate() {
         let c = LANE_COLORS[i % 4];
         let pts: Vec<&PointStats> = s.points.iter().filter(|p| p.share.is_finite()).collect();

@@ -1,0 +1,122 @@
+//! Lanes run apart and assembled: every lane sees the same world (common random numbers) and no lane
+//! draws from a world stream, so a run of some of the lanes gives those lanes exactly the sums, marks
+//! and events of a run of all of them. The page runs an ads experiment's lanes in Web Workers this way
+//! (each builds the world again) and assembles the parts with [`Experiment::adopt`];
+//! `tests/parallel.rs` checks that the assembled digest is the full run's.
+//!
+//! [`Experiment::adopt`]: crate::sim::experiment::Experiment::adopt
+
+use crate::sim::config::{Config, LaneConfig, Mode, Policy, Update};
+
+/// The outcome of a run of some lanes of a configuration, at some point of the run.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Part {
+    /// Which lanes of the full configuration these are.
+    pub lanes: Vec<usize>,
+    /// Simulated minutes from the start of the horizon (negative during the warm-up).
+    pub clock: f64,
+    pub done: bool,
+    /// Each lane's bucketed sums (`Series::lanes[l]`).
+    pub sums: Vec<Vec<f64>>,
+    /// Each lane's retrain times, minutes.
+    pub marks: Vec<Vec<f64>>,
+    /// The world's drift events so far (minutes, label).
+    pub events: Vec<(f64, String)>,
+}
+
+/// The configuration of a run of lanes `lanes` only (out-of-range indices are skipped; at least the
+/// first lane is kept, so the result stays valid).
+pub fn subset(cfg: &Config, lanes: &[usize]) -> Config {
+    let mut out = cfg.clone();
+    out.lanes = lanes
+        .iter()
+        .filter_map(|&l| cfg.lanes.get(l).cloned())
+        .collect();
+    if out.lanes.is_empty() {
+        out.lanes = cfg.lanes.iter().take(1).cloned().collect();
+    }
+    out
+}
+
+/// A rough relative cost of one lane (online learners rank every ad with their model; continual ones
+/// learn every label; a batch table is cheap).
+fn weight(l: &LaneConfig) -> f64 {
+    if l.policy != Policy::Model {
+        return 0.3;
+    }
+    let serve = if l.mode == Mode::Online { 2.0 } else { 0.6 };
+    let learn = if l.update == Update::Frozen { 0.2 } else { 1.0 };
+    serve + learn
+}
+
+/// Lanes grouped into at most `workers` parts of about equal cost, each part in lane order. Each part
+/// also pays for building the world and the warm-up, so fewer, fuller parts can be faster than one
+/// lane per worker on a machine with few cores.
+pub fn split(cfg: &Config, workers: usize) -> Vec<Vec<usize>> {
+    // At most four lanes: a greedy deal of the costliest lane first to the least loaded part, without
+    // the standard library's sorts (each instantiation adds kilobytes to the page's wasm).
+    let n = cfg.lanes.len();
+    let workers = workers.clamp(1, n.max(1));
+    let mut load = vec![0.0; workers];
+    let mut owner = vec![0; n];
+    let mut left: Vec<usize> = (0..n).collect();
+    while !left.is_empty() {
+        let mut pick = 0;
+        for (i, &l) in left.iter().enumerate() {
+            if weight(&cfg.lanes[l]) > weight(&cfg.lanes[left[pick]]) {
+                pick = i;
+            }
+        }
+        let l = left.remove(pick);
+        let mut to = 0;
+        for (p, &x) in load.iter().enumerate() {
+            if x < load[to] {
+                to = p;
+            }
+        }
+        load[to] += weight(&cfg.lanes[l]);
+        owner[l] = to;
+    }
+    // Parts in the order of their first lane, each in lane order.
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    let mut part_of = vec![usize::MAX; workers];
+    for (l, &p) in owner.iter().enumerate() {
+        if part_of[p] == usize::MAX {
+            part_of[p] = out.len();
+            out.push(Vec::new());
+        }
+        out[part_of[p]].push(l);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::presets::preset;
+
+    #[test]
+    fn split_covers_every_lane_once_in_at_most_the_workers_asked() {
+        for name in ["ads-batch-vs-online", "ads-drift", "cells-sleep"] {
+            let cfg = preset(name).unwrap().config();
+            for w in 1..=5 {
+                let parts = split(&cfg, w);
+                assert!(parts.len() <= w.max(1));
+                let mut all: Vec<usize> = parts.concat();
+                all.sort_unstable();
+                assert_eq!(all, (0..cfg.lanes.len()).collect::<Vec<_>>(), "{name} {w}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_subset_keeps_the_world_and_only_the_lanes_asked() {
+        let cfg = preset("ads-drift").unwrap().config();
+        let sub = subset(&cfg, &[2, 9]);
+        assert_eq!(sub.lanes.len(), 1);
+        assert_eq!(sub.lanes[0], cfg.lanes[2]);
+        assert_eq!(sub.seed, cfg.seed);
+        assert_eq!(subset(&cfg, &[]).lanes.len(), 1);
+        assert!(sub.validate().is_ok());
+    }
+}
