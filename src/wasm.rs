@@ -715,3 +715,103 @@ impl Default for ReplayView {
         ReplayView::new()
     }
 }
+
+/// A what-if specification from page inputs: the state of `hash`, the knob, its values, the seeds.
+fn whatif_spec(
+    hash: &str,
+    knob: &str,
+    values: &str,
+    seeds: u32,
+) -> Result<crate::sim::whatif::Spec, JsValue> {
+    let (state, _) = State::parse(hash);
+    crate::sim::whatif::Spec::new(state.config, knob, values, seeds)
+        .map_err(|e| JsValue::from_str(&e))
+}
+
+/// The seeds a what-if evaluation needs, for the page to share among workers.
+#[wasm_bindgen]
+pub fn whatif_seeds(hash: &str, knob: &str, values: &str, seeds: u32) -> Result<Vec<u32>, JsValue> {
+    Ok(whatif_spec(hash, knob, values, seeds)?.seed_list())
+}
+
+/// Example values of a what-if knob (`threshold`, `wake`, `coverage`).
+#[wasm_bindgen]
+pub fn whatif_values(knob: &str) -> String {
+    crate::sim::whatif::default_values(knob).to_string()
+}
+
+/// One seed of a what-if evaluation at every simulator error of the page's slider, plain and
+/// refitted (what a worker computes).
+#[wasm_bindgen]
+pub fn whatif_run(
+    hash: &str,
+    knob: &str,
+    values: &str,
+    seeds: u32,
+    seed: u32,
+) -> Result<JsValue, JsValue> {
+    use crate::sim::whatif::{page_error, run_seed, PAGE_ERRORS, WINDOWS};
+    let spec = whatif_spec(hash, knob, values, seeds)?;
+    let errors: Vec<f64> = (0..PAGE_ERRORS).map(page_error).collect();
+    Ok(to_js(&run_seed(&spec, seed, &errors, &WINDOWS)))
+}
+
+/// The what-if evaluation shown on the page: the workers' runs, summarised at the slider's error.
+#[wasm_bindgen]
+pub struct WhatIfView {
+    spec: crate::sim::whatif::Spec,
+    runs: Vec<crate::sim::whatif::SeedRun>,
+    summary: Option<crate::sim::whatif::Summary>,
+}
+
+#[wasm_bindgen]
+impl WhatIfView {
+    /// The evaluation of these inputs from its seeds' runs.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        hash: &str,
+        knob: &str,
+        values: &str,
+        seeds: u32,
+        runs: JsValue,
+    ) -> Result<WhatIfView, JsValue> {
+        let spec = whatif_spec(hash, knob, values, seeds)?;
+        let runs =
+            serde_wasm_bindgen::from_value(runs).map_err(|e| JsValue::from_str(&e.to_string()))?;
+        Ok(WhatIfView {
+            spec,
+            runs,
+            summary: None,
+        })
+    }
+
+    /// The slider step nearest the configuration's own simulator error.
+    pub fn config_step(&self) -> usize {
+        let e = self.spec.cfg.cells.sim_error * 10.0;
+        (e.round().max(0.0) as usize).min(crate::sim::whatif::PAGE_ERRORS - 1)
+    }
+
+    /// Summarises at slider step `step` (simulator error `step / 10`), with or without the refit;
+    /// returns the page's JSON (`rtml whatif --json` and the per-seed figures).
+    pub fn summarize(&mut self, step: usize, refit: bool) -> JsValue {
+        use crate::sim::whatif::{page_error, PAGE_ERRORS};
+        let step = step.min(PAGE_ERRORS - 1);
+        let mut s = crate::sim::whatif::summarize(&self.spec, &self.runs, step, page_error(step));
+        if !refit {
+            s.refit.clear();
+        }
+        let json = to_js(&crate::sim::whatif::page_json(&s));
+        self.summary = Some(s);
+        json
+    }
+
+    /// Draws the last summary on a canvas sized in device pixels.
+    pub fn draw(&self, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<(), JsValue> {
+        let Some(s) = &self.summary else {
+            return Ok(());
+        };
+        let (root, style) = canvas_root(canvas, scale, dark, false)?;
+        chart::draw_whatif(&root, s, style).map_err(|e| JsValue::from_str(&e))?;
+        Ok(())
+    }
+}

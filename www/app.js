@@ -3,6 +3,7 @@
 // text (textContent, value), never as HTML.
 import init, { Playground, catalogue, format_duration, format_figure } from './pkg/rtml.js';
 import { runSweep, cancelSweep, redrawSweep } from './sweep.js';
+import { setupWhatif } from './whatif.js';
 import { setupReplay, redrawReplay } from './replay.js';
 
 const $ = (id) => document.getElementById(id);
@@ -422,6 +423,7 @@ async function main() {
   $('sweep-cancel').addEventListener('click', cancelSweep);
   $('sweep').addEventListener('toggle', () => { if ($('sweep').open) redrawSweep(ui.dark); });
   setupReplay(() => ui.dark);
+  setupWhatif(() => ui.dark, ui.cat.presets, ui.state.tab);
   $('replay').addEventListener('toggle', () => { if ($('replay').open) redrawReplay(ui.dark); });
   if (ui.state.tab === 'replay') {
     $('replay').open = true;

@@ -10,6 +10,7 @@
 //! Communications 18(5), 2011, Table 2): `P_in = P0 + delta_p x P_out` awake, `P_sleep` asleep.
 
 mod drift;
+pub(crate) mod probe;
 
 use crate::base::units::{HOURS_PER_DAY, MINUTES_PER_DAY, MINUTES_PER_HOUR};
 use std::collections::VecDeque;

@@ -22,7 +22,7 @@ pub struct State {
     /// Controls hidden by a lesson link (knob keys, or groups such as `lanes`).
     pub hide: Vec<String>,
     pub embed: bool,
-    /// Page tab: `run` (default) or `sweep`.
+    /// Page tab: `run` (default), `sweep`, `replay` or `whatif`.
     pub tab: String,
 }
 
@@ -187,9 +187,9 @@ impl State {
             }
             "embed" => self.embed = matches!(v, "1" | "true" | "yes" | ""),
             "tab" => match v {
-                "run" | "sweep" | "replay" => self.tab = v.to_string(),
+                "run" | "sweep" | "replay" | "whatif" => self.tab = v.to_string(),
                 _ => notices.push(format!(
-                    "tab: `{}` is not valid; expected run, sweep or replay",
+                    "tab: `{}` is not valid; expected run, sweep, replay or whatif",
                     short(v)
                 )),
             },

@@ -4,6 +4,7 @@
 //! - [`run`]: the playground's chart (the metric per lane, the outcome against lane A, a timeline).
 //! - [`sweep`]: the freshness sweep (share of the gap kept against the interval and the cost).
 //! - [`replay`]: a replayed file's metrics along the file.
+//! - [`whatif`]: the what-if evaluation (predicted and real outcome against a policy knob).
 //! - `panel`: what they share (grid and axis theme, legend rows, plot geometry).
 //!
 //! Every drawing function returns the [`Frame`] of each panel it drew: where the plot area lies on
@@ -14,6 +15,7 @@ mod panel;
 pub mod replay;
 pub mod run;
 pub mod sweep;
+pub mod whatif;
 
 use plotters::prelude::*;
 use serde::Serialize;
@@ -21,6 +23,7 @@ use serde::Serialize;
 pub use replay::draw_replay;
 pub use run::{bucket_under, draw, layout, outcome_of, svg, PANELS};
 pub use sweep::{draw_sweep, sweep_svg};
+pub use whatif::{draw_whatif, whatif_svg};
 
 /// Lane colours (colour-blind safe: Okabe-Ito blue, vermillion, bluish green, reddish purple).
 pub const LANE_COLORS: [RGBColor; 4] = [
