@@ -15,7 +15,7 @@ pub struct WhatifArgs {
     /// The policy knob to vary: threshold, wake or coverage.
     #[arg(long, default_value = whatif::DEFAULT_KNOB)]
     knob: String,
-    /// Comma-separated values of the knob (wake takes durations: 90s, 2m, or minutes).
+    /// Comma-separated values of the knob (wake takes durations: 2m, 0.1h, or minutes).
     #[arg(long, default_value = whatif::DEFAULT_VALUES)]
     values: String,
     /// Seeds (1 to 50), starting at the preset's seed.

@@ -108,7 +108,7 @@ pub struct Spec {
 
 impl Spec {
     /// A checked specification: a cells configuration, 1 to [`MAX_VALUES`] values each valid for the
-    /// knob (read by the knob table, so `wake` takes durations such as `90s`... as the knob does),
+    /// knob (read by the knob table, so `wake` takes durations such as `0.1h`, as the knob does),
     /// 1 to [`MAX_SEEDS`] seeds.
     pub fn new(cfg: Config, knob: &str, values: &str, seeds: u32) -> Result<Spec, String> {
         if cfg.scenario != Scenario::Cells {

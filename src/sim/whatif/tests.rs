@@ -29,6 +29,6 @@ fn bad_specs_are_refused_with_a_message() {
     assert!(e("wake", "1h", 1).contains("wake"));
     let ads = preset("ads-drift").unwrap().config();
     assert!(Spec::new(ads, "threshold", "0.1", 1).is_err());
-    let ok = Spec::new(cfg, "wake", "0,90s,5", 2).unwrap();
-    assert_eq!(ok.values, [0.0, 1.5, 5.0]);
+    let ok = Spec::new(cfg, "wake", "0,0.1h,5", 2).unwrap();
+    assert_eq!(ok.values, [0.0, 6.0, 5.0]);
 }
