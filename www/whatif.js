@@ -56,7 +56,7 @@ function sentence(s) {
   t += s.regret > 0 ? `, so trusting the simulator costs ${fmt(s.regret)} a day (averaged over ${s.seeds} seeds).` : `: the picks agree (averaged over ${s.seeds} seeds).`;
   t += ` Each seed deciding alone, the simulator picks wrong on ${s.wrong_seeds} of ${s.seeds}, costing ${fmt(s.seed_regret.mean)} a day on average.`;
   for (const r of s.refit ?? []) {
-    t += ` Refitted on ${fmt(r.days)} day${r.days === 1 ? '' : 's'} of live load: ${fmt(r.seed_regret.mean)} a day per seed (the wait cost ${fmt(r.waiting_cost)}).`;
+    t += ` Refitted on ${fmt(r.days)} day${r.days === 1 ? '' : 's'} of live load: ${fmt(r.seed_regret.mean)} a day per seed (the wait cost ${fmt(r.seed_waiting_cost)}).`;
   }
   return t;
 }

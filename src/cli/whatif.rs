@@ -107,7 +107,7 @@ fn print_table(name: &str, spec: &Spec, s: &Summary) {
         show(c.price_gb)
     );
     outln!(
-        "{:<8} {:>10} {:>10} {:>10} {:>10} {:>22} {:>22}",
+        "{:<8} {:>10} {:>10} {:>10} {:>10} {:>26} {:>26}",
         "value",
         "pred. %",
         "real %",
@@ -123,7 +123,7 @@ fn print_table(name: &str, spec: &Spec, s: &Summary) {
     for (i, v) in s.values.iter().enumerate() {
         let (p, r) = (&s.predicted[i], &s.real[i]);
         outln!(
-            "{:<8} {:>10} {:>10} {:>10} {:>10} {:>22} {:>22}",
+            "{:<8} {:>10} {:>10} {:>10} {:>10} {:>26} {:>26}",
             show(*v),
             show(p.energy_saved_pct.mean),
             show(r.energy_saved_pct.mean),
@@ -147,12 +147,14 @@ fn print_table(name: &str, spec: &Spec, s: &Summary) {
     );
     for r in &s.refit {
         outln!(
-            "refit on {} days of live load: picks {}, costs {} a day ({} per seed deciding alone); the wait cost {}",
+            "refit on {} day{} of live load: picks {}, costs {} a day ({} per seed deciding alone); the wait cost {} ({} per seed alone)",
             show(r.days),
+            if r.days == 1.0 { "" } else { "s" },
             show(s.values[r.sim_pick]),
             show(r.regret),
             show(r.seed_regret.mean),
-            show(r.waiting_cost)
+            show(r.waiting_cost),
+            show(r.seed_waiting_cost)
         );
     }
 }

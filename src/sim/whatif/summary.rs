@@ -63,6 +63,8 @@ pub struct Refit {
     pub waiting_cost: f64,
     /// Each seed's own refitted pick against its own best value, over the seeds.
     pub seed_regret: Figure,
+    /// The wait, each seed deciding alone: the days observed times its unrefitted regret, averaged.
+    pub seed_waiting_cost: f64,
 }
 
 /// The answer of a what-if evaluation at one simulator error.
@@ -131,6 +133,7 @@ pub fn summarize(spec: &Spec, runs: &[SeedRun], e: usize, sim_error: f64) -> Sum
                 regret: regret_of(p),
                 waiting_cost: days * regret,
                 seed_regret: Figure::of(&alone(view)),
+                seed_waiting_cost: days * Figure::of(&per_seed).mean,
             }
         })
         .collect();
@@ -251,6 +254,7 @@ pub fn page_json(s: &Summary) -> Value {
     if let Some(refit) = j["refit"].as_array_mut() {
         for (r, x) in s.refit.iter().zip(refit) {
             x["seed_regret"] = r.seed_regret.json();
+            x["seed_waiting_cost"] = json_num(r.seed_waiting_cost);
         }
     }
     j

@@ -176,9 +176,17 @@ fn refit_panel<DB: DrawingBackend>(
     pal: &Palette,
     style: Style,
 ) -> Result<Frame, String> {
-    // (days, regret, per-seed regret, waiting cost)
-    let mut pts = vec![(0.0, s.regret, s.seed_regret, 0.0)];
-    pts.extend((s.refit.iter()).map(|r| (r.days, r.regret, r.seed_regret, r.waiting_cost)));
+    // (days, regret, per-seed regret, waiting cost, per-seed waiting cost)
+    let mut pts = vec![(0.0, s.regret, s.seed_regret, 0.0, 0.0)];
+    pts.extend((s.refit.iter()).map(|r| {
+        (
+            r.days,
+            r.regret,
+            r.seed_regret,
+            r.waiting_cost,
+            r.seed_waiting_cost,
+        )
+    }));
     let n = pts.len() as f64;
     let highs = pts.iter().flat_map(|p| [p.1, p.2.mean, p.2.hi]);
     let (_, y1) = y_range(highs.chain([0.0]));
@@ -234,7 +242,11 @@ fn refit_panel<DB: DrawingBackend>(
             i as f64 - w,
             if top.is_finite() { top } else { 0.0 } + y1 * 0.16,
         );
-        Text::new(format!("the wait cost {}", short(p.3)), at, text.clone())
+        Text::new(
+            format!("the wait cost {} ({} alone)", short(p.3), short(p.4)),
+            at,
+            text.clone(),
+        )
     });
     chart.draw_series(notes).map_err(err)?;
     Ok(frame_of(&chart, false))
