@@ -15,6 +15,7 @@ use crate::sim::cost::{self, Cost};
 use crate::sim::experiment::Experiment;
 use crate::sim::presets::PRESETS;
 use crate::sim::series::{metric, METRICS};
+use crate::sim::whatif;
 use crate::view::chart::{self, Frame, Style, LANE_CSS};
 use crate::view::state::State;
 
@@ -717,15 +718,8 @@ impl Default for ReplayView {
 }
 
 /// A what-if specification from page inputs: the state of `hash`, the knob, its values, the seeds.
-fn whatif_spec(
-    hash: &str,
-    knob: &str,
-    values: &str,
-    seeds: u32,
-) -> Result<crate::sim::whatif::Spec, JsValue> {
-    let (state, _) = State::parse(hash);
-    crate::sim::whatif::Spec::new(state.config, knob, values, seeds)
-        .map_err(|e| JsValue::from_str(&e))
+fn whatif_spec(hash: &str, knob: &str, values: &str, seeds: u32) -> Result<whatif::Spec, JsValue> {
+    whatif::Spec::new(State::parse(hash).0.config, knob, values, seeds).map_err(|e| e.into())
 }
 
 /// The seeds a what-if evaluation needs, for the page to share among workers.
@@ -737,31 +731,27 @@ pub fn whatif_seeds(hash: &str, knob: &str, values: &str, seeds: u32) -> Result<
 /// Example values of a what-if knob (`threshold`, `wake`, `coverage`).
 #[wasm_bindgen]
 pub fn whatif_values(knob: &str) -> String {
-    crate::sim::whatif::default_values(knob).to_string()
+    whatif::default_values(knob).to_string()
 }
 
-/// One seed of a what-if evaluation at every simulator error of the page's slider, plain and
-/// refitted (what a worker computes).
+/// One seed at every simulator error of the page's slider, plain and refitted (a worker's task).
 #[wasm_bindgen]
 pub fn whatif_run(
     hash: &str,
     knob: &str,
     values: &str,
-    seeds: u32,
+    n: u32,
     seed: u32,
 ) -> Result<JsValue, JsValue> {
-    use crate::sim::whatif::{page_error, run_seed, PAGE_ERRORS, WINDOWS};
-    let spec = whatif_spec(hash, knob, values, seeds)?;
-    let errors: Vec<f64> = (0..PAGE_ERRORS).map(page_error).collect();
-    Ok(to_js(&run_seed(&spec, seed, &errors, &WINDOWS)))
+    let spec = whatif_spec(hash, knob, values, n)?;
+    Ok(to_js(&whatif::page_run(&spec, seed)))
 }
 
 /// The what-if evaluation shown on the page: the workers' runs, summarised at the slider's error.
 #[wasm_bindgen]
 pub struct WhatIfView {
-    spec: crate::sim::whatif::Spec,
-    runs: Vec<crate::sim::whatif::SeedRun>,
-    summary: Option<crate::sim::whatif::Summary>,
+    spec: whatif::Spec,
+    runs: Vec<whatif::SeedRun>,
 }
 
 #[wasm_bindgen]
@@ -772,46 +762,38 @@ impl WhatIfView {
         hash: &str,
         knob: &str,
         values: &str,
-        seeds: u32,
+        n: u32,
         runs: JsValue,
     ) -> Result<WhatIfView, JsValue> {
-        let spec = whatif_spec(hash, knob, values, seeds)?;
-        let runs =
-            serde_wasm_bindgen::from_value(runs).map_err(|e| JsValue::from_str(&e.to_string()))?;
-        Ok(WhatIfView {
-            spec,
-            runs,
-            summary: None,
-        })
+        let spec = whatif_spec(hash, knob, values, n)?;
+        let runs = serde_wasm_bindgen::from_value(runs).map_err(|e| e.to_string())?;
+        Ok(WhatIfView { spec, runs })
     }
 
     /// The slider step nearest the configuration's own simulator error.
     pub fn config_step(&self) -> usize {
-        let e = self.spec.cfg.cells.sim_error * 10.0;
-        (e.round().max(0.0) as usize).min(crate::sim::whatif::PAGE_ERRORS - 1)
+        whatif::page_step(&self.spec.cfg)
     }
 
-    /// Summarises at slider step `step` (simulator error `step / 10`), with or without the refit;
-    /// returns the page's JSON (`rtml whatif --json` and the per-seed figures).
-    pub fn summarize(&mut self, step: usize, refit: bool) -> JsValue {
-        use crate::sim::whatif::{page_error, PAGE_ERRORS};
-        let step = step.min(PAGE_ERRORS - 1);
-        let mut s = crate::sim::whatif::summarize(&self.spec, &self.runs, step, page_error(step));
-        if !refit {
-            s.refit.clear();
-        }
-        let json = to_js(&crate::sim::whatif::page_json(&s));
-        self.summary = Some(s);
-        json
+    /// The page's JSON at slider step `step` (error `step / 10`), with or without the refit.
+    pub fn summarize(&self, step: usize, refit: bool) -> JsValue {
+        let s = whatif::page_summary(&self.spec, &self.runs, step, refit);
+        to_js(&whatif::page_json(&s))
     }
 
-    /// Draws the last summary on a canvas sized in device pixels.
-    pub fn draw(&self, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<(), JsValue> {
-        let Some(s) = &self.summary else {
-            return Ok(());
-        };
+    /// Draws the summary at `step` on a canvas sized in device pixels.
+    pub fn draw(
+        &self,
+        canvas: HtmlCanvasElement,
+        scale: f64,
+        dark: bool,
+        step: usize,
+        refit: bool,
+    ) -> Result<(), JsValue> {
+        let s = whatif::page_summary(&self.spec, &self.runs, step, refit);
         let (root, style) = canvas_root(canvas, scale, dark, false)?;
-        chart::draw_whatif(&root, s, style).map_err(|e| JsValue::from_str(&e))?;
-        Ok(())
+        chart::draw_whatif(&root, &s, style)
+            .map(drop)
+            .map_err(|e| e.into())
     }
 }

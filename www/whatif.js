@@ -47,16 +47,16 @@ function draw() {
   const W = Math.round(c.clientWidth * dpr), H = Math.round(c.clientHeight * dpr);
   if (W === 0 || H === 0) return;
   if (c.width !== W || c.height !== H) { c.width = W; c.height = H; }
-  view.draw(c, dpr, getDark());
+  view.draw(c, dpr, getDark(), Number($('whatif-error').value), $('whatif-refit').checked);
 }
 
 function sentence(s) {
   const err = `${Math.round(s.sim_error * 100)}%`;
-  let t = `With the simulator's profiles ${err} off, it picks ${s.knob} ${fmt(s.sim_pick)}; on the live network ${fmt(s.true_pick)} is best`;
+  let t = `With the simulator's profiles ${err} off, it picks ${s.knob} ${s.sim_pick_label}; on the live network ${s.true_pick_label} is best`;
   t += s.regret > 0 ? `, so trusting the simulator costs ${fmt(s.regret)} a day (averaged over ${s.seeds} seeds).` : `: the picks agree (averaged over ${s.seeds} seeds).`;
   t += ` Each seed deciding alone, the simulator picks wrong on ${s.wrong_seeds} of ${s.seeds}, costing ${fmt(s.seed_regret.mean)} a day on average.`;
   for (const r of s.refit ?? []) {
-    t += ` Refitted on ${fmt(r.days)} day${r.days === 1 ? '' : 's'} of live load: ${fmt(r.seed_regret.mean)} a day per seed (the wait cost ${fmt(r.seed_waiting_cost)}).`;
+    t += ` Refitted on ${r.observed} of live load: ${fmt(r.seed_regret.mean)} a day per seed (the wait cost ${fmt(r.seed_waiting_cost)}).`;
   }
   return t;
 }
@@ -72,7 +72,7 @@ function table(s) {
     const p = s.predicted[i], r = s.real[i];
     const marks = [v === s.sim_pick ? "simulator's pick" : '', v === s.true_pick ? 'best' : ''].filter(Boolean).join(', ');
     const row = document.createElement('tr');
-    for (const c of [fmt(v), fmt(p.money_saved_day.mean), fmt(r.money_saved_day.mean), `${fmt(p.energy_saved_pct.mean)}%`, `${fmt(r.energy_saved_pct.mean)}%`,
+    for (const c of [s.labels[i], fmt(p.money_saved_day.mean), fmt(r.money_saved_day.mean), `${fmt(p.energy_saved_pct.mean)}%`, `${fmt(r.energy_saved_pct.mean)}%`,
       fmt(p.unserved_gb_day.mean), fmt(r.unserved_gb_day.mean), marks]) {
       const td = document.createElement('td'); td.textContent = c; row.append(td);
     }
@@ -136,6 +136,7 @@ export function setupWhatif(dark, presets, tab) {
   if (tab === 'whatif') {
     $('whatif').open = true;
     $('whatif').scrollIntoView();
-    run();
+    // Embedded in an article's frame, the chart is what the reader came for.
+    run().then(() => { if (document.body.classList.contains('embed')) $('whatif-chart').scrollIntoView(); });
   }
 }

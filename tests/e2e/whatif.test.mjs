@@ -57,7 +57,7 @@ test('what-if: tab=whatif runs in workers, draws both curves, and the picks part
   // The refit mode: its panel and sentence.
   await page.check('#whatif-refit');
   await page.waitForFunction(() => (window.__whatif.refit ?? []).length === 3);
-  assert.match(await page.textContent('#whatif-caption'), /Refitted on 7 days/);
+  assert.match(await page.textContent('#whatif-caption'), /Refitted on 1 week of live load/);
   await page.$eval('#whatif', (d) => d.scrollIntoView());
   await page.screenshot({ path: OUT + 'whatif-refit-1280.png' });
   assert.deepEqual(errors, []);
@@ -73,10 +73,25 @@ test('what-if: readable on a phone and in dark mode; bad values get a message, n
   await page.screenshot({ path: OUT + 'whatif-375-dark.png' });
   const w = await page.$eval('#whatif-chart', (c) => c.getBoundingClientRect().width);
   assert.ok(w <= 375, `the chart fits the phone (${w})`);
+  await page.check('#whatif-refit');
+  await page.waitForFunction(() => (window.__whatif.refit ?? []).length === 3);
+  await page.$eval('#whatif-chart', (c) => c.scrollIntoView());
+  await page.screenshot({ path: OUT + 'whatif-375-dark-refit.png' });
   await page.fill('#whatif-values', '0.1,7');
   await page.click('#whatif-run');
   await page.waitForFunction(() => /failed/.test(document.getElementById('whatif-status').textContent), null, { timeout: 30000 });
   assert.match(await page.textContent('#whatif-status'), /threshold/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('what-if: a lesson link embedded in a 700x500 frame shows the chart', async () => {
+  const { page, errors } = await open('tab=whatif&embed=1', { width: 700, height: 500 });
+  await page.waitForFunction(() => /done/.test(document.getElementById('whatif-status').textContent), null, { timeout: 180000 });
+  await page.waitForTimeout(200);
+  const box = await page.$eval('#whatif-chart', (c) => { const r = c.getBoundingClientRect(); return { top: r.top, bottom: r.bottom }; });
+  assert.ok(box.top >= -1 && box.bottom <= 501, `the chart is in the frame: ${JSON.stringify(box)}`);
+  await page.screenshot({ path: OUT + 'whatif-embed-700x500.png' });
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -22,7 +22,7 @@ mod eval;
 mod summary;
 
 pub use eval::{run_seed, SeedRun, Tally, View, WINDOWS};
-pub use summary::{page_json, summarize, to_json, Figure, Outcome, Refit, Summary};
+pub use summary::{observed, page_json, summarize, to_json, Figure, Outcome, Refit, Summary};
 
 use crate::sim::config::{Config, Scenario};
 
@@ -48,6 +48,27 @@ pub fn default_values(knob: &str) -> &'static str {
 /// The simulator error of the page's slider step `k`.
 pub fn page_error(k: usize) -> f64 {
     k.min(PAGE_ERRORS - 1) as f64 / 10.0
+}
+
+/// One seed at every simulator error of the page's slider, plain and refitted on every window.
+pub fn page_run(spec: &Spec, seed: u32) -> SeedRun {
+    let errors: Vec<f64> = (0..PAGE_ERRORS).map(page_error).collect();
+    run_seed(spec, seed, &errors, &WINDOWS)
+}
+
+/// The page's summary of [`page_run`]s at slider step `step`, with or without the refit.
+pub fn page_summary(spec: &Spec, runs: &[SeedRun], step: usize, refit: bool) -> Summary {
+    let step = step.min(PAGE_ERRORS - 1);
+    let mut s = summarize(spec, runs, step, page_error(step));
+    if !refit {
+        s.refit.clear();
+    }
+    s
+}
+
+/// The slider step nearest the configuration's own simulator error.
+pub fn page_step(cfg: &Config) -> usize {
+    ((cfg.cells.sim_error * 10.0).round().max(0.0) as usize).min(PAGE_ERRORS - 1)
 }
 
 /// A policy knob the what-if evaluation varies.

@@ -7,6 +7,7 @@ use super::eval::{SeedRun, Tally, View, WINDOWS};
 use super::{Knob, Spec};
 use crate::base::json::json_num;
 use crate::base::metrics::{cells_cost, energy_saved_pct};
+use crate::base::units::fmt_num;
 
 /// A mean over seeds with its 95% interval (normal approximation, `mean +- 1.96 sd / sqrt(n)`;
 /// undefined with one seed).
@@ -251,11 +252,32 @@ pub fn page_json(s: &Summary) -> Value {
     j["seeds"] = json!(s.seeds);
     j["seed_regret"] = s.seed_regret.json();
     j["wrong_seeds"] = json!(s.wrong_seeds);
+    let labels: Vec<String> = s.values.iter().map(|&v| fmt_num(v)).collect();
+    j["sim_pick_label"] = json!(labels[s.sim_pick]);
+    j["true_pick_label"] = json!(labels[s.true_pick]);
+    j["labels"] = json!(labels);
     if let Some(refit) = j["refit"].as_array_mut() {
         for (r, x) in s.refit.iter().zip(refit) {
+            x["observed"] = json!(observed(r.days));
             x["seed_regret"] = r.seed_regret.json();
             x["seed_waiting_cost"] = json_num(r.seed_waiting_cost);
         }
     }
     j
+}
+
+/// How much live load was observed: "no refit", "1 day", "1 week", "4 weeks", "3 days".
+pub fn observed(days: f64) -> String {
+    if days <= 0.0 {
+        "no refit".into()
+    } else if days % 7.0 == 0.0 {
+        let w = days / 7.0;
+        format!("{} week{}", fmt_num(w), if w == 1.0 { "" } else { "s" })
+    } else {
+        format!(
+            "{} day{}",
+            fmt_num(days),
+            if days == 1.0 { "" } else { "s" }
+        )
+    }
 }

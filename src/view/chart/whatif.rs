@@ -8,9 +8,15 @@ use plotters::prelude::*;
 use super::panel::{font, frame_of, legend_row, theme};
 use super::LANE_COLORS;
 use super::{err, palette, short, sw, y_range, DrawResult, Frame, Frames, Palette, Style};
-use crate::sim::whatif::{Outcome, Summary};
+use crate::sim::whatif::{observed, Outcome, Summary};
 
 const REAL: RGBColor = LANE_COLORS[0];
+/// Below this width (CSS pixels) the texts are shortened to fit a phone.
+const NARROW: f64 = 600.0;
+
+fn narrow<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, style: Style) -> bool {
+    (area.dim_in_pixel().0 as f64 / style.scale) < NARROW
+}
 const PREDICTED: RGBColor = LANE_COLORS[1];
 
 /// Draws `s` on `root`; returns the frame of the curves panel (and of the refit panel, if any).
@@ -130,6 +136,11 @@ fn legend<DB: DrawingBackend>(
     style: Style,
 ) -> DrawResult {
     let k = |v: f64| (v * style.scale) as i32;
+    let cost = if narrow(area, style) {
+        String::new()
+    } else {
+        format!("; trusting the simulator costs {} a day", short(s.regret))
+    };
     let rows = [
         (
             PREDICTED,
@@ -141,11 +152,7 @@ fn legend<DB: DrawingBackend>(
         ),
         (
             REAL,
-            format!(
-                "live network; best {}; trusting the simulator costs {} a day",
-                short(s.values[s.true_pick]),
-                short(s.regret)
-            ),
+            format!("live network; best {}{cost}", short(s.values[s.true_pick])),
         ),
     ];
     for (i, (c, text)) in rows.into_iter().enumerate() {
@@ -153,18 +160,6 @@ fn legend<DB: DrawingBackend>(
         legend_row(area, (k(60.0), y), y - k(7.0), c, text, pal, style)?;
     }
     Ok(())
-}
-
-/// "no refit", "1 day", "1 week", "4 weeks", "3 days".
-fn observed(days: f64) -> String {
-    if days <= 0.0 {
-        "no refit".into()
-    } else if days % 7.0 == 0.0 {
-        let w = days / 7.0;
-        format!("{w} week{}", if w == 1.0 { "" } else { "s" })
-    } else {
-        format!("{days} day{}", if days == 1.0 { "" } else { "s" })
-    }
 }
 
 /// The regret after refitting on more live load (none, a day, a week, four weeks): bars for the
@@ -190,12 +185,15 @@ fn refit_panel<DB: DrawingBackend>(
     let n = pts.len() as f64;
     let highs = pts.iter().flat_map(|p| [p.1, p.2.mean, p.2.hi]);
     let (_, y1) = y_range(highs.chain([0.0]));
+    let small = narrow(area, style);
+    let title = if small {
+        "Regret after refitting (bars: all seeds; dots: each alone)"
+    } else {
+        "Regret after refitting the simulator on live load (bars: one pick for all seeds; dots: each seed alone)"
+    };
     let mut chart = ChartBuilder::on(area)
         .margin((8.0 * style.scale) as u32)
-        .caption(
-            "Regret after refitting the simulator on live load (bars: one pick for all seeds; dots: each seed alone)",
-            font(pal, style, 12.0),
-        )
+        .caption(title, font(pal, style, 12.0))
         .x_label_area_size((34.0 * style.scale) as u32)
         .y_label_area_size((52.0 * style.scale) as u32)
         .build_cartesian_2d(-0.5..n - 0.5, 0.0..y1 * 1.3)
