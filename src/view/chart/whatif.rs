@@ -64,7 +64,7 @@ fn curves<DB: DrawingBackend>(
         .margin((8.0 * style.scale) as u32)
         .margin_top(top as u32)
         .x_label_area_size((34.0 * style.scale) as u32)
-        .y_label_area_size((52.0 * style.scale) as u32)
+        .y_label_area_size((60.0 * style.scale) as u32)
         .build_cartesian_2d(x0..x1, y0..y1)
         .map_err(err)?;
     theme(&mut chart.configure_mesh(), pal, style)
@@ -204,6 +204,7 @@ fn refit_panel<DB: DrawingBackend>(
         .x_labels(pts.len())
         .x_label_formatter(&|x| label(*x))
         .y_desc("regret per day")
+        .y_labels(5)
         .y_label_formatter(&|v| short(*v))
         .draw()
         .map_err(err)?;
@@ -240,11 +241,12 @@ fn refit_panel<DB: DrawingBackend>(
             i as f64 - w,
             if top.is_finite() { top } else { 0.0 } + y1 * 0.16,
         );
-        Text::new(
-            format!("the wait cost {} ({} alone)", short(p.3), short(p.4)),
-            at,
-            text.clone(),
-        )
+        let note = if small {
+            format!("wait {}", short(p.4))
+        } else {
+            format!("the wait cost {} ({} alone)", short(p.3), short(p.4))
+        };
+        Text::new(note, at, text.clone())
     });
     chart.draw_series(notes).map_err(err)?;
     Ok(frame_of(&chart, false))
