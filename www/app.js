@@ -4,6 +4,7 @@
 import init, { Playground, catalogue, format_duration, format_figure } from './pkg/rtml.js';
 import { runSweep, cancelSweep, redrawSweep } from './sweep.js';
 import { setupAnswer, redrawAnswer } from './answer.js';
+import { setupWhatif } from './whatif.js';
 import { setupReplay, redrawReplay } from './replay.js';
 import { setupBridge } from './bridge.js';
 import { worldControls, laneControls } from './controls.js';
@@ -498,6 +499,7 @@ async function main() {
   $('sweep').addEventListener('toggle', () => { if ($('sweep').open) redrawSweep(ui.dark); });
   setupAnswer(ui.cat, ui.state, () => ui.dark);
   setupReplay(() => ui.dark);
+  setupWhatif(() => ui.dark, ui.cat.presets, ui.state.tab);
   $('replay').addEventListener('toggle', () => { if ($('replay').open) redrawReplay(ui.dark); });
   if (ui.state.tab === 'replay') {
     $('replay').open = true;

@@ -1,5 +1,5 @@
 //! The `rtml` command line (clap): the argument types and the dispatch. One module per subcommand:
-//! [`list`] (`presets`, `knobs`), [`run`], [`sweep`], [`replay`].
+//! [`list`] (`presets`, `knobs`), [`run`], [`sweep`], [`replay`], [`whatif`].
 
 use std::process::ExitCode;
 
@@ -36,6 +36,7 @@ mod list;
 mod replay;
 mod run;
 mod sweep;
+mod whatif;
 
 #[derive(Parser)]
 #[command(
@@ -62,6 +63,8 @@ enum Command {
     Answer(answer::AnswerArgs),
     /// Replay your own file (a Vowpal Wabbit click log or a per-cell load CSV) through the lanes, scored progressively.
     Replay(replay::ReplayArgs),
+    /// What-if: each value of a sleep-policy knob as a simulator that is off predicts it and as the live network gives it.
+    Whatif(whatif::WhatifArgs),
 }
 
 /// Ends the program after a failed write to standard output: quietly (exit 0) when the reader went
@@ -83,6 +86,7 @@ pub fn main() -> ExitCode {
         Command::Sweep(args) => sweep::sweep(args),
         Command::Replay(args) => replay::replay(args),
         Command::Answer(args) => answer::answer(args),
+        Command::Whatif(args) => whatif::whatif(args),
     };
     match done {
         Ok(()) => ExitCode::SUCCESS,

@@ -15,6 +15,7 @@ mod power;
 
 pub use power::earth;
 use power::power_awake;
+pub(crate) mod probe;
 
 use crate::base::units::{HOURS_PER_DAY, MINUTES_PER_DAY, MINUTES_PER_HOUR};
 use std::collections::VecDeque;

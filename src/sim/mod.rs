@@ -1,5 +1,6 @@
 //! The simulator: the knob table and configuration, the two worlds (ad ranking, cells that sleep) and
-//! their lanes, the bucketed series and metric table, experiments, presets and the freshness sweep.
+//! their lanes, the bucketed series and metric table, experiments, presets, the freshness sweep and
+//! the what-if evaluation.
 
 pub mod ads;
 pub mod answer;
@@ -13,6 +14,7 @@ pub mod parallel;
 pub mod presets;
 pub mod series;
 pub mod sweep;
+pub mod whatif;
 
 use crate::base::units::MINUTES_PER_HOUR;
 use crate::learn::schedule::{Plan, MAX_BUFFER};

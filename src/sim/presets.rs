@@ -76,6 +76,14 @@ pub static PRESETS: &[Preset] = &[
         settings: &[("holiday", "7"), ("holiday_drop", "0.8"), ("days", "21"), ("lanes", "3"), ("a.update", "frozen"), ("b.update", "continual"), ("c.mode", "batch"), ("c.refresh", "1d"), ("c.update", "continual")],
         metric: "unserved",
     },
+    Preset {
+        name: "cells-what-if",
+        title: "Cells: choosing a setting on a simulator that is off",
+        scenario: Scenario::Cells,
+        caption: "Which sleep threshold saves the most money? It cannot be tried on the live network, only on a simulator whose daily load profiles are 50% off (cells sleep when their last measured load is below the threshold). With a perfect simulator, the simulator's pick is the truly best threshold. With this one, trusting it costs money: averaged over 10 seeds, each deciding on its own simulator, more than with a simulator 10% off. Refitting the simulator's profiles on a week of live load before deciding more than halves that average loss, at the price of a week on the old pick. The what-if panel (tab=whatif) shows both curves and lets the simulator drift.",
+        settings: &[("sim_error", "0.5"), ("drift", "0"), ("days", "28"), ("lanes", "2"), ("a.policy", "oracle")],
+        metric: "energy_saved_pct",
+    },
 ];
 
 /// A preset by name.

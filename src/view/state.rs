@@ -22,7 +22,7 @@ pub struct State {
     /// Controls hidden by a lesson link (knob keys, or groups such as `lanes`).
     pub hide: Vec<String>,
     pub embed: bool,
-    /// Page tab: `run` (default), `answer`, `sweep` or `replay`.
+    /// Page tab: `run` (default), `answer`, `sweep`, `replay` or `whatif`.
     pub tab: String,
     /// A teacher's own caption, shown as plain text in place of the preset's (see [`clean_caption`]).
     pub caption: Option<String>,
@@ -216,9 +216,9 @@ impl State {
             }
             "embed" => self.embed = matches!(v, "1" | "true" | "yes" | ""),
             "tab" => match v {
-                "run" | "sweep" | "replay" | "answer" => self.tab = v.to_string(),
+                "run" | "sweep" | "replay" | "answer" | "whatif" => self.tab = v.to_string(),
                 _ => notices.push(format!(
-                    "tab: `{}` is not valid; expected run, answer, sweep or replay",
+                    "tab: `{}` is not valid; expected run, answer, sweep, replay or whatif",
                     short(v)
                 )),
             },

@@ -5,6 +5,7 @@
 //! - [`sweep`]: the freshness sweep (share of the gap kept against the interval and the cost).
 //! - [`answer`]: the freshness map per scenario, or a slice of it along either axis.
 //! - [`replay`]: a replayed file's metrics along the file.
+//! - [`whatif`]: the what-if evaluation (predicted and real outcome against a policy knob).
 //! - `panel`: what they share (grid and axis theme, legend rows, plot geometry).
 //!
 //! Every drawing function returns the [`Frame`] of each panel it drew: where the plot area lies on
@@ -16,6 +17,7 @@ mod panel;
 pub mod replay;
 pub mod run;
 pub mod sweep;
+pub mod whatif;
 
 use plotters::prelude::*;
 use serde::Serialize;
@@ -24,6 +26,7 @@ pub use answer::{answer_svg, draw_answer, AnswerView};
 pub use replay::draw_replay;
 pub use run::{bucket_under, draw, layout, outcome_of, svg, PANELS};
 pub use sweep::{draw_sweep, sweep_svg};
+pub use whatif::{draw_whatif, whatif_svg};
 
 /// Lane colours (colour-blind safe: Okabe-Ito blue, vermillion, bluish green, reddish purple).
 pub const LANE_COLORS: [RGBColor; 4] = [

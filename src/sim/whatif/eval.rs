@@ -1,0 +1,191 @@
+//! One seed of a what-if evaluation: the live network's loads, the simulator's view of them (at each
+//! simulator error asked for, plain and refitted), and each knob value's outcome in each view.
+
+use serde::{Deserialize, Serialize};
+
+use super::Spec;
+use crate::base::units::MINUTES_PER_HOUR;
+use crate::sim::cells::probe::{slot, Probe, Shapes, SLOTS};
+use crate::sim::cells::{GB_PER_CELL_INTERVAL, INTERVAL};
+use crate::sim::config::Config;
+
+/// Days of live load the refit may observe before the decision: a day, a week, four weeks.
+pub const WINDOWS: [f64; 3] = [1.0, 7.0, 28.0];
+/// Days of live load before the horizon that every run generates (the longest window), so the
+/// horizon's loads are the same whichever window is refitted.
+const OBSERVED_DAYS: usize = 28;
+/// The refit averages each slot with this many slots either side (30 minutes each way).
+const SMOOTH: i64 = 2;
+/// The simulator's own shape counts as this many observations in the refit (it dominates until
+/// the data outweighs it).
+const PRIOR: f64 = 4.0;
+
+/// Energy drawn and traffic left unserved over the horizon.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Tally {
+    pub kwh: f64,
+    pub unserved_gb: f64,
+}
+
+/// One network (live, simulated, refitted) under every knob value, with its always-on reference.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct View {
+    /// Every cell awake, under the configuration's own settings: what "saved" is counted from.
+    pub always: Tally,
+    /// Per knob value, the oracle sleep policy.
+    pub at: Vec<Tally>,
+}
+
+/// What one seed gives: the live network and the simulator's views.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SeedRun {
+    pub seed: u32,
+    /// Days of the horizon (money is counted per day).
+    pub days: f64,
+    pub real: View,
+    /// Per simulator error asked for: the simulator's prediction.
+    pub sim: Vec<View>,
+    /// Per simulator error, per refit window ([`WINDOWS`]): the prediction of the simulator refitted
+    /// on that much live load.
+    pub refit: Vec<Vec<View>>,
+}
+
+/// Evaluates seed `seed` of `spec` at each simulator error of `errors`, refitting on each window of
+/// `windows` (days, up to 28).
+pub fn run_seed(spec: &Spec, seed: u32, errors: &[f64], windows: &[f64]) -> SeedRun {
+    let mut cfg = spec.cfg.clone();
+    cfg.seed = seed;
+    let mut probe = Probe::new(&cfg);
+    let n = probe.cells();
+    let end = (cfg.horizon_min() / INTERVAL).ceil().max(1.0) as i64;
+    let first = -((OBSERVED_DAYS * SLOTS) as i64);
+    let mut loads = Vec::with_capacity((end - first) as usize * n);
+    let mut buf = Vec::with_capacity(n);
+    for i in first..end {
+        probe.live(i, &mut buf);
+        loads.extend_from_slice(&buf);
+    }
+    let (observed, horizon) = loads.split_at(OBSERVED_DAYS * SLOTS * n);
+    let live = probe.shapes();
+    let ev = Eval {
+        spec,
+        probe: &probe,
+        cfg: &cfg,
+        horizon,
+    };
+    let sim: Vec<Shapes> = errors.iter().map(|&e| probe.sim_shapes(e)).collect();
+    SeedRun {
+        seed,
+        days: cfg.days,
+        real: ev.view(None),
+        sim: sim
+            .iter()
+            .map(|s| ev.view(Some(&ratio(s, &live))))
+            .collect(),
+        refit: (sim.iter())
+            .map(|s| {
+                (windows.iter())
+                    .map(|&w| ev.view(Some(&ratio(&refit(&probe, observed, w, s), &live))))
+                    .collect()
+            })
+            .collect(),
+    }
+}
+
+/// `view / live`, slot by slot: how the simulator scales each live load.
+fn ratio(view: &Shapes, live: &Shapes) -> Shapes {
+    (view.iter().zip(live))
+        .map(|(v, l)| {
+            [0, 1].map(|w| {
+                (v[w].iter().zip(&l[w]))
+                    .map(|(a, b)| if *b > 0.0 { a / b } else { 1.0 })
+                    .collect()
+            })
+        })
+        .collect()
+}
+
+/// The simulator's shapes refitted on the last `days` of `observed` live load (the intervals just
+/// before the horizon): per cluster, weekday or weekend and slot, the mean of `load / base` over the
+/// cluster's cells and the slots around it, shrunk toward the simulator's own shape by [`PRIOR`]
+/// observations (a slot never observed keeps the simulator's shape).
+fn refit(probe: &Probe, observed: &[f64], days: f64, prior: &Shapes) -> Shapes {
+    let n = probe.cells();
+    let total = observed.len() / n;
+    let take = ((days.clamp(0.0, OBSERVED_DAYS as f64) * SLOTS as f64).round() as usize).min(total);
+    let mut sum = vec![[[0.0f64; SLOTS]; 2]; prior.len()];
+    let mut count = vec![[[0.0f64; SLOTS]; 2]; prior.len()];
+    for j in total - take..total {
+        let (s, we) = slot(j as i64 - total as i64);
+        for (cell, &load) in observed[j * n..(j + 1) * n].iter().enumerate() {
+            let k = probe.cluster(cell);
+            sum[k][we][s] += load / probe.base(cell);
+            count[k][we][s] += 1.0;
+        }
+    }
+    (prior.iter().enumerate())
+        .map(|(k, p)| {
+            [0, 1].map(|we| {
+                (0..SLOTS as i64)
+                    .map(|s| {
+                        let at = |d: i64| (s + d).rem_euclid(SLOTS as i64) as usize;
+                        let (y, c) = (-SMOOTH..=SMOOTH).fold((0.0, 0.0), |(y, c), d| {
+                            (y + sum[k][we][at(d)], c + count[k][we][at(d)])
+                        });
+                        (y + PRIOR * p[we][s as usize]) / (c + PRIOR)
+                    })
+                    .collect()
+            })
+        })
+        .collect()
+}
+
+/// The horizon's live loads and what a view needs to run the policy on them.
+struct Eval<'a> {
+    spec: &'a Spec,
+    probe: &'a Probe,
+    cfg: &'a Config,
+    horizon: &'a [f64],
+}
+
+impl Eval<'_> {
+    /// Every value's outcome on the live loads scaled by `scale` (none: the live network).
+    fn view(&self, scale: Option<&Shapes>) -> View {
+        let c = &self.cfg.cells;
+        View {
+            always: self.tally(scale, None, c.wake, c.coverage),
+            at: (self.spec.values.iter())
+                .map(|&v| {
+                    let k = self.spec.config(self.cfg.seed, v).cells;
+                    self.tally(scale, Some(k.threshold), k.wake, k.coverage)
+                })
+                .collect(),
+        }
+    }
+
+    /// The oracle sleep policy (none: always on) over the horizon: a cell sleeps in an interval when
+    /// its load is below `threshold`; a cell that wakes sends its traffic to the coverage cell for
+    /// the first `wake` minutes.
+    fn tally(&self, scale: Option<&Shapes>, threshold: Option<f64>, wake: f64, cov: f64) -> Tally {
+        let n = self.probe.cells();
+        let wake_frac = (wake / INTERVAL).clamp(0.0, 1.0);
+        let (mut loads, mut sleep) = (vec![f64::INFINITY; n], vec![false; n]);
+        let (mut asleep, mut waking) = (vec![false; n], vec![false; n]);
+        let mut t = Tally::default();
+        for (i, live) in self.horizon.chunks_exact(n).enumerate() {
+            let (s, we) = slot(i as i64);
+            for cell in 0..n {
+                // The last measured load decides (persistence).
+                sleep[cell] = threshold.is_some_and(|th| loads[cell] < th);
+                waking[cell] = asleep[cell] && !sleep[cell];
+                let f = scale.map_or(1.0, |r| r[self.probe.cluster(cell)][we][s]);
+                loads[cell] = live[cell] * f;
+            }
+            asleep.copy_from_slice(&sleep);
+            let (w, unserved, _) = self.probe.outcome(&loads, &sleep, &waking, wake_frac, cov);
+            t.kwh += w * INTERVAL / MINUTES_PER_HOUR / 1000.0;
+            t.unserved_gb += unserved * GB_PER_CELL_INTERVAL;
+        }
+        t
+    }
+}

@@ -1,0 +1,74 @@
+//! The answer's boundary (thin: the logic lives in `sim::answer`): tasks for the page's workers, one
+//! task's run, and the view that summarises and draws the parts.
+
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlCanvasElement;
+
+use super::{canvas_root, to_js};
+use crate::view::chart;
+
+fn answer_spec(job: JsValue) -> Result<crate::sim::answer::Spec, JsValue> {
+    let job: crate::sim::answer::Job =
+        serde_wasm_bindgen::from_value(job).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    job.spec().map_err(|e| JsValue::from_str(&e))
+}
+
+/// Every task of the answer for a job (`{ads, cells, sets, seed, seeds}`, see `sim::answer::Job`),
+/// ads split into `parts` groups, first seed first: for the page to share among workers.
+#[wasm_bindgen]
+pub fn answer_tasks(job: JsValue, parts: u32) -> Result<JsValue, JsValue> {
+    Ok(to_js(&answer_spec(job)?.tasks(parts as usize)))
+}
+
+/// One task of the answer (what a worker computes): the lanes' sums.
+#[wasm_bindgen]
+pub fn answer_run(job: JsValue, task: JsValue) -> Result<JsValue, JsValue> {
+    let spec = answer_spec(job)?;
+    let task =
+        serde_wasm_bindgen::from_value(task).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let part = crate::sim::answer::run_task(&spec, task, 1).map_err(|e| JsValue::from_str(&e))?;
+    Ok(to_js(&part))
+}
+
+/// The answer on the page: summarised from the workers' parts by the same code as `rtml answer`.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct AnswerView {
+    answer: Option<crate::sim::answer::Answer>,
+}
+
+#[wasm_bindgen]
+impl AnswerView {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> AnswerView {
+        AnswerView::default()
+    }
+
+    /// Summarises the parts so far; returns `{json, answer}`: the JSON of `rtml answer --json` and
+    /// every figure of the map (for the table).
+    pub fn set(&mut self, job: JsValue, parts: JsValue) -> Result<JsValue, JsValue> {
+        let spec = answer_spec(job)?;
+        let parts: Vec<crate::sim::answer::Part> =
+            serde_wasm_bindgen::from_value(parts).map_err(|e| JsValue::from_str(&e.to_string()))?;
+        let a = crate::sim::answer::summarize(&spec, &parts);
+        let json = crate::sim::answer::stats::to_json(&a);
+        let out = to_js(&serde_json::json!({ "json": json, "answer": &a }));
+        self.answer = Some(a);
+        Ok(out)
+    }
+
+    /// Draws the map (`view`: `map`) or a slice (`refresh`, `every`) on a canvas in device pixels.
+    pub fn draw(
+        &self,
+        canvas: HtmlCanvasElement,
+        scale: f64,
+        dark: bool,
+        view: &str,
+    ) -> Result<(), JsValue> {
+        let Some(a) = &self.answer else { return Ok(()) };
+        let (root, style) = canvas_root(canvas, scale, dark, false)?;
+        chart::draw_answer(&root, a, chart::AnswerView::parse(view), style)
+            .map_err(|e| JsValue::from_str(&e))?;
+        Ok(())
+    }
+}

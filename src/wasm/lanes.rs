@@ -1,0 +1,170 @@
+//! The controls' boundary and the lanes the page runs in Web Workers (thin: the logic lives in
+//! `view::controls` and `sim::parallel`).
+
+use wasm_bindgen::prelude::*;
+
+use super::*;
+
+/// Every number, duration and day knob as a number in its own unit (`null` for an event that is off),
+/// for the sliders: `{volume: 1000, "b.every": 24, ...}`.
+pub(super) fn numbers(cfg: &crate::sim::config::Config) -> serde_json::Value {
+    use crate::sim::knobs::Value;
+    let num = |v: Value| match v {
+        Value::Num(x) => json_num(x),
+        _ => serde_json::Value::Null,
+    };
+    let mut out = serde_json::Map::new();
+    for k in KNOBS {
+        out.insert(k.key.to_string(), num((k.get)(cfg)));
+    }
+    for (i, l) in cfg.lanes.iter().enumerate() {
+        let letter = LANE_NAMES[i].to_ascii_lowercase();
+        for k in LANE_KNOBS {
+            out.insert(format!("{letter}.{}", k.key), num((k.get)(l)));
+        }
+    }
+    serde_json::Value::Object(out)
+}
+
+/// Each lane's title (the sentence that describes it) and the lane knobs that apply to it.
+pub(super) fn lane_controls(cfg: &crate::sim::config::Config) -> serde_json::Value {
+    let lanes: Vec<serde_json::Value> = cfg
+        .lanes
+        .iter()
+        .map(|l| {
+            let keys: Vec<&str> = LANE_KNOBS
+                .iter()
+                .filter(|k| controls::lane_knob_applies(k.key, l, cfg.scenario))
+                .map(|k| k.key)
+                .collect();
+            serde_json::json!({"title": crate::sim::experiment::describe(l, cfg.scenario), "applies": keys})
+        })
+        .collect();
+    serde_json::Value::Array(lanes)
+}
+
+#[wasm_bindgen]
+impl Playground {
+    /// How to run this configuration's lanes on `workers` Web Workers: groups of lane indices, or an
+    /// empty list when it should run here (held, or a cells run, which is fast and reports warnings).
+    pub fn parallel_plan(&self, workers: u32) -> JsValue {
+        if self.held.is_some() || self.state.config.scenario != Scenario::Ads || workers < 2 {
+            return to_js(&Vec::<Vec<usize>>::new());
+        }
+        to_js(&crate::sim::parallel::split(
+            &self.state.config,
+            workers as usize,
+        ))
+    }
+
+    /// Assembles what the workers reported (see [`LaneRun::part`]), flattened by the page: for each
+    /// reported lane `lanes[i]`, its part's clock and whether it is done, its sums (the next
+    /// `sums.len() / lanes.len()` numbers) and its `mark_counts[i]` retrain marks. Returns false (and
+    /// changes nothing) when the lengths do not match.
+    pub fn adopt(
+        &mut self,
+        lanes: Vec<u32>,
+        clocks: Vec<f64>,
+        done: Vec<u8>,
+        sums: Vec<f64>,
+        marks: Vec<f64>,
+        mark_counts: Vec<u32>,
+    ) -> bool {
+        let n = lanes.len();
+        let total: usize = mark_counts.iter().map(|&c| c as usize).sum();
+        if n == 0
+            || clocks.len() != n
+            || done.len() != n
+            || mark_counts.len() != n
+            || sums.len() % n != 0
+            || total != marks.len()
+        {
+            return false;
+        }
+        let per = sums.len() / n;
+        let mut at = 0;
+        let parts: Vec<crate::sim::parallel::Part> = (0..n)
+            .map(|i| {
+                let m = marks[at..at + mark_counts[i] as usize].to_vec();
+                at += mark_counts[i] as usize;
+                crate::sim::parallel::Part {
+                    lanes: vec![lanes[i] as usize],
+                    clock: clocks[i],
+                    done: done[i] != 0,
+                    sums: vec![sums[i * per..(i + 1) * per].to_vec()],
+                    marks: vec![m],
+                    events: Vec::new(),
+                }
+            })
+            .collect();
+        self.exp.adopt(&parts);
+        true
+    }
+}
+
+#[derive(serde::Serialize)]
+struct PartJson {
+    lanes: Vec<usize>,
+    clock: f64,
+    done: bool,
+    sums: Vec<Vec<f64>>,
+    marks: Vec<Vec<f64>>,
+}
+
+/// Some lanes of a page's configuration, run in a Web Worker (`www/lanes-worker.js`): the same world,
+/// only these lanes.
+#[wasm_bindgen]
+pub struct LaneRun {
+    exp: Experiment,
+    lanes: Vec<usize>,
+}
+
+#[wasm_bindgen]
+impl LaneRun {
+    /// Lanes `lanes` of the configuration of a URL hash (bad input: the hash's defaults, as the page).
+    #[wasm_bindgen(constructor)]
+    pub fn new(hash: &str, lanes: Vec<u32>) -> LaneRun {
+        let (state, _) = State::parse(hash);
+        let lanes: Vec<usize> = lanes
+            .into_iter()
+            .map(|l| l as usize)
+            .filter(|&l| l < state.config.lanes.len())
+            .collect();
+        let lanes = if lanes.is_empty() { vec![0] } else { lanes };
+        let cfg = crate::sim::parallel::subset(&state.config, &lanes);
+        let exp = Experiment::new(cfg).unwrap_or_else(|_| build(&State::default()));
+        LaneRun { exp, lanes }
+    }
+
+    /// Simulates until `minutes` from the start of the horizon (the warm-up first; a worker is not
+    /// the page's thread, so no time budget); returns the progress, 0 to 1.
+    pub fn run_until(&mut self, minutes: f64) -> f64 {
+        if minutes.is_finite() {
+            self.exp.run_until(minutes);
+        }
+        self.exp.progress()
+    }
+
+    pub fn done(&self) -> bool {
+        self.exp.done()
+    }
+
+    /// The horizon, simulated minutes.
+    pub fn horizon(&self) -> f64 {
+        self.exp.config().horizon_min()
+    }
+
+    /// What the page flattens for [`Playground::adopt`]: `{lanes, clock, done, sums, marks}`.
+    pub fn part(&self) -> JsValue {
+        let p = self.exp.part(&self.lanes);
+        // The world's events are the page's own (drawn when the world is built): not sent.
+        let j = PartJson {
+            lanes: p.lanes,
+            clock: p.clock,
+            done: p.done,
+            sums: p.sums,
+            marks: p.marks,
+        };
+        to_js(&j)
+    }
+}

@@ -1,0 +1,82 @@
+//! The what-if evaluation's claims, over seeds (each claim over blocks of ten seeds, as the preset
+//! `cells-what-if`'s caption makes them): a perfect simulator picks the truly best value on every
+//! seed; the regret of trusting the simulator grows with its error on average; refitting the
+//! simulator on more live load lowers the regret on average.
+
+use rtml::sim::presets::preset;
+use rtml::sim::whatif::{
+    run_seed, summarize, Spec, Summary, DEFAULT_KNOB, DEFAULT_VALUES, WINDOWS,
+};
+
+const BLOCKS: [u32; 4] = [1, 1001, 2001, 3001];
+/// Simulator errors evaluated: perfect, 10% off, the preset's 50% off.
+const ERRORS: [f64; 3] = [0.0, 0.1, 0.5];
+
+/// One seed of the preset, decided alone, at each of [`ERRORS`] (refitted on each of [`WINDOWS`]).
+fn seed(knob: &str, values: &str, seed: u32) -> Vec<Summary> {
+    let mut cfg = preset("cells-what-if").expect("preset").config();
+    cfg.seed = seed;
+    let spec = Spec::new(cfg, knob, values, 1).expect("valid");
+    let run = run_seed(&spec, seed, &ERRORS, &WINDOWS);
+    let runs = [run];
+    (0..ERRORS.len())
+        .map(|e| summarize(&spec, &runs, e, ERRORS[e]))
+        .collect()
+}
+
+#[test]
+fn the_caption_holds_on_every_block_of_ten_seeds() {
+    let caption = preset("cells-what-if").unwrap().caption;
+    assert!(caption.contains("50% off") && caption.contains("a week"));
+    let (mut all_none, mut all_day, mut all_week, mut all_month) = (0.0, 0.0, 0.0, 0.0);
+    for b in BLOCKS {
+        let (mut r10, mut r50, mut week, mut day, mut month) = (0.0, 0.0, 0.0, 0.0, 0.0);
+        for s in b..b + 10 {
+            let sums = seed(DEFAULT_KNOB, DEFAULT_VALUES, s);
+            // A perfect simulator: the same pick, no regret, on every seed.
+            assert_eq!(sums[0].sim_pick, sums[0].true_pick, "seed {s}");
+            assert_eq!(sums[0].regret, 0.0, "seed {s}");
+            let money = |o: &[rtml::sim::whatif::Outcome]| -> Vec<f64> {
+                o.iter().map(|x| x.money_saved_day.mean).collect()
+            };
+            assert_eq!(money(&sums[0].predicted), money(&sums[0].real), "seed {s}");
+            r10 += sums[1].regret / 10.0;
+            r50 += sums[2].regret / 10.0;
+            day += sums[2].refit[0].regret / 10.0;
+            week += sums[2].refit[1].regret / 10.0;
+            month += sums[2].refit[2].regret / 10.0;
+        }
+        eprintln!("block {b}: regret at 10% {r10:.4}, at 50% {r50:.4}; refit 1d {day:.4}, 7d {week:.4}, 28d {month:.4}");
+        assert!(
+            r50 > r10,
+            "block {b}: the regret should grow with the error: {r10} -> {r50}"
+        );
+        assert!(
+            week < 0.5 * r50,
+            "block {b}: a week of refit should halve the regret: {r50} -> {week}"
+        );
+        all_none += r50;
+        all_day += day;
+        all_week += week;
+        all_month += month;
+    }
+    // More live data, less regret, on average over every seed (a single day, a Monday, does not
+    // help: it shows no weekend and its noise weighs as much as the simulator's error).
+    assert!(
+        all_week < all_day && all_month < all_day && all_week < 0.5 * all_none,
+        "refit: none {all_none}, 1d {all_day}, 7d {all_week}, 28d {all_month}"
+    );
+}
+
+#[test]
+fn every_knob_agrees_with_a_perfect_simulator() {
+    for (knob, values) in [("wake", "0,2,5,10,15"), ("coverage", "0.2,0.5,1,2")] {
+        for s in [1, 1001, 2001] {
+            let sums = seed(knob, values, s);
+            assert_eq!(sums[0].sim_pick, sums[0].true_pick, "{knob} seed {s}");
+            assert_eq!(sums[0].regret, 0.0, "{knob} seed {s}");
+            // The regret is never negative, whatever the error.
+            assert!(sums.iter().all(|x| x.regret >= 0.0), "{knob} seed {s}");
+        }
+    }
+}
