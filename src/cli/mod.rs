@@ -34,6 +34,7 @@ mod limit;
 mod list;
 mod replay;
 mod run;
+mod seeds;
 mod sweep;
 
 #[derive(Parser)]

@@ -3,11 +3,13 @@
 
 pub mod ads;
 pub mod cells;
+pub mod claims;
 pub mod config;
 pub mod cost;
 pub mod experiment;
 pub mod knobs;
 pub mod presets;
+pub mod seeds;
 pub mod series;
 pub mod sweep;
 
