@@ -4,6 +4,8 @@
 import init, { Playground, catalogue, format_duration, format_figure } from './pkg/rtml.js';
 import { runSweep, cancelSweep, redrawSweep } from './sweep.js';
 import { setupReplay, redrawReplay } from './replay.js';
+import { renderPipeline } from './pipeline.js';
+import { setupSeeds, seedsActive, restartSeeds, viewSeeds, drawSeeds, seedsHover, renderSeedsSummary } from './seeds.js';
 
 const $ = (id) => document.getElementById(id);
 const FRAME_BUDGET_MS = 12;
@@ -85,6 +87,7 @@ function restart() {
   ui.state = ui.pg.state();
   showCost();
   buildControls();
+  restartSeeds(ui.pg.hash(), ui.pg.settings_json(), ui.held);
   ui.dirty = true;
   // A knob change re-runs at once: keep animating if playing, otherwise finish in frame-sized slices.
   if (!ui.playing) ui.finishing = true;
@@ -168,6 +171,7 @@ function buildControls() {
     if (e.closest('#world, #lanes')) continue;
     e.hidden = hidden(e.dataset.key);
   }
+  renderPipeline(s, ui.cat);
   document.body.classList.toggle('embed', s.embed);
   const full = $('full');
   full.hidden = !s.embed;
@@ -187,6 +191,12 @@ function draw() {
   if (canvas.width !== W || canvas.height !== H) {
     canvas.width = W;
     canvas.height = H;
+  }
+  if (seedsActive()) {
+    // Several seeds: the spread (seeds.js) instead of the one run.
+    drawSeeds(canvas, dpr, ui.dark);
+    renderSeedsSummary(ui.cat.metrics.filter((m) => m.scenario === ui.state.scenario), ui.state.metric, el);
+    return;
   }
   try {
     ui.pg.draw(canvas, dpr, ui.dark);
@@ -244,8 +254,8 @@ function frame(ts) {
   const dt = ui.lastFrame ? Math.min(ts - ui.lastFrame, 100) : 16;
   ui.lastFrame = ts;
   const t0 = performance.now();
-  if (ui.held) {
-    // Nothing runs until the warning is confirmed.
+  if (ui.held || seedsActive()) {
+    // Nothing runs until the warning is confirmed; several seeds run in workers.
   } else if (ui.playing && !ui.pg.done()) {
     const daysPerSecond = Number($('speed').value);
     ui.pg.run_for(daysPerSecond * ui.cat.minutesPerDay * dt / 1000, FRAME_BUDGET_MS);
@@ -279,7 +289,7 @@ function hover(ev) {
   const r = canvas.getBoundingClientRect();
   // The chart was drawn in device pixels: ask Rust, which drew it, what lies under this pixel column.
   const px = (ev.clientX - r.left - canvas.clientLeft) * (canvas.width / canvas.clientWidth);
-  const info = ui.pg.hover(px);
+  const info = seedsActive() ? seedsHover(px) : ui.pg.hover(px);
   const box = $('hover');
   if (!info) {
     box.hidden = true;
@@ -287,7 +297,8 @@ function hover(ev) {
   }
   const lines = [el('div', { class: 'when', text: `day ${info.day.toFixed(2)} (${format_duration(info.hours, 'h')} bucket)` })];
   for (const l of info.lanes) {
-    const row = el('div', {}, el('span', { class: 'swatch' }), `${l.lane}: ${fmt(l.value)}`);
+    const range = l.lo === undefined ? '' : ` [${fmt(l.lo)}, ${fmt(l.hi)}]`;
+    const row = el('div', {}, el('span', { class: 'swatch' }), `${l.lane}: ${fmt(l.value)}${range}`);
     row.firstChild.style.background = l.color;
     lines.push(row);
   }
@@ -368,9 +379,9 @@ async function main() {
   writeHash(false);
 
   for (const r of document.querySelectorAll('input[name=scenario]')) r.addEventListener('change', () => change('scenario', r.value));
-  for (const r of document.querySelectorAll('input[name=view]')) r.addEventListener('change', () => { ui.pg.set('view', r.value); ui.state = ui.pg.state(); writeHash(true); render(); });
+  for (const r of document.querySelectorAll('input[name=view]')) r.addEventListener('change', () => { ui.pg.set('view', r.value); viewSeeds(ui.pg.hash()); ui.state = ui.pg.state(); writeHash(true); render(); });
   $('preset').addEventListener('change', (e) => { if (e.target.value) change('preset', e.target.value); });
-  $('metric').addEventListener('change', (e) => { ui.pg.set('metric', e.target.value); ui.state = ui.pg.state(); buildControls(); writeHash(true); render(); });
+  $('metric').addEventListener('change', (e) => { ui.pg.set('metric', e.target.value); viewSeeds(ui.pg.hash()); ui.state = ui.pg.state(); buildControls(); writeHash(true); render(); });
   $('play').addEventListener('click', () => {
     if (ui.playing) return setPlaying(false);
     if (ui.held) return $('run-anyway').focus();
@@ -422,6 +433,7 @@ async function main() {
   $('sweep-cancel').addEventListener('click', cancelSweep);
   $('sweep').addEventListener('toggle', () => { if ($('sweep').open) redrawSweep(ui.dark); });
   setupReplay(() => ui.dark);
+  setupSeeds({ restart, render });
   $('replay').addEventListener('toggle', () => { if ($('replay').open) redrawReplay(ui.dark); });
   if (ui.state.tab === 'replay') {
     $('replay').open = true;

@@ -67,7 +67,7 @@ pub fn run(args: RunArgs) -> Result<(), String> {
         return Ok(());
     }
     if let Some(n) = args.seeds {
-        super::seeds::run(&args.preset, &cfg, &key, n, args.json)?;
+        super::seeds::run(&args.preset, &cfg, &key, n, args.json, args.svg.as_deref())?;
         return Ok(());
     }
     let seed = cfg.seed;

@@ -8,7 +8,14 @@ use rtml::sim::seeds::{aggregate, run_seed, seed_list, to_json, SeedRun, Spread}
 use super::show;
 
 /// Runs every seed on the machine's cores (each run on one thread) and prints the spread.
-pub fn run(name: &str, cfg: &Config, key: &str, n: u32, json: bool) -> Result<Spread, String> {
+pub fn run(
+    name: &str,
+    cfg: &Config,
+    key: &str,
+    n: u32,
+    json: bool,
+    svg: Option<&str>,
+) -> Result<Spread, String> {
     let seeds = seed_list(cfg.seed, n);
     let preset = Some(name);
     let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
@@ -32,6 +39,10 @@ pub fn run(name: &str, cfg: &Config, key: &str, n: u32, json: bool) -> Result<Sp
         }
     }
     let spread = aggregate(cfg, key, preset, &runs);
+    if let Some(path) = svg {
+        let doc = rtml::view::chart::spread_svg(cfg, &runs, key, 1000, 640)?;
+        super::write_file(path, doc)?;
+    }
     if json {
         let out = to_json(name, &spread);
         outln!("{}", serde_json::to_string_pretty(&out).expect("json"));

@@ -18,8 +18,6 @@
 //! assert!(a.lo.unwrap() <= a.mean.unwrap() && a.mean.unwrap() <= a.hi.unwrap());
 //! ```
 
-use serde::{Deserialize, Serialize};
-
 use crate::base::metrics::{Better, CALIBRATION};
 use crate::base::units::MINUTES_PER_HOUR;
 use crate::sim::claims::claims;
@@ -35,7 +33,7 @@ pub const INTERVAL: f64 = 0.9;
 
 /// One seed's finished run: its bucketed sums (any metric, windowed or cumulative, derives from
 /// them), its summary figures and its caption claims.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SeedRun {
     pub seed: u32,
     pub bucket_min: f64,
@@ -47,6 +45,64 @@ pub struct SeedRun {
     pub figures: Vec<Vec<f64>>,
     /// Whether each claim of the preset's caption held (`None`: it does not apply).
     pub claims: Vec<Option<bool>>,
+}
+
+/// Numbers in the head of [`SeedRun::to_flat`].
+const HEAD: usize = 8;
+
+impl SeedRun {
+    /// The run as one array of numbers (how a worker hands it to the page: no serialisation code in
+    /// the page's wasm): a head `[seed, bucket_min, horizon_min, fields, lanes, figures per lane,
+    /// claims, sums per lane]`, then the sums, the figures, and each claim as 1, 0 or NaN.
+    pub fn to_flat(&self) -> Vec<f64> {
+        let per_lane = self.sums.first().map_or(0, Vec::len);
+        let figs = self.figures.first().map_or(0, Vec::len);
+        let mut v = vec![
+            self.seed as f64,
+            self.bucket_min,
+            self.horizon_min,
+            self.fields as f64,
+            self.sums.len() as f64,
+            figs as f64,
+            self.claims.len() as f64,
+            per_lane as f64,
+        ];
+        self.sums.iter().for_each(|s| v.extend(s));
+        self.figures.iter().for_each(|f| v.extend(f));
+        v.extend(self.claims.iter().map(|c| c.map_or(f64::NAN, f64::from)));
+        v
+    }
+
+    /// Reads [`SeedRun::to_flat`]'s array back; `None` for anything else.
+    pub fn from_flat(v: &[f64]) -> Option<SeedRun> {
+        let head = v.get(..HEAD)?;
+        let count = |x: f64| (0.0..=1e9).contains(&x).then_some(x as usize);
+        let (fields, lanes, figs, claims, per_lane) = (
+            count(head[3])?,
+            count(head[4])?,
+            count(head[5])?,
+            count(head[6])?,
+            count(head[7])?,
+        );
+        if v.len() != HEAD + lanes * (per_lane + figs) + claims || fields == 0 {
+            return None;
+        }
+        let (sums, rest) = v[HEAD..].split_at(lanes * per_lane);
+        let (figures, flags) = rest.split_at(lanes * figs);
+        Some(SeedRun {
+            seed: count(head[0])? as u32,
+            bucket_min: head[1],
+            horizon_min: head[2],
+            fields,
+            sums: sums.chunks(per_lane.max(1)).map(<[f64]>::to_vec).collect(),
+            figures: figures.chunks(figs.max(1)).map(<[f64]>::to_vec).collect(),
+            claims: flags
+                .iter()
+                .map(|&c| (!c.is_nan()).then_some(c == 1.0))
+                .collect(),
+        })
+        .filter(|r| r.bucket_min > 0.0 && r.sums.len() == lanes)
+    }
 }
 
 /// Runs `cfg` with `seed` to the end (the claims of `preset`'s caption checked on it).
@@ -83,7 +139,7 @@ pub fn seed_list(first: u32, n: u32) -> Vec<u32> {
 }
 
 /// A figure across seeds.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Figure {
     pub key: &'static str,
     /// Mean over the seeds where it is defined (`None` if it is nowhere).
@@ -96,7 +152,7 @@ pub struct Figure {
 }
 
 /// One lane across seeds.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct LaneSpread {
     pub label: &'static str,
     pub description: String,
@@ -104,7 +160,7 @@ pub struct LaneSpread {
 }
 
 /// A caption claim across seeds.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct ClaimCount {
     pub claim: &'static str,
     pub held: usize,
@@ -113,7 +169,7 @@ pub struct ClaimCount {
 }
 
 /// Everything the seeds say together.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct Spread {
     pub seeds: Vec<u32>,
     /// The metric the lanes are compared on.
@@ -132,7 +188,14 @@ pub fn mean_interval(values: impl Iterator<Item = f64>) -> (Option<f64>, Option<
     if v.is_empty() {
         return (None, None, None);
     }
-    v.sort_by(f64::total_cmp);
+    // An insertion sort: a few dozen seeds, and no second copy of the standard sort in the page's wasm.
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 && v[j - 1] > v[j] {
+            v.swap(j - 1, j);
+            j -= 1;
+        }
+    }
     let mean = v.iter().sum::<f64>() / v.len() as f64;
     let tail = (1.0 - INTERVAL) / 2.0;
     (
@@ -242,7 +305,7 @@ pub fn aggregate(cfg: &Config, key: &str, preset: Option<&str>, runs: &[SeedRun]
 }
 
 /// One time bucket across seeds.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Band {
     pub mean: f64,
     pub lo: f64,
@@ -339,7 +402,7 @@ pub fn to_json(preset: &str, spread: &Spread) -> serde_json::Value {
         "comparable": spread.comparable,
         "lanes": lanes,
         "pairs": pairs,
-        "claims": spread.claims,
+        "claims": spread.claims.iter().map(|c| serde_json::json!({"claim": c.claim, "held": c.held, "of": c.of})).collect::<Vec<_>>(),
     })
 }
 
@@ -355,6 +418,22 @@ mod tests {
         let (m, lo, hi) = mean_interval([3.0, f64::NAN].into_iter());
         assert_eq!((m, lo, hi), (Some(3.0), Some(3.0), Some(3.0)));
         assert_eq!(mean_interval(std::iter::empty()), (None, None, None));
+    }
+
+    #[test]
+    fn a_run_survives_its_flat_form_and_other_arrays_are_refused() {
+        let mut cfg = Config::for_scenario(Scenario::Cells);
+        cfg.days = 1.0;
+        let r = run_seed(&cfg, Some("cells-sleep"), 4).unwrap();
+        assert_eq!(r.claims.len(), 3);
+        let flat = r.to_flat();
+        let back = SeedRun::from_flat(&flat).unwrap();
+        assert_eq!(back.sums, r.sums);
+        assert_eq!(back.claims, r.claims);
+        assert_eq!((back.seed, back.fields), (4, r.fields));
+        for bad in [&flat[..flat.len() - 1], &[][..], &[f64::NAN; 9][..]] {
+            assert!(SeedRun::from_flat(bad).is_none());
+        }
     }
 
     #[test]

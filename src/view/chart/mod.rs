@@ -13,6 +13,7 @@
 mod panel;
 pub mod replay;
 pub mod run;
+pub mod spread;
 pub mod sweep;
 
 use plotters::prelude::*;
@@ -20,6 +21,7 @@ use serde::Serialize;
 
 pub use replay::draw_replay;
 pub use run::{bucket_under, draw, layout, outcome_of, svg, PANELS};
+pub use spread::{draw_spread, spread_svg};
 pub use sweep::{draw_sweep, sweep_svg};
 
 /// Lane colours (colour-blind safe: Okabe-Ito blue, vermillion, bluish green, reddish purple).
