@@ -75,11 +75,17 @@ pub fn draw_spread<DB: DrawingBackend>(
     } else {
         "per bucket"
     };
-    let title = format!(
-        "{}{unit}, {view}: mean of {} seeds, band 90% of seeds",
-        m.label,
-        runs.len()
-    );
+    // A phone gets the short title (the metric and its unit are in the control above the chart).
+    let narrow = (root.dim_in_pixel().0 as f64) < 560.0 * style.scale;
+    let title = if narrow {
+        format!("Mean of {} seeds, band 90% of seeds", runs.len())
+    } else {
+        format!(
+            "{}{unit}, {view}: mean of {} seeds, band 90% of seeds",
+            m.label,
+            runs.len()
+        )
+    };
     let f1 = band_panel(&top, &title, cfg.days, &bands, bucket_days, style, true)?;
     let (_, otitle) = outcome_of(cfg.scenario);
     let rel: Vec<Vec<Band>> = (0..lanes)
@@ -109,6 +115,7 @@ fn band_panel<DB: DrawingBackend>(
         (lo, hi)
     };
     let pal = palette(style.dark);
+    let area_w = (area.dim_in_pixel().0 as f64 - 80.0 * style.scale).max(1.0);
     panel(area, title, days, y, 5, style, |chart| {
         for (l, b) in bands.iter().enumerate() {
             let pts: Vec<(f64, &Band)> = b
@@ -133,9 +140,11 @@ fn band_panel<DB: DrawingBackend>(
         if legend {
             let (x0, x1) = (chart.x_range().start, chart.x_range().end);
             let yt = chart.y_range().end;
-            let step = (x1 - x0) / 8.0;
+            // About 36 CSS pixels per lane name, whatever the width.
+            let px_per_x = area_w / (x1 - x0);
+            let step = 36.0 * style.scale / px_per_x.max(1e-9);
             for l in 0..bands.len() {
-                let x = x0 + step * (0.2 + l as f64 * 0.6);
+                let x = x0 + step * (0.3 + l as f64);
                 chart
                     .draw_series(std::iter::once(Text::new(
                         format!("■ {}", LANE_NAMES[l]),
