@@ -9,6 +9,8 @@ import { setupReplay, redrawReplay } from './replay.js';
 import { setupBridge } from './bridge.js';
 import { worldControls, laneControls } from './controls.js';
 import { Pool, Cancelled } from './pool.js';
+import { renderPipeline } from './pipeline.js';
+import { setupSeeds, seedsActive, restartSeeds, viewSeeds, drawSeeds, seedsHover, renderSeedsSummary } from './seeds.js';
 
 const $ = (id) => document.getElementById(id);
 const FRAME_BUDGET_MS = 12;
@@ -105,6 +107,7 @@ function restart() {
   ui.state = ui.pg.state();
   showCost();
   buildControls();
+  restartSeeds(ui.pg.hash(), ui.pg.settings_json(), ui.held);
   ui.dirty = true;
   // A knob change re-runs at once: keep animating if playing, otherwise run to the end (an ads run's
   // lanes in workers, anything else in frame-sized slices).
@@ -206,6 +209,7 @@ function buildControls() {
     if (e.closest('#world, #lanes')) continue;
     e.hidden = hidden(e.dataset.key);
   }
+  renderPipeline(s, ui.cat);
   document.body.classList.toggle('embed', s.embed);
   const full = $('full');
   full.hidden = !s.embed;
@@ -225,6 +229,12 @@ function draw() {
   if (canvas.width !== W || canvas.height !== H) {
     canvas.width = W;
     canvas.height = H;
+  }
+  if (seedsActive()) {
+    // Several seeds: the spread (seeds.js) instead of the one run.
+    drawSeeds(canvas, dpr, ui.dark);
+    renderSeedsSummary(ui.cat.metrics.filter((m) => m.scenario === ui.state.scenario), ui.state.metric, el);
+    return;
   }
   try {
     ui.pg.draw(canvas, dpr, ui.dark);
@@ -283,8 +293,8 @@ function frame(ts) {
   const dt = ui.lastFrame ? Math.min(ts - ui.lastFrame, 100) : 16;
   ui.lastFrame = ts;
   const t0 = performance.now();
-  if (ui.held) {
-    // Nothing runs until the warning is confirmed.
+  if (ui.held || seedsActive()) {
+    // Nothing runs until the warning is confirmed; several seeds run in workers.
   } else if (ui.playing && !ui.pg.done()) {
     const daysPerSecond = Number($('speed').value);
     ui.pg.run_for(daysPerSecond * ui.cat.minutesPerDay * dt / 1000, FRAME_BUDGET_MS);
@@ -324,7 +334,7 @@ function hover(ev) {
   const r = canvas.getBoundingClientRect();
   // The chart was drawn in device pixels: ask Rust, which drew it, what lies under this pixel column.
   const px = (ev.clientX - r.left - canvas.clientLeft) * (canvas.width / canvas.clientWidth);
-  const info = ui.pg.hover(px);
+  const info = seedsActive() ? seedsHover(px) : ui.pg.hover(px);
   const box = $('hover');
   if (!info) {
     box.hidden = true;
@@ -332,7 +342,8 @@ function hover(ev) {
   }
   const lines = [el('div', { class: 'when', text: `day ${info.day.toFixed(2)} (${format_duration(info.hours, 'h')} bucket)` })];
   for (const l of info.lanes) {
-    const row = el('div', {}, el('span', { class: 'swatch' }), `${l.lane}: ${fmt(l.value)}`);
+    const range = l.lo === undefined ? '' : ` [${fmt(l.lo)}, ${fmt(l.hi)}]`;
+    const row = el('div', {}, el('span', { class: 'swatch' }), `${l.lane}: ${fmt(l.value)}${range}`);
     row.firstChild.style.background = l.color;
     lines.push(row);
   }
@@ -430,9 +441,9 @@ async function main() {
   writeHash(false);
 
   for (const r of document.querySelectorAll('input[name=scenario]')) r.addEventListener('change', () => change('scenario', r.value));
-  for (const r of document.querySelectorAll('input[name=view]')) r.addEventListener('change', () => { ui.pg.set('view', r.value); ui.state = ui.pg.state(); writeHash(true); render(); });
+  for (const r of document.querySelectorAll('input[name=view]')) r.addEventListener('change', () => { ui.pg.set('view', r.value); viewSeeds(ui.pg.hash()); ui.state = ui.pg.state(); writeHash(true); render(); });
   $('preset').addEventListener('change', (e) => { if (e.target.value) change('preset', e.target.value); });
-  $('metric').addEventListener('change', (e) => { ui.pg.set('metric', e.target.value); ui.state = ui.pg.state(); buildControls(); writeHash(true); render(); });
+  $('metric').addEventListener('change', (e) => { ui.pg.set('metric', e.target.value); viewSeeds(ui.pg.hash()); ui.state = ui.pg.state(); buildControls(); writeHash(true); render(); });
   $('play').addEventListener('click', () => {
     if (ui.playing) return setPlaying(false);
     if (ui.held) return $('run-anyway').focus();
@@ -500,6 +511,7 @@ async function main() {
   setupAnswer(ui.cat, ui.state, () => ui.dark);
   setupReplay(() => ui.dark);
   setupWhatif(() => ui.dark, ui.cat.presets, ui.state.tab);
+  setupSeeds({ restart, render });
   $('replay').addEventListener('toggle', () => { if ($('replay').open) redrawReplay(ui.dark); });
   if (ui.state.tab === 'replay') {
     $('replay').open = true;

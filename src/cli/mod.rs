@@ -35,6 +35,7 @@ mod limit;
 mod list;
 mod replay;
 mod run;
+mod seeds;
 mod sweep;
 mod whatif;
 

@@ -42,6 +42,10 @@ pub struct RunArgs {
     /// --format vw FILE`).
     #[arg(long, value_name = "FILE")]
     export: Option<String>,
+    /// Run this many seeds (from the run's seed on) and report each figure's mean and 90% interval,
+    /// and per pair of lanes the seeds in which each did better on the metric.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=50))]
+    seeds: Option<u32>,
     /// Threads serving the lanes (default: every core); the numbers are the same for any count.
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=64))]
     threads: Option<u16>,
@@ -65,6 +69,10 @@ pub fn run(args: RunArgs) -> Result<(), String> {
         ));
     }
     if !super::limit::check(&rtml::sim::cost::estimate(&cfg), "this run", &args.limit)? {
+        return Ok(());
+    }
+    if let Some(n) = args.seeds {
+        super::seeds::run(&args.preset, &cfg, &key, n, args.json, args.svg.as_deref())?;
         return Ok(());
     }
     let seed = cfg.seed;

@@ -5,6 +5,7 @@
 pub mod ads;
 pub mod answer;
 pub mod cells;
+pub mod claims;
 pub mod config;
 pub mod cost;
 pub mod experiment;
@@ -12,6 +13,7 @@ pub mod export;
 pub mod knobs;
 pub mod parallel;
 pub mod presets;
+pub mod seeds;
 pub mod series;
 pub mod sweep;
 pub mod whatif;

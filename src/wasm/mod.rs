@@ -19,6 +19,10 @@ use crate::view::chart::{self, Frame, Style, LANE_CSS};
 use crate::view::controls;
 use crate::view::state::State;
 
+// The spread across seeds: its exports in their own file (`src/wasm/seeds.rs`).
+mod seeds;
+pub use seeds::{seed_run, seeds_for, SpreadView};
+
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();

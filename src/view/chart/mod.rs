@@ -16,6 +16,7 @@ pub mod answer;
 mod panel;
 pub mod replay;
 pub mod run;
+pub mod spread;
 pub mod sweep;
 pub mod whatif;
 
@@ -25,6 +26,7 @@ use serde::Serialize;
 pub use answer::{answer_svg, draw_answer, AnswerView};
 pub use replay::draw_replay;
 pub use run::{bucket_under, draw, layout, outcome_of, svg, PANELS};
+pub use spread::{draw_spread, spread_svg};
 pub use sweep::{draw_sweep, sweep_svg};
 pub use whatif::{draw_whatif, whatif_svg};
 

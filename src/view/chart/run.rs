@@ -294,7 +294,7 @@ fn legend<DB: DrawingBackend>(
 
 /// One panel over the time axis (0 to `days`); `y_labels` is the number of y tick labels (0 for the
 /// timeline strip). Returns the panel's frame.
-fn panel<DB: DrawingBackend, F>(
+pub(super) fn panel<DB: DrawingBackend, F>(
     area: &DrawingArea<DB, Shift>,
     title: &str,
     days: f64,

@@ -1,0 +1,203 @@
+//! The claims each preset's caption makes, as checks on one finished run: the page counts in how
+//! many seeds each held (`sim::seeds`), and `tests/claims.rs` checks that each holds on at least 9 of
+//! 10 seeds. `tests/lessons.rs` states the same claims with their own margins.
+//!
+//! A check returns `None` when it does not apply (the run has fewer lanes than the claim names).
+
+use crate::base::units::MINUTES_PER_DAY;
+use crate::sim::experiment::{Experiment, LaneSummary};
+
+/// One claim of a caption, checked on one run.
+pub struct Claim {
+    /// The claim in a few words, as the page shows it next to its count.
+    pub text: &'static str,
+    pub holds: fn(&Experiment, &[LaneSummary]) -> Option<bool>,
+}
+
+/// Lane `l`'s summary figure `key`.
+fn get(s: &[LaneSummary], l: usize, key: &str) -> Option<f64> {
+    s.get(l)?.get(key)
+}
+
+/// Figure `key` of lanes `0..n`, `None` if a lane is missing.
+fn lanes(s: &[LaneSummary], n: usize, key: &str) -> Option<Vec<f64>> {
+    (0..n).map(|l| get(s, l, key)).collect()
+}
+
+/// Mean of lane `l`'s windowed metric `key` over days `from..to` (undefined buckets left out).
+pub fn mean_over(exp: &Experiment, l: usize, key: &str, from: f64, to: f64) -> Option<f64> {
+    if l >= exp.config().lanes.len() {
+        return None;
+    }
+    let bucket_days = exp.series().bucket_min / MINUTES_PER_DAY;
+    let v: Vec<f64> = exp
+        .windowed(l, key)
+        .into_iter()
+        .enumerate()
+        .filter(|(b, _)| (from..to).contains(&(*b as f64 * bucket_days)))
+        .map(|(_, v)| v)
+        .filter(|v| v.is_finite())
+        .collect();
+    (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
+}
+
+fn means(exp: &Experiment, key: &str, from: f64, to: f64) -> Option<Vec<f64>> {
+    (0..3).map(|l| mean_over(exp, l, key, from, to)).collect()
+}
+
+static BATCH_VS_ONLINE: &[Claim] = &[
+    Claim {
+        text: "online (B) shows better ads than batch (A): expected CTR over 15% higher",
+        holds: |_, s| Some(get(s, 1, "expected_ctr")? > 1.15 * get(s, 0, "expected_ctr")?),
+    },
+    Claim {
+        text: "continual (C) adds little: expected CTR within 5% of B",
+        holds: |_, s| {
+            let (b, c) = (get(s, 1, "expected_ctr")?, get(s, 2, "expected_ctr")?);
+            Some((c - b).abs() < 0.05 * b)
+        },
+    },
+];
+
+static DRIFT: &[Claim] = &[
+    Claim {
+        text: "the frozen model (A) loses the most clicks",
+        holds: |_, s| {
+            let r = lanes(s, 3, "regret")?;
+            Some(r[0] > r[1] && r[0] > r[2])
+        },
+    },
+    Claim {
+        text: "A never recovers (days 11 to 14 worse than before the shift, and over twice C's regret)",
+        holds: |e, _| {
+            let (before, late) = (means(e, "regret_pct", 3.0, 7.0)?, means(e, "regret_pct", 11.0, 14.0)?);
+            Some(late[0] > before[0] && late[0] > 2.0 * late[2])
+        },
+    },
+    Claim {
+        text: "the daily retrain (B) catches up with C by days 11 to 14",
+        holds: |e, _| {
+            let late = means(e, "regret_pct", 11.0, 14.0)?;
+            Some(late[1] < 1.25 * late[2] + 0.5)
+        },
+    },
+    Claim {
+        text: "on the day of the shift, C loses fewer clicks than B",
+        holds: |e, _| {
+            let day = means(e, "regret_pct", 7.0, 8.0)?;
+            Some(day[2] < day[1])
+        },
+    },
+];
+
+static NEW_CAMPAIGNS: &[Claim] = &[Claim {
+    text: "clicks lost: weekly (A) > daily (B) > continual (C)",
+    holds: |_, s| {
+        let r = lanes(s, 3, "regret")?;
+        Some(r[2] < r[1] && r[1] < r[0])
+    },
+}];
+
+static LABEL_DELAY: &[Claim] = &[
+    Claim {
+        text: "a 10-minute window (A) under-predicts: calibration below 0.5",
+        holds: |_, s| Some(get(s, 0, "calibration")? < 0.5),
+    },
+    Claim {
+        text: "a one-day window (B) over-predicts: calibration above 1.3",
+        holds: |_, s| Some(get(s, 1, "calibration")? > 1.3),
+    },
+    Claim {
+        text: "a few hours (C) stays near calibrated (within 0.25 of 1)",
+        holds: |_, s| Some((get(s, 2, "calibration")? - 1.0).abs() < 0.25),
+    },
+    Claim {
+        text: "C shows better ads than B (fewer clicks lost)",
+        holds: |_, s| Some(get(s, 2, "regret")? < get(s, 1, "regret")?),
+    },
+];
+
+static SLEEP: &[Claim] = &[
+    Claim {
+        text: "always-on (A) saves nothing",
+        holds: |_, s| Some(get(s, 0, "energy_saved_pct")? == 0.0),
+    },
+    Claim {
+        text: "continual (B) saves over 10% and over 85% of the oracle's savings",
+        holds: |_, s| {
+            Some(get(s, 1, "energy_saved_pct")? > 10.0 && get(s, 1, "oracle_savings_pct")? > 85.0)
+        },
+    },
+    Claim {
+        text: "sleeping costs traffic: B leaves more unserved than A",
+        holds: |_, s| Some(get(s, 1, "unserved")? > get(s, 0, "unserved")?),
+    },
+];
+
+static SIM_GAP: &[Claim] = &[
+    Claim {
+        text: "the simulator gap is visible: A's error over 4% above C's",
+        holds: |_, s| Some(get(s, 0, "mae")? > 1.04 * get(s, 2, "mae")?),
+    },
+    Claim {
+        text: "learning from live data (B) does not hurt: A's error ≥ B's > C's",
+        holds: |_, s| {
+            let m = lanes(s, 3, "mae")?;
+            Some(m[1] <= m[0] && m[1] > m[2])
+        },
+    },
+];
+
+static HOLIDAY: &[Claim] = &[
+    Claim {
+        text: "in the holiday, frozen (A) and continual (B) save alike (within 1.5 points)",
+        holds: |e, _| {
+            let hol = means(e, "energy_saved_pct", 7.0, 14.0)?;
+            Some((hol[0] - hol[1]).abs() < 1.5)
+        },
+    },
+    Claim {
+        text: "daily batch forecasts (C) leave over twice B's unserved traffic",
+        holds: |_, s| Some(get(s, 2, "unserved")? > 2.0 * get(s, 1, "unserved")?),
+    },
+];
+
+/// The claims of preset `name`'s caption (none for a name without checked claims).
+pub fn claims(name: &str) -> &'static [Claim] {
+    match name {
+        "ads-batch-vs-online" => BATCH_VS_ONLINE,
+        "ads-drift" => DRIFT,
+        "ads-new-campaigns" => NEW_CAMPAIGNS,
+        "ads-label-delay" => LABEL_DELAY,
+        "cells-sleep" => SLEEP,
+        "cells-sim-gap" => SIM_GAP,
+        "cells-holiday" => HOLIDAY,
+        _ => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::presets::PRESETS;
+
+    #[test]
+    fn every_preset_has_claims_and_a_short_run_can_check_them_without_panicking() {
+        for p in PRESETS {
+            assert!(!claims(p.name).is_empty(), "{}", p.name);
+            // One lane only: every claim that names another lane does not apply.
+            let mut cfg = p.config();
+            cfg.days = 1.0;
+            cfg.warmup = 1.0;
+            cfg.lanes.truncate(1);
+            let mut exp = Experiment::new(cfg).unwrap();
+            exp.run_to_end();
+            let s = exp.summary();
+            for c in claims(p.name) {
+                let r = (c.holds)(&exp, &s);
+                let names_other = c.text.contains("(B)") || c.text.contains("(C)");
+                assert!(r.is_none() || !names_other, "{}: {}", p.name, c.text);
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+//! The caption claims the page counts across seeds (`sim::claims`) hold as the captions say: each on
+//! at least 9 of 10 seeds of a block (the page shows how often they held; this keeps the checks and
+//! the presets in step). `tests/lessons.rs` checks the captions over more blocks with its own margins.
+
+use rtml::sim::claims::claims;
+use rtml::sim::presets::PRESETS;
+use rtml::sim::seeds::{aggregate, run_seed};
+
+#[test]
+fn every_caption_claim_holds_on_nine_of_ten_seeds() {
+    for p in PRESETS {
+        let cfg = p.config();
+        let runs: Vec<_> = (1..11)
+            .map(|s| run_seed(&cfg, Some(p.name), s).expect("valid preset"))
+            .collect();
+        let spread = aggregate(&cfg, p.metric, Some(p.name), &runs);
+        assert_eq!(spread.claims.len(), claims(p.name).len());
+        for c in &spread.claims {
+            assert_eq!(c.of, 10, "{}: {} applies to every seed", p.name, c.claim);
+            assert!(
+                c.held >= 9,
+                "{}: `{}` held in {} of 10",
+                p.name,
+                c.claim,
+                c.held
+            );
+        }
+    }
+}

@@ -1,0 +1,133 @@
+// Looking inside a run: the spread across seeds (seeds.js) — more to come for the world panes and
+// the pipeline diagram. The page's win counts and claim counts are checked against `rtml run --seeds`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { open, inked, localOnly, getBrowser, BASE, OUT } from './lib.mjs';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** What the command line says about `preset` over `n` seeds (the same binary xtask built). */
+function cli(preset, n) {
+  const out = execFileSync('cargo', ['run', '--quiet', '--bin', 'rtml', '--', 'run', '--preset', preset, '--seeds', String(n), '--json'], { cwd: ROOT, encoding: 'utf8' });
+  return JSON.parse(out);
+}
+
+async function spreadOf(page, n) {
+  await page.selectOption('#seeds', String(n));
+  await page.waitForFunction((k) => window.__seeds().done === k && window.__seeds().total === k, n, { timeout: 120000 });
+  await page.waitForTimeout(200);
+  return page.evaluate(() => window.__seeds().spread);
+}
+
+for (const preset of ['ads-label-delay', 'cells-holiday']) {
+  test(`${preset}: five seeds draw a band, and the win and claim counts equal the command line's`, async () => {
+    const want = cli(preset, 5);
+    const { page, errors, requests } = await open(`preset=${preset}`);
+    const spread = await spreadOf(page, 5);
+    assert.deepEqual(spread.seeds, want.seeds);
+    const ink = await inked(page);
+    assert.ok(ink.share > 0.03, `the spread chart is drawn (${ink.share})`);
+    // Band pixels: lane B's colour mixed at 20% over the background somewhere in the top panel.
+    const band = await page.evaluate(() => {
+      const c = document.getElementById('chart');
+      const { data } = c.getContext('2d').getImageData(0, 0, c.width, Math.round(c.height * 0.6));
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        const [r, g, b] = [data[i], data[i + 1], data[i + 2]];
+        if (r > 235 && g > 210 && g < 235 && b > 190 && b < 215) n++; // #d55e00 at 0.2 over white
+      }
+      return n;
+    });
+    assert.ok(band > 200, `lane B's band is filled (${band} px)`);
+    // Win counts: the table's "better than A" column, per lane, equals the command line's pairs.
+    for (const pair of want.pairs.filter((p) => p.lanes[0] === 'A')) {
+      const cell = await page.textContent(`#summary td.wins[data-lane="${pair.lanes[1]}"]`);
+      assert.equal(cell, `${pair.better[1]} of 5`, `${pair.lanes[1]} vs A`);
+    }
+    assert.ok(await page.locator('#summary .interval').count() > 10, 'figures carry their interval');
+    // The caption's claims, with how often each held.
+    const claims = await page.$$eval('#claims li', (li) => li.map((x) => x.textContent));
+    assert.deepEqual(claims, want.claims.map((c) => `held in ${c.held} of ${c.of} seeds: ${c.claim}`));
+    // The hover reads the mean and the interval.
+    const box = await page.locator('#chart').boundingBox();
+    await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.3);
+    assert.match(await page.textContent('#hover'), /A: .*\[.*,.*\]/);
+    await page.screenshot({ path: OUT + `seeds-${preset}.png` });
+    // Back to one seed: the single run's table, no claims list.
+    await page.selectOption('#seeds', '1');
+    await page.waitForTimeout(300);
+    assert.equal(await page.isVisible('#claims'), false);
+    assert.equal(await page.locator('#summary .interval').count(), 0);
+    assert.deepEqual(errors, []);
+    localOnly(requests);
+    await page.close();
+  });
+}
+
+test('the seeds control fits a phone, an embed frame and the dark theme', async () => {
+  for (const [name, vp, hash, scheme] of [
+    ['seeds-phone.png', { width: 375, height: 800 }, 'preset=cells-sleep', 'light'],
+    ['seeds-embed-dark.png', { width: 700, height: 500 }, 'preset=cells-sleep&embed=1', 'dark'],
+    ['seeds-desktop-dark.png', { width: 1280, height: 900 }, 'preset=cells-sleep', 'dark'],
+  ]) {
+    const context = await getBrowser().newContext({ viewport: vp, deviceScaleFactor: 2, colorScheme: scheme });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(BASE + 'index.html#' + hash);
+    await page.waitForSelector('body[data-ready="1"]');
+    await spreadOf(page, 5);
+    const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(scroll <= vp.width + 5, `no horizontal scroll at ${vp.width} px (${scroll})`);
+    await page.screenshot({ path: OUT + name });
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
+});
+
+test('the pipeline diagram shows each lane on the stack and focuses the knob of the stage clicked', async () => {
+  const { page, errors, requests } = await open('preset=ads-drift');
+  const focused = () => page.evaluate(() => document.activeElement && document.activeElement.id);
+  // Seven stages in the order of the post, each lane's value on the lane stages.
+  const names = await page.$$eval('#pipeline-stages .stage-name', (b) => b.map((x) => x.textContent));
+  assert.deepEqual(names, ['Events', 'Log / stream', 'Stream features', 'Feature / prediction store', 'Scheduled training', 'Model deploy', 'Serving']);
+  assert.equal(await page.locator('#stage-training [data-lane]').count(), 3);
+  assert.match(await page.textContent('#stage-training [data-lane="B"]'), /every 1d/);
+  for (const [stage, lane, id] of [['log', 'B', 'k-b-join'], ['training', 'B', 'k-b-every'], ['deploy', 'C', 'k-c-deploy'], ['store', 'A', 'k-a-refresh'], ['features', 'C', 'k-c-mode']]) {
+    await page.click(`#stage-${stage} [data-lane="${lane}"]`);
+    assert.equal(await focused(), id, `${stage} of lane ${lane}`);
+  }
+  await page.click('#stage-events .stage-name');
+  assert.equal(await focused(), 'k-click_delay');
+  await page.click('#stage-training .stage-name');
+  assert.equal(await focused(), 'k-a-every');
+  // A knob changed elsewhere shows on the diagram.
+  await page.fill('#k-b-every', '6h');
+  await page.dispatchEvent('#k-b-every', 'change');
+  await page.waitForFunction(() => /every 6h/.test(document.querySelector('#stage-training [data-lane="B"]').textContent));
+  // The glossary links to the stages and back.
+  assert.equal(await page.getAttribute('#gloss-label-delay + dd a.to-stage', 'href'), '#stage-log');
+  assert.equal(await page.getAttribute('#stage-log a.gloss', 'href'), '#gloss-label-delay');
+  await page.locator('#pipeline-stages').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: OUT + 'pipeline.png' });
+  // Cells: a reference lane has no delay knob: a note instead of a focus.
+  await page.evaluate(() => { location.hash = 'preset=cells-sleep'; });
+  await page.waitForFunction(() => /label/.test(document.querySelector('#stage-log').textContent) && document.querySelectorAll('#stage-log [data-lane]').length === 3);
+  await page.click('#stage-log [data-lane="B"]');
+  assert.equal(await focused(), 'k-b-label_delay');
+  await page.click('#stage-log [data-lane="A"]');
+  assert.match(await page.textContent('#pipeline-note'), /Lane A has no/);
+  await page.click('#stage-events .stage-name');
+  assert.equal(await focused(), 'k-load_noise');
+  assert.deepEqual(errors, []);
+  localOnly(requests);
+  await page.close();
+  const phone = await open('preset=ads-drift', { width: 375, height: 800 });
+  await phone.page.locator('#pipeline-stages').scrollIntoViewIfNeeded();
+  const scroll = await phone.page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(scroll <= 380, `no horizontal scroll on a phone (${scroll})`);
+  await phone.page.screenshot({ path: OUT + 'pipeline-phone.png' });
+  await phone.page.close();
+});
