@@ -305,3 +305,130 @@ fn stepping_in_slices_equals_running_at_once() {
         assert_eq!(a.digest(), b.digest(), "{name}");
     }
 }
+
+// Issue 15, "a lesson for every knob": each new preset's caption over three blocks of ten seeds.
+
+/// Lane `l`'s summary figure `key` for every lane.
+fn figure(s: &[LaneSummary], key: &str) -> Vec<f64> {
+    s.iter().map(|l| get(l, key)).collect()
+}
+
+#[test]
+fn ads_stateless_vs_stateful() {
+    each_seed_in_blocks("ads-stateless-vs-stateful", |seed, _, s| {
+        let work = figure(s, "training_updates");
+        let r = figure(s, "regret");
+        claim(work[0] > 10.0 * work[1], || {
+            format!("seed {seed}: from scratch daily should cost over ten times B's work: {work:?}")
+        })?;
+        claim((r[0] - r[1]).abs() < 0.1 * r[1], || {
+            format!("seed {seed}: from scratch and continued should lose clicks alike: {r:?}")
+        })?;
+        claim((work[2] - work[1]).abs() < 0.2 * work[1], || {
+            format!("seed {seed}: weekly from scratch should cost about B's work: {work:?}")
+        })?;
+        claim(r[2] > r[1], || {
+            format!("seed {seed}: weekly from scratch should lose more clicks than B: {r:?}")
+        })
+    });
+}
+
+#[test]
+fn ads_triggered() {
+    let mut regret = Vec::new();
+    each_seed_in_blocks("ads-triggered", |seed, exp, s| {
+        regret.push(figure(s, "regret"));
+        let before: f64 = exp
+            .windowed(1, "retrains")
+            .iter()
+            .enumerate()
+            .filter(|(b, _)| *b as f64 * exp.series().bucket_min < 7.0 * MINUTES_PER_DAY)
+            .map(|(_, v)| v)
+            .sum();
+        claim(before >= 5.0, || {
+            format!("seed {seed}: the detector should fire before the shift too: {before}")
+        })?;
+        let n = figure(s, "retrains");
+        claim(n[1] > n[2], || {
+            format!("seed {seed}: the detector should retrain more often than daily: {n:?}")
+        })?;
+        let r = figure(s, "regret");
+        claim(r[0] > r[1] && r[0] > r[2], || {
+            format!("seed {seed}: the weekly retrain should lose the most clicks: {r:?}")
+        })
+    });
+    // On average over each block, B and C lose about as many clicks (the caption's average).
+    for block in regret.chunks(10) {
+        let mean = |l: usize| block.iter().map(|r| r[l]).sum::<f64>() / block.len() as f64;
+        assert!(
+            (mean(1) - mean(2)).abs() < 0.1 * mean(2),
+            "on average the detector and the daily clock should lose clicks alike: {} vs {}",
+            mean(1),
+            mean(2)
+        );
+    }
+}
+
+#[test]
+fn ads_gradual() {
+    each_seed_in_blocks("ads-gradual", |seed, exp, s| {
+        let r = figure(s, "regret");
+        claim(r[0] > r[1] && r[0] > r[2], || {
+            format!("seed {seed}: the frozen model should lose the most clicks: {r:?}")
+        })?;
+        let (early, late) = (
+            mean_over(exp, 0, "regret_pct", 0.0, 3.0),
+            mean_over(exp, 0, "regret_pct", 10.0, 14.0),
+        );
+        claim(late > early, || {
+            format!("seed {seed}: the frozen model should fall behind: {early} -> {late}")
+        })?;
+        claim(r[0] - r[1] > 2.0 / 3.0 * (r[0] - r[2]), || {
+            format!("seed {seed}: the daily retrain should win back over two thirds: {r:?}")
+        })
+    });
+}
+
+#[test]
+fn cells_clusters() {
+    each_seed_in_blocks("cells-clusters", |seed, exp, s| {
+        let day: Vec<f64> = (0..3).map(|l| mean_over(exp, l, "mae", 0.0, 1.0)).collect();
+        claim(day[2] > day[1] && day[1] < day[0], || {
+            format!("seed {seed}: on the first day, cluster models should err least, cell models more: {day:?}")
+        })?;
+        let week: Vec<f64> = (0..3)
+            .map(|l| mean_over(exp, l, "mae", 7.0, 14.0))
+            .collect();
+        claim(week[2] < week[1], || {
+            format!("seed {seed}: in the second week, cell models should err less: {week:?}")
+        })?;
+        let u = figure(s, "unserved");
+        claim(u[2] < u[1], || {
+            format!("seed {seed}: cell models should leave less unserved: {u:?}")
+        })
+    });
+}
+
+#[test]
+fn cells_events() {
+    each_seed_in_blocks("cells-events", |seed, exp, _| {
+        let mae = |l, from, to| mean_over(exp, l, "mae", from, to);
+        let (a, c) = (mae(0, 0.0, 3.0), mae(2, 0.0, 3.0));
+        claim((a - c).abs() < 0.03 * c, || {
+            format!("seed {seed}: before the building, frozen and continual should agree: {a} {c}")
+        })?;
+        let (a, c) = (mae(0, 4.0, 14.0), mae(2, 4.0, 14.0));
+        claim(a > 1.1 * c, || {
+            format!("seed {seed}: after the building, the frozen model should err more: {a} {c}")
+        })?;
+        let u: Vec<f64> = (0..3)
+            .map(|l| mean_over(exp, l, "unserved", 10.0, 11.0))
+            .collect();
+        claim(u[1] > 3.0 * u[0].max(u[2]), || {
+            format!("seed {seed}: on the stadium day, daily forecasts should leave more unserved: {u:?}")
+        })?;
+        claim((u[0] - u[2]).abs() < 0.1 * u[2], || {
+            format!("seed {seed}: on the stadium day, fresh inputs suffice: {u:?}")
+        })
+    });
+}

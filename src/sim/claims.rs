@@ -172,6 +172,166 @@ pub fn claims(name: &str) -> &'static [Claim] {
         "cells-sleep" => SLEEP,
         "cells-sim-gap" => SIM_GAP,
         "cells-holiday" => HOLIDAY,
+        name => lesson_claims(name),
+    }
+}
+
+// Issue 15, "a lesson for every knob": the claims of the presets added for it.
+
+/// Sum of lane `l`'s windowed count `key` (e.g. retrains) over days `from..to`.
+fn sum_over(exp: &Experiment, l: usize, key: &str, from: f64, to: f64) -> Option<f64> {
+    if l >= exp.config().lanes.len() {
+        return None;
+    }
+    let bucket_days = exp.series().bucket_min / MINUTES_PER_DAY;
+    let w = exp.windowed(l, key);
+    let days = (0..w.len()).map(|b| b as f64 * bucket_days);
+    Some(
+        w.iter()
+            .zip(days)
+            .filter(|(v, d)| v.is_finite() && (from..to).contains(d))
+            .map(|(v, _)| v)
+            .sum(),
+    )
+}
+
+static STATELESS_VS_STATEFUL: &[Claim] = &[
+    Claim {
+        text: "from scratch daily (A) does over ten times B's training work",
+        holds: |_, s| Some(get(s, 0, "training_updates")? > 10.0 * get(s, 1, "training_updates")?),
+    },
+    Claim {
+        text: "A and B lose clicks within 10% of each other",
+        holds: |_, s| {
+            let (a, b) = (get(s, 0, "regret")?, get(s, 1, "regret")?);
+            Some((a - b).abs() < 0.1 * b)
+        },
+    },
+    Claim {
+        text: "weekly from scratch (C) does about B's work (within 20%)",
+        holds: |_, s| {
+            let (b, c) = (
+                get(s, 1, "training_updates")?,
+                get(s, 2, "training_updates")?,
+            );
+            Some((c - b).abs() < 0.2 * b)
+        },
+    },
+    Claim {
+        text: "C loses more clicks than B",
+        holds: |_, s| Some(get(s, 2, "regret")? > get(s, 1, "regret")?),
+    },
+];
+
+static TRIGGERED: &[Claim] = &[
+    Claim {
+        text: "the detector (B) fires at least 5 times in the week before the shift",
+        holds: |e, _| Some(sum_over(e, 1, "retrains", 0.0, 7.0)? >= 5.0),
+    },
+    Claim {
+        text: "B retrains more often than the daily clock (C)",
+        holds: |_, s| Some(get(s, 1, "retrains")? > get(s, 2, "retrains")?),
+    },
+    Claim {
+        text: "the weekly retrain (A) loses the most clicks",
+        holds: |_, s| {
+            let r = lanes(s, 3, "regret")?;
+            Some(r[0] > r[1] && r[0] > r[2])
+        },
+    },
+];
+
+static GRADUAL: &[Claim] = &[
+    Claim {
+        text: "the frozen model (A) loses the most clicks",
+        holds: |_, s| {
+            let r = lanes(s, 3, "regret")?;
+            Some(r[0] > r[1] && r[0] > r[2])
+        },
+    },
+    Claim {
+        text: "A falls behind: a larger share of clicks lost in days 10 to 14 than in days 0 to 3",
+        holds: |e, _| {
+            Some(
+                mean_over(e, 0, "regret_pct", 10.0, 14.0)?
+                    > mean_over(e, 0, "regret_pct", 0.0, 3.0)?,
+            )
+        },
+    },
+    Claim {
+        text:
+            "the daily retrain (B) wins back over two thirds of what A loses beyond continual (C)",
+        holds: |_, s| {
+            let r = lanes(s, 3, "regret")?;
+            Some(r[0] - r[1] > 2.0 / 3.0 * (r[0] - r[2]))
+        },
+    },
+];
+
+static CLUSTERS: &[Claim] = &[
+    Claim {
+        text: "on the first day, one model per cell (C) errs more than one per cluster (B)",
+        holds: |e, _| {
+            let d = means(e, "mae", 0.0, 1.0)?;
+            Some(d[2] > d[1])
+        },
+    },
+    Claim {
+        text: "on the first day, the cluster models (B) err less than one network model (A)",
+        holds: |e, _| {
+            let d = means(e, "mae", 0.0, 1.0)?;
+            Some(d[1] < d[0])
+        },
+    },
+    Claim {
+        text: "in the second week, C errs less than B",
+        holds: |e, _| {
+            let w = means(e, "mae", 7.0, 14.0)?;
+            Some(w[2] < w[1])
+        },
+    },
+    Claim {
+        text: "C leaves less traffic unserved than B",
+        holds: |_, s| Some(get(s, 2, "unserved")? < get(s, 1, "unserved")?),
+    },
+];
+
+static EVENTS: &[Claim] = &[
+    Claim {
+        text: "before the building, frozen (A) and continual (C) err alike (within 3%)",
+        holds: |e, _| {
+            let (a, c) = (mean_over(e, 0, "mae", 0.0, 3.0)?, mean_over(e, 2, "mae", 0.0, 3.0)?);
+            Some((a - c).abs() < 0.03 * c)
+        },
+    },
+    Claim {
+        text: "after it (days 4 to 14), A errs over 10% more than C",
+        holds: |e, _| Some(mean_over(e, 0, "mae", 4.0, 14.0)? > 1.1 * mean_over(e, 2, "mae", 4.0, 14.0)?),
+    },
+    Claim {
+        text: "on the stadium day, daily forecasts (B) leave over 3 times A's and C's unserved traffic",
+        holds: |e, _| {
+            let u = means(e, "unserved", 10.0, 11.0)?;
+            Some(u[1] > 3.0 * u[0].max(u[2]))
+        },
+    },
+    Claim {
+        text: "on the stadium day, A leaves as little unserved as C (within 10%)",
+        holds: |e, _| {
+            let u = means(e, "unserved", 10.0, 11.0)?;
+            Some((u[0] - u[2]).abs() < 0.1 * u[2])
+        },
+    },
+];
+
+/// The claims of the presets of issue 15's lessons.
+fn lesson_claims(name: &str) -> &'static [Claim] {
+    match name {
+        "ads-stateless-vs-stateful" => STATELESS_VS_STATEFUL,
+        "ads-triggered" => TRIGGERED,
+        "ads-gradual" => GRADUAL,
+        "cells-clusters" => CLUSTERS,
+        "cells-events" => EVENTS,
         _ => &[],
     }
 }
