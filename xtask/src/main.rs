@@ -340,9 +340,18 @@ fn copy_dist(out: &Path) -> Result<Vec<PathBuf>> {
     }
     files.push(www.join("pkg").join("rtml.js"));
     files.push(www.join("pkg").join("rtml_bg.wasm"));
+    // The essay's print figures.
+    if let Ok(figs) = fs::read_dir(www.join("figures")) {
+        files.extend(
+            figs.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "png")),
+        );
+    }
     files.sort();
-    fs::create_dir_all(out.join("pkg"))
-        .map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    for sub in ["pkg", "figures"] {
+        fs::create_dir_all(out.join(sub))
+            .map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    }
     let mut written = Vec::new();
     for f in &files {
         let rel = f.strip_prefix(&www).map_err(|e| e.to_string())?;
