@@ -18,10 +18,11 @@ for (const f of figures) {
   await page.emulateMedia({ colorScheme: 'light' });
   await page.goto(BASE + f.hash);
   await page.waitForSelector('body[data-ready="1"]', { timeout: 60000 });
-  // Run the lesson to its end, then wait until every visible progress bar is full.
-  await page.evaluate(() => { const end = document.getElementById('end'); if (end && end.offsetParent) end.click(); });
-  await page.waitForFunction(() => [...document.querySelectorAll('progress')]
-    .filter((p) => p.offsetParent).every((p) => p.value >= p.max), null, { timeout: 180000 });
+  // Run the lesson to its end (the answer and the what-if run on their own), then wait for its bar.
+  const tab = (f.hash.match(/tab=(\w+)/) || [])[1];
+  const bar = tab === 'answer' ? 'answer-progress' : tab === 'whatif' ? 'whatif-progress' : 'progress';
+  if (bar === 'progress') await page.click('#end');
+  await page.waitForFunction((id) => { const p = document.getElementById(id); return p.value >= p.max && p.max > 0; }, bar, { timeout: 300000 });
   await page.waitForTimeout(300);
   await page.screenshot({ path: WWW + f.png });
   console.log(`wrote www/${f.png} from #${f.hash.split('#')[1]}`);
