@@ -1,6 +1,6 @@
 //! The caption claims the page counts across seeds (`sim::claims`) hold as the captions say: each on
-//! at least 9 of 10 seeds of a block (the page shows how often they held; this keeps the checks and
-//! the presets in step). `tests/lessons.rs` checks the captions over more blocks with its own margins.
+//! at least 9 of 10 seeds of a block (6 for a claim worded "in most runs"; the page shows how often they held; this keeps the checks and
+//! the presets in step). `tests/lessons.rs` checks the same claims over three blocks, and the captions' averages.
 
 use rtml::sim::claims::claims;
 use rtml::sim::presets::PRESETS;
@@ -17,8 +17,14 @@ fn every_caption_claim_holds_on_nine_of_ten_seeds() {
         assert_eq!(spread.claims.len(), claims(p.name).len());
         for c in &spread.claims {
             assert_eq!(c.of, 10, "{}: {} applies to every seed", p.name, c.claim);
+            // A claim worded "in most runs" need hold on 6 of 10 only; the others on 9 of 10.
+            let least = if c.claim.contains("(in most runs)") {
+                6
+            } else {
+                9
+            };
             assert!(
-                c.held >= 9,
+                c.held >= least,
                 "{}: `{}` held in {} of 10",
                 p.name,
                 c.claim,

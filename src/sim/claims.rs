@@ -1,6 +1,8 @@
 //! The claims each preset's caption makes, as checks on one finished run: the page counts in how
-//! many seeds each held (`sim::seeds`), and `tests/claims.rs` checks that each holds on at least 9 of
-//! 10 seeds. `tests/lessons.rs` states the same claims with their own margins.
+//! many seeds each held (`sim::seeds`); `tests/claims.rs` and `tests/lessons.rs` check that each
+//! holds on at least 9 of 10 seeds of every block (a claim worded "in most runs": 6 of 10). Claims a
+//! caption makes only on average are checked in `tests/lessons.rs`. `cells-what-if` has none here:
+//! its caption is about the what-if evaluation, checked over seeds by `tests/whatif.rs`.
 //!
 //! A check returns `None` when it does not apply (the run has fewer lanes than the claim names).
 
@@ -51,7 +53,14 @@ static BATCH_VS_ONLINE: &[Claim] = &[
         holds: |_, s| Some(get(s, 1, "expected_ctr")? > 1.15 * get(s, 0, "expected_ctr")?),
     },
     Claim {
-        text: "continual (C) adds little: expected CTR within 5% of B",
+        text: "continual (C) predicts clicks a little better than B: normalised entropy lower, by under 2%",
+        holds: |_, s| {
+            let (b, c) = (get(s, 1, "ne")?, get(s, 2, "ne")?);
+            Some(c < b && c > 0.98 * b)
+        },
+    },
+    Claim {
+        text: "C's CTR is about B's (within 5%)",
         holds: |_, s| {
             let (b, c) = (get(s, 1, "expected_ctr")?, get(s, 2, "expected_ctr")?);
             Some((c - b).abs() < 0.05 * b)
@@ -68,10 +77,10 @@ static DRIFT: &[Claim] = &[
         },
     },
     Claim {
-        text: "A never recovers (days 11 to 14 worse than before the shift, and over twice C's regret)",
+        text: "A never recovers: days 11 to 14 worse than before the shift, and over 1.5 times B's and C's",
         holds: |e, _| {
             let (before, late) = (means(e, "regret_pct", 3.0, 7.0)?, means(e, "regret_pct", 11.0, 14.0)?);
-            Some(late[0] > before[0] && late[0] > 2.0 * late[2])
+            Some(late[0] > before[0] && late[0] > 1.5 * late[1].max(late[2]))
         },
     },
     Claim {
@@ -82,7 +91,7 @@ static DRIFT: &[Claim] = &[
         },
     },
     Claim {
-        text: "on the day of the shift, C loses fewer clicks than B",
+        text: "on the day of the shift, C loses fewer clicks than B (in most runs)",
         holds: |e, _| {
             let day = means(e, "regret_pct", 7.0, 8.0)?;
             Some(day[2] < day[1])
@@ -104,8 +113,8 @@ static LABEL_DELAY: &[Claim] = &[
         holds: |_, s| Some(get(s, 0, "calibration")? < 0.5),
     },
     Claim {
-        text: "a one-day window (B) over-predicts: calibration above 1.3",
-        holds: |_, s| Some(get(s, 1, "calibration")? > 1.3),
+        text: "a one-day window (B) over-predicts: calibration above 1.15",
+        holds: |_, s| Some(get(s, 1, "calibration")? > 1.15),
     },
     Claim {
         text: "a few hours (C) stays near calibrated (within 0.25 of 1)",
@@ -123,14 +132,20 @@ static SLEEP: &[Claim] = &[
         holds: |_, s| Some(get(s, 0, "energy_saved_pct")? == 0.0),
     },
     Claim {
-        text: "continual (B) saves over 10% and over 85% of the oracle's savings",
-        holds: |_, s| {
-            Some(get(s, 1, "energy_saved_pct")? > 10.0 && get(s, 1, "oracle_savings_pct")? > 85.0)
-        },
+        text: "continual (B) saves a fifth to a quarter of the energy (19% to 27%)",
+        holds: |_, s| Some((19.0..27.0).contains(&get(s, 1, "energy_saved_pct")?)),
+    },
+    Claim {
+        text: "B saves about nine tenths of the oracle's (C) savings (85% to 97%)",
+        holds: |_, s| Some((85.0..97.0).contains(&get(s, 1, "oracle_savings_pct")?)),
     },
     Claim {
         text: "sleeping costs traffic: B leaves more unserved than A",
         holds: |_, s| Some(get(s, 1, "unserved")? > get(s, 0, "unserved")?),
+    },
+    Claim {
+        text: "B leaves far less unserved than the oracle (C): under half",
+        holds: |_, s| Some(get(s, 1, "unserved")? < 0.5 * get(s, 2, "unserved")?),
     },
 ];
 
@@ -140,7 +155,7 @@ static SIM_GAP: &[Claim] = &[
         holds: |_, s| Some(get(s, 0, "mae")? > 1.04 * get(s, 2, "mae")?),
     },
     Claim {
-        text: "learning from live data (B) does not hurt: A's error ≥ B's > C's",
+        text: "learning from live data (B) closes part of the gap: A's error ≥ B's > C's",
         holds: |_, s| {
             let m = lanes(s, 3, "mae")?;
             Some(m[1] <= m[0] && m[1] > m[2])
@@ -250,12 +265,12 @@ static GRADUAL: &[Claim] = &[
         },
     },
     Claim {
-        text: "A falls behind: a larger share of clicks lost in days 10 to 14 than in days 0 to 3",
+        text: "A falls further behind continual learning (C): the gap in share of clicks lost is wider in days 10 to 14 than in days 0 to 3",
         holds: |e, _| {
-            Some(
-                mean_over(e, 0, "regret_pct", 10.0, 14.0)?
-                    > mean_over(e, 0, "regret_pct", 0.0, 3.0)?,
-            )
+            let gap = |from, to| {
+                Some(mean_over(e, 0, "regret_pct", from, to)? - mean_over(e, 2, "regret_pct", from, to)?)
+            };
+            Some(gap(10.0, 14.0)? > gap(0.0, 3.0)?)
         },
     },
     Claim {
@@ -342,9 +357,14 @@ mod tests {
     use crate::sim::presets::PRESETS;
 
     #[test]
-    fn every_preset_has_claims_and_a_short_run_can_check_them_without_panicking() {
+    fn every_preset_but_the_what_if_has_claims_and_a_short_run_can_check_them_without_panicking() {
         for p in PRESETS {
-            assert!(!claims(p.name).is_empty(), "{}", p.name);
+            assert_eq!(
+                claims(p.name).is_empty(),
+                p.name == "cells-what-if",
+                "{}",
+                p.name
+            );
             // One lane only: every claim that names another lane does not apply.
             let mut cfg = p.config();
             cfg.days = 1.0;
