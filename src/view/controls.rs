@@ -85,7 +85,7 @@ pub fn world_group(key: &str) -> Option<(&'static str, bool)> {
         "intent" | "walk" | "weekend" | "new_users" | "drift" | "sim_error" => ("tastes", false),
         "affinity" | "segments" | "categories" | "catalogue" | "base_ctr" => ("tastes", true),
         "click_delay" | "threshold" | "wake" => ("network", false),
-        "coverage" | "cell_type" | "price_kwh" | "price_gb" => ("network", true),
+        "coverage" | "margin" | "cell_type" | "price_kwh" | "price_gb" => ("network", true),
         "shift" | "shift_day" | "launches" | "campaign_days" | "building" | "building_load"
         | "holiday" | "holiday_drop" | "stadium" | "stadium_load" => ("events", false),
         _ => return None,
