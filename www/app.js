@@ -113,6 +113,13 @@ function restart() {
   // lanes in workers, anything else in frame-sized slices).
   cancelParallel();
   if (!ui.playing) runToEnd();
+  showProgress();
+}
+
+// The progress bar follows a restarted run at once, not at the next (throttled) redraw: a bar still full
+// from the run before would announce as final a run whose parts are still coming in.
+function showProgress() {
+  $('progress').value = ui.pg.progress();
 }
 
 // Stops a run in workers; an assembled (adopted) run is replaced by a fresh one that this thread can step.
@@ -125,6 +132,8 @@ function cancelParallel() {
 
 // Runs the whole horizon now: in workers when Rust says the lanes split (an ads run), else here in slices.
 function runToEnd() {
+  // Already under way in workers, or already at the end: nothing to start again.
+  if (ui.parallel || ui.pg.done()) return;
   cancelParallel();
   const plan = ui.pg.parallel_plan(lanePool.size);
   if (!plan.length) {
@@ -132,6 +141,7 @@ function runToEnd() {
     return;
   }
   ui.finishing = false;
+  showProgress();
   const gen = ++ui.gen;
   ui.parallel = gen;
   const hash = ui.pg.hash();
@@ -464,7 +474,7 @@ async function main() {
     ui.pg.run_for(ui.cat.minutesPerDay, 1e9);
     render();
   });
-  $('reset').addEventListener('click', () => { cancelParallel(); ui.pg.reset(); ui.finishing = false; render(); });
+  $('reset').addEventListener('click', () => { cancelParallel(); ui.pg.reset(); ui.finishing = false; showProgress(); render(); });
   $('end').addEventListener('click', () => { setPlaying(false); ui.changedAt = performance.now(); runToEnd(); });
   // An essay of the same origin that embeds this lesson may run it to the end and read its summary.
   ui.bridge = setupBridge(
