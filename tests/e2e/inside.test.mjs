@@ -100,20 +100,29 @@ test('the seeds control fits a phone, an embed frame and the dark theme', async 
 
 test('the pipeline diagram shows each lane on the stack and focuses the knob of the stage clicked', async () => {
   const { page, errors, requests } = await open('preset=ads-drift');
-  const focused = () => page.evaluate(() => document.activeElement && document.activeElement.id);
+  // The focused knob's id (a segmented control's chosen radio counts as its group).
+  const focused = () => page.evaluate(() => document.activeElement && (document.activeElement.closest('.seg') || document.activeElement).id);
   // Seven stages in the order of the post, each lane's value on the lane stages.
   const names = await page.$$eval('#pipeline-stages .stage-name', (b) => b.map((x) => x.textContent));
   assert.deepEqual(names, ['Events', 'Log / stream', 'Stream features', 'Feature / prediction store', 'Scheduled training', 'Model deploy', 'Serving']);
   assert.equal(await page.locator('#stage-training [data-lane]').count(), 3);
   assert.match(await page.textContent('#stage-training [data-lane="B"]'), /every 1d/);
-  for (const [stage, lane, id] of [['log', 'B', 'k-b-join'], ['training', 'B', 'k-b-every'], ['deploy', 'C', 'k-c-deploy'], ['store', 'A', 'k-a-refresh'], ['features', 'C', 'k-c-mode']]) {
+  for (const [stage, lane, id] of [['log', 'B', 'k-b-join'], ['training', 'B', 'k-b-every'], ['deploy', 'B', 'k-b-deploy'], ['features', 'C', 'k-c-mode'], ['serving', 'A', 'k-a-policy']]) {
     await page.click(`#stage-${stage} [data-lane="${lane}"]`);
     assert.equal(await focused(), id, `${stage} of lane ${lane}`);
   }
+  // Lane C learns continually: it has no deploy delay, its card no deploy knob, so its value is no button;
+  // the same for lane A's store (lane A predicts online: no batch refresh).
+  for (const [stage, lane] of [['deploy', 'C'], ['store', 'A']]) {
+    assert.equal(await page.$eval(`#stage-${stage} [data-lane="${lane}"]`, (e) => e.tagName), 'P', `${stage} of lane ${lane} is no button`);
+  }
+  assert.match(await page.textContent('#stage-deploy [data-lane="C"]'), /C: —, continual/);
+  assert.equal(await page.locator('#k-c-deploy').count(), 0);
   await page.click('#stage-events .stage-name');
   assert.equal(await focused(), 'k-click_delay');
+  // Lane A is frozen (no retraining interval): the stage's name focuses the first lane that retrains.
   await page.click('#stage-training .stage-name');
-  assert.equal(await focused(), 'k-a-every');
+  assert.equal(await focused(), 'k-b-every');
   // A knob changed elsewhere shows on the diagram.
   await page.fill('#k-b-every', '6h');
   await page.dispatchEvent('#k-b-every', 'change');
@@ -128,10 +137,15 @@ test('the pipeline diagram shows each lane on the stack and focuses the knob of 
   await page.waitForFunction(() => /label/.test(document.querySelector('#stage-log').textContent) && document.querySelectorAll('#stage-log [data-lane]').length === 3);
   await page.click('#stage-log [data-lane="B"]');
   assert.equal(await focused(), 'k-b-label_delay');
-  await page.click('#stage-log [data-lane="A"]');
-  assert.match(await page.textContent('#pipeline-note'), /Lane A has no/);
+  // Lane A is a reference lane (no model, no label delay knob): its value reads as not applying.
+  assert.equal(await page.$eval('#stage-log [data-lane="A"]', (e) => e.tagName), 'P');
+  assert.match(await page.getAttribute('#stage-log [data-lane="A"]', 'title'), /Does not apply to lane A/);
+  // The load noise sits in the traffic group's folded "more": the click opens the fold.
+  const foldOpen = () => page.$eval('#k-load_noise', (e) => e.closest('details').open);
+  assert.equal(await foldOpen(), false);
   await page.click('#stage-events .stage-name');
   assert.equal(await focused(), 'k-load_noise');
+  assert.equal(await foldOpen(), true);
   assert.deepEqual(errors, []);
   localOnly(requests);
   await page.close();
