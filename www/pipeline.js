@@ -25,7 +25,7 @@ const STAGES = [
   { id: 'training', name: 'Scheduled training', systems: 'Airflow, Kubeflow Pipelines, cron', what: 'retrains on a schedule, on drift, or never; continual learning updates after every label instead',
     knob: { ads: 'every', cells: 'every' }, glossary: 'Continual learning', value: (s, l) => training(s, l) },
   { id: 'deploy', name: 'Model deploy', systems: 'Kubernetes, a model registry such as MLflow', what: 'a retrained model serves only after the deploy delay',
-    knob: { ads: 'deploy', cells: 'deploy' }, value: (s, l) => (['periodic', 'triggered'].includes(s.settings[`${l}.update`]) ? `after ${s.settings[`${l}.deploy`]}` : '—') },
+    knob: { ads: 'deploy', cells: 'deploy' }, value: (s, l) => (['periodic', 'triggered'].includes(s.settings[`${l}.update`]) ? `after ${s.settings[`${l}.deploy`]}` : `—, ${s.settings[`${l}.update`]}`) },
   { id: 'serving', name: 'Serving', systems: 'a prediction service behind the app or the network controller', what: 'shows an ad or sleeps a cell, scored before the label is learned',
     knob: { ads: 'policy', cells: 'policy' }, glossary: 'Progressive validation', value: (s, l) => servingText(s, l) },
 ];
@@ -71,8 +71,13 @@ export function focusStage(id, lane = 'a') {
     return null;
   }
   $('pipeline-note').textContent = '';
+  // A knob folded under "advanced" or "more": open its fold first.
+  const fold = target.closest('details');
+  if (fold && !fold.open) fold.open = true;
+  // Segmented buttons: the chosen radio takes the focus (arrow keys then move the choice).
+  const focusable = target.matches('.seg') ? target.querySelector('input:checked') || target.querySelector('input') : target;
   target.scrollIntoView({ block: 'center' });
-  target.focus();
+  focusable.focus();
   target.closest('.knob')?.classList.add('flash');
   setTimeout(() => target.closest('.knob')?.classList.remove('flash'), 1200);
   return key;
@@ -86,15 +91,24 @@ export function renderPipeline(state, cat) {
   const cards = [];
   for (const st of STAGES) {
     const head = el('button', { type: 'button', class: 'stage-name', 'data-stage': st.id, title: `Focus the knob: ${st.what}`, text: st.name });
-    head.addEventListener('click', () => focusStage(st.id));
+    // The stage's name focuses the knob of the first lane it applies to (lane A may be frozen).
+    const first = lanes.find((_, i) => applies(state, i, st)) || 'a';
+    head.addEventListener('click', () => focusStage(st.id, first));
     const card = el('div', { class: 'pipe-stage', id: `stage-${st.id}` }, head, el('p', { class: 'systems', text: st.systems }));
     if (st.world) {
       card.append(el('p', { class: 'lane-delay', text: st.value(state) }));
     } else {
       for (const [i, l] of lanes.entries()) {
-        const b = el('button', { type: 'button', class: 'lane-delay', 'data-stage': st.id, 'data-lane': l.toUpperCase(), text: `${l.toUpperCase()}: ${st.value(state, l)}` });
+        const attrs = { 'data-stage': st.id, 'data-lane': l.toUpperCase(), text: `${l.toUpperCase()}: ${st.value(state, l)}` };
+        const info = state.laneControls?.[i];
+        // A knob that does not apply to this lane (a continual lane has no deploy delay) is no button:
+        // its card does not show the knob, so there is nothing to focus.
+        const ok = applies(state, i, st);
+        const b = ok
+          ? el('button', { type: 'button', class: 'lane-delay', ...attrs })
+          : el('p', { class: 'lane-delay na', title: `Does not apply to lane ${l.toUpperCase()} (${info.title}): its card has no such knob`, ...attrs });
         b.style.setProperty('--lane', cat.colors[i]);
-        b.addEventListener('click', () => focusStage(st.id, l));
+        if (ok) b.addEventListener('click', () => focusStage(st.id, l));
         card.append(b);
       }
     }
@@ -104,6 +118,12 @@ export function renderPipeline(state, cat) {
   box.replaceChildren(...cards);
   linkGlossary();
 }
+
+/** Whether lane `i`'s card shows the knob of lane stage `st` (Rust's `lane_knob_applies`). */
+const applies = (state, i, st) => {
+  const info = state.laneControls?.[i];
+  return !info || info.applies.includes(st.knob[state.scenario]);
+};
 
 const slug = (t) => t.toLowerCase().replace(/[^a-z]+/g, '-');
 
