@@ -68,14 +68,17 @@ static BATCH_VS_ONLINE: &[Claim] = &[
     },
 ];
 
-static DRIFT: &[Claim] = &[
-    Claim {
-        text: "the frozen model (A) loses the most clicks",
-        holds: |_, s| {
-            let r = lanes(s, 3, "regret")?;
-            Some(r[0] > r[1] && r[0] > r[2])
-        },
+/// Shared by the drift lessons: the frozen model (lane A) loses the most clicks.
+const A_LOSES_MOST: Claim = Claim {
+    text: "the frozen model (A) loses the most clicks",
+    holds: |_, s| {
+        let r = lanes(s, 3, "regret")?;
+        Some(r[0] > r[1] && r[0] > r[2])
     },
+};
+
+static DRIFT: &[Claim] = &[
+    A_LOSES_MOST,
     Claim {
         text: "A never recovers: days 11 to 14 worse than before the shift, and over 1.5 times B's and C's",
         holds: |e, _| {
@@ -257,13 +260,7 @@ static TRIGGERED: &[Claim] = &[
 ];
 
 static GRADUAL: &[Claim] = &[
-    Claim {
-        text: "the frozen model (A) loses the most clicks",
-        holds: |_, s| {
-            let r = lanes(s, 3, "regret")?;
-            Some(r[0] > r[1] && r[0] > r[2])
-        },
-    },
+    A_LOSES_MOST,
     Claim {
         text: "A falls further behind continual learning (C): the gap in share of clicks lost is wider in days 10 to 14 than in days 0 to 3",
         holds: |e, _| {

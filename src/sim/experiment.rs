@@ -105,15 +105,20 @@ impl Experiment {
     /// (or in slices, with [`Experiment::warm_until`]).
     pub fn new(cfg: Config) -> Result<Self, ConfigError> {
         cfg.validate()?;
+        Ok(Experiment::build(cfg))
+    }
+
+    /// The world and lanes of a configuration already checked.
+    fn build(cfg: Config) -> Self {
         let sim = match cfg.scenario {
             Scenario::Ads => Sim::Ads(Box::new(AdsSim::new(&cfg))),
             Scenario::Cells => Sim::Cells(Box::new(CellsSim::new(&cfg))),
         };
-        Ok(Experiment {
+        Experiment {
             cfg,
             sim,
             outside: None,
-        })
+        }
     }
 
     /// Takes the outcome of runs of some of the lanes (each [`Part`] from an experiment of
@@ -185,15 +190,7 @@ impl Experiment {
             one.lanes = vec![lane.clone()];
             one.validate()?;
         }
-        let sim = match cfg.scenario {
-            Scenario::Ads => Sim::Ads(Box::new(AdsSim::new(&cfg))),
-            Scenario::Cells => Sim::Cells(Box::new(CellsSim::new(&cfg))),
-        };
-        Ok(Experiment {
-            cfg,
-            sim,
-            outside: None,
-        })
+        Ok(Experiment::build(cfg))
     }
 
     /// The configuration.
