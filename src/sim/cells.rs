@@ -11,19 +11,23 @@
 
 mod drift;
 pub mod export;
+mod forecast;
 mod power;
 
 pub use power::earth;
 use power::power_awake;
 pub(crate) mod probe;
 
+pub(crate) use forecast::load_features;
+pub use forecast::{Example, Forecaster};
+use forecast::{features, History};
+
 use crate::base::units::{HOURS_PER_DAY, MINUTES_PER_DAY, MINUTES_PER_HOUR};
 use std::collections::VecDeque;
 
 use crate::base::rng::{stream, Rng};
 use crate::learn::detect::PageHinkley;
-use crate::learn::linreg::Regressor;
-use crate::learn::schedule::{Learn, Schedule};
+use crate::learn::schedule::Schedule;
 use crate::sim::config::{CellType, Config, LaneConfig, Mode, Policy, Scope, Source, Update};
 use crate::sim::series::{cells as f, Series};
 
@@ -248,157 +252,6 @@ impl World {
             }
             out.push(load.max(0.0));
         }
-    }
-}
-
-/// Observed loads of every cell, the last [`HISTORY`] intervals.
-#[derive(Clone, Debug)]
-struct History {
-    n: usize,
-    ring: Vec<f64>,
-}
-
-impl History {
-    fn new(n: usize) -> Self {
-        History {
-            n,
-            ring: vec![0.0; n * HISTORY],
-        }
-    }
-    fn put(&mut self, i: i64, loads: &[f64]) {
-        let r = i.rem_euclid(HISTORY as i64) as usize;
-        self.ring[r * self.n..(r + 1) * self.n].copy_from_slice(loads);
-    }
-    fn get(&self, i: i64, cell: usize) -> f64 {
-        let r = i.rem_euclid(HISTORY as i64) as usize;
-        self.ring[r * self.n + cell]
-    }
-}
-
-/// One training example of a forecaster.
-#[derive(Clone, Debug)]
-pub struct Example {
-    model: u16,
-    x: [f64; D_GLOBAL],
-    y: f64,
-}
-
-/// A lane's forecasters: one, one per cluster, or one per cell.
-#[derive(Clone, Debug)]
-pub struct Forecaster {
-    scope: Scope,
-    models: Vec<Regressor>,
-}
-
-impl Forecaster {
-    /// The lane's learner, with its forgetting factor counted per hour of one cell's load (as when
-    /// replaying an hourly trace), not per example: a model of `m` cells at 15-minute intervals
-    /// learns `4 m` examples an hour and forgets by `lambda^(1 / 4 m)` each.
-    ///
-    /// Counted per example, the default 0.999 remembered 1000 examples: 3.5 days for a cluster's
-    /// model, less than a day for a global one. A memory shorter than the week made every model
-    /// a fit of its last few days (mostly weekdays, or mostly a weekend), so a snapshot deployed
-    /// at midnight served the next day with the fit of the days before: on the stationary world a
-    /// daily retrain was 1.4% worse than the frozen model (whose snapshot, taken on a Monday,
-    /// happened to hold a weekend and weekdays), in 10 seeds of 10; a weekly retrain, always on
-    /// Monday, was not. With this memory (and weekend harmonics, see [`load_features`]), over 30
-    /// seeds of 60 days: stateful daily retrain 0.996 of frozen's MAE (better in 27), stateless
-    /// on a 7-day window 0.9995 (better in 14: a 7-day model and the frozen 6-day one are alike).
-    fn new(lane: &LaneConfig, cells: usize) -> Self {
-        let (n, d) = match lane.scope {
-            Scope::Global => (1, D_GLOBAL),
-            Scope::Cluster => (4, D_LOCAL),
-            Scope::Cell => (cells, D_LOCAL),
-        };
-        let per_hour = MINUTES_PER_HOUR / INTERVAL * (cells as f64 / n as f64).max(1.0);
-        let mut reg = lane.reg;
-        reg.forgetting = libm::pow(reg.forgetting, 1.0 / per_hour);
-        Forecaster {
-            scope: lane.scope,
-            models: vec![Regressor::new(reg, d); n],
-        }
-    }
-
-    fn model_of(&self, cell: usize, cluster: usize) -> usize {
-        match self.scope {
-            Scope::Global => 0,
-            Scope::Cluster => cluster,
-            Scope::Cell => cell,
-        }
-    }
-
-    fn predict(&self, ex: &Example) -> f64 {
-        let m = &self.models[ex.model as usize];
-        m.predict(&ex.x[..m.weights().len()])
-    }
-}
-
-impl Learn<Example> for Forecaster {
-    type Snapshot = Forecaster;
-    fn learn(&mut self, ex: &Example) {
-        let m = &mut self.models[ex.model as usize];
-        let d = m.weights().len();
-        m.learn(&ex.x[..d], ex.y);
-    }
-    fn reset(&mut self) {
-        self.models.iter_mut().for_each(Regressor::reset);
-    }
-    fn live(&self) -> &Forecaster {
-        self
-    }
-    fn snapshot_into(&self, dst: &mut Forecaster) {
-        dst.clone_from(self);
-    }
-}
-
-/// The load forecasters' features (shared with the replay of load traces): bias, weekend flag,
-/// three daily harmonics (sin, cos) of weekdays, the same three of weekends, the last load known,
-/// and the load a day before.
-///
-/// Weekends get their own daily shape: with one set of harmonics and a weekend offset, a linear
-/// model cannot fit a weekday and a weekend day at once, so a learner that forgets fits whichever
-/// it saw last, and a model deployed on Friday night serves Saturday with a weekday's shape.
-pub(crate) fn load_features(hour: f64, weekend: bool, last: f64, day_ago: f64) -> [f64; D_LOCAL] {
-    let w = 2.0 * std::f64::consts::PI * hour / HOURS_PER_DAY;
-    let mut x = [0.0; D_LOCAL];
-    x[0] = 1.0;
-    x[1] = weekend as u8 as f64;
-    let off = if weekend { 8 } else { 2 };
-    for h in 0..3 {
-        x[off + 2 * h] = libm::sin((h + 1) as f64 * w);
-        x[off + 1 + 2 * h] = libm::cos((h + 1) as f64 * w);
-    }
-    x[14] = last;
-    x[15] = day_ago;
-    x
-}
-
-/// Features for forecasting cell `cell` in interval `i` with observations known up to interval `known`
-/// (exclusive): the last load known, and the load a day before `i` if known (else the latest known).
-fn features(
-    hist: &History,
-    cell: usize,
-    cluster: usize,
-    i: i64,
-    known: i64,
-    global: bool,
-    model: usize,
-) -> Example {
-    let (hour, weekend) = clock(i);
-    let mut x = [0.0; D_GLOBAL];
-    x[..D_LOCAL].copy_from_slice(&load_features(
-        hour,
-        weekend,
-        hist.get(known - 1, cell),
-        hist.get((i - DAY as i64).min(known - 1), cell),
-    ));
-    if global {
-        x[D_LOCAL + cluster] = 1.0;
-    }
-    Example {
-        model: model as u16,
-        x,
-        y: 0.0,
     }
 }
 
