@@ -103,6 +103,62 @@ fn csv_and_svg_are_written() {
 }
 
 #[test]
+fn the_world_panes_are_written_as_svg_and_bad_picks_are_refused() {
+    let dir = std::env::temp_dir().join(format!("rtml-world-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let svg = dir.join("w.svg");
+    let path = svg.to_str().unwrap();
+    for (preset, extra) in [
+        ("cells-holiday", vec!["--cell", "3", "--at", "8.5"]),
+        ("ads-drift", vec![]),
+    ] {
+        let mut args = vec![
+            "run",
+            "--preset",
+            preset,
+            "--set",
+            "days=9",
+            "--world-svg",
+            path,
+        ];
+        args.extend(extra);
+        let (code, _, err) = rtml(&args);
+        assert_eq!(code, 0, "{preset}: {err}");
+        let text = std::fs::read_to_string(&svg).unwrap();
+        assert!(
+            text.starts_with("<svg") && text.matches("<rect").count() > 50,
+            "{preset}"
+        );
+        let want = if preset == "ads-drift" {
+            "Session intent"
+        } else {
+            "cell 3 (nightlife)"
+        };
+        assert!(text.contains(want), "{preset}: {want}");
+    }
+    for (preset, bad, why) in [
+        ("cells-sleep", vec!["--cell", "0"], "cells 1 to"),
+        ("cells-sleep", vec!["--at", "99"], "covers days 0 to"),
+        ("ads-drift", vec!["--cell", "2"], "has no cells"),
+    ] {
+        let mut args = vec![
+            "run",
+            "--preset",
+            preset,
+            "--set",
+            "days=2",
+            "--world-svg",
+            path,
+        ];
+        args.extend(bad);
+        let (code, _, err) = rtml(&args);
+        assert_eq!(code, 2, "{preset}: {err}");
+        assert!(err.contains(why), "{err}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn a_reader_that_goes_away_ends_the_output_quietly() {
     use std::process::Stdio;
     // `rtml run ... | head -1`: the pipe is closed before rtml writes (the run takes a while).

@@ -10,6 +10,7 @@ import { setupBridge } from './bridge.js';
 import { worldControls, laneControls } from './controls.js';
 import { Pool, Cancelled } from './pool.js';
 import { renderPipeline } from './pipeline.js';
+import { setupInside, drawInside, followBucket, resetInside, adoptInside } from './inside.js';
 import { setupSeeds, seedsActive, restartSeeds, viewSeeds, drawSeeds, seedsHover, renderSeedsSummary } from './seeds.js';
 
 const $ = (id) => document.getElementById(id);
@@ -104,6 +105,7 @@ function showCost() {
 
 function restart() {
   ui.warned = false;
+  resetInside();
   ui.state = ui.pg.state();
   showCost();
   buildControls();
@@ -161,6 +163,7 @@ function runToEnd() {
     if (!ui.pg.adopt(Uint32Array.from(lanes), Float64Array.from(clocks), Uint8Array.from(done), Float64Array.from(sums), Float64Array.from(marks), Uint32Array.from(counts))) {
       throw new Error('a worker sent a malformed part');
     }
+    adoptInside(ui.pg, parts);
     ui.adopted = true;
     ui.dirty = true;
     if (!ui.pg.done() && window.__rtml?.onPartial) window.__rtml.onPartial();
@@ -252,6 +255,7 @@ function draw() {
     notify([`The chart could not be drawn: ${e}`]);
   }
   renderSummary();
+  drawInside();
   const warnings = ui.pg.warnings();
   if (warnings.length && !ui.warned) {
     ui.warned = true;
@@ -346,6 +350,7 @@ function hover(ev) {
   const px = (ev.clientX - r.left - canvas.clientLeft) * (canvas.width / canvas.clientWidth);
   const info = seedsActive() ? seedsHover(px) : ui.pg.hover(px);
   const box = $('hover');
+  followBucket(info ? info.bucket : null);
   if (!info) {
     box.hidden = true;
     return;
@@ -491,7 +496,7 @@ async function main() {
   $('share-caption').addEventListener('input', setCaption);
   const canvas = $('chart');
   canvas.addEventListener('mousemove', hover);
-  canvas.addEventListener('mouseleave', () => { $('hover').hidden = true; });
+  canvas.addEventListener('mouseleave', () => { $('hover').hidden = true; followBucket(null); });
   new ResizeObserver(render).observe(canvas);
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', (e) => { ui.dark = e.matches; render(); redrawSweep(ui.dark); redrawReplay(ui.dark); redrawAnswer(); });
   window.addEventListener('hashchange', () => {
@@ -522,6 +527,7 @@ async function main() {
   setupReplay(() => ui.dark);
   setupWhatif(() => ui.dark, ui.cat.presets, ui.state.tab);
   setupSeeds({ restart, render });
+  setupInside(() => ui.pg, () => ui.dark, seedsActive);
   $('replay').addEventListener('toggle', () => { if ($('replay').open) redrawReplay(ui.dark); });
   if (ui.state.tab === 'replay') {
     $('replay').open = true;

@@ -31,6 +31,17 @@ pub struct RunArgs {
     /// Write the chart to this SVG file.
     #[arg(long, value_name = "FILE")]
     svg: Option<String>,
+    /// Write the world panes to this SVG file: per lane which cells slept or were overloaded and one
+    /// cell's load against the forecasts (cells), or the ad each lane showed the busiest user segments
+    /// against the best ad and the session intents (ads).
+    #[arg(long, value_name = "FILE")]
+    world_svg: Option<String>,
+    /// The day the world panes' cursor marks (default: none).
+    #[arg(long, value_name = "DAY", requires = "world_svg")]
+    at: Option<f64>,
+    /// The cell the cells pane follows, from 1 (default: the one whose story differs most between lanes).
+    #[arg(long, value_name = "N", requires = "world_svg")]
+    cell: Option<usize>,
     /// Metric the chart shows (default: the preset's).
     #[arg(long)]
     metric: Option<String>,
@@ -80,7 +91,13 @@ pub fn run(args: RunArgs) -> Result<(), String> {
     if let Some(n) = args.threads {
         exp.set_threads(n as usize);
     }
+    if args.world_svg.is_some() {
+        exp.look_inside();
+    }
     exp.run_to_end();
+    if let Some(path) = &args.world_svg {
+        write_file(path, world_svg(&exp, args.at, args.cell)?)?;
+    }
     if let Some(path) = &args.export {
         export(&cfg, path)?;
     }
@@ -104,6 +121,35 @@ pub fn run(args: RunArgs) -> Result<(), String> {
         print_table(p.title, seed, &summary);
     }
     Ok(())
+}
+
+/// The world panes of a finished run, the cursor on day `at`, following cell `cell` (from 1).
+fn world_svg(exp: &Experiment, at: Option<f64>, cell: Option<usize>) -> Result<String, String> {
+    use rtml::view::chart::{inside_svg, Pick};
+    let inside = exp.inside().expect("recorded");
+    let g = inside.world;
+    let cells = g.rows;
+    let cell = match cell {
+        Some(c) if inside.scenario == rtml::sim::config::Scenario::Ads => {
+            return Err(format!("--cell {c}: the ads scenario has no cells"))
+        }
+        Some(c) if c == 0 || c > cells => {
+            return Err(format!("--cell {c}: this network has cells 1 to {cells}"))
+        }
+        Some(c) => c - 1,
+        None => rtml::view::inside::telling_cell(&inside),
+    };
+    let days = exp.config().days;
+    let at = match at {
+        Some(d) if !(0.0..=days).contains(&d) => {
+            return Err(format!("--at {d}: the run covers days 0 to {days}"))
+        }
+        Some(d) => Some(
+            ((d * rtml::base::units::MINUTES_PER_DAY / g.bucket_min) as usize).min(g.buckets - 1),
+        ),
+        None => None,
+    };
+    inside_svg(exp, 1000, Pick { at, cell })
 }
 
 /// `{"preset", "seed", "lanes": [{"label", "description", "summary": {metric: value or null}}]}`.

@@ -12,6 +12,7 @@
 mod drift;
 pub mod export;
 mod forecast;
+mod look;
 mod power;
 
 pub use power::earth;
@@ -19,8 +20,9 @@ use power::power_awake;
 pub(crate) mod probe;
 
 pub(crate) use forecast::load_features;
-pub use forecast::{Example, Forecaster};
 use forecast::{features, History};
+pub use forecast::{Example, Forecaster};
+pub use look::Look;
 
 use crate::base::units::{HOURS_PER_DAY, MINUTES_PER_DAY, MINUTES_PER_HOUR};
 use std::collections::VecDeque;
@@ -297,6 +299,8 @@ pub struct CellsSim {
     warm_from: i64,
     warm_next: i64,
     sim_hist: History,
+    /// What the world panes show, when asked for ([`CellsSim::look_inside`]).
+    look: Option<Box<Look>>,
 }
 
 impl CellsSim {
@@ -341,6 +345,7 @@ impl CellsSim {
             warm_from: -warm,
             warm_next: -warm,
             sim_hist: History::new(if needs_sim { n } else { 0 }),
+            look: None,
         }
     }
 
@@ -462,10 +467,12 @@ impl CellsSim {
             let waking: Vec<bool> = (0..n).map(|c| lane.asleep[c] && !sleep[c]).collect();
             lane.asleep.copy_from_slice(&sleep);
             let out = self.outcome(&loads, &sleep, &waking, wake_frac, coverage);
+            self.look_lane(l, t, &loads, (&sleep, &waking), wake_frac, coverage);
             self.score(l, t, &loads, out, always, oracle);
             self.queue_labels(l, i, &loads);
             self.count_costs(l, t, before);
         }
+        self.look_world(t, &loads);
         self.hist.put(i, &loads);
         self.loads = loads;
         self.next += 1;
@@ -611,24 +618,8 @@ impl CellsSim {
         wake_frac: f64,
         coverage: f64,
     ) -> (f64, f64, u32) {
-        let row = self.row;
         let macro_row = earth(CellType::Macro);
-        let mut power = 0.0;
-        let mut carried = [0.0f64; 4];
-        for (cell, &load) in loads.iter().enumerate() {
-            let k = self.world.cluster[cell];
-            if sleep[cell] {
-                power += row.3;
-                carried[k] += load;
-            } else if waking[cell] {
-                // Asleep during the wake-up, then awake: its traffic meanwhile goes to coverage.
-                power += power_awake(row, load);
-                carried[k] += load * wake_frac + (load - 1.0).max(0.0) * (1.0 - wake_frac);
-            } else {
-                power += power_awake(row, load);
-                carried[k] += (load - 1.0).max(0.0);
-            }
-        }
+        let (mut power, carried) = self.carried(loads, sleep, waking, wake_frac);
         let mut unserved = 0.0;
         let mut violations = 0;
         for &c in &carried {
@@ -647,5 +638,33 @@ impl CellsSim {
             }
         }
         (power, unserved, violations)
+    }
+
+    /// The capacity cells' power (W), and the load each cluster's coverage cell is asked to carry.
+    fn carried(
+        &self,
+        loads: &[f64],
+        sleep: &[bool],
+        waking: &[bool],
+        wake_frac: f64,
+    ) -> (f64, [f64; 4]) {
+        let row = self.row;
+        let mut power = 0.0;
+        let mut carried = [0.0f64; 4];
+        for (cell, &load) in loads.iter().enumerate() {
+            let k = self.world.cluster[cell];
+            if sleep[cell] {
+                power += row.3;
+                carried[k] += load;
+            } else if waking[cell] {
+                // Asleep during the wake-up, then awake: its traffic meanwhile goes to coverage.
+                power += power_awake(row, load);
+                carried[k] += load * wake_frac + (load - 1.0).max(0.0) * (1.0 - wake_frac);
+            } else {
+                power += power_awake(row, load);
+                carried[k] += (load - 1.0).max(0.0);
+            }
+        }
+        (power, carried)
     }
 }

@@ -20,6 +20,7 @@ use crate::sim::cells::CellsSim;
 use crate::sim::config::{
     Config, ConfigError, LaneConfig, Mode, Policy, Scenario, Update, LANE_NAMES,
 };
+use crate::sim::inside::{Grid, Inside};
 use crate::sim::parallel::Part;
 use crate::sim::series::{metric, metrics, Series};
 
@@ -153,6 +154,90 @@ impl Experiment {
             out.clock = -self.cfg.warmup * crate::base::units::MINUTES_PER_DAY;
         }
         self.outside = Some(out);
+        self.adopt_inside(parts);
+    }
+
+    /// Takes the world panes' recordings of the parts (see [`Part::look`]), if this experiment records
+    /// (the rest of each part is ignored: [`Experiment::adopt`] takes it).
+    pub fn adopt_inside(&mut self, parts: &[Part]) {
+        let n = self.cfg.lanes.len();
+        let (world, mut lanes) = match &mut self.sim {
+            Sim::Ads(s) => match s.look_mut() {
+                Some((w, lanes)) => {
+                    let lanes = lanes.into_iter().map(|r| r.map(|r| &mut r.grid));
+                    (&mut w.grid, lanes.collect())
+                }
+                None => return,
+            },
+            Sim::Cells(s) => match s.look_mut() {
+                Some(look) => (
+                    &mut look.world,
+                    look.lanes.iter_mut().map(Some).collect::<Vec<_>>(),
+                ),
+                None => return,
+            },
+        };
+        let fits =
+            |a: &Grid, b: &Grid| (a.buckets, a.rows, a.fields) == (b.buckets, b.rows, b.fields);
+        for p in parts.iter().filter(|p| p.look.len() == p.lanes.len() + 1) {
+            if fits(world, &p.look[0]) {
+                world.clone_from(&p.look[0]);
+            }
+            for (i, &l) in p.lanes.iter().enumerate().filter(|&(_, &l)| l < n) {
+                if let Some(Some(g)) = lanes.get_mut(l) {
+                    if fits(g, &p.look[i + 1]) {
+                        g.clone_from(&p.look[i + 1]);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Starts recording what the world panes show ([`crate::sim::inside`]); call before the run.
+    pub fn look_inside(&mut self) {
+        match &mut self.sim {
+            Sim::Ads(s) => s.look_inside(),
+            Sim::Cells(s) => s.look_inside(),
+        }
+    }
+
+    /// What the world panes show, if [`Experiment::look_inside`] asked for it.
+    pub fn inside(&self) -> Option<Inside<'_>> {
+        let c = &self.cfg;
+        match &self.sim {
+            Sim::Ads(s) => {
+                let (world, lanes) = s.look()?;
+                let mut segments = vec![0; world.grid.rows];
+                for (seg, &r) in world.row_of.iter().enumerate() {
+                    if let Some(x) = segments.get_mut(r as usize) {
+                        *x = seg;
+                    }
+                }
+                Some(Inside {
+                    scenario: c.scenario,
+                    world: &world.grid,
+                    lanes: lanes.into_iter().map(|r| &r.grid).collect(),
+                    row_share: s.segment_shares(&segments),
+                    row_group: segments,
+                    categories: c.ads.categories as usize,
+                    threshold: 0.0,
+                    margin: 0.0,
+                })
+            }
+            Sim::Cells(s) => {
+                let look = s.look()?;
+                Some(Inside {
+                    scenario: c.scenario,
+                    world: &look.world,
+                    lanes: look.lanes.iter().collect(),
+                    row_group: s.clusters().to_vec(),
+                    row_share: Vec::new(),
+                    categories: 0,
+                    threshold: c.cells.threshold,
+                    margin: c.cells.margin,
+                })
+            }
+        }
     }
 
     /// This experiment's lanes as a [`Part`] for lanes `lanes` of a larger configuration.
@@ -168,6 +253,13 @@ impl Experiment {
                 Sim::Ads(s) => s.events().to_vec(),
                 Sim::Cells(s) => s.events().to_vec(),
             },
+            look: self
+                .inside()
+                .map(|i| {
+                    let lanes = i.lanes.into_iter().take(n).cloned();
+                    std::iter::once(i.world.clone()).chain(lanes).collect()
+                })
+                .unwrap_or_default(),
         }
     }
 

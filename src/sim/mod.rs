@@ -10,6 +10,7 @@ pub mod config;
 pub mod cost;
 pub mod experiment;
 pub mod export;
+pub mod inside;
 pub mod knobs;
 pub mod parallel;
 pub mod presets;

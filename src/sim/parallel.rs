@@ -7,6 +7,7 @@
 //! [`Experiment::adopt`]: crate::sim::experiment::Experiment::adopt
 
 use crate::sim::config::{Config, LaneConfig, Mode, Policy, Update};
+use crate::sim::inside::Grid;
 
 /// The outcome of a run of some lanes of a configuration, at some point of the run.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22,6 +23,9 @@ pub struct Part {
     pub marks: Vec<Vec<f64>>,
     /// The world's drift events so far (minutes, label).
     pub events: Vec<(f64, String)>,
+    /// What the world panes show ([`crate::sim::inside`]), when the run recorded it: the world's grid
+    /// and each lane's (empty otherwise).
+    pub look: Vec<Grid>,
 }
 
 /// The configuration of a run of lanes `lanes` only (out-of-range indices are skipped; at least the

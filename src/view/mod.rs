@@ -3,4 +3,5 @@
 
 pub mod chart;
 pub mod controls;
+pub mod inside;
 pub mod state;

@@ -94,10 +94,41 @@ impl Playground {
                     sums: vec![sums[i * per..(i + 1) * per].to_vec()],
                     marks: vec![m],
                     events: Vec::new(),
+                    look: Vec::new(),
                 }
             })
             .collect();
         self.exp.adopt(&parts);
+        true
+    }
+
+    /// Takes the world panes' recordings the workers reported, after [`Playground::adopt`]: the world's
+    /// grid (`world`, from any part: every part sees the same world) and, for each lane `lanes[i]`,
+    /// its grid (the next `grids.len() / lanes.len()` numbers). False (nothing changed) when a
+    /// length does not match this run's recording.
+    pub fn adopt_inside(&mut self, lanes: Vec<u32>, world: Vec<f32>, grids: Vec<f32>) -> bool {
+        let Some(inside) = self.exp.inside() else {
+            return false;
+        };
+        let n = lanes.len();
+        let per = inside.lanes.first().map_or(0, |g| g.data.len());
+        if n == 0 || world.len() != inside.world.data.len() || grids.len() != n * per {
+            return false;
+        }
+        let mut w = inside.world.clone();
+        w.data = world;
+        let parts: Vec<crate::sim::parallel::Part> = (lanes.iter().enumerate())
+            .filter_map(|(i, &l)| {
+                let mut g = (*inside.lanes.get(l as usize)?).clone();
+                g.data = grids[i * per..(i + 1) * per].to_vec();
+                Some(crate::sim::parallel::Part {
+                    lanes: vec![l as usize],
+                    look: vec![w.clone(), g],
+                    ..Default::default()
+                })
+            })
+            .collect();
+        self.exp.adopt_inside(&parts);
         true
     }
 }
@@ -109,6 +140,8 @@ struct PartJson {
     done: bool,
     sums: Vec<Vec<f64>>,
     marks: Vec<Vec<f64>>,
+    /// The world panes' recording: the world's grid, then each lane's (see [`Playground::adopt_inside`]).
+    look: Vec<Vec<f32>>,
 }
 
 /// Some lanes of a page's configuration, run in a Web Worker (`www/lanes-worker.js`): the same world,
@@ -132,7 +165,8 @@ impl LaneRun {
             .collect();
         let lanes = if lanes.is_empty() { vec![0] } else { lanes };
         let cfg = crate::sim::parallel::subset(&state.config, &lanes);
-        let exp = Experiment::new(cfg).unwrap_or_else(|_| build(&State::default()));
+        let mut exp = Experiment::new(cfg).unwrap_or_else(|_| build(&State::default()));
+        exp.look_inside();
         LaneRun { exp, lanes }
     }
 
@@ -164,6 +198,7 @@ impl LaneRun {
             done: p.done,
             sums: p.sums,
             marks: p.marks,
+            look: p.look.into_iter().map(|g| g.data).collect(),
         };
         to_js(&j)
     }

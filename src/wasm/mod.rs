@@ -19,7 +19,8 @@ use crate::view::chart::{self, Frame, Style, LANE_CSS};
 use crate::view::controls;
 use crate::view::state::State;
 
-// The spread across seeds: its exports in their own file (`src/wasm/seeds.rs`).
+// The world panes (`src/wasm/inside.rs`), the spread across seeds (`src/wasm/seeds.rs`).
+mod inside;
 mod seeds;
 pub use seeds::{seed_run, seeds_for, SpreadView};
 
@@ -36,6 +37,8 @@ pub struct Playground {
     notices: Vec<String>,
     /// The panels of the chart last drawn (device pixels), for the hover read-out.
     frames: Vec<Frame>,
+    /// The world panes' strips last drawn (device pixels).
+    inside_frames: Vec<Frame>,
     /// Why the configuration is not run until confirmed (over the page's time or memory budget):
     /// `exp` is then a small placeholder that is never run.
     held: Option<String>,
@@ -67,8 +70,11 @@ fn build_checked(state: &State) -> (Experiment, Option<String>) {
 
 fn build(state: &State) -> Experiment {
     // State parsing only ever produces valid configurations; fall back to the defaults regardless.
-    Experiment::new(state.config.clone())
-        .unwrap_or_else(|_| Experiment::new(State::default().config).expect("defaults are valid"))
+    let mut exp = Experiment::new(state.config.clone())
+        .unwrap_or_else(|_| Experiment::new(State::default().config).expect("defaults are valid"));
+    // The page shows the world panes.
+    exp.look_inside();
+    exp
 }
 
 /// A plotters drawing area on a canvas already sized in device pixels, and the style for that scale.
@@ -120,6 +126,7 @@ impl Playground {
             exp,
             notices,
             frames: Vec::new(),
+            inside_frames: Vec::new(),
             held,
         }
     }

@@ -1,5 +1,5 @@
-// Looking inside a run: the spread across seeds (seeds.js) — more to come for the world panes and
-// the pipeline diagram. The page's win counts and claim counts are checked against `rtml run --seeds`.
+// Looking inside a run: the spread across seeds (seeds.js), the pipeline diagram, the world panes
+// (inside.js). The page's win counts and claim counts are checked against `rtml run --seeds`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -155,4 +155,95 @@ test('the pipeline diagram shows each lane on the stack and focuses the knob of 
   assert.ok(scroll <= 380, `no horizontal scroll on a phone (${scroll})`);
   await phone.page.screenshot({ path: OUT + 'pipeline-phone.png' });
   await phone.page.close();
+});
+
+// ---- the world panes ----------------------------------------------------------------------------
+
+/** The world panes' canvas: its share of inked pixels, a fingerprint of its pixels, its cursor. */
+async function panes(page) {
+  return page.evaluate(() => {
+    const c = document.getElementById('inside-chart');
+    const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+    let n = 0;
+    let h = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (Math.abs(data[i] - data[0]) + Math.abs(data[i + 1] - data[1]) + Math.abs(data[i + 2] - data[2]) > 30) n++;
+      h = (h * 31 + data[i] + 7 * data[i + 1] + 13 * data[i + 2]) >>> 0;
+    }
+    const rows = document.querySelectorAll('#inside-readout tbody tr').length;
+    return { share: n / (data.length / 4), hash: h, at: c.dataset.at, height: c.clientHeight, when: document.getElementById('inside-when').textContent, rows };
+  });
+}
+
+test('the world panes draw for every preset and follow the cursor over the chart', async () => {
+  const { page, errors, requests } = await open('');
+  const presets = await page.evaluate(() => [...document.querySelectorAll('#preset option')].map((o) => o.value).filter(Boolean));
+  assert.ok(presets.length >= 13, `presets: ${presets}`);
+  for (const preset of presets) {
+    await page.goto(`${BASE}index.html#preset=${preset}`);
+    await page.waitForSelector('body[data-ready="1"]');
+    await page.click('#end');
+    await page.waitForFunction(() => document.getElementById('progress').value >= 1, null, { timeout: 60000 });
+    await page.waitForTimeout(250);
+    await page.locator('#inside').scrollIntoViewIfNeeded();
+    const end = await panes(page);
+    assert.ok(end.height > 150 && end.share > 0.1, `${preset}: panes drawn ${JSON.stringify(end)}`);
+    assert.equal(end.at, '-1', `${preset}: without a pointer the cursor is on the last moment simulated`);
+    assert.ok(end.rows >= 1, `${preset}: the read-out has rows`);
+    // Pointing at the chart moves the panes' cursor: another bucket, other pixels, other words.
+    await page.locator('.canvas-wrap').scrollIntoViewIfNeeded();
+    const box = await page.locator('#chart').boundingBox();
+    const seen = [];
+    for (const f of [0.25, 0.7]) {
+      await page.mouse.move(box.x + box.width * f, box.y + box.height * 0.3);
+      await page.waitForTimeout(60);
+      seen.push(await panes(page));
+    }
+    assert.notEqual(seen[0].at, '-1', `${preset}: the cursor follows the chart's hover`);
+    assert.ok(Number(seen[0].at) < Number(seen[1].at), `${preset}: left of the chart is earlier ${seen[0].at} ${seen[1].at}`);
+    assert.notEqual(seen[0].hash, seen[1].hash, `${preset}: the cursor moved on the panes`);
+    assert.notEqual(seen[0].when, seen[1].when, `${preset}: the read-out follows the cursor`);
+    await page.mouse.move(0, 0);
+  }
+  assert.deepEqual(errors, []);
+  localOnly(requests);
+});
+
+test('a click on a cells strip follows that cell, and the panes fit a phone in both themes', async () => {
+  for (const [viewport, scheme] of [[{ width: 375, height: 800 }, 'light'], [{ width: 1280, height: 900 }, 'dark']]) {
+    const { page, errors } = await open('preset=cells-holiday', viewport);
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.click('#end');
+    await page.waitForFunction(() => document.getElementById('progress').value >= 1, null, { timeout: 60000 });
+    await page.locator('#inside').scrollIntoViewIfNeeded();
+    await page.waitForTimeout(200);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `nothing overflows at ${viewport.width} px (${overflow})`);
+    // The last row of the first strip: the last cell of the transit cluster.
+    const box = await page.locator('#inside-chart').boundingBox();
+    const before = await page.$eval('#inside-cell', (s) => s.value);
+    assert.equal(before, '', 'the most telling cell is followed by default');
+    await page.screenshot({ path: `${OUT}inside-cells-${viewport.width}-${scheme}.png`, fullPage: false });
+    // Rows of the first strip lie below the legend and its title; click a little above the first
+    // strip's bottom edge, found by scanning for the strip's first title.
+    const hit = await page.evaluate(() => {
+      const c = document.getElementById('inside-chart');
+      const k = c.width / c.clientWidth;
+      for (let y = 0; y < c.clientHeight; y += 2) {
+        const h = window.__insideHover?.(c.clientWidth * 0.5 * k, y * k);
+        if (h) return { y, row: h.row };
+      }
+      return null;
+    });
+    assert.ok(hit, 'a strip lies under some pixel row');
+    await page.mouse.click(box.x + box.width * 0.5, box.y + hit.y + 1);
+    await page.waitForTimeout(100);
+    const after = await page.$eval('#inside-cell', (s) => s.value);
+    assert.equal(after, String(hit.row), 'the clicked cell is followed');
+    const note = await page.$eval('#inside-note', (p) => p.textContent);
+    const name = await page.$eval('#inside-cell', (s) => s.selectedOptions[0].textContent);
+    assert.ok(note.startsWith(name), `the read-out is about the clicked cell: ${name} / ${note}`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
 });

@@ -10,6 +10,7 @@ use crate::learn::ftrl::Labelled;
 use crate::learn::ftrl::{hash_feature, Ftrl};
 use crate::learn::schedule::{Plan, Schedule};
 use crate::sim::config::{LaneConfig, Mode, Policy, Update};
+use crate::sim::inside::{ads as look, vote, Rows};
 use crate::sim::series::{ads as f, LaneSums};
 
 use super::*;
@@ -151,6 +152,8 @@ pub struct Lane {
     pub(super) scratch: Vec<f64>,
     /// The online model's logit of every running ad for the current request.
     pub(super) zs: Vec<f64>,
+    /// What the world panes show of the busiest segments, when asked for.
+    pub(super) look: Option<Box<Rows>>,
 }
 
 impl Lane {
@@ -180,6 +183,7 @@ impl Lane {
             seen: (0.0, 0.0),
             scratch: Vec::new(),
             zs: Vec::new(),
+            look: None,
         }
     }
 
@@ -354,6 +358,11 @@ impl Lane {
             }
             let (slot, p_hat) = self.choose(cat, h, r);
             let ad = &cat.live[slot];
+            if let Some(row) = self.look.as_mut().and_then(|l| l.at(r.t, r.segment)) {
+                row[look::SHOWN] += 1.0;
+                row[look::HITS] += (slot == r.top) as u8 as f32;
+                vote(row, look::AD, cat.active[slot] as f32, ad.category as f32);
+            }
             let p_true = r.p_true(truth, slot);
             let clicked = r.u_click < p_true;
             let loss = log_loss(p_hat, clicked);

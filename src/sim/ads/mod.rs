@@ -19,6 +19,7 @@ pub use world::*;
 
 use crate::base::units::MINUTES_PER_DAY;
 use crate::sim::config::Config;
+use crate::sim::inside::{ads as look, busiest, Rows, TOP_SEGMENTS};
 use crate::sim::series::{ads as f, Series};
 
 use lane::*;
@@ -62,6 +63,52 @@ impl AdsSim {
         };
         sim.leader = sim.leaders();
         sim
+    }
+
+    /// Starts recording what the world panes show ([`crate::sim::inside`]): the busiest segments'
+    /// requests, best ads and intents, and each lane's ads.
+    pub fn look_inside(&mut self) {
+        if self.world.look.is_some() {
+            return;
+        }
+        let shown = busiest(&self.world.seg_weights, TOP_SEGMENTS);
+        let (s, k) = (self.world.s, self.world.k);
+        let rows = |fields| Some(Box::new(Rows::new(self.horizon, s, &shown, fields)));
+        self.world.look = rows(look::INTENTS + k);
+        for lane in &mut self.lanes {
+            lane.look = rows(look::LANE_FIELDS);
+        }
+    }
+
+    /// The world panes' recording: the world's rows and each lane's (None unless asked for).
+    pub fn look(&self) -> Option<(&Rows, Vec<&Rows>)> {
+        let world = self.world.look.as_deref()?;
+        let lanes = self
+            .lanes
+            .iter()
+            .filter_map(|l| l.look.as_deref())
+            .collect();
+        Some((world, lanes))
+    }
+
+    /// The world's recording and each lane's, to adopt them from runs elsewhere.
+    pub fn look_mut(&mut self) -> Option<(&mut Rows, Vec<Option<&mut Rows>>)> {
+        let world = self.world.look.as_deref_mut()?;
+        let lanes = self
+            .lanes
+            .iter_mut()
+            .map(|l| l.look.as_deref_mut())
+            .collect();
+        Some((world, lanes))
+    }
+
+    /// Each shown segment's share of the traffic.
+    pub fn segment_shares(&self, segments: &[usize]) -> Vec<f64> {
+        let w = &self.world.seg_weights;
+        segments
+            .iter()
+            .map(|&s| w[s] / self.world.seg_total)
+            .collect()
     }
 
     /// Serves lanes on up to `n` threads (at least 1; natively only). Results are the same for any `n`.

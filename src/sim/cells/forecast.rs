@@ -157,4 +157,3 @@ pub(super) fn features(
         y: 0.0,
     }
 }
-

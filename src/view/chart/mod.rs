@@ -13,6 +13,7 @@
 //! time is under the pointer instead of repeating margins.
 
 pub mod answer;
+pub mod inside;
 mod panel;
 pub mod replay;
 pub mod run;
@@ -24,6 +25,7 @@ use plotters::prelude::*;
 use serde::Serialize;
 
 pub use answer::{answer_svg, draw_answer, AnswerView};
+pub use inside::{draw_inside, inside_svg, Pick};
 pub use replay::draw_replay;
 pub use run::{bucket_under, draw, layout, outcome_of, svg, PANELS};
 pub use spread::{draw_spread, spread_svg};

@@ -1,0 +1,82 @@
+//! What the world panes show of a cells run ([`crate::sim::inside`]): per bucket and cell, the load,
+//! and per lane whether the cell slept, was overloaded, and what the lane forecast.
+
+use super::CellsSim;
+use crate::sim::inside::{cells as f, Grid};
+
+/// The cells run's recording: the world's grid and each lane's.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Look {
+    pub world: Grid,
+    pub lanes: Vec<Grid>,
+}
+
+impl CellsSim {
+    /// Starts recording what the world panes show (from the next interval on).
+    pub fn look_inside(&mut self) {
+        if self.look.is_none() {
+            let (h, n) = (self.world.cfg.horizon_min(), self.hist.n);
+            self.look = Some(Box::new(Look {
+                world: Grid::new(h, n, f::WORLD_FIELDS),
+                lanes: vec![Grid::new(h, n, f::LANE_FIELDS); self.lanes.len()],
+            }));
+        }
+    }
+
+    /// The recording, if [`CellsSim::look_inside`] started one.
+    pub fn look(&self) -> Option<&Look> {
+        self.look.as_deref()
+    }
+
+    /// The recording, to adopt lanes run elsewhere.
+    pub fn look_mut(&mut self) -> Option<&mut Look> {
+        self.look.as_deref_mut()
+    }
+
+    /// Each cell's cluster.
+    pub fn clusters(&self) -> &[usize] {
+        &self.world.cluster
+    }
+
+    /// The interval's loads at `t`.
+    pub(super) fn look_world(&mut self, t: f64, loads: &[f64]) {
+        let Some(look) = self.look.as_deref_mut() else {
+            return;
+        };
+        for (cell, &load) in loads.iter().enumerate() {
+            let row = look.world.at(t, cell);
+            row[f::LOAD] += load as f32;
+            row[f::INTERVALS] += 1.0;
+        }
+    }
+
+    /// Lane `l`'s sleep decisions at `t`: which cells slept, which were overloaded (some of their
+    /// traffic went to a coverage cell that could not carry its cluster's), and the forecasts.
+    pub(super) fn look_lane(
+        &mut self,
+        l: usize,
+        t: f64,
+        loads: &[f64],
+        (sleep, waking): (&[bool], &[bool]),
+        wake_frac: f64,
+        coverage: f64,
+    ) {
+        if self.look.is_none() {
+            return;
+        }
+        let (_, carried) = self.carried(loads, sleep, waking, wake_frac);
+        let spilled = carried.map(|c| c - c.min(coverage) > 1e-12);
+        let forecast = &self.lanes[l].forecast;
+        let cluster = &self.world.cluster;
+        let Some(look) = self.look.as_deref_mut() else {
+            return;
+        };
+        for (cell, &load) in loads.iter().enumerate() {
+            let to_coverage = sleep[cell] || (waking[cell] && wake_frac > 0.0) || load > 1.0;
+            let row = look.lanes[l].at(t, cell);
+            row[f::ASLEEP] += sleep[cell] as u8 as f32;
+            row[f::OVERLOADED] += (to_coverage && spilled[cluster[cell]]) as u8 as f32;
+            row[f::FORECAST] += forecast[cell] as f32;
+        }
+    }
+}

@@ -1,0 +1,144 @@
+// The world panes (look inside): what each lane did to the world, under the chart and on its time
+// axis. Cells: which cells slept or were overloaded, and one cell's load against every forecast. Ads:
+// for the busiest user segments, the best ad, the session intents, and how often each lane showed the
+// best ad. The cursor follows the chart's hover (or the panes' own), otherwise the last simulated
+// moment; Rust draws the panes and writes the read-out (this file only places them).
+
+const $ = (id) => document.getElementById(id);
+
+const st = {
+  // () => the Playground, () => dark, () => several seeds shown.
+  pg: null, dark: null, seeds: null,
+  // The bucket under a cursor (-1: the last simulated), and the cell followed (null: the most telling).
+  at: -1,
+  cell: null,
+  names: '',
+};
+
+export function setupInside(pg, dark, seeds) {
+  Object.assign(st, { pg, dark, seeds });
+  const canvas = $('inside-chart');
+  const under = (ev) => {
+    const r = canvas.getBoundingClientRect();
+    const k = canvas.width / canvas.clientWidth;
+    return st.pg().inside_hover((ev.clientX - r.left) * k, (ev.clientY - r.top) * k);
+  };
+  canvas.addEventListener('mousemove', (ev) => {
+    const hit = under(ev);
+    if (hit) followBucket(hit.bucket);
+  });
+  canvas.addEventListener('mouseleave', () => followBucket(null));
+  // A click on a row of a cells strip follows that cell.
+  canvas.addEventListener('click', (ev) => {
+    const hit = under(ev);
+    if (!hit || !st.pg().inside_cells().length) return;
+    st.cell = hit.row;
+    $('inside-cell').value = String(hit.row);
+    drawInside();
+  });
+  // For tests: what lies under a pixel of the panes (device pixels).
+  window.__insideHover = (px, py) => st.pg().inside_hover(px, py);
+  $('inside-cell').addEventListener('change', (e) => {
+    st.cell = e.target.value === '' ? null : Number(e.target.value);
+    drawInside();
+  });
+}
+
+// The chart's hover moved to bucket `b` (null: it left): the panes follow.
+export function followBucket(b) {
+  const at = b ?? -1;
+  if (at === st.at) return;
+  st.at = at;
+  drawInside();
+}
+
+// A new run (another configuration): follow the most telling cell again unless it no longer exists.
+export function resetInside() {
+  st.cell = null;
+  st.at = -1;
+}
+
+function cellOptions(pg) {
+  const names = pg.inside_cells();
+  $('inside-cell-label').hidden = !names.length;
+  const key = names.join('|');
+  if (key === st.names) return;
+  st.names = key;
+  if (st.cell !== null && st.cell >= names.length) st.cell = null;
+  const opts = [new Option('the cell whose story differs most', '')];
+  names.forEach((n, i) => opts.push(new Option(n, String(i))));
+  $('inside-cell').replaceChildren(...opts);
+  $('inside-cell').value = st.cell === null ? '' : String(st.cell);
+}
+
+export function drawInside() {
+  const pg = st.pg?.();
+  if (!pg) return;
+  const section = $('inside');
+  const several = st.seeds();
+  $('inside-seeds').hidden = !several;
+  const canvas = $('inside-chart');
+  canvas.hidden = several;
+  $('inside-readout-wrap').hidden = several;
+  if (several || section.hidden || section.offsetParent === null) return;
+  cellOptions(pg);
+  const w = canvas.clientWidth;
+  const h = Math.ceil(pg.inside_height(w));
+  if (!w || !h) return;
+  canvas.style.height = `${h}px`;
+  const dpr = Math.min(window.devicePixelRatio || 1, 3);
+  const W = Math.round(w * dpr);
+  const H = Math.round(h * dpr);
+  if (canvas.width !== W || canvas.height !== H) {
+    canvas.width = W;
+    canvas.height = H;
+  }
+  const cell = st.cell ?? pg.inside_telling_cell();
+  pg.draw_inside(canvas, dpr, st.dark(), st.at, cell);
+  canvas.dataset.at = String(st.at);
+  renderReadout(pg.inside_readout(st.at, cell));
+}
+
+function renderReadout(r) {
+  const table = $('inside-readout');
+  if (!r) {
+    table.tHead.replaceChildren();
+    table.tBodies[0].replaceChildren();
+    $('inside-when').textContent = 'Nothing simulated yet.';
+    $('inside-note').textContent = '';
+    return;
+  }
+  $('inside-when').textContent = r.title;
+  const th = (t) => { const e = document.createElement('th'); e.scope = 'col'; e.textContent = t; return e; };
+  const head = document.createElement('tr');
+  head.append(...r.head.map(th));
+  table.tHead.replaceChildren(head);
+  table.tBodies[0].replaceChildren(...r.rows.map((row) => {
+    const tr = document.createElement('tr');
+    row.forEach((t, i) => {
+      const c = document.createElement(i === 0 ? 'th' : 'td');
+      if (i === 0) c.scope = 'row';
+      c.textContent = t;
+      tr.append(c);
+    });
+    return tr;
+  }));
+  $('inside-note').textContent = r.note;
+}
+
+// The workers' parts carry the panes' recording: the world's grid (the same in every part) and each
+// lane's, flattened for Rust. False when a part has none or the lengths do not match.
+export function adoptInside(pg, parts) {
+  const lanes = [];
+  const grids = [];
+  let world = null;
+  for (const p of parts) {
+    if (!p.look || p.look.length !== p.lanes.length + 1) return false;
+    world = world || p.look[0];
+    p.lanes.forEach((l, i) => { lanes.push(l); grids.push(p.look[i + 1]); });
+  }
+  const per = grids.length ? grids[0].length : 0;
+  const flat = new Float32Array(per * grids.length);
+  grids.forEach((g, i) => flat.set(g, i * per));
+  return pg.adopt_inside(Uint32Array.from(lanes), Float32Array.from(world || []), flat);
+}
