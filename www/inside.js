@@ -13,11 +13,19 @@ const st = {
   at: -1,
   cell: null,
   names: '',
+  // Drawn only while on screen (below the fold, a run's partial results cost nothing here), and at
+  // most once per animation frame however fast the pointer moves.
+  visible: false,
+  queued: false,
 };
 
 export function setupInside(pg, dark, seeds) {
   Object.assign(st, { pg, dark, seeds });
   const canvas = $('inside-chart');
+  new IntersectionObserver((entries) => {
+    st.visible = entries.some((e) => e.isIntersecting);
+    if (st.visible) drawInside();
+  }).observe($('inside'));
   const under = (ev) => {
     const r = canvas.getBoundingClientRect();
     const k = canvas.width / canvas.clientWidth;
@@ -49,7 +57,9 @@ export function followBucket(b) {
   const at = b ?? -1;
   if (at === st.at) return;
   st.at = at;
-  drawInside();
+  if (st.queued) return;
+  st.queued = true;
+  requestAnimationFrame(() => { st.queued = false; drawInside(); });
 }
 
 // A new run (another configuration): follow the most telling cell again unless it no longer exists.
@@ -80,7 +90,7 @@ export function drawInside() {
   const canvas = $('inside-chart');
   canvas.hidden = several;
   $('inside-readout-wrap').hidden = several;
-  if (several || section.hidden || section.offsetParent === null) return;
+  if (several || !st.visible || section.hidden || section.offsetParent === null) return;
   cellOptions(pg);
   const w = canvas.clientWidth;
   const h = Math.ceil(pg.inside_height(w));
@@ -93,10 +103,14 @@ export function drawInside() {
     canvas.width = W;
     canvas.height = H;
   }
+  const t0 = performance.now();
   const cell = st.cell ?? pg.inside_telling_cell();
   pg.draw_inside(canvas, dpr, st.dark(), st.at, cell);
   canvas.dataset.at = String(st.at);
   renderReadout(pg.inside_readout(st.at, cell));
+  // For the benchmark: the longest drawing of the panes so far (milliseconds on this thread).
+  st.longestMs = Math.max(st.longestMs || 0, performance.now() - t0);
+  window.__insideLongestMs = st.longestMs;
 }
 
 function renderReadout(r) {

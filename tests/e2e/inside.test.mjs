@@ -176,7 +176,8 @@ async function panes(page) {
 }
 
 test('the world panes draw for every preset and follow the cursor over the chart', async () => {
-  const { page, errors, requests } = await open('');
+  // Tall enough that the chart and the panes are both on screen (the panes draw only when visible).
+  const { page, errors, requests } = await open('', { width: 1280, height: 2200 });
   const presets = await page.evaluate(() => [...document.querySelectorAll('#preset option')].map((o) => o.value).filter(Boolean));
   assert.ok(presets.length >= 13, `presets: ${presets}`);
   for (const preset of presets) {
@@ -185,18 +186,16 @@ test('the world panes draw for every preset and follow the cursor over the chart
     await page.click('#end');
     await page.waitForFunction(() => document.getElementById('progress').value >= 1, null, { timeout: 60000 });
     await page.waitForTimeout(250);
-    await page.locator('#inside').scrollIntoViewIfNeeded();
     const end = await panes(page);
     assert.ok(end.height > 150 && end.share > 0.1, `${preset}: panes drawn ${JSON.stringify(end)}`);
     assert.equal(end.at, '-1', `${preset}: without a pointer the cursor is on the last moment simulated`);
     assert.ok(end.rows >= 1, `${preset}: the read-out has rows`);
     // Pointing at the chart moves the panes' cursor: another bucket, other pixels, other words.
-    await page.locator('.canvas-wrap').scrollIntoViewIfNeeded();
     const box = await page.locator('#chart').boundingBox();
     const seen = [];
     for (const f of [0.25, 0.7]) {
       await page.mouse.move(box.x + box.width * f, box.y + box.height * 0.3);
-      await page.waitForTimeout(60);
+      await page.waitForTimeout(100);
       seen.push(await panes(page));
     }
     assert.notEqual(seen[0].at, '-1', `${preset}: the cursor follows the chart's hover`);
