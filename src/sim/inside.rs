@@ -8,7 +8,8 @@
 //!   shows most and how often that was the best ad for the request.
 //!
 //! Recording is off unless asked for ([`crate::sim::experiment::Experiment::look_inside`]): it costs a
-//! few additions per request and lane, and a few hundred kilobytes.
+//! few additions per request and lane, and memory: 4 bytes per field, bucket, row and lane (at most 400
+//! buckets; 64 cells and four lanes take about 1.4 MB, the six busiest segments about 0.2 MB).
 
 use crate::sim::config::Scenario;
 use crate::sim::series::{bucket_minutes, MAX_BUCKETS};
