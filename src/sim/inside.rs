@@ -12,7 +12,7 @@
 //! buckets; 64 cells and four lanes take about 1.4 MB, the six busiest segments about 0.2 MB).
 
 use crate::sim::config::Scenario;
-use crate::sim::series::{bucket_minutes, MAX_BUCKETS};
+use crate::sim::series::{bucket_minutes, bucket_of, MAX_BUCKETS};
 
 /// Busiest user segments the ads panes show (the world's traffic weights are fixed).
 pub const TOP_SEGMENTS: usize = 6;
@@ -66,6 +66,7 @@ impl Grid {
     /// An empty grid over the horizon, with the series' buckets.
     pub fn new(horizon_min: f64, rows: usize, fields: usize) -> Self {
         let bucket_min = bucket_minutes(horizon_min);
+        // As `Series::new`: the same buckets as the run's chart.
         let buckets = ((horizon_min / bucket_min).ceil() as usize).clamp(1, MAX_BUCKETS);
         Grid {
             bucket_min,
@@ -79,7 +80,7 @@ impl Grid {
     /// The bucket of time `t` (minutes from the start of the horizon), clamped.
     #[inline]
     pub fn bucket(&self, t: f64) -> usize {
-        ((t / self.bucket_min).max(0.0) as usize).min(self.buckets - 1)
+        bucket_of(t, self.bucket_min, self.buckets)
     }
 
     /// The fields of `row` in the bucket of time `t`, to add to.

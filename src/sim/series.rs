@@ -140,8 +140,10 @@ impl Series {
     }
 }
 
+/// The bucket of time `t` among `buckets` of `bucket_min` minutes, clamped (shared with the world
+/// panes' grids, `sim::inside`).
 #[inline]
-fn bucket_of(t: f64, bucket_min: f64, buckets: usize) -> usize {
+pub(crate) fn bucket_of(t: f64, bucket_min: f64, buckets: usize) -> usize {
     ((t / bucket_min).max(0.0) as usize).min(buckets - 1)
 }
 
