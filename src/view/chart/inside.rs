@@ -79,7 +79,7 @@ fn strips(exp: &Experiment, inside: &Inside) -> Vec<(String, Strip)> {
         Scenario::Cells => Vec::new(),
         Scenario::Ads => vec![
             (
-                "Best ad for each request (the oracle's), most shown, by category".into(),
+                "Best ad for each request (the oracle's), by category".into(),
                 Strip::Best,
             ),
             (
@@ -95,17 +95,19 @@ fn strips(exp: &Experiment, inside: &Inside) -> Vec<(String, Strip)> {
         .enumerate()
         .take(inside.lanes.len())
     {
-        let what = match inside.scenario {
-            Scenario::Cells => "",
-            Scenario::Ads => " · shown the best ad",
-        };
-        let title = format!(
-            "{}: {}{what}",
-            LANE_NAMES[l],
-            describe(lane, inside.scenario)
-        );
+        let title = format!("{}: {}", LANE_NAMES[l], describe(lane, inside.scenario));
         out.push((title, Strip::Lane(l)));
     }
+    out
+}
+
+/// `text` cut to at most `n` characters, with an ellipsis when cut.
+fn fit(text: &str, n: usize) -> String {
+    if text.chars().count() <= n {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(n.saturating_sub(1)).collect();
+    out.push('…');
     out
 }
 
@@ -145,7 +147,7 @@ fn legend_items(inside: &Inside, pick: Pick, pal: &Palette) -> Vec<(RGBColor, St
             items.push((pal.bg, String::new()));
             for level in 1..=5 {
                 let text = match level {
-                    1 => "lanes: best ad on 0-20%".to_string(),
+                    1 => "lanes, best ad shown on 0-20%".to_string(),
                     5 => "80-100% of requests".to_string(),
                     _ => format!("{}-{}%", 20 * (level - 1), 20 * level),
                 };
@@ -217,6 +219,10 @@ pub fn draw_inside<DB: DrawingBackend>(
         root.present().map_err(err)?;
         return Ok(Vec::new());
     };
+    let pick = Pick {
+        cell: pick.cell.min(inside.rows().saturating_sub(1)),
+        ..pick
+    };
     let (w, _) = root.dim_in_pixel();
     let s = style.scale;
     let days = exp.config().days;
@@ -233,13 +239,12 @@ pub fn draw_inside<DB: DrawingBackend>(
     let bucket_days = inside.world.bucket_min / MINUTES_PER_DAY;
     let mut frames = Vec::new();
     let top_all = y;
+    // Titles from the left edge, cut to the width (a phone gets the start of a long description).
+    let fits = ((w as f64 / s - 12.0) / 6.2).max(8.0) as usize;
     for (title, strip) in strips(exp, &inside) {
-        root.draw(&Text::new(
-            title,
-            (left, y + (2.0 * s) as i32),
-            font(&pal, style, 11.0),
-        ))
-        .map_err(err)?;
+        let at = ((6.0 * s) as i32, y + (2.0 * s) as i32);
+        root.draw(&Text::new(fit(&title, fits), at, font(&pal, style, 11.0)))
+            .map_err(err)?;
         y += (TITLE * s) as i32;
         let strip_top = y;
         for (i, &row) in order.iter().enumerate() {
