@@ -19,7 +19,12 @@
 //! The weight of a coordinate depends only on its own `z_i` and `n_i`, so this implementation keeps
 //! `w_i` cached and recomputes it whenever `z_i` or `n_i` change: predicting reads the cache, which is
 //! exactly the value Algorithm 1 computes lazily. A test compares it with a literal transcription.
+//! A contiguous copy of the weights (what serving snapshots copy) is made only when something reads
+//! it, and kept up to date from then on: learning that nothing reads (a replay's continual lane, a
+//! warm-up, a retrain) writes each weight once.
 //! The simulator's lanes and the replay of users' click logs share this one implementation.
+
+use std::cell::OnceCell;
 
 use serde::{Deserialize, Serialize};
 
@@ -73,14 +78,15 @@ struct Slot {
 
 /// Per-coordinate FTRL-Proximal state over `2^bits` hashed buckets.
 ///
-/// The weights are also kept in a contiguous array (`w`), which is what predictions read and what a
-/// serving snapshot copies; each update writes both.
+/// The weights are also kept in a contiguous array (`w`), which is what [`Ftrl::weights`] and a serving
+/// snapshot read: it is built from the slots when first read, and every update writes it from then
+/// on (until a reset). Until then an update writes one cache line instead of two, with the same values.
 #[derive(Clone, Debug)]
 pub struct Ftrl {
     params: FtrlParams,
     mask: u32,
     slots: Vec<Slot>,
-    w: Vec<f64>,
+    w: OnceCell<Vec<f64>>,
 }
 
 impl Ftrl {
@@ -91,7 +97,7 @@ impl Ftrl {
             params,
             mask: (size - 1) as u32,
             slots: vec![Slot::default(); size],
-            w: vec![0.0; size],
+            w: OnceCell::new(),
         }
     }
 
@@ -102,7 +108,7 @@ impl Ftrl {
 
     /// Number of buckets.
     pub fn size(&self) -> usize {
-        self.w.len()
+        self.slots.len()
     }
 
     /// Bucket of a raw hash.
@@ -114,18 +120,26 @@ impl Ftrl {
     /// Forgets everything (stateless retraining starts here).
     pub fn reset(&mut self) {
         self.slots.fill(Slot::default());
-        self.w.fill(0.0);
+        // Rebuilt when next read: a retrain from here writes each weight once.
+        self.w.take();
     }
 
-    /// The current weights (what a serving snapshot copies).
+    /// The current weights (what a serving snapshot copies), in one array.
     pub fn weights(&self) -> &[f64] {
-        &self.w
+        self.contiguous()
+    }
+
+    /// The contiguous weights, made from the slots if nothing read them since the last reset.
+    #[inline]
+    fn contiguous(&self) -> &Vec<f64> {
+        self.w
+            .get_or_init(|| self.slots.iter().map(|s| s.w).collect())
     }
 
     /// The weight of the bucket of a raw hash.
     #[inline]
     pub fn weight(&self, hash: u32) -> f64 {
-        self.w[(hash & self.mask) as usize]
+        self.slots[(hash & self.mask) as usize].w
     }
 
     /// The per-coordinate update of Algorithm 1 for gradient g on bucket i.
@@ -150,20 +164,37 @@ impl Ftrl {
         } else {
             -(z - z.signum() * l1) / ((beta + sn) / alpha + l2)
         };
-        self.w[i] = s.w;
+        if let Some(w) = self.w.get_mut() {
+            w[i] = s.w;
+        }
+    }
+
+    /// Asks the processor to bring the slots of `x`'s buckets into its cache (x86-64 only; elsewhere
+    /// nothing): called for the next example while one is learned, the table's cache misses of the two
+    /// overlap. Changes no value.
+    #[inline]
+    pub fn prefetch(&self, x: &[Feature]) {
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse"))]
+        for f in x {
+            safe_arch::prefetch_t0(&self.slots[(f.index & self.mask) as usize]);
+        }
+        #[cfg(not(all(target_arch = "x86_64", target_feature = "sse")))]
+        let _ = x;
     }
 
     /// Logit x . w for binary features given by bucket index.
     #[inline]
     pub fn logit_binary(&self, idx: &[u32]) -> f64 {
-        idx.iter().map(|&i| self.w[(i & self.mask) as usize]).sum()
+        idx.iter()
+            .map(|&i| self.slots[(i & self.mask) as usize].w)
+            .sum()
     }
 
     /// Logit x . w.
     #[inline]
     pub fn logit(&self, x: &[Feature]) -> f64 {
         x.iter()
-            .map(|f| self.w[(f.index & self.mask) as usize] * f.value)
+            .map(|f| self.slots[(f.index & self.mask) as usize].w * f.value)
             .sum()
     }
 
@@ -180,11 +211,8 @@ impl Ftrl {
     /// [`Ftrl::learn`], returning the logit and the probability predicted before the update.
     #[inline]
     pub fn learn_scored(&mut self, x: &[Feature], y: f64) -> (f64, f64) {
-        // Read the weights from the slots the update is about to touch (the same values as `w`).
-        let z: f64 = x
-            .iter()
-            .map(|f| self.slots[(f.index & self.mask) as usize].w * f.value)
-            .sum();
+        // Reads the weights from the slots the update is about to touch.
+        let z = self.logit(x);
         let p = sigmoid(z);
         let mut chunks = x.chunks_exact(LANES);
         for c in &mut chunks {
@@ -241,17 +269,17 @@ impl Ftrl {
                 sn: sn[k],
                 w: w[k],
             };
-            self.w[idx[k]] = w[k];
+        }
+        if let Some(contiguous) = self.w.get_mut() {
+            for k in 0..LANES {
+                contiguous[idx[k]] = w[k];
+            }
         }
     }
 
     /// Algorithm 1 on binary features (value 1) given by bucket index. Returns the prediction made first.
     pub fn learn_binary(&mut self, idx: &[u32], y: f64) -> f64 {
-        let p = sigmoid(
-            idx.iter()
-                .map(|&i| self.slots[(i & self.mask) as usize].w)
-                .sum(),
-        );
+        let p = sigmoid(self.logit_binary(idx));
         for &raw in idx {
             self.update((raw & self.mask) as usize, p - y);
         }
@@ -285,11 +313,14 @@ impl<E: Labelled> Learn<E> for Ftrl {
         Ftrl::reset(self)
     }
     fn live(&self) -> &Vec<f64> {
-        &self.w
+        self.contiguous()
     }
     fn snapshot_into(&self, dst: &mut Vec<f64>) {
         dst.clear();
-        dst.extend_from_slice(&self.w);
+        match self.w.get() {
+            Some(w) => dst.extend_from_slice(w),
+            None => dst.extend(self.slots.iter().map(|s| s.w)),
+        }
     }
 }
 
@@ -485,13 +516,57 @@ mod tests {
             let bits = |m: &Ftrl| -> Vec<[u64; 5]> {
                 m.slots
                     .iter()
-                    .zip(&m.w)
+                    .zip(m.weights())
                     .map(|(s, w)| [s.z, s.n, s.sn, s.w, *w].map(f64::to_bits))
                     .collect()
             };
             assert_eq!(bits(&fast), bits(&slow));
             assert!(fast.weights().iter().any(|&w| w != 0.0));
         }
+    }
+
+    #[test]
+    fn the_contiguous_weights_equal_the_slots_whenever_they_are_made() {
+        // One model reads its weights after every step (its contiguous copy is kept up to date by the
+        // updates, one or four coordinates at a time), the other only at the end (made from the slots),
+        // across a reset: the same bits throughout.
+        let mut read = Ftrl::new(FtrlParams::default(), 7);
+        let mut lazy = read.clone();
+        let mut rng = Rng::new(23, 2);
+        for step in 0..6000 {
+            if step == 3000 {
+                read.reset();
+                lazy.reset();
+            }
+            let x: Vec<Feature> = (0..rng.below(10))
+                .map(|_| Feature {
+                    index: rng.below(200) as u32,
+                    value: rng.normal(),
+                })
+                .collect();
+            let y = rng.below(2) as f64;
+            read.learn(&x, y);
+            lazy.learn(&x, y);
+            if step % 2 == 0 {
+                let idx = [rng.below(128) as u32, 5];
+                read.learn_binary(&idx, y);
+                lazy.learn_binary(&idx, y);
+            }
+            let cached: Vec<u64> = read.weights().iter().map(|w| w.to_bits()).collect();
+            let slots: Vec<u64> = read.slots.iter().map(|s| s.w.to_bits()).collect();
+            assert_eq!(cached, slots, "step {step}");
+        }
+        assert!(lazy.w.get().is_none());
+        struct Unused;
+        impl Labelled for Unused {
+            fn learn_into(&self, _: &mut Ftrl) {}
+        }
+        let mut snap = Vec::new();
+        Learn::<Unused>::snapshot_into(&lazy, &mut snap);
+        assert!(lazy.w.get().is_none(), "a snapshot reads the slots");
+        assert_eq!(snap.as_slice(), lazy.weights());
+        assert_eq!(lazy.weights(), read.weights());
+        assert!(read.weights().iter().any(|&w| w != 0.0));
     }
 
     #[test]

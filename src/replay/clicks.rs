@@ -272,6 +272,8 @@ pub(crate) struct Clicks {
     delay: usize,
     /// Examples read (warm-up included).
     pub examples: u64,
+    /// The warm-up model, made at the first example (a session that waits on the file's length
+    /// replaces this engine before then), taken by the lanes when the warm-up ends.
     warm: Option<Model>,
     pub lanes: Vec<Lane>,
     queue: Store,
@@ -289,7 +291,7 @@ impl Clicks {
             warmup: warmup as u64,
             delay: opts.label_delay as usize,
             examples: 0,
-            warm: Some(Model::new(opts.ftrl, bits)),
+            warm: None,
             lanes: lanes
                 .iter()
                 .map(|&s| Lane::new(s, Model::new(opts.ftrl, 1)))
@@ -310,9 +312,14 @@ impl Clicks {
             .warm
             .take()
             .unwrap_or_else(|| Model::new(self.params, self.bits));
-        for lane in &mut self.lanes {
-            lane.schedule.adopt(Tracked::from(warm.clone()));
-            lane.schedule.start(0.0);
+        // The last lane takes the warm model itself, the others a copy.
+        if let Some((last, rest)) = self.lanes.split_last_mut() {
+            for lane in rest {
+                lane.schedule.adopt(Tracked::from(warm.clone()));
+                lane.schedule.start(0.0);
+            }
+            last.schedule.adopt(Tracked::from(warm));
+            last.schedule.start(0.0);
         }
     }
 
@@ -332,14 +339,33 @@ impl Clicks {
         r.map(|_| ())
     }
 
+    /// Asks for the FTRL slots the next example will touch while this one is replayed (see
+    /// [`Model::prefetch`]): those of the warm-up model, or of the lanes that learn it as it comes.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub(crate) fn prefetch(&self, next: &Example) {
+        match &self.warm {
+            Some(warm) => warm.prefetch(&next.x),
+            None if self.delay == 0 => {
+                for lane in &self.lanes {
+                    if lane.spec == LaneSpec::Continual {
+                        lane.schedule.model.m.prefetch(&next.x);
+                    }
+                }
+            }
+            None => {}
+        }
+    }
+
     /// Replays one parsed example.
     pub(crate) fn example(&mut self, ex: &Example) {
         let i = self.examples;
         self.examples += 1;
         if i < self.warmup {
-            if let Some(warm) = self.warm.as_mut() {
-                learn(warm, ex);
-            }
+            let (params, bits) = (self.params, self.bits);
+            learn(
+                self.warm.get_or_insert_with(|| Model::new(params, bits)),
+                ex,
+            );
             let t = i as f64 - self.warmup as f64;
             for lane in &mut self.lanes {
                 lane.schedule.warmup_keep(t, ex);

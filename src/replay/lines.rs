@@ -32,25 +32,11 @@ fn too_long(line: u64, start: &[u8]) -> ReplayError {
     )
 }
 
-/// Position of the first newline, eight bytes at a time (a zero byte of `word ^ 0x0a..0a` marks it).
+/// Position of the first newline (the `memchr` crate: several bytes per instruction where the processor
+/// allows).
 #[inline]
 fn find_newline(s: &[u8]) -> Option<usize> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    const NL: u64 = 0x0a0a_0a0a_0a0a_0a0a;
-    let mut i = 0;
-    while i + 8 <= s.len() {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(&s[i..i + 8]);
-        let w = u64::from_le_bytes(b) ^ NL;
-        let m = w.wrapping_sub(LO) & !w & HI;
-        if m != 0 {
-            // The lowest flagged byte is always a true zero byte.
-            return Some(i + (m.trailing_zeros() / 8) as usize);
-        }
-        i += 8;
-    }
-    s[i..].iter().position(|&b| b == b'\n').map(|k| i + k)
+    memchr::memchr(b'\n', s)
 }
 
 /// Line `n` as handed out: without a trailing carriage return (CRLF files), nor the first line's

@@ -312,7 +312,12 @@ impl Session {
                     self.hold(ex).map_err(|e| self.fail(e))?
                 }
                 Ok(true) => match &mut self.engine {
-                    Engine::Clicks(c) => c.example(&batch.examples[i]),
+                    Engine::Clicks(c) => {
+                        if let Some((_, Ok(true))) = batch.lines.get(i + 1) {
+                            c.prefetch(&batch.examples[i + 1]);
+                        }
+                        c.example(&batch.examples[i])
+                    }
                     Engine::Loads(_) => unreachable!("parsed lines come from a click log"),
                 },
                 Ok(false) => {}
