@@ -122,7 +122,7 @@ pub static PRESETS: &[Preset] = &[
         name: "ads-explore",
         title: "Ads: explore a little",
         scenario: Scenario::Ads,
-        caption: "Eight ads launch every day and each runs about four days; how good an ad is, beyond its category, only its own clicks tell. A model that never explores (A) learns about an ad only by showing it, and shows the ads it already rates highest: a new ad it does not rate highly stays unknown (the feedback loop). Showing a random ad on 2% of requests (B) costs clicks first: on the first day B loses more than A. Then it pays: in days 28 to 42 A loses a larger share than B, and over the six weeks B loses fewer clicks (on average over a tenth fewer). A random ad on 20% of requests (C) loses the most. Clicks are common in this world (10% on an average ad), so a few random impressions tell a lot.",
+        caption: "Eight ads launch a day, each running about four days, and how good an ad is beyond its category shows only in its own clicks. A model that never explores (A) learns about an ad only by showing it, and it shows the ads it rates highest: a new ad it rates low stays unknown (the feedback loop). A random ad on 2% of requests (B) costs clicks on the first day, then pays: in days 28 to 42 A loses a larger share than B, and over the six weeks B loses fewer clicks (over a tenth fewer on average). A random ad on 20% of requests (C) loses the most. Clicks are common here (10% on an average ad).",
         settings: &[("base_ctr", "0.1"), ("launches", "8"), ("campaign_days", "4"), ("warmup", "7"), ("days", "42"), ("lanes", "3"),
             ("a.mode", "online"), ("a.update", "continual"), ("a.explore", "0"),
             ("b.mode", "online"), ("b.update", "continual"), ("b.explore", "0.02"),
