@@ -265,6 +265,18 @@ fn ads_gradual() {
 }
 
 #[test]
+fn ads_explore() {
+    // "On average over a tenth fewer": B's clicks lost over A's, averaged over each block's seeds.
+    caption_holds("ads-explore", |block, runs| {
+        let ratio = mean(runs, |r| get(&r.s[1], "regret") / get(&r.s[0], "regret"));
+        assert!(
+            ratio < 0.9,
+            "seeds {block:?}: exploring 2% should lose over a tenth fewer clicks on average: {ratio}"
+        );
+    });
+}
+
+#[test]
 fn cells_clusters() {
     caption_holds("cells-clusters", |_, _| {});
 }

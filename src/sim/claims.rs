@@ -336,12 +336,41 @@ static EVENTS: &[Claim] = &[
     },
 ];
 
+static EXPLORE: &[Claim] = &[
+    Claim {
+        text: "the price first: on the first day, exploring 2% (B) loses more clicks than never exploring (A)",
+        holds: |e, _| {
+            let day = means(e, "regret_pct", 0.0, 1.0)?;
+            Some(day[1] > day[0])
+        },
+    },
+    Claim {
+        text: "in days 28 to 42, A loses a larger share of clicks than B",
+        holds: |e, _| {
+            let late = means(e, "regret_pct", 28.0, 42.0)?;
+            Some(late[0] > late[1])
+        },
+    },
+    Claim {
+        text: "over the six weeks, B loses fewer clicks than A",
+        holds: |_, s| Some(get(s, 1, "regret")? < get(s, 0, "regret")?),
+    },
+    Claim {
+        text: "exploring 20% (C) loses the most clicks",
+        holds: |_, s| {
+            let r = lanes(s, 3, "regret")?;
+            Some(r[2] > r[0] && r[2] > r[1])
+        },
+    },
+];
+
 /// The claims of the presets of issue 15's lessons.
 fn lesson_claims(name: &str) -> &'static [Claim] {
     match name {
         "ads-stateless-vs-stateful" => STATELESS_VS_STATEFUL,
         "ads-triggered" => TRIGGERED,
         "ads-gradual" => GRADUAL,
+        "ads-explore" => EXPLORE,
         "cells-clusters" => CLUSTERS,
         "cells-events" => EVENTS,
         _ => &[],

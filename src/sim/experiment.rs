@@ -98,6 +98,11 @@ pub fn describe(lane: &LaneConfig, scenario: Scenario) -> String {
     if scenario == Scenario::Cells && lane.source == crate::sim::config::Source::Simulator {
         s.push_str(" · simulator-trained");
     }
+    if scenario == Scenario::Ads && lane.explore > 0.0 {
+        // Tenths of a percent: 0.07 reads "7%", not "7.000000000000001%".
+        let pct = (lane.explore * 1000.0).round() / 10.0;
+        s.push_str(&format!(" · explore {pct}%"));
+    }
     s
 }
 
@@ -539,5 +544,26 @@ pub fn csv_num(x: f64) -> String {
         format!("{}", (x * 1e6).round() / 1e6)
     } else {
         String::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lane_that_explores_says_how_much() {
+        let mut lane = LaneConfig::default();
+        assert_eq!(describe(&lane, Scenario::Ads), "online · continual");
+        lane.explore = 0.07;
+        assert_eq!(
+            describe(&lane, Scenario::Ads),
+            "online · continual · explore 7%"
+        );
+        lane.explore = 0.025;
+        assert_eq!(
+            describe(&lane, Scenario::Ads),
+            "online · continual · explore 2.5%"
+        );
     }
 }

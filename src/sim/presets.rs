@@ -119,6 +119,17 @@ pub static PRESETS: &[Preset] = &[
         metric: "regret_pct",
     },
     Preset {
+        name: "ads-explore",
+        title: "Ads: explore a little",
+        scenario: Scenario::Ads,
+        caption: "Eight ads launch a day, each running about four days, and how good an ad is beyond its category shows only in its own clicks. A model that never explores (A) learns about an ad only by showing it, and it shows the ads it rates highest: a new ad it rates low stays unknown (the feedback loop). A random ad on 2% of requests (B) costs clicks on the first day, then pays: in days 28 to 42 A loses a larger share than B, and over the six weeks B loses fewer clicks (over a tenth fewer on average). A random ad on 20% of requests (C) loses the most. Clicks are common here (10% on an average ad).",
+        settings: &[("base_ctr", "0.1"), ("launches", "8"), ("campaign_days", "4"), ("warmup", "7"), ("days", "42"), ("lanes", "3"),
+            ("a.mode", "online"), ("a.update", "continual"), ("a.explore", "0"),
+            ("b.mode", "online"), ("b.update", "continual"), ("b.explore", "0.02"),
+            ("c.mode", "online"), ("c.update", "continual"), ("c.explore", "0.2")],
+        metric: "regret_pct",
+    },
+    Preset {
         name: "cells-clusters",
         title: "Cells: one forecaster or many",
         scenario: Scenario::Cells,

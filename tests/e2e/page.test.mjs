@@ -73,7 +73,7 @@ test('hovering reads the bucket under the pointer, from the left edge to the rig
 
 test('every preset loads with no console error and a non-blank chart', async () => {
   const presets = ['ads-batch-vs-online', 'ads-drift', 'ads-new-campaigns', 'ads-label-delay', 'cells-sleep', 'cells-sim-gap', 'cells-holiday',
-    'ads-stateless-vs-stateful', 'ads-triggered', 'ads-gradual', 'cells-clusters', 'cells-events'];
+    'ads-stateless-vs-stateful', 'ads-triggered', 'ads-gradual', 'ads-explore', 'cells-clusters', 'cells-events'];
   for (const p of presets) {
     const { page, errors } = await open(`preset=${p}`);
     await finish(page);
