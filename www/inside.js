@@ -90,12 +90,14 @@ export function drawInside() {
   const canvas = $('inside-chart');
   canvas.hidden = several;
   $('inside-readout-wrap').hidden = several;
-  if (several || !st.visible || section.hidden || section.offsetParent === null) return;
-  cellOptions(pg);
+  if (several || section.hidden || section.offsetParent === null) return;
+  // The height is kept right even off screen (it depends on the settings and the width only): the
+  // page below never moves when the panes first draw.
   const w = canvas.clientWidth;
   const h = Math.ceil(pg.inside_height(w));
-  if (!w || !h) return;
   canvas.style.height = `${h}px`;
+  if (!st.visible || !w || !h) return;
+  cellOptions(pg);
   const dpr = Math.min(window.devicePixelRatio || 1, 3);
   const W = Math.round(w * dpr);
   const H = Math.round(h * dpr);

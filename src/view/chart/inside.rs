@@ -19,7 +19,7 @@ use crate::base::units::MINUTES_PER_DAY;
 use crate::sim::config::{Scenario, LANE_NAMES};
 use crate::sim::experiment::{describe, Experiment};
 use crate::sim::inside::{ads, cells, Grid, Inside};
-use crate::view::inside::{category, cell_name};
+use crate::view::inside::cell_name;
 
 /// Where the cursor is and which cell the cells pane follows.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -112,36 +112,26 @@ fn fit(text: &str, n: usize) -> String {
 }
 
 /// The legend's items: a colour and its words.
-fn legend_items(inside: &Inside, pick: Pick, pal: &Palette) -> Vec<(RGBColor, String)> {
+fn legend_items(inside: &Inside, pal: &Palette) -> Vec<(RGBColor, String)> {
     match inside.scenario {
         Scenario::Cells => vec![
             (awake(pal), "awake".into()),
             (ASLEEP, "asleep".into()),
             (OVERLOADED, "overloaded".into()),
-            (
-                pal.fg,
-                format!(
-                    "followed (marked at the left): {}",
-                    cell_name(inside, pick.cell)
-                ),
-            ),
+            (pal.fg, "the cell followed, marked at the left".into()),
         ],
         Scenario::Ads => {
-            let g = inside.world;
-            let mut seen = vec![false; inside.categories.max(1)];
-            for b in 0..g.buckets {
-                for r in 0..g.rows {
-                    let w = g.get(b, r);
-                    if w[ads::REQUESTS] > 0.0 {
-                        if let Some(s) = seen.get_mut(w[ads::BEST_CATEGORY] as usize) {
-                            *s = true;
-                        }
-                    }
-                }
-            }
-            let mut items: Vec<(RGBColor, String)> = (seen.iter().enumerate())
-                .filter(|(_, &s)| s)
-                .map(|(c, _)| (CATEGORY[c % CATEGORY.len()], category(c as f32)))
+            // Every category (colours repeat after ten: one entry names all that share it), so that
+            // the legend, and the panes' height, do not change as the run goes.
+            let k = inside.categories.max(1);
+            let mut items: Vec<(RGBColor, String)> = (0..k.min(CATEGORY.len()))
+                .map(|c| {
+                    let same: Vec<String> = (c..k)
+                        .step_by(CATEGORY.len())
+                        .map(|x| (x + 1).to_string())
+                        .collect();
+                    (CATEGORY[c], format!("category {}", same.join("/")))
+                })
                 .collect();
             // A new line for the lanes' scale.
             items.push((pal.bg, String::new()));
@@ -183,11 +173,7 @@ pub fn height(exp: &Experiment, width: f64) -> f64 {
     let Some(inside) = exp.inside() else {
         return 0.0;
     };
-    let legend = legend_lines(
-        &legend_items(&inside, Pick::default(), &palette(false)),
-        width,
-    )
-    .len() as f64;
+    let legend = legend_lines(&legend_items(&inside, &palette(false)), width).len() as f64;
     let strip = TITLE + row_px(&inside) * inside.rows() as f64;
     let tail = match inside.scenario {
         Scenario::Cells => CELL_PANEL,
@@ -229,7 +215,7 @@ pub fn draw_inside<DB: DrawingBackend>(
     let (left, right) = ((LEFT * s) as i32, w as i32 - (RIGHT * s) as i32 - 1);
     let x_of = |day: f64| left + ((day / days).clamp(0.0, 1.0) * (right - left) as f64) as i32;
     let mut y = (6.0 * s) as i32;
-    for line in legend_lines(&legend_items(&inside, pick, &pal), w as f64 / s) {
+    for line in legend_lines(&legend_items(&inside, &pal), w as f64 / s) {
         legend_line(root, &line, y, &pal, style)?;
         y += (LEGEND * s) as i32;
     }
