@@ -149,7 +149,8 @@ pub struct LiveAd {
     pub(super) quality: f64,
 }
 
-/// The ads world: everything every lane sees.
+/// The ads world: everything every lane sees (cloned whole by the warm-up cache, [`super::WarmCache`]).
+#[derive(Clone)]
 pub struct World {
     pub(super) c: AdsConfig,
     pub(super) s: usize,
