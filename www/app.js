@@ -167,7 +167,7 @@ function runToEnd() {
   };
   plan.forEach((lanes, i) => {
     lanePool.run({ hash, lanes }, (p) => { parts[i] = p; show(); })
-      .then((p) => {
+      .then((p) => { (window.__warmlog ||= []).push([i, JSON.stringify(lanes), JSON.stringify(p.warm)]);
         parts[i] = p;
         show();
         if (--left === 0 && ui.parallel === gen) ui.parallel = 0;
@@ -536,7 +536,8 @@ async function main() {
   // where the chart's panels lie (device pixels, days).
   window.__rtml = { lastWaitMs: () => ui.lastWaitMs, digest: () => ui.pg.digest(), progress: () => ui.pg.progress(), memory: () => ({ wasm: ui.pg.memory_bytes(), js: performance.memory ? performance.memory.usedJSHeapSize : 0 }), plot: () => ui.pg.plot(), benchmark };
   document.body.dataset.ready = '1';
-  if (ui.state.tab !== 'answer') lanePool.warm();
+  // The lane workers start now and warm up this configuration (an ads one: their engine code gets compiled).
+  if (ui.state.tab !== 'answer') lanePool.warm(ui.state.scenario === 'ads' ? ui.pg.hash() : '');
   requestAnimationFrame(frame);
   if (bench) await benchmark();
   // The answer's workers get the cores when the page opens on it.

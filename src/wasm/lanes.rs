@@ -47,20 +47,33 @@ pub(super) fn lane_controls(cfg: &crate::sim::config::Config) -> serde_json::Val
 impl Playground {
     /// How to run this configuration's lanes on `workers` Web Workers: groups of lane indices, or an
     /// empty list when it should run here (held, or a cells run, which is fast and reports warnings).
-    pub fn parallel_plan(&self, workers: u32) -> JsValue {
-        if self.held.is_some() || self.state.config.scenario != Scenario::Ads || workers < 2 {
+    /// Lanes this page ran before with the same world and settings are not run again: their kept
+    /// outcome joins the workers' parts (the same numbers, see `sim::parallel::LaneResults`); when
+    /// every lane is kept, the run is complete at once and the list is empty. (For a finished run: the split of
+    /// every lane, as it was run.)
+    pub fn parallel_plan(&mut self, workers: u32) -> JsValue {
+        let cfg = &self.state.config;
+        if self.held.is_some() || cfg.scenario != Scenario::Ads || workers < 2 {
             return to_js(&Vec::<Vec<usize>>::new());
         }
-        to_js(&crate::sim::parallel::split(
-            &self.state.config,
-            workers as usize,
-        ))
+        if self.exp.done() {
+            return to_js(&crate::sim::parallel::split(cfg, workers as usize));
+        }
+        let known = RESULTS.with(|r| r.borrow().find(cfg));
+        let plan = crate::sim::parallel::split_rest(cfg, &known, workers as usize);
+        // Kept lanes join the workers' parts as they come (`adopt`); a run with nothing left to run
+        // is complete now.
+        if plan.is_empty() {
+            self.exp.adopt(&known);
+        }
+        to_js(&plan)
     }
 
     /// Assembles what the workers reported (see [`LaneRun::part`]), flattened by the page: for each
     /// reported lane `lanes[i]`, its part's clock and whether it is done, its sums (the next
-    /// `sums.len() / lanes.len()` numbers) and its `mark_counts[i]` retrain marks. Returns false (and
-    /// changes nothing) when the lengths do not match.
+    /// `sums.len() / lanes.len()` numbers) and its `mark_counts[i]` retrain marks; lanes not reported
+    /// come from the kept outcomes ([`Playground::parallel_plan`]), and finished ones are kept.
+    /// Returns false (and changes nothing) when the lengths do not match.
     pub fn adopt(
         &mut self,
         lanes: Vec<u32>,
@@ -97,7 +110,15 @@ impl Playground {
                 }
             })
             .collect();
-        self.exp.adopt(&parts);
+        let cfg = &self.state.config;
+        let mut all = RESULTS.with(|r| {
+            let mut r = r.borrow_mut();
+            r.keep(cfg, &parts);
+            r.find(cfg)
+        });
+        all.retain(|k| !parts.iter().any(|p| p.lanes == k.lanes));
+        all.extend(parts);
+        self.exp.adopt(&all);
         true
     }
 }
@@ -111,6 +132,26 @@ struct PartJson {
     marks: Vec<Vec<f64>>,
 }
 
+std::thread_local! {
+    /// The page's finished ads lanes (main thread), for the next runs of the same world: after a
+    /// change of one lane's knobs only that lane runs again.
+    static RESULTS: std::cell::RefCell<crate::sim::parallel::LaneResults> =
+        std::cell::RefCell::new(crate::sim::parallel::LaneResults::new(24));
+    /// The warm-ups this worker ran, for its next runs of the same world (a change of a lane's knobs
+    /// re-runs only the horizon); the last two worlds.
+    static WARM: std::cell::RefCell<crate::sim::ads::WarmCache> =
+        std::cell::RefCell::new(crate::sim::ads::WarmCache::new(2));
+}
+
+/// This worker's warm-up cache: `[runs that adopted a kept warm-up, runs that warmed up]`.
+#[wasm_bindgen]
+pub fn warm_cache_stats() -> Vec<f64> {
+    WARM.with(|c| {
+        let c = c.borrow();
+        vec![c.hits as f64, c.misses as f64]
+    })
+}
+
 /// Some lanes of a page's configuration, run in a Web Worker (`www/lanes-worker.js`): the same world,
 /// only these lanes.
 #[wasm_bindgen]
@@ -121,7 +162,8 @@ pub struct LaneRun {
 
 #[wasm_bindgen]
 impl LaneRun {
-    /// Lanes `lanes` of the configuration of a URL hash (bad input: the hash's defaults, as the page).
+    /// Lanes `lanes` of the configuration of a URL hash (bad input: the hash's defaults, as the page),
+    /// warmed up (or given the warm-up this worker kept for the same world and learners).
     #[wasm_bindgen(constructor)]
     pub fn new(hash: &str, lanes: Vec<u32>) -> LaneRun {
         let (state, _) = State::parse(hash);
@@ -132,7 +174,8 @@ impl LaneRun {
             .collect();
         let lanes = if lanes.is_empty() { vec![0] } else { lanes };
         let cfg = crate::sim::parallel::subset(&state.config, &lanes);
-        let exp = Experiment::new(cfg).unwrap_or_else(|_| build(&State::default()));
+        let mut exp = Experiment::new(cfg).unwrap_or_else(|_| build(&State::default()));
+        WARM.with(|c| exp.warm_cached(&mut c.borrow_mut()));
         LaneRun { exp, lanes }
     }
 

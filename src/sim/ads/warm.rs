@@ -22,12 +22,9 @@ use crate::sim::config::Config;
 
 use super::*;
 
-/// Everything the warm-up's world depends on: the configuration without its lanes, as JSON (exact
-/// for every number, `-0` included).
+/// Everything the warm-up's world depends on: the configuration without its lanes.
 pub(super) fn world_key(cfg: &Config) -> String {
-    let mut c = cfg.clone();
-    c.lanes.clear();
-    serde_json::to_string(&c).unwrap_or_default()
+    crate::sim::parallel::world_key(cfg)
 }
 
 /// Everything a lane's warm-up model depends on besides the world.
