@@ -1,8 +1,12 @@
 // The reader's-wait benchmark (not part of the test suite): serves a built www/ directory (WWW, default
-// ../../www) on a free local port and, in headless Chromium at 1280x900, (1) opens `#bench=1` (for every
-// preset, from choosing it in the menu, paused, to the final chart; the longest main-thread task), then
-// (2) opens `#tab=answer` (the default map: first map, all seeds, longest main-thread task).
-// Usage: node tests/e2e/bench-wait.mjs [rounds]   (WWW=/path/to/www to measure another build)
+// ../../www) on a free local port and, in headless Chromium at 1280x900, measures (ONLY: a comma list)
+//   presets: `#bench=1`, the page's own benchmark (every preset from the menu, paused, to the final
+//            chart; the longest main-thread task);
+//   knobs:   every ads preset from the menu, then a lane knob (a.explore) twice, each to the final chart;
+//   answer:  `#tab=answer`, the default map (first map, all seeds, the longest main-thread task after
+//            the page is ready, as tests/e2e/answer.test.mjs measures it).
+// Usage: [WWW=/path/to/www] [ONLY=presets,knobs,answer] [TRACE=1] node tests/e2e/bench-wait.mjs [rounds]
+// To compare two builds, run it on each in turn (the machine's load changes from minute to minute).
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
@@ -10,7 +14,7 @@ import { chromium } from 'playwright-core';
 
 const WWW = process.env.WWW || new URL('../../www/', import.meta.url).pathname;
 const ROUNDS = Number(process.argv[2] || 1);
-const ONLY = process.env.ONLY || 'presets,answer';
+const ONLY = process.env.ONLY || 'presets,knobs,answer';
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.png': 'image/png', '.svg': 'image/svg+xml' };
 const server = createServer(async (req, res) => {
   const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
@@ -32,7 +36,6 @@ async function presets() {
   await page.goto(`${BASE}index.html#bench=1`);
   await page.waitForFunction(() => window.__benchmark, null, { timeout: 300000, polling: 100 });
   const out = await page.evaluate(() => window.__benchmark);
-  if (process.env.TRACE) console.log('longtasks', JSON.stringify(await page.evaluate(() => window.__lt)));
   await page.close();
   return out;
 }
@@ -67,7 +70,6 @@ async function knobs() {
     const knob = await timed(page, ['k-a-explore', '0.02']);
     const knob2 = await timed(page, ['k-a-explore', '0.05']);
     out.push([name, preset, knob, knob2]);
-    if (process.env.TRACE) console.log(JSON.stringify(await page.evaluate(() => window.__warmlog.splice(0))));
   }
   await page.close();
   return out;
@@ -78,13 +80,15 @@ async function answer() {
   await page.addInitScript(() => {
     window.__longest = 0;
     window.__ltl = [];
+    new MutationObserver((_, o) => { if (document.body?.dataset.ready === '1') { window.__ready = performance.now(); o.disconnect(); } })
+      .observe(document, { attributes: true, subtree: true, attributeFilter: ['data-ready'] });
     new PerformanceObserver((l) => { for (const e of l.getEntries()) { window.__longest = Math.max(window.__longest, e.duration); window.__ltl.push([Math.round(e.startTime), Math.round(e.duration)]); } })
       .observe({ type: 'longtask', buffered: true });
   });
   await page.goto(`${BASE}index.html#tab=answer`);
   await page.waitForFunction(() => window.__answerTiming && window.__answerTiming.done != null, null, { timeout: 300000, polling: 100 });
-  const t = await page.evaluate(() => ({ ...window.__answerTiming, longest: window.__longest }));
-  if (process.env.TRACE) console.log('answer shows [parts, set, draw, table] ms', JSON.stringify(await page.evaluate(() => window.__ashow)), JSON.stringify(await page.evaluate(() => [window.__ltl, performance.getEntriesByType('mark').map((m) => [m.name, Math.round(m.startTime)])])));
+  const t = await page.evaluate(() => ({ ...window.__answerTiming, longest: Math.max(0, ...window.__ltl.filter((x) => x[0] >= window.__ready).map((x) => x[1])), load: Math.max(0, ...window.__ltl.filter((x) => x[0] < window.__ready).map((x) => x[1])) }));
+  if (process.env.TRACE) console.log('long tasks [start, ms]', JSON.stringify(await page.evaluate(() => window.__ltl)), 'ready at', await page.evaluate(() => Math.round(window.__ready)));
   await page.close();
   return t;
 }
@@ -92,13 +96,12 @@ async function answer() {
 for (let r = 0; r < ROUNDS; r++) {
   if (ONLY.includes('presets')) {
     const b = await presets();
-    if (process.env.TRACE) for (const x of b) if (x.tr && x.preset.startsWith('ads')) console.log(x.preset, x.wait_ms, JSON.parse(x.tr).filter((e) => e[0].startsWith('result')).map((e) => e[0].slice(6) + '@' + e[1]).join(' '));
     console.log(JSON.stringify({ round: r, presets: b.map((x) => [x.preset, x.wait_ms ?? x.longest_task_ms]) }));
   }
   if (ONLY.includes('knobs')) console.log(JSON.stringify({ round: r, 'preset, then a.explore twice': await knobs() }));
   if (ONLY.includes('answer')) {
     const a = await answer();
-    console.log(JSON.stringify({ round: r, answer: { first: Math.round(a.first), done: Math.round(a.done), longest: Math.round(a.longest) } }));
+    console.log(JSON.stringify({ round: r, answer: { first: Math.round(a.first), done: Math.round(a.done), longest_after_ready: Math.round(a.longest), longest_while_loading: Math.round(a.load) } }));
   }
 }
 await browser.close();
