@@ -161,3 +161,31 @@ fn after_a_shift_the_panes_show_the_frozen_model_still_on_yesterdays_favourites(
         assert!(held >= 9, "seeds {block}..: held on {held} of 10");
     }
 }
+
+#[test]
+fn a_kept_warm_up_and_kept_lanes_keep_the_panes() {
+    use rtml::sim::ads::WarmCache;
+    use rtml::sim::parallel::LaneResults;
+    let cfg = short("ads-drift", "4");
+    let fresh = run(&cfg, true);
+    // A warm-up kept by a run that did not record, adopted by one that does.
+    let mut cache = WarmCache::new(2);
+    let mut first = Experiment::new(cfg.clone()).unwrap();
+    first.warm_cached(&mut cache);
+    first.run_to_end();
+    let mut again = Experiment::new(cfg.clone()).unwrap();
+    again.look_inside();
+    again.warm_cached(&mut cache);
+    again.run_to_end();
+    assert_eq!(again.digest(), fresh.digest());
+    let (a, b) = (fresh.inside().unwrap(), again.inside().unwrap());
+    assert_eq!((a.world, &a.lanes), (b.world, &b.lanes));
+    // Finished lanes kept by the page bring their panes back.
+    let mut kept = LaneResults::new(24);
+    kept.keep(&cfg, &[fresh.part(&[0, 1, 2])]);
+    let mut whole = Experiment::new(cfg.clone()).unwrap();
+    whole.look_inside();
+    whole.adopt(&kept.find(&cfg));
+    let c = whole.inside().unwrap();
+    assert_eq!((a.world, &a.lanes), (c.world, &c.lanes));
+}

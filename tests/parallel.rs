@@ -64,3 +64,59 @@ fn one_lane_alone_gives_its_marks_events_and_partial_sums() {
     whole.run_to_end();
     assert!(!whole.done());
 }
+
+#[test]
+fn kept_lanes_and_a_re_run_of_the_changed_one_give_the_numbers_of_a_fresh_run() {
+    use rtml::sim::parallel::{split_rest, LaneResults};
+    for name in [
+        "ads-batch-vs-online",
+        "ads-stateless-vs-stateful",
+        "ads-triggered",
+    ] {
+        let mut cfg = rtml::sim::presets::preset(name).unwrap().config();
+        cfg.days = 4.0;
+        cfg.warmup = 2.0;
+        let mut kept = LaneResults::new(24);
+        let parts = split(&cfg, 2);
+        kept.keep(&cfg, &run_parts(&cfg, &parts, None));
+        assert_eq!(kept.find(&cfg).len(), cfg.lanes.len());
+        // One lane's knob: only that lane runs again.
+        let mut changed = cfg.clone();
+        changed.set("a.explore", "0.07").unwrap();
+        let known = kept.find(&changed);
+        assert_eq!(known.len(), cfg.lanes.len() - 1, "{name}");
+        let todo = split_rest(&changed, &known, 2);
+        assert_eq!(todo, vec![vec![0]], "{name}");
+        let mut whole = Experiment::new(changed.clone()).unwrap();
+        let mut all = known;
+        all.extend(run_parts(&changed, &todo, None));
+        whole.adopt(&all);
+        let mut fresh = Experiment::new(changed.clone()).unwrap();
+        fresh.run_to_end();
+        assert_eq!(whole.digest(), fresh.digest(), "{name}");
+        // The lanes in another order, and a world change: nothing is kept for another world.
+        let mut turned = cfg.clone();
+        turned.lanes.rotate_left(1);
+        let known = kept.find(&turned);
+        assert!(split_rest(&turned, &known, 2).is_empty());
+        let mut whole = Experiment::new(turned.clone()).unwrap();
+        whole.adopt(&known);
+        let mut fresh = Experiment::new(turned.clone()).unwrap();
+        fresh.run_to_end();
+        assert_eq!(whole.digest(), fresh.digest(), "{name} turned");
+        let mut other = cfg.clone();
+        other.set("volume", "900").unwrap();
+        assert!(kept.find(&other).is_empty());
+        assert_eq!(split_rest(&other, &[], 2), split(&other, 2));
+    }
+    // Unfinished parts are not kept; the most recent lanes are, up to the cap.
+    let cfg = rtml::sim::presets::preset("ads-drift").unwrap().config();
+    let mut kept = LaneResults::new(2);
+    kept.keep(&cfg, &run_parts(&cfg, &[vec![0, 1, 2]], Some(600.0)));
+    assert!(kept.find(&cfg).is_empty());
+    let mut short = cfg.clone();
+    short.days = 1.0;
+    kept.keep(&short, &run_parts(&short, &[vec![0, 1, 2]], None));
+    let found: Vec<usize> = kept.find(&short).iter().map(|p| p.lanes[0]).collect();
+    assert_eq!(found, vec![1, 2]);
+}

@@ -100,14 +100,23 @@ function table(answer) {
   }
 }
 
-/** Summarises the parts so far and shows them (a first map after the first seed, refined after each). */
-function show(j, parts) {
-  const res = view.set(j, parts);
-  window.__answer = res.json;
-  window.__answerFull = res.answer;
-  $('answer-conclusion').textContent = res.answer.conclusion;
+const nextTask = () => new Promise((r) => setTimeout(r, 0));
+
+/**
+ * Summarises the parts kept so far (view.add) and shows them: a first map after the first seed, refined
+ * after each. Three short tasks on the page's thread (summary, chart, then table and words), so the
+ * page stays responsive while the workers run.
+ */
+async function show(j) {
+  view.summarize(j);
+  window.__answer = view.json();
+  await nextTask();
   draw();
-  table(res.answer);
+  await nextTask();
+  const res = view.figures();
+  window.__answerFull = res;
+  $('answer-conclusion').textContent = res.conclusion;
+  table(res);
 }
 
 /** Runs (or shows from the cache) the answer for the inputs. */
@@ -131,7 +140,9 @@ export async function runAnswer() {
   bar.max = tasks.length;
   bar.value = 0;
   if (cache.has(key)) {
-    show(j, cache.get(key));
+    view.clear();
+    for (const p of cache.get(key)) view.add(p);
+    await show(j);
     bar.value = tasks.length;
     status.textContent = 'done (cached)';
     postDone({ answer: window.__answer });
@@ -142,22 +153,29 @@ export async function runAnswer() {
   $('answer-run').disabled = true;
   $('answer-cancel').disabled = false;
   status.textContent = '';
-  // Tasks come seed by seed: redraw whenever every task of a seed is in.
+  // Tasks come seed by seed: redraw whenever every task of a seed is in (one redraw at a time).
   const perSeed = new Map();
   for (const t of tasks) perSeed.set(t.seed, (perSeed.get(t.seed) || 0) + 1);
+  view.clear();
+  let showing = null;
   try {
     const parts = await runPool(j, tasks, n, (ps) => {
+      view.add(ps[ps.length - 1]);
       bar.value = ps.length;
       const last = ps[ps.length - 1].task.seed;
       const have = ps.filter((p) => p.task.seed === last).length;
       status.textContent = `${ps.length} of ${tasks.length} runs`;
-      if (have === perSeed.get(last)) {
-        show(j, ps);
-        window.__answerTiming.first ??= performance.now() - t0;
+      if (have === perSeed.get(last) && ps.length < tasks.length && !showing) {
+        showing = show(j).then(() => {
+          window.__answerTiming.first ??= performance.now() - t0;
+          showing = null;
+        });
       }
     });
     cache.set(key, parts);
-    show(j, parts);
+    await showing;
+    await show(j);
+    window.__answerTiming.first ??= performance.now() - t0;
     bar.value = tasks.length;
     window.__answerTiming.done = performance.now() - t0;
     status.textContent = 'done';

@@ -10,7 +10,7 @@ import { setupBridge } from './bridge.js';
 import { worldControls, laneControls } from './controls.js';
 import { Pool, Cancelled } from './pool.js';
 import { renderPipeline } from './pipeline.js';
-import { setupInside, drawInside, followBucket, resetInside, adoptInside } from './inside.js';
+import { setupInside, drawInside, followBucket, resetInside, insideArrays } from './inside.js';
 import { setupSeeds, seedsActive, restartSeeds, viewSeeds, drawSeeds, seedsHover, renderSeedsSummary } from './seeds.js';
 
 const $ = (id) => document.getElementById(id);
@@ -160,10 +160,10 @@ function runToEnd() {
         sums.push(...p.sums[i]); marks.push(...p.marks[i]); counts.push(p.marks[i].length);
       });
     }
-    if (!ui.pg.adopt(Uint32Array.from(lanes), Float64Array.from(clocks), Uint8Array.from(done), Float64Array.from(sums), Float64Array.from(marks), Uint32Array.from(counts))) {
+    const look = insideArrays(parts);
+    if (!ui.pg.adopt(Uint32Array.from(lanes), Float64Array.from(clocks), Uint8Array.from(done), Float64Array.from(sums), Float64Array.from(marks), Uint32Array.from(counts), look.world, look.lanes)) {
       throw new Error('a worker sent a malformed part');
     }
-    adoptInside(ui.pg, parts);
     ui.adopted = true;
     ui.dirty = true;
     if (!ui.pg.done() && window.__rtml?.onPartial) window.__rtml.onPartial();
@@ -542,7 +542,8 @@ async function main() {
   // where the chart's panels lie (device pixels, days).
   window.__rtml = { lastWaitMs: () => ui.lastWaitMs, digest: () => ui.pg.digest(), progress: () => ui.pg.progress(), memory: () => ({ wasm: ui.pg.memory_bytes(), js: performance.memory ? performance.memory.usedJSHeapSize : 0 }), plot: () => ui.pg.plot(), benchmark };
   document.body.dataset.ready = '1';
-  if (ui.state.tab !== 'answer') lanePool.warm();
+  // The lane workers start now and warm up this configuration (an ads one: their engine code gets compiled).
+  if (ui.state.tab !== 'answer') lanePool.warm(ui.state.scenario === 'ads' ? ui.pg.hash() : '');
   requestAnimationFrame(frame);
   if (bench) await benchmark();
   // The answer's workers get the cores when the page opens on it.

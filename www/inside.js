@@ -143,18 +143,17 @@ function renderReadout(r) {
 }
 
 // The workers' parts carry the panes' recording: the world's grid (the same in every part) and each
-// lane's, flattened for Rust. False when a part has none or the lengths do not match.
-export function adoptInside(pg, parts) {
-  const lanes = [];
+// lane's, flattened for Rust's `adopt` (both empty when a part has none).
+export function insideArrays(parts) {
   const grids = [];
   let world = null;
   for (const p of parts) {
-    if (!p.look || p.look.length !== p.lanes.length + 1) return false;
+    if (!p.look || p.look.length !== p.lanes.length + 1) return { world: new Float32Array(0), lanes: new Float32Array(0) };
     world = world || p.look[0];
-    p.lanes.forEach((l, i) => { lanes.push(l); grids.push(p.look[i + 1]); });
+    p.lanes.forEach((l, i) => grids.push(p.look[i + 1]));
   }
   const per = grids.length ? grids[0].length : 0;
-  const flat = new Float32Array(per * grids.length);
-  grids.forEach((g, i) => flat.set(g, i * per));
-  return pg.adopt_inside(Uint32Array.from(lanes), Float32Array.from(world || []), flat);
+  const lanes = new Float32Array(per * grids.length);
+  grids.forEach((g, i) => lanes.set(g, i * per));
+  return { world: Float32Array.from(world || []), lanes };
 }

@@ -6,6 +6,12 @@
 // times, then posts `{id, result}` or `{id, error}`. `pool.cancel()` rejects every pending task with a
 // `Cancelled` error and posts `{cancel: true}` to busy workers: a worker that runs in chunks should
 // check for it between chunks (see lanes-worker.js) and stop; its late messages are ignored.
+//
+// Affinity: a task with `lanes` goes, when it can, to the idle worker whose last task shared most of
+// them (a lane worker keeps the warm-up of the lanes it ran, so the next run of the same world starts
+// from it). `warm(prime)` also has every worker run `prime` (a message without an id: no reply) once,
+// before any task: the lane workers warm up the page's configuration and run a day of it, so the
+// engine's code is compiled by the engine's optimising tier before the reader's first change.
 
 export class Cancelled extends Error {
   constructor() { super('cancelled'); this.name = 'Cancelled'; }
@@ -20,11 +26,17 @@ export class Pool {
     this.busy = new Map();
     this.queue = [];
     this.nextId = 1;
+    // The lanes each worker ran last (affinity).
+    this.last = new Map();
   }
 
-  /** Starts every worker now (so the first run does not wait for them to load the wasm). */
-  warm() {
-    while (this.workers.length < this.size) this.idle.push(this.spawn());
+  /** Starts every worker now (so the first run does not wait for them to load the wasm); see `prime`. */
+  warm(prime = null) {
+    while (this.workers.length < this.size) {
+      const w = this.spawn();
+      if (prime) w.postMessage({ prime });
+      this.idle.push(w);
+    }
   }
 
   /** Runs one task on the next free worker; `onPartial(partial)` for each partial report. */
@@ -57,14 +69,24 @@ export class Pool {
 
   pump() {
     while (this.queue.length) {
-      let w = this.idle.pop();
+      const job = this.queue[0];
+      const lanes = job.task.lanes || [];
+      // The idle worker that last ran most of these lanes, else any idle one, else a new one.
+      let at = this.idle.length - 1;
+      let best = 0;
+      this.idle.forEach((x, i) => {
+        const shared = lanes.filter((l) => (this.last.get(x) || []).includes(l)).length;
+        if (shared > best) [at, best] = [i, shared];
+      });
+      let w = at >= 0 ? this.idle.splice(at, 1)[0] : null;
       if (!w) {
         if (this.workers.length >= this.size) return;
         w = this.spawn();
       }
-      const job = this.queue.shift();
+      this.queue.shift();
       job.id = this.nextId++;
       this.busy.set(w, job);
+      this.last.set(w, lanes);
       w.postMessage({ id: job.id, ...job.task });
     }
   }

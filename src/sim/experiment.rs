@@ -336,6 +336,19 @@ impl Experiment {
         }
     }
 
+    /// Ends the warm-up, adopting it from `cache` when an ads run of the same world and learners was
+    /// warmed up before (see [`crate::sim::ads::WarmCache`]; the same numbers either way). A cells
+    /// run warms up as usual.
+    pub fn warm_cached(&mut self, cache: &mut crate::sim::ads::WarmCache) {
+        if self.outside.is_some() {
+            return;
+        }
+        match &mut self.sim {
+            Sim::Ads(s) => s.warm_cached(cache),
+            Sim::Cells(s) => s.warm_until(0.0),
+        }
+    }
+
     /// Simulated minutes from the start of the horizon; negative during the warm-up.
     pub fn clock(&self) -> f64 {
         if let Some(o) = &self.outside {

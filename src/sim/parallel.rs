@@ -4,8 +4,13 @@
 //! (each builds the world again) and assembles the parts with [`Experiment::adopt`];
 //! `tests/parallel.rs` checks that the assembled digest is the full run's.
 //!
+//! For the same reason a finished lane's outcome depends only on its world and its own settings, not on
+//! the other lanes nor on its place among them: [`LaneResults`] keeps finished lanes, so that after a
+//! change of one lane's knobs the page re-runs that lane only.
+//!
 //! [`Experiment::adopt`]: crate::sim::experiment::Experiment::adopt
 
+use crate::base::units::HOURS_PER_DAY;
 use crate::sim::config::{Config, LaneConfig, Mode, Policy, Update};
 use crate::sim::inside::Grid;
 
@@ -43,13 +48,21 @@ pub fn subset(cfg: &Config, lanes: &[usize]) -> Config {
 }
 
 /// A rough relative cost of one lane (online learners rank every ad with their model; continual ones
-/// learn every label; a batch table is cheap).
-fn weight(l: &LaneConfig) -> f64 {
+/// learn every label once; a retrain from scratch learns its window and the warm-up's examples again
+/// every time; a batch table is cheap).
+fn weight(cfg: &Config, l: &LaneConfig) -> f64 {
     if l.policy != Policy::Model {
         return 0.3;
     }
     let serve = if l.mode == Mode::Online { 2.0 } else { 0.6 };
-    let learn = if l.update == Update::Frozen { 0.2 } else { 1.0 };
+    let learn = match l.update {
+        Update::Frozen => 0.2,
+        Update::Periodic if !l.stateful => {
+            let hours = l.window.min(cfg.days * HOURS_PER_DAY) + cfg.warmup * HOURS_PER_DAY;
+            (hours / l.every.max(1.0)).max(1.0)
+        }
+        _ => 1.0,
+    };
     serve + learn
 }
 
@@ -61,13 +74,14 @@ pub fn split(cfg: &Config, workers: usize) -> Vec<Vec<usize>> {
     // the standard library's sorts (each instantiation adds kilobytes to the page's wasm).
     let n = cfg.lanes.len();
     let workers = workers.clamp(1, n.max(1));
+    let weight: Vec<f64> = cfg.lanes.iter().map(|l| weight(cfg, l)).collect();
     let mut load = vec![0.0; workers];
     let mut owner = vec![0; n];
     let mut left: Vec<usize> = (0..n).collect();
     while !left.is_empty() {
         let mut pick = 0;
         for (i, &l) in left.iter().enumerate() {
-            if weight(&cfg.lanes[l]) > weight(&cfg.lanes[left[pick]]) {
+            if weight[l] > weight[left[pick]] {
                 pick = i;
             }
         }
@@ -78,7 +92,7 @@ pub fn split(cfg: &Config, workers: usize) -> Vec<Vec<usize>> {
                 to = p;
             }
         }
-        load[to] += weight(&cfg.lanes[l]);
+        load[to] += weight[l];
         owner[l] = to;
     }
     // Parts in the order of their first lane, each in lane order.
@@ -92,6 +106,101 @@ pub fn split(cfg: &Config, workers: usize) -> Vec<Vec<usize>> {
         out[part_of[p]].push(l);
     }
     out
+}
+
+/// Everything a world depends on: the configuration without its lanes, written out (`{:?}` writes
+/// every number exactly, `-0` included).
+pub fn world_key(cfg: &Config) -> String {
+    let mut c = cfg.clone();
+    c.lanes.clear();
+    format!("{c:?}")
+}
+
+/// Finished lanes, each kept under its world and its own settings (the most recent first).
+pub struct LaneResults {
+    kept: Vec<(String, Part)>,
+    cap: usize,
+}
+
+impl LaneResults {
+    /// Keeps at most `cap` lanes.
+    pub fn new(cap: usize) -> Self {
+        LaneResults {
+            kept: Vec::new(),
+            cap,
+        }
+    }
+
+    fn key(world: &str, lane: &LaneConfig) -> String {
+        format!("{world}|{lane:?}")
+    }
+
+    /// The kept outcomes of lanes of `cfg`: one finished [`Part`] per lane found, numbered as in `cfg`.
+    pub fn find(&self, cfg: &Config) -> Vec<Part> {
+        let world = world_key(cfg);
+        cfg.lanes
+            .iter()
+            .enumerate()
+            .filter_map(|(l, lane)| {
+                let key = Self::key(&world, lane);
+                let (_, p) = self.kept.iter().find(|(k, _)| *k == key)?;
+                Some(Part {
+                    lanes: vec![l],
+                    ..p.clone()
+                })
+            })
+            .collect()
+    }
+
+    /// Keeps every finished lane of `parts` (runs of lanes of `cfg`).
+    pub fn keep(&mut self, cfg: &Config, parts: &[Part]) {
+        let world = world_key(cfg);
+        for p in parts.iter().filter(|p| p.done) {
+            for (i, &l) in p.lanes.iter().enumerate() {
+                let (Some(lane), Some(sums), Some(marks)) =
+                    (cfg.lanes.get(l), p.sums.get(i), p.marks.get(i))
+                else {
+                    continue;
+                };
+                let key = Self::key(&world, lane);
+                self.kept.retain(|(k, _)| *k != key);
+                // The world panes come along: the world's grid and this lane's.
+                let look = match (p.look.first(), p.look.get(i + 1)) {
+                    (Some(w), Some(g)) if p.look.len() == p.lanes.len() + 1 => {
+                        vec![w.clone(), g.clone()]
+                    }
+                    _ => Vec::new(),
+                };
+                let one = Part {
+                    lanes: vec![l],
+                    clock: p.clock,
+                    done: true,
+                    sums: vec![sums.clone()],
+                    marks: vec![marks.clone()],
+                    events: Vec::new(),
+                    look,
+                };
+                self.kept.insert(0, (key, one));
+            }
+        }
+        self.kept.truncate(self.cap);
+    }
+}
+
+/// How to run the lanes of `cfg` not in `known` (kept outcomes, see [`LaneResults::find`]) on
+/// `workers` workers: [`split`] of those lanes, as lane indices of `cfg` (empty when every lane is
+/// known).
+pub fn split_rest(cfg: &Config, known: &[Part], workers: usize) -> Vec<Vec<usize>> {
+    let todo: Vec<usize> = (0..cfg.lanes.len())
+        .filter(|l| !known.iter().any(|p| p.lanes.contains(l)))
+        .collect();
+    if todo.is_empty() {
+        return Vec::new();
+    }
+    split(&subset(cfg, &todo), workers)
+        .into_iter()
+        .map(|part| part.into_iter().map(|i| todo[i]).collect())
+        .collect()
 }
 
 #[cfg(test)]

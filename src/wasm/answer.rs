@@ -30,11 +30,14 @@ pub fn answer_run(job: JsValue, task: JsValue) -> Result<JsValue, JsValue> {
     Ok(to_js(&part))
 }
 
-/// The answer on the page: summarised from the workers' parts by the same code as `rtml answer`.
+/// The answer on the page: summarised from the workers' parts by the same code as `rtml answer`. The
+/// parts are kept here as they come (`add`, one small task each), so that summarising, drawing and
+/// the table are separate short tasks on the page's thread.
 #[wasm_bindgen]
 #[derive(Default)]
 pub struct AnswerView {
     answer: Option<crate::sim::answer::Answer>,
+    parts: Vec<crate::sim::answer::Part>,
 }
 
 #[wasm_bindgen]
@@ -44,17 +47,46 @@ impl AnswerView {
         AnswerView::default()
     }
 
-    /// Summarises the parts so far; returns `{json, answer}`: the JSON of `rtml answer --json` and
-    /// every figure of the map (for the table).
-    pub fn set(&mut self, job: JsValue, parts: JsValue) -> Result<JsValue, JsValue> {
+    /// Forgets the parts and the summary (a new run).
+    pub fn clear(&mut self) {
+        self.parts.clear();
+        self.answer = None;
+    }
+
+    /// Keeps one worker's part.
+    pub fn add(&mut self, part: JsValue) -> Result<(), JsValue> {
+        let part: crate::sim::answer::Part =
+            serde_wasm_bindgen::from_value(part).map_err(|e| JsValue::from_str(&e.to_string()))?;
+        self.parts.push(part);
+        Ok(())
+    }
+
+    /// Parts kept.
+    pub fn parts(&self) -> usize {
+        self.parts.len()
+    }
+
+    /// Summarises the parts kept (see `json` and `figures`).
+    pub fn summarize(&mut self, job: JsValue) -> Result<(), JsValue> {
         let spec = answer_spec(job)?;
-        let parts: Vec<crate::sim::answer::Part> =
-            serde_wasm_bindgen::from_value(parts).map_err(|e| JsValue::from_str(&e.to_string()))?;
-        let a = crate::sim::answer::summarize(&spec, &parts);
-        let json = crate::sim::answer::stats::to_json(&a);
-        let out = to_js(&serde_json::json!({ "json": json, "answer": &a }));
-        self.answer = Some(a);
-        Ok(out)
+        self.answer = Some(crate::sim::answer::summarize(&spec, &self.parts));
+        Ok(())
+    }
+
+    /// The JSON of `rtml answer --json` for the summary (null before `summarize`).
+    pub fn json(&self) -> JsValue {
+        match &self.answer {
+            Some(a) => to_js(&crate::sim::answer::stats::to_json(a)),
+            None => JsValue::NULL,
+        }
+    }
+
+    /// Every figure of the map, for the table (null before `summarize`).
+    pub fn figures(&self) -> JsValue {
+        match &self.answer {
+            Some(a) => to_js(a),
+            None => JsValue::NULL,
+        }
     }
 
     /// Draws the map (`view`: `map`) or a slice (`refresh`, `every`) on a canvas in device pixels.

@@ -47,20 +47,37 @@ pub(super) fn lane_controls(cfg: &crate::sim::config::Config) -> serde_json::Val
 impl Playground {
     /// How to run this configuration's lanes on `workers` Web Workers: groups of lane indices, or an
     /// empty list when it should run here (held, or a cells run, which is fast and reports warnings).
-    pub fn parallel_plan(&self, workers: u32) -> JsValue {
-        if self.held.is_some() || self.state.config.scenario != Scenario::Ads || workers < 2 {
+    /// Lanes this page ran before with the same world and settings are not run again: their kept
+    /// outcome joins the workers' parts (the same numbers, see `sim::parallel::LaneResults`); when
+    /// every lane is kept, the run is complete at once and the list is empty. (For a finished run: the split of
+    /// every lane, as it was run.)
+    pub fn parallel_plan(&mut self, workers: u32) -> JsValue {
+        let cfg = &self.state.config;
+        if self.held.is_some() || cfg.scenario != Scenario::Ads || workers < 2 {
             return to_js(&Vec::<Vec<usize>>::new());
         }
-        to_js(&crate::sim::parallel::split(
-            &self.state.config,
-            workers as usize,
-        ))
+        if self.exp.done() {
+            return to_js(&crate::sim::parallel::split(cfg, workers as usize));
+        }
+        let known = RESULTS.with(|r| r.borrow().find(cfg));
+        let plan = crate::sim::parallel::split_rest(cfg, &known, workers as usize);
+        // Kept lanes join the workers' parts as they come (`adopt`); a run with nothing left to run
+        // is complete now.
+        if plan.is_empty() {
+            self.exp.adopt(&known);
+        }
+        to_js(&plan)
     }
 
     /// Assembles what the workers reported (see [`LaneRun::part`]), flattened by the page: for each
     /// reported lane `lanes[i]`, its part's clock and whether it is done, its sums (the next
-    /// `sums.len() / lanes.len()` numbers) and its `mark_counts[i]` retrain marks. Returns false (and
-    /// changes nothing) when the lengths do not match.
+    /// `sums.len() / lanes.len()` numbers) and its `mark_counts[i]` retrain marks; lanes not reported
+    /// come from the kept outcomes ([`Playground::parallel_plan`]), and finished ones are kept. The
+    /// world panes' recording comes along: the world's grid (`look_world`, from any part: every part
+    /// sees the same world) and each reported lane's grid (the next `look_lanes.len() / lanes.len()`
+    /// numbers); both empty when the parts recorded nothing.
+    /// Returns false (and changes nothing) when the lengths do not match.
+    #[allow(clippy::too_many_arguments)]
     pub fn adopt(
         &mut self,
         lanes: Vec<u32>,
@@ -69,6 +86,8 @@ impl Playground {
         sums: Vec<f64>,
         marks: Vec<f64>,
         mark_counts: Vec<u32>,
+        look_world: Vec<f32>,
+        look_lanes: Vec<f32>,
     ) -> bool {
         let n = lanes.len();
         let total: usize = mark_counts.iter().map(|&c| c as usize).sum();
@@ -81,6 +100,9 @@ impl Playground {
         {
             return false;
         }
+        let Some(looks) = self.looks(&lanes, look_world, &look_lanes) else {
+            return false;
+        };
         let per = sums.len() / n;
         let mut at = 0;
         let parts: Vec<crate::sim::parallel::Part> = (0..n)
@@ -94,42 +116,51 @@ impl Playground {
                     sums: vec![sums[i * per..(i + 1) * per].to_vec()],
                     marks: vec![m],
                     events: Vec::new(),
-                    look: Vec::new(),
+                    look: looks.get(i).cloned().unwrap_or_default(),
                 }
             })
             .collect();
-        self.exp.adopt(&parts);
+        let cfg = &self.state.config;
+        let mut all = RESULTS.with(|r| {
+            let mut r = r.borrow_mut();
+            r.keep(cfg, &parts);
+            r.find(cfg)
+        });
+        all.retain(|k| !parts.iter().any(|p| p.lanes == k.lanes));
+        all.extend(parts);
+        self.exp.adopt(&all);
         true
     }
+}
 
-    /// Takes the world panes' recordings the workers reported, after [`Playground::adopt`]: the world's
-    /// grid (`world`, from any part: every part sees the same world) and, for each lane `lanes[i]`,
-    /// its grid (the next `grids.len() / lanes.len()` numbers). False (nothing changed) when a
-    /// length does not match this run's recording.
-    pub fn adopt_inside(&mut self, lanes: Vec<u32>, world: Vec<f32>, grids: Vec<f32>) -> bool {
-        let Some(inside) = self.exp.inside() else {
-            return false;
-        };
+impl Playground {
+    /// Each reported lane's world panes as a [`Part::look`](crate::sim::parallel::Part::look)
+    /// (`[world, lane]`), all empty when nothing was recorded; None when a length does not match this
+    /// run's recording.
+    fn looks(
+        &self,
+        lanes: &[u32],
+        world: Vec<f32>,
+        grids: &[f32],
+    ) -> Option<Vec<Vec<crate::sim::inside::Grid>>> {
         let n = lanes.len();
+        if world.is_empty() && grids.is_empty() {
+            return Some(vec![Vec::new(); n]);
+        }
+        let inside = self.exp.inside()?;
         let per = inside.lanes.first().map_or(0, |g| g.data.len());
         if n == 0 || world.len() != inside.world.data.len() || grids.len() != n * per {
-            return false;
+            return None;
         }
         let mut w = inside.world.clone();
         w.data = world;
-        let parts: Vec<crate::sim::parallel::Part> = (lanes.iter().enumerate())
-            .filter_map(|(i, &l)| {
+        (lanes.iter().enumerate())
+            .map(|(i, &l)| {
                 let mut g = (*inside.lanes.get(l as usize)?).clone();
                 g.data = grids[i * per..(i + 1) * per].to_vec();
-                Some(crate::sim::parallel::Part {
-                    lanes: vec![l as usize],
-                    look: vec![w.clone(), g],
-                    ..Default::default()
-                })
+                Some(vec![w.clone(), g])
             })
-            .collect();
-        self.exp.adopt_inside(&parts);
-        true
+            .collect()
     }
 }
 
@@ -140,8 +171,28 @@ struct PartJson {
     done: bool,
     sums: Vec<Vec<f64>>,
     marks: Vec<Vec<f64>>,
-    /// The world panes' recording: the world's grid, then each lane's (see [`Playground::adopt_inside`]).
+    /// The world panes' recording: the world's grid, then each lane's (see [`Playground::adopt`]).
     look: Vec<Vec<f32>>,
+}
+
+std::thread_local! {
+    /// The page's finished ads lanes (main thread), for the next runs of the same world: after a
+    /// change of one lane's knobs only that lane runs again.
+    static RESULTS: std::cell::RefCell<crate::sim::parallel::LaneResults> =
+        std::cell::RefCell::new(crate::sim::parallel::LaneResults::new(24));
+    /// The warm-ups this worker ran, for its next runs of the same world (a change of a lane's knobs
+    /// re-runs only the horizon); the last two worlds.
+    static WARM: std::cell::RefCell<crate::sim::ads::WarmCache> =
+        std::cell::RefCell::new(crate::sim::ads::WarmCache::new(2));
+}
+
+/// This worker's warm-up cache: `[runs that adopted a kept warm-up, runs that warmed up]`.
+#[wasm_bindgen]
+pub fn warm_cache_stats() -> Vec<f64> {
+    WARM.with(|c| {
+        let c = c.borrow();
+        vec![c.hits as f64, c.misses as f64]
+    })
 }
 
 /// Some lanes of a page's configuration, run in a Web Worker (`www/lanes-worker.js`): the same world,
@@ -154,7 +205,8 @@ pub struct LaneRun {
 
 #[wasm_bindgen]
 impl LaneRun {
-    /// Lanes `lanes` of the configuration of a URL hash (bad input: the hash's defaults, as the page).
+    /// Lanes `lanes` of the configuration of a URL hash (bad input: the hash's defaults, as the page),
+    /// warmed up (or given the warm-up this worker kept for the same world and learners).
     #[wasm_bindgen(constructor)]
     pub fn new(hash: &str, lanes: Vec<u32>) -> LaneRun {
         let (state, _) = State::parse(hash);
@@ -167,6 +219,7 @@ impl LaneRun {
         let cfg = crate::sim::parallel::subset(&state.config, &lanes);
         let mut exp = Experiment::new(cfg).unwrap_or_else(|_| build(&State::default()));
         exp.look_inside();
+        WARM.with(|c| exp.warm_cached(&mut c.borrow_mut()));
         LaneRun { exp, lanes }
     }
 

@@ -11,10 +11,12 @@
 pub mod export;
 mod lane;
 mod serve;
+mod warm;
 mod world;
 
 pub use lane::{Example, Lane};
 pub use serve::{default_threads, Batch};
+pub use warm::WarmCache;
 pub use world::*;
 
 use crate::base::units::MINUTES_PER_DAY;
@@ -39,6 +41,10 @@ pub struct AdsSim {
     /// Request buffers, kept from one step to the next.
     batches: Vec<Batch>,
     threads: usize,
+    /// The start of the warm-up (minutes) and what the warm-up's world depends on: every setting but
+    /// the lanes (see [`WarmCache`]).
+    t0: f64,
+    world_key: String,
 }
 
 impl AdsSim {
@@ -60,6 +66,8 @@ impl AdsSim {
             leader: Vec::new(),
             batches: Vec::new(),
             threads: default_threads(),
+            t0,
+            world_key: warm::world_key(cfg),
         };
         sim.leader = sim.leaders();
         sim
@@ -124,7 +132,7 @@ impl AdsSim {
     /// Lanes with the same features and learner learn the same warm-up model: one of them (the
     /// "leader") runs the warm-up and the others adopt its result.
     fn leaders(&self) -> Vec<usize> {
-        let key = |l: &Lane| (l.online(), l.cfg.bits, format!("{:?}", l.cfg.ftrl));
+        let key = warm::learner_key;
         let mut leader: Vec<usize> = (0..self.lanes.len()).collect();
         for (i, lane) in self.lanes.iter().enumerate() {
             if !lane.learns() {
@@ -148,6 +156,14 @@ impl AdsSim {
         if self.started {
             return;
         }
+        self.warm_stream(t);
+        if t >= 0.0 {
+            self.end_warmup();
+        }
+    }
+
+    /// The warm-up's requests before `t` (at most 0), learned by the leaders.
+    fn warm_stream(&mut self, t: f64) {
         let leader = &self.leader;
         let leaders = self
             .lanes
@@ -167,9 +183,11 @@ impl AdsSim {
             |lane, _, batch| lane.warm(h, batch),
         );
         self.now = self.now.max(t.min(0.0));
-        if t < 0.0 {
-            return;
-        }
+    }
+
+    /// Ends the warm-up (every request before 0 learned by the leaders): the other lanes adopt their
+    /// leader's result, the schedules start, batch tables are computed.
+    fn end_warmup(&mut self) {
         for i in 0..self.lanes.len() {
             let leader = self.leader[i];
             if self.lanes[i].learns() && leader != i {

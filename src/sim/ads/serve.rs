@@ -10,7 +10,7 @@ use super::*;
 ///
 /// Aligned to 128 bytes, like [`Lane`], so that the thread drawing one batch and the threads serving
 /// the other never write to a cache line the others read (false sharing).
-#[derive(Default)]
+#[derive(Clone, Default)]
 #[repr(align(128))]
 pub struct Batch {
     pub(super) reqs: Vec<Request>,

@@ -150,7 +150,8 @@ pub struct LiveAd {
     pub(super) quality: f64,
 }
 
-/// The ads world: everything every lane sees.
+/// The ads world: everything every lane sees (cloned whole by the warm-up cache, [`super::WarmCache`]).
+#[derive(Clone)]
 pub struct World {
     pub(super) c: AdsConfig,
     pub(super) s: usize,
@@ -477,7 +478,8 @@ impl World {
 
     /// Draws the request at the time [`World::peek`] returned, after the drift due by then, and
     /// appends its true logits (one per running ad, in slot order) to `truth`. In the warm-up (`warm`)
-    /// only the logit of the ad every lane shows is computed, and nothing is appended.
+    /// only the logit of the ad every lane shows is computed, nothing is appended, and the click delay
+    /// is not computed (NaN).
     pub fn draw(&mut self, truth: &mut Vec<f64>, warm: bool) -> Request {
         let t = self
             .held
@@ -503,7 +505,16 @@ impl World {
             u_click: self.traffic.uniform(),
             u_explore: self.traffic.uniform(),
             u_pick: self.traffic.uniform(),
-            click_delay: self.traffic.exp1() * self.c.click_delay,
+            // A warm-up label is learned at once: its delay is drawn (the stream stays the same) but
+            // not computed (the logarithm of `Rng::exp1` was a tenth of the warm-up).
+            click_delay: {
+                let u = self.traffic.uniform();
+                if warm {
+                    f64::NAN
+                } else {
+                    -libm::log(1.0 - u) * self.c.click_delay
+                }
+            },
             top: 0,
             p_top: 0.0,
         };
