@@ -59,14 +59,29 @@ function runPool(j, tasks, n, onPart) {
   });
 }
 
-function draw() {
+let drawing = 0;
+
+// The map view draws one map per task (each about half of a whole drawing on the page's thread); a
+// newer drawing supersedes one still under way.
+async function draw() {
   if (!view || !window.__answer) return;
   const c = $('answer-chart');
   const dpr = Math.min(window.devicePixelRatio || 1, 3);
   const W = Math.round(c.clientWidth * dpr), H = Math.round(c.clientHeight * dpr);
   if (W === 0 || H === 0) return;
-  if (c.width !== W || c.height !== H) { c.width = W; c.height = H; }
-  view.draw(c, dpr, isDark(), $('answer-view').value);
+  const resized = c.width !== W || c.height !== H;
+  if (resized) { c.width = W; c.height = H; }
+  const kind = $('answer-view').value;
+  if (kind !== 'map' || view.maps() < 2) {
+    view.draw(c, dpr, isDark(), kind);
+    return;
+  }
+  const me = ++drawing;
+  for (let k = 0; k < view.maps(); k++) {
+    if (k > 0) await nextTask();
+    if (me !== drawing) return;
+    view.draw_map(c, dpr, isDark(), k);
+  }
 }
 
 function cellText(c) {

@@ -41,6 +41,8 @@ const ui = {
   changedAt: 0,
   // Milliseconds from the last change to its final chart (what the reader waited).
   lastWaitMs: null,
+  // The chart is on screen (set by an IntersectionObserver, which reports right after the first frame).
+  chartSeen: false,
 };
 
 // Lanes of an ads run are simulated side by side in workers, each rebuilding the same world (common
@@ -249,10 +251,14 @@ function draw() {
     renderSeedsSummary(ui.cat.metrics.filter((m) => m.scenario === ui.state.scenario), ui.state.metric, el);
     return;
   }
-  try {
-    ui.pg.draw(canvas, dpr, ui.dark);
-  } catch (e) {
-    notify([`The chart could not be drawn: ${e}`]);
+  // Off screen (e.g. the page opened on the answer further down) the chart waits until it is scrolled
+  // into view: its drawing is the longest task of a frame. The rest (progress, the essay's bridge) runs.
+  if (ui.chartSeen) {
+    try {
+      ui.pg.draw(canvas, dpr, ui.dark);
+    } catch (e) {
+      notify([`The chart could not be drawn: ${e}`]);
+    }
   }
   renderSummary();
   drawInside();
@@ -498,6 +504,11 @@ async function main() {
   canvas.addEventListener('mousemove', hover);
   canvas.addEventListener('mouseleave', () => { $('hover').hidden = true; followBucket(null); });
   new ResizeObserver(render).observe(canvas);
+  new IntersectionObserver((entries) => {
+    const seen = entries.some((e) => e.isIntersecting);
+    if (seen && !ui.chartSeen) render();
+    ui.chartSeen = seen;
+  }).observe(canvas);
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', (e) => { ui.dark = e.matches; render(); redrawSweep(ui.dark); redrawReplay(ui.dark); redrawAnswer(); });
   window.addEventListener('hashchange', () => {
     if (location.hash === '#' + ui.pg.hash()) return;

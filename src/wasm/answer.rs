@@ -103,4 +103,25 @@ impl AnswerView {
             .map_err(|e| JsValue::from_str(&e))?;
         Ok(())
     }
+
+    /// Draws only the `k`-th map of the map view, in its place (the page draws the maps in separate
+    /// short tasks); the number of maps is `maps()`.
+    pub fn draw_map(
+        &self,
+        canvas: HtmlCanvasElement,
+        scale: f64,
+        dark: bool,
+        k: u32,
+    ) -> Result<(), JsValue> {
+        let Some(a) = &self.answer else { return Ok(()) };
+        let (root, style) = canvas_root(canvas, scale, dark, false)?;
+        chart::answer::draw_map(&root, a, k as usize, style).map_err(|e| JsValue::from_str(&e))
+    }
+
+    /// Maps the map view draws (scenarios with at least one seed).
+    pub fn maps(&self) -> u32 {
+        self.answer
+            .as_ref()
+            .map_or(0, |a| a.maps.iter().filter(|m| m.seeds > 0).count() as u32)
+    }
 }

@@ -57,14 +57,8 @@ pub fn draw_answer<DB: DrawingBackend>(
         return Ok(Vec::new());
     }
     let frames = if view == AnswerView::Map {
-        let (w, h) = root.dim_in_pixel();
-        let areas = if w as f64 >= 1.25 * h as f64 {
-            root.split_evenly((1, maps.len()))
-        } else {
-            root.split_evenly((maps.len(), 1))
-        };
-        for (m, area) in maps.iter().zip(&areas) {
-            heatmap(area, m, &pal, style)?;
+        for k in 0..maps.len() {
+            draw_map(root, a, k, style)?;
         }
         Vec::new()
     } else {
@@ -72,6 +66,30 @@ pub fn draw_answer<DB: DrawingBackend>(
     };
     root.present().map_err(err)?;
     Ok(frames)
+}
+
+/// Draws only the `k`-th map of the map view in its place (the others are left as they are), so that
+/// the page can draw the maps in separate short tasks. Nothing is drawn for a `k` out of range.
+pub fn draw_map<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    a: &Answer,
+    k: usize,
+    style: Style,
+) -> Result<(), String> {
+    let pal = palette(style.dark);
+    let maps: Vec<&Map> = a.maps.iter().filter(|m| m.seeds > 0).collect();
+    let (w, h) = root.dim_in_pixel();
+    let areas = if w as f64 >= 1.25 * h as f64 {
+        root.split_evenly((1, maps.len()))
+    } else {
+        root.split_evenly((maps.len(), 1))
+    };
+    if let (Some(m), Some(area)) = (maps.get(k), areas.get(k)) {
+        area.fill(&pal.bg).map_err(err)?;
+        heatmap(area, m, &pal, style)?;
+        root.present().map_err(err)?;
+    }
+    Ok(())
 }
 
 /// A cell's colour: the share lost, from the background (0) to full vermillion (100% or more); gains
