@@ -96,8 +96,12 @@ export function drawInside() {
   const w = canvas.clientWidth;
   const h = Math.ceil(pg.inside_height(w));
   canvas.style.height = `${h}px`;
-  if (!st.visible || !w || !h) return;
+  // The read-out and the cell list too (cheap): a table that filled in only when scrolled to would
+  // push down what lies below it under the reader's pointer.
   cellOptions(pg);
+  const cell = st.cell ?? pg.inside_telling_cell();
+  renderReadout(pg.inside_readout(st.at, cell));
+  if (!st.visible || !w || !h) return;
   const dpr = Math.min(window.devicePixelRatio || 1, 3);
   const W = Math.round(w * dpr);
   const H = Math.round(h * dpr);
@@ -106,10 +110,8 @@ export function drawInside() {
     canvas.height = H;
   }
   const t0 = performance.now();
-  const cell = st.cell ?? pg.inside_telling_cell();
   pg.draw_inside(canvas, dpr, st.dark(), st.at, cell);
   canvas.dataset.at = String(st.at);
-  renderReadout(pg.inside_readout(st.at, cell));
   // For the benchmark: the longest drawing of the panes so far (milliseconds on this thread).
   st.longestMs = Math.max(st.longestMs || 0, performance.now() - t0);
   window.__insideLongestMs = st.longestMs;
