@@ -12,7 +12,7 @@
 //! buckets; 64 cells and four lanes take about 1.4 MB, the six busiest segments about 0.2 MB).
 
 use crate::sim::config::Scenario;
-use crate::sim::series::{bucket_minutes, bucket_of, MAX_BUCKETS};
+use crate::sim::series::{bucket_of, buckets_for};
 
 /// Busiest user segments the ads panes show (the world's traffic weights are fixed).
 pub const TOP_SEGMENTS: usize = 6;
@@ -65,9 +65,8 @@ pub struct Grid {
 impl Grid {
     /// An empty grid over the horizon, with the series' buckets.
     pub fn new(horizon_min: f64, rows: usize, fields: usize) -> Self {
-        let bucket_min = bucket_minutes(horizon_min);
-        // As `Series::new`: the same buckets as the run's chart.
-        let buckets = ((horizon_min / bucket_min).ceil() as usize).clamp(1, MAX_BUCKETS);
+        // The same buckets as the run's chart.
+        let (bucket_min, buckets) = buckets_for(horizon_min);
         Grid {
             bucket_min,
             buckets,
@@ -98,6 +97,12 @@ impl Grid {
         let i = (b * self.rows + row) * self.fields;
         &self.data[i..i + self.fields]
     }
+}
+
+/// The commonest session intent of an ads world row (its category, and its count; the first on a tie).
+pub fn top_intent(world_row: &[f32]) -> (usize, f32) {
+    let intents = world_row.get(ads::INTENTS..).unwrap_or(&[]);
+    (intents.iter().enumerate()).fold((0, 0.0), |a, (c, &n)| if n > a.1 { (c, n) } else { a })
 }
 
 /// One step of the Boyer-Moore majority vote (R. S. Boyer and J. S. Moore, "MJRTY: A Fast Majority

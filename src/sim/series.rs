@@ -80,8 +80,7 @@ pub fn bucket_minutes(horizon_min: f64) -> f64 {
 impl Series {
     /// Empty series for `lanes` lanes over the horizon.
     pub fn new(horizon_min: f64, lanes: usize, fields: usize) -> Self {
-        let bucket_min = bucket_minutes(horizon_min);
-        let buckets = ((horizon_min / bucket_min).ceil() as usize).clamp(1, MAX_BUCKETS);
+        let (bucket_min, buckets) = buckets_for(horizon_min);
         Series {
             bucket_min,
             buckets,
@@ -138,6 +137,14 @@ impl Series {
         }
         t
     }
+}
+
+/// The bucket width (minutes) and the number of buckets of a run over `horizon_min` (shared with the
+/// world panes' grids, `sim::inside`).
+pub(crate) fn buckets_for(horizon_min: f64) -> (f64, usize) {
+    let bucket_min = bucket_minutes(horizon_min);
+    let buckets = ((horizon_min / bucket_min).ceil() as usize).clamp(1, MAX_BUCKETS);
+    (bucket_min, buckets)
 }
 
 /// The bucket of time `t` among `buckets` of `bucket_min` minutes, clamped (shared with the world

@@ -8,7 +8,7 @@ use crate::base::units::MINUTES_PER_DAY;
 use crate::sim::cells::CLUSTERS;
 use crate::sim::config::{Scenario, LANE_NAMES};
 use crate::sim::experiment::{describe, Experiment};
-use crate::sim::inside::{ads, cells, Grid, Inside};
+use crate::sim::inside::{ads, cells, top_intent, Grid, Inside};
 
 /// The read-out under the cursor: a title and a small table (every figure already written).
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -27,7 +27,7 @@ pub fn cell_name(inside: &Inside, cell: usize) -> String {
 }
 
 /// A mean over the bucket's intervals, or None before the bucket has any.
-fn per_interval(world: &Grid, b: usize, row: usize, sum: f32) -> Option<f64> {
+pub(crate) fn per_interval(world: &Grid, b: usize, row: usize, sum: f32) -> Option<f64> {
     let n = *world.get(b, row).get(cells::INTERVALS)?;
     (n > 0.0).then(|| sum as f64 / n as f64)
 }
@@ -164,10 +164,7 @@ fn ads_readout(inside: &Inside, b: usize, title: String) -> Readout {
             w[ads::BEST_AD] as u32,
             category(w[ads::BEST_CATEGORY])
         ));
-        let intents = &w[ads::INTENTS..];
-        let (top, n) =
-            (intents.iter().enumerate())
-                .fold((0, 0.0f32), |a, (c, &n)| if n > a.1 { (c, n) } else { a });
+        let (top, n) = top_intent(w);
         out.push(format!(
             "{} ({:.0}%)",
             category(top as f32),

@@ -5,6 +5,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use super::{canvas_root, to_js, Playground};
+use crate::view::chart::bucket_under;
 use crate::view::chart::inside::{draw_inside, height, row_under, Pick};
 use crate::view::inside::{cell_name, readout, telling_cell};
 
@@ -63,13 +64,10 @@ impl Playground {
     /// What lies under a pixel of the panes (device pixels): `{bucket, row}` where `row` is the cell
     /// (cells, in the network's numbering) or the segment row (ads); `undefined` outside a strip.
     pub fn inside_hover(&self, px: f64, py: f64) -> JsValue {
-        let s = self.exp.series();
         for f in &self.inside_frames {
-            let (Some(day), Some(r)) = (f.x_at(px), row_under(f, py)) else {
+            let (Some(bucket), Some(r)) = (bucket_under(&self.exp, f, px), row_under(f, py)) else {
                 continue;
             };
-            let bucket = ((day * crate::base::units::MINUTES_PER_DAY / s.bucket_min) as usize)
-                .min(s.buckets.saturating_sub(1));
             let row = self
                 .exp
                 .inside()

@@ -18,8 +18,8 @@ use super::{err, palette, sw, DrawResult, Frame, Frames, Palette, Style, LANE_CO
 use crate::base::units::MINUTES_PER_DAY;
 use crate::sim::config::{Scenario, LANE_NAMES};
 use crate::sim::experiment::{describe, Experiment};
-use crate::sim::inside::{ads, cells, Grid, Inside};
-use crate::view::inside::cell_name;
+use crate::sim::inside::{ads, cells, top_intent, Grid, Inside};
+use crate::view::inside::{cell_name, per_interval};
 
 /// Where the cursor is and which cell the cells pane follows.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -343,17 +343,7 @@ fn colour_of(
             let cat = |c: f32| CATEGORY[c as usize % CATEGORY.len()];
             match strip {
                 Strip::Best => Some(cat(w[ads::BEST_CATEGORY])),
-                Strip::Intent => {
-                    let intents = &w[ads::INTENTS..];
-                    let top = (intents.iter().enumerate()).fold((0, 0.0f32), |a, (c, &n)| {
-                        if n > a.1 {
-                            (c, n)
-                        } else {
-                            a
-                        }
-                    });
-                    Some(cat(top.0 as f32))
-                }
+                Strip::Intent => Some(cat(top_intent(w).0 as f32)),
                 Strip::Lane(l) => {
                     let x = inside.lanes[l].get(b, row);
                     if x[ads::SHOWN] == 0.0 {
@@ -519,10 +509,7 @@ fn cell_panel<DB: DrawingBackend>(
     let cell = pick.cell.min(g.rows.saturating_sub(1));
     let filled = exp.filled();
     let bucket_days = g.bucket_min / MINUTES_PER_DAY;
-    let mean = |grid: &Grid, f: usize, b: usize| {
-        let n = g.get(b, cell)[cells::INTERVALS];
-        (n > 0.0).then(|| (grid.get(b, cell)[f] / n) as f64)
-    };
+    let mean = |grid: &Grid, f: usize, b: usize| per_interval(g, b, cell, grid.get(b, cell)[f]);
     let series = |grid: &Grid, f: usize| -> Vec<(f64, f64)> {
         (0..filled)
             .filter_map(|b| {
