@@ -144,6 +144,8 @@ export async function runAnswer() {
   const status = $('answer-status');
   const n = Math.max(1, Math.min(4, navigator.hardwareConcurrency || 2));
   const t0 = performance.now();
+  // A new run never leaves the last run's word on screen ("done" would announce it finished at once).
+  status.textContent = cache.has(key) ? 'from the cache…' : 'starting…';
   window.__answerTiming = { first: null, done: null };
   let tasks;
   try {
@@ -167,7 +169,6 @@ export async function runAnswer() {
   running = true;
   $('answer-run').disabled = true;
   $('answer-cancel').disabled = false;
-  status.textContent = '';
   // Tasks come seed by seed: redraw whenever every task of a seed is in (one redraw at a time).
   const perSeed = new Map();
   for (const t of tasks) perSeed.set(t.seed, (perSeed.get(t.seed) || 0) + 1);

@@ -182,7 +182,8 @@ test('the world panes draw for every preset and follow the cursor over the chart
   assert.ok(presets.length >= 13, `presets: ${presets}`);
   for (const preset of presets) {
     await page.goto(`${BASE}index.html#preset=${preset}`);
-    await page.waitForSelector('body[data-ready="1"]');
+    // A hash change keeps the page (data-ready is already set): wait for the preset's own playground.
+    await page.waitForFunction((p) => document.getElementById('preset').value === p, preset);
     await page.click('#end');
     await page.waitForFunction(() => document.getElementById('progress').value >= 1, null, { timeout: 60000 });
     await page.waitForTimeout(250);
