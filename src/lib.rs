@@ -26,6 +26,7 @@ pub mod base;
 pub mod learn;
 pub mod replay;
 pub mod sim;
+pub mod study;
 pub mod view;
 
 #[cfg(target_arch = "wasm32")]

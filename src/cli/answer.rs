@@ -3,7 +3,7 @@
 
 use clap::Args;
 use rtml::base::units::fmt_figure;
-use rtml::sim::answer::{self, stats, Spec};
+use rtml::study::answer::{self, stats, Spec};
 
 use super::{parse_sets, write_file};
 

@@ -3,7 +3,7 @@
 //! seeds in which each did better on the metric, and how often each caption claim held.
 
 use rtml::sim::config::Config;
-use rtml::sim::seeds::{aggregate, run_seed, seed_list, to_json, SeedRun, Spread};
+use rtml::study::spread::{aggregate, run_seed, seed_list, to_json, SeedRun, Spread};
 
 use super::show;
 

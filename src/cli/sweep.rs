@@ -3,7 +3,7 @@
 use clap::Args;
 use rtml::base::units::fmt_num;
 use rtml::sim::config::LANE_NAMES;
-use rtml::sim::sweep::{Param, Point, Spec, Summary};
+use rtml::study::sweep::{Param, Point, Spec, Summary};
 
 use super::{build_config, round, write_file};
 
@@ -17,7 +17,7 @@ pub struct SweepArgs {
     #[arg(long, default_value = "every")]
     param: String,
     /// Comma-separated durations (1m ... 30d); frozen and continual are always added.
-    #[arg(long, default_value = rtml::sim::sweep::DEFAULT_VALUES)]
+    #[arg(long, default_value = rtml::study::sweep::DEFAULT_VALUES)]
     values: String,
     /// Seeds per point (1 to 50), starting at the preset's seed.
     #[arg(long, default_value_t = 3)]
@@ -60,7 +60,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), String> {
         return Ok(());
     }
     let quiet = args.json;
-    let (_, summary) = rtml::sim::sweep::run(&spec, |i, n| {
+    let (_, summary) = rtml::study::sweep::run(&spec, |i, n| {
         if !quiet {
             eprint!("\rrtml: sweep {i}/{n} runs");
         }
@@ -69,7 +69,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), String> {
         eprintln!();
     }
     if let Some(path) = args.csv {
-        write_file(&path, rtml::sim::sweep::to_csv(&summary))?;
+        write_file(&path, rtml::study::sweep::to_csv(&summary))?;
     }
     if let Some(path) = args.svg {
         write_file(
@@ -78,7 +78,7 @@ pub fn sweep(args: SweepArgs) -> Result<(), String> {
         )?;
     }
     if args.json {
-        let json = rtml::sim::sweep::to_json(name, &spec, &summary);
+        let json = rtml::study::sweep::to_json(name, &spec, &summary);
         outln!("{}", serde_json::to_string_pretty(&json).expect("json"));
     } else {
         print_table(name, &spec, &summary);

@@ -2,7 +2,7 @@
 //! network gives it, the two picks, and what trusting the simulator costs.
 
 use clap::Args;
-use rtml::sim::whatif::{self, Outcome, SeedRun, Spec, Summary};
+use rtml::study::whatif::{self, Outcome, SeedRun, Spec, Summary};
 
 use super::{build_config, show, write_file};
 

@@ -3,9 +3,7 @@
 //! the what-if evaluation.
 
 pub mod ads;
-pub mod answer;
 pub mod cells;
-pub mod claims;
 pub mod config;
 pub mod cost;
 pub mod experiment;
@@ -14,10 +12,7 @@ pub mod inside;
 pub mod knobs;
 pub mod parallel;
 pub mod presets;
-pub mod seeds;
 pub mod series;
-pub mod sweep;
-pub mod whatif;
 
 use crate::base::units::MINUTES_PER_HOUR;
 use crate::learn::schedule::{Plan, MAX_BUFFER};

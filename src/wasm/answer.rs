@@ -1,4 +1,4 @@
-//! The answer's boundary (thin: the logic lives in `sim::answer`): tasks for the page's workers, one
+//! The answer's boundary (thin: the logic lives in `study::answer`): tasks for the page's workers, one
 //! task's run, and the view that summarises and draws the parts.
 
 use wasm_bindgen::prelude::*;
@@ -7,13 +7,13 @@ use web_sys::HtmlCanvasElement;
 use super::{canvas_root, to_js};
 use crate::view::chart;
 
-fn answer_spec(job: JsValue) -> Result<crate::sim::answer::Spec, JsValue> {
-    let job: crate::sim::answer::Job =
+fn answer_spec(job: JsValue) -> Result<crate::study::answer::Spec, JsValue> {
+    let job: crate::study::answer::Job =
         serde_wasm_bindgen::from_value(job).map_err(|e| JsValue::from_str(&e.to_string()))?;
     job.spec().map_err(|e| JsValue::from_str(&e))
 }
 
-/// Every task of the answer for a job (`{ads, cells, sets, seed, seeds}`, see `sim::answer::Job`),
+/// Every task of the answer for a job (`{ads, cells, sets, seed, seeds}`, see `study::answer::Job`),
 /// ads split into `parts` groups, first seed first: for the page to share among workers.
 #[wasm_bindgen]
 pub fn answer_tasks(job: JsValue, parts: u32) -> Result<JsValue, JsValue> {
@@ -26,7 +26,7 @@ pub fn answer_run(job: JsValue, task: JsValue) -> Result<JsValue, JsValue> {
     let spec = answer_spec(job)?;
     let task =
         serde_wasm_bindgen::from_value(task).map_err(|e| JsValue::from_str(&e.to_string()))?;
-    let part = crate::sim::answer::run_task(&spec, task, 1).map_err(|e| JsValue::from_str(&e))?;
+    let part = crate::study::answer::run_task(&spec, task, 1).map_err(|e| JsValue::from_str(&e))?;
     Ok(to_js(&part))
 }
 
@@ -36,8 +36,8 @@ pub fn answer_run(job: JsValue, task: JsValue) -> Result<JsValue, JsValue> {
 #[wasm_bindgen]
 #[derive(Default)]
 pub struct AnswerView {
-    answer: Option<crate::sim::answer::Answer>,
-    parts: Vec<crate::sim::answer::Part>,
+    answer: Option<crate::study::answer::Answer>,
+    parts: Vec<crate::study::answer::Part>,
 }
 
 #[wasm_bindgen]
@@ -55,7 +55,7 @@ impl AnswerView {
 
     /// Keeps one worker's part.
     pub fn add(&mut self, part: JsValue) -> Result<(), JsValue> {
-        let part: crate::sim::answer::Part =
+        let part: crate::study::answer::Part =
             serde_wasm_bindgen::from_value(part).map_err(|e| JsValue::from_str(&e.to_string()))?;
         self.parts.push(part);
         Ok(())
@@ -69,14 +69,14 @@ impl AnswerView {
     /// Summarises the parts kept (see `json` and `figures`).
     pub fn summarize(&mut self, job: JsValue) -> Result<(), JsValue> {
         let spec = answer_spec(job)?;
-        self.answer = Some(crate::sim::answer::summarize(&spec, &self.parts));
+        self.answer = Some(crate::study::answer::summarize(&spec, &self.parts));
         Ok(())
     }
 
     /// The JSON of `rtml answer --json` for the summary (null before `summarize`).
     pub fn json(&self) -> JsValue {
         match &self.answer {
-            Some(a) => to_js(&crate::sim::answer::stats::to_json(a)),
+            Some(a) => to_js(&crate::study::answer::stats::to_json(a)),
             None => JsValue::NULL,
         }
     }

@@ -471,7 +471,7 @@ pub fn catalogue() -> JsValue {
         .map(|p| serde_json::json!({"name": p.name, "title": p.title, "caption": p.caption, "scenario": scen(Some(p.scenario)), "metric": p.metric}))
         .collect();
     to_js(
-        &serde_json::json!({"vocabulary": vocabulary, "knobs": knobs, "groups": groups, "captionMax": crate::view::state::CAPTION_MAX, "laneKnobs": lane_knobs, "metrics": metrics, "presets": presets, "colors": LANE_CSS, "lanes": LANE_NAMES, "panels": chart::PANELS, "sweepValues": crate::sim::sweep::DEFAULT_VALUES, "answer": {"ads": crate::sim::answer::DEFAULT_ADS, "cells": crate::sim::answer::DEFAULT_CELLS, "seeds": crate::sim::answer::DEFAULT_SEEDS}, "minutesPerDay": MINUTES_PER_DAY}),
+        &serde_json::json!({"vocabulary": vocabulary, "knobs": knobs, "groups": groups, "captionMax": crate::view::state::CAPTION_MAX, "laneKnobs": lane_knobs, "metrics": metrics, "presets": presets, "colors": LANE_CSS, "lanes": LANE_NAMES, "panels": chart::PANELS, "sweepValues": crate::study::sweep::DEFAULT_VALUES, "answer": {"ads": crate::study::answer::DEFAULT_ADS, "cells": crate::study::answer::DEFAULT_CELLS, "seeds": crate::study::answer::DEFAULT_SEEDS}, "minutesPerDay": MINUTES_PER_DAY}),
     )
 }
 
@@ -496,19 +496,19 @@ fn sweep_spec(
     param: &str,
     values: &str,
     seeds: u32,
-) -> Result<(String, crate::sim::sweep::Spec), JsValue> {
+) -> Result<(String, crate::study::sweep::Spec), JsValue> {
     let (state, _) = State::parse(hash);
     let (param, lane) =
-        crate::sim::sweep::Param::parse(param).map_err(|e| JsValue::from_str(&e))?;
+        crate::study::sweep::Param::parse(param).map_err(|e| JsValue::from_str(&e))?;
     let points = values
         .split(',')
         .filter(|v| !v.trim().is_empty())
         .take(40)
-        .map(crate::sim::sweep::Point::parse)
+        .map(crate::study::sweep::Point::parse)
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| JsValue::from_str(&e))?;
     let name = state.preset.clone().unwrap_or_else(|| "custom".into());
-    let spec = crate::sim::sweep::Spec::new(state.config, lane, param, points, seeds, None)
+    let spec = crate::study::sweep::Spec::new(state.config, lane, param, points, seeds, None)
         .map_err(|e| JsValue::from_str(&e))?;
     Ok((name, spec))
 }
@@ -536,9 +536,9 @@ pub fn sweep_run(
     seed: u32,
 ) -> Result<JsValue, JsValue> {
     let (_, spec) = sweep_spec(hash, param, values, seeds)?;
-    let point: crate::sim::sweep::Point =
+    let point: crate::study::sweep::Point =
         serde_wasm_bindgen::from_value(point).map_err(|e| JsValue::from_str(&e.to_string()))?;
-    let run = crate::sim::sweep::run_point(&spec, point, seed.min(spec.seeds.saturating_sub(1)))
+    let run = crate::study::sweep::run_point(&spec, point, seed.min(spec.seeds.saturating_sub(1)))
         .map_err(|e| JsValue::from_str(&e))?;
     Ok(to_js(&run))
 }
@@ -546,7 +546,7 @@ pub fn sweep_run(
 /// The sweeps shown on the page: summaries computed from the workers' runs, and their chart.
 #[wasm_bindgen]
 pub struct SweepView {
-    sweeps: Vec<(String, crate::sim::sweep::Summary)>,
+    sweeps: Vec<(String, crate::study::sweep::Summary)>,
 }
 
 #[wasm_bindgen]
@@ -572,10 +572,10 @@ impl SweepView {
         runs: JsValue,
     ) -> Result<JsValue, JsValue> {
         let (name, spec) = sweep_spec(hash, param, values, seeds)?;
-        let runs: Vec<crate::sim::sweep::Run> =
+        let runs: Vec<crate::study::sweep::Run> =
             serde_wasm_bindgen::from_value(runs).map_err(|e| JsValue::from_str(&e.to_string()))?;
-        let summary = crate::sim::sweep::summarize(&spec, &runs);
-        let json = to_js(&crate::sim::sweep::to_json(&name, &spec, &summary));
+        let summary = crate::study::sweep::summarize(&spec, &runs);
+        let json = to_js(&crate::study::sweep::to_json(&name, &spec, &summary));
         self.sweeps.retain(|s| s.0 != label);
         self.sweeps.push((label.to_string(), summary));
         Ok(json)
@@ -584,7 +584,7 @@ impl SweepView {
     /// Draws every sweep on a canvas sized in device pixels.
     pub fn draw(&self, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<(), JsValue> {
         let (root, style) = canvas_root(canvas, scale, dark, false)?;
-        let refs: Vec<(&str, &crate::sim::sweep::Summary)> =
+        let refs: Vec<(&str, &crate::study::sweep::Summary)> =
             self.sweeps.iter().map(|(n, s)| (n.as_str(), s)).collect();
         chart::draw_sweep(&root, &refs, style).map_err(|e| JsValue::from_str(&e))?;
         Ok(())

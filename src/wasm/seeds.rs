@@ -1,4 +1,4 @@
-//! The page's boundary for the spread across seeds (`sim::seeds`): a worker runs one seed
+//! The page's boundary for the spread across seeds (`study::spread`): a worker runs one seed
 //! ([`seed_run`]); the page gathers the runs in a [`SpreadView`], which aggregates and draws them.
 
 use wasm_bindgen::prelude::*;
@@ -7,7 +7,7 @@ use web_sys::HtmlCanvasElement;
 use super::{canvas_root, to_js};
 use crate::base::units::{MINUTES_PER_DAY, MINUTES_PER_HOUR};
 use crate::sim::config::LANE_NAMES;
-use crate::sim::seeds::{aggregate, band, seed_list, to_json, SeedRun, MAX_SEEDS};
+use crate::study::spread::{aggregate, band, seed_list, to_json, SeedRun, MAX_SEEDS};
 use crate::view::chart::{self, Frame, LANE_CSS};
 use crate::view::state::State;
 
@@ -21,7 +21,7 @@ pub fn seeds_for(hash: &str, n: u32) -> Vec<u32> {
 #[wasm_bindgen]
 pub fn seed_run(hash: &str, seed: u32) -> Result<Vec<f64>, JsValue> {
     let state = State::parse(hash).0;
-    let run = crate::sim::seeds::run_seed(&state.config, state.preset.as_deref(), seed)
+    let run = crate::study::spread::run_seed(&state.config, state.preset.as_deref(), seed)
         .map_err(|e| JsValue::from_str(&e))?;
     Ok(run.to_flat())
 }

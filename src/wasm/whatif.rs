@@ -1,11 +1,11 @@
-//! The what-if evaluation's boundary (thin: the logic lives in `sim::whatif`): the seeds and runs for
+//! The what-if evaluation's boundary (thin: the logic lives in `study::whatif`): the seeds and runs for
 //! the page's workers, and the view that summarises at the slider's error and draws.
 
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
 use super::{canvas_root, to_js};
-use crate::sim::whatif;
+use crate::study::whatif;
 use crate::view::chart;
 use crate::view::state::State;
 

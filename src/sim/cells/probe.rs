@@ -1,4 +1,4 @@
-//! What the what-if evaluation ([`crate::sim::whatif`]) reads of the network: the live loads, each
+//! What the what-if evaluation ([`crate::study::whatif`]) reads of the network: the live loads, each
 //! cell's cluster and base load, the daily profiles (the network's, and the simulator's: off by
 //! `sim_error` exactly as the simulator `cells-sim-gap` trains on), and the outcome of one interval
 //! under the same power model and coverage layer as every lane.

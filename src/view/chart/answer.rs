@@ -9,7 +9,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::panel::{font, frame_of, legend_row, theme};
 use super::{err, palette, px, sw, DrawResult, Frames, Palette, Style, LANE_COLORS};
 use crate::base::units::fmt_figure;
-use crate::sim::answer::{Answer, Map};
+use crate::study::answer::{Answer, Map};
 use crate::sim::config::Scenario;
 
 /// What to draw: the map, or a slice along the prediction axis (column "continual") or the model
@@ -273,7 +273,7 @@ fn slice_points(m: &Map, view: AnswerView) -> Vec<SlicePoint> {
     if !(m.ml.measurable && ml > 0.0) || m.cells.is_empty() {
         return Vec::new();
     }
-    let cells: Vec<(f64, &crate::sim::answer::Cell)> = match view {
+    let cells: Vec<(f64, &crate::study::answer::Cell)> = match view {
         AnswerView::Refresh => (m.cells.iter().zip(&m.row_hours))
             .map(|(r, &h)| (h, &r[0]))
             .collect(),

@@ -9,7 +9,7 @@ use super::run::{outcome_of, panel};
 use super::{err, palette, sw, y_range, Frames, Style, LANE_COLORS};
 use crate::base::units::MINUTES_PER_DAY;
 use crate::sim::config::{Config, Scenario, LANE_NAMES};
-use crate::sim::seeds::{band, mean_interval, values, Band, SeedRun};
+use crate::study::spread::{band, mean_interval, values, Band, SeedRun};
 use crate::sim::series::metric;
 
 /// Heights of the two panels as shares of the whole.
@@ -177,7 +177,7 @@ pub fn spread_svg(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::seeds::run_seed;
+    use crate::study::spread::run_seed;
 
     #[test]
     fn bands_and_lines_are_drawn_in_each_lane_colour() {

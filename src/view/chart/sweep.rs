@@ -8,7 +8,7 @@ use plotters::prelude::*;
 use super::panel::{font, frame_of, legend_row, theme};
 use super::LANE_COLORS;
 use super::{err, palette, short, sw, y_range, DrawResult, Frame, Frames, Palette, Style};
-use crate::sim::sweep::{Param, Point, PointStats, Summary};
+use crate::study::sweep::{Param, Point, PointStats, Summary};
 
 /// Where the references sit on the sweep's log-hours axis.
 const SWEEP_CONTINUAL_H: f64 = 0.5 / 60.0;

@@ -8,7 +8,7 @@ use plotters::prelude::*;
 use super::panel::{font, frame_of, legend_row, theme};
 use super::LANE_COLORS;
 use super::{err, palette, short, sw, y_range, DrawResult, Frame, Frames, Palette, Style};
-use crate::sim::whatif::{observed, Outcome, Summary};
+use crate::study::whatif::{observed, Outcome, Summary};
 
 const REAL: RGBColor = LANE_COLORS[0];
 /// Below this width (CSS pixels) the texts are shortened to fit a phone.

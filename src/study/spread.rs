@@ -7,7 +7,8 @@
 //! computes), [`aggregate`] and [`band`] work on any number of them, in any order of arrival.
 //!
 //! ```
-//! use rtml::sim::{config::Config, seeds};
+//! use rtml::sim::config::Config;
+//! use rtml::study::spread as seeds;
 //! let mut cfg = Config::default();
 //! cfg.days = 1.0;
 //! cfg.warmup = 1.0;
@@ -20,7 +21,7 @@
 
 use crate::base::metrics::{Better, CALIBRATION};
 use crate::base::units::MINUTES_PER_HOUR;
-use crate::sim::claims::claims;
+use crate::study::claims::claims;
 use crate::sim::config::{Config, Scenario, LANE_NAMES};
 use crate::sim::experiment::{describe, Experiment};
 use crate::sim::series::{metric, metrics};
@@ -427,7 +428,7 @@ mod tests {
         let r = run_seed(&cfg, Some("cells-sleep"), 4).unwrap();
         assert_eq!(
             r.claims.len(),
-            crate::sim::claims::claims("cells-sleep").len()
+            crate::study::claims::claims("cells-sleep").len()
         );
         let flat = r.to_flat();
         let back = SeedRun::from_flat(&flat).unwrap();
