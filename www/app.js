@@ -8,7 +8,7 @@ import { setupWhatif } from './whatif.js';
 import { setupReplay, redrawReplay } from './replay.js';
 import { setupBridge } from './bridge.js';
 import { worldControls, laneControls } from './controls.js';
-import { Pool, Cancelled } from './pool.js';
+import { lanes, Cancelled } from './pool.js';
 import { renderPipeline } from './pipeline.js';
 import { setupInside, drawInside, followBucket, resetInside, insideArrays } from './inside.js';
 import { setupSeeds, seedsActive, restartSeeds, viewSeeds, drawSeeds, seedsHover, renderSeedsSummary } from './seeds.js';
@@ -47,7 +47,7 @@ const ui = {
 
 // Lanes of an ads run are simulated side by side in workers, each rebuilding the same world (common
 // random numbers: the numbers are those of one run of all lanes).
-const lanePool = new Pool(new URL('./lanes-worker.js', import.meta.url), Math.min(4, Math.max(2, navigator.hardwareConcurrency || 2)));
+const lanePool = lanes;
 
 function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
@@ -536,7 +536,7 @@ async function main() {
   $('sweep').addEventListener('toggle', () => { if ($('sweep').open) redrawSweep(ui.dark); });
   setupAnswer(ui.cat, ui.state, () => ui.dark);
   setupReplay(() => ui.dark);
-  setupWhatif(() => ui.dark, ui.cat.presets, ui.state.tab);
+  setupWhatif(() => ui.dark, ui.cat.presets, ui.state.tab, ui.cat.whatifValues);
   setupSeeds({ restart, render });
   setupInside(() => ui.pg, () => ui.dark, seedsActive);
   $('replay').addEventListener('toggle', () => { if ($('replay').open) redrawReplay(ui.dark); });

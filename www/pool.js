@@ -1,6 +1,8 @@
-// A pool of module Web Workers, kept alive and reused from one run to the next (each worker loads the
-// wasm once). Any page module can use it: `const pool = new Pool(new URL('./my-worker.js',
-// import.meta.url), size)`, then `pool.run(task, onPartial)` resolves with the worker's result.
+// The page's workers, all created here: a pool of module Web Workers kept alive and reused from one
+// run to the next (each worker loads the wasm once). Two pools: `lanes` (lanes-worker.js: some lanes
+// of the playground's configuration) and the studies' (study-worker.js: one task of any study, see
+// `runStudy`); plus the replay's own streaming worker (`replayWorker`). `pool.run(task, onPartial)`
+// resolves with the worker's result.
 //
 // The protocol a worker follows: it receives `{id, ...task}`; it may post `{id, partial}` any number of
 // times, then posts `{id, result}` or `{id, error}`. `pool.cancel()` rejects every pending task with a
@@ -12,6 +14,8 @@
 // from it). `warm(prime)` also has every worker run `prime` (a message without an id: no reply) once,
 // before any task: the lane workers warm up the page's configuration and run a day of it, so the
 // engine's code is compiled by the engine's optimising tier before the reader's first change.
+
+import { study_tasks } from './pkg/rtml.js';
 
 export class Cancelled extends Error {
   constructor() { super('cancelled'); this.name = 'Cancelled'; }
@@ -39,24 +43,37 @@ export class Pool {
     }
   }
 
-  /** Runs one task on the next free worker; `onPartial(partial)` for each partial report. */
-  run(task, onPartial = null) {
+  /** Runs one task on the next free worker; `onPartial(partial)` for each partial report; `tag` names
+   * the run the task belongs to (see `cancel`). */
+  run(task, onPartial = null, tag = null) {
     return new Promise((resolve, reject) => {
-      this.queue.push({ task, onPartial, resolve, reject });
+      this.queue.push({ task, onPartial, resolve, reject, tag });
       this.pump();
     });
   }
 
-  /** Rejects every pending task (with `Cancelled`) and asks busy workers to stop. */
-  cancel() {
-    for (const [w, job] of this.busy) {
-      w.postMessage({ cancel: true });
+  /**
+   * Rejects every pending task of run `tag` (every task when `tag` is null) with `Cancelled`. A busy
+   * worker is asked to stop (`{cancel: true}`, for workers that run in chunks) or, with `terminate`,
+   * replaced (a worker that computes in one go frees its core at once).
+   */
+  cancel(tag = null, terminate = false) {
+    const mine = (job) => tag === null || job.tag === tag;
+    for (const [w, job] of [...this.busy]) {
+      if (!mine(job)) continue;
+      this.busy.delete(w);
       job.reject(new Cancelled());
-      this.idle.push(w);
+      if (terminate) {
+        w.terminate();
+        this.workers = this.workers.filter((x) => x !== w);
+      } else {
+        w.postMessage({ cancel: true });
+        this.idle.push(w);
+      }
     }
-    this.busy.clear();
-    for (const job of this.queue) job.reject(new Cancelled());
-    this.queue = [];
+    for (const job of this.queue.filter(mine)) job.reject(new Cancelled());
+    this.queue = this.queue.filter((job) => !mine(job));
+    this.pump();
   }
 
   spawn() {
@@ -114,4 +131,70 @@ export class Pool {
     if (job) job.reject(new Error(e.message || 'worker failed'));
     this.pump();
   }
+}
+
+const cores = () => Math.min(4, Math.max(2, navigator.hardwareConcurrency || 2));
+
+/** The playground's lanes, run apart (lanes-worker.js). */
+export const lanes = new Pool(new URL('./lanes-worker.js', import.meta.url), cores());
+
+/** One task of any study (study-worker.js). */
+const studies = new Pool(new URL('./study-worker.js', import.meta.url), cores());
+
+// Parts by their run's key (Rust's `Study::run_key`: the run's settings and the task), for every study:
+// the same inputs again, or 10 seeds after 5, reuse what was run. Oldest first out.
+const parts = new Map();
+const KEEP = 400;
+
+/**
+ * Runs the study `kind` (`spread`, `sweep`, `answer`, `whatif`) for a panel's `input` on the studies'
+ * workers, parts already run taken from the cache. `onTasks([{key, task, cached}])` first, then
+ * `onPart(part, done, total)` as each part comes in (cached ones first); resolves with the parts in task order; rejects with `Cancelled` after
+ * `cancelStudy(kind)` (a newer run of the same kind cancels the older one), or with the worker's error
+ * message. Throws at once when the inputs are refused (Rust's message).
+ */
+export function runStudy(kind, input, onPart = () => {}, onTasks = () => {}) {
+  cancelStudy(kind);
+  const tasks = study_tasks(kind, input, studies.size);
+  onTasks(tasks.map((t) => ({ ...t, cached: parts.has(t.key) })));
+  const out = new Array(tasks.length);
+  let done = 0;
+  const got = (i, part) => { out[i] = part; done++; onPart(part, done, tasks.length); };
+  const pending = [];
+  tasks.forEach(({ key, task }, i) => {
+    if (parts.has(key)) { got(i, parts.get(key)); return; }
+    pending.push(studies.run({ kind, input, task }, null, kind).then((part) => {
+      parts.set(key, part);
+      while (parts.size > KEEP) parts.delete(parts.keys().next().value);
+      got(i, part);
+    }));
+  });
+  return Promise.all(pending).then(() => out);
+}
+
+/** Cancels the running study of `kind` (its busy workers are replaced: they free their cores at once). */
+export function cancelStudy(kind) {
+  studies.cancel(kind, true);
+}
+
+/** The replay's streaming worker (a file fed in slices with its own protocol: see replay-worker.js). */
+export function replayWorker() {
+  return new Worker(new URL('./replay-worker.js', import.meta.url), { type: 'module' });
+}
+
+/** Fills a `<table>` with a study's table (`{head, units, rows}`, Rust's `study::Table`). */
+export function fillTable(table, t) {
+  const tr = document.createElement('tr');
+  t.head.forEach((h, i) => {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = t.units[i] ? `${h} (${t.units[i]})` : h;
+    tr.append(th);
+  });
+  table.tHead.replaceChildren(tr);
+  table.tBodies[0].replaceChildren(...t.rows.map((r) => {
+    const row = document.createElement('tr');
+    for (const c of r) { const td = document.createElement('td'); td.textContent = c; row.append(td); }
+    return row;
+  }));
 }

@@ -2,6 +2,7 @@
 // through the playground's learners in a Web Worker. Nothing is uploaded: the file is read in slices
 // by the worker, on this machine.
 import { ReplayView, catalogue, format_figure } from './pkg/rtml.js';
+import { replayWorker } from './pool.js';
 
 const $ = (id) => document.getElementById(id);
 let worker = null;
@@ -116,7 +117,7 @@ function run(dark) {
   $('replay-progress').value = 0;
   $('replay-run').disabled = true;
   $('replay-cancel').disabled = false;
-  worker = new Worker(new URL('./replay-worker.js', import.meta.url), { type: 'module' });
+  worker = replayWorker();
   worker.onmessage = (e) => {
     const m = e.data;
     if (m.error) {

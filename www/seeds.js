@@ -3,21 +3,17 @@
 // each figure's mean and interval and in how many seeds each lane did better than lane A, and the
 // caption's claims show how often they held. Aggregation and drawing are Rust's (`sim::seeds`), the
 // same code as `rtml run --seeds N`.
-import { SpreadView, seeds_for, format_figure } from './pkg/rtml.js';
+import { StudyView, format_figure } from './pkg/rtml.js';
+import { runStudy, cancelStudy, Cancelled } from './pool.js';
 
 const $ = (id) => document.getElementById(id);
 const fmt = (v) => format_figure(v, 3);
-const MAX_WORKERS = 4;
-const CACHE_RUNS = 80;
 
 const sp = {
   n: 1,
   view: null,
-  gen: 0,
-  // Runs by configuration and seed (switching 5 -> 10 seeds reuses the first five).
-  cache: new Map(),
-  pool: [],
-  queue: [],
+  input: null,
+  report: null,
   total: 0,
   done: 0,
   started: 0,
@@ -27,57 +23,7 @@ const sp = {
 
 /** True when the main view shows the spread of several seeds. */
 export function seedsActive() {
-  return sp.n > 1 && sp.view !== null;
-}
-
-function worker() {
-  const w = new Worker(new URL('./seeds-worker.js', import.meta.url), { type: 'module' });
-  w.busy = false;
-  w.onmessage = (e) => finished(w, e.data);
-  w.onerror = (e) => finished(w, { error: e.message || 'a seeds worker failed' });
-  return w;
-}
-
-function finished(w, data) {
-  w.busy = false;
-  const task = w.task;
-  w.task = null;
-  if (!task || task.gen !== sp.gen) return next();
-  if (data.error) {
-    status(`A seed's run failed: ${data.error}`);
-    return next();
-  }
-  remember(`${task.key}|${task.seed}`, data.run);
-  add(data.run);
-  next();
-}
-
-function remember(k, run) {
-  sp.cache.set(k, run);
-  while (sp.cache.size > CACHE_RUNS) sp.cache.delete(sp.cache.keys().next().value);
-}
-
-function add(run) {
-  try {
-    sp.view.add(run);
-  } catch (err) {
-    status(String(err));
-    return;
-  }
-  sp.done++;
-  if (sp.done === sp.total) sp.elapsedMs = performance.now() - sp.started;
-  progress();
-  sp.onUpdate();
-}
-
-function next() {
-  for (const w of sp.pool) {
-    if (w.busy || sp.queue.length === 0) continue;
-    const task = sp.queue.shift();
-    w.busy = true;
-    w.task = task;
-    w.postMessage({ id: task.seed, hash: task.hash, seed: task.seed });
-  }
+  return sp.n > 1 && sp.view !== null && sp.report !== null;
 }
 
 function status(text) {
@@ -92,49 +38,55 @@ function progress() {
 }
 
 function seedsLabel() {
-  const s = sp.view ? sp.view.spread().seeds : [];
+  const s = sp.report ? sp.report.json.seeds : [];
   return s.length ? `${s[0]} to ${s[s.length - 1]}` : '';
 }
 
 /**
- * Starts (or restarts) the spread of the page's state: `hash` the page's hash, `key` what identifies
- * its configuration (the settings), `held` true when the page's cost check holds the run.
+ * Starts (or restarts) the spread of the page's state: `hash` the page's hash, `held` true when the
+ * page's cost check holds the run. Seeds already run for the same configuration come from the studies'
+ * cache (pool.js); a seed still running for an older configuration is cancelled.
  */
-export function restartSeeds(hash, key, held) {
-  sp.gen++;
-  // A worker still running an old seed is replaced rather than waited for.
-  sp.pool = sp.pool.filter((w) => { if (w.busy) w.terminate(); return !w.busy; });
-  sp.queue = [];
+export function restartSeeds(hash, _key, held) {
+  cancelStudy('spread');
   sp.view?.free();
   sp.view = null;
+  sp.report = null;
   sp.total = sp.done = 0;
   if (sp.n <= 1 || held) {
     progress();
     return;
   }
-  sp.view = new SpreadView(hash);
-  const seeds = Array.from(seeds_for(hash, sp.n));
-  sp.total = seeds.length;
+  const view = new StudyView('spread');
+  sp.view = view;
+  sp.input = { hash, seeds: sp.n };
   sp.started = performance.now();
   sp.elapsedMs = 0;
-  for (const seed of seeds) {
-    const run = sp.cache.get(`${key}|${seed}`);
-    if (run) add(run);
-    else sp.queue.push({ gen: sp.gen, key, hash, seed });
+  try {
+    runStudy('spread', sp.input, (part, done, total) => {
+      if (sp.view !== view) return;
+      view.add(part);
+      sp.done = done;
+      sp.report = view.report(sp.input);
+      if (done === total) sp.elapsedMs = performance.now() - sp.started;
+      progress();
+      sp.onUpdate();
+    }, (tasks) => { sp.total = tasks.length; }).catch((e) => { if (!(e instanceof Cancelled)) status(`A seed's run failed: ${e.message ?? e}`); });
+  } catch (e) {
+    status(`Not started: ${e.message ?? e}`);
   }
-  const want = Math.min(MAX_WORKERS, navigator.hardwareConcurrency || 2, sp.queue.length);
-  while (sp.pool.length < want) sp.pool.push(worker());
   progress();
-  next();
 }
 
 /** The metric or view changed: the same runs, drawn and summed anew. */
 export function viewSeeds(hash) {
-  sp.view?.view(hash);
+  if (!sp.view || !sp.report) return;
+  sp.input = { ...sp.input, hash };
+  sp.report = sp.view.report(sp.input);
 }
 
 export function drawSeeds(canvas, dpr, dark) {
-  sp.view.draw(canvas, dpr, dark);
+  sp.view.draw(canvas, dpr, dark, '');
 }
 
 export function seedsHover(px) {
@@ -143,7 +95,7 @@ export function seedsHover(px) {
 
 /** The summary table with each figure's mean [interval] and the seeds in which each lane beat A. */
 export function renderSeedsSummary(metrics, metricKey, el) {
-  const s = sp.view.spread();
+  const s = sp.report.json;
   const n = s.seeds.length;
   const m = metrics.find((x) => x.key === metricKey);
   const wins = s.comparable && m ? [el('th', { scope: 'col', title: `Seeds in which the lane did better than lane A on ${m.label}`, text: `Better than A (${m.label})` })] : [];
@@ -184,4 +136,4 @@ export function setupSeeds({ restart, render }) {
 }
 
 // For tests and the benchmark: progress and timing of the current spread.
-window.__seeds = () => ({ n: sp.n, done: sp.done, total: sp.total, elapsedMs: sp.elapsedMs, spread: sp.view ? sp.view.spread() : null });
+window.__seeds = () => ({ n: sp.n, done: sp.done, total: sp.total, elapsedMs: sp.elapsedMs, spread: sp.report ? sp.report.json : null });

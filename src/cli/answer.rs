@@ -2,8 +2,9 @@
 //! conclusion in words.
 
 use clap::Args;
-use rtml::base::units::fmt_figure;
 use rtml::study::answer::{self, stats, Spec};
+use rtml::study::studies::Answer;
+use rtml::study::Figure;
 
 use super::{parse_sets, write_file};
 
@@ -44,64 +45,26 @@ pub fn answer(args: AnswerArgs) -> Result<(), String> {
     if !super::limit::check(&spec.cost(), "this answer", &args.limit)? {
         return Ok(());
     }
-    let quiet = args.json;
-    let a = answer::run(&spec, |i, n| {
-        if !quiet {
-            eprint!("\rrtml: answer {i}/{n} runs");
-        }
-    })?;
-    if !quiet {
-        eprintln!();
-    }
+    let job = answer::Job {
+        ads: args.ads,
+        cells: args.cells,
+        sets: (sets.iter())
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        seed: args.seed,
+        seeds: args.seeds,
+    };
+    let report = super::study::<Answer>(&job, "answer", "runs", args.json)?;
+    let Figure::Answer(a) = &report.figure else {
+        unreachable!("the answer draws its map")
+    };
     if let Some(path) = args.csv {
-        write_file(&path, stats::to_csv(&a))?;
+        write_file(&path, stats::to_csv(a))?;
     }
     if let Some(path) = args.svg {
-        write_file(&path, rtml::view::chart::answer_svg(&a, 1000, 620)?)?;
+        write_file(&path, rtml::view::chart::answer_svg(a, 1000, 620)?)?;
     }
-    if args.json {
-        let json = stats::to_json(&a);
-        outln!("{}", serde_json::to_string_pretty(&json).expect("json"));
-    } else {
-        for m in &a.maps {
-            print_map(m);
-        }
-        outln!("{}", a.conclusion);
-    }
+    super::print_report(&report, args.json);
     Ok(())
-}
-
-/// The map as a table: value lost per day (or "n.m." where not measurable) and its share.
-fn print_map(m: &stats::Map) {
-    outln!(
-        "{} ({}): value lost against online + continual, {} over {} seeds; the ML system's value {} {}",
-        m.scenario,
-        m.preset,
-        m.unit,
-        m.seeds,
-        fmt_figure(Some(m.ml.mean), 3),
-        m.unit
-    );
-    out!("{:<16}", "refresh \\ model");
-    for c in &m.cols {
-        out!("{:>16}", c);
-    }
-    outln!();
-    for (r, row) in m.cells.iter().enumerate() {
-        out!("{:<16}", m.rows[r]);
-        for cell in row {
-            let text = match cell.share {
-                Some(s) => format!(
-                    "{} ({}%)",
-                    fmt_figure(Some(cell.lost.mean), 3),
-                    fmt_figure(Some(100.0 * s), 2)
-                ),
-                None if r == 0 && cell.lost.mean == 0.0 => "reference".into(),
-                None => "n.m.".into(),
-            };
-            out!("{:>16}", text);
-        }
-        outln!();
-    }
-    outln!();
 }

@@ -129,6 +129,42 @@ fn build_config(name: &str, seed: Option<u32>, sets: &[String]) -> Result<Config
     Ok(cfg)
 }
 
+/// Runs a study's tasks on every core (progress on standard error unless `quiet`) and reports them.
+fn study<S: rtml::study::Study>(
+    job: &S::Job,
+    name: &str,
+    what: &str,
+    quiet: bool,
+) -> Result<rtml::study::Report, String>
+where
+    S::Job: Sync,
+    S::Task: Sync,
+    S::Part: Send,
+{
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let parts = rtml::study::run_native::<S>(job, cores, |i, n| {
+        if !quiet {
+            eprint!("\rrtml: {name} {i}/{n} {what}");
+        }
+    })?;
+    if !quiet {
+        eprintln!();
+    }
+    S::report(job, &parts)
+}
+
+/// A study's report as the page shows it: the JSON alone with `--json`, else the table and the words.
+fn print_report(report: &rtml::study::Report, json: bool) {
+    if json {
+        outln!("{}", report.json);
+    } else {
+        out!("{}", report.table.text());
+        for w in &report.words {
+            outln!("{w}");
+        }
+    }
+}
+
 /// Writes a file the user asked for, with an error naming it.
 fn write_file(path: &str, contents: impl AsRef<[u8]>) -> Result<(), String> {
     std::fs::write(path, contents).map_err(|e| format!("cannot write {path}: {e}"))

@@ -3,9 +3,8 @@
 //! seeds in which each did better on the metric, and how often each caption claim held.
 
 use rtml::sim::config::Config;
-use rtml::study::spread::{aggregate, run_seed, seed_list, to_json, SeedRun, Spread};
-
-use super::show;
+use rtml::study::studies::{Spread, SpreadJob};
+use rtml::study::Figure;
 
 /// Runs every seed on the machine's cores (each run on one thread) and prints the spread.
 pub fn run(
@@ -15,82 +14,19 @@ pub fn run(
     n: u32,
     json: bool,
     svg: Option<&str>,
-) -> Result<Spread, String> {
-    let seeds = seed_list(cfg.seed, n);
-    let preset = Some(name);
-    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
-    let mut runs: Vec<SeedRun> = Vec::with_capacity(seeds.len());
-    for chunk in seeds.chunks(cores.max(1)) {
-        let done: Vec<Result<SeedRun, String>> = std::thread::scope(|s| {
-            let handles: Vec<_> = chunk
-                .iter()
-                .map(|&seed| s.spawn(move || run_seed(cfg, preset, seed)))
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|_| Err("a seed's run failed".into()))
-                })
-                .collect()
-        });
-        for r in done {
-            runs.push(r?);
-        }
-    }
-    let spread = aggregate(cfg, key, preset, &runs);
-    if let Some(path) = svg {
-        let doc = rtml::view::chart::spread_svg(cfg, &runs, key, 1000, 640)?;
+) -> Result<(), String> {
+    let job = SpreadJob {
+        config: cfg.clone(),
+        preset: Some(name.to_string()),
+        seeds: n,
+        metric: key.to_string(),
+        cumulative: false,
+    };
+    let report = super::study::<Spread>(&job, "run", "seeds", true)?;
+    if let (Some(path), Figure::Spread { runs, .. }) = (svg, &report.figure) {
+        let doc = rtml::view::chart::spread_svg(cfg, runs, key, 1000, 640)?;
         super::write_file(path, doc)?;
     }
-    if json {
-        let out = to_json(name, &spread);
-        outln!("{}", serde_json::to_string_pretty(&out).expect("json"));
-    } else {
-        print_table(name, &spread);
-    }
-    Ok(spread)
-}
-
-fn print_table(name: &str, spread: &Spread) {
-    let (first, last) = (spread.seeds[0], spread.seeds[spread.seeds.len() - 1]);
-    outln!(
-        "{name}: {} seeds ({first} to {last}); mean [90% interval]",
-        spread.seeds.len()
-    );
-    let opt = |v: Option<f64>| v.map_or("-".to_string(), show);
-    for l in &spread.lanes {
-        outln!("\n{}: {}", l.label, l.description);
-        for f in &l.figures {
-            outln!(
-                "  {:<20} {:>12} [{}, {}]",
-                f.key,
-                opt(f.mean),
-                opt(f.lo),
-                opt(f.hi)
-            );
-        }
-    }
-    if spread.comparable {
-        outln!(
-            "\nSeeds in which each lane did better on {}:",
-            spread.metric
-        );
-        for i in 0..spread.lanes.len() {
-            for j in i + 1..spread.lanes.len() {
-                let (a, b) = (spread.lanes[i].label, spread.lanes[j].label);
-                outln!(
-                    "  {a} vs {b}: {a} in {}, {b} in {}",
-                    spread.wins[i][j],
-                    spread.wins[j][i]
-                );
-            }
-        }
-    }
-    if !spread.claims.is_empty() {
-        outln!("\nThe caption's claims:");
-        for c in &spread.claims {
-            outln!("  held in {} of {}: {}", c.held, c.of, c.claim);
-        }
-    }
+    super::print_report(&report, json);
+    Ok(())
 }

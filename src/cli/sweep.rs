@@ -1,11 +1,10 @@
 //! `rtml sweep`: the outcome against the retraining interval (or batch refresh), over seeds.
 
 use clap::Args;
-use rtml::base::units::fmt_num;
-use rtml::sim::config::LANE_NAMES;
-use rtml::study::sweep::{Param, Point, Spec, Summary};
+use rtml::study::studies::{Sweep, SweepJob, SweepWorld};
+use rtml::study::Figure;
 
-use super::{build_config, round, write_file};
+use super::{build_config, write_file};
 
 // The subcommand's help is the doc comment of `Command::Sweep`.
 #[derive(Args)]
@@ -46,79 +45,38 @@ pub struct SweepArgs {
 
 pub fn sweep(args: SweepArgs) -> Result<(), String> {
     let name = args.preset.as_str();
-    let cfg = build_config(name, args.seed, &args.set)?;
-    let (param, lane) = Param::parse(&args.param)?;
-    let points = args
-        .values
-        .split(',')
-        .filter(|v| !v.trim().is_empty())
-        .map(Point::parse)
-        .collect::<Result<Vec<_>, _>>()?;
-    let spec = Spec::new(cfg, lane, param, points, args.seeds, args.metric.as_deref())?;
+    let config = build_config(name, args.seed, &args.set)?;
+    let world = SweepWorld {
+        label: name.into(),
+        name: name.into(),
+        config,
+    };
+    let job = SweepJob {
+        worlds: vec![world],
+        param: args.param.clone(),
+        values: args.values.clone(),
+        seeds: args.seeds,
+        metric: args.metric.clone(),
+    };
+    let spec = job.spec(0)?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     if !super::limit::check(&spec.cost(cores), "this sweep", &args.limit)? {
         return Ok(());
     }
-    let quiet = args.json;
-    let (_, summary) = rtml::study::sweep::run(&spec, |i, n| {
-        if !quiet {
-            eprint!("\rrtml: sweep {i}/{n} runs");
-        }
-    })?;
-    if !quiet {
-        eprintln!();
-    }
+    let report = super::study::<Sweep>(&job, "sweep", "runs", args.json)?;
+    let Figure::Sweep(sweeps) = &report.figure else {
+        unreachable!("a sweep draws its curves")
+    };
+    let summary = &sweeps[0].1;
     if let Some(path) = args.csv {
-        write_file(&path, rtml::study::sweep::to_csv(&summary))?;
+        write_file(&path, rtml::study::sweep::to_csv(summary))?;
     }
     if let Some(path) = args.svg {
         write_file(
             &path,
-            rtml::view::chart::sweep_svg(&[(name, &summary)], 900, 640)?,
+            rtml::view::chart::sweep_svg(&[(name, summary)], 900, 640)?,
         )?;
     }
-    if args.json {
-        let json = rtml::study::sweep::to_json(name, &spec, &summary);
-        outln!("{}", serde_json::to_string_pretty(&json).expect("json"));
-    } else {
-        print_table(name, &spec, &summary);
-    }
+    super::print_report(&report, args.json);
     Ok(())
-}
-
-/// One row per point (mean, sd, share of the frozen-to-continual gap, cost), then the loss per hour.
-fn print_table(name: &str, spec: &Spec, summary: &Summary) {
-    outln!(
-        "{name}: {} of lane {} against {:?}, {} seeds",
-        summary.metric,
-        LANE_NAMES[spec.lane],
-        summary.param,
-        spec.seeds
-    );
-    outln!(
-        "{:<10} {:>14} {:>10} {:>8} {:>14} {:>9}",
-        "point",
-        "mean",
-        "sd",
-        "share",
-        "updates",
-        "retrains"
-    );
-    for p in &summary.points {
-        outln!(
-            "{:<10} {:>14} {:>10} {:>7.1}% {:>14.0} {:>9.0}",
-            p.label,
-            fmt_num(round(p.mean)),
-            fmt_num(round(p.sd)),
-            p.share * 100.0,
-            p.cost,
-            p.retrains
-        );
-    }
-    outln!(
-        "per hour of staleness (fit over points up to 1 day): loses {:.3}% of the {} ({:.2}% of the frozen-to-continual gap)",
-        summary.value_loss_per_hour * 100.0,
-        summary.metric,
-        summary.loss_per_hour * 100.0
-    );
 }

@@ -21,10 +21,10 @@
 
 use crate::base::metrics::{Better, CALIBRATION};
 use crate::base::units::MINUTES_PER_HOUR;
-use crate::study::claims::claims;
 use crate::sim::config::{Config, Scenario, LANE_NAMES};
 use crate::sim::experiment::{describe, Experiment};
 use crate::sim::series::{metric, metrics};
+use crate::study::claims::claims;
 
 /// Most seeds one spread takes (the page offers 1, 5, 10 and 20).
 pub const MAX_SEEDS: u32 = 50;
@@ -34,7 +34,7 @@ pub const INTERVAL: f64 = 0.9;
 
 /// One seed's finished run: its bucketed sums (any metric, windowed or cumulative, derives from
 /// them), its summary figures and its caption claims.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SeedRun {
     pub seed: u32,
     pub bucket_min: f64,

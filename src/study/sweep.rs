@@ -421,50 +421,19 @@ fn slope(points: &[PointStats], lost: impl Fn(&PointStats) -> f64) -> f64 {
     }
 }
 
-/// Runs a whole sweep (the command line; the page runs the same points in workers). Natively the
-/// points run side by side, one per core (each on one thread); `progress(done, total)` is called on this
-/// thread as they finish. The runs come back in task order, whatever order they finished in.
-pub fn run(
-    spec: &Spec,
-    mut progress: impl FnMut(usize, usize),
-) -> Result<(Vec<Run>, Summary), String> {
+/// Runs a whole sweep natively (the command line; the page runs the same points in workers): the
+/// points side by side, one per core, by the studies' one runner; `progress(done, total)` as they
+/// finish. The runs come back in task order, whatever order they finished in.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn run(spec: &Spec, progress: impl FnMut(usize, usize)) -> Result<(Vec<Run>, Summary), String> {
     let tasks = spec.tasks();
-    let n = tasks.len();
-    let mut done: Vec<Option<Result<Run, String>>> = vec![None; n];
-    let workers = crate::sim::ads::default_threads().min(n);
-    #[cfg(not(target_arch = "wasm32"))]
-    if workers > 1 {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        let next = AtomicUsize::new(0);
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::scope(|scope| {
-            for _ in 0..workers {
-                let (tx, next, tasks) = (tx.clone(), &next, &tasks);
-                scope.spawn(move || loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(&(p, s)) = tasks.get(i) else { break };
-                    if tx.send((i, run_point_on(spec, p, s, 1))).is_err() {
-                        break;
-                    }
-                });
-            }
-            drop(tx);
-            for (k, (i, r)) in rx.iter().enumerate() {
-                done[i] = Some(r);
-                progress(k + 1, n);
-            }
-        });
-    }
-    for (i, &(p, s)) in tasks.iter().enumerate() {
-        if done[i].is_none() {
-            done[i] = Some(run_point_on(spec, p, s, workers.max(1)));
-            progress(i + 1, n);
-        }
-    }
-    let runs = done
-        .into_iter()
-        .map(|r| r.expect("every task ran"))
-        .collect::<Result<Vec<Run>, String>>()?;
+    let workers = crate::sim::ads::default_threads();
+    let runs = crate::study::run_all(
+        &tasks,
+        workers,
+        |&(p, s)| run_point_on(spec, p, s, 1),
+        progress,
+    )?;
     let summary = summarize(spec, &runs);
     Ok((runs, summary))
 }

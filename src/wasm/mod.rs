@@ -19,10 +19,10 @@ use crate::view::chart::{self, Frame, Style, LANE_CSS};
 use crate::view::controls;
 use crate::view::state::State;
 
-// The world panes (`src/wasm/inside.rs`), the spread across seeds (`src/wasm/seeds.rs`).
+// The world panes (`src/wasm/inside.rs`), every study (`src/wasm/study.rs`).
 mod inside;
-mod seeds;
-pub use seeds::{seed_run, seeds_for, SpreadView};
+mod study;
+pub use study::{study_run, study_tasks, StudyView};
 
 #[wasm_bindgen(start)]
 pub fn start() {
@@ -470,8 +470,13 @@ pub fn catalogue() -> JsValue {
         .iter()
         .map(|p| serde_json::json!({"name": p.name, "title": p.title, "caption": p.caption, "scenario": scen(Some(p.scenario)), "metric": p.metric}))
         .collect();
+    // Example values of each what-if knob (the page fills its input with them).
+    let whatif_values: std::collections::BTreeMap<&str, &str> = (["threshold", "wake", "coverage"]
+        .iter())
+    .map(|&k| (k, crate::study::whatif::default_values(k)))
+    .collect();
     to_js(
-        &serde_json::json!({"vocabulary": vocabulary, "knobs": knobs, "groups": groups, "captionMax": crate::view::state::CAPTION_MAX, "laneKnobs": lane_knobs, "metrics": metrics, "presets": presets, "colors": LANE_CSS, "lanes": LANE_NAMES, "panels": chart::PANELS, "sweepValues": crate::study::sweep::DEFAULT_VALUES, "answer": {"ads": crate::study::answer::DEFAULT_ADS, "cells": crate::study::answer::DEFAULT_CELLS, "seeds": crate::study::answer::DEFAULT_SEEDS}, "minutesPerDay": MINUTES_PER_DAY}),
+        &serde_json::json!({"vocabulary": vocabulary, "knobs": knobs, "groups": groups, "captionMax": crate::view::state::CAPTION_MAX, "laneKnobs": lane_knobs, "metrics": metrics, "presets": presets, "colors": LANE_CSS, "lanes": LANE_NAMES, "panels": chart::PANELS, "sweepValues": crate::study::sweep::DEFAULT_VALUES, "whatifValues": whatif_values, "answer": {"ads": crate::study::answer::DEFAULT_ADS, "cells": crate::study::answer::DEFAULT_CELLS, "seeds": crate::study::answer::DEFAULT_SEEDS}, "minutesPerDay": MINUTES_PER_DAY}),
     )
 }
 
@@ -488,113 +493,6 @@ pub fn format_duration(value: f64, unit: &str) -> Option<String> {
 #[wasm_bindgen]
 pub fn format_figure(value: Option<f64>, sig: u32) -> String {
     fmt_figure(value, sig)
-}
-
-/// A sweep specification from page inputs: the state of `hash`, what to vary, values, seeds.
-fn sweep_spec(
-    hash: &str,
-    param: &str,
-    values: &str,
-    seeds: u32,
-) -> Result<(String, crate::study::sweep::Spec), JsValue> {
-    let (state, _) = State::parse(hash);
-    let (param, lane) =
-        crate::study::sweep::Param::parse(param).map_err(|e| JsValue::from_str(&e))?;
-    let points = values
-        .split(',')
-        .filter(|v| !v.trim().is_empty())
-        .take(40)
-        .map(crate::study::sweep::Point::parse)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| JsValue::from_str(&e))?;
-    let name = state.preset.clone().unwrap_or_else(|| "custom".into());
-    let spec = crate::study::sweep::Spec::new(state.config, lane, param, points, seeds, None)
-        .map_err(|e| JsValue::from_str(&e))?;
-    Ok((name, spec))
-}
-
-/// Every (point, seed) run a sweep needs, for the page to share among workers.
-#[wasm_bindgen]
-pub fn sweep_tasks(hash: &str, param: &str, values: &str, seeds: u32) -> Result<JsValue, JsValue> {
-    let (_, spec) = sweep_spec(hash, param, values, seeds)?;
-    let tasks: Vec<serde_json::Value> = spec
-        .tasks()
-        .into_iter()
-        .map(|(p, s)| serde_json::json!({"point": p, "seed": s}))
-        .collect();
-    Ok(to_js(&tasks))
-}
-
-/// One run of a sweep (what a worker computes).
-#[wasm_bindgen]
-pub fn sweep_run(
-    hash: &str,
-    param: &str,
-    values: &str,
-    seeds: u32,
-    point: JsValue,
-    seed: u32,
-) -> Result<JsValue, JsValue> {
-    let (_, spec) = sweep_spec(hash, param, values, seeds)?;
-    let point: crate::study::sweep::Point =
-        serde_wasm_bindgen::from_value(point).map_err(|e| JsValue::from_str(&e.to_string()))?;
-    let run = crate::study::sweep::run_point(&spec, point, seed.min(spec.seeds.saturating_sub(1)))
-        .map_err(|e| JsValue::from_str(&e))?;
-    Ok(to_js(&run))
-}
-
-/// The sweeps shown on the page: summaries computed from the workers' runs, and their chart.
-#[wasm_bindgen]
-pub struct SweepView {
-    sweeps: Vec<(String, crate::study::sweep::Summary)>,
-}
-
-#[wasm_bindgen]
-impl SweepView {
-    #[wasm_bindgen(constructor)]
-    pub fn new() -> SweepView {
-        SweepView { sweeps: Vec::new() }
-    }
-
-    /// Forgets every sweep.
-    pub fn clear(&mut self) {
-        self.sweeps.clear();
-    }
-
-    /// Adds (or replaces, by name) a sweep from its runs; returns its JSON (as `rtml sweep --json`).
-    pub fn add(
-        &mut self,
-        label: &str,
-        hash: &str,
-        param: &str,
-        values: &str,
-        seeds: u32,
-        runs: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        let (name, spec) = sweep_spec(hash, param, values, seeds)?;
-        let runs: Vec<crate::study::sweep::Run> =
-            serde_wasm_bindgen::from_value(runs).map_err(|e| JsValue::from_str(&e.to_string()))?;
-        let summary = crate::study::sweep::summarize(&spec, &runs);
-        let json = to_js(&crate::study::sweep::to_json(&name, &spec, &summary));
-        self.sweeps.retain(|s| s.0 != label);
-        self.sweeps.push((label.to_string(), summary));
-        Ok(json)
-    }
-
-    /// Draws every sweep on a canvas sized in device pixels.
-    pub fn draw(&self, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<(), JsValue> {
-        let (root, style) = canvas_root(canvas, scale, dark, false)?;
-        let refs: Vec<(&str, &crate::study::sweep::Summary)> =
-            self.sweeps.iter().map(|(n, s)| (n.as_str(), s)).collect();
-        chart::draw_sweep(&root, &refs, style).map_err(|e| JsValue::from_str(&e))?;
-        Ok(())
-    }
-}
-
-impl Default for SweepView {
-    fn default() -> Self {
-        SweepView::new()
-    }
 }
 
 /// A replay of the user's own file, fed in chunks by a worker (see `rtml::replay::Session`).
@@ -755,8 +653,6 @@ impl Default for ReplayView {
     }
 }
 
-mod answer;
 mod lanes;
-mod whatif;
 
 use lanes::{lane_controls, numbers};

@@ -159,12 +159,13 @@ fn figure_fields(scenario: Scenario) -> [usize; FIGURES] {
 
 /// What the page asks for (the same as `rtml answer`'s flags): two presets, `key=value` settings
 /// separated by `&` or new lines, the first seed, the seeds.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Job {
     pub ads: String,
     pub cells: String,
     pub sets: String,
-    pub seed: u32,
+    /// The first seed (`None`: each preset's own).
+    pub seed: Option<u32>,
     pub seeds: u32,
 }
 
@@ -181,7 +182,7 @@ impl Job {
                     .ok_or_else(|| format!("`{s}`: expected key=value"))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Spec::with_presets(&self.ads, &self.cells, Some(self.seed), &pairs, self.seeds)
+        Spec::with_presets(&self.ads, &self.cells, self.seed, &pairs, self.seeds)
     }
 }
 
@@ -386,46 +387,13 @@ pub fn run_task(spec: &Spec, t: Task, threads: usize) -> Result<Part, String> {
     })
 }
 
-/// Runs the whole map (the command line): the tasks side by side natively, one per core; `progress`
-/// is called as they finish. The parts come back in task order.
-pub fn run(spec: &Spec, mut progress: impl FnMut(usize, usize)) -> Result<Answer, String> {
+/// Runs the whole map natively (the tasks side by side, one per core, by the studies' one runner);
+/// `progress` is called as they finish.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn run(spec: &Spec, progress: impl FnMut(usize, usize)) -> Result<Answer, String> {
     let tasks = spec.tasks(1);
-    let n = tasks.len();
     let cores = crate::sim::ads::default_threads();
-    let mut parts: Vec<Option<Result<Part, String>>> = vec![None; n];
-    #[cfg(not(target_arch = "wasm32"))]
-    if cores > 1 && n > 1 {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        let next = AtomicUsize::new(0);
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::scope(|scope| {
-            for _ in 0..cores.min(n) {
-                let (tx, next, tasks) = (tx.clone(), &next, &tasks);
-                scope.spawn(move || loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(&t) = tasks.get(i) else { break };
-                    if tx.send((i, run_task(spec, t, 1))).is_err() {
-                        break;
-                    }
-                });
-            }
-            drop(tx);
-            for (k, (i, r)) in rx.iter().enumerate() {
-                parts[i] = Some(r);
-                progress(k + 1, n);
-            }
-        });
-    }
-    for (i, &t) in tasks.iter().enumerate() {
-        if parts[i].is_none() {
-            parts[i] = Some(run_task(spec, t, cores));
-            progress(i + 1, n);
-        }
-    }
-    let parts = parts
-        .into_iter()
-        .map(|p| p.expect("every task ran"))
-        .collect::<Result<Vec<Part>, String>>()?;
+    let parts = crate::study::run_all(&tasks, cores, |&t| run_task(spec, t, 1), progress)?;
     Ok(summarize(spec, &parts))
 }
 

@@ -9,8 +9,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::panel::{font, frame_of, legend_row, theme};
 use super::{err, palette, px, sw, DrawResult, Frames, Palette, Style, LANE_COLORS};
 use crate::base::units::fmt_figure;
-use crate::study::answer::{Answer, Map};
 use crate::sim::config::Scenario;
+use crate::study::answer::{Answer, Map};
 
 /// What to draw: the map, or a slice along the prediction axis (column "continual") or the model
 /// axis (row "online").

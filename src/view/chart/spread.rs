@@ -9,8 +9,8 @@ use super::run::{outcome_of, panel};
 use super::{err, palette, sw, y_range, Frames, Style, LANE_COLORS};
 use crate::base::units::MINUTES_PER_DAY;
 use crate::sim::config::{Config, Scenario, LANE_NAMES};
-use crate::study::spread::{band, mean_interval, values, Band, SeedRun};
 use crate::sim::series::metric;
+use crate::study::spread::{band, mean_interval, values, Band, SeedRun};
 
 /// Heights of the two panels as shares of the whole.
 pub const SPREAD_PANELS: [f64; 2] = [0.62, 0.38];

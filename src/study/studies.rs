@@ -1,0 +1,565 @@
+//! The four studies on the one contract ([`Study`]): each job, its tasks, one task's run and the
+//! report (JSON, table, words, figure). The logic lives in the study's module (`spread`, `sweep`,
+//! `answer`, `whatif`); this file says how each is cut into tasks and how its parts are told.
+
+use serde::{Deserialize, Serialize};
+
+use super::{answer, pretty, spread, sweep, whatif, Figure, Report, Study, Table};
+use crate::base::metrics::info;
+use crate::base::units::fmt_figure;
+use crate::sim::config::Config;
+
+/// Three significant digits: the tables' one figure format (the page's too).
+fn fig(v: f64) -> String {
+    fmt_figure(Some(v), 3)
+}
+
+fn opt(v: Option<f64>) -> String {
+    fmt_figure(v, 3)
+}
+
+fn key_of<T: Serialize>(parts: &T) -> String {
+    serde_json::to_string(parts).unwrap_or_default()
+}
+
+// ----- The spread across seeds -----------------------------------------------------------------
+
+/// The spread: the configuration on `seeds` worlds (from its seed on), compared on `metric`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SpreadJob {
+    pub config: Config,
+    pub preset: Option<String>,
+    pub seeds: u32,
+    pub metric: String,
+    pub cumulative: bool,
+}
+
+/// One seed of a spread.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SeedTask {
+    pub seed: u32,
+}
+
+/// The spread across seeds (`rtml run --seeds N`, the page's seeds control).
+pub struct Spread;
+
+impl Study for Spread {
+    type Job = SpreadJob;
+    type Task = SeedTask;
+    type Part = spread::SeedRun;
+
+    fn tasks(job: &SpreadJob, _workers: usize) -> Result<Vec<SeedTask>, String> {
+        Ok((spread::seed_list(job.config.seed, job.seeds).into_iter())
+            .map(|seed| SeedTask { seed })
+            .collect())
+    }
+
+    fn run(job: &SpreadJob, task: &SeedTask) -> Result<spread::SeedRun, String> {
+        spread::run_seed(&job.config, job.preset.as_deref(), task.seed)
+    }
+
+    fn report(job: &SpreadJob, parts: &[spread::SeedRun]) -> Result<Report, String> {
+        let mut runs = parts.to_vec();
+        runs.sort_by_key(|r| r.seed);
+        let preset = job.preset.as_deref();
+        let s = spread::aggregate(&job.config, &job.metric, preset, &runs);
+        let json = pretty(&spread::to_json(preset.unwrap_or("custom"), &s))?;
+        let n = s.seeds.len();
+        let figures: Vec<&str> = s
+            .lanes
+            .first()
+            .map_or(Vec::new(), |l| l.figures.iter().map(|f| f.key).collect());
+        let mut head = vec!["Lane".to_string()];
+        let mut units = vec![String::new()];
+        let metric = info(&job.metric).map_or(job.metric.as_str(), |m| m.label);
+        if s.comparable {
+            head.push(format!("Better than A ({metric})"));
+            units.push("seeds".into());
+        }
+        for k in &figures {
+            let i = info(k);
+            head.push(i.map_or(k.to_string(), |m| m.label.to_string()));
+            units.push(i.map_or(String::new(), |m| m.unit.to_string()));
+        }
+        let mut table = Table {
+            head,
+            units,
+            rows: Vec::new(),
+        };
+        for (i, lane) in s.lanes.iter().enumerate() {
+            let mut row = vec![format!("{}: {}", lane.label, lane.description)];
+            if s.comparable {
+                row.push(if i == 0 {
+                    "—".into()
+                } else {
+                    format!("{} of {n}", s.wins[i][0])
+                });
+            }
+            for f in &lane.figures {
+                row.push(match (f.lo, f.hi) {
+                    (Some(lo), Some(hi)) => format!("{} [{}, {}]", opt(f.mean), fig(lo), fig(hi)),
+                    _ => opt(f.mean),
+                });
+            }
+            table.rows.push(row);
+        }
+        let mut words = Vec::new();
+        if let (Some(first), Some(last)) = (s.seeds.first(), s.seeds.last()) {
+            words.push(format!(
+                "{n} seed{} ({first} to {last}); each figure is the mean [90% interval] over the seeds.",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
+        if s.comparable {
+            for i in 0..s.lanes.len() {
+                for j in i + 1..s.lanes.len() {
+                    let (a, b) = (s.lanes[i].label, s.lanes[j].label);
+                    words.push(format!(
+                        "{a} vs {b} on {metric}: {a} did better in {} of {n} seeds, {b} in {}.",
+                        s.wins[i][j], s.wins[j][i]
+                    ));
+                }
+            }
+        }
+        for c in &s.claims {
+            words.push(format!("held in {} of {} seeds: {}", c.held, c.of, c.claim));
+        }
+        Ok(Report {
+            json,
+            table,
+            words,
+            figure: Figure::Spread {
+                config: Box::new(job.config.clone()),
+                runs,
+                metric: job.metric.clone(),
+                cumulative: job.cumulative,
+            },
+        })
+    }
+
+    /// A seed's run depends on the configuration and the preset's claims only (not on how many
+    /// seeds, nor on the metric or view shown): 5 then 10 seeds reuse the first five.
+    fn run_key(job: &SpreadJob, task: &SeedTask) -> String {
+        key_of(&(&job.config, &job.preset, task.seed))
+    }
+}
+
+// ----- The freshness sweep ---------------------------------------------------------------------
+
+/// One world a sweep varies (a preset with its settings).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SweepWorld {
+    /// What the table and the chart call it (`Ads`, `Cells`, or the preset's name).
+    pub label: String,
+    /// The preset's name (or `custom`) in the JSON.
+    pub name: String,
+    pub config: Config,
+}
+
+/// The sweep: every world against the same values of one parameter, over seeds.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SweepJob {
+    pub worlds: Vec<SweepWorld>,
+    /// `every` or `refresh`, optionally with a lane (`every:b`).
+    pub param: String,
+    /// Comma-separated points (`1h,1d,frozen`); at most 40 are read.
+    pub values: String,
+    pub seeds: u32,
+    pub metric: Option<String>,
+}
+
+impl SweepJob {
+    /// The specification of world `w`.
+    pub fn spec(&self, w: usize) -> Result<sweep::Spec, String> {
+        let world = self.worlds.get(w).ok_or("no such world in this sweep")?;
+        let (param, lane) = sweep::Param::parse(&self.param)?;
+        let points = (self.values.split(','))
+            .filter(|v| !v.trim().is_empty())
+            .take(40)
+            .map(sweep::Point::parse)
+            .collect::<Result<Vec<_>, _>>()?;
+        sweep::Spec::new(
+            world.config.clone(),
+            lane,
+            param,
+            points,
+            self.seeds,
+            self.metric.as_deref(),
+        )
+    }
+}
+
+/// One (world, point, seed) run of a sweep.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SweepTask {
+    pub world: usize,
+    pub point: sweep::Point,
+    pub seed: u32,
+}
+
+/// What a sweep task computes.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SweepPart {
+    pub world: usize,
+    pub run: sweep::Run,
+}
+
+/// The freshness sweep (`rtml sweep`, the page's sweep panel).
+pub struct Sweep;
+
+impl Study for Sweep {
+    type Job = SweepJob;
+    type Task = SweepTask;
+    type Part = SweepPart;
+
+    fn tasks(job: &SweepJob, _workers: usize) -> Result<Vec<SweepTask>, String> {
+        let mut tasks = Vec::new();
+        for w in 0..job.worlds.len() {
+            for (point, seed) in job.spec(w)?.tasks() {
+                tasks.push(SweepTask {
+                    world: w,
+                    point,
+                    seed,
+                });
+            }
+        }
+        Ok(tasks)
+    }
+
+    fn run(job: &SweepJob, task: &SweepTask) -> Result<SweepPart, String> {
+        let spec = job.spec(task.world)?;
+        let seed = task.seed.min(spec.seeds.saturating_sub(1));
+        Ok(SweepPart {
+            world: task.world,
+            run: sweep::run_point(&spec, task.point, seed)?,
+        })
+    }
+
+    fn report(job: &SweepJob, parts: &[SweepPart]) -> Result<Report, String> {
+        let mut jsons = Vec::new();
+        let mut summaries = Vec::new();
+        let mut table = Table::new(
+            &[
+                "Scenario",
+                "Point",
+                "Gap kept",
+                "Outcome",
+                "Training updates",
+                "Retrains",
+                "Absolute figures",
+            ],
+            &["", "", "", "", "", "", ""],
+        );
+        let mut said = Vec::new();
+        let with_unit = |k: &str, v: f64| match info(k) {
+            Some(m) if !m.unit.is_empty() => format!("{} {} {}", m.label, fig(v), m.unit),
+            Some(m) => format!("{} {}", m.label, fig(v)),
+            None => format!("{k} {}", fig(v)),
+        };
+        for (w, world) in job.worlds.iter().enumerate() {
+            let spec = job.spec(w)?;
+            let runs: Vec<sweep::Run> = parts
+                .iter()
+                .filter(|p| p.world == w)
+                .map(|p| p.run.clone())
+                .collect();
+            let s = sweep::summarize(&spec, &runs);
+            jsons.push(pretty(&sweep::to_json(&world.name, &spec, &s))?);
+            let abs: [&str; 2] = match spec.base.scenario {
+                crate::sim::config::Scenario::Ads => ["clicks", "revenue"],
+                crate::sim::config::Scenario::Cells => ["energy_kwh", "unserved"],
+            };
+            for p in &s.points {
+                let get = |k: &str| {
+                    p.metrics
+                        .iter()
+                        .find(|m| m.0 == k)
+                        .map_or(f64::NAN, |m| m.1)
+                };
+                table.rows.push(vec![
+                    world.label.clone(),
+                    p.label.clone(),
+                    if p.share.is_finite() {
+                        format!("{:.1}%", p.share * 100.0)
+                    } else {
+                        "–".into()
+                    },
+                    with_unit(&s.metric, p.mean),
+                    fig(p.cost),
+                    fig(p.retrains),
+                    abs.iter()
+                        .map(|k| with_unit(k, get(k)))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ]);
+            }
+            let label = info(&s.metric).map_or(s.metric.clone(), |m| m.label.to_lowercase());
+            said.push(format!(
+                "{} lose {:.3}% of their {label} per hour of staleness ({:.1}% of the frozen-to-continual gap)",
+                world.label,
+                s.value_loss_per_hour * 100.0,
+                s.loss_per_hour * 100.0
+            ));
+            summaries.push((world.label.clone(), s));
+        }
+        let words = vec![format!(
+            "Measured in this run, over {} seeds: {}.",
+            job.seeds,
+            said.join("; ")
+        )];
+        // One world: the object `rtml sweep --json` prints; several: an array of them.
+        let json = if jsons.len() == 1 {
+            jsons.remove(0)
+        } else {
+            format!("[{}]", jsons.join(",\n"))
+        };
+        Ok(Report {
+            json,
+            table,
+            words,
+            figure: Figure::Sweep(summaries),
+        })
+    }
+}
+
+// ----- The answer: the freshness map -----------------------------------------------------------
+
+/// The freshness map (`rtml answer`, the page's answer view).
+pub struct Answer;
+
+impl Study for Answer {
+    type Job = answer::Job;
+    type Task = answer::Task;
+    type Part = answer::Part;
+
+    fn tasks(job: &answer::Job, workers: usize) -> Result<Vec<answer::Task>, String> {
+        Ok(job.spec()?.tasks(workers))
+    }
+
+    fn run(job: &answer::Job, task: &answer::Task) -> Result<answer::Part, String> {
+        answer::run_task(&job.spec()?, *task, 1)
+    }
+
+    fn report(job: &answer::Job, parts: &[answer::Part]) -> Result<Report, String> {
+        let a = answer::summarize(&job.spec()?, parts);
+        let json = pretty(&answer::stats::to_json(&a))?;
+        let mut table = Table::new(
+            &[
+                "Scenario",
+                "Predictions",
+                "Model",
+                "Value lost per day",
+                "95% interval",
+                "Share of ML value",
+                "Domain figures per day",
+            ],
+            &["", "", "", "", "", "", ""],
+        );
+        for m in a.maps.iter().filter(|m| m.seeds > 0) {
+            let ads = m.scenario == crate::sim::config::Scenario::Ads;
+            let figs = |f: &[f64]| {
+                if ads {
+                    format!("revenue {} $, {} clicks", fig(f[0]), fig(f[1]))
+                } else {
+                    format!("{} kWh, {} GB unserved", fig(f[0]), fig(f[1]))
+                }
+            };
+            let scen = m.scenario.name().to_string();
+            table.rows.push(vec![
+                scen.clone(),
+                "no ML".into(),
+                if ads { "random ad" } else { "always on" }.into(),
+                format!("{} {} (ML system's value)", fig(m.ml.mean), m.unit),
+                format!("{} to {}", fig(m.ml.lo), fig(m.ml.hi)),
+                String::new(),
+                figs(&m.baseline),
+            ]);
+            for (r, row) in m.cells.iter().enumerate() {
+                for (k, c) in row.iter().enumerate() {
+                    let share = match c.share {
+                        _ if r == 0 && k == 0 => "reference".to_string(),
+                        Some(s) => format!("{}%", fmt_figure(Some(100.0 * s), 2)),
+                        None if c.lost.measurable => "–".into(),
+                        None => "no measurable difference".into(),
+                    };
+                    table.rows.push(vec![
+                        scen.clone(),
+                        m.rows[r].clone(),
+                        m.cols[k].clone(),
+                        format!("{} {}", fig(c.lost.mean), m.unit),
+                        format!("{} to {}", fig(c.lost.lo), fig(c.lost.hi)),
+                        share,
+                        figs(&c.figures),
+                    ]);
+                }
+            }
+        }
+        let words = vec![a.conclusion.clone()];
+        Ok(Report {
+            json,
+            table,
+            words,
+            figure: Figure::Answer(Box::new(a)),
+        })
+    }
+}
+
+// ----- The what-if evaluation ------------------------------------------------------------------
+
+/// The what-if: each value of a sleep-policy knob, predicted and real, over seeds.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct WhatIfJob {
+    pub config: Config,
+    pub knob: String,
+    pub values: String,
+    pub seeds: u32,
+    /// The page's slider: every simulator error from 0 to 1 by 0.1 computed at once (and every refit
+    /// window), reported at `step`; otherwise the configuration's own error only.
+    pub slider: bool,
+    pub step: usize,
+    /// With the refit on live load.
+    pub refit: bool,
+}
+
+impl WhatIfJob {
+    pub fn spec(&self) -> Result<whatif::Spec, String> {
+        whatif::Spec::new(self.config.clone(), &self.knob, &self.values, self.seeds)
+    }
+}
+
+/// The what-if evaluation (`rtml whatif`, the page's what-if panel).
+pub struct WhatIf;
+
+impl Study for WhatIf {
+    type Job = WhatIfJob;
+    type Task = SeedTask;
+    type Part = whatif::SeedRun;
+
+    fn tasks(job: &WhatIfJob, _workers: usize) -> Result<Vec<SeedTask>, String> {
+        Ok(job
+            .spec()?
+            .seed_list()
+            .into_iter()
+            .map(|seed| SeedTask { seed })
+            .collect())
+    }
+
+    fn run(job: &WhatIfJob, task: &SeedTask) -> Result<whatif::SeedRun, String> {
+        let spec = job.spec()?;
+        Ok(if job.slider {
+            whatif::page_run(&spec, task.seed)
+        } else {
+            let windows: &[f64] = if job.refit { &whatif::WINDOWS } else { &[] };
+            whatif::run_seed(&spec, task.seed, &[spec.cfg.cells.sim_error], windows)
+        })
+    }
+
+    fn report(job: &WhatIfJob, parts: &[whatif::SeedRun]) -> Result<Report, String> {
+        let spec = job.spec()?;
+        let mut runs = parts.to_vec();
+        runs.sort_by_key(|r| r.seed);
+        if runs.is_empty() {
+            return Err("no seed has run yet".into());
+        }
+        let (s, json) = if job.slider {
+            let s = whatif::page_summary(&spec, &runs, job.step, job.refit);
+            let j = pretty(&whatif::page_json(&s))?;
+            (s, j)
+        } else {
+            let s = whatif::summarize(&spec, &runs, 0, spec.cfg.cells.sim_error);
+            let j = pretty(&whatif::to_json(&s))?;
+            (s, j)
+        };
+        let mut table = Table::new(
+            &[
+                s.knob.name(),
+                "Predicted money/day",
+                "Real money/day",
+                "Predicted energy saved",
+                "Real energy saved",
+                "Predicted unserved GB/day",
+                "Real unserved GB/day",
+                "",
+            ],
+            &["", "", "", "", "", "", "", ""],
+        );
+        for (i, v) in s.values.iter().enumerate() {
+            let (p, r) = (&s.predicted[i], &s.real[i]);
+            let marks: Vec<&str> = [
+                (i == s.sim_pick, "simulator's pick"),
+                (i == s.true_pick, "best"),
+            ]
+            .into_iter()
+            .filter_map(|(on, t)| on.then_some(t))
+            .collect();
+            table.rows.push(vec![
+                crate::base::units::fmt_num(*v),
+                fig(p.money_saved_day.mean),
+                fig(r.money_saved_day.mean),
+                format!("{}%", fig(p.energy_saved_pct.mean)),
+                format!("{}%", fig(r.energy_saved_pct.mean)),
+                fig(p.unserved_gb_day.mean),
+                fig(r.unserved_gb_day.mean),
+                marks.join(", "),
+            ]);
+        }
+        let words = whatif_words(&s);
+        Ok(Report {
+            json,
+            table,
+            words,
+            figure: Figure::WhatIf(Box::new(s)),
+        })
+    }
+
+    /// A seed's run depends on everything but the step shown (and, on the slider, the refit shown).
+    fn run_key(job: &WhatIfJob, task: &SeedTask) -> String {
+        let refit = job.refit && !job.slider;
+        key_of(&(
+            &job.config,
+            &job.knob,
+            &job.values,
+            job.slider,
+            refit,
+            task.seed,
+        ))
+    }
+}
+
+/// The what-if in words: the two picks, what trusting the simulator costs, each seed deciding
+/// alone, and each refit.
+fn whatif_words(s: &whatif::Summary) -> Vec<String> {
+    let label = |i: usize| crate::base::units::fmt_num(s.values[i]);
+    let mut t = format!(
+        "With the simulator's profiles {}% off, it picks {} {}; on the live network {} is best",
+        (s.sim_error * 100.0).round(),
+        s.knob.name(),
+        label(s.sim_pick),
+        label(s.true_pick)
+    );
+    if s.regret > 0.0 {
+        t += &format!(
+            ", so trusting the simulator costs {} a day (averaged over {} seeds).",
+            fig(s.regret),
+            s.seeds
+        );
+    } else {
+        t += &format!(": the picks agree (averaged over {} seeds).", s.seeds);
+    }
+    let mut words = vec![t];
+    words.push(format!(
+        "Each seed deciding alone, the simulator picks wrong on {} of {}, costing {} a day on average.",
+        s.wrong_seeds,
+        s.seeds,
+        fig(s.seed_regret.mean)
+    ));
+    for r in &s.refit {
+        words.push(format!(
+            "Refitted on {} of live load: {} a day per seed (the wait cost {}).",
+            whatif::observed(r.days),
+            fig(r.seed_regret.mean),
+            fig(r.seed_waiting_cost)
+        ));
+    }
+    words
+}

@@ -1,0 +1,369 @@
+//! Every study's one way across the boundary (the logic lives in `crate::study`): `study_tasks` cuts
+//! a panel's inputs into tasks for the page's workers (each with its cache key), `study_run` is what
+//! a worker computes, and a [`StudyView`] keeps the parts as they come, reports them (the JSON of
+//! `rtml <study> --json`, the table, the words) and draws them. One transfer encoding: serde values
+//! (serde-wasm-bindgen) for inputs, tasks and parts; the report's JSON as the command line prints it.
+//!
+//! The studies (`kind`): `spread` (inputs `{hash, seeds}`), `sweep` (`{worlds: [{label, hash}],
+//! param, values, seeds}`), `answer` (`{ads, cells, sets, seed, seeds}`), `whatif` (`{hash, knob,
+//! values, seeds, step, refit}`; `step` null: the configuration's own simulator error).
+
+use std::any::Any;
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+use web_sys::HtmlCanvasElement;
+
+use super::{canvas_root, to_js};
+use crate::base::units::{MINUTES_PER_DAY, MINUTES_PER_HOUR};
+use crate::sim::config::LANE_NAMES;
+use crate::study::studies::{
+    Answer, Spread, SpreadJob, Sweep, SweepJob, SweepWorld, WhatIf, WhatIfJob,
+};
+use crate::study::{spread, Figure, Report, Study};
+use crate::view::chart::{self, Frame, LANE_CSS};
+use crate::view::state::State;
+
+fn err(e: impl ToString) -> JsValue {
+    JsValue::from_str(&e.to_string())
+}
+
+fn from_js<T: DeserializeOwned>(v: JsValue) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(v).map_err(err)
+}
+
+/// A study as the page asks for it: its job from the panel's inputs.
+trait OnPage: Study + 'static {
+    fn job(input: JsValue) -> Result<Self::Job, JsValue>;
+}
+
+impl OnPage for Spread {
+    fn job(input: JsValue) -> Result<SpreadJob, JsValue> {
+        #[derive(Deserialize)]
+        struct In {
+            hash: String,
+            seeds: u32,
+        }
+        let i: In = from_js(input)?;
+        let s = State::parse(&i.hash).0;
+        Ok(SpreadJob {
+            config: s.config,
+            preset: s.preset,
+            seeds: i.seeds,
+            metric: s.metric,
+            cumulative: s.cumulative,
+        })
+    }
+}
+
+impl OnPage for Sweep {
+    fn job(input: JsValue) -> Result<SweepJob, JsValue> {
+        #[derive(Deserialize)]
+        struct World {
+            label: String,
+            hash: String,
+        }
+        #[derive(Deserialize)]
+        struct In {
+            worlds: Vec<World>,
+            param: String,
+            values: String,
+            seeds: u32,
+        }
+        let i: In = from_js(input)?;
+        let worlds = (i.worlds.into_iter().take(4))
+            .map(|w| {
+                let s = State::parse(&w.hash).0;
+                let name = s.preset.unwrap_or_else(|| "custom".into());
+                SweepWorld {
+                    label: w.label,
+                    name,
+                    config: s.config,
+                }
+            })
+            .collect();
+        let job = SweepJob {
+            worlds,
+            param: i.param,
+            values: i.values,
+            seeds: i.seeds,
+            metric: None,
+        };
+        for w in 0..job.worlds.len() {
+            job.spec(w).map_err(err)?;
+        }
+        Ok(job)
+    }
+}
+
+impl OnPage for Answer {
+    fn job(input: JsValue) -> Result<crate::study::answer::Job, JsValue> {
+        from_js(input)
+    }
+}
+
+impl OnPage for WhatIf {
+    fn job(input: JsValue) -> Result<WhatIfJob, JsValue> {
+        #[derive(Deserialize)]
+        struct In {
+            hash: String,
+            knob: String,
+            values: String,
+            seeds: u32,
+            step: Option<usize>,
+            refit: bool,
+        }
+        let i: In = from_js(input)?;
+        let config = State::parse(&i.hash).0.config;
+        let step = i
+            .step
+            .unwrap_or_else(|| crate::study::whatif::page_step(&config));
+        let job = WhatIfJob {
+            config,
+            knob: i.knob,
+            values: i.values,
+            seeds: i.seeds,
+            slider: true,
+            step,
+            refit: i.refit,
+        };
+        job.spec().map_err(err)?;
+        Ok(job)
+    }
+}
+
+/// Runs `$body` with `$S` the study named `$kind`.
+macro_rules! by_kind {
+    ($kind:expr, $S:ident => $body:expr) => {
+        match $kind {
+            "spread" => {
+                type $S = Spread;
+                $body
+            }
+            "sweep" => {
+                type $S = Sweep;
+                $body
+            }
+            "answer" => {
+                type $S = Answer;
+                $body
+            }
+            "whatif" => {
+                type $S = WhatIf;
+                $body
+            }
+            other => Err(err(format!("no study `{other}`"))),
+        }
+    };
+}
+
+fn tasks<S: OnPage>(input: JsValue, workers: usize) -> Result<JsValue, JsValue> {
+    let job = S::job(input)?;
+    let tasks = S::tasks(&job, workers).map_err(err)?;
+    let keyed: Vec<serde_json::Value> = (tasks.iter())
+        .map(|t| serde_json::json!({"key": S::run_key(&job, t), "task": t}))
+        .collect();
+    Ok(to_js(&keyed))
+}
+
+fn run<S: OnPage>(input: JsValue, task: JsValue) -> Result<JsValue, JsValue> {
+    let job = S::job(input)?;
+    let part = S::run(&job, &from_js(task)?).map_err(err)?;
+    // Not JSON-compatible: a part's NaN stays NaN on its way to the page.
+    serde_wasm_bindgen::to_value(&part).map_err(err)
+}
+
+/// The tasks of a study for `workers` workers: `[{key, task}]`, `key` what identifies the task's run
+/// (the page's cache key).
+#[wasm_bindgen]
+pub fn study_tasks(kind: &str, input: JsValue, workers: u32) -> Result<JsValue, JsValue> {
+    by_kind!(kind, S => tasks::<S>(input, workers.clamp(1, 64) as usize))
+}
+
+/// One task's run (what a worker computes): the part.
+#[wasm_bindgen]
+pub fn study_run(kind: &str, input: JsValue, task: JsValue) -> Result<JsValue, JsValue> {
+    by_kind!(kind, S => run::<S>(input, task))
+}
+
+/// A study on the page: the parts kept as they come, their report and its drawing.
+#[wasm_bindgen]
+pub struct StudyView {
+    kind: String,
+    /// `Vec<S::Part>` of the study `kind`.
+    parts: Box<dyn Any>,
+    report: Option<Report>,
+    frames: Vec<Frame>,
+}
+
+fn empty<S: OnPage>() -> Box<dyn Any> {
+    Box::new(Vec::<S::Part>::new())
+}
+
+fn parts_of<S: OnPage>(parts: &mut Box<dyn Any>) -> &mut Vec<S::Part> {
+    if !parts.is::<Vec<S::Part>>() {
+        *parts = Box::new(Vec::<S::Part>::new());
+    }
+    parts.downcast_mut().expect("just made")
+}
+
+fn add<S: OnPage>(parts: &mut Box<dyn Any>, part: JsValue) -> Result<usize, JsValue> {
+    let part: S::Part = from_js(part)?;
+    let v = parts_of::<S>(parts);
+    v.push(part);
+    Ok(v.len())
+}
+
+fn report<S: OnPage>(parts: &mut Box<dyn Any>, input: JsValue) -> Result<Report, JsValue> {
+    let job = S::job(input)?;
+    S::report(&job, parts_of::<S>(parts)).map_err(err)
+}
+
+#[wasm_bindgen]
+impl StudyView {
+    /// An empty view of the study `kind` (`spread`, `sweep`, `answer`, `whatif`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(kind: &str) -> Result<StudyView, JsValue> {
+        let parts = by_kind!(kind, S => Ok(empty::<S>()))?;
+        Ok(StudyView {
+            kind: kind.to_string(),
+            parts,
+            report: None,
+            frames: Vec::new(),
+        })
+    }
+
+    /// Forgets the parts and the report (a new run).
+    pub fn clear(&mut self) -> Result<(), JsValue> {
+        self.parts = by_kind!(self.kind.as_str(), S => Ok(empty::<S>()))?;
+        self.report = None;
+        Ok(())
+    }
+
+    /// Keeps one worker's part; returns the parts kept.
+    pub fn add(&mut self, part: JsValue) -> Result<usize, JsValue> {
+        by_kind!(self.kind.as_str(), S => add::<S>(&mut self.parts, part))
+    }
+
+    /// Reports the parts kept for `input` (its view settings may differ from the run's: a metric, a
+    /// slider step): `{json, table: {head, units, rows}, words}`, `json` as the command line prints.
+    pub fn report(&mut self, input: JsValue) -> Result<JsValue, JsValue> {
+        let r = by_kind!(self.kind.as_str(), S => report::<S>(&mut self.parts, input))?;
+        let out = js_sys::Object::new();
+        let json = js_sys::JSON::parse(&r.json)?;
+        js_sys::Reflect::set(&out, &"json".into(), &json)?;
+        js_sys::Reflect::set(&out, &"table".into(), &to_js(&r.table))?;
+        js_sys::Reflect::set(&out, &"words".into(), &to_js(&r.words))?;
+        self.report = Some(r);
+        Ok(out.into())
+    }
+
+    /// Draws the last report on a canvas sized in device pixels (`view`: the answer's `map`,
+    /// `refresh` or `every`; ignored by the others).
+    pub fn draw(
+        &mut self,
+        canvas: HtmlCanvasElement,
+        scale: f64,
+        dark: bool,
+        view: &str,
+    ) -> Result<(), JsValue> {
+        let Some(r) = &self.report else { return Ok(()) };
+        let cumulative = matches!(
+            r.figure,
+            Figure::Spread {
+                cumulative: true,
+                ..
+            }
+        );
+        let (root, style) = canvas_root(canvas, scale, dark, cumulative)?;
+        match &r.figure {
+            Figure::Spread {
+                config,
+                runs,
+                metric,
+                ..
+            } => {
+                self.frames =
+                    chart::draw_spread(&root, config, runs, metric, style).map_err(err)?;
+            }
+            Figure::Sweep(sweeps) => {
+                let refs: Vec<(&str, &crate::study::sweep::Summary)> =
+                    sweeps.iter().map(|(n, s)| (n.as_str(), s)).collect();
+                chart::draw_sweep(&root, &refs, style).map_err(err)?;
+            }
+            Figure::Answer(a) => {
+                chart::draw_answer(&root, a, chart::AnswerView::parse(view), style).map_err(err)?;
+            }
+            Figure::WhatIf(s) => {
+                chart::draw_whatif(&root, s, style).map_err(err)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The answer's maps the map view draws (scenarios with at least one seed); 0 for other studies.
+    pub fn maps(&self) -> u32 {
+        match self.report.as_ref().map(|r| &r.figure) {
+            Some(Figure::Answer(a)) => a.maps.iter().filter(|m| m.seeds > 0).count() as u32,
+            _ => 0,
+        }
+    }
+
+    /// Draws only the answer's `k`-th map in its place (the page draws the maps in separate short
+    /// tasks).
+    pub fn draw_map(
+        &self,
+        canvas: HtmlCanvasElement,
+        scale: f64,
+        dark: bool,
+        k: u32,
+    ) -> Result<(), JsValue> {
+        let Some(Figure::Answer(a)) = self.report.as_ref().map(|r| &r.figure) else {
+            return Ok(());
+        };
+        let (root, style) = canvas_root(canvas, scale, dark, false)?;
+        chart::answer::draw_map(&root, a, k as usize, style).map_err(err)
+    }
+
+    /// The panels last drawn (as `Playground::plot`).
+    pub fn plot(&self) -> JsValue {
+        to_js(&self.frames)
+    }
+
+    /// The spread under pixel column `px`: the bucket, its day and width, each lane's mean and
+    /// interval (`undefined` for other studies, outside the plot, or before a drawing).
+    pub fn hover(&self, px: f64) -> JsValue {
+        let Some(Figure::Spread {
+            config,
+            runs,
+            metric,
+            cumulative,
+        }) = self.report.as_ref().map(|r| &r.figure)
+        else {
+            return JsValue::UNDEFINED;
+        };
+        let (Some(f), Some(r)) = (self.frames.first(), runs.first()) else {
+            return JsValue::UNDEFINED;
+        };
+        let Some(day) = f.x_at(px) else {
+            return JsValue::UNDEFINED;
+        };
+        let buckets = r.sums.first().map_or(0, |s| s.len() / r.fields.max(1));
+        let b = ((day * MINUTES_PER_DAY / r.bucket_min).max(0.0) as usize)
+            .min(buckets.saturating_sub(1));
+        let lanes: Vec<serde_json::Value> = (0..config.lanes.len())
+            .map(|l| {
+                let v = spread::band(runs, config.scenario, l, metric, *cumulative);
+                let at = v.get(b).copied();
+                let num = |x: Option<f64>| x.filter(|x| x.is_finite());
+                serde_json::json!({"lane": LANE_NAMES[l], "color": LANE_CSS[l],
+                    "value": num(at.map(|a| a.mean)), "lo": num(at.map(|a| a.lo)), "hi": num(at.map(|a| a.hi))})
+            })
+            .collect();
+        to_js(
+            &serde_json::json!({"bucket": b, "day": b as f64 * r.bucket_min / MINUTES_PER_DAY,
+            "hours": r.bucket_min / MINUTES_PER_HOUR, "lanes": lanes}),
+        )
+    }
+}

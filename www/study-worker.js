@@ -1,0 +1,16 @@
+// The studies' worker: one task of any study (spread, sweep, answer, what-if) off the main thread with
+// the same wasm engine (`study_run`). Protocol: see pool.js.
+import init, { study_run } from './pkg/rtml.js';
+
+const ready = init();
+
+self.onmessage = async (e) => {
+  const m = e.data;
+  if (m.cancel || m.prime !== undefined) return;
+  await ready;
+  try {
+    self.postMessage({ id: m.id, result: study_run(m.kind, m.input, m.task) });
+  } catch (err) {
+    self.postMessage({ id: m.id, error: String(err?.message ?? err) });
+  }
+};
