@@ -156,7 +156,7 @@ where
 /// A study's report as the page shows it: the JSON alone with `--json`, else the table and the words.
 fn print_report(report: &rtml::study::Report, json: bool) {
     if json {
-        outln!("{}", report.json);
+        outln!("{}", report.json.pretty());
     } else {
         out!("{}", report.table.text());
         for w in &report.words {

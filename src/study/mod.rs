@@ -19,7 +19,7 @@
 //! let job = SpreadJob { config, preset: None, seeds: 2, metric: "expected_ctr".into(), cumulative: false };
 //! let parts = run_native::<Spread>(&job, 1, |_, _| {}).unwrap();
 //! let report = Spread::report(&job, &parts).unwrap();
-//! let json: serde_json::Value = serde_json::from_str(&report.json).unwrap();
+//! let json: serde_json::Value = serde_json::from_str(&report.json.pretty()).unwrap();
 //! assert_eq!(json["seeds"], serde_json::json!([7, 8]));
 //! assert_eq!(report.table.rows.len(), 4);
 //! ```
@@ -62,8 +62,8 @@ pub trait Study {
 
 /// What a study says: the JSON of the command line's `--json`, a table, the words, the figure.
 pub struct Report {
-    /// Pretty-printed, byte for byte what `rtml <study> --json` prints (the page parses it as is).
-    pub json: String,
+    /// What `rtml <study> --json` prints (pretty) and the page reads (as a JS value).
+    pub json: Json,
     pub table: Table,
     /// Sentences generated from the numbers, in order.
     pub words: Vec<String>,
@@ -132,9 +132,41 @@ impl Table {
     }
 }
 
-/// Pretty JSON of anything serialisable (the reports' one writer).
-pub fn pretty<T: Serialize>(v: &T) -> Result<String, String> {
-    serde_json::to_string_pretty(v).map_err(|e| e.to_string())
+/// A report's JSON: serialised straight from the study's typed summary (its keys in the order the
+/// command line has always printed them), by `serde_json` on the command line and by
+/// serde-wasm-bindgen in the page, never through an intermediate text.
+pub enum Json {
+    Value(serde_json::Value),
+    Answer(Box<answer::Answer>),
+    /// Each world's name, specification and summary: one world is an object, several an array.
+    Sweep(Vec<(String, sweep::Spec, sweep::Summary)>),
+}
+
+impl Serialize for Json {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Json::Value(v) => v.serialize(s),
+            Json::Answer(a) => answer::stats::to_json(a).serialize(s),
+            Json::Sweep(w) if w.len() == 1 => {
+                sweep::to_json(&w[0].0, &w[0].1, &w[0].2).serialize(s)
+            }
+            Json::Sweep(w) => {
+                use serde::ser::SerializeSeq;
+                let mut seq = s.serialize_seq(Some(w.len()))?;
+                for (name, spec, summary) in w {
+                    seq.serialize_element(&sweep::to_json(name, spec, summary))?;
+                }
+                seq.end()
+            }
+        }
+    }
+}
+
+impl Json {
+    /// Pretty-printed, byte for byte what `rtml <study> --json` prints.
+    pub fn pretty(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a report's JSON serialises")
+    }
 }
 
 /// What a report draws (the chart functions of `view::chart` take each).

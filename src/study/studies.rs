@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{answer, pretty, spread, sweep, whatif, Figure, Report, Study, Table};
+use super::{answer, spread, sweep, whatif, Figure, Json, Report, Study, Table};
 use crate::base::metrics::info;
 use crate::base::units::fmt_figure;
 use crate::sim::config::Config;
@@ -63,7 +63,7 @@ impl Study for Spread {
         runs.sort_by_key(|r| r.seed);
         let preset = job.preset.as_deref();
         let s = spread::aggregate(&job.config, &job.metric, preset, &runs);
-        let json = pretty(&spread::to_json(preset.unwrap_or("custom"), &s))?;
+        let json = Json::Value(spread::to_json(preset.unwrap_or("custom"), &s));
         let n = s.seeds.len();
         let figures: Vec<&str> = s
             .lanes
@@ -264,7 +264,7 @@ impl Study for Sweep {
                 .map(|p| p.run.clone())
                 .collect();
             let s = sweep::summarize(&spec, &runs);
-            jsons.push(pretty(&sweep::to_json(&world.name, &spec, &s))?);
+            jsons.push((world.name.clone(), spec.clone(), s.clone()));
             let abs: [&str; 2] = match spec.base.scenario {
                 crate::sim::config::Scenario::Ads => ["clicks", "revenue"],
                 crate::sim::config::Scenario::Cells => ["energy_kwh", "unserved"],
@@ -308,11 +308,7 @@ impl Study for Sweep {
             said.join("; ")
         )];
         // One world: the object `rtml sweep --json` prints; several: an array of them.
-        let json = if jsons.len() == 1 {
-            jsons.remove(0)
-        } else {
-            format!("[{}]", jsons.join(",\n"))
-        };
+        let json = Json::Sweep(jsons);
         Ok(Report {
             json,
             table,
@@ -342,7 +338,7 @@ impl Study for Answer {
 
     fn report(job: &answer::Job, parts: &[answer::Part]) -> Result<Report, String> {
         let a = answer::summarize(&job.spec()?, parts);
-        let json = pretty(&answer::stats::to_json(&a))?;
+        let json = Json::Answer(Box::new(a.clone()));
         let mut table = Table::new(
             &[
                 "Scenario",
@@ -463,11 +459,11 @@ impl Study for WhatIf {
         }
         let (s, json) = if job.slider {
             let s = whatif::page_summary(&spec, &runs, job.step, job.refit);
-            let j = pretty(&whatif::page_json(&s))?;
+            let j = Json::Value(whatif::page_json(&s));
             (s, j)
         } else {
             let s = whatif::summarize(&spec, &runs, 0, spec.cfg.cells.sim_error);
-            let j = pretty(&whatif::to_json(&s))?;
+            let j = Json::Value(whatif::to_json(&s));
             (s, j)
         };
         let mut table = Table::new(

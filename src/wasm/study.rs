@@ -2,7 +2,7 @@
 //! a panel's inputs into tasks for the page's workers (each with its cache key), `study_run` is what
 //! a worker computes, and a [`StudyView`] keeps the parts as they come, reports them (the JSON of
 //! `rtml <study> --json`, the table, the words) and draws them. One transfer encoding: serde values
-//! (serde-wasm-bindgen) for inputs, tasks and parts; the report's JSON as the command line prints it.
+//! (serde-wasm-bindgen) for inputs, tasks, parts and the report's JSON (the command line's, as a value).
 //!
 //! The studies (`kind`): `spread` (inputs `{hash, seeds}`), `sweep` (`{worlds: [{label, hash}],
 //! param, values, seeds}`), `answer` (`{ads, cells, sets, seed, seeds}`), `whatif` (`{hash, knob,
@@ -170,8 +170,7 @@ fn tasks<S: OnPage>(input: JsValue, workers: usize) -> Result<JsValue, JsValue> 
 fn run<S: OnPage>(input: JsValue, task: JsValue) -> Result<JsValue, JsValue> {
     let job = S::job(input)?;
     let part = S::run(&job, &from_js(task)?).map_err(err)?;
-    // Not JSON-compatible: a part's NaN stays NaN on its way to the page.
-    serde_wasm_bindgen::to_value(&part).map_err(err)
+    Ok(to_js(&part))
 }
 
 /// The tasks of a study for `workers` workers: `[{key, task}]`, `key` what identifies the task's run
@@ -251,8 +250,7 @@ impl StudyView {
     pub fn report(&mut self, input: JsValue) -> Result<JsValue, JsValue> {
         let r = by_kind!(self.kind.as_str(), S => report::<S>(&mut self.parts, input))?;
         let out = js_sys::Object::new();
-        let json = js_sys::JSON::parse(&r.json)?;
-        js_sys::Reflect::set(&out, &"json".into(), &json)?;
+        js_sys::Reflect::set(&out, &"json".into(), &to_js(&r.json))?;
         js_sys::Reflect::set(&out, &"table".into(), &to_js(&r.table))?;
         js_sys::Reflect::set(&out, &"words".into(), &to_js(&r.words))?;
         self.report = Some(r);
