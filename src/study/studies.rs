@@ -18,6 +18,16 @@ fn opt(v: Option<f64>) -> String {
     fmt_figure(v, 3)
 }
 
+/// The parts in seed order, whatever order they came in.
+fn by_seed<T: Clone>(parts: &[T], seed: impl Fn(&T) -> u32) -> Vec<T> {
+    let mut out: Vec<T> = Vec::with_capacity(parts.len());
+    for p in parts {
+        let at = out.partition_point(|r| seed(r) <= seed(p));
+        out.insert(at, p.clone());
+    }
+    out
+}
+
 fn key_of<T: Serialize>(parts: &T) -> String {
     serde_json::to_string(parts).unwrap_or_default()
 }
@@ -59,8 +69,7 @@ impl Study for Spread {
     }
 
     fn report(job: &SpreadJob, parts: &[spread::SeedRun]) -> Result<Report, String> {
-        let mut runs = parts.to_vec();
-        runs.sort_by_key(|r| r.seed);
+        let runs = by_seed(parts, |r| r.seed);
         let preset = job.preset.as_deref();
         let s = spread::aggregate(&job.config, &job.metric, preset, &runs);
         let json = Json::Value(spread::to_json(preset.unwrap_or("custom"), &s));
@@ -452,8 +461,7 @@ impl Study for WhatIf {
 
     fn report(job: &WhatIfJob, parts: &[whatif::SeedRun]) -> Result<Report, String> {
         let spec = job.spec()?;
-        let mut runs = parts.to_vec();
-        runs.sort_by_key(|r| r.seed);
+        let runs = by_seed(parts, |r| r.seed);
         if runs.is_empty() {
             return Err("no seed has run yet".into());
         }

@@ -161,8 +161,16 @@ macro_rules! by_kind {
 fn tasks<S: OnPage>(input: JsValue, workers: usize) -> Result<JsValue, JsValue> {
     let job = S::job(input)?;
     let tasks = S::tasks(&job, workers).map_err(err)?;
-    let keyed: Vec<serde_json::Value> = (tasks.iter())
-        .map(|t| serde_json::json!({"key": S::run_key(&job, t), "task": t}))
+    #[derive(serde::Serialize)]
+    struct Keyed<'a, T> {
+        key: String,
+        task: &'a T,
+    }
+    let keyed: Vec<Keyed<S::Task>> = (tasks.iter())
+        .map(|task| Keyed {
+            key: S::run_key(&job, task),
+            task,
+        })
         .collect();
     Ok(to_js(&keyed))
 }
