@@ -3,7 +3,7 @@
 //! in cells, stale predictions cost more than a stale model; noise is called "no measurable
 //! difference"; the JSON has exactly the fields the issue lists.
 
-use rtml::sim::answer::{self, summarize, Col, Part, Row, Spec, Task, World};
+use rtml::study::answer::{self, summarize, Col, Part, Row, Spec, Task, World};
 
 const BLOCKS: [std::ops::RangeInclusive<u32>; 3] = [5001..=5010, 6001..=6010, 7001..=7010];
 

@@ -1,10 +1,10 @@
-//! The caption claims the page counts across seeds (`sim::claims`) hold as the captions say: each on
+//! The caption claims the page counts across seeds (`study::claims`) hold as the captions say: each on
 //! at least 9 of 10 seeds of a block (6 for a claim worded "in most runs"; the page shows how often they held; this keeps the checks and
 //! the presets in step). `tests/lessons.rs` checks the same claims over three blocks, and the captions' averages.
 
-use rtml::sim::claims::claims;
 use rtml::sim::presets::PRESETS;
-use rtml::sim::seeds::{aggregate, run_seed};
+use rtml::study::claims::claims;
+use rtml::study::spread::{aggregate, run_seed};
 
 #[test]
 fn every_caption_claim_holds_on_nine_of_ten_seeds() {

@@ -265,7 +265,7 @@ fn run_json_reads_back_into_the_summary_of_the_same_run() {
 /// `rtml sweep --json`, read back: each point's statistics are those of the same sweep made in-process.
 #[test]
 fn sweep_json_reads_back_into_the_summary_of_the_same_sweep() {
-    use rtml::sim::sweep::{Param, Point, Spec};
+    use rtml::study::sweep::{Param, Point, Spec};
     #[derive(serde::Deserialize)]
     struct SweepJson {
         metric: String,
@@ -301,7 +301,7 @@ fn sweep_json_reads_back_into_the_summary_of_the_same_sweep() {
     cfg.set("days", "2").unwrap();
     let points = vec![Point::Hours(2.0), Point::Hours(24.0)];
     let spec = Spec::new(cfg, None, Param::Every, points, 2, None).unwrap();
-    let (_, want) = rtml::sim::sweep::run(&spec, |_, _| {}).unwrap();
+    let (_, want) = rtml::study::sweep::run(&spec, |_, _| {}).unwrap();
     let num = |x: f64| x.is_finite().then_some(x);
     assert_eq!((got.metric.as_str(), got.seeds), (want.metric.as_str(), 2));
     assert_eq!(got.loss_per_hour, num(want.loss_per_hour));

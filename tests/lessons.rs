@@ -1,14 +1,14 @@
-//! Every preset's caption makes claims: each is a check in `sim::claims` (the checks the page counts
+//! Every preset's caption makes claims: each is a check in `study::claims` (the checks the page counts
 //! per seed), held here on at least 9 of every block of ten seeds, over three blocks; a claim worded
 //! "in most runs" on at least 6. A claim worded as an average ("on average") is checked as one, per
 //! block, here. (`cells-what-if`'s caption is about the what-if evaluation: `tests/whatif.rs`.)
 //! Plus the null case: with no drift and no session signal, frozen and continual lanes agree.
 
 use rtml::base::units::MINUTES_PER_DAY;
-use rtml::sim::claims::claims;
 use rtml::sim::config::Config;
 use rtml::sim::experiment::{Experiment, LaneSummary};
 use rtml::sim::presets::preset;
+use rtml::study::claims::claims;
 
 const SEEDS: std::ops::Range<u32> = 1..11;
 
@@ -51,7 +51,7 @@ struct Run {
 }
 
 /// Runs preset `name` on every seed of every block and checks each claim its caption makes
-/// (`sim::claims`, the checks the page counts) on at least 9 of the block's 10 seeds (6 for a claim
+/// (`study::claims`, the checks the page counts) on at least 9 of the block's 10 seeds (6 for a claim
 /// worded "in most runs"); then `averages` checks the caption's averages on the block's runs.
 fn caption_holds(name: &str, mut averages: impl FnMut(&std::ops::Range<u32>, &[Run])) {
     let checks = claims(name);

@@ -2,7 +2,7 @@
 //! without drift the curve is flat within noise. Every summary is recomputed from its runs.
 
 use rtml::sim::presets::preset;
-use rtml::sim::sweep::{run, Param, Point, Run, Spec, Summary};
+use rtml::study::sweep::{run, Param, Point, Run, Spec, Summary};
 
 fn sweep(name: &str, sets: &[(&str, &str)], values: &str, seeds: u32) -> Summary {
     let mut cfg = preset(name).unwrap().config();
@@ -153,7 +153,7 @@ fn parallel_runs_equal_the_tasks_run_one_by_one() {
     let one_by_one: Vec<_> = spec
         .tasks()
         .into_iter()
-        .map(|(p, s)| rtml::sim::sweep::run_point(&spec, p, s).unwrap())
+        .map(|(p, s)| rtml::study::sweep::run_point(&spec, p, s).unwrap())
         .collect();
     assert_eq!(runs, one_by_one);
     let n = one_by_one.len();

@@ -4,7 +4,7 @@
 //! simulator on more live load lowers the regret on average.
 
 use rtml::sim::presets::preset;
-use rtml::sim::whatif::{
+use rtml::study::whatif::{
     run_seed, summarize, Spec, Summary, DEFAULT_KNOB, DEFAULT_VALUES, WINDOWS,
 };
 
@@ -36,7 +36,7 @@ fn the_caption_holds_on_every_block_of_ten_seeds() {
             // A perfect simulator: the same pick, no regret, on every seed.
             assert_eq!(sums[0].sim_pick, sums[0].true_pick, "seed {s}");
             assert_eq!(sums[0].regret, 0.0, "seed {s}");
-            let money = |o: &[rtml::sim::whatif::Outcome]| -> Vec<f64> {
+            let money = |o: &[rtml::study::whatif::Outcome]| -> Vec<f64> {
                 o.iter().map(|x| x.money_saved_day.mean).collect()
             };
             assert_eq!(money(&sums[0].predicted), money(&sums[0].real), "seed {s}");
