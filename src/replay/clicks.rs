@@ -7,6 +7,7 @@ use super::buckets::{Auc, Buckets, EXAMPLE_LADDER};
 pub(crate) use super::vw::Parsed;
 pub(crate) use super::vw::{parse_line, Example};
 use super::{LaneSpec, ReplayOptions};
+use crate::base::metrics::{log_loss, LOG_LOSS_CLAMP};
 use crate::base::rng::sigmoid;
 use crate::learn::detect::PageHinkley;
 use crate::learn::ftrl::Ftrl as Model;
@@ -392,8 +393,8 @@ impl Clicks {
                 zp
             };
             // Labels are 0 or 1: one logarithm.
-            let p = p.clamp(1e-15, 1.0 - 1e-15);
-            let loss = -libm::log(if ex.y > 0.5 { p } else { 1.0 - p });
+            let loss = log_loss(p, ex.y > 0.5);
+            let p = p.clamp(LOG_LOSS_CLAMP, 1.0 - LOG_LOSS_CLAMP);
             lane.auc.add(z, ex.y, ex.w);
             let row = [
                 (f::WEIGHT, ex.w),

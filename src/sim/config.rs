@@ -132,6 +132,17 @@ pub enum CellType {
 }
 
 words!(Scenario { Ads => "ads", Cells => "cells" });
+
+impl Scenario {
+    /// The metric a scenario shows when neither a preset nor the reader chose one: the one default
+    /// of the page's URL state and of `rtml run` (its chart and the seeds' pairwise counts).
+    pub fn default_metric(self) -> &'static str {
+        match self {
+            Scenario::Ads => "expected_ctr",
+            Scenario::Cells => "energy_saved_pct",
+        }
+    }
+}
 words!(Mode { Batch => "batch", Online => "online" });
 words!(Update { Frozen => "frozen", Periodic => "periodic", Continual => "continual", Triggered => "triggered" });
 words!(Policy { Model => "model", Oracle => "oracle", Baseline => "baseline" });

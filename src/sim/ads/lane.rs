@@ -4,6 +4,7 @@
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
 
+use crate::base::metrics::log_loss;
 use crate::base::rng::sigmoid;
 use crate::learn::detect::PageHinkley;
 use crate::learn::ftrl::Labelled;
@@ -441,9 +442,4 @@ pub(super) fn first_max(zs: &[f64]) -> usize {
         return 0;
     }
     zs.iter().position(|&z| z == top).unwrap_or(0)
-}
-
-pub(super) fn log_loss(p: f64, y: bool) -> f64 {
-    let p = p.clamp(1e-12, 1.0 - 1e-12);
-    -libm::log(if y { p } else { 1.0 - p })
 }
