@@ -7,13 +7,14 @@ use std::collections::{BTreeMap, VecDeque};
 use super::buckets::{Buckets, HOUR_LADDER};
 use super::time::{self, Stamp};
 use super::{shorten, LaneSpec, ReplayError, ReplayOptions};
+use crate::domain::load::{load_features, D_LOCAL};
+use crate::domain::power::{earth, power};
 use crate::learn::detect::PageHinkley;
 use crate::learn::linreg::{RegParams, Regressor};
 use crate::learn::schedule::{Learn, Plan, Schedule, Update};
-use crate::sim::cells::earth;
 
 /// Features: bias, three daily harmonics (sin, cos), weekend, last load, load a day ago.
-const D: usize = crate::sim::cells::D_LOCAL;
+const D: usize = D_LOCAL;
 /// Most cells a trace may hold (memory is per cell).
 pub const MAX_CELLS: usize = 10_000;
 /// Most examples a stateless lane keeps per cell for retraining.
@@ -31,7 +32,7 @@ pub const MAX_LOAD: f64 = 1e30;
 /// Gaps of at least this many missing intervals are named in a notice (a time typo, e.g. 1e12).
 const GAP_NOTICE: f64 = 1000.0;
 /// Gigabytes carried by a fully loaded cell in an hour (100 Mbit/s, as in the simulator).
-const GB_PER_CELL_HOUR: f64 = 100e6 * 3600.0 / 8.0 / 1e9;
+const GB_PER_CELL_HOUR: f64 = crate::domain::power::gb_per_cell(3600.0);
 
 /// Accumulators of a load lane per bucket.
 pub(crate) mod f {
@@ -260,10 +261,10 @@ fn field(line: &[u8], r: (usize, usize)) -> &[u8] {
 }
 
 /// Features for a forecast of time `t` (hours) from the last load and the load a day before: the
-/// simulator's load features ([`crate::sim::cells::load_features`]).
+/// simulator's load features ([`load_features`]).
 fn features(t: f64, dates: bool, last: f64, day_ago: f64) -> [f64; D] {
     let (hour, weekend) = time::clock(t, dates);
-    crate::sim::cells::load_features(hour, weekend, last, day_ago)
+    load_features(hour, weekend, last, day_ago)
 }
 
 fn is_missing(v: &[u8]) -> bool {
@@ -271,15 +272,6 @@ fn is_missing(v: &[u8]) -> bool {
         v,
         b"" | b"NA" | b"N/A" | b"NaN" | b"nan" | b"null" | b"NULL" | b"-"
     )
-}
-
-/// Power (W) of a cell carrying `load` (share of capacity) under an EARTH row, awake or asleep.
-fn power(row: (f64, f64, f64, f64), load: f64, asleep: bool) -> f64 {
-    if asleep {
-        row.3
-    } else {
-        row.0 + row.1 * row.2 * load.clamp(0.0, 1.0)
-    }
 }
 
 impl Loads {

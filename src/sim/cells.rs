@@ -13,13 +13,12 @@ mod drift;
 pub mod export;
 mod forecast;
 mod look;
-mod power;
 
-pub use power::earth;
-use power::power_awake;
+use crate::domain::load::D_LOCAL;
+pub use crate::domain::power::earth;
+use crate::domain::power::power_awake;
 pub(crate) mod probe;
 
-pub(crate) use forecast::load_features;
 use forecast::{features, History};
 pub use forecast::{Example, Forecaster};
 pub use look::Look;
@@ -40,12 +39,11 @@ const DAY: usize = 96;
 /// Intervals of observed history kept per cell (covers a week-long batch refresh plus a day of lags).
 const HISTORY: usize = 1024;
 /// Gigabytes carried by one fully loaded capacity cell in one interval (100 Mbit/s for 15 minutes).
-pub const GB_PER_CELL_INTERVAL: f64 = 100e6 * 900.0 / 8.0 / 1e9;
+pub const GB_PER_CELL_INTERVAL: f64 = crate::domain::power::gb_per_cell(900.0);
 /// Cluster names, in order.
 pub const CLUSTERS: [&str; 4] = ["office", "residential", "nightlife", "transit"];
-/// Features: bias, weekend, three daily harmonics (sin, cos) of weekdays and three of weekends, last
-/// load, load a day ago, then (global models only) one indicator per cluster.
-pub(crate) const D_LOCAL: usize = 16;
+/// Features of a global model: the load features ([`crate::domain::load`]), then one indicator per
+/// cluster.
 const D_GLOBAL: usize = D_LOCAL + 4;
 
 /// A daily load profile: a floor plus Gaussian bumps (centre hour, width hours, height), for weekdays

@@ -16,6 +16,7 @@ pub mod parallel;
 pub mod presets;
 pub mod seeds;
 pub mod series;
+pub mod settings;
 pub mod sweep;
 pub mod whatif;
 
