@@ -105,6 +105,10 @@ impl Labelled for Example {
     fn learn_into(&self, m: &mut Model) {
         learn(m, self);
     }
+    #[inline]
+    fn logit(&self, w: &[f64]) -> f64 {
+        self.x.iter().map(|f| w[f.index as usize] * f.value).sum()
+    }
 }
 
 /// FTRL for a click lane: the features learned since the deployed snapshot was last brought up to
@@ -135,6 +139,11 @@ impl From<Model> for Tracked {
 
 impl Learn<Example> for Tracked {
     type Snapshot = Vec<f64>;
+    type Output = f64;
+    #[inline]
+    fn predict(w: &Vec<f64>, ex: &Example) -> f64 {
+        ex.logit(w)
+    }
     fn learn(&mut self, ex: &Example) {
         learn(&mut self.m, ex);
         if !self.all {

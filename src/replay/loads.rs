@@ -57,6 +57,10 @@ struct Example {
 
 impl Learn<Example> for Regressor {
     type Snapshot = Regressor;
+    type Output = f64;
+    fn predict(serving: &Regressor, ex: &Example) -> f64 {
+        serving.predict(&ex.x)
+    }
     fn learn(&mut self, ex: &Example) {
         Regressor::learn(self, &ex.x, ex.y);
     }

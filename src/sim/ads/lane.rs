@@ -9,7 +9,7 @@ use crate::base::rng::sigmoid;
 use crate::learn::detect::PageHinkley;
 use crate::learn::ftrl::Labelled;
 use crate::learn::ftrl::{hash_feature, Ftrl};
-use crate::learn::schedule::{Plan, Schedule};
+use crate::learn::schedule::{Learn, Plan, Schedule};
 use crate::sim::config::{LaneConfig, Mode, Policy, Update};
 use crate::sim::inside::{ads as look, vote, Rows};
 use crate::sim::series::{ads as f, LaneSums};
@@ -100,6 +100,14 @@ pub struct Example {
 impl Labelled for Example {
     fn learn_into(&self, m: &mut Ftrl) {
         m.learn_binary(&self.f[..self.nf as usize], self.y);
+    }
+    #[inline]
+    fn logit(&self, w: &[f64]) -> f64 {
+        let mask = (w.len() - 1) as u32;
+        self.f[..self.nf as usize]
+            .iter()
+            .map(|&j| w[(j & mask) as usize])
+            .sum()
     }
 }
 
@@ -225,15 +233,11 @@ impl Lane {
         for (col, &i) in cat.active.iter().enumerate() {
             self.col_of[i] = col as u32;
         }
-        let mask = (w.len() - 1) as u32;
         for seg in 0..s1 {
             let mut sum = 0.0;
             for ad in &cat.live {
                 let ex = h.features(seg, None, hour, weekend, ad.category, ad.hash);
-                let z: f64 = ex.f[..ex.nf as usize]
-                    .iter()
-                    .map(|&j| w[(j & mask) as usize])
-                    .sum();
+                let z = <Ftrl as Learn<Example>>::predict(w, &ex);
                 self.table.push(z);
                 sum += z;
             }

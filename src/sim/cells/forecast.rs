@@ -92,6 +92,10 @@ impl Forecaster {
 
 impl Learn<Example> for Forecaster {
     type Snapshot = Forecaster;
+    type Output = f64;
+    fn predict(serving: &Forecaster, ex: &Example) -> f64 {
+        serving.predict(ex)
+    }
     fn learn(&mut self, ex: &Example) {
         let m = &mut self.models[ex.model as usize];
         let d = m.weights().len();
