@@ -89,18 +89,22 @@ impl<E> Labels<E> for Fifo<E> {
     }
 }
 
-/// What the loop asks of a call site: one step's input is predicted, scored and labelled by it.
-pub trait Evaluated {
-    /// What one step sees (a request, an interval's loads, a parsed example).
-    type Input: ?Sized;
+/// The learning half of a step: what [`Progressive::deliver`] asks of a call site.
+pub trait Deliver {
     /// What a label teaches.
     type Example;
-    /// What a prediction is (a click probability, every cell's forecast).
-    type Prediction;
     /// A label that arrived at `at` is learned (River's `learn_one`, through the schedule).
     fn learn(&mut self, at: f64, ex: &Self::Example, loss: f64);
     /// Before the prediction at `t`: what falls due by then (retrains, a batch refresh).
     fn ready(&mut self, t: f64);
+}
+
+/// What the loop asks of a call site: one step's input is predicted, scored and labelled by it.
+pub trait Evaluated: Deliver {
+    /// What one step sees (a request, an interval's loads, a parsed example).
+    type Input: ?Sized;
+    /// What a prediction is (a click probability, every cell's forecast).
+    type Prediction;
     /// The prediction of what serves now (River's `predict_one`).
     fn predict(&mut self, t: f64, x: &Self::Input) -> Self::Prediction;
     /// The prediction scored against the truth; the label it leaves for the learner.
@@ -124,7 +128,7 @@ impl<Q> Progressive<Q> {
     /// `t` runs. The first half of [`Progressive::step`]; alone, at the end of a stream (or of an
     /// example's interval, when the next step's time is known).
     #[inline]
-    pub fn deliver<L: Evaluated>(&mut self, lane: &mut L, t: f64)
+    pub fn deliver<L: Deliver>(&mut self, lane: &mut L, t: f64)
     where
         Q: Labels<L::Example>,
     {
@@ -172,16 +176,19 @@ mod tests {
         delay: f64,
     }
 
-    impl Evaluated for Log {
-        type Input = u32;
+    impl Deliver for Log {
         type Example = u32;
-        type Prediction = u32;
         fn learn(&mut self, at: f64, ex: &u32, _: f64) {
             self.seen.push(format!("learn {ex}@{at}"));
         }
         fn ready(&mut self, t: f64) {
             self.seen.push(format!("ready {t}"));
         }
+    }
+
+    impl Evaluated for Log {
+        type Input = u32;
+        type Prediction = u32;
         fn predict(&mut self, _: f64, x: &u32) -> u32 {
             self.seen.push(format!("predict {x}"));
             *x

@@ -7,7 +7,7 @@ use super::forecast::{features, Example, Forecaster};
 use super::{CellsSim, GB_PER_CELL_INTERVAL, INTERVAL};
 use crate::base::units::MINUTES_PER_HOUR;
 use crate::learn::detect::PageHinkley;
-use crate::learn::progressive::{Evaluated, Fifo, Label, Progressive};
+use crate::learn::progressive::{Deliver, Evaluated, Fifo, Label, Progressive};
 use crate::learn::schedule::Schedule;
 use crate::sim::config::{LaneConfig, Mode, Policy, Scope, Update};
 use crate::sim::series::cells as f;
@@ -62,10 +62,8 @@ pub(super) struct LaneStep<'a> {
     pub(super) at: Interval,
 }
 
-impl Evaluated for LaneStep<'_> {
-    type Input = [f64];
+impl Deliver for LaneStep<'_> {
     type Example = Labels;
-    type Prediction = ();
 
     fn learn(&mut self, at: f64, labels: &Labels, _: f64) {
         let schedule = &mut self.sim.lanes[self.l].schedule;
@@ -77,6 +75,11 @@ impl Evaluated for LaneStep<'_> {
     fn ready(&mut self, t: f64) {
         self.sim.lanes[self.l].schedule.tick(t);
     }
+}
+
+impl Evaluated for LaneStep<'_> {
+    type Input = [f64];
+    type Prediction = ();
 
     /// Every cell's forecast, in the lane's `forecast`.
     fn predict(&mut self, _: f64, loads: &[f64]) {
