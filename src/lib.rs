@@ -23,6 +23,7 @@
 
 // The layers, from the bottom up: each module uses only those above it in this list.
 pub mod base;
+pub mod domain;
 pub mod learn;
 pub mod replay;
 pub mod sim;

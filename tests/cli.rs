@@ -462,3 +462,26 @@ fn a_costly_replay_is_refused_with_its_knobs_unless_no_limit() {
     assert_eq!(code, 0, "{err}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn run_and_the_page_default_to_the_same_metric_after_a_change_of_scenario() {
+    // `rtml run` chooses a metric for `--seeds` (the pairwise counts) and the chart; after
+    // `--set scenario=cells` on an ads preset it must be the page's for the same link.
+    let (page, _) = rtml::view::state::State::parse("preset=ads-drift&scenario=cells");
+    assert_eq!(page.metric, "energy_saved_pct");
+    let (code, out, err) = rtml(&[
+        "run",
+        "--preset",
+        "ads-drift",
+        "--set",
+        "scenario=cells",
+        "--set",
+        "days=2",
+        "--seeds",
+        "2",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(v["metric"], page.metric.as_str(), "{out}");
+}

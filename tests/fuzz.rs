@@ -9,8 +9,9 @@ mod common;
 
 use proptest::prelude::*;
 use rtml::base::units::MINUTES_PER_DAY;
-use rtml::sim::config::{Config, Policy, Update, KNOBS, LANE_KNOBS};
+use rtml::sim::config::{Config, Policy, Update};
 use rtml::sim::experiment::Experiment;
+use rtml::sim::knobs::{KNOBS, LANE_KNOBS};
 use rtml::view::state::State;
 
 fn any_key() -> impl Strategy<Value = String> {

@@ -248,6 +248,19 @@ pub fn entropy(p: f64) -> f64 {
     }
 }
 
+/// Probabilities are clamped to `[LOG_LOSS_CLAMP, 1 - LOG_LOSS_CLAMP]` before their logarithm, as
+/// scikit-learn's `log_loss` and River's `LogLoss` do: a confident wrong prediction costs at most
+/// `-ln(1e-15)`, about 34.5 nats, instead of an infinite sum.
+pub const LOG_LOSS_CLAMP: f64 = 1e-15;
+
+/// Per-example log loss (nats) of predicting click probability `p` for label `y`: the one
+/// definition the simulator's ads lanes and the replay's click lanes share.
+#[inline]
+pub fn log_loss(p: f64, y: bool) -> f64 {
+    let p = p.clamp(LOG_LOSS_CLAMP, 1.0 - LOG_LOSS_CLAMP);
+    -libm::log(if y { p } else { 1.0 - p })
+}
+
 /// Normalised entropy (He et al. 2014): the average log loss over `n` (weighted) examples with
 /// `clicks` clicks, divided by the entropy of the observed click rate.
 pub fn normalised_entropy(log_loss_sum: f64, n: f64, clicks: f64) -> f64 {

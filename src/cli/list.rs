@@ -1,6 +1,7 @@
 //! `rtml presets` and `rtml knobs`: what the playground offers, from the preset and knob tables.
 
-use rtml::sim::config::{Config, KNOBS, LANE_KNOBS, MAX_LANES};
+use rtml::sim::config::{Config, MAX_LANES};
+use rtml::sim::knobs::{KNOBS, LANE_KNOBS};
 use rtml::sim::presets::PRESETS;
 
 /// Every preset: name, title, caption.

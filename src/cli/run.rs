@@ -70,7 +70,7 @@ pub fn run(args: RunArgs) -> Result<(), String> {
         if cfg.scenario == p.scenario {
             p.metric.to_string()
         } else {
-            rtml::study::sweep::default_metric(cfg.scenario).to_string()
+            cfg.scenario.default_metric().to_string()
         }
     });
     if metric(cfg.scenario, &key).is_none() {

@@ -301,11 +301,18 @@ fn distinct(idx: &[usize; LANES]) -> bool {
 pub trait Labelled {
     /// One step of Algorithm 1 on this example.
     fn learn_into(&self, m: &mut Ftrl);
+    /// The logit of a serving weight array `w` (2^bits of them) on this example.
+    fn logit(&self, w: &[f64]) -> f64;
 }
 
-/// FTRL under the schedule engine: a serving snapshot is the weight array.
+/// FTRL under the schedule engine: a serving snapshot is the weight array; a prediction the logit.
 impl<E: Labelled> Learn<E> for Ftrl {
     type Snapshot = Vec<f64>;
+    type Output = f64;
+    #[inline]
+    fn predict(w: &Vec<f64>, ex: &E) -> f64 {
+        ex.logit(w)
+    }
     fn learn(&mut self, ex: &E) {
         ex.learn_into(self);
     }
@@ -560,6 +567,9 @@ mod tests {
         struct Unused;
         impl Labelled for Unused {
             fn learn_into(&self, _: &mut Ftrl) {}
+            fn logit(&self, _: &[f64]) -> f64 {
+                0.0
+            }
         }
         let mut snap = Vec::new();
         Learn::<Unused>::snapshot_into(&lazy, &mut snap);

@@ -1,4 +1,5 @@
-//! Learners, each a plain Rust type with `predict` / `learn` (test-then-train is the caller's loop).
+//! Learners, each a plain Rust type with `predict` / `learn` ([`schedule::Learn`]), and the one loop
+//! that calls them in progressive validation's order ([`progressive`]).
 //!
 //! * [`ftrl`]: FTRL-Proximal logistic regression (McMahan et al. 2013, Algorithm 1) for clicks;
 //! * [`linreg`]: recursive least squares with forgetting and normalised LMS for loads;
@@ -7,6 +8,7 @@
 pub mod detect;
 pub mod ftrl;
 pub mod linreg;
+pub mod progressive;
 pub mod schedule;
 
 #[cfg(test)]

@@ -197,10 +197,16 @@ impl Every {
     }
 }
 
-/// A learner the schedule can drive.
+/// A learner the schedule can drive: River's `predict_one` / `learn_one` pair ([`Learn::predict`],
+/// [`Learn::learn`]), with what a schedule needs to retrain and deploy it. The loop that calls the two
+/// in progressive validation's order is [`crate::learn::progressive`].
 pub trait Learn<E>: Clone {
     /// What serving needs (for FTRL only the weights).
     type Snapshot: Clone;
+    /// What a prediction is (FTRL: the logit; a regression: the value).
+    type Output;
+    /// The prediction of `serving` (a snapshot of this learner, or its live view) for `ex`.
+    fn predict(serving: &Self::Snapshot, ex: &E) -> Self::Output;
     /// One online update.
     fn learn(&mut self, ex: &E);
     /// Back to the untrained state.
@@ -518,6 +524,12 @@ impl<E, M: Learn<E>, S: Store<E>> Schedule<E, M, S> {
     /// What serves predictions now: the deployed copy of a retraining lane, else the live model.
     pub fn serving(&self) -> &M::Snapshot {
         self.serving.as_ref().unwrap_or_else(|| self.model.live())
+    }
+
+    /// The prediction of what serves now for `ex` ([`Learn::predict`] of [`Schedule::serving`]).
+    #[inline]
+    pub fn predict(&self, ex: &E) -> M::Output {
+        M::predict(self.serving(), ex)
     }
 }
 

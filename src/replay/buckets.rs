@@ -1,6 +1,6 @@
 //! Bounded sums over an axis of unknown length (examples or hours), and a constant-memory AUC.
 
-use crate::sim::series::MAX_BUCKETS;
+use crate::domain::MAX_BUCKETS;
 
 /// Sums of `fields` accumulators per bucket of width `width` along x >= 0. When x goes past
 /// [`MAX_BUCKETS`] buckets, neighbouring buckets are merged (the width grows along `ladder`, then

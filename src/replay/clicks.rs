@@ -7,6 +7,7 @@ use super::buckets::{Auc, Buckets, EXAMPLE_LADDER};
 pub(crate) use super::vw::Parsed;
 pub(crate) use super::vw::{parse_line, Example};
 use super::{LaneSpec, ReplayOptions};
+use crate::base::metrics::{log_loss, LOG_LOSS_CLAMP};
 use crate::base::rng::sigmoid;
 use crate::learn::detect::PageHinkley;
 use crate::learn::ftrl::Ftrl as Model;
@@ -104,6 +105,10 @@ impl Labelled for Example {
     fn learn_into(&self, m: &mut Model) {
         learn(m, self);
     }
+    #[inline]
+    fn logit(&self, w: &[f64]) -> f64 {
+        self.x.iter().map(|f| w[f.index as usize] * f.value).sum()
+    }
 }
 
 /// FTRL for a click lane: the features learned since the deployed snapshot was last brought up to
@@ -134,6 +139,11 @@ impl From<Model> for Tracked {
 
 impl Learn<Example> for Tracked {
     type Snapshot = Vec<f64>;
+    type Output = f64;
+    #[inline]
+    fn predict(w: &Vec<f64>, ex: &Example) -> f64 {
+        ex.logit(w)
+    }
     fn learn(&mut self, ex: &Example) {
         learn(&mut self.m, ex);
         if !self.all {
@@ -392,8 +402,8 @@ impl Clicks {
                 zp
             };
             // Labels are 0 or 1: one logarithm.
-            let p = p.clamp(1e-15, 1.0 - 1e-15);
-            let loss = -libm::log(if ex.y > 0.5 { p } else { 1.0 - p });
+            let loss = log_loss(p, ex.y > 0.5);
+            let p = p.clamp(LOG_LOSS_CLAMP, 1.0 - LOG_LOSS_CLAMP);
             lane.auc.add(z, ex.y, ex.w);
             let row = [
                 (f::WEIGHT, ex.w),

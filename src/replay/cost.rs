@@ -13,9 +13,10 @@
 //! a stateless lane relearns `window / every` rows per row (whatever the step and the cell count).
 
 use super::error::ReplayError;
+use super::lanes::Format;
 use super::lanes::LaneSpec;
-use super::options::{Format, ReplayOptions};
-use crate::sim::cost::Cost;
+use super::options::ReplayOptions;
+use crate::domain::cost::Cost;
 
 /// Bytes a replay holds whatever its lanes (read-ahead buffers, report).
 const BASE_BYTES: f64 = 20e6;

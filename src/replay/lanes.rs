@@ -7,13 +7,39 @@
 use serde::{Deserialize, Serialize};
 
 use super::error::ReplayError;
-use super::options::Format;
 use crate::base::units::{fmt_duration, fmt_num, parse_duration, TimeUnit};
 
 /// Most lanes one replay runs.
 pub const MAX_LANES: usize = 8;
 /// Largest stateless window, in examples (the same bound as the simulator's retraining buffer).
 pub const MAX_WINDOW: f64 = crate::learn::schedule::MAX_BUFFER as f64;
+
+/// What kind of file is replayed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// Vowpal Wabbit text: `label [importance] ['tag]|namespace[:weight] feature[:value] ...`.
+    Vw,
+    /// A per-cell load trace: CSV with a header, time, cell and value columns.
+    LoadCsv,
+}
+
+impl Format {
+    /// The format as `--format` names it.
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Format::Vw => "vw",
+            Format::LoadCsv => "load-csv",
+        }
+    }
+    /// The unit of the replay's axis, warm-up and intervals.
+    pub(super) fn unit(self) -> &'static str {
+        match self {
+            Format::Vw => "examples",
+            Format::LoadCsv => "hours",
+        }
+    }
+}
 
 /// One lane's update schedule on logged data (intervals in examples for click logs, hours for loads).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]

@@ -5,15 +5,18 @@
 use std::collections::{BTreeMap, VecDeque};
 
 use super::buckets::{Buckets, HOUR_LADDER};
-use super::time::{self, Stamp};
-use super::{shorten, LaneSpec, ReplayError, ReplayOptions};
+use super::time;
+use super::MAX_LANES;
+use super::{LaneSpec, ReplayOptions};
+use crate::domain::load::{load_features, D_LOCAL};
+use crate::domain::power::{earth, power};
 use crate::learn::detect::PageHinkley;
 use crate::learn::linreg::{RegParams, Regressor};
+use crate::learn::progressive::{Deliver, Evaluated, Fifo, Label, Progressive};
 use crate::learn::schedule::{Learn, Plan, Schedule, Update};
-use crate::sim::cells::earth;
 
 /// Features: bias, three daily harmonics (sin, cos), weekend, last load, load a day ago.
-const D: usize = crate::sim::cells::D_LOCAL;
+const D: usize = D_LOCAL;
 /// Most cells a trace may hold (memory is per cell).
 pub const MAX_CELLS: usize = 10_000;
 /// Most examples a stateless lane keeps per cell for retraining.
@@ -31,7 +34,7 @@ pub const MAX_LOAD: f64 = 1e30;
 /// Gaps of at least this many missing intervals are named in a notice (a time typo, e.g. 1e12).
 const GAP_NOTICE: f64 = 1000.0;
 /// Gigabytes carried by a fully loaded cell in an hour (100 Mbit/s, as in the simulator).
-const GB_PER_CELL_HOUR: f64 = 100e6 * 3600.0 / 8.0 / 1e9;
+const GB_PER_CELL_HOUR: f64 = crate::domain::power::gb_per_cell(3600.0);
 
 /// Accumulators of a load lane per bucket.
 pub(crate) mod f {
@@ -56,6 +59,10 @@ struct Example {
 
 impl Learn<Example> for Regressor {
     type Snapshot = Regressor;
+    type Output = f64;
+    fn predict(serving: &Regressor, ex: &Example) -> f64 {
+        serving.predict(&ex.x)
+    }
     fn learn(&mut self, ex: &Example) {
         Regressor::learn(self, &ex.x, ex.y);
     }
@@ -111,8 +118,8 @@ struct Cell {
     recent: VecDeque<(f64, f64)>,
     warm: Option<Regressor>,
     lanes: Vec<CellLane>,
-    /// Labels on their way: (arrival time, example).
-    queue: VecDeque<(f64, Example)>,
+    /// Labels on their way (arrival time in hours), and the loop.
+    progressive: Progressive<Fifo<Example>>,
 }
 
 impl Cell {
@@ -166,15 +173,6 @@ pub(crate) struct Gap {
     pub line: u64,
 }
 
-/// Column positions found in the header.
-#[derive(Clone, Copy, Debug)]
-struct Cols {
-    time: usize,
-    cell: Option<usize>,
-    value: usize,
-    header: usize,
-}
-
 /// The load-trace replay.
 pub(crate) struct Loads {
     delim: u8,
@@ -205,81 +203,11 @@ pub(crate) struct Loads {
     pub longest_gap: Option<Gap>,
 }
 
-/// Splits a CSV line on `delim` into field ranges, honouring double quotes (a quoted field's range
-/// excludes its quotes; `""` inside stays as it is).
-fn split(line: &[u8], delim: u8, out: &mut Vec<(usize, usize)>) {
-    out.clear();
-    let mut i = 0;
-    loop {
-        let start = i;
-        let (a, b);
-        if line.get(i) == Some(&b'"') {
-            let mut j = i + 1;
-            loop {
-                match line[j.min(line.len())..].iter().position(|&c| c == b'"') {
-                    None => {
-                        j = line.len();
-                        break;
-                    }
-                    Some(k) => {
-                        j += k;
-                        if line.get(j + 1) == Some(&b'"') {
-                            j += 2;
-                        } else {
-                            break;
-                        }
-                    }
-                }
-            }
-            a = start + 1;
-            b = j.min(line.len()).max(a);
-            i = line[b..]
-                .iter()
-                .position(|&c| c == delim)
-                .map(|k| b + k)
-                .unwrap_or(line.len());
-        } else {
-            i = line[i..]
-                .iter()
-                .position(|&c| c == delim)
-                .map(|k| i + k)
-                .unwrap_or(line.len());
-            a = start;
-            b = i;
-        }
-        out.push((a, b));
-        if i >= line.len() {
-            break;
-        }
-        i += 1;
-    }
-}
-
-fn field(line: &[u8], r: (usize, usize)) -> &[u8] {
-    line[r.0..r.1].trim_ascii()
-}
-
 /// Features for a forecast of time `t` (hours) from the last load and the load a day before: the
-/// simulator's load features ([`crate::sim::cells::load_features`]).
+/// simulator's load features ([`load_features`]).
 fn features(t: f64, dates: bool, last: f64, day_ago: f64) -> [f64; D] {
     let (hour, weekend) = time::clock(t, dates);
-    crate::sim::cells::load_features(hour, weekend, last, day_ago)
-}
-
-fn is_missing(v: &[u8]) -> bool {
-    matches!(
-        v,
-        b"" | b"NA" | b"N/A" | b"NaN" | b"nan" | b"null" | b"NULL" | b"-"
-    )
-}
-
-/// Power (W) of a cell carrying `load` (share of capacity) under an EARTH row, awake or asleep.
-fn power(row: (f64, f64, f64, f64), load: f64, asleep: bool) -> f64 {
-    if asleep {
-        row.3
-    } else {
-        row.0 + row.1 * row.2 * load.clamp(0.0, 1.0)
-    }
+    load_features(hour, weekend, last, day_ago)
 }
 
 impl Loads {
@@ -334,248 +262,6 @@ impl Loads {
         lanes.fold(0u64, |a, l| a.saturating_add(l.skipped))
     }
 
-    fn header(&mut self, line: &[u8], n: u64) -> Result<(), ReplayError> {
-        let line = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line);
-        let mut fields = std::mem::take(&mut self.fields);
-        split(line, self.delim, &mut fields);
-        let names: Vec<String> = fields
-            .iter()
-            .map(|&r| {
-                String::from_utf8_lossy(field(line, r))
-                    .trim_matches('"')
-                    .to_string()
-            })
-            .collect();
-        self.fields = fields;
-        let d = self.delim as char;
-        if names.len() < 2 {
-            let guess = [b',', b';', b'\t', b'|']
-                .into_iter()
-                .filter(|&c| c != self.delim)
-                .max_by_key(|&c| line.iter().filter(|&&b| b == c).count());
-            let hint = match guess {
-                Some(c) if line.contains(&c) => format!(
-                    "; it looks {}-separated: pass --delimiter '{}'",
-                    show(c),
-                    show(c)
-                ),
-                _ => String::new(),
-            };
-            return Err(ReplayError::at(
-                n,
-                format!(
-                    "the header has one column with delimiter '{}'{hint}: `{}`",
-                    show(self.delim),
-                    shorten(line)
-                ),
-            ));
-        }
-        let list = shorten(names.join(&d.to_string()).as_bytes());
-        // Without a name, a column named as the default (`time`, `cell`, `value`: the columns `rtml run
-        // --export` writes) is taken.
-        let default = |what: &str| names.iter().position(|c| c.eq_ignore_ascii_case(what));
-        let find = |want: &str, what: &str, flag: &str| -> Result<usize, ReplayError> {
-            if want.is_empty() {
-                if let Some(i) = default(what) {
-                    return Ok(i);
-                }
-                return Err(ReplayError::at(
-                    n,
-                    format!("choose the {what} column with {flag}: the header has `{list}`"),
-                ));
-            }
-            names
-                .iter()
-                .position(|c| c == want)
-                .or_else(|| names.iter().position(|c| c.eq_ignore_ascii_case(want)))
-                .ok_or_else(|| {
-                    ReplayError::at(
-                        n,
-                        format!("no column `{want}` ({flag}) in the header `{list}`"),
-                    )
-                })
-        };
-        let time = find(&self.time_col, "time", "--time-col")?;
-        let value = find(&self.value_col, "value", "--value-col")?;
-        let cell = if self.cell_col.is_empty() {
-            default("cell")
-        } else {
-            Some(find(&self.cell_col, "cell", "--cell-col")?)
-        };
-        self.cols = Some(Cols {
-            time,
-            cell,
-            value,
-            header: names.len(),
-        });
-        Ok(())
-    }
-
-    /// Parses and replays one line (the first non-blank line is the header).
-    pub fn line(&mut self, line: &[u8], n: u64) -> Result<(), LineError> {
-        if line.trim_ascii().is_empty() {
-            return Ok(());
-        }
-        let Some(cols) = self.cols else {
-            return self.header(line, n).map_err(LineError::Fatal);
-        };
-        self.line = n;
-        let mut fields = std::mem::take(&mut self.fields);
-        split(line, self.delim, &mut fields);
-        let r = self.row(line, &fields, cols);
-        self.fields = fields;
-        r
-    }
-
-    fn row(&mut self, line: &[u8], fields: &[(usize, usize)], cols: Cols) -> Result<(), LineError> {
-        let need = cols.time.max(cols.value).max(cols.cell.unwrap_or(0));
-        if fields.len() <= need {
-            return Err(LineError::Bad(format!(
-                "{} field{} where the header has {} (wrong delimiter '{}'?): `{}`",
-                fields.len(),
-                if fields.len() == 1 { "" } else { "s" },
-                cols.header,
-                show(self.delim),
-                shorten(line)
-            )));
-        }
-        let vtext = field(line, fields[cols.value]);
-        if is_missing(vtext) {
-            self.missing_values += 1;
-            return Ok(());
-        }
-        let v = self.load(vtext, line)?;
-        let ttext = field(line, fields[cols.time]);
-        let (t, dates) = self.time(ttext, line)?;
-        let name = cols.cell.map(|c| field(line, fields[c])).unwrap_or(b"");
-        let c = self.cell_index(name, t)?;
-        if self.cells[c].rows > 0 && t <= self.cells[c].last_t {
-            return Err(LineError::Bad(format!(
-                "time `{}` is not after the previous row of cell `{}` (rows of a cell must be in time order): `{}`",
-                shorten(ttext),
-                shorten(name),
-                shorten(line)
-            )));
-        }
-        self.values += 1;
-        if v > 1.0 {
-            self.above_one += 1;
-        }
-        self.max_value = self.max_value.max(v);
-        let gap = t - self.cells[c].last_t;
-        self.value(c, t, v, dates);
-        self.note_gap(c, gap, name);
-        Ok(())
-    }
-
-    /// Remembers the gap of `hours` that cell `c` (named `name`) just closed if it is the longest of
-    /// at least [`GAP_NOTICE`] intervals.
-    fn note_gap(&mut self, c: usize, hours: f64, name: &[u8]) {
-        let step = self.cells[c].step_hours();
-        let longest = self.longest_gap.as_ref().map_or(0.0, |g| g.hours);
-        if step > 0.0 && hours.is_finite() && hours >= GAP_NOTICE * step && hours > longest {
-            self.longest_gap = Some(Gap {
-                hours,
-                step,
-                cell: shorten(name),
-                line: self.line,
-            });
-        }
-    }
-
-    /// The load in a value field, divided by the scale.
-    fn load(&self, vtext: &[u8], line: &[u8]) -> Result<f64, LineError> {
-        Ok(
-            match std::str::from_utf8(vtext)
-                .ok()
-                .and_then(|s| s.parse::<f64>().ok())
-            {
-                Some(v) if v.is_finite() && v >= 0.0 && v / self.scale <= MAX_LOAD => {
-                    v / self.scale
-                }
-                Some(v) if v.is_finite() && v >= 0.0 => {
-                    return Err(LineError::Bad(format!(
-                        "value `{}` is too large (above {:e} after --scale {}): `{}`",
-                        shorten(vtext),
-                        MAX_LOAD,
-                        fmt(self.scale),
-                        shorten(line)
-                    )))
-                }
-                Some(v) if v.is_finite() => {
-                    return Err(LineError::Bad(format!(
-                        "negative value `{}`: `{}`",
-                        fmt(v),
-                        shorten(line)
-                    )))
-                }
-                _ => {
-                    return Err(LineError::Bad(format!(
-                        "value `{}` is not a number: `{}`",
-                        shorten(vtext),
-                        shorten(line)
-                    )))
-                }
-            },
-        )
-    }
-
-    /// The time in a time field (hours) and whether it is a date; all rows must agree.
-    fn time(&mut self, ttext: &[u8], line: &[u8]) -> Result<(f64, bool), LineError> {
-        let (t, dates) = match time::parse(ttext) {
-            Some(Stamp::Date(t)) => (t, true),
-            Some(Stamp::Hours(t)) => (t, false),
-            None => {
-                return Err(LineError::Bad(format!(
-                "time `{}` is not a date-time like 2019-01-01 00:00:00 or a number of hours: `{}`",
-                shorten(ttext),
-                shorten(line)
-            )))
-            }
-        };
-        match self.dates {
-            None => self.dates = Some(dates),
-            Some(d) if d != dates => {
-                return Err(LineError::Bad(format!(
-                    "time `{}` is {} but the first rows had {}: `{}`",
-                    shorten(ttext),
-                    if dates { "a date" } else { "a number" },
-                    if d { "dates" } else { "numbers" },
-                    shorten(line)
-                )))
-            }
-            _ => {}
-        }
-        Ok((t, dates))
-    }
-
-    /// The index of the cell named `name`, a new cell (first seen at `t`) if it is new.
-    fn cell_index(&mut self, name: &[u8], t: f64) -> Result<usize, LineError> {
-        Ok(match self.index.get(name) {
-            Some(&c) => c,
-            None => {
-                if self.cells.len() >= MAX_CELLS {
-                    return Err(LineError::Fatal(ReplayError::plain(format!(
-                        "more than {MAX_CELLS} cells: is --cell-col the right column?"
-                    ))));
-                }
-                self.index.insert(name.to_vec(), self.cells.len());
-                self.cells.push(Cell {
-                    t0: t,
-                    last_t: f64::NEG_INFINITY,
-                    last_v: 0.0,
-                    rows: 0,
-                    steps: Vec::new(),
-                    recent: VecDeque::new(),
-                    warm: Some(Regressor::new(self.reg, D)),
-                    lanes: Vec::new(),
-                    queue: VecDeque::new(),
-                });
-                self.cells.len() - 1
-            }
-        })
-    }
-
     /// One value of cell `c` at time `t` (hours): the cell's history moves on, then (after the
     /// cell's warm-up) every lane forecasts it, is scored, and learns it when its label is due.
     fn value(&mut self, c: usize, t: f64, v: f64, dates: bool) {
@@ -588,27 +274,22 @@ impl Loads {
             return;
         }
         self.start_cell(c);
-        let x = h - self.warmup;
-        // Labels due now are learned before the forecast.
-        let t0 = self.cells[c].t0;
-        while self.cells[c].queue.front().is_some_and(|q| q.0 <= t + 1e-9) {
-            let Some((at, old)) = self.cells[c].queue.pop_front() else {
-                break;
-            };
-            for (lane, cl) in self.lanes.iter_mut().zip(self.cells[c].lanes.iter_mut()) {
-                retrain_until(lane, cl, (at - t0).min(h), self.warmup);
-                counted(lane, cl, x, |cl| cl.label((at - t0).min(h), &old, 0.0));
-            }
-        }
-        self.forecast(c, h, x, v, step, &ex);
-        if self.delay > 0.0 && self.lanes.iter().any(|l| l.spec != LaneSpec::Frozen) {
-            // The interval's value is known at its end, plus the delay.
-            let cell = &mut self.cells[c];
-            cell.queue.push_back((t + (self.delay + 1.0) * step, ex));
-            while cell.queue.len() > MAX_CELL_BUFFER {
-                cell.queue.pop_front();
-            }
-        }
+        let cell = &mut self.cells[c];
+        let mut step = Step {
+            lanes: &mut self.lanes,
+            cell_lanes: &mut cell.lanes,
+            t,
+            t0: cell.t0,
+            h,
+            x: h - self.warmup,
+            hours: step,
+            warmup: self.warmup,
+            threshold: self.threshold,
+            power: self.power,
+            delay: self.delay,
+        };
+        // Labels due by `t` (within rounding) are learned before the forecast.
+        cell.progressive.step(&mut step, t + 1e-9, &(ex, v));
     }
 
     /// The cell's history takes value `v` at `t`: the example to forecast (features from before
@@ -680,20 +361,75 @@ impl Loads {
             cl.start(self.warmup);
         }
     }
+}
 
-    /// Every lane forecasts value `v` of cell `c` at cell hour `h` with what serves now, and is
-    /// scored; without a label delay it then learns it.
-    fn forecast(&mut self, c: usize, h: f64, x: f64, v: f64, step: f64, ex: &Example) {
-        let hours = step;
+/// One value of a cell, for every lane: what the one loop ([`crate::learn::progressive`]) asks of
+/// the replay of a load trace.
+struct Step<'a> {
+    lanes: &'a mut [LaneOut],
+    cell_lanes: &'a mut [CellLane],
+    /// The value's time and the cell's first (hours): a label's arrival `at` is cell hour `at - t0`.
+    t: f64,
+    t0: f64,
+    /// Cell hour of the value, and lane time (`h` after the warm-up).
+    h: f64,
+    x: f64,
+    /// The cell's step (hours).
+    hours: f64,
+    warmup: f64,
+    threshold: f64,
+    power: (f64, f64, f64, f64),
+    delay: f64,
+}
+
+impl Deliver for Step<'_> {
+    type Example = Example;
+
+    /// Every lane learns a label that arrived at `at` (absolute hours), after its retrains due by
+    /// then.
+    fn learn(&mut self, at: f64, ex: &Example, _: f64) {
+        let h = (at - self.t0).min(self.h);
+        for (lane, cl) in self.lanes.iter_mut().zip(self.cell_lanes.iter_mut()) {
+            retrain_until(lane, cl, h, self.warmup);
+            counted(lane, cl, self.x, |cl| cl.label(h, ex, 0.0));
+        }
+    }
+
+    fn ready(&mut self, _: f64) {
+        for (lane, cl) in self.lanes.iter_mut().zip(self.cell_lanes.iter_mut()) {
+            retrain_until(lane, cl, self.h, self.warmup);
+        }
+    }
+}
+
+impl Evaluated for Step<'_> {
+    /// The value's example and the value.
+    type Input = (Example, f64);
+    /// Every lane's forecast.
+    type Prediction = [f64; MAX_LANES];
+
+    fn predict(&mut self, _: f64, (ex, _): &(Example, f64)) -> [f64; MAX_LANES] {
+        let mut fc = [0.0; MAX_LANES];
+        debug_assert!(
+            self.cell_lanes.len() <= MAX_LANES,
+            "--lanes allows at most MAX_LANES"
+        );
+        for (f, cl) in fc.iter_mut().zip(self.cell_lanes.iter()) {
+            // A diverged forecast scores as the largest load (an error of 1e30 stays visible, not
+            // an infinite sum turned null); no sane forecast comes near it.
+            *f = cl.predict(ex).clamp(-MAX_LOAD, MAX_LOAD);
+        }
+        fc
+    }
+
+    /// Every lane's error and what its sleep policy would have cost; the value is the label, learned
+    /// now without a delay, else at the end of its interval plus the delay.
+    fn score(&mut self, _: f64, &(ex, v): &(Example, f64), fc: [f64; MAX_LANES]) -> Label<Example> {
+        let hours = self.hours;
         let kwh = |w: f64| w * hours / 1000.0;
         let always = kwh(power(self.power, v, false));
         let oracle = kwh(power(self.power, v, v < self.threshold));
-        let cell = &mut self.cells[c];
-        for (lane, cl) in self.lanes.iter_mut().zip(cell.lanes.iter_mut()) {
-            retrain_until(lane, cl, h, self.warmup);
-            // A diverged forecast scores as the largest load (an error of 1e30 stays visible, not
-            // an infinite sum turned null); no sane forecast comes near it.
-            let fc = cl.serving().predict(&ex.x).clamp(-MAX_LOAD, MAX_LOAD);
+        for (lane, &fc) in self.lanes.iter_mut().zip(&fc) {
             let asleep = fc.is_finite() && fc < self.threshold;
             let err = if fc.is_finite() { fc - v } else { v };
             let unserved = if asleep {
@@ -711,16 +447,21 @@ impl Loads {
                 (f::UNSERVED_GB, unserved),
                 (f::ASLEEP, asleep as u8 as f64),
             ];
-            let b = lane.series.at(x);
+            let b = lane.series.at(self.x);
             for &(k, val) in &row {
                 b[k] += val;
             }
             for &(k, val) in &row {
                 lane.totals[k] += val;
             }
-            if self.delay == 0.0 {
-                counted(lane, cl, x, |cl| cl.label(h, ex, 0.0));
-            }
+        }
+        if self.delay == 0.0 {
+            Label::Now(ex, 0.0)
+        } else if self.lanes.iter().any(|l| l.spec != LaneSpec::Frozen) {
+            // The interval's value is known at its end, plus the delay.
+            Label::Later(self.t + (self.delay + 1.0) * hours, ex, 0.0)
+        } else {
+            Label::None
         }
     }
 }
@@ -755,22 +496,11 @@ fn add_counts(lane: &mut LaneOut, cl: &CellLane, x: f64, before: (u64, u64)) {
     }
 }
 
-/// A line's problem: skippable with `skip_bad`, or fatal.
-pub(crate) enum LineError {
-    Bad(String),
-    Fatal(ReplayError),
-}
-
-fn show(c: u8) -> String {
-    match c {
-        b'\t' => "\\t".to_string(),
-        c => (c as char).to_string(),
-    }
-}
-
-fn fmt(v: f64) -> String {
-    crate::base::units::fmt_num(v)
-}
-
+mod csv;
 #[cfg(test)]
 mod tests;
+
+use csv::Cols;
+pub(crate) use csv::LineError;
+#[cfg(test)]
+use csv::{field, split};

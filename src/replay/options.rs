@@ -5,10 +5,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::error::ReplayError;
-use super::lanes::{amount, parse_lanes, LaneSpec};
+use super::lanes::{amount, parse_lanes, Format, LaneSpec};
+use crate::domain::power::CellType;
 use crate::learn::ftrl::FtrlParams;
 use crate::learn::linreg::{RegKind, RegParams};
-use crate::sim::config::CellType;
 
 /// Largest label delay (examples or intervals).
 pub const MAX_DELAY: u64 = 100_000;
@@ -16,33 +16,6 @@ pub const MAX_DELAY: u64 = 100_000;
 pub const CLICK_WARMUP: f64 = 10_000.0;
 /// Default warm-up of load traces, in hours (per cell, from its first row).
 pub const LOAD_WARMUP: f64 = 168.0;
-
-/// What kind of file is replayed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Format {
-    /// Vowpal Wabbit text: `label [importance] ['tag]|namespace[:weight] feature[:value] ...`.
-    Vw,
-    /// A per-cell load trace: CSV with a header, time, cell and value columns.
-    LoadCsv,
-}
-
-impl Format {
-    /// The format as `--format` names it.
-    pub(super) fn name(self) -> &'static str {
-        match self {
-            Format::Vw => "vw",
-            Format::LoadCsv => "load-csv",
-        }
-    }
-    /// The unit of the replay's axis, warm-up and intervals.
-    pub(super) fn unit(self) -> &'static str {
-        match self {
-            Format::Vw => "examples",
-            Format::LoadCsv => "hours",
-        }
-    }
-}
 
 /// Everything a replay needs to know: format, learners, lanes, columns. Serde data, so the page can send it
 /// as JSON; [`ReplayOptions::set`] parses the same settings from text (command line, form fields).

@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::buckets::Buckets;
+use super::lanes::Format;
 use super::lanes::LaneSpec;
-use super::options::Format;
 use super::{clicks, loads};
 use crate::base::json::json_num;
 use crate::base::metrics::{self as m, ratio};

@@ -3,7 +3,8 @@
 
 use super::error::ReplayError;
 use super::lanes::parse_lanes;
-use super::options::{Format, ReplayOptions, CLICK_WARMUP};
+use super::lanes::Format;
+use super::options::{ReplayOptions, CLICK_WARMUP};
 use super::report::{self, LaneReport, Report};
 use super::{clicks, lines, loads};
 use crate::base::units::fmt_num;

@@ -1,7 +1,8 @@
-//! The experiment configuration, the words of its enums, and how text settings reach it.
+//! The experiment configuration and the words of its enums (how text settings reach it:
+//! [`crate::sim::settings`]).
 //!
 //! [`Config`] is plain serde data (JSON export/import, `--json`). Every knob the page, the URL hash and
-//! the command line can set is a row of [`KNOBS`] or [`LANE_KNOBS`] (in `knobs.rs`): key, label, one-sentence help,
+//! the command line can set is a row of [`crate::sim::knobs::KNOBS`] or `LANE_KNOBS` (in `knobs.rs`): key, label, one-sentence help,
 //! unit, valid range and default, with a getter and a setter. The URL hash, `--set key=value`, the page's
 //! controls and their tooltips are all generated from these rows, so they cannot disagree. An invalid
 //! value is refused with an error naming the field and its valid range, never a panic.
@@ -9,10 +10,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::base::units::MINUTES_PER_DAY;
-// The knob table lives in `knobs.rs`; its names stay reachable from here.
+pub use crate::domain::power::CellType;
 use crate::learn::ftrl::FtrlParams;
 use crate::learn::linreg::RegParams;
-pub use crate::sim::knobs::{Kind, Knob, LaneKnob, Value, KNOBS, LANE_KNOBS};
 
 /// A word of an enum that no variant spells.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -121,17 +121,18 @@ pub enum Source {
     Simulator,
 }
 
-/// EARTH power-model row of the capacity cells (Auer et al. 2011, Table 2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum CellType {
-    Macro,
-    Rrh,
-    Micro,
-    Pico,
-}
-
 words!(Scenario { Ads => "ads", Cells => "cells" });
+
+impl Scenario {
+    /// The metric a scenario shows when neither a preset nor the reader chose one: the one default
+    /// of the page's URL state and of `rtml run` (its chart and the seeds' pairwise counts).
+    pub fn default_metric(self) -> &'static str {
+        match self {
+            Scenario::Ads => "expected_ctr",
+            Scenario::Cells => "energy_saved_pct",
+        }
+    }
+}
 words!(Mode { Batch => "batch", Online => "online" });
 words!(Update { Frozen => "frozen", Periodic => "periodic", Continual => "continual", Triggered => "triggered" });
 words!(Policy { Model => "model", Oracle => "oracle", Baseline => "baseline" });
@@ -361,98 +362,10 @@ impl Config {
         }
     }
 
-    /// Checks every knob against its range, and the lane count.
-    pub fn validate(&self) -> Result<(), ConfigError> {
-        if self.lanes.is_empty() || self.lanes.len() > MAX_LANES {
-            return Err(ConfigError::new(
-                "lanes",
-                format!("{}", self.lanes.len()),
-                "1 to 4 lanes".into(),
-            ));
-        }
-        for k in KNOBS {
-            k.kind.check(k.key, &(k.get)(self))?;
-        }
-        for (i, lane) in self.lanes.iter().enumerate() {
-            for k in LANE_KNOBS {
-                let key = format!("{}.{}", LANE_NAMES[i].to_ascii_lowercase(), k.key);
-                k.kind.check(&key, &(k.get)(lane))?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Sets one knob from text, e.g. `("volume", "800")`, `("b.every", "30m")`, `("holiday", "off")`,
-    /// `("lanes", "3")`. Validates the value; on error the configuration is unchanged.
-    pub fn set(&mut self, key: &str, value: &str) -> Result<(), ConfigError> {
-        let key = key.trim();
-        let value = value.trim();
-        if key == "lanes" {
-            let n: usize = value
-                .parse()
-                .ok()
-                .filter(|n| (1..=MAX_LANES).contains(n))
-                .ok_or_else(|| {
-                    ConfigError::new("lanes", value, "a whole number from 1 to 4".into())
-                })?;
-            let template = self.lanes.last().cloned().unwrap_or_default();
-            self.lanes.resize(n, template);
-            return Ok(());
-        }
-        if let Some((lane, sub)) = key.split_once('.') {
-            let i = LANE_NAMES
-                .iter()
-                .position(|n| n.eq_ignore_ascii_case(lane))
-                .ok_or_else(|| {
-                    ConfigError::new(key, value, "a lane letter a to d before the dot".into())
-                })?;
-            let k = LANE_KNOBS
-                .iter()
-                .find(|k| k.key == sub)
-                .ok_or_else(|| unknown(key, value))?;
-            let v = k.kind.parse(key, value)?;
-            if i >= self.lanes.len() {
-                let template = self.lanes.last().cloned().unwrap_or_default();
-                self.lanes.resize(i + 1, template);
-            }
-            (k.set)(&mut self.lanes[i], v);
-            return Ok(());
-        }
-        let k = KNOBS
-            .iter()
-            .find(|k| k.key == key)
-            .ok_or_else(|| unknown(key, value))?;
-        let v = k.kind.parse(key, value)?;
-        (k.set)(self, v);
-        Ok(())
-    }
-
-    /// Every knob as `(key, value)` text, in table order; lane knobs as `a.mode` etc.
-    pub fn pairs(&self) -> Vec<(String, String)> {
-        let mut out = Vec::new();
-        for k in KNOBS {
-            out.push((k.key.to_string(), k.kind.format(&(k.get)(self))));
-        }
-        out.push(("lanes".into(), self.lanes.len().to_string()));
-        for (i, lane) in self.lanes.iter().enumerate() {
-            for k in LANE_KNOBS {
-                out.push((
-                    format!("{}.{}", LANE_NAMES[i].to_ascii_lowercase(), k.key),
-                    k.kind.format(&(k.get)(lane)),
-                ));
-            }
-        }
-        out
-    }
-
     /// Horizon in minutes.
     pub fn horizon_min(&self) -> f64 {
         self.days * MINUTES_PER_DAY
     }
-}
-
-fn unknown(key: &str, value: &str) -> ConfigError {
-    ConfigError::new(key, value, "a known setting (see `rtml knobs`)".into())
 }
 
 /// A refused setting: which field, what was given, what is valid.

@@ -20,25 +20,13 @@
 //! The page's WebAssembly is about 1.6x slower than native ([`WASM_SLOWER`]).
 
 use crate::base::units::{fmt_duration, TimeUnit, HOURS_PER_DAY, MINUTES_PER_HOUR};
+pub use crate::domain::cost::{
+    fmt_bytes, fmt_seconds, Cost, Part, HARD_BYTES, HARD_SECONDS, NOTE_SECONDS, PAGE_BYTES,
+    PAGE_SECONDS, WASM_SLOWER,
+};
 use crate::learn::schedule::{MAX_BUFFER, MAX_PENDING};
 use crate::sim::ads::MAX_ACTIVE_ADS;
 use crate::sim::config::{Config, LaneConfig, Mode, Policy, Scenario, Update, LANE_NAMES};
-
-/// Seconds of work above which the page asks before starting.
-pub const PAGE_SECONDS: f64 = 10.0;
-/// Memory above which the page asks before starting: 300 MB. A phone's browser gives a tab a few
-/// hundred megabytes before it kills it (mobile Chrome on 2-3 GB Android phones and iOS Safari
-/// start killing tabs between about 300 MB and 1 GB), and a WebAssembly memory never shrinks.
-pub const PAGE_BYTES: f64 = 300e6;
-/// Above this the command line prints the estimate before running.
-pub const NOTE_SECONDS: f64 = 10.0;
-/// Above this the command line refuses without `--no-limit`: five minutes of work.
-pub const HARD_SECONDS: f64 = 300.0;
-/// Above this the command line refuses without `--no-limit`, and the page refuses outright:
-/// 2 GB, more than a 32-bit WebAssembly page can use in practice.
-pub const HARD_BYTES: f64 = 2e9;
-/// How much slower the page's WebAssembly runs than native code.
-pub const WASM_SLOWER: f64 = 1.6;
 
 /// Memory of a run that does next to nothing (series, world, code).
 const BASE_BYTES: f64 = 5e6;
@@ -69,105 +57,6 @@ const CELL_LEARN: f64 = 0.5e-6;
 const KEPT_CELL: f64 = 180.0;
 /// Intervals per day of the cells world (15 minutes).
 const CELL_INTERVALS_PER_DAY: f64 = 96.0;
-
-/// One named contributor to a run's cost.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Part {
-    /// What costs, with its knobs: `lane B retrains from scratch every 1m on a 7d window (b.every, b.window)`.
-    pub what: String,
-    pub seconds: f64,
-    pub bytes: f64,
-}
-
-/// A run's estimated work (native CPU seconds on one thread) and peak memory (bytes), by part.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Cost {
-    pub seconds: f64,
-    pub bytes: f64,
-    pub parts: Vec<Part>,
-}
-
-impl Cost {
-    /// Adds a named part.
-    pub fn add(&mut self, what: impl Into<String>, seconds: f64, bytes: f64) {
-        self.seconds += seconds;
-        self.bytes += bytes;
-        if seconds > 0.0 || bytes > 0.0 {
-            self.parts.push(Part {
-                what: what.into(),
-                seconds,
-                bytes,
-            });
-        }
-    }
-
-    /// The same work `k` times slower (e.g. [`WASM_SLOWER`]).
-    pub fn slower(mut self, k: f64) -> Cost {
-        self.seconds *= k;
-        for p in &mut self.parts {
-            p.seconds *= k;
-        }
-        self
-    }
-
-    /// Short text: `≈ 0.4 s, 30 MB`.
-    pub fn text(&self) -> String {
-        format!("≈ {}, {}", fmt_seconds(self.seconds), fmt_bytes(self.bytes))
-    }
-
-    /// The part that costs the most time, and the one that costs the most memory.
-    fn top(&self) -> (Option<&Part>, Option<&Part>) {
-        let by = |f: fn(&Part) -> f64| self.parts.iter().rev().max_by(|a, b| f(a).total_cmp(&f(b)));
-        (by(|p| p.seconds), by(|p| p.bytes))
-    }
-
-    /// Why the cost is over `seconds` or `bytes`, naming the costliest part, or `None` when it is not.
-    pub fn over(&self, seconds: f64, bytes: f64) -> Option<String> {
-        let (slow, big) = self.top();
-        let mut why = Vec::new();
-        if self.seconds > seconds {
-            if let Some(p) = slow {
-                why.push(format!("{} ≈ {}", p.what, fmt_seconds(p.seconds)));
-            }
-        }
-        if self.bytes > bytes {
-            if let Some(p) = big {
-                why.push(format!("{} ≈ {}", p.what, fmt_bytes(p.bytes)));
-            }
-        }
-        (self.seconds > seconds || self.bytes > bytes).then(|| {
-            format!(
-                "estimated {} (over {} or {}): mostly {}",
-                self.text(),
-                fmt_seconds(seconds),
-                fmt_bytes(bytes),
-                why.join("; ")
-            )
-        })
-    }
-}
-
-/// `0.4 s`, `52 s`, `7.5 min`, `2.1 h`.
-pub fn fmt_seconds(s: f64) -> String {
-    if s < 0.95 {
-        format!("{:.1} s", s.max(0.0))
-    } else if s < 90.0 {
-        format!("{s:.0} s")
-    } else if s < 5400.0 {
-        format!("{:.1} min", s / 60.0)
-    } else {
-        format!("{:.1} h", s / 3600.0)
-    }
-}
-
-/// `30 MB`, `2.3 GB`.
-pub fn fmt_bytes(b: f64) -> String {
-    if b < 1e9 {
-        format!("{:.0} MB", (b / 1e6).max(1.0))
-    } else {
-        format!("{:.1} GB", b / 1e9)
-    }
-}
 
 /// The estimated cost of running `cfg` to the end (natively, on one thread).
 pub fn estimate(cfg: &Config) -> Cost {

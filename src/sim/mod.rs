@@ -13,6 +13,7 @@ pub mod knobs;
 pub mod parallel;
 pub mod presets;
 pub mod series;
+pub mod settings;
 
 use crate::base::units::MINUTES_PER_HOUR;
 use crate::learn::schedule::{Plan, MAX_BUFFER};

@@ -6,8 +6,7 @@ use serde::Serialize;
 use crate::base::units::{MINUTES_PER_DAY, MINUTES_PER_HOUR, MINUTES_PER_WEEK};
 use crate::sim::config::Scenario;
 
-/// Most buckets a run keeps: memory does not grow with the horizon.
-pub const MAX_BUCKETS: usize = 400;
+pub use crate::domain::MAX_BUCKETS;
 
 /// Accumulator fields of an ads lane, summed per bucket.
 pub mod ads {

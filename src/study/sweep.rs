@@ -102,8 +102,10 @@ pub struct Spec {
     pub metric: &'static str,
 }
 
-/// The outcome a sweep normalises by default.
-pub fn default_metric(scenario: Scenario) -> &'static str {
+/// The outcome a sweep normalises by default: a total (expected clicks) or an error (MAE), whose
+/// ratio to the best point reads as a loss; not a scenario's shown metric
+/// ([`Scenario::default_metric`], a rate or a share).
+pub fn default_outcome(scenario: Scenario) -> &'static str {
     match scenario {
         Scenario::Ads => "expected_clicks",
         Scenario::Cells => "mae",
@@ -154,7 +156,7 @@ impl Spec {
         if values.is_empty() {
             return Err("no sweep values".into());
         }
-        let key = metric_key.unwrap_or(default_metric(base.scenario));
+        let key = metric_key.unwrap_or(default_outcome(base.scenario));
         let m = metric(base.scenario, key)
             .ok_or_else(|| format!("no metric `{key}` for this scenario"))?;
         base.validate().map_err(|e| e.to_string())?;

@@ -60,14 +60,6 @@ impl Default for State {
     }
 }
 
-/// Default metric of a scenario.
-pub fn default_metric(s: Scenario) -> &'static str {
-    match s {
-        Scenario::Ads => "expected_ctr",
-        Scenario::Cells => "energy_saved_pct",
-    }
-}
-
 /// Percent-decoding of a hash component (`+` is a space); invalid escapes are kept as they are.
 pub fn decode(s: &str) -> String {
     let b = s.as_bytes();
@@ -155,7 +147,7 @@ impl State {
             }
         }
         if metric(state.config.scenario, &state.metric).is_none() {
-            state.metric = default_metric(state.config.scenario).into();
+            state.metric = state.config.scenario.default_metric().into();
         }
         (state, notices)
     }
@@ -182,7 +174,7 @@ impl State {
                 Some(s) if s != state.config.scenario || !explicit_preset => {
                     state.config = Config::for_scenario(s);
                     state.preset = None;
-                    state.metric = default_metric(s).into();
+                    state.metric = s.default_metric().into();
                 }
                 Some(_) => {}
                 None => notices.push(format!(
@@ -262,7 +254,7 @@ impl State {
             .as_deref()
             .and_then(preset)
             .map(|p| p.metric)
-            .unwrap_or(default_metric(self.config.scenario));
+            .unwrap_or(self.config.scenario.default_metric());
         if self.metric != default_metric {
             out.push(format!("metric={}", encode(&self.metric)));
         }

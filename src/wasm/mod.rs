@@ -10,9 +10,10 @@ use web_sys::HtmlCanvasElement;
 
 use crate::base::json::json_num;
 use crate::base::units::{fmt_duration, fmt_figure, TimeUnit, MINUTES_PER_DAY, MINUTES_PER_HOUR};
-use crate::sim::config::{Kind, Scenario, KNOBS, LANE_KNOBS, LANE_NAMES};
+use crate::sim::config::{Scenario, LANE_NAMES};
 use crate::sim::cost::{self, Cost};
 use crate::sim::experiment::Experiment;
+use crate::sim::knobs::{Kind, KNOBS, LANE_KNOBS};
 use crate::sim::presets::PRESETS;
 use crate::sim::series::{metric, METRICS};
 use crate::view::chart::{self, Frame, Style, LANE_CSS};

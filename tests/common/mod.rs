@@ -6,8 +6,9 @@
 use proptest::prelude::*;
 use rtml::base::units::fmt_num;
 use rtml::sim::cells::{GB_PER_CELL_INTERVAL, INTERVAL};
-use rtml::sim::config::{Config, Kind, Policy, Scenario, KNOBS, LANE_KNOBS, LANE_NAMES, MAX_LANES};
+use rtml::sim::config::{Config, Policy, Scenario, LANE_NAMES, MAX_LANES};
 use rtml::sim::experiment::Experiment;
+use rtml::sim::knobs::{Kind, KNOBS, LANE_KNOBS};
 use rtml::sim::series::{ads as fa, cells as fc};
 
 /// A valid text value of a knob, drawn within its range (whole minutes for durations, at most three

@@ -8,6 +8,11 @@ struct Memo(Vec<u32>);
 
 impl Learn<u32> for Memo {
     type Snapshot = Memo;
+    type Output = bool;
+    /// Whether the serving model learned `ex`.
+    fn predict(serving: &Memo, ex: &u32) -> bool {
+        serving.0.contains(ex)
+    }
     fn learn(&mut self, ex: &u32) {
         self.0.push(*ex);
     }
@@ -376,6 +381,10 @@ struct Work(Vec<u32>, u64);
 
 impl Learn<u32> for Work {
     type Snapshot = Vec<u32>;
+    type Output = bool;
+    fn predict(serving: &Vec<u32>, ex: &u32) -> bool {
+        serving.contains(ex)
+    }
     fn learn(&mut self, ex: &u32) {
         self.0.push(*ex);
         self.1 += 1;

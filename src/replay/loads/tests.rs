@@ -34,7 +34,7 @@ fn the_step_is_the_most_common_gap() {
         recent: VecDeque::new(),
         warm: None,
         lanes: Vec::new(),
-        queue: VecDeque::new(),
+        progressive: Progressive::default(),
     };
     for g in [2.0, 0.25, 0.25, 0.5, 0.25] {
         c.count_step(g);

@@ -4,11 +4,13 @@
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
 
+use crate::base::metrics::log_loss;
 use crate::base::rng::sigmoid;
 use crate::learn::detect::PageHinkley;
 use crate::learn::ftrl::Labelled;
 use crate::learn::ftrl::{hash_feature, Ftrl};
-use crate::learn::schedule::{Plan, Schedule};
+use crate::learn::progressive::{Deliver, Evaluated, Label, Labels, Progressive};
+use crate::learn::schedule::{Learn, Plan, Schedule};
 use crate::sim::config::{LaneConfig, Mode, Policy, Update};
 use crate::sim::inside::{ads as look, vote, Rows};
 use crate::sim::series::{ads as f, LaneSums};
@@ -100,6 +102,14 @@ impl Labelled for Example {
     fn learn_into(&self, m: &mut Ftrl) {
         m.learn_binary(&self.f[..self.nf as usize], self.y);
     }
+    #[inline]
+    fn logit(&self, w: &[f64]) -> f64 {
+        let mask = (w.len() - 1) as u32;
+        self.f[..self.nf as usize]
+            .iter()
+            .map(|&j| w[(j & mask) as usize])
+            .sum()
+    }
 }
 
 /// A label on its way to the learner.
@@ -128,16 +138,59 @@ impl Ord for Pending {
     }
 }
 
+/// An ads lane's labels on their way: clicks joined in time (out of order: each click has its own
+/// delay), and non-clicks emitted when the join window closes (in order). The earlier of the two
+/// arrives first; a click first on a tie.
+#[derive(Default)]
+pub(super) struct Joined {
+    /// Clicks joined in time (out of order).
+    clicks: BinaryHeap<Pending>,
+    /// Non-clicks, emitted when the join window closes (in order).
+    negatives: VecDeque<Pending>,
+    seq: u64,
+}
+
+impl Labels<Example> for Joined {
+    fn push(&mut self, t: f64, ex: Example, loss: f64) {
+        self.seq += 1;
+        let p = Pending {
+            t,
+            seq: self.seq,
+            ex,
+            loss,
+        };
+        if p.ex.y > 0.5 {
+            self.clicks.push(p);
+        } else {
+            self.negatives.push_back(p);
+        }
+    }
+
+    fn pop_due(&mut self, t: f64, mut learn: impl FnMut(f64, &Example, f64)) {
+        loop {
+            let c = self.clicks.peek().map(|p| p.t).unwrap_or(f64::INFINITY);
+            let n = self.negatives.front().map(|p| p.t).unwrap_or(f64::INFINITY);
+            let next = if c <= n { c } else { n };
+            if next > t {
+                break;
+            }
+            let p = if c <= n {
+                self.clicks.pop().expect("peeked")
+            } else {
+                self.negatives.pop_front().expect("peeked")
+            };
+            learn(p.t, &p.ex, p.loss);
+        }
+    }
+}
+
 /// One lane of the ads experiment (aligned so that lanes on different threads share no cache line).
 #[repr(align(128))]
 pub struct Lane {
     pub(super) cfg: LaneConfig,
     pub(super) schedule: Schedule<Example, Ftrl>,
-    /// Clicks joined in time (out of order).
-    pub(super) clicks: BinaryHeap<Pending>,
-    /// Non-clicks, emitted when the join window closes (in order).
-    pub(super) negatives: VecDeque<Pending>,
-    pub(super) seq: u64,
+    /// Labels in the join window and the label delay, and the loop.
+    pub(super) progressive: Progressive<Joined>,
     /// Batch scores: `table[seg_token * cols + col]`, column of each ad id in `col_of`.
     pub(super) table: Vec<f64>,
     pub(super) col_of: Vec<u32>,
@@ -171,9 +224,7 @@ impl Lane {
                 PageHinkley::new(0.01, 40.0, 500),
             ),
             cfg: cfg.clone(),
-            clicks: BinaryHeap::new(),
-            negatives: VecDeque::new(),
-            seq: 0,
+            progressive: Progressive::default(),
             table: Vec::new(),
             col_of: Vec::new(),
             cols: 0,
@@ -224,15 +275,11 @@ impl Lane {
         for (col, &i) in cat.active.iter().enumerate() {
             self.col_of[i] = col as u32;
         }
-        let mask = (w.len() - 1) as u32;
         for seg in 0..s1 {
             let mut sum = 0.0;
             for ad in &cat.live {
                 let ex = h.features(seg, None, hour, weekend, ad.category, ad.hash);
-                let z: f64 = ex.f[..ex.nf as usize]
-                    .iter()
-                    .map(|&j| w[(j & mask) as usize])
-                    .sum();
+                let z = <Ftrl as Learn<Example>>::predict(w, &ex);
                 self.table.push(z);
                 sum += z;
             }
@@ -308,25 +355,6 @@ impl Lane {
         }
     }
 
-    /// Delivers the labels that have arrived by time t to the update schedule.
-    pub(super) fn deliver(&mut self, t: f64) {
-        loop {
-            let c = self.clicks.peek().map(|p| p.t).unwrap_or(f64::INFINITY);
-            let n = self.negatives.front().map(|p| p.t).unwrap_or(f64::INFINITY);
-            let next = if c <= n { c } else { n };
-            if next > t {
-                break;
-            }
-            let p = if c <= n {
-                self.clicks.pop().expect("peeked")
-            } else {
-                self.negatives.pop_front().expect("peeked")
-            };
-            self.schedule.label(p.t, &p.ex, p.loss);
-        }
-        self.schedule.tick(t);
-    }
-
     /// The warm-up on a batch: a uniformly random ad on every request, its label learned at once.
     pub(super) fn warm(&mut self, h: &Hashes, batch: &Batch) {
         let cat = &batch.cat;
@@ -341,76 +369,144 @@ impl Lane {
         }
     }
 
-    /// Serves a batch of requests: labels due and retrains first, then the choice, its outcome in
-    /// the lane's sums, and its label on the way to the learner.
+    /// Serves a batch of requests, each a step of the one loop ([`Serve`]): labels due and retrains
+    /// first, then the choice, its outcome in the lane's sums, and its label on the way to the
+    /// learner.
     pub(super) fn serve(&mut self, h: &Hashes, batch: &Batch, sums: &mut LaneSums) {
-        let cat = &batch.cat;
-        for (r, truth) in batch.iter() {
-            if self.learns() {
-                let before = (self.schedule.retrains, self.schedule.updates);
-                self.deliver(r.t);
-                if !self.online() && self.schedule.refresh_due(r.t) {
-                    self.refresh(cat, h, r.t);
-                }
-                let row = sums.row_mut(r.t);
-                row[f::RETRAINS] += (self.schedule.retrains - before.0) as f64;
-                row[f::UPDATES] += (self.schedule.updates - before.1) as f64;
+        let mut p = std::mem::take(&mut self.progressive);
+        let learns = self.learns();
+        let mut step = Serve {
+            lane: self,
+            h,
+            cat: &batch.cat,
+            sums,
+        };
+        for x in batch.iter() {
+            let before = (step.lane.schedule.retrains, step.lane.schedule.updates);
+            p.step(&mut step, x.0.t, &x);
+            if learns {
+                let s = &step.lane.schedule;
+                let row = step.sums.row_mut(x.0.t);
+                row[f::RETRAINS] += (s.retrains - before.0) as f64;
+                row[f::UPDATES] += (s.updates - before.1) as f64;
             }
-            let (slot, p_hat) = self.choose(cat, h, r);
-            let ad = &cat.live[slot];
-            if let Some(row) = self.look.as_mut().and_then(|l| l.at(r.t, r.segment)) {
-                row[look::SHOWN] += 1.0;
-                row[look::HITS] += (slot == r.top) as u8 as f32;
-                vote(row, look::AD, cat.active[slot] as f32, ad.category as f32);
+        }
+        self.progressive = p;
+    }
+
+    /// The end of the horizon: labels that have arrived by `end` are learned, and retrains due by
+    /// then run (every lane, as the loop's first half: [`Progressive::deliver`]).
+    pub(super) fn finish(&mut self, end: f64) {
+        let mut p = std::mem::take(&mut self.progressive);
+        p.deliver(&mut Finish(&mut self.schedule), end);
+        self.progressive = p;
+    }
+}
+
+/// A lane's schedule at the end of the horizon, with no request to serve.
+struct Finish<'a>(&'a mut Schedule<Example, Ftrl>);
+
+impl Deliver for Finish<'_> {
+    type Example = Example;
+    fn learn(&mut self, at: f64, ex: &Example, loss: f64) {
+        self.0.label(at, ex, loss);
+    }
+    fn ready(&mut self, t: f64) {
+        self.0.tick(t);
+    }
+}
+
+/// A lane serving a batch: what the one loop ([`crate::learn::progressive`]) asks of it for each
+/// request.
+pub(super) struct Serve<'a, 's> {
+    lane: &'a mut Lane,
+    h: &'a Hashes,
+    cat: &'a Catalogue,
+    sums: &'a mut LaneSums<'s>,
+}
+
+impl Deliver for Serve<'_, '_> {
+    type Example = Example;
+
+    fn learn(&mut self, at: f64, ex: &Example, loss: f64) {
+        self.lane.schedule.label(at, ex, loss);
+    }
+
+    /// Retrains due, and the batch table's refresh.
+    fn ready(&mut self, t: f64) {
+        let lane = &mut *self.lane;
+        if lane.learns() {
+            lane.schedule.tick(t);
+            if !lane.online() && lane.schedule.refresh_due(t) {
+                lane.refresh(self.cat, self.h, t);
             }
-            let p_true = r.p_true(truth, slot);
-            let clicked = r.u_click < p_true;
-            let loss = log_loss(p_hat, clicked);
-            let row = sums.row_mut(r.t);
-            row[f::IMPRESSIONS] += 1.0;
-            row[f::EXPECTED_CLICKS] += p_true;
-            row[f::ORACLE_CLICKS] += r.p_top;
-            row[f::LOG_LOSS] += loss;
-            row[f::P_SUM] += p_hat;
-            if clicked {
-                row[f::CLICKS] += 1.0;
-                row[f::REVENUE] += ad.cpc;
+        }
+    }
+}
+
+impl<'a> Evaluated for Serve<'a, '_> {
+    /// A request and the true logits of the running ads.
+    type Input = (&'a Request, &'a [f64]);
+    /// The slot shown and the lane's predicted click probability.
+    type Prediction = (usize, f64);
+
+    fn predict(&mut self, _: f64, x: &Self::Input) -> (usize, f64) {
+        self.lane.choose(self.cat, self.h, x.0)
+    }
+
+    fn score(
+        &mut self,
+        _: f64,
+        &(r, truth): &Self::Input,
+        (slot, p_hat): (usize, f64),
+    ) -> Label<Example> {
+        let (lane, cat, h) = (&mut *self.lane, self.cat, self.h);
+        let ad = &cat.live[slot];
+        if let Some(row) = lane.look.as_mut().and_then(|l| l.at(r.t, r.segment)) {
+            row[look::SHOWN] += 1.0;
+            row[look::HITS] += (slot == r.top) as u8 as f32;
+            vote(row, look::AD, cat.active[slot] as f32, ad.category as f32);
+        }
+        let p_true = r.p_true(truth, slot);
+        let clicked = r.u_click < p_true;
+        let loss = log_loss(p_hat, clicked);
+        let row = self.sums.row_mut(r.t);
+        row[f::IMPRESSIONS] += 1.0;
+        row[f::EXPECTED_CLICKS] += p_true;
+        row[f::ORACLE_CLICKS] += r.p_top;
+        row[f::LOG_LOSS] += loss;
+        row[f::P_SUM] += p_hat;
+        if clicked {
+            row[f::CLICKS] += 1.0;
+            row[f::REVENUE] += ad.cpc;
+        }
+        match lane.cfg.policy {
+            Policy::Baseline => {
+                lane.seen.0 += clicked as u8 as f64;
+                lane.seen.1 += 1.0;
+                Label::None
             }
-            match self.cfg.policy {
-                Policy::Baseline => {
-                    self.seen.0 += clicked as u8 as f64;
-                    self.seen.1 += 1.0;
-                }
-                Policy::Oracle => {}
-                Policy::Model if self.cfg.update == Update::Frozen => {}
-                Policy::Model => {
-                    let seg_token = if r.known { r.segment } else { cat.segments };
-                    let mut ex = h.logged(r, seg_token, ad, self.online());
-                    let joined = clicked && r.click_delay <= self.cfg.join;
-                    ex.y = joined as u8 as f64;
-                    let loss = if joined == clicked {
-                        loss
-                    } else {
-                        log_loss(p_hat, joined)
-                    };
-                    self.seq += 1;
-                    let delay = self.cfg.label_delay;
-                    if joined {
-                        self.clicks.push(Pending {
-                            t: r.t + r.click_delay + delay,
-                            seq: self.seq,
-                            ex,
-                            loss,
-                        });
-                    } else {
-                        self.negatives.push_back(Pending {
-                            t: r.t + self.cfg.join + delay,
-                            seq: self.seq,
-                            ex,
-                            loss,
-                        });
-                    }
-                }
+            Policy::Oracle => Label::None,
+            Policy::Model if lane.cfg.update == Update::Frozen => Label::None,
+            Policy::Model => {
+                let seg_token = if r.known { r.segment } else { cat.segments };
+                let mut ex = h.logged(r, seg_token, ad, lane.online());
+                // The log sees a click only if it came within the join window; the rest arrive
+                // as non-clicks when the window closes.
+                let joined = clicked && r.click_delay <= lane.cfg.join;
+                ex.y = joined as u8 as f64;
+                let loss = if joined == clicked {
+                    loss
+                } else {
+                    log_loss(p_hat, joined)
+                };
+                let delay = lane.cfg.label_delay;
+                let at = if joined {
+                    r.t + r.click_delay + delay
+                } else {
+                    r.t + lane.cfg.join + delay
+                };
+                Label::Later(at, ex, loss)
             }
         }
     }
@@ -441,9 +537,4 @@ pub(super) fn first_max(zs: &[f64]) -> usize {
         return 0;
     }
     zs.iter().position(|&z| z == top).unwrap_or(0)
-}
-
-pub(super) fn log_loss(p: f64, y: bool) -> f64 {
-    let p = p.clamp(1e-12, 1.0 - 1e-12);
-    -libm::log(if y { p } else { 1.0 - p })
 }

@@ -238,7 +238,7 @@ impl AdsSim {
         if self.done() {
             let end = self.horizon;
             for lane in &mut self.lanes {
-                lane.deliver(end);
+                lane.finish(end);
             }
         }
     }

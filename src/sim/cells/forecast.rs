@@ -2,7 +2,8 @@
 //! observed history they read.
 
 use super::{clock, DAY, D_GLOBAL, D_LOCAL, HISTORY, INTERVAL};
-use crate::base::units::{HOURS_PER_DAY, MINUTES_PER_HOUR};
+use crate::base::units::MINUTES_PER_HOUR;
+use crate::domain::load::load_features;
 use crate::learn::linreg::Regressor;
 use crate::learn::schedule::Learn;
 use crate::sim::config::{LaneConfig, Scope};
@@ -91,6 +92,10 @@ impl Forecaster {
 
 impl Learn<Example> for Forecaster {
     type Snapshot = Forecaster;
+    type Output = f64;
+    fn predict(serving: &Forecaster, ex: &Example) -> f64 {
+        serving.predict(ex)
+    }
     fn learn(&mut self, ex: &Example) {
         let m = &mut self.models[ex.model as usize];
         let d = m.weights().len();
@@ -105,28 +110,6 @@ impl Learn<Example> for Forecaster {
     fn snapshot_into(&self, dst: &mut Forecaster) {
         dst.clone_from(self);
     }
-}
-
-/// The load forecasters' features (shared with the replay of load traces): bias, weekend flag,
-/// three daily harmonics (sin, cos) of weekdays, the same three of weekends, the last load known,
-/// and the load a day before.
-///
-/// Weekends get their own daily shape: with one set of harmonics and a weekend offset, a linear
-/// model cannot fit a weekday and a weekend day at once, so a learner that forgets fits whichever
-/// it saw last, and a model deployed on Friday night serves Saturday with a weekday's shape.
-pub(crate) fn load_features(hour: f64, weekend: bool, last: f64, day_ago: f64) -> [f64; D_LOCAL] {
-    let w = 2.0 * std::f64::consts::PI * hour / HOURS_PER_DAY;
-    let mut x = [0.0; D_LOCAL];
-    x[0] = 1.0;
-    x[1] = weekend as u8 as f64;
-    let off = if weekend { 8 } else { 2 };
-    for h in 0..3 {
-        x[off + 2 * h] = libm::sin((h + 1) as f64 * w);
-        x[off + 1 + 2 * h] = libm::cos((h + 1) as f64 * w);
-    }
-    x[14] = last;
-    x[15] = day_ago;
-    x
 }
 
 /// Features for forecasting cell `cell` in interval `i` with observations known up to interval `known`

@@ -1,0 +1,224 @@
+//! One lane of the cells experiment, and its step through an interval in progressive validation's
+//! order ([`crate::learn::progressive`]): labels that have arrived are learned and retrains due run,
+//! every cell's load is forecast, the cells to sleep chosen and the outcome scored, and the
+//! interval's loads leave as the lane's labels.
+
+use super::forecast::{features, Example, Forecaster};
+use super::{CellsSim, GB_PER_CELL_INTERVAL, INTERVAL};
+use crate::base::units::MINUTES_PER_HOUR;
+use crate::learn::detect::PageHinkley;
+use crate::learn::progressive::{Deliver, Evaluated, Fifo, Label, Progressive};
+use crate::learn::schedule::Schedule;
+use crate::sim::config::{LaneConfig, Mode, Policy, Scope, Update};
+use crate::sim::series::cells as f;
+
+/// An interval's labels of one lane: every cell's example with the serving model's error on it.
+pub(super) type Labels = Vec<(Example, f64)>;
+
+/// One lane of the cells experiment.
+pub struct Lane {
+    pub(super) cfg: LaneConfig,
+    pub(super) schedule: Schedule<Example, Forecaster>,
+    /// Labels on their way to the learner (an interval's at a time), and the loop.
+    pub(super) progressive: Progressive<Fifo<Labels>>,
+    /// Batch forecasts: `batch[(i - batch_from) * cells + cell]`.
+    pub(super) batch: Vec<f64>,
+    pub(super) batch_from: i64,
+    pub(super) asleep: Vec<bool>,
+    pub(super) forecast: Vec<f64>,
+    /// Forecasts that were not finite or absurd (beyond +-10 capacities): the model diverged.
+    pub wild: u64,
+}
+
+impl Lane {
+    /// Retrain times (minutes) of this lane.
+    pub fn marks(&self) -> &[f64] {
+        &self.schedule.marks
+    }
+}
+
+/// Fixed parameters of the drift detector on the absolute forecast error.
+pub(super) fn detector() -> PageHinkley {
+    PageHinkley::new(0.01, 3.0, 96)
+}
+
+/// What every lane's step of one interval shares: the references' outcomes (always on, the oracle)
+/// and the sleep policy's settings.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Interval {
+    pub(super) always: (f64, f64, u32),
+    pub(super) oracle: (f64, f64, u32),
+    pub(super) threshold: f64,
+    pub(super) coverage: f64,
+    pub(super) wake_frac: f64,
+    pub(super) margin: f64,
+}
+
+/// Lane `l` of a cells experiment through interval `i`.
+pub(super) struct LaneStep<'a> {
+    pub(super) sim: &'a mut CellsSim,
+    pub(super) l: usize,
+    pub(super) i: i64,
+    pub(super) at: Interval,
+}
+
+impl Deliver for LaneStep<'_> {
+    type Example = Labels;
+
+    fn learn(&mut self, at: f64, labels: &Labels, _: f64) {
+        let schedule = &mut self.sim.lanes[self.l].schedule;
+        for (ex, loss) in labels {
+            schedule.label(at, ex, *loss);
+        }
+    }
+
+    fn ready(&mut self, t: f64) {
+        self.sim.lanes[self.l].schedule.tick(t);
+    }
+}
+
+impl Evaluated for LaneStep<'_> {
+    type Input = [f64];
+    type Prediction = ();
+
+    /// Every cell's forecast, in the lane's `forecast`.
+    fn predict(&mut self, _: f64, loads: &[f64]) {
+        self.sim.forecast(self.l, self.i, loads);
+    }
+
+    /// The cells to sleep, the interval's outcome against the references, and the labels.
+    fn score(&mut self, t: f64, loads: &[f64], _: ()) -> Label<Labels> {
+        let (sim, l, at) = (&mut *self.sim, self.l, self.at);
+        let n = loads.len();
+        let lane = &mut sim.lanes[l];
+        let sleep: Vec<bool> = match lane.cfg.policy {
+            Policy::Baseline => vec![false; n],
+            // The oracle knows the load: no margin.
+            Policy::Oracle => loads.iter().map(|&l| l < at.threshold).collect(),
+            Policy::Model => (lane.forecast.iter())
+                .map(|&f| f.is_finite() && f < at.threshold - at.margin)
+                .collect(),
+        };
+        let waking: Vec<bool> = (0..n).map(|c| lane.asleep[c] && !sleep[c]).collect();
+        lane.asleep.copy_from_slice(&sleep);
+        let out = sim.outcome(loads, &sleep, &waking, at.wake_frac, at.coverage);
+        sim.look_lane(l, t, loads, (&sleep, &waking), at.wake_frac, at.coverage);
+        sim.score(l, t, loads, out, at.always, at.oracle);
+        sim.labels(l, self.i, loads)
+    }
+}
+
+impl CellsSim {
+    /// Lane `l`'s forecasts of interval `i`: the oracle knows the loads, the baseline repeats the
+    /// last interval, a model forecasts online or reads its batch table (refreshed when due).
+    pub(super) fn forecast(&mut self, l: usize, i: i64, loads: &[f64]) {
+        let n = self.hist.n;
+        let t = i as f64 * INTERVAL;
+        let lane = &mut self.lanes[l];
+        let global = lane.cfg.scope == Scope::Global;
+        match lane.cfg.policy {
+            Policy::Oracle => lane.forecast.copy_from_slice(loads),
+            Policy::Baseline => {
+                for cell in 0..n {
+                    lane.forecast[cell] = self.hist.get(i - 1, cell);
+                }
+            }
+            Policy::Model if lane.cfg.mode == Mode::Batch => {
+                if lane.schedule.refresh_due(t) {
+                    // Forecasts of the whole period, from the inputs known now.
+                    let period = (lane.schedule.plan().refresh / INTERVAL) as i64;
+                    lane.batch_from = i;
+                    lane.batch.clear();
+                    for j in i..i + period {
+                        for cell in 0..n {
+                            let k = self.world.cluster[cell];
+                            let m = lane.schedule.serving().model_of(cell, k);
+                            let ex = features(&self.hist, cell, k, j, i, global, m);
+                            lane.batch.push(lane.schedule.predict(&ex));
+                        }
+                    }
+                }
+                let off = (i - lane.batch_from) as usize * n;
+                lane.forecast.copy_from_slice(&lane.batch[off..off + n]);
+            }
+            Policy::Model => {
+                for cell in 0..n {
+                    let k = self.world.cluster[cell];
+                    let m = lane.schedule.serving().model_of(cell, k);
+                    let ex = features(&self.hist, cell, k, i, i, global, m);
+                    lane.forecast[cell] = lane.schedule.predict(&ex);
+                }
+            }
+        }
+        // Only a model can diverge (the oracle and the baseline forecast loads themselves); a
+        // forecast is absurd beyond 10 times a cell's capacity or its last load, whichever is larger.
+        if lane.cfg.policy == Policy::Model {
+            lane.wild += (lane.forecast.iter().enumerate())
+                .filter(|&(cell, f)| {
+                    !f.is_finite() || f.abs() > 10.0 * self.hist.get(i - 1, cell).max(1.0)
+                })
+                .count() as u64;
+        }
+    }
+
+    /// Adds lane `l`'s outcome of the interval at `t` to the series, with the references'.
+    pub(super) fn score(
+        &mut self,
+        l: usize,
+        t: f64,
+        loads: &[f64],
+        out: (f64, f64, u32),
+        always: (f64, f64, u32),
+        oracle: (f64, f64, u32),
+    ) {
+        let kwh = |w: f64| w * INTERVAL / MINUTES_PER_HOUR / 1000.0;
+        let abs_err: f64 = (self.lanes[l].forecast.iter())
+            .zip(loads)
+            .map(|(f, y)| if f.is_finite() { (f - y).abs() } else { *y })
+            .sum();
+        let s = &mut self.series;
+        s.add(l, t, f::ENERGY_KWH, kwh(out.0));
+        s.add(l, t, f::ALWAYS_ON_KWH, kwh(always.0));
+        s.add(l, t, f::ORACLE_KWH, kwh(oracle.0));
+        s.add(l, t, f::UNSERVED_GB, out.1 * GB_PER_CELL_INTERVAL);
+        s.add(l, t, f::VIOLATION_MIN, out.2 as f64 * INTERVAL);
+        s.add(l, t, f::ABS_ERROR, abs_err);
+        s.add(l, t, f::FORECASTS, loads.len() as f64);
+        s.add(l, t, f::OFFERED_LOAD, loads.iter().sum());
+    }
+
+    /// Interval `i`'s loads become lane `l`'s labels at its end, plus the label delay, each with the
+    /// serving model's error on it (for the drift detector).
+    fn labels(&self, l: usize, i: i64, loads: &[f64]) -> Label<Labels> {
+        let lane = &self.lanes[l];
+        if lane.cfg.policy != Policy::Model || lane.cfg.update == Update::Frozen {
+            return Label::None;
+        }
+        let global = lane.cfg.scope == Scope::Global;
+        let arrive = (i + 1) as f64 * INTERVAL + lane.cfg.label_delay;
+        let mut labels = Vec::with_capacity(loads.len());
+        for (cell, &y) in loads.iter().enumerate() {
+            let k = self.world.cluster[cell];
+            let m = lane.schedule.model.model_of(cell, k);
+            let mut ex = features(&self.hist, cell, k, i, i, global, m);
+            ex.y = y;
+            let loss = (lane.schedule.predict(&ex) - ex.y).abs();
+            labels.push((ex, loss));
+        }
+        Label::Later(arrive, labels, 0.0)
+    }
+
+    /// Lane `l`'s retrains and example-updates so far.
+    pub(super) fn lane_costs(&self, l: usize) -> (u64, u64) {
+        let s = &self.lanes[l].schedule;
+        (s.retrains, s.updates)
+    }
+
+    /// Adds lane `l`'s retrains and updates since `before` to the series at `t`.
+    pub(super) fn count_costs(&mut self, l: usize, t: f64, before: (u64, u64)) {
+        let now = self.lane_costs(l);
+        self.series
+            .add(l, t, f::RETRAINS, (now.0 - before.0) as f64);
+        self.series.add(l, t, f::UPDATES, (now.1 - before.1) as f64);
+    }
+}
