@@ -37,9 +37,9 @@ use serde::Serialize;
 /// A study: a job cut into tasks, each run apart (in a worker or on a core), the parts reported.
 pub trait Study {
     /// Everything the inputs say.
-    type Job: Serialize + DeserializeOwned + Clone;
+    type Job: Serialize + DeserializeOwned + Clone + std::fmt::Debug;
     /// One independent run of the job.
-    type Task: Serialize + DeserializeOwned + Clone;
+    type Task: Serialize + DeserializeOwned + Clone + std::fmt::Debug;
     /// What one task computes.
     type Part: Serialize + DeserializeOwned + Clone;
 
@@ -52,11 +52,7 @@ pub trait Study {
     /// What identifies a task's run whatever the view settings of the job (the page's cache key):
     /// the job's run settings and the task. By default the whole job and the task.
     fn run_key(job: &Self::Job, task: &Self::Task) -> String {
-        format!(
-            "{}|{}",
-            serde_json::to_string(job).unwrap_or_default(),
-            serde_json::to_string(task).unwrap_or_default()
-        )
+        format!("{job:?}|{task:?}")
     }
 }
 

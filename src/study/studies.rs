@@ -28,10 +28,6 @@ fn by_seed<T: Clone>(parts: &[T], seed: impl Fn(&T) -> u32) -> Vec<T> {
     out
 }
 
-fn key_of<T: Serialize>(parts: &T) -> String {
-    serde_json::to_string(parts).unwrap_or_default()
-}
-
 // ----- The spread across seeds -----------------------------------------------------------------
 
 /// The spread: the configuration on `seeds` worlds (from its seed on), compared on `metric`.
@@ -149,7 +145,7 @@ impl Study for Spread {
     /// A seed's run depends on the configuration and the preset's claims only (not on how many
     /// seeds, nor on the metric or view shown): 5 then 10 seeds reuse the first five.
     fn run_key(job: &SpreadJob, task: &SeedTask) -> String {
-        key_of(&(&job.config, &job.preset, task.seed))
+        format!("{:?}|{:?}|{}", job.config, job.preset, task.seed)
     }
 }
 
@@ -519,14 +515,8 @@ impl Study for WhatIf {
     /// A seed's run depends on everything but the step shown (and, on the slider, the refit shown).
     fn run_key(job: &WhatIfJob, task: &SeedTask) -> String {
         let refit = job.refit && !job.slider;
-        key_of(&(
-            &job.config,
-            &job.knob,
-            &job.values,
-            job.slider,
-            refit,
-            task.seed,
-        ))
+        let (c, k, v) = (&job.config, &job.knob, &job.values);
+        format!("{c:?}|{k}|{v}|{}|{refit}|{}", job.slider, task.seed)
     }
 }
 
