@@ -5,7 +5,7 @@ use clap::Args;
 use rtml::base::units::fmt_figure;
 use rtml::sim::answer::{self, stats, Spec};
 
-use super::{parse_sets, write_file};
+use super::parse_sets;
 
 // The subcommand's help is the doc comment of `Command::Answer`.
 #[derive(Args)]
@@ -41,7 +41,13 @@ pub struct AnswerArgs {
 pub fn answer(args: AnswerArgs) -> Result<(), String> {
     let sets = parse_sets(&args.set)?;
     let spec = Spec::with_presets(&args.ads, &args.cells, args.seed, &sets, args.seeds)?;
-    if !super::limit::check(&spec.cost(), "this answer", &args.limit)? {
+    let mut outs = super::output::Outputs::default();
+    outs.ask("--csv", args.csv.as_deref())
+        .ask("--svg", args.svg.as_deref())
+        .check()?;
+    // Its tasks run on every core at once: the memory is that many tasks'.
+    let cost = super::limit::at_once(spec.cost(), spec.tasks(1).len(), "this answer's tasks");
+    if !super::limit::check(&cost, "this answer", &args.limit)? {
         return Ok(());
     }
     let quiet = args.json;
@@ -53,11 +59,16 @@ pub fn answer(args: AnswerArgs) -> Result<(), String> {
     if !quiet {
         eprintln!();
     }
-    if let Some(path) = args.csv {
-        write_file(&path, stats::to_csv(&a))?;
+    let quiet = outs.to_stdout();
+    if let Some(path) = &args.csv {
+        outs.write(path, stats::to_csv(&a))?;
     }
-    if let Some(path) = args.svg {
-        write_file(&path, rtml::view::chart::answer_svg(&a, 1000, 620)?)?;
+    if let Some(path) = &args.svg {
+        outs.write(path, rtml::view::chart::answer_svg(&a, 1000, 620)?)?;
+    }
+    outs.commit()?;
+    if quiet {
+        return Ok(());
     }
     if args.json {
         let json = stats::to_json(&a);

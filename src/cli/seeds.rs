@@ -7,7 +7,7 @@ use rtml::sim::seeds::{aggregate, run_seed, seed_list, to_json, SeedRun, Spread}
 
 use super::show;
 
-/// Runs every seed on the machine's cores (each run on one thread) and prints the spread.
+/// Runs every seed, `cores` at once (each run on one thread), and prints the spread.
 pub fn run(
     name: &str,
     cfg: &Config,
@@ -15,10 +15,10 @@ pub fn run(
     n: u32,
     json: bool,
     svg: Option<&str>,
+    cores: usize,
 ) -> Result<Spread, String> {
     let seeds = seed_list(cfg.seed, n);
     let preset = Some(name);
-    let cores = std::thread::available_parallelism().map_or(1, |c| c.get());
     let mut runs: Vec<SeedRun> = Vec::with_capacity(seeds.len());
     for chunk in seeds.chunks(cores.max(1)) {
         let done: Vec<Result<SeedRun, String>> = std::thread::scope(|s| {
@@ -42,6 +42,9 @@ pub fn run(
     if let Some(path) = svg {
         let doc = rtml::view::chart::spread_svg(cfg, &runs, key, 1000, 640)?;
         super::write_file(path, doc)?;
+    }
+    if svg == Some(super::output::STDOUT) {
+        return Ok(spread);
     }
     if json {
         let out = to_json(name, &spread);

@@ -5,7 +5,7 @@ use rtml::base::units::fmt_num;
 use rtml::sim::config::LANE_NAMES;
 use rtml::sim::sweep::{Param, Point, Spec, Summary};
 
-use super::{build_config, round, write_file};
+use super::{build_config, round};
 
 // The subcommand's help is the doc comment of `Command::Sweep`.
 #[derive(Args)]
@@ -55,6 +55,10 @@ pub fn sweep(args: SweepArgs) -> Result<(), String> {
         .map(Point::parse)
         .collect::<Result<Vec<_>, _>>()?;
     let spec = Spec::new(cfg, lane, param, points, args.seeds, args.metric.as_deref())?;
+    let mut outs = super::output::Outputs::default();
+    outs.ask("--csv", args.csv.as_deref())
+        .ask("--svg", args.svg.as_deref())
+        .check()?;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     if !super::limit::check(&spec.cost(cores), "this sweep", &args.limit)? {
         return Ok(());
@@ -68,14 +72,19 @@ pub fn sweep(args: SweepArgs) -> Result<(), String> {
     if !quiet {
         eprintln!();
     }
-    if let Some(path) = args.csv {
-        write_file(&path, rtml::sim::sweep::to_csv(&summary))?;
+    let quiet = outs.to_stdout();
+    if let Some(path) = &args.csv {
+        outs.write(path, rtml::sim::sweep::to_csv(&summary))?;
     }
-    if let Some(path) = args.svg {
-        write_file(
-            &path,
+    if let Some(path) = &args.svg {
+        outs.write(
+            path,
             rtml::view::chart::sweep_svg(&[(name, &summary)], 900, 640)?,
         )?;
+    }
+    outs.commit()?;
+    if quiet {
+        return Ok(());
     }
     if args.json {
         let json = rtml::sim::sweep::to_json(name, &spec, &summary);

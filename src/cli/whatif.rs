@@ -4,7 +4,7 @@
 use clap::Args;
 use rtml::sim::whatif::{self, Outcome, SeedRun, Spec, Summary};
 
-use super::{build_config, show, write_file};
+use super::{build_config, show};
 
 // The subcommand's help is the doc comment of `Command::Whatif`.
 #[derive(Args)]
@@ -33,6 +33,8 @@ pub struct WhatifArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    limit: super::limit::Limit,
     /// Write the chart to this SVG file.
     #[arg(long, value_name = "FILE")]
     svg: Option<String>,
@@ -43,11 +45,22 @@ pub fn whatif(args: WhatifArgs) -> Result<(), String> {
     let err = cfg.cells.sim_error;
     let spec = Spec::new(cfg, &args.knob, &args.values, args.seeds)?;
     let windows: &[f64] = if args.refit { &whatif::WINDOWS } else { &[] };
+    let mut outs = super::output::Outputs::default();
+    outs.ask("--svg", args.svg.as_deref()).check()?;
+    let cost = super::limit::whatif(&spec, windows.len());
+    if !super::limit::check(&cost, "this what-if", &args.limit)? {
+        return Ok(());
+    }
     let runs = run(&spec, err, windows, !args.json);
     let summary = whatif::summarize(&spec, &runs, 0, err);
-    if let Some(path) = args.svg {
+    if let Some(path) = &args.svg {
         let h = if args.refit { 760 } else { 520 };
-        write_file(&path, rtml::view::chart::whatif_svg(&summary, 900, h)?)?;
+        outs.write(path, rtml::view::chart::whatif_svg(&summary, 900, h)?)?;
+    }
+    let quiet = outs.to_stdout();
+    outs.commit()?;
+    if quiet {
+        return Ok(());
     }
     if args.json {
         let json = whatif::to_json(&summary);
