@@ -61,18 +61,14 @@ pub fn repeated(cost: Cost, runs: usize, at_once: usize, knob: &str) -> Cost {
 pub fn at_once(mut cost: Cost, tasks: usize, what: &str) -> Cost {
     let k = cores().min(tasks).max(1) as f64;
     let one = cost.bytes;
-    cost.bytes *= k;
     cost.add(
         format!(
-            "{what}: {k} at once (one per core), each ≈ {}",
+            "{what}: {k} at once (one per core), each ≈ {}: the others' memory",
             fmt_bytes(one)
         ),
         0.0,
-        0.0,
+        one * (k - 1.0),
     );
-    if let Some(p) = cost.parts.last_mut() {
-        p.bytes = one * k;
-    }
     cost
 }
 
