@@ -258,6 +258,8 @@ fn gzip_input_is_estimated_from_what_it_holds() {
             "vw",
             "--lanes",
             "stateless:1/20000",
+            "--bits",
+            "22",
             "--warmup",
             "0",
             f.to_str().unwrap(),

@@ -30,10 +30,10 @@ pub struct AnswerArgs {
     json: bool,
     #[command(flatten)]
     limit: super::limit::Limit,
-    /// Write one row per scenario and cell of the map to this CSV file.
+    /// Write one row per scenario and cell of the map to this CSV file (`-`: standard output).
     #[arg(long, value_name = "FILE")]
     csv: Option<String>,
-    /// Write the map to this SVG file.
+    /// Write the map to this SVG file (`-`: standard output).
     #[arg(long, value_name = "FILE")]
     svg: Option<String>,
 }

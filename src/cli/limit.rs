@@ -56,6 +56,22 @@ pub fn repeated(cost: Cost, runs: usize, at_once: usize, knob: &str) -> Cost {
     cost.repeated(runs as f64, at_once.min(runs).max(1) as f64, knob)
 }
 
+/// Memory each seed of `rtml run --seeds` leaves behind: its sums and figures, kept for the spread,
+/// and what the allocator keeps of the runs' threads (ads-explore at 200 req/h: 20 MB for 2 seeds,
+/// 40 MB for 16, 51 MB for 48; one run 7.4 MB).
+const SEED_KEPT: f64 = 0.8e6;
+
+/// The cost of `rtml run --seeds n` from one seed's `cost`, `at_once` seeds at a time.
+pub fn seeds(cost: Cost, n: usize, at_once: usize) -> Cost {
+    let mut c = repeated(cost, n, at_once, "--seeds");
+    c.add(
+        format!("each seed's results kept for the spread (--seeds {n})"),
+        0.0,
+        n as f64 * SEED_KEPT,
+    );
+    c
+}
+
 /// `cost`, the memory of one of `tasks` tasks, with the memory of the tasks that run at once (one
 /// per core).
 pub fn at_once(mut cost: Cost, tasks: usize, what: &str) -> Cost {

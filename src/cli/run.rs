@@ -26,15 +26,15 @@ pub struct RunArgs {
     json: bool,
     #[command(flatten)]
     limit: super::limit::Limit,
-    /// Write every windowed series to this CSV file.
+    /// Write every windowed series to this CSV file (`-`: standard output).
     #[arg(long, value_name = "FILE")]
     csv: Option<String>,
-    /// Write the chart to this SVG file.
+    /// Write the chart to this SVG file (`-`: standard output).
     #[arg(long, value_name = "FILE")]
     svg: Option<String>,
     /// Write the world panes to this SVG file: per lane which cells slept or were overloaded and one
     /// cell's load against the forecasts (cells), or the ad each lane showed the busiest user segments
-    /// against the best ad and the session intents (ads).
+    /// against the best ad and the session intents (ads). `-`: standard output.
     #[arg(long, value_name = "FILE")]
     world_svg: Option<String>,
     /// The day the world panes' cursor marks (default: none).
@@ -51,7 +51,7 @@ pub struct RunArgs {
     digest: bool,
     /// Write the world's observable stream to this file, for `rtml replay`: a per-cell load trace
     /// (cells: `rtml replay --format load-csv FILE`) or a Vowpal Wabbit click log (ads: `rtml replay
-    /// --format vw FILE`).
+    /// --format vw FILE`). `-`: standard output.
     #[arg(long, value_name = "FILE")]
     export: Option<String>,
     /// Run this many seeds (from the run's seed on) and report each figure's mean and 90% interval,
@@ -87,7 +87,7 @@ pub fn run(args: RunArgs) -> Result<(), String> {
         outs.ask("--svg", args.svg.as_deref()).check()?;
         let at_once = args.threads.map_or(super::limit::cores(), usize::from);
         let one = rtml::sim::cost::estimate(&cfg);
-        let cost = super::limit::repeated(one, n as usize, at_once, "--seeds");
+        let cost = super::limit::seeds(one, n as usize, at_once);
         if !super::limit::check(&cost, "this run", &args.limit)? {
             return Ok(());
         }

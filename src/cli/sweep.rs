@@ -36,10 +36,10 @@ pub struct SweepArgs {
     json: bool,
     #[command(flatten)]
     limit: super::limit::Limit,
-    /// Write one row per point to this CSV file.
+    /// Write one row per point to this CSV file (`-`: standard output).
     #[arg(long, value_name = "FILE")]
     csv: Option<String>,
-    /// Write the sweep chart to this SVG file.
+    /// Write the sweep chart to this SVG file (`-`: standard output).
     #[arg(long, value_name = "FILE")]
     svg: Option<String>,
 }

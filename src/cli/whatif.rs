@@ -35,7 +35,7 @@ pub struct WhatifArgs {
     json: bool,
     #[command(flatten)]
     limit: super::limit::Limit,
-    /// Write the chart to this SVG file.
+    /// Write the chart to this SVG file (`-`: standard output).
     #[arg(long, value_name = "FILE")]
     svg: Option<String>,
 }

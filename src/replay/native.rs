@@ -335,3 +335,26 @@ fn read_ahead(
     };
     let _ = send(last);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_replay_past_its_byte_limit_stops_with_the_reason() {
+        let dir = std::env::temp_dir().join(format!("rtml-within-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("c.vw");
+        std::fs::write(&f, "1 |a x\n-1 |a y\n".repeat(300_000)).unwrap();
+        let path = f.to_str().unwrap();
+        let opts = || ReplayOptions::from_args("vw", &[]).unwrap();
+        let why = "pass --no-limit".to_string();
+        let e = run_file_within(path, opts(), Some((2_000_000, why))).unwrap_err();
+        assert!(
+            e.to_string().contains("stopped after 2 MB") && e.to_string().contains("--no-limit"),
+            "{e}"
+        );
+        assert!(run_file_within(path, opts(), Some((5_000_000, String::new()))).is_ok());
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
