@@ -359,3 +359,34 @@ fn long_input_is_not_echoed_whole() {
         );
     }
 }
+
+#[test]
+fn a_device_is_written_to_and_a_link_is_written_through() {
+    let (code, _, err) = rtml(&[
+        "run",
+        "--set",
+        "days=1",
+        "--csv",
+        "/dev/null",
+        "--svg",
+        "/dev/null",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
+    #[cfg(unix)]
+    {
+        let d = tempdir("link");
+        let (target, link) = (d.join("real.csv"), d.join("link.csv"));
+        std::fs::write(&target, "old").unwrap();
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        let (code, _, err) = rtml(&["run", "--set", "days=1", "--csv", s(&link)]);
+        assert_eq!(code, 0, "{err}");
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert!(std::fs::read_to_string(&target).unwrap().len() > 100);
+        no_temp_left(&d);
+        std::fs::remove_dir_all(&d).ok();
+    }
+}

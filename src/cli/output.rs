@@ -35,7 +35,10 @@ impl Outputs {
     /// and each a file that can be created in an existing, writable directory.
     pub fn check(&self) -> Result<(), String> {
         for (i, (flag, path)) in self.asked.iter().enumerate() {
-            if let Some((other, _)) = self.asked[..i].iter().find(|(_, p)| same(p, path)) {
+            // Devices (`/dev/null`) may take several outputs.
+            let device = path != STDOUT && matches!(destination(path), Dest::Direct);
+            let earlier = self.asked[..i].iter().find(|(_, p)| same(p, path));
+            if let Some((other, _)) = earlier.filter(|_| !device) {
                 let place = if path == STDOUT {
                     "standard output".to_string()
                 } else {
@@ -73,10 +76,29 @@ impl Outputs {
             }
             return Ok(());
         }
-        let tmp = temp_path(Path::new(path));
+        let dest = match destination(path) {
+            Dest::File(p) => p,
+            // A device or a pipe (`/dev/null`, a named pipe): written straight to.
+            Dest::Direct => {
+                let file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .map_err(|e| format!("cannot write {shown}: {e}"))?;
+                let mut out = std::io::BufWriter::new(file);
+                return f(&mut out)
+                    .and_then(|_| out.flush())
+                    .map_err(|e| format!("cannot write {shown}: {e}"));
+            }
+        };
+        let tmp = temp_path(&dest);
         // Staged before the first byte, so that a failure below still removes it.
-        self.staged.push((tmp.clone(), path.to_string()));
+        self.staged
+            .push((tmp.clone(), dest.to_string_lossy().into_owned()));
         let file = std::fs::File::create(&tmp).map_err(|e| format!("cannot write {shown}: {e}"))?;
+        // The file it replaces keeps its permissions.
+        if let Ok(old) = std::fs::metadata(&dest) {
+            let _ = file.set_permissions(old.permissions());
+        }
         let mut out = std::io::BufWriter::new(file);
         f(&mut out)
             .and_then(|_| out.flush())
@@ -113,6 +135,21 @@ pub fn write_file(path: &str, contents: impl AsRef<[u8]>) -> Result<(), String> 
     o.commit()
 }
 
+/// Where an output goes: a regular file (new, or replaced; through a symbolic link, the file it
+/// points to) written by rename, or something else written straight to.
+enum Dest {
+    File(PathBuf),
+    Direct,
+}
+
+fn destination(path: &str) -> Dest {
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() => Dest::Direct,
+        Ok(_) => Dest::File(std::fs::canonicalize(path).unwrap_or_else(|_| PathBuf::from(path))),
+        Err(_) => Dest::File(PathBuf::from(path)),
+    }
+}
+
 /// Whether two output paths name the same file (as typed, or once resolved).
 fn same(a: &str, b: &str) -> bool {
     if a == b {
@@ -146,6 +183,17 @@ fn check_path(flag: &str, path: &str) -> Result<(), String> {
     if p.is_dir() {
         return Err(format!("{flag} {shown}: is a directory"));
     }
+    let p = match destination(path) {
+        Dest::Direct => {
+            return std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map(|_| ())
+                .map_err(|e| format!("{flag} {shown}: {e}"))
+        }
+        Dest::File(p) => p,
+    };
+    let p = p.as_path();
     let dir = match p.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),

@@ -146,6 +146,9 @@ pub fn run(args: RunArgs) -> Result<(), String> {
     }
     if quiet {
         // Standard output carries a file: the report would spoil it.
+        for w in exp.warnings() {
+            eprintln!("rtml: warning: {w}");
+        }
         return Ok(());
     }
     if args.digest {
