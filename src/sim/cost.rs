@@ -13,10 +13,15 @@
 //! 30d), batch refresh every 15m with 64 segments. Each constant is the measured time divided by the
 //! counted operations of the configuration that isolates it (e.g. 0.13 us per FTRL example learned,
 //! from 1008 stateless retrains of a 1-day window: 3.3 s for 24M examples); the other
-//! configurations then came out within a factor 1.5 of their measured time and memory (e.g. the
-//! issue's stateless every=1m: 420 s estimated, 451 s measured; 4 lanes at 22 bits: 910 MB
-//! estimated, 891 MB measured; 64 cells stateless 1h on 30d: 66 s estimated, 50 s measured). A
-//! triggered lane is counted as retraining once per cooldown (an hour): its worst case.
+//! configurations then came out within a factor 1.5 of their measured time and memory (e.g. 4 lanes
+//! at 22 bits: 910 MB estimated, 891 MB measured; 64 cells stateless 1h on 30d: 66 s estimated, 50 s
+//! measured). A triggered lane is counted as retraining once per cooldown (an hour): its worst case.
+//!
+//! Issue 23: a stateless ads retrain also relearns the warm-up's log (up to 400k examples,
+//! `Plan::keep_warmup`), which the model had left out (`a.every=1m a.window=1h` was estimated at
+//! 5 s and ran about nine minutes); an online ad scored was refitted to 5 ns. `cargo run --release
+//! --example estimates` prints estimated against measured for a matrix of configurations (all within
+//! 3x; BENCHMARKS.md).
 //! The page's WebAssembly is about 1.6x slower than native ([`WASM_SLOWER`]).
 
 use crate::base::units::{fmt_duration, TimeUnit, HOURS_PER_DAY, MINUTES_PER_HOUR};
