@@ -442,6 +442,8 @@ fn a_costly_replay_is_refused_with_its_knobs_unless_no_limit() {
         "vw",
         "--lanes",
         "stateless:1/20000",
+        "--bits",
+        "22",
         "--warmup",
         "0",
         f,

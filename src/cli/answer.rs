@@ -6,7 +6,7 @@ use rtml::study::answer::{self, stats, Spec};
 use rtml::study::studies::Answer;
 use rtml::study::Figure;
 
-use super::{parse_sets, write_file};
+use super::parse_sets;
 
 // The subcommand's help is the doc comment of `Command::Answer`.
 #[derive(Args)]
@@ -31,10 +31,10 @@ pub struct AnswerArgs {
     json: bool,
     #[command(flatten)]
     limit: super::limit::Limit,
-    /// Write one row per scenario and cell of the map to this CSV file.
+    /// Write one row per scenario and cell of the map to this CSV file (`-`: standard output).
     #[arg(long, value_name = "FILE")]
     csv: Option<String>,
-    /// Write the map to this SVG file.
+    /// Write the map to this SVG file (`-`: standard output).
     #[arg(long, value_name = "FILE")]
     svg: Option<String>,
 }
@@ -42,7 +42,13 @@ pub struct AnswerArgs {
 pub fn answer(args: AnswerArgs) -> Result<(), String> {
     let sets = parse_sets(&args.set)?;
     let spec = Spec::with_presets(&args.ads, &args.cells, args.seed, &sets, args.seeds)?;
-    if !super::limit::check(&spec.cost(), "this answer", &args.limit)? {
+    let mut outs = super::output::Outputs::default();
+    outs.ask("--csv", args.csv.as_deref())
+        .ask("--svg", args.svg.as_deref())
+        .check()?;
+    // Its tasks run on every core at once: the memory is that many tasks'.
+    let cost = super::limit::at_once(spec.cost(), spec.tasks(1).len(), "this answer's tasks");
+    if !super::limit::check(&cost, "this answer", &args.limit)? {
         return Ok(());
     }
     let job = answer::Job {
@@ -55,15 +61,20 @@ pub fn answer(args: AnswerArgs) -> Result<(), String> {
         seed: args.seed,
         seeds: args.seeds,
     };
-    let report = super::study::<Answer>(&job, "answer", "runs", args.json)?;
+    let report = super::study::<Answer>(&job, "answer", "runs", args.json, super::limit::cores())?;
     let Figure::Answer(a) = &report.figure else {
         unreachable!("the answer draws its map")
     };
-    if let Some(path) = args.csv {
-        write_file(&path, stats::to_csv(a))?;
+    let quiet = outs.to_stdout();
+    if let Some(path) = &args.csv {
+        outs.write(path, stats::to_csv(a))?;
     }
-    if let Some(path) = args.svg {
-        write_file(&path, rtml::view::chart::answer_svg(a, 1000, 620)?)?;
+    if let Some(path) = &args.svg {
+        outs.write(path, rtml::view::chart::answer_svg(a, 1000, 620)?)?;
+    }
+    outs.commit()?;
+    if quiet {
+        return Ok(());
     }
     super::print_report(&report, args.json);
     Ok(())

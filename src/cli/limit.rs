@@ -5,7 +5,7 @@ use rtml::sim::cost::{
     fmt_bytes, fmt_seconds, Cost, HARD_BYTES, HARD_SECONDS, NOTE_SECONDS, PAGE_BYTES,
 };
 
-/// What `--estimate` and `--no-limit` asked for (the flags `rtml run` and `rtml sweep` share).
+/// What `--estimate` and `--no-limit` asked for (the flags every command that runs shares).
 #[derive(clap::Args)]
 pub struct Limit {
     /// Print the estimated work and memory, by knob, and stop.
@@ -45,27 +45,182 @@ pub fn check(cost: &Cost, what: &str, limit: &Limit) -> Result<bool, String> {
     Ok(true)
 }
 
-/// The cost check of a replay of `path`: its size and the mean length of its first lines (nothing
-/// to check when the size is unknown).
+/// The cores a command's runs are spread over (its tasks at once).
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |c| c.get())
+}
+
+/// The cost of `runs` runs of one configuration's cost, `at_once` at a time (the work adds up,
+/// the memory is that of the runs at once): `rtml run --seeds`, the answer's tasks.
+pub fn repeated(cost: Cost, runs: usize, at_once: usize, knob: &str) -> Cost {
+    cost.repeated(runs as f64, at_once.min(runs).max(1) as f64, knob)
+}
+
+/// Memory each seed of `rtml run --seeds` leaves behind: its sums and figures, kept for the spread,
+/// and what the allocator keeps of the runs' threads (ads-explore at 200 req/h: 20 MB for 2 seeds,
+/// 40 MB for 16, 51 MB for 48; one run 7.4 MB).
+const SEED_KEPT: f64 = 0.8e6;
+
+/// The cost of `rtml run --seeds n` from one seed's `cost`, `at_once` seeds at a time.
+pub fn seeds(cost: Cost, n: usize, at_once: usize) -> Cost {
+    let mut c = repeated(cost, n, at_once, "--seeds");
+    c.add(
+        format!("each seed's results kept for the spread (--seeds {n})"),
+        0.0,
+        n as f64 * SEED_KEPT,
+    );
+    c
+}
+
+/// `cost`, the memory of one of `tasks` tasks, with the memory of the tasks that run at once (one
+/// per core).
+pub fn at_once(mut cost: Cost, tasks: usize, what: &str) -> Cost {
+    let k = cores().min(tasks).max(1) as f64;
+    let one = cost.bytes;
+    cost.add(
+        format!(
+            "{what}: {k} at once (one per core), each ≈ {}: the others' memory",
+            fmt_bytes(one)
+        ),
+        0.0,
+        one * (k - 1.0),
+    );
+    cost
+}
+
+/// What `rtml whatif` will cost: every seed's live network and each value's evaluation under the
+/// simulator, the live network and each refit window, the seeds spread over the cores.
+pub fn whatif(spec: &rtml::study::whatif::Spec, windows: usize) -> Cost {
+    let c = &spec.cfg;
+    let one = rtml::sim::cost::whatif_seed(
+        c.cells.cells as f64,
+        c.days,
+        spec.values.len() as f64,
+        2.0 + windows as f64,
+    );
+    let seeds = spec.seeds as usize;
+    repeated(one, seeds, cores(), "--seeds")
+}
+
+/// `cost` with the estimate of writing `--export` added (its size named).
+pub fn with_export(mut cost: Cost, cfg: &rtml::sim::config::Config) -> Cost {
+    let (bytes, seconds) = rtml::sim::cost::export(cfg);
+    cost.add(
+        format!(
+            "writing {} to the --export file (volume, days, warmup)",
+            fmt_bytes(bytes)
+        ),
+        seconds,
+        0.0,
+    );
+    cost
+}
+
+/// The cost check of a replay of `path`: its size (a gzip file's decompressed size, from the ratio of
+/// its first megabyte) and the mean length of its first lines (nothing to check when the size is
+/// unknown). `Ok(None)`: `--estimate` printed it, stop.
 pub fn replay(
     opts: &rtml::replay::ReplayOptions,
     path: &str,
-    no_limit: bool,
-) -> Result<(), String> {
-    use std::io::Read as _;
-    let Ok(size) = std::fs::metadata(path).map(|m| m.len() as f64) else {
-        return Ok(());
+    limit: &Limit,
+) -> Result<Option<Option<u64>>, String> {
+    let Some((size, head, gzip)) = sample(path) else {
+        if limit.estimate {
+            outln!(
+                "this replay: nothing to estimate (the size of {} is unknown)",
+                super::clip(path)
+            );
+            return Ok(None);
+        }
+        return Ok(Some(None));
     };
-    let mut head = Vec::new();
-    if let Ok(f) = std::fs::File::open(path) {
-        let _ = f.take(1 << 16).read_to_end(&mut head);
-    }
     let lines = head.iter().filter(|&&b| b == b'\n').count().max(1);
-    let cost = rtml::replay::estimate(opts, size, head.len() as f64 / lines as f64)
-        .map_err(|e| e.to_string())?;
-    let limit = Limit {
-        estimate: false,
-        no_limit,
+    let line = head.len() as f64 / lines as f64;
+    let mut cost = rtml::replay::estimate(opts, size, line).map_err(|e| e.to_string())?;
+    if let Some((compressed, ratio)) = gzip {
+        cost.parts.insert(
+            0,
+            rtml::sim::cost::Part {
+                what: format!(
+                    "(the gzip file: {} compressed, ≈ {} decompressed, {ratio:.1}x at its start)",
+                    fmt_bytes(compressed),
+                    fmt_bytes(size)
+                ),
+                seconds: 0.0,
+                bytes: 0.0,
+            },
+        );
+    }
+    if !check(&cost, "this replay", limit)? {
+        return Ok(None);
+    }
+    if gzip.is_none() || limit.no_limit {
+        return Ok(Some(None));
+    }
+    // The largest decompressed size still under the bound (the estimate grows with the size).
+    let under = |b: f64| {
+        rtml::replay::estimate(opts, b, line)
+            .map(|c| c.over(HARD_SECONDS, HARD_BYTES).is_none())
+            .unwrap_or(true)
     };
-    check(&cost, "this replay", &limit).map(|_| ())
+    let (mut lo, mut hi) = (size, size.max(1.0) * 2.0);
+    while under(hi) && hi < 1e15 {
+        lo = hi;
+        hi *= 2.0;
+    }
+    for _ in 0..40 {
+        let mid = (lo + hi) / 2.0;
+        if under(mid) {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    Ok(Some(Some(lo as u64)))
+}
+
+/// A gzip file's compressed size and the ratio of its first megabyte.
+type Gzip = (f64, f64);
+
+/// The size of `path` (decompressed: estimated from its first megabyte), its first decompressed
+/// bytes, and for a gzip file its compressed size and the ratio; `None` for standard input.
+fn sample(path: &str) -> Option<(f64, Vec<u8>, Option<Gzip>)> {
+    use std::io::Read as _;
+    let size = std::fs::metadata(path).ok()?.len() as f64;
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut magic = [0u8; 2];
+    let gzip = file.read_exact(&mut magic).is_ok() && magic == [0x1f, 0x8b];
+    let file = std::fs::File::open(path).ok()?;
+    if !gzip {
+        let mut head = Vec::new();
+        let _ = file.take(1 << 16).read_to_end(&mut head);
+        return Some((size, head, None));
+    }
+    /// Counts the compressed bytes the decoder took.
+    struct Counted<R>(R, std::rc::Rc<std::cell::Cell<u64>>);
+    impl<R: std::io::Read> std::io::Read for Counted<R> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.0.read(buf)?;
+            self.1.set(self.1.get() + n as u64);
+            Ok(n)
+        }
+    }
+    let taken = std::rc::Rc::new(std::cell::Cell::new(0u64));
+    let mut dec = flate2::read::MultiGzDecoder::new(Counted(file, taken.clone()));
+    let (mut head, mut out) = (Vec::new(), 0u64);
+    let mut buf = vec![0u8; 1 << 16];
+    // Up to 1 MB compressed or 256 MB decompressed (a bomb's ratio shows well before).
+    while taken.get() < 1 << 20 && out < 256 << 20 {
+        match dec.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => {
+                if head.len() < 1 << 16 {
+                    head.extend_from_slice(&buf[..n.min((1 << 16) - head.len())]);
+                }
+                out += n as u64;
+            }
+        }
+    }
+    let ratio = (out as f64 / taken.get().max(1) as f64).max(1.0);
+    Some((size * ratio, head, Some((size, ratio))))
 }

@@ -33,6 +33,7 @@ macro_rules! outln {
 mod answer;
 mod limit;
 mod list;
+mod output;
 mod replay;
 mod run;
 mod seeds;
@@ -79,7 +80,15 @@ pub(crate) fn output_failed(e: std::io::Error) -> ! {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => e.exit(),
+        Err(e) => {
+            // clap's own messages echo what was typed: long input is clipped there too.
+            eprint!("{}", clip_quoted(&e.render().to_string()));
+            return ExitCode::from(2);
+        }
+    };
     let done = match cli.command {
         Command::Presets => list::presets(),
         Command::Knobs => list::knobs(),
@@ -92,7 +101,7 @@ pub fn main() -> ExitCode {
     match done {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("rtml: {e}");
+            eprintln!("rtml: {}", clip_quoted(&e));
             ExitCode::from(2)
         }
     }
@@ -129,19 +138,19 @@ fn build_config(name: &str, seed: Option<u32>, sets: &[String]) -> Result<Config
     Ok(cfg)
 }
 
-/// Runs a study's tasks on every core (progress on standard error unless `quiet`) and reports them.
+/// Runs a study's tasks on `cores` cores (progress on standard error unless `quiet`) and reports them.
 fn study<S: rtml::study::Study>(
     job: &S::Job,
     name: &str,
     what: &str,
     quiet: bool,
+    cores: usize,
 ) -> Result<rtml::study::Report, String>
 where
     S::Job: Sync,
     S::Task: Sync,
     S::Part: Send,
 {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let parts = rtml::study::run_native::<S>(job, cores, |i, n| {
         if !quiet {
             eprint!("\rrtml: {name} {i}/{n} {what}");
@@ -165,9 +174,50 @@ fn print_report(report: &rtml::study::Report, json: bool) {
     }
 }
 
-/// Writes a file the user asked for, with an error naming it.
-fn write_file(path: &str, contents: impl AsRef<[u8]>) -> Result<(), String> {
-    std::fs::write(path, contents).map_err(|e| format!("cannot write {path}: {e}"))
+use output::write_file;
+
+/// Most characters of typed input a message repeats.
+const ECHO_CHARS: usize = 60;
+
+/// Typed input as a message repeats it: its first [`ECHO_CHARS`] characters, then `…` when longer.
+pub(crate) fn clip(s: &str) -> String {
+    match s.char_indices().nth(ECHO_CHARS) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+/// A message with every quoted span (between backticks, or clap's single quotes) and every long
+/// run of non-space characters clipped to [`ECHO_CHARS`]: a 10 KB value is not echoed whole.
+fn clip_quoted(msg: &str) -> String {
+    let mut out = String::with_capacity(msg.len().min(4096));
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        // A word longer than a clipped echo: its quote marks and punctuation kept, the inside clipped.
+        if word.chars().count() > ECHO_CHARS + 2 {
+            let marks: &[char] = &['`', '\'', '"', ':', ';', ',', '.', ')', '('];
+            let inner = word.trim_start_matches(marks);
+            let head = &word[..word.len() - inner.len()];
+            let inner = inner.trim_end_matches(marks);
+            let tail = &word[head.len() + inner.len()..];
+            out.push_str(head);
+            out.push_str(&clip(inner));
+            out.push_str(tail);
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for ch in msg.chars() {
+        if ch.is_whitespace() {
+            flush(&mut word, &mut out);
+            out.push(ch);
+        } else {
+            word.push(ch);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
 }
 
 /// A value for the table: rounded, or "–" when undefined (e.g. a rate with nothing to divide by).

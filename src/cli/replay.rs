@@ -62,9 +62,8 @@ pub struct ReplayArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
-    /// Run even when the estimate is over the limit (5 minutes of work or 2 GB).
-    #[arg(long = "no-limit")]
-    no_limit: bool,
+    #[command(flatten)]
+    limit: super::limit::Limit,
     /// The file to replay: `-` reads standard input; gzip-compressed input is decompressed.
     file: String,
 }
@@ -74,8 +73,15 @@ pub fn replay(args: ReplayArgs) -> Result<(), String> {
     let opts = rtml::replay::ReplayOptions::from_args(&args.format, &settings)
         .map_err(|e| e.to_string())?;
     let file = &args.file;
-    super::limit::replay(&opts, file, args.no_limit)?;
-    let (report, secs) = rtml::replay::run_file(file, opts).map_err(|e| format!("{file}: {e}"))?;
+    let Some(most) = super::limit::replay(&opts, file, &args.limit)? else {
+        return Ok(());
+    };
+    let why = "the gzip file holds more than its start suggested, and the replay would pass the \
+limit (5 minutes of work or 2 GB); lower --lanes or --bits, or pass --no-limit to run anyway";
+    let limit = most.map(|m| (m, why.to_string()));
+    let shown = super::clip(file);
+    let (report, secs) =
+        rtml::replay::run_file_within(file, opts, limit).map_err(|e| format!("{shown}: {e}"))?;
     if let Some(n) = report.nothing_scored() {
         eprintln!("rtml replay: {n}");
     }

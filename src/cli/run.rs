@@ -6,7 +6,8 @@ use rtml::sim::experiment::{Experiment, LaneSummary};
 use rtml::sim::presets::preset;
 use rtml::sim::series::metric;
 
-use super::{build_config, show, write_file};
+use super::output::{Outputs, STDOUT};
+use super::{build_config, show};
 
 // The subcommand's help is the doc comment of `Command::Run`.
 #[derive(Args)]
@@ -25,15 +26,15 @@ pub struct RunArgs {
     json: bool,
     #[command(flatten)]
     limit: super::limit::Limit,
-    /// Write every windowed series to this CSV file.
+    /// Write every windowed series to this CSV file (`-`: standard output).
     #[arg(long, value_name = "FILE")]
     csv: Option<String>,
-    /// Write the chart to this SVG file.
+    /// Write the chart to this SVG file (`-`: standard output).
     #[arg(long, value_name = "FILE")]
     svg: Option<String>,
     /// Write the world panes to this SVG file: per lane which cells slept or were overloaded and one
     /// cell's load against the forecasts (cells), or the ad each lane showed the busiest user segments
-    /// against the best ad and the session intents (ads).
+    /// against the best ad and the session intents (ads). `-`: standard output.
     #[arg(long, value_name = "FILE")]
     world_svg: Option<String>,
     /// The day the world panes' cursor marks (default: none).
@@ -50,14 +51,15 @@ pub struct RunArgs {
     digest: bool,
     /// Write the world's observable stream to this file, for `rtml replay`: a per-cell load trace
     /// (cells: `rtml replay --format load-csv FILE`) or a Vowpal Wabbit click log (ads: `rtml replay
-    /// --format vw FILE`).
+    /// --format vw FILE`). `-`: standard output.
     #[arg(long, value_name = "FILE")]
     export: Option<String>,
     /// Run this many seeds (from the run's seed on) and report each figure's mean and 90% interval,
     /// and per pair of lanes the seeds in which each did better on the metric.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=50))]
     seeds: Option<u32>,
-    /// Threads serving the lanes (default: every core); the numbers are the same for any count.
+    /// Threads serving the lanes, or with --seeds the seeds run at once (default: every core); the
+    /// numbers are the same for any count.
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=64))]
     threads: Option<u16>,
 }
@@ -66,7 +68,7 @@ pub fn run(args: RunArgs) -> Result<(), String> {
     let cfg = build_config(&args.preset, args.seed, &args.set)?;
     let p = preset(&args.preset).expect("checked");
     // A preset's metric belongs to its scenario: with `--set scenario=...` the other scenario's default.
-    let key = args.metric.unwrap_or_else(|| {
+    let key = args.metric.clone().unwrap_or_else(|| {
         if cfg.scenario == p.scenario {
             p.metric.to_string()
         } else {
@@ -79,11 +81,38 @@ pub fn run(args: RunArgs) -> Result<(), String> {
             cfg.scenario
         ));
     }
-    if !super::limit::check(&rtml::sim::cost::estimate(&cfg), "this run", &args.limit)? {
+    if let Some(n) = args.seeds {
+        refuse_with_seeds(&args)?;
+        let mut outs = Outputs::default();
+        outs.ask("--svg", args.svg.as_deref()).check()?;
+        let at_once = args.threads.map_or(super::limit::cores(), usize::from);
+        let one = rtml::sim::cost::estimate(&cfg);
+        let cost = super::limit::seeds(one, n as usize, at_once);
+        if !super::limit::check(&cost, "this run", &args.limit)? {
+            return Ok(());
+        }
+        super::seeds::run(
+            &args.preset,
+            &cfg,
+            &key,
+            n,
+            args.json,
+            args.svg.as_deref(),
+            at_once,
+        )?;
         return Ok(());
     }
-    if let Some(n) = args.seeds {
-        super::seeds::run(&args.preset, &cfg, &key, n, args.json, args.svg.as_deref())?;
+    let mut outs = Outputs::default();
+    outs.ask("--world-svg", args.world_svg.as_deref())
+        .ask("--export", args.export.as_deref())
+        .ask("--csv", args.csv.as_deref())
+        .ask("--svg", args.svg.as_deref())
+        .check()?;
+    let mut cost = rtml::sim::cost::estimate(&cfg);
+    if args.export.is_some() {
+        cost = super::limit::with_export(cost, &cfg);
+    }
+    if !super::limit::check(&cost, "this run", &args.limit)? {
         return Ok(());
     }
     let seed = cfg.seed;
@@ -95,17 +124,32 @@ pub fn run(args: RunArgs) -> Result<(), String> {
         exp.look_inside();
     }
     exp.run_to_end();
+    let quiet = outs.to_stdout();
     if let Some(path) = &args.world_svg {
-        write_file(path, world_svg(&exp, args.at, args.cell)?)?;
+        outs.write(path, world_svg(&exp, args.at, args.cell)?)?;
     }
     if let Some(path) = &args.export {
-        export(&cfg, path)?;
+        outs.write_with(path, |w| rtml::sim::export::write(&cfg, w))?;
     }
-    if let Some(path) = args.csv {
-        write_file(&path, exp.csv())?;
+    if let Some(path) = &args.csv {
+        outs.write(path, exp.csv())?;
     }
-    if let Some(path) = args.svg {
-        write_file(&path, rtml::view::chart::svg(&exp, &key, 1000, 640)?)?;
+    if let Some(path) = &args.svg {
+        outs.write(path, rtml::view::chart::svg(&exp, &key, 1000, 640)?)?;
+    }
+    outs.commit()?;
+    if let Some(path) = args.export.as_deref().filter(|p| *p != STDOUT) {
+        eprintln!(
+            "rtml: wrote {path}; replay it with `rtml replay --format {} {path}`",
+            rtml::sim::export::replay_format(cfg.scenario)
+        );
+    }
+    if quiet {
+        // Standard output carries a file: the report would spoil it.
+        for w in exp.warnings() {
+            eprintln!("rtml: warning: {w}");
+        }
+        return Ok(());
     }
     if args.digest {
         outln!("{}", exp.digest());
@@ -187,16 +231,22 @@ fn print_table(title: &str, seed: u32, summary: &[LaneSummary]) {
     }
 }
 
-/// Writes the world's observable stream of `cfg` to `path` and says how to replay it.
-fn export(cfg: &rtml::sim::config::Config, path: &str) -> Result<(), String> {
-    let file = std::fs::File::create(path).map_err(|e| format!("{path}: {e}"))?;
-    let mut out = std::io::BufWriter::new(file);
-    rtml::sim::export::write(cfg, &mut out)
-        .and_then(|_| std::io::Write::flush(&mut out))
-        .map_err(|e| format!("{path}: {e}"))?;
-    eprintln!(
-        "rtml: wrote {path}; replay it with `rtml replay --format {} {path}`",
-        rtml::sim::export::replay_format(cfg.scenario)
-    );
-    Ok(())
+/// The options `--seeds` cannot honour (it runs many worlds and prints their spread), refused by name.
+fn refuse_with_seeds(args: &RunArgs) -> Result<(), String> {
+    let given: Vec<&str> = [
+        ("--csv", args.csv.is_some()),
+        ("--world-svg", args.world_svg.is_some()),
+        ("--export", args.export.is_some()),
+        ("--digest", args.digest),
+    ]
+    .into_iter()
+    .filter_map(|(flag, on)| on.then_some(flag))
+    .collect();
+    if given.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "--seeds runs many worlds and prints their spread: it cannot honour {} (run one seed for those)",
+        given.join(", ")
+    ))
 }

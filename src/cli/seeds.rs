@@ -6,7 +6,7 @@ use rtml::sim::config::Config;
 use rtml::study::studies::{Spread, SpreadJob};
 use rtml::study::Figure;
 
-/// Runs every seed on the machine's cores (each run on one thread) and prints the spread.
+/// Runs every seed, `cores` at once (each run on one thread), and prints the spread.
 pub fn run(
     name: &str,
     cfg: &Config,
@@ -14,6 +14,7 @@ pub fn run(
     n: u32,
     json: bool,
     svg: Option<&str>,
+    cores: usize,
 ) -> Result<(), String> {
     let job = SpreadJob {
         config: cfg.clone(),
@@ -22,10 +23,13 @@ pub fn run(
         metric: key.to_string(),
         cumulative: false,
     };
-    let report = super::study::<Spread>(&job, "run", "seeds", true)?;
+    let report = super::study::<Spread>(&job, "run", "seeds", true, cores)?;
     if let (Some(path), Figure::Spread { runs, .. }) = (svg, &report.figure) {
         let doc = rtml::view::chart::spread_svg(cfg, runs, key, 1000, 640)?;
         super::write_file(path, doc)?;
+    }
+    if svg == Some(super::output::STDOUT) {
+        return Ok(());
     }
     super::print_report(&report, json);
     Ok(())

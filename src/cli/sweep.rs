@@ -4,7 +4,7 @@ use clap::Args;
 use rtml::study::studies::{Sweep, SweepJob, SweepWorld};
 use rtml::study::Figure;
 
-use super::{build_config, write_file};
+use super::build_config;
 
 // The subcommand's help is the doc comment of `Command::Sweep`.
 #[derive(Args)]
@@ -35,10 +35,10 @@ pub struct SweepArgs {
     json: bool,
     #[command(flatten)]
     limit: super::limit::Limit,
-    /// Write one row per point to this CSV file.
+    /// Write one row per point to this CSV file (`-`: standard output).
     #[arg(long, value_name = "FILE")]
     csv: Option<String>,
-    /// Write the sweep chart to this SVG file.
+    /// Write the sweep chart to this SVG file (`-`: standard output).
     #[arg(long, value_name = "FILE")]
     svg: Option<String>,
 }
@@ -59,23 +59,32 @@ pub fn sweep(args: SweepArgs) -> Result<(), String> {
         metric: args.metric.clone(),
     };
     let spec = job.spec(0)?;
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut outs = super::output::Outputs::default();
+    outs.ask("--csv", args.csv.as_deref())
+        .ask("--svg", args.svg.as_deref())
+        .check()?;
+    let cores = super::limit::cores();
     if !super::limit::check(&spec.cost(cores), "this sweep", &args.limit)? {
         return Ok(());
     }
-    let report = super::study::<Sweep>(&job, "sweep", "runs", args.json)?;
+    let report = super::study::<Sweep>(&job, "sweep", "runs", args.json, cores)?;
     let Figure::Sweep(sweeps) = &report.figure else {
         unreachable!("a sweep draws its curves")
     };
     let summary = &sweeps[0].1;
-    if let Some(path) = args.csv {
-        write_file(&path, rtml::study::sweep::to_csv(summary))?;
+    let quiet = outs.to_stdout();
+    if let Some(path) = &args.csv {
+        outs.write(path, rtml::study::sweep::to_csv(summary))?;
     }
-    if let Some(path) = args.svg {
-        write_file(
-            &path,
+    if let Some(path) = &args.svg {
+        outs.write(
+            path,
             rtml::view::chart::sweep_svg(&[(name, summary)], 900, 640)?,
         )?;
+    }
+    outs.commit()?;
+    if quiet {
+        return Ok(());
     }
     super::print_report(&report, args.json);
     Ok(())

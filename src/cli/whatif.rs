@@ -6,7 +6,7 @@ use rtml::study::studies::{WhatIf, WhatIfJob};
 use rtml::study::whatif;
 use rtml::study::Figure;
 
-use super::{build_config, write_file};
+use super::build_config;
 
 // The subcommand's help is the doc comment of `Command::Whatif`.
 #[derive(Args)]
@@ -35,7 +35,9 @@ pub struct WhatifArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
-    /// Write the chart to this SVG file.
+    #[command(flatten)]
+    limit: super::limit::Limit,
+    /// Write the chart to this SVG file (`-`: standard output).
     #[arg(long, value_name = "FILE")]
     svg: Option<String>,
 }
@@ -51,14 +53,26 @@ pub fn whatif(args: WhatifArgs) -> Result<(), String> {
         step: 0,
         refit: args.refit,
     };
-    job.spec()?;
-    let report = super::study::<WhatIf>(&job, "whatif", "seeds", args.json)?;
+    let spec = job.spec()?;
+    let windows = if args.refit { whatif::WINDOWS.len() } else { 0 };
+    let mut outs = super::output::Outputs::default();
+    outs.ask("--svg", args.svg.as_deref()).check()?;
+    let cost = super::limit::whatif(&spec, windows);
+    if !super::limit::check(&cost, "this what-if", &args.limit)? {
+        return Ok(());
+    }
+    let report = super::study::<WhatIf>(&job, "whatif", "seeds", args.json, super::limit::cores())?;
     let Figure::WhatIf(summary) = &report.figure else {
         unreachable!("the what-if draws its curves")
     };
-    if let Some(path) = args.svg {
+    if let Some(path) = &args.svg {
         let h = if args.refit { 760 } else { 520 };
-        write_file(&path, rtml::view::chart::whatif_svg(summary, 900, h)?)?;
+        outs.write(path, rtml::view::chart::whatif_svg(summary, 900, h)?)?;
+    }
+    let quiet = outs.to_stdout();
+    outs.commit()?;
+    if quiet {
+        return Ok(());
     }
     super::print_report(&report, args.json);
     Ok(())

@@ -58,6 +58,20 @@ impl Cost {
         self
     }
 
+    /// The cost of `runs` such runs, `at_once` of them at the same time (work adds up, memory is
+    /// `at_once` runs'), each part saying so with the knob that sets `runs`.
+    pub fn repeated(mut self, runs: f64, at_once: f64, knob: &str) -> Cost {
+        let at_once = at_once.clamp(1.0, runs.max(1.0));
+        self.seconds *= runs;
+        self.bytes *= at_once;
+        for p in &mut self.parts {
+            p.seconds *= runs;
+            p.bytes *= at_once;
+            p.what = format!("{}, × {runs} runs ({knob}, {at_once} at once)", p.what);
+        }
+        self
+    }
+
     /// Short text: `≈ 0.4 s, 30 MB`.
     pub fn text(&self) -> String {
         format!("≈ {}, {}", fmt_seconds(self.seconds), fmt_bytes(self.bytes))

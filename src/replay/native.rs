@@ -21,6 +21,10 @@ struct Input {
     path: String,
     /// Whether the bytes are decompressed on the way (a read error then means a damaged archive).
     gzip: bool,
+    /// Bytes read so far (decompressed).
+    read: u64,
+    /// The most bytes to read, and the message when there are more ([`run_file_within`]).
+    limit: Option<(u64, String)>,
 }
 
 impl Input {
@@ -57,6 +61,8 @@ impl Input {
             reader,
             path: path.to_string(),
             gzip,
+            read: 0,
+            limit: None,
         })
     }
 
@@ -84,7 +90,23 @@ impl Input {
         while n < buf.len() {
             match self.reader.read(&mut buf[n..]) {
                 Ok(0) => break,
-                Ok(k) => n += k,
+                Ok(k) => {
+                    n += k;
+                    self.read += k as u64;
+                    if let Some((most, why)) = &self.limit {
+                        if self.read > *most {
+                            return Err(ReplayError::plain(format!(
+                                "stopped after {} MB of {}: {why}",
+                                self.read / 1_000_000,
+                                if self.gzip {
+                                    "decompressed input"
+                                } else {
+                                    "input"
+                                }
+                            )));
+                        }
+                    }
+                }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) if self.gzip => {
                     return Err(ReplayError::plain(format!(
@@ -109,13 +131,24 @@ impl Input {
 /// Returns the report and the seconds it took. A click log is read and split on one thread and parsed
 /// on two others, ahead of the learners (the same numbers as feeding a [`Session`], which the page does
 /// in a worker).
-pub fn run_file(path: &str, mut opts: ReplayOptions) -> Result<(Report, f64), ReplayError> {
+pub fn run_file(path: &str, opts: ReplayOptions) -> Result<(Report, f64), ReplayError> {
+    run_file_within(path, opts, None)
+}
+
+/// [`run_file`], stopping with the error `why` once more than `most` bytes were read (decompressed):
+/// the command line's limit on a gzip file whose size it could only estimate from its start.
+pub fn run_file_within(
+    path: &str,
+    mut opts: ReplayOptions,
+    limit: Option<(u64, String)>,
+) -> Result<(Report, f64), ReplayError> {
     if opts.name.is_empty() {
         opts.name = if path == STDIN { "stdin" } else { path }.to_string();
     }
     let start = std::time::Instant::now();
     let mut session = Session::new(opts)?;
     let mut input = Input::open(path)?;
+    input.limit = limit;
     match session.click_mask() {
         Some(mask) => replay_parsed_ahead(&mut session, &mut input, mask)?,
         None => input.each_chunk(|chunk| session.feed(chunk))?,
@@ -301,4 +334,27 @@ fn read_ahead(
         Err(e) => Split::Failed(e),
     };
     let _ = send(last);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_replay_past_its_byte_limit_stops_with_the_reason() {
+        let dir = std::env::temp_dir().join(format!("rtml-within-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("c.vw");
+        std::fs::write(&f, "1 |a x\n-1 |a y\n".repeat(300_000)).unwrap();
+        let path = f.to_str().unwrap();
+        let opts = || ReplayOptions::from_args("vw", &[]).unwrap();
+        let why = "pass --no-limit".to_string();
+        let e = run_file_within(path, opts(), Some((2_000_000, why))).unwrap_err();
+        assert!(
+            e.to_string().contains("stopped after 2 MB") && e.to_string().contains("--no-limit"),
+            "{e}"
+        );
+        assert!(run_file_within(path, opts(), Some((5_000_000, String::new()))).is_ok());
+        std::fs::remove_dir_all(&dir).ok();
+    }
 }
