@@ -1,6 +1,7 @@
 //! One ads lane: its features, batch table or online ranking, the join window and label delay,
 //! and its schedule.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
 
@@ -151,12 +152,12 @@ pub(super) struct Joined {
 }
 
 impl Labels<Example> for Joined {
-    fn push(&mut self, t: f64, ex: Example, loss: f64) {
+    fn push(&mut self, t: f64, ex: Cow<'_, Example>, loss: f64) {
         self.seq += 1;
         let p = Pending {
             t,
             seq: self.seq,
-            ex,
+            ex: ex.into_owned(),
             loss,
         };
         if p.ex.y > 0.5 {
@@ -454,12 +455,12 @@ impl<'a> Evaluated for Serve<'a, '_> {
         self.lane.choose(self.cat, self.h, x.0)
     }
 
-    fn score(
+    fn score<'x>(
         &mut self,
         _: f64,
-        &(r, truth): &Self::Input,
+        &(r, truth): &'x Self::Input,
         (slot, p_hat): (usize, f64),
-    ) -> Label<Example> {
+    ) -> Label<'x, Example> {
         let (lane, cat, h) = (&mut *self.lane, self.cat, self.h);
         let ad = &cat.live[slot];
         if let Some(row) = lane.look.as_mut().and_then(|l| l.at(r.t, r.segment)) {
@@ -506,7 +507,7 @@ impl<'a> Evaluated for Serve<'a, '_> {
                 } else {
                     r.t + lane.cfg.join + delay
                 };
-                Label::Later(at, ex, loss)
+                Label::later(at, ex, loss)
             }
         }
     }

@@ -87,7 +87,7 @@ impl Evaluated for LaneStep<'_> {
     }
 
     /// The cells to sleep, the interval's outcome against the references, and the labels.
-    fn score(&mut self, t: f64, loads: &[f64], _: ()) -> Label<Labels> {
+    fn score<'x>(&mut self, t: f64, loads: &'x [f64], _: ()) -> Label<'x, Labels> {
         let (sim, l, at) = (&mut *self.sim, self.l, self.at);
         let n = loads.len();
         let lane = &mut sim.lanes[l];
@@ -189,7 +189,7 @@ impl CellsSim {
 
     /// Interval `i`'s loads become lane `l`'s labels at its end, plus the label delay, each with the
     /// serving model's error on it (for the drift detector).
-    fn labels(&self, l: usize, i: i64, loads: &[f64]) -> Label<Labels> {
+    fn labels(&self, l: usize, i: i64, loads: &[f64]) -> Label<'static, Labels> {
         let lane = &self.lanes[l];
         if lane.cfg.policy != Policy::Model || lane.cfg.update == Update::Frozen {
             return Label::None;
@@ -205,7 +205,7 @@ impl CellsSim {
             let loss = (lane.schedule.predict(&ex) - ex.y).abs();
             labels.push((ex, loss));
         }
-        Label::Later(arrive, labels, 0.0)
+        Label::later(arrive, labels, 0.0)
     }
 
     /// Lane `l`'s retrains and example-updates so far.
