@@ -12,8 +12,8 @@
 mod drift;
 pub mod export;
 mod forecast;
+mod inside;
 mod lane;
-mod look;
 mod world;
 
 use crate::domain::load::D_LOCAL;
@@ -23,9 +23,9 @@ pub(crate) mod probe;
 
 use forecast::{features, History};
 pub use forecast::{Example, Forecaster};
+pub use inside::InsideGrids;
 pub use lane::Lane;
 use lane::{detector, Interval, LaneStep};
-pub use look::Look;
 use world::{clock, Profile, World};
 
 use crate::learn::progressive::Progressive;
@@ -63,7 +63,7 @@ pub struct CellsSim {
     warm_next: i64,
     sim_hist: History,
     /// What the world panes show, when asked for ([`CellsSim::look_inside`]).
-    look: Option<Box<Look>>,
+    inside: Option<Box<InsideGrids>>,
 }
 
 impl CellsSim {
@@ -108,7 +108,7 @@ impl CellsSim {
             warm_from: -warm,
             warm_next: -warm,
             sim_hist: History::new(if needs_sim { n } else { 0 }),
-            look: None,
+            inside: None,
         }
     }
 
@@ -232,7 +232,7 @@ impl CellsSim {
             self.lanes[l].progressive = p;
             self.count_costs(l, t, before);
         }
-        self.look_world(t, &loads);
+        self.inside_world(t, &loads);
         self.hist.put(i, &loads);
         self.loads = loads;
         self.next += 1;

@@ -102,7 +102,7 @@ impl Evaluated for LaneStep<'_> {
         let waking: Vec<bool> = (0..n).map(|c| lane.asleep[c] && !sleep[c]).collect();
         lane.asleep.copy_from_slice(&sleep);
         let out = sim.outcome(loads, &sleep, &waking, at.wake_frac, at.coverage);
-        sim.look_lane(l, t, loads, (&sleep, &waking), at.wake_frac, at.coverage);
+        sim.inside_lane(l, t, loads, (&sleep, &waking), at.wake_frac, at.coverage);
         sim.score(l, t, loads, out, at.always, at.oracle);
         sim.labels(l, self.i, loads)
     }
