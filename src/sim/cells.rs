@@ -26,17 +26,14 @@ pub use forecast::{Example, Forecaster};
 pub use inside::InsideGrids;
 pub use lane::Lane;
 use lane::{detector, Interval, LaneStep};
-use world::{clock, Profile, World};
+pub use world::INTERVAL;
+use world::{clock, Profile, World, DAY};
 
 use crate::learn::progressive::Progressive;
 use crate::learn::schedule::Schedule;
 use crate::sim::config::{CellType, Config, Policy, Scope, Source};
 use crate::sim::series::{cells as f, Series};
 
-/// Minutes per decision interval.
-pub const INTERVAL: f64 = 15.0;
-/// Intervals per day.
-const DAY: usize = 96;
 /// Intervals of observed history kept per cell (covers a week-long batch refresh plus a day of lags).
 const HISTORY: usize = 1024;
 /// Gigabytes carried by one fully loaded capacity cell in one interval (100 Mbit/s for 15 minutes).
