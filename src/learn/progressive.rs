@@ -21,24 +21,37 @@
 //! [`Learn::predict`]: crate::learn::schedule::Learn::predict
 //! [`Learn::learn`]: crate::learn::schedule::Learn::learn
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 
-/// What a step's label does once the example is scored.
-pub enum Label<E> {
+/// What a step's label does once the example is scored: the example is the step's own input
+/// (borrowed) or made by the scoring (owned).
+pub enum Label<'x, E: Clone> {
     /// No label (a lane that does not learn, a frozen model).
     None,
     /// Learned at once, at the step's time (no delay): before anything later is predicted.
-    Now(E, f64),
+    Now(Cow<'x, E>, f64),
     /// Learned at the first step at or after `at` (its arrival), before that step's prediction:
     /// `Later(at, example, loss)`.
-    Later(f64, E, f64),
+    Later(f64, Cow<'x, E>, f64),
+}
+
+impl<E: Clone> Label<'_, E> {
+    /// An example made by the scoring, learned now.
+    pub fn now(ex: E, loss: f64) -> Self {
+        Label::Now(Cow::Owned(ex), loss)
+    }
+    /// An example made by the scoring, arriving at `at`.
+    pub fn later(at: f64, ex: E, loss: f64) -> Self {
+        Label::Later(at, Cow::Owned(ex), loss)
+    }
 }
 
 /// Labels on their way to a learner, with their arrival time and the loss the serving model had
 /// on them (for a drift detector).
-pub trait Labels<E> {
+pub trait Labels<E: Clone> {
     /// Queues a label arriving at `at`.
-    fn push(&mut self, at: f64, ex: E, loss: f64);
+    fn push(&mut self, at: f64, ex: Cow<'_, E>, loss: f64);
     /// Hands every label that has arrived by `t` to `learn` (arrival time, example, loss), in
     /// order of arrival, and drops it.
     fn pop_due(&mut self, t: f64, learn: impl FnMut(f64, &E, f64));
@@ -68,8 +81,9 @@ impl<E> Fifo<E> {
     }
 }
 
-impl<E> Labels<E> for Fifo<E> {
-    fn push(&mut self, at: f64, ex: E, loss: f64) {
+impl<E: Clone> Labels<E> for Fifo<E> {
+    fn push(&mut self, at: f64, ex: Cow<'_, E>, loss: f64) {
+        let ex = ex.into_owned();
         debug_assert!(
             self.queue.back().is_none_or(|b| b.0 <= at),
             "labels of a fixed delay arrive in order"
@@ -92,7 +106,7 @@ impl<E> Labels<E> for Fifo<E> {
 /// The learning half of a step: what [`Progressive::deliver`] asks of a call site.
 pub trait Deliver {
     /// What a label teaches.
-    type Example;
+    type Example: Clone;
     /// A label that arrived at `at` is learned (River's `learn_one`, through the schedule).
     fn learn(&mut self, at: f64, ex: &Self::Example, loss: f64);
     /// Before the prediction at `t`: what falls due by then (retrains, a batch refresh).
@@ -108,7 +122,12 @@ pub trait Evaluated: Deliver {
     /// The prediction of what serves now (River's `predict_one`).
     fn predict(&mut self, t: f64, x: &Self::Input) -> Self::Prediction;
     /// The prediction scored against the truth; the label it leaves for the learner.
-    fn score(&mut self, t: f64, x: &Self::Input, p: Self::Prediction) -> Label<Self::Example>;
+    fn score<'x>(
+        &mut self,
+        t: f64,
+        x: &'x Self::Input,
+        p: Self::Prediction,
+    ) -> Label<'x, Self::Example>;
 }
 
 /// Progressive validation with delayed labels: the labels on their way, and the loop.
@@ -193,13 +212,13 @@ mod tests {
             self.seen.push(format!("predict {x}"));
             *x
         }
-        fn score(&mut self, t: f64, x: &u32, p: u32) -> Label<u32> {
+        fn score<'x>(&mut self, t: f64, x: &'x u32, p: u32) -> Label<'x, u32> {
             assert_eq!(p, *x);
             self.seen.push(format!("score {x}"));
             if self.delay == 0.0 {
-                Label::Now(*x, 0.0)
+                Label::Now(Cow::Borrowed(x), 0.0)
             } else {
-                Label::Later(t + self.delay, *x, 0.0)
+                Label::later(t + self.delay, *x, 0.0)
             }
         }
     }
@@ -262,7 +281,7 @@ mod tests {
     fn a_bounded_fifo_drops_the_oldest_label() {
         let mut q = Fifo::bounded(2);
         for i in 0..3u32 {
-            q.push(i as f64, i, 0.0);
+            q.push(i as f64, Cow::Owned(i), 0.0);
         }
         let mut got = Vec::new();
         q.pop_due(10.0, |at, ex, _| got.push((at, *ex)));

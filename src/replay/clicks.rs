@@ -1,18 +1,20 @@
 //! Click logs in Vowpal Wabbit text format, replayed through FTRL-Proximal lanes (McMahan et al. 2013).
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 
 use super::buckets::{Auc, Buckets, EXAMPLE_LADDER};
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) use super::vw::Parsed;
 pub(crate) use super::vw::{parse_line, Example};
-use super::{LaneSpec, ReplayOptions};
+use super::{LaneSpec, ReplayOptions, MAX_LANES};
 use crate::base::metrics::{log_loss, LOG_LOSS_CLAMP};
 use crate::base::rng::sigmoid;
 use crate::learn::detect::PageHinkley;
 use crate::learn::ftrl::Ftrl as Model;
 use crate::learn::ftrl::{Feature, FtrlParams, Labelled};
-use crate::learn::schedule::{self, Learn, Plan, Schedule, Store as _, Update};
+use crate::learn::progressive::{Deliver, Evaluated, Label, Labels, Progressive};
+use crate::learn::schedule::{self, Learn, Plan, Schedule, Update};
 
 /// Examples kept for retraining or waiting for their label: bucket indices and values in two flat
 /// rings (no allocation per example).
@@ -39,6 +41,22 @@ impl Store {
         ex.y = y;
         ex.w = w;
         true
+    }
+}
+
+/// The label-delay queue: a label arrives once `delay` later examples were predicted.
+impl Labels<Example> for Store {
+    fn push(&mut self, at: f64, ex: Cow<'_, Example>, _: f64) {
+        schedule::Store::push(self, at, &ex);
+    }
+
+    fn pop_due(&mut self, t: f64, mut learn: impl FnMut(f64, &Example, f64)) {
+        let mut s = std::mem::take(&mut self.scratch);
+        while let Some(&(_, _, _, at)) = self.heads.front().filter(|h| h.3 <= t) {
+            self.pop_into(&mut s);
+            learn(at, &s, 0.0);
+        }
+        self.scratch = s;
     }
 }
 
@@ -264,13 +282,6 @@ impl Lane {
     fn label(&mut self, ex: &Example, t: f64) {
         self.counted(t, |s| s.label(t, ex, 0.0));
     }
-
-    /// The serving model's logit and probability.
-    fn predict(&self, ex: &Example) -> (f64, f64) {
-        let w = self.schedule.serving();
-        let z: f64 = ex.x.iter().map(|f| w[f.index as usize] * f.value).sum();
-        (z, sigmoid(z))
-    }
 }
 
 /// The click-log replay: parser state, warm-up model, lanes and the label-delay queue.
@@ -286,9 +297,9 @@ pub(crate) struct Clicks {
     /// replaces this engine before then), taken by the lanes when the warm-up ends.
     warm: Option<Model>,
     pub lanes: Vec<Lane>,
-    queue: Store,
+    /// Labels waiting for their delay, and the loop.
+    progressive: Progressive<Store>,
     ex: Example,
-    scratch: Example,
 }
 
 impl Clicks {
@@ -306,9 +317,8 @@ impl Clicks {
                 .iter()
                 .map(|&s| Lane::new(s, Model::new(opts.ftrl, 1)))
                 .collect(),
-            queue: Store::default(),
+            progressive: Progressive::default(),
             ex: Example::default(),
-            scratch: Example::default(),
         };
         if c.warmup == 0 {
             c.start();
@@ -386,21 +396,89 @@ impl Clicks {
             return;
         }
         let t = (i - self.warmup) as f64;
-        let now = self.delay == 0;
-        for lane in &mut self.lanes {
-            let (z, p) = if now && lane.spec == LaneSpec::Continual {
+        let mut step = Examples {
+            lanes: &mut self.lanes,
+            delay: self.delay,
+            t,
+        };
+        self.progressive.test_then_train(&mut step, t, ex);
+        // The example's interval ends: the labels that have arrived by the next example are
+        // learned, and retrains due by then run (the next step's first half, its time known).
+        self.progressive.deliver(&mut step, t + 1.0);
+    }
+}
+
+/// Every lane at example `t` of a click log: what the one loop ([`crate::learn::progressive`]) asks
+/// of the replay. A label is learned (and counted) at the example whose step learns it.
+struct Examples<'a> {
+    lanes: &'a mut [Lane],
+    /// Label delay, in examples.
+    delay: usize,
+    t: f64,
+}
+
+impl Examples<'_> {
+    /// A continual lane without a label delay predicts and learns in one pass over the features.
+    fn fused(&self, lane: &Lane) -> bool {
+        self.delay == 0 && lane.spec == LaneSpec::Continual
+    }
+}
+
+impl Deliver for Examples<'_> {
+    type Example = Example;
+
+    fn learn(&mut self, _: f64, ex: &Example, _: f64) {
+        let t = self.t;
+        for i in 0..self.lanes.len() {
+            if !self.fused(&self.lanes[i]) {
+                self.lanes[i].label(ex, t);
+            }
+        }
+    }
+
+    fn ready(&mut self, next: f64) {
+        let t = self.t;
+        for lane in self.lanes.iter_mut() {
+            lane.counted(t, |s| s.tick(next));
+        }
+    }
+}
+
+impl Evaluated for Examples<'_> {
+    type Input = Example;
+    /// Every lane's logit and probability.
+    type Prediction = [(f64, f64); MAX_LANES];
+
+    fn predict(&mut self, t: f64, ex: &Example) -> [(f64, f64); MAX_LANES] {
+        debug_assert!(
+            self.lanes.len() <= MAX_LANES,
+            "--lanes allows at most MAX_LANES"
+        );
+        let mut zp = [(0.0, 0.0); MAX_LANES];
+        for (i, out) in zp.iter_mut().enumerate().take(self.lanes.len()) {
+            let fused = self.fused(&self.lanes[i]);
+            let lane = &mut self.lanes[i];
+            *out = if fused {
                 // The hot loop: predict and learn in one pass over the features.
                 let zp = learn(&mut lane.schedule.model.m, ex);
                 lane.schedule.count_update();
                 lane.count(t, f::UPDATES, 1.0);
                 zp
             } else {
-                let zp = lane.predict(ex);
-                if now {
-                    lane.label(ex, t);
-                }
-                zp
+                let z = lane.schedule.predict(ex);
+                (z, sigmoid(z))
             };
+        }
+        zp
+    }
+
+    fn score<'x>(
+        &mut self,
+        t: f64,
+        ex: &'x Example,
+        zp: [(f64, f64); MAX_LANES],
+    ) -> Label<'x, Example> {
+        for (lane, &(z, p)) in self.lanes.iter_mut().zip(&zp) {
             // Labels are 0 or 1: one logarithm.
             let loss = log_loss(p, ex.y > 0.5);
             let p = p.clamp(LOG_LOSS_CLAMP, 1.0 - LOG_LOSS_CLAMP);
@@ -420,20 +498,12 @@ impl Clicks {
                 lane.totals[k] += v;
             }
         }
-        let mut s = std::mem::take(&mut self.scratch);
-        if !now {
-            self.queue.push(t, ex);
-            while self.queue.len() > self.delay && self.queue.pop_into(&mut s) {
-                for lane in &mut self.lanes {
-                    lane.label(&s, t);
-                }
-            }
+        if self.delay == 0 {
+            Label::Now(Cow::Borrowed(ex), 0.0)
+        } else {
+            // Learned after example `t + delay` is predicted, before the one after it.
+            Label::Later(t + self.delay as f64 + 0.5, Cow::Borrowed(ex), 0.0)
         }
-        // The example's interval ends: retrains due by then run.
-        for lane in &mut self.lanes {
-            lane.counted(t, |s| s.tick(t + 1.0));
-        }
-        self.scratch = s;
     }
 }
 

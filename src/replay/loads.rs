@@ -424,7 +424,12 @@ impl Evaluated for Step<'_> {
 
     /// Every lane's error and what its sleep policy would have cost; the value is the label, learned
     /// now without a delay, else at the end of its interval plus the delay.
-    fn score(&mut self, _: f64, &(ex, v): &(Example, f64), fc: [f64; MAX_LANES]) -> Label<Example> {
+    fn score<'x>(
+        &mut self,
+        _: f64,
+        &(ex, v): &'x (Example, f64),
+        fc: [f64; MAX_LANES],
+    ) -> Label<'x, Example> {
         let hours = self.hours;
         let kwh = |w: f64| w * hours / 1000.0;
         let always = kwh(power(self.power, v, false));
@@ -456,10 +461,10 @@ impl Evaluated for Step<'_> {
             }
         }
         if self.delay == 0.0 {
-            Label::Now(ex, 0.0)
+            Label::now(ex, 0.0)
         } else if self.lanes.iter().any(|l| l.spec != LaneSpec::Frozen) {
             // The interval's value is known at its end, plus the delay.
-            Label::Later(self.t + (self.delay + 1.0) * hours, ex, 0.0)
+            Label::later(self.t + (self.delay + 1.0) * hours, ex, 0.0)
         } else {
             Label::None
         }

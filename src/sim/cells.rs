@@ -12,8 +12,8 @@
 mod drift;
 pub mod export;
 mod forecast;
+mod inside;
 mod lane;
-mod look;
 mod world;
 
 use crate::domain::load::D_LOCAL;
@@ -23,20 +23,17 @@ pub(crate) mod probe;
 
 use forecast::{features, History};
 pub use forecast::{Example, Forecaster};
+pub use inside::InsideGrids;
 pub use lane::Lane;
 use lane::{detector, Interval, LaneStep};
-pub use look::Look;
-use world::{clock, Profile, World};
+pub use world::INTERVAL;
+use world::{clock, Profile, World, DAY};
 
 use crate::learn::progressive::Progressive;
 use crate::learn::schedule::Schedule;
 use crate::sim::config::{CellType, Config, Policy, Scope, Source};
 use crate::sim::series::{cells as f, Series};
 
-/// Minutes per decision interval.
-pub const INTERVAL: f64 = 15.0;
-/// Intervals per day.
-const DAY: usize = 96;
 /// Intervals of observed history kept per cell (covers a week-long batch refresh plus a day of lags).
 const HISTORY: usize = 1024;
 /// Gigabytes carried by one fully loaded capacity cell in one interval (100 Mbit/s for 15 minutes).
@@ -63,7 +60,7 @@ pub struct CellsSim {
     warm_next: i64,
     sim_hist: History,
     /// What the world panes show, when asked for ([`CellsSim::look_inside`]).
-    look: Option<Box<Look>>,
+    inside: Option<Box<InsideGrids>>,
 }
 
 impl CellsSim {
@@ -108,7 +105,7 @@ impl CellsSim {
             warm_from: -warm,
             warm_next: -warm,
             sim_hist: History::new(if needs_sim { n } else { 0 }),
-            look: None,
+            inside: None,
         }
     }
 
@@ -232,7 +229,7 @@ impl CellsSim {
             self.lanes[l].progressive = p;
             self.count_costs(l, t, before);
         }
-        self.look_world(t, &loads);
+        self.inside_world(t, &loads);
         self.hist.put(i, &loads);
         self.loads = loads;
         self.next += 1;

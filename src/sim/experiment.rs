@@ -167,17 +167,17 @@ impl Experiment {
     pub fn adopt_inside(&mut self, parts: &[Part]) {
         let n = self.cfg.lanes.len();
         let (world, mut lanes) = match &mut self.sim {
-            Sim::Ads(s) => match s.look_mut() {
+            Sim::Ads(s) => match s.inside_mut() {
                 Some((w, lanes)) => {
                     let lanes = lanes.into_iter().map(|r| r.map(|r| &mut r.grid));
                     (&mut w.grid, lanes.collect())
                 }
                 None => return,
             },
-            Sim::Cells(s) => match s.look_mut() {
-                Some(look) => (
-                    &mut look.world,
-                    look.lanes.iter_mut().map(Some).collect::<Vec<_>>(),
+            Sim::Cells(s) => match s.inside_mut() {
+                Some(inside) => (
+                    &mut inside.world,
+                    inside.lanes.iter_mut().map(Some).collect::<Vec<_>>(),
                 ),
                 None => return,
             },
@@ -211,7 +211,7 @@ impl Experiment {
         let c = &self.cfg;
         match &self.sim {
             Sim::Ads(s) => {
-                let (world, lanes) = s.look()?;
+                let (world, lanes) = s.inside()?;
                 let mut segments = vec![0; world.grid.rows];
                 for (seg, &r) in world.row_of.iter().enumerate() {
                     if let Some(x) = segments.get_mut(r as usize) {
@@ -230,11 +230,11 @@ impl Experiment {
                 })
             }
             Sim::Cells(s) => {
-                let look = s.look()?;
+                let grids = s.inside()?;
                 Some(Inside {
                     scenario: c.scenario,
-                    world: &look.world,
-                    lanes: look.lanes.iter().collect(),
+                    world: &grids.world,
+                    lanes: grids.lanes.iter().collect(),
                     row_group: s.clusters().to_vec(),
                     row_share: Vec::new(),
                     categories: 0,

@@ -1,6 +1,7 @@
 //! One ads lane: its features, batch table or online ranking, the join window and label delay,
 //! and its schedule.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
 
@@ -12,7 +13,7 @@ use crate::learn::ftrl::{hash_feature, Ftrl};
 use crate::learn::progressive::{Deliver, Evaluated, Label, Labels, Progressive};
 use crate::learn::schedule::{Learn, Plan, Schedule};
 use crate::sim::config::{LaneConfig, Mode, Policy, Update};
-use crate::sim::inside::{ads as look, vote, Rows};
+use crate::sim::inside::{self, vote, Rows};
 use crate::sim::series::{ads as f, LaneSums};
 
 use super::*;
@@ -151,12 +152,12 @@ pub(super) struct Joined {
 }
 
 impl Labels<Example> for Joined {
-    fn push(&mut self, t: f64, ex: Example, loss: f64) {
+    fn push(&mut self, t: f64, ex: Cow<'_, Example>, loss: f64) {
         self.seq += 1;
         let p = Pending {
             t,
             seq: self.seq,
-            ex,
+            ex: ex.into_owned(),
             loss,
         };
         if p.ex.y > 0.5 {
@@ -206,7 +207,7 @@ pub struct Lane {
     /// The online model's logit of every running ad for the current request.
     pub(super) zs: Vec<f64>,
     /// What the world panes show of the busiest segments, when asked for.
-    pub(super) look: Option<Box<Rows>>,
+    pub(super) inside: Option<Box<Rows>>,
 }
 
 impl Lane {
@@ -234,7 +235,7 @@ impl Lane {
             seen: (0.0, 0.0),
             scratch: Vec::new(),
             zs: Vec::new(),
-            look: None,
+            inside: None,
         }
     }
 
@@ -454,18 +455,23 @@ impl<'a> Evaluated for Serve<'a, '_> {
         self.lane.choose(self.cat, self.h, x.0)
     }
 
-    fn score(
+    fn score<'x>(
         &mut self,
         _: f64,
-        &(r, truth): &Self::Input,
+        &(r, truth): &'x Self::Input,
         (slot, p_hat): (usize, f64),
-    ) -> Label<Example> {
+    ) -> Label<'x, Example> {
         let (lane, cat, h) = (&mut *self.lane, self.cat, self.h);
         let ad = &cat.live[slot];
-        if let Some(row) = lane.look.as_mut().and_then(|l| l.at(r.t, r.segment)) {
-            row[look::SHOWN] += 1.0;
-            row[look::HITS] += (slot == r.top) as u8 as f32;
-            vote(row, look::AD, cat.active[slot] as f32, ad.category as f32);
+        if let Some(row) = lane.inside.as_mut().and_then(|l| l.at(r.t, r.segment)) {
+            row[inside::ads::SHOWN] += 1.0;
+            row[inside::ads::HITS] += (slot == r.top) as u8 as f32;
+            vote(
+                row,
+                inside::ads::AD,
+                cat.active[slot] as f32,
+                ad.category as f32,
+            );
         }
         let p_true = r.p_true(truth, slot);
         let clicked = r.u_click < p_true;
@@ -506,7 +512,7 @@ impl<'a> Evaluated for Serve<'a, '_> {
                 } else {
                     r.t + lane.cfg.join + delay
                 };
-                Label::Later(at, ex, loss)
+                Label::later(at, ex, loss)
             }
         }
     }

@@ -21,7 +21,7 @@ pub use world::*;
 
 use crate::base::units::MINUTES_PER_DAY;
 use crate::sim::config::Config;
-use crate::sim::inside::{ads as look, busiest, Rows, TOP_SEGMENTS};
+use crate::sim::inside::{self, busiest, Rows, TOP_SEGMENTS};
 use crate::sim::series::{ads as f, Series};
 
 use lane::*;
@@ -76,36 +76,36 @@ impl AdsSim {
     /// Starts recording what the world panes show ([`crate::sim::inside`]): the busiest segments'
     /// requests, best ads and intents, and each lane's ads.
     pub fn look_inside(&mut self) {
-        if self.world.look.is_some() {
+        if self.world.inside.is_some() {
             return;
         }
         let shown = busiest(&self.world.seg_weights, TOP_SEGMENTS);
         let (s, k) = (self.world.s, self.world.k);
         let rows = |fields| Some(Box::new(Rows::new(self.horizon, s, &shown, fields)));
-        self.world.look = rows(look::INTENTS + k);
+        self.world.inside = rows(inside::ads::INTENTS + k);
         for lane in &mut self.lanes {
-            lane.look = rows(look::LANE_FIELDS);
+            lane.inside = rows(inside::ads::LANE_FIELDS);
         }
     }
 
     /// The world panes' recording: the world's rows and each lane's (None unless asked for).
-    pub fn look(&self) -> Option<(&Rows, Vec<&Rows>)> {
-        let world = self.world.look.as_deref()?;
+    pub fn inside(&self) -> Option<(&Rows, Vec<&Rows>)> {
+        let world = self.world.inside.as_deref()?;
         let lanes = self
             .lanes
             .iter()
-            .filter_map(|l| l.look.as_deref())
+            .filter_map(|l| l.inside.as_deref())
             .collect();
         Some((world, lanes))
     }
 
     /// The world's recording and each lane's, to adopt them from runs elsewhere.
-    pub fn look_mut(&mut self) -> Option<(&mut Rows, Vec<Option<&mut Rows>>)> {
-        let world = self.world.look.as_deref_mut()?;
+    pub fn inside_mut(&mut self) -> Option<(&mut Rows, Vec<Option<&mut Rows>>)> {
+        let world = self.world.inside.as_deref_mut()?;
         let lanes = self
             .lanes
             .iter_mut()
-            .map(|l| l.look.as_deref_mut())
+            .map(|l| l.inside.as_deref_mut())
             .collect();
         Some((world, lanes))
     }

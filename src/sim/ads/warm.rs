@@ -105,9 +105,9 @@ impl WarmCache {
             }
         }
         // The world panes' recording is the run's own (the kept world holds none).
-        let look = sim.world.look.take();
+        let inside = sim.world.inside.take();
         sim.world.clone_from(&entry.world);
-        sim.world.look = look;
+        sim.world.inside = inside;
         sim.batches.clone_from(&entry.batches);
         for (i, k) in found {
             sim.lanes[i]
@@ -136,7 +136,7 @@ impl WarmCache {
                 world_key: sim.world_key.clone(),
                 world: {
                     let mut w = sim.world.clone();
-                    w.look = None;
+                    w.inside = None;
                     w
                 },
                 batches: sim.batches.clone(),

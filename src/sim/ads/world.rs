@@ -5,7 +5,7 @@ use crate::base::rng::{sigmoid, stream, Rng};
 use crate::base::units::{HOURS_PER_DAY, MINUTES_PER_DAY, MINUTES_PER_HOUR};
 use crate::learn::ftrl::hash_feature;
 use crate::sim::config::{AdsConfig, Config};
-use crate::sim::inside::{ads as look, vote, Rows};
+use crate::sim::inside::{self, vote, Rows};
 
 /// Most ads running at once (launches pause beyond it).
 pub const MAX_ACTIVE_ADS: usize = 128;
@@ -186,7 +186,7 @@ pub struct World {
     /// Drift events (minutes, label) for the timeline.
     pub events: Vec<(f64, String)>,
     /// What the world panes show of the busiest segments, when asked for ([`super::AdsSim::look_inside`]).
-    pub look: Option<Box<Rows>>,
+    pub inside: Option<Box<Rows>>,
 }
 
 impl World {
@@ -241,7 +241,7 @@ impl World {
             },
             held: None,
             events: Vec::new(),
-            look: None,
+            inside: None,
             drift: Rng::new(0, 0),
             c,
         };
@@ -551,22 +551,22 @@ impl World {
         req.top = top.0;
         req.p_top = sigmoid(top.1);
         if !warm {
-            self.look_at(&req);
+            self.inside_at(&req);
         }
         req
     }
 
     /// Adds a request to the world panes' recording: its segment's requests, the best ad's vote, its
     /// session intent.
-    fn look_at(&mut self, r: &Request) {
-        let Some(row) = self.look.as_mut().and_then(|l| l.at(r.t, r.segment)) else {
+    fn inside_at(&mut self, r: &Request) {
+        let Some(row) = self.inside.as_mut().and_then(|l| l.at(r.t, r.segment)) else {
             return;
         };
         let id = self.cat.active[r.top] as f32;
         let category = self.cat.live[r.top].category as f32;
-        row[look::REQUESTS] += 1.0;
-        vote(row, look::BEST_AD, id, category);
-        if let Some(n) = row.get_mut(look::INTENTS + r.intent) {
+        row[inside::ads::REQUESTS] += 1.0;
+        vote(row, inside::ads::BEST_AD, id, category);
+        if let Some(n) = row.get_mut(inside::ads::INTENTS + r.intent) {
             *n += 1.0;
         }
     }

@@ -87,7 +87,7 @@ impl Evaluated for LaneStep<'_> {
     }
 
     /// The cells to sleep, the interval's outcome against the references, and the labels.
-    fn score(&mut self, t: f64, loads: &[f64], _: ()) -> Label<Labels> {
+    fn score<'x>(&mut self, t: f64, loads: &'x [f64], _: ()) -> Label<'x, Labels> {
         let (sim, l, at) = (&mut *self.sim, self.l, self.at);
         let n = loads.len();
         let lane = &mut sim.lanes[l];
@@ -102,7 +102,7 @@ impl Evaluated for LaneStep<'_> {
         let waking: Vec<bool> = (0..n).map(|c| lane.asleep[c] && !sleep[c]).collect();
         lane.asleep.copy_from_slice(&sleep);
         let out = sim.outcome(loads, &sleep, &waking, at.wake_frac, at.coverage);
-        sim.look_lane(l, t, loads, (&sleep, &waking), at.wake_frac, at.coverage);
+        sim.inside_lane(l, t, loads, (&sleep, &waking), at.wake_frac, at.coverage);
         sim.score(l, t, loads, out, at.always, at.oracle);
         sim.labels(l, self.i, loads)
     }
@@ -189,7 +189,7 @@ impl CellsSim {
 
     /// Interval `i`'s loads become lane `l`'s labels at its end, plus the label delay, each with the
     /// serving model's error on it (for the drift detector).
-    fn labels(&self, l: usize, i: i64, loads: &[f64]) -> Label<Labels> {
+    fn labels(&self, l: usize, i: i64, loads: &[f64]) -> Label<'static, Labels> {
         let lane = &self.lanes[l];
         if lane.cfg.policy != Policy::Model || lane.cfg.update == Update::Frozen {
             return Label::None;
@@ -205,7 +205,7 @@ impl CellsSim {
             let loss = (lane.schedule.predict(&ex) - ex.y).abs();
             labels.push((ex, loss));
         }
-        Label::Later(arrive, labels, 0.0)
+        Label::later(arrive, labels, 0.0)
     }
 
     /// Lane `l`'s retrains and example-updates so far.

@@ -1,10 +1,15 @@
 //! The cells world: each cluster's daily load profile, the real network's loads and the simulator's
 //! (profiles off by `sim_error`), with drift and events.
 
-use super::{drift, DAY, INTERVAL};
+use super::drift;
 use crate::base::rng::{stream, Rng};
 use crate::base::units::{HOURS_PER_DAY, MINUTES_PER_DAY, MINUTES_PER_HOUR};
 use crate::sim::config::Config;
+
+/// Minutes per decision interval.
+pub const INTERVAL: f64 = 15.0;
+/// Intervals per day.
+pub(super) const DAY: usize = 96;
 
 /// A daily load profile: a floor plus Gaussian bumps (centre hour, width hours, height), for weekdays
 /// and for weekends.

@@ -6,7 +6,7 @@ use crate::sim::inside::{cells as f, Grid};
 
 /// The cells run's recording: the world's grid and each lane's.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Look {
+pub struct InsideGrids {
     pub world: Grid,
     pub lanes: Vec<Grid>,
 }
@@ -14,9 +14,9 @@ pub struct Look {
 impl CellsSim {
     /// Starts recording what the world panes show (from the next interval on).
     pub fn look_inside(&mut self) {
-        if self.look.is_none() {
+        if self.inside.is_none() {
             let (h, n) = (self.world.cfg.horizon_min(), self.hist.n);
-            self.look = Some(Box::new(Look {
+            self.inside = Some(Box::new(InsideGrids {
                 world: Grid::new(h, n, f::WORLD_FIELDS),
                 lanes: vec![Grid::new(h, n, f::LANE_FIELDS); self.lanes.len()],
             }));
@@ -24,13 +24,13 @@ impl CellsSim {
     }
 
     /// The recording, if [`CellsSim::look_inside`] started one.
-    pub fn look(&self) -> Option<&Look> {
-        self.look.as_deref()
+    pub fn inside(&self) -> Option<&InsideGrids> {
+        self.inside.as_deref()
     }
 
     /// The recording, to adopt lanes run elsewhere.
-    pub fn look_mut(&mut self) -> Option<&mut Look> {
-        self.look.as_deref_mut()
+    pub fn inside_mut(&mut self) -> Option<&mut InsideGrids> {
+        self.inside.as_deref_mut()
     }
 
     /// Each cell's cluster.
@@ -39,12 +39,12 @@ impl CellsSim {
     }
 
     /// The interval's loads at `t`.
-    pub(super) fn look_world(&mut self, t: f64, loads: &[f64]) {
-        let Some(look) = self.look.as_deref_mut() else {
+    pub(super) fn inside_world(&mut self, t: f64, loads: &[f64]) {
+        let Some(inside) = self.inside.as_deref_mut() else {
             return;
         };
         for (cell, &load) in loads.iter().enumerate() {
-            let row = look.world.at(t, cell);
+            let row = inside.world.at(t, cell);
             row[f::LOAD] += load as f32;
             row[f::INTERVALS] += 1.0;
         }
@@ -52,7 +52,7 @@ impl CellsSim {
 
     /// Lane `l`'s sleep decisions at `t`: which cells slept, which were overloaded (some of their
     /// traffic went to a coverage cell that could not carry its cluster's), and the forecasts.
-    pub(super) fn look_lane(
+    pub(super) fn inside_lane(
         &mut self,
         l: usize,
         t: f64,
@@ -61,19 +61,19 @@ impl CellsSim {
         wake_frac: f64,
         coverage: f64,
     ) {
-        if self.look.is_none() {
+        if self.inside.is_none() {
             return;
         }
         let (_, carried) = self.carried(loads, sleep, waking, wake_frac);
         let spilled = carried.map(|c| c - c.min(coverage) > 1e-12);
         let forecast = &self.lanes[l].forecast;
         let cluster = &self.world.cluster;
-        let Some(look) = self.look.as_deref_mut() else {
+        let Some(inside) = self.inside.as_deref_mut() else {
             return;
         };
         for (cell, &load) in loads.iter().enumerate() {
             let to_coverage = sleep[cell] || (waking[cell] && wake_frac > 0.0) || load > 1.0;
-            let row = look.lanes[l].at(t, cell);
+            let row = inside.lanes[l].at(t, cell);
             row[f::ASLEEP] += sleep[cell] as u8 as f32;
             row[f::OVERLOADED] += (to_coverage && spilled[cluster[cell]]) as u8 as f32;
             row[f::FORECAST] += forecast[cell] as f32;
