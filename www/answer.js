@@ -12,16 +12,16 @@ let isDark = () => false;
 // The inputs of the last complete run: the same again shows it at once.
 let shown = null;
 
-/** The configuration the inputs describe (the cache key). */
+/** What the inputs ask for (Rust reads it: `OnPage` for `Answer` in src/wasm/study.rs). */
 function job() {
-  const sets = [`price_kwh=${$('answer-kwh').value}`, `price_gb=${$('answer-gb').value}`, ...$('answer-sets').value.split('&')]
-    .map((s) => s.trim()).filter((s) => s).join('&');
   return {
     ads: $('answer-ads').value,
     cells: $('answer-cells').value,
-    sets,
-    seed: Math.max(0, Math.floor(Number($('answer-seed').value) || 0)),
-    seeds: Math.min(20, Math.max(1, Math.floor(Number($('answer-seeds').value) || 1))),
+    sets: $('answer-sets').value,
+    kwh: $('answer-kwh').value,
+    gb: $('answer-gb').value,
+    seed: $('answer-seed').value,
+    seeds: $('answer-seeds').value,
   };
 }
 
@@ -129,15 +129,8 @@ export function cancelAnswer() {
 /** Wires the section: presets, prices (with their cited defaults), run, cancel, the lesson link. */
 export function setupAnswer(cat, state, dark) {
   isDark = dark;
-  const el = (v, t) => { const o = document.createElement('option'); o.value = v; o.textContent = t; return o; };
-  for (const [id, scen, def] of [['answer-ads', 'ads', cat.answer.ads], ['answer-cells', 'cells', cat.answer.cells]]) {
-    $(id).replaceChildren(...cat.presets.filter((p) => p.scenario === scen).map((p) => el(p.name, p.title)));
-    $(id).value = def;
-  }
-  $('answer-seeds').value = cat.answer.seeds;
+  // The inputs' options, limits and values come from the link (app.js: bindPanels).
   const knob = (k) => cat.knobs.find((x) => x.key === k);
-  $('answer-kwh').value = state.settings.price_kwh;
-  $('answer-gb').value = state.settings.price_gb;
   $('answer-kwh-label').title = knob('price_kwh').help;
   $('answer-gb-label').title = knob('price_gb').help;
   $('answer-prices').textContent = `Cells pay ${knob('price_kwh').label.toLowerCase()}: ${knob('price_kwh').help} ${knob('price_gb').label}: ${knob('price_gb').help} Ads earn the cost per click of every clicked ad.`;

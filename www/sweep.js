@@ -22,10 +22,10 @@ export async function runSweep(dark) {
   if (running) return;
   view ??= new StudyView('sweep');
   const input = {
-    worlds: [{ label: 'Ads', hash: `preset=${$('sweep-ads').value}` }, { label: 'Cells', hash: `preset=${$('sweep-cells').value}` }],
+    worlds: [{ label: 'Ads', preset: $('sweep-ads').value }, { label: 'Cells', preset: $('sweep-cells').value }],
     param: 'every',
     values: $('sweep-values').value,
-    seeds: Number($('sweep-seeds').value) || 1,
+    seeds: $('sweep-seeds').value,
   };
   const bar = $('sweep-progress');
   const status = $('sweep-status');

@@ -35,7 +35,9 @@ function show() {
 
 async function run() {
   if (running) return;
-  const job = { hash: `preset=${$('whatif-preset').value}`, knob: $('whatif-knob').value, values: $('whatif-values').value, seeds: Number($('whatif-seeds').value) || 1, step: null, refit: false };
+  // The slider's step from the link, or (empty) the configuration's own simulator error.
+  const own = $('whatif-error').dataset.own === '1';
+  const job = { preset: $('whatif-preset').value, knob: $('whatif-knob').value, values: $('whatif-values').value, seeds: $('whatif-seeds').value, step: own ? null : $('whatif-error').value, refit: false };
   const status = $('whatif-status');
   const bar = $('whatif-progress');
   running = true;
@@ -48,7 +50,8 @@ async function run() {
     view.clear();
     await runStudy('whatif', job, (part, d, n) => { view.add(part); bar.value = d / n; status.textContent = `${d} of ${n} seeds`; });
     input = job;
-    // The slider starts at the configuration's own simulator error (Rust's report says which).
+    // The slider starts at the link's step, or the configuration's own simulator error (Rust's
+    // report says which).
     $('whatif-error').value = Math.round(view.report(job).json.sim_error * 10);
     show();
     status.textContent = 'done';
@@ -62,14 +65,15 @@ async function run() {
 }
 
 /** Wires the panel; `presets` is the catalogue's list, `tab` the page's tab (`whatif` opens and runs it). */
-export function setupWhatif(dark, presets, tab, values) {
+export function setupWhatif(dark, tab, values) {
   getDark = dark;
   exampleValues = values;
-  const sel = $('whatif-preset');
-  sel.replaceChildren(...presets.filter((p) => p.scenario === 'cells').map((p) => new Option(p.title, p.name)));
-  sel.value = 'cells-what-if';
-  $('whatif-values').value = exampleValues.threshold;
-  $('whatif-knob').addEventListener('change', () => { $('whatif-values').value = exampleValues[$('whatif-knob').value] ?? exampleValues.threshold; });
+  // The inputs' options, limits and values come from the link (app.js: bindPanels); a new knob brings
+  // its example values (committed to the link as if typed).
+  $('whatif-knob').addEventListener('change', () => {
+    $('whatif-values').value = exampleValues[$('whatif-knob').value] ?? exampleValues.threshold;
+    $('whatif-values').dispatchEvent(new Event('change'));
+  });
   $('whatif-run').addEventListener('click', run);
   $('whatif-cancel').addEventListener('click', () => cancelStudy('whatif'));
   $('whatif-error').addEventListener('input', show);
