@@ -24,9 +24,8 @@ function draw() {
 /** Re-reports at the slider's error (no new runs) and redraws. */
 function show() {
   if (!view || !input) return;
-  const step = Number($('whatif-error').value);
-  $('whatif-error-out').textContent = `${step * 10}%`;
-  const r = view.report({ ...input, step, refit: $('whatif-refit').checked });
+  const r = view.report({ ...input, step: $('whatif-error').value, refit: $('whatif-refit').checked });
+  $('whatif-error-out').textContent = r.json.error_label;
   window.__whatif = r.json;
   $('whatif-caption').textContent = r.words.join(' ');
   fillTable($('whatif-table'), r.table);
@@ -52,7 +51,7 @@ async function run() {
     input = job;
     // The slider starts at the link's step, or the configuration's own simulator error (Rust's
     // report says which).
-    $('whatif-error').value = Math.round(view.report(job).json.sim_error * 10);
+    $('whatif-error').value = view.report(job).json.step;
     show();
     status.textContent = 'done';
   } catch (e) {
