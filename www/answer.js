@@ -77,6 +77,7 @@ export async function runAnswer() {
   const status = $('answer-status');
   const t0 = performance.now();
   window.__answerTiming = { first: null, done: null };
+  window.__answerParts = { tasks: null, kept: 0 };
   // A new run never leaves the last run's word on screen ("done" would announce it finished at once).
   status.textContent = key === shown ? 'from the cache…' : 'starting…';
   running = true;
@@ -91,7 +92,8 @@ export async function runAnswer() {
   try {
     await runStudy('answer', j, (part, done, total) => {
       if (done === 1) bar.max = total;
-      view.add(part);
+      // The parts Rust keeps (tests/e2e/answer.test.mjs counts them against Rust's tasks).
+      window.__answerParts.kept = view.add(part);
       bar.value = done;
       const seed = part.task.seed;
       have.set(seed, (have.get(seed) || 0) + 1);
@@ -100,6 +102,7 @@ export async function runAnswer() {
         showing = show(j).then(() => { window.__answerTiming.first ??= performance.now() - t0; showing = null; });
       }
     }, (tasks) => {
+      window.__answerParts.tasks = tasks.length;
       bar.max = tasks.length;
       bar.value = 0;
       for (const t of tasks) perSeed.set(t.task.seed, (perSeed.get(t.task.seed) || 0) + 1);

@@ -473,7 +473,7 @@ async function benchmark() {
     const r0 = performance.now();
     draw();
     const redraw = performance.now() - r0;
-    results.push({ preset: p.name, wait_ms: Math.round(wait), redraw_ms: Math.round(redraw), workers: ui.pg.parallel_plan(lanePool.size).length, wall_ms: Math.round(performance.now() - d0) });
+    results.push({ preset: p.name, wait_ms: Math.round(wait), redraw_ms: Math.round(redraw), workers: ui.pg.parallel_plan(lanePool.size).length, wall_ms: Math.round(performance.now() - d0), done: ui.pg.done(), digest: ui.pg.digest() });
   }
   await new Promise((r) => setTimeout(r, 50));
   results.push({ preset: 'longest main-thread task (long-task timing)', longest_task_ms: Math.round(longTask) });
