@@ -67,7 +67,7 @@ self.onmessage = async (e) => {
     }
     replay.finish();
     const report = replay.report((performance.now() - t0) / 1000);
-    self.postMessage({ done: true, report, lines: replay.lines() });
+    self.postMessage({ done: true, report, part: replay.part(), lines: replay.lines() });
   } catch (err) {
     self.postMessage({ error: String(err && err.message ? err.message : err) });
   } finally {

@@ -129,7 +129,7 @@ function run(dark) {
       const scored = (m.report.lanes || []).some((l) => l.examples > 0);
       $('replay-status').textContent = `${m.lines.toLocaleString('en')} lines, done${scored ? '' : ': nothing scored (see below)'}`;
       view ??= new ReplayView();
-      view.set(m.report);
+      view.set(m.part);
       window.__replay = m.report;
       results(m.report, dark);
       notices(m.report);

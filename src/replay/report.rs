@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::buckets::Buckets;
 use super::lanes::Format;
@@ -14,7 +14,7 @@ use crate::base::metrics::{self as m, ratio};
 use crate::base::units::{fmt_duration, fmt_figure, fmt_num, TimeUnit};
 
 /// The series of one lane: windowed metrics per bucket of `width` along the axis after the warm-up.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct SeriesReport {
     /// Axis unit: `examples` or `hours` (hours since each cell's warm-up ended).
     pub unit: String,
@@ -27,7 +27,7 @@ pub struct SeriesReport {
 }
 
 /// One lane's outcome.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct LaneReport {
     /// The lane as written in `--lanes` (canonical form).
     pub label: String,
@@ -47,7 +47,7 @@ impl LaneReport {
 }
 
 /// What a replay found so far (partial while feeding, final after [`super::Session::finish`]).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Report {
     /// `vw` or `load-csv`.
     pub format: String,

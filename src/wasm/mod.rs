@@ -13,9 +13,8 @@ use crate::base::units::{fmt_duration, fmt_figure, TimeUnit, MINUTES_PER_DAY, MI
 use crate::sim::config::{Scenario, LANE_NAMES};
 use crate::sim::cost::{self, Cost};
 use crate::sim::experiment::Experiment;
-use crate::sim::knobs::{Kind, KNOBS, LANE_KNOBS};
-use crate::sim::presets::PRESETS;
-use crate::sim::series::{metric, METRICS};
+use crate::sim::knobs::{KNOBS, LANE_KNOBS};
+use crate::sim::series::metric;
 use crate::view::chart::{self, Frame, Style, LANE_CSS};
 use crate::view::controls;
 use crate::view::state::State;
@@ -421,76 +420,6 @@ impl Playground {
     }
 }
 
-/// Static metadata the page builds its controls from: knobs, lane knobs, metrics, presets, colours.
-#[wasm_bindgen]
-pub fn catalogue() -> JsValue {
-    fn kind(k: &Kind) -> serde_json::Value {
-        match *k {
-            Kind::Num {
-                min,
-                max,
-                step,
-                int,
-            } => {
-                serde_json::json!({"type": "number", "min": min, "max": max, "step": step, "int": int})
-            }
-            Kind::Duration {
-                unit,
-                min,
-                max,
-                plain,
-            } => {
-                let stops = crate::base::units::readable_stops(unit, min, max);
-                serde_json::json!({"type": "duration", "unit": unit, "min": min, "max": max, "plain": plain, "stops": stops})
-            }
-            Kind::Choice(c) => serde_json::json!({"type": "choice", "choices": c}),
-            Kind::Day { max } => serde_json::json!({"type": "day", "max": max}),
-        }
-    }
-    let scen = |s: Option<Scenario>| s.map_or("both", Scenario::name);
-    let knobs: Vec<serde_json::Value> = KNOBS
-        .iter()
-        .map(|k| {
-            let (group, folded) = controls::world_group(k.key).unwrap_or(("other", true));
-            serde_json::json!({"key": k.key, "label": k.label, "help": k.help, "unit": k.unit, "scenario": scen(k.scenario), "kind": kind(&k.kind), "group": group, "folded": folded})
-        })
-        .collect();
-    let groups: Vec<serde_json::Value> = controls::GROUPS
-        .iter()
-        .map(|g| serde_json::json!({"key": g.key, "ads": g.title.0, "cells": g.title.1}))
-        .collect();
-    let lane_knobs: Vec<serde_json::Value> = LANE_KNOBS
-        .iter()
-        .map(|k| serde_json::json!({"key": k.key, "label": k.label, "help": k.help, "unit": k.unit, "scenario": scen(k.scenario), "kind": kind(&k.kind), "advanced": controls::lane_knob_advanced(k.key)}))
-        .collect();
-    let metrics: Vec<serde_json::Value> = METRICS
-        .iter()
-        .map(|m| serde_json::json!({"key": m.key, "label": m.label, "unit": m.unit, "help": m.help, "scenario": scen(Some(m.scenario)), "better": m.better}))
-        .collect();
-    // Every metric's label, unit and help by key (the replay's table names its columns with it).
-    let vocabulary: serde_json::Map<String, serde_json::Value> = crate::base::metrics::ALL
-        .iter()
-        .map(|m| {
-            (
-                m.key.to_string(),
-                serde_json::json!({"label": m.label, "unit": m.unit, "help": m.help}),
-            )
-        })
-        .collect();
-    let presets: Vec<serde_json::Value> = PRESETS
-        .iter()
-        .map(|p| serde_json::json!({"name": p.name, "title": p.title, "caption": p.caption, "scenario": scen(Some(p.scenario)), "metric": p.metric}))
-        .collect();
-    // Example values of each what-if knob (the page fills its input with them).
-    let whatif_values: std::collections::BTreeMap<&str, &str> = (["threshold", "wake", "coverage"]
-        .iter())
-    .map(|&k| (k, crate::study::whatif::default_values(k)))
-    .collect();
-    to_js(
-        &serde_json::json!({"vocabulary": vocabulary, "knobs": knobs, "groups": groups, "captionMax": crate::view::state::CAPTION_MAX, "laneKnobs": lane_knobs, "metrics": metrics, "presets": presets, "colors": LANE_CSS, "lanes": LANE_NAMES, "panels": chart::PANELS, "sweepValues": crate::study::sweep::DEFAULT_VALUES, "whatifValues": whatif_values, "panels": crate::view::panels::PANEL_KEYS, "answer": {"ads": crate::study::answer::DEFAULT_ADS, "cells": crate::study::answer::DEFAULT_CELLS, "seeds": crate::study::answer::DEFAULT_SEEDS}, "minutesPerDay": MINUTES_PER_DAY}),
-    )
-}
-
 /// A duration as the page shows it, by the one rule the command line and the charts use:
 /// `format_duration(90, "m")` is `90m`, `format_duration(168, "h")` is `7d`. `unit` is a suffix of the
 /// duration grammar (`m`, `min`, `h`, `d`, `w`, ...); `undefined` for an unknown unit.
@@ -506,164 +435,11 @@ pub fn format_figure(value: Option<f64>, sig: u32) -> String {
     fmt_figure(value, sig)
 }
 
-/// A replay of the user's own file, fed in chunks by a worker (see `rtml::replay::Session`).
-#[wasm_bindgen]
-pub struct Replay {
-    session: crate::replay::Session,
-}
-
-#[wasm_bindgen]
-impl Replay {
-    /// A replay of `format` (`vw` or `load-csv`) with settings as parallel `keys` and `values`
-    /// (the same names as `rtml replay`'s options: lanes, bits, ftrl, delimiter, time-col, ...).
-    #[wasm_bindgen(constructor)]
-    pub fn new(format: &str, keys: Vec<String>, values: Vec<String>) -> Result<Replay, JsValue> {
-        let pairs: Vec<(&str, String)> = keys.iter().map(String::as_str).zip(values).collect();
-        let opts = crate::replay::ReplayOptions::from_args(format, &pairs)
-            .map_err(|e| JsValue::from_str(&e.to_string()))?;
-        let session =
-            crate::replay::Session::new(opts).map_err(|e| JsValue::from_str(&e.to_string()))?;
-        Ok(Replay { session })
-    }
-
-    /// The next chunk of the file.
-    pub fn feed(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
-        self.session
-            .feed(chunk)
-            .map_err(|e| JsValue::from_str(&e.to_string()))
-    }
-
-    /// The end of the file.
-    pub fn finish(&mut self) -> Result<(), JsValue> {
-        self.session
-            .finish()
-            .map_err(|e| JsValue::from_str(&e.to_string()))
-    }
-
-    /// Lines read so far.
-    pub fn lines(&self) -> f64 {
-        self.session.lines() as f64
-    }
-
-    /// The report so far, as `rtml replay --json` prints it.
-    pub fn report(&self, elapsed_secs: f64) -> JsValue {
-        to_js(&crate::replay::report_json(
-            &self.session.report(),
-            elapsed_secs,
-        ))
-    }
-}
-
-/// A replay report read back from the JSON a worker posted (the shape of `replay::report_json`).
-#[derive(serde::Deserialize)]
-struct ReportJson {
-    format: String,
-    file: String,
-    lines: u64,
-    examples: u64,
-    skipped: u64,
-    warmup: Option<f64>,
-    unit: String,
-    cells: u64,
-    finished: bool,
-    lanes: Vec<LaneJson>,
-    notices: Vec<String>,
-}
-
-#[derive(serde::Deserialize)]
-struct LaneJson {
-    label: String,
-    description: String,
-    metrics: serde_json::Map<String, serde_json::Value>,
-    examples: u64,
-    series: SeriesJson,
-}
-
-#[derive(serde::Deserialize)]
-struct SeriesJson {
-    unit: String,
-    width: Option<f64>,
-    keys: Vec<String>,
-    rows: Vec<Vec<Option<f64>>>,
-}
-
-/// JSON's null is a number that was not finite.
-fn num(v: Option<f64>) -> f64 {
-    v.unwrap_or(f64::NAN)
-}
-
-impl From<ReportJson> for crate::replay::Report {
-    fn from(r: ReportJson) -> Self {
-        let lane = |l: LaneJson| crate::replay::LaneReport {
-            label: l.label,
-            description: l.description,
-            metrics: (l.metrics.into_iter())
-                .map(|(k, v)| (k, num(v.as_f64())))
-                .collect(),
-            examples: l.examples,
-            series: crate::replay::SeriesReport {
-                unit: l.series.unit,
-                width: num(l.series.width),
-                keys: l.series.keys,
-                rows: (l.series.rows.into_iter())
-                    .map(|row| row.into_iter().map(num).collect())
-                    .collect(),
-            },
-        };
-        crate::replay::Report {
-            format: r.format,
-            file: r.file,
-            lines: r.lines,
-            examples: r.examples,
-            skipped: r.skipped,
-            warmup: num(r.warmup),
-            unit: r.unit,
-            cells: r.cells,
-            finished: r.finished,
-            lanes: r.lanes.into_iter().map(lane).collect(),
-            notices: r.notices,
-        }
-    }
-}
-
-/// The replay chart on the page.
-#[wasm_bindgen]
-pub struct ReplayView {
-    report: Option<crate::replay::Report>,
-}
-
-#[wasm_bindgen]
-impl ReplayView {
-    #[wasm_bindgen(constructor)]
-    pub fn new() -> ReplayView {
-        ReplayView { report: None }
-    }
-
-    /// Shows a report (the JSON a `Replay` returned).
-    pub fn set(&mut self, report: JsValue) -> Result<(), JsValue> {
-        let json: ReportJson = serde_wasm_bindgen::from_value(report)
-            .map_err(|e| JsValue::from_str(&e.to_string()))?;
-        self.report = Some(json.into());
-        Ok(())
-    }
-
-    /// Draws the report on a canvas sized in device pixels.
-    pub fn draw(&self, canvas: HtmlCanvasElement, scale: f64, dark: bool) -> Result<(), JsValue> {
-        let Some(report) = &self.report else {
-            return Ok(());
-        };
-        let (root, style) = canvas_root(canvas, scale, dark, false)?;
-        chart::draw_replay(&root, report, style).map_err(|e| JsValue::from_str(&e))?;
-        Ok(())
-    }
-}
-
-impl Default for ReplayView {
-    fn default() -> Self {
-        ReplayView::new()
-    }
-}
-
+mod catalogue;
 mod lanes;
+mod replay;
+
+pub use catalogue::catalogue;
+pub use replay::{Replay, ReplayView};
 
 use lanes::{lane_controls, numbers};

@@ -14,8 +14,9 @@ const EPOCH_DAY: i64 = 19_723;
 
 /// `YYYY-MM-DD HH:MM` of interval `i` (H. Hinnant's `civil_from_days`).
 fn stamp(i: i64) -> String {
-    let minutes = (EPOCH_DAY * MINUTES_PER_DAY as i64) + i * INTERVAL as i64;
-    let (days, min) = (minutes.div_euclid(1440), minutes.rem_euclid(1440));
+    let per_day = MINUTES_PER_DAY as i64;
+    let minutes = (EPOCH_DAY * per_day) + i * INTERVAL as i64;
+    let (days, min) = (minutes.div_euclid(per_day), minutes.rem_euclid(per_day));
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
