@@ -14,11 +14,11 @@ fn short(name: &str, days: &str) -> Config {
     cfg
 }
 
-fn run(cfg: &Config, look: bool) -> Experiment {
+fn run(cfg: &Config, inside: bool) -> Experiment {
     let mut e = Experiment::new(cfg.clone()).unwrap();
     e.set_threads(2);
-    if look {
-        e.look_inside();
+    if inside {
+        e.record_inside();
     }
     e.run_to_end();
     e
@@ -44,23 +44,23 @@ fn lanes_run_apart_bring_their_panes_with_them() {
             .iter()
             .map(|lanes| {
                 let mut e = Experiment::new(subset(&cfg, lanes)).unwrap();
-                e.look_inside();
+                e.record_inside();
                 e.run_to_end();
                 e.part(lanes)
             })
             .collect();
-        assert!(parts.len() == 2 && parts.iter().all(|p| p.look.len() == p.lanes.len() + 1));
+        assert!(parts.len() == 2 && parts.iter().all(|p| p.inside.len() == p.lanes.len() + 1));
         let mut whole = Experiment::new(cfg.clone()).unwrap();
-        whole.look_inside();
+        whole.record_inside();
         whole.adopt(&parts);
         let (a, b) = (full.inside().unwrap(), whole.inside().unwrap());
         assert_eq!(a.world, b.world, "{name}");
         assert_eq!(a.lanes, b.lanes, "{name}");
         // A part that did not record changes nothing.
         let mut bare = parts.clone();
-        bare.iter_mut().for_each(|p| p.look.clear());
+        bare.iter_mut().for_each(|p| p.inside.clear());
         let mut other = Experiment::new(cfg).unwrap();
-        other.look_inside();
+        other.record_inside();
         let empty = other.inside().unwrap().world.clone();
         other.adopt(&bare);
         assert_eq!(other.inside().unwrap().world, &empty);
@@ -174,7 +174,7 @@ fn a_kept_warm_up_and_kept_lanes_keep_the_panes() {
     first.warm_cached(&mut cache);
     first.run_to_end();
     let mut again = Experiment::new(cfg.clone()).unwrap();
-    again.look_inside();
+    again.record_inside();
     again.warm_cached(&mut cache);
     again.run_to_end();
     assert_eq!(again.digest(), fresh.digest());
@@ -184,7 +184,7 @@ fn a_kept_warm_up_and_kept_lanes_keep_the_panes() {
     let mut kept = LaneResults::new(24);
     kept.keep(&cfg, &[fresh.part(&[0, 1, 2])]);
     let mut whole = Experiment::new(cfg.clone()).unwrap();
-    whole.look_inside();
+    whole.record_inside();
     whole.adopt(&kept.find(&cfg));
     let c = whole.inside().unwrap();
     assert_eq!((a.world, &a.lanes), (c.world, &c.lanes));

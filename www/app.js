@@ -11,7 +11,7 @@ import { worldControls, laneControls } from './controls.js';
 import { lanes, Cancelled } from './pool.js';
 import { renderPipeline } from './pipeline.js';
 import { setupInside, drawInside, followBucket, resetInside, insideArrays } from './inside.js';
-import { setupSeeds, seedsActive, restartSeeds, viewSeeds, drawSeeds, seedsHover, renderSeedsSummary } from './seeds.js';
+import { setupSpread, spreadActive, restartSpread, viewSpread, drawSpread, spreadHover, renderSpreadSummary } from './spread.js';
 
 const $ = (id) => document.getElementById(id);
 const FRAME_BUDGET_MS = 12;
@@ -144,7 +144,7 @@ function restart() {
   ui.state = ui.pg.state();
   showCost();
   buildControls();
-  restartSeeds(ui.pg.hash(), ui.pg.settings_json(), ui.held);
+  restartSpread(ui.pg.hash(), ui.pg.settings_json(), ui.held);
   ui.dirty = true;
   // A knob change re-runs at once: keep animating if playing, otherwise run to the end (an ads run's
   // lanes in workers, anything else in frame-sized slices).
@@ -195,8 +195,8 @@ function runToEnd() {
         sums.push(...p.sums[i]); marks.push(...p.marks[i]); counts.push(p.marks[i].length);
       });
     }
-    const look = insideArrays(parts);
-    if (!ui.pg.adopt(Uint32Array.from(lanes), Float64Array.from(clocks), Uint8Array.from(done), Float64Array.from(sums), Float64Array.from(marks), Uint32Array.from(counts), look.world, look.lanes)) {
+    const inside = insideArrays(parts);
+    if (!ui.pg.adopt(Uint32Array.from(lanes), Float64Array.from(clocks), Uint8Array.from(done), Float64Array.from(sums), Float64Array.from(marks), Uint32Array.from(counts), inside.world, inside.lanes)) {
       throw new Error('a worker sent a malformed part');
     }
     ui.adopted = true;
@@ -278,10 +278,10 @@ function draw() {
     canvas.width = W;
     canvas.height = H;
   }
-  if (seedsActive()) {
+  if (spreadActive()) {
     // Several seeds: the spread (seeds.js) instead of the one run.
-    drawSeeds(canvas, dpr, ui.dark);
-    renderSeedsSummary(ui.cat.metrics.filter((m) => m.scenario === ui.state.scenario), ui.state.metric, el);
+    drawSpread(canvas, dpr, ui.dark);
+    renderSpreadSummary(ui.cat.metrics.filter((m) => m.scenario === ui.state.scenario), ui.state.metric, el);
     return;
   }
   // Off screen (e.g. the page opened on the answer further down) the chart waits until it is scrolled
@@ -346,7 +346,7 @@ function frame(ts) {
   const dt = ui.lastFrame ? Math.min(ts - ui.lastFrame, 100) : 16;
   ui.lastFrame = ts;
   const t0 = performance.now();
-  if (ui.held || seedsActive()) {
+  if (ui.held || spreadActive()) {
     // Nothing runs until the warning is confirmed; several seeds run in workers.
   } else if (ui.playing && !ui.pg.done()) {
     const daysPerSecond = Number($('speed').value);
@@ -387,7 +387,7 @@ function hover(ev) {
   const r = canvas.getBoundingClientRect();
   // The chart was drawn in device pixels: ask Rust, which drew it, what lies under this pixel column.
   const px = (ev.clientX - r.left - canvas.clientLeft) * (canvas.width / canvas.clientWidth);
-  const info = seedsActive() ? seedsHover(px) : ui.pg.hover(px);
+  const info = spreadActive() ? spreadHover(px) : ui.pg.hover(px);
   const box = $('hover');
   followBucket(info ? info.bucket : null);
   if (!info) {
@@ -495,9 +495,9 @@ async function main() {
   writeHash(false);
 
   for (const r of document.querySelectorAll('input[name=scenario]')) r.addEventListener('change', () => change('scenario', r.value));
-  for (const r of document.querySelectorAll('input[name=view]')) r.addEventListener('change', () => { ui.pg.set('view', r.value); viewSeeds(ui.pg.hash()); ui.state = ui.pg.state(); writeHash(true); render(); });
+  for (const r of document.querySelectorAll('input[name=view]')) r.addEventListener('change', () => { ui.pg.set('view', r.value); viewSpread(ui.pg.hash()); ui.state = ui.pg.state(); writeHash(true); render(); });
   $('preset').addEventListener('change', (e) => { if (e.target.value) change('preset', e.target.value); });
-  $('metric').addEventListener('change', (e) => { ui.pg.set('metric', e.target.value); viewSeeds(ui.pg.hash()); ui.state = ui.pg.state(); buildControls(); writeHash(true); render(); });
+  $('metric').addEventListener('change', (e) => { ui.pg.set('metric', e.target.value); viewSpread(ui.pg.hash()); ui.state = ui.pg.state(); buildControls(); writeHash(true); render(); });
   $('play').addEventListener('click', () => {
     if (ui.playing) return setPlaying(false);
     if (ui.held) return $('run-anyway').focus();
@@ -565,8 +565,8 @@ async function main() {
   setupAnswer(ui.cat, ui.state, () => ui.dark);
   setupReplay(() => ui.dark);
   setupWhatif(() => ui.dark, ui.state.tab, ui.cat.whatifValues);
-  setupSeeds({ restart, render });
-  setupInside(() => ui.pg, () => ui.dark, seedsActive);
+  setupSpread({ restart, render });
+  setupInside(() => ui.pg, () => ui.dark, spreadActive);
   $('replay').addEventListener('toggle', () => { if ($('replay').open) redrawReplay(ui.dark); });
   if (ui.state.tab === 'replay') {
     $('replay').open = true;

@@ -150,9 +150,9 @@ export function insideArrays(parts) {
   const grids = [];
   let world = null;
   for (const p of parts) {
-    if (!p.look || p.look.length !== p.lanes.length + 1) return { world: new Float32Array(0), lanes: new Float32Array(0) };
-    world = world || p.look[0];
-    p.lanes.forEach((l, i) => grids.push(p.look[i + 1]));
+    if (!p.inside || p.inside.length !== p.lanes.length + 1) return { world: new Float32Array(0), lanes: new Float32Array(0) };
+    world = world || p.inside[0];
+    p.lanes.forEach((l, i) => grids.push(p.inside[i + 1]));
   }
   const per = grids.length ? grids[0].length : 0;
   const lanes = new Float32Array(per * grids.length);

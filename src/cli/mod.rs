@@ -36,7 +36,7 @@ mod list;
 mod output;
 mod replay;
 mod run;
-mod seeds;
+mod spread;
 mod sweep;
 mod whatif;
 

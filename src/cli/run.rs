@@ -91,7 +91,7 @@ pub fn run(args: RunArgs) -> Result<(), String> {
         if !super::limit::check(&cost, "this run", &args.limit)? {
             return Ok(());
         }
-        super::seeds::run(
+        super::spread::run(
             &args.preset,
             &cfg,
             &key,
@@ -121,7 +121,7 @@ pub fn run(args: RunArgs) -> Result<(), String> {
         exp.set_threads(n as usize);
     }
     if args.world_svg.is_some() {
-        exp.look_inside();
+        exp.record_inside();
     }
     exp.run_to_end();
     let quiet = outs.to_stdout();

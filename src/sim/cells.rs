@@ -59,7 +59,7 @@ pub struct CellsSim {
     warm_from: i64,
     warm_next: i64,
     sim_hist: History,
-    /// What the world panes show, when asked for ([`CellsSim::look_inside`]).
+    /// What the world panes show, when asked for ([`CellsSim::record_inside`]).
     inside: Option<Box<InsideGrids>>,
 }
 

@@ -162,7 +162,7 @@ impl Experiment {
         self.adopt_inside(parts);
     }
 
-    /// Takes the world panes' recordings of the parts (see [`Part::look`]), if this experiment records
+    /// Takes the world panes' recordings of the parts (see [`Part::inside`]), if this experiment records
     /// (the rest of each part is ignored: [`Experiment::adopt`] takes it).
     pub fn adopt_inside(&mut self, parts: &[Part]) {
         let n = self.cfg.lanes.len();
@@ -184,14 +184,14 @@ impl Experiment {
         };
         let fits =
             |a: &Grid, b: &Grid| (a.buckets, a.rows, a.fields) == (b.buckets, b.rows, b.fields);
-        for p in parts.iter().filter(|p| p.look.len() == p.lanes.len() + 1) {
-            if fits(world, &p.look[0]) {
-                world.clone_from(&p.look[0]);
+        for p in parts.iter().filter(|p| p.inside.len() == p.lanes.len() + 1) {
+            if fits(world, &p.inside[0]) {
+                world.clone_from(&p.inside[0]);
             }
             for (i, &l) in p.lanes.iter().enumerate().filter(|&(_, &l)| l < n) {
                 if let Some(Some(g)) = lanes.get_mut(l) {
-                    if fits(g, &p.look[i + 1]) {
-                        g.clone_from(&p.look[i + 1]);
+                    if fits(g, &p.inside[i + 1]) {
+                        g.clone_from(&p.inside[i + 1]);
                     }
                 }
             }
@@ -199,14 +199,14 @@ impl Experiment {
     }
 
     /// Starts recording what the world panes show ([`crate::sim::inside`]); call before the run.
-    pub fn look_inside(&mut self) {
+    pub fn record_inside(&mut self) {
         match &mut self.sim {
-            Sim::Ads(s) => s.look_inside(),
-            Sim::Cells(s) => s.look_inside(),
+            Sim::Ads(s) => s.record_inside(),
+            Sim::Cells(s) => s.record_inside(),
         }
     }
 
-    /// What the world panes show, if [`Experiment::look_inside`] asked for it.
+    /// What the world panes show, if [`Experiment::record_inside`] asked for it.
     pub fn inside(&self) -> Option<Inside<'_>> {
         let c = &self.cfg;
         match &self.sim {
@@ -258,7 +258,7 @@ impl Experiment {
                 Sim::Ads(s) => s.events().to_vec(),
                 Sim::Cells(s) => s.events().to_vec(),
             },
-            look: self
+            inside: self
                 .inside()
                 .map(|i| {
                     let lanes = i.lanes.into_iter().take(n).cloned();

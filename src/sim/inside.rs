@@ -7,7 +7,7 @@
 //! - ads: per segment the ad the oracle shows most and the session intents, and per lane the ad it
 //!   shows most and how often that was the best ad for the request.
 //!
-//! Recording is off unless asked for ([`crate::sim::experiment::Experiment::look_inside`]): it costs a
+//! Recording is off unless asked for ([`crate::sim::experiment::Experiment::record_inside`]): it costs a
 //! few additions per request and lane, and memory: 4 bytes per field, bucket, row and lane (at most 400
 //! buckets; 64 cells and four lanes take about 1.4 MB, the six busiest segments about 0.2 MB).
 

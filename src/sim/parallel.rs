@@ -30,7 +30,7 @@ pub struct Part {
     pub events: Vec<(f64, String)>,
     /// What the world panes show ([`crate::sim::inside`]), when the run recorded it: the world's grid
     /// and each lane's (empty otherwise).
-    pub look: Vec<Grid>,
+    pub inside: Vec<Grid>,
 }
 
 /// The configuration of a run of lanes `lanes` only (out-of-range indices are skipped; at least the
@@ -165,8 +165,8 @@ impl LaneResults {
                 let key = Self::key(&world, lane);
                 self.kept.retain(|(k, _)| *k != key);
                 // The world panes come along: the world's grid and this lane's.
-                let look = match (p.look.first(), p.look.get(i + 1)) {
-                    (Some(w), Some(g)) if p.look.len() == p.lanes.len() + 1 => {
+                let inside = match (p.inside.first(), p.inside.get(i + 1)) {
+                    (Some(w), Some(g)) if p.inside.len() == p.lanes.len() + 1 => {
                         vec![w.clone(), g.clone()]
                     }
                     _ => Vec::new(),
@@ -178,7 +178,7 @@ impl LaneResults {
                     sums: vec![sums.clone()],
                     marks: vec![marks.clone()],
                     events: Vec::new(),
-                    look,
+                    inside,
                 };
                 self.kept.insert(0, (key, one));
             }

@@ -8,12 +8,12 @@
 //!
 //! ```
 //! use rtml::sim::config::Config;
-//! use rtml::study::spread as seeds;
+//! use rtml::study::spread;
 //! let mut cfg = Config::default();
 //! cfg.days = 1.0;
 //! cfg.warmup = 1.0;
-//! let runs: Vec<_> = (1..4).map(|s| seeds::run_seed(&cfg, None, s).unwrap()).collect();
-//! let spread = seeds::aggregate(&cfg, "expected_ctr", None, &runs);
+//! let runs: Vec<_> = (1..4).map(|s| spread::run_seed(&cfg, None, s).unwrap()).collect();
+//! let spread = spread::aggregate(&cfg, "expected_ctr", None, &runs);
 //! assert_eq!(spread.seeds, vec![1, 2, 3]);
 //! let a = &spread.lanes[0].figures[0];
 //! assert!(a.lo.unwrap() <= a.mean.unwrap() && a.mean.unwrap() <= a.hi.unwrap());

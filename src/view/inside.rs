@@ -202,7 +202,7 @@ mod tests {
         let mut cfg = preset(name).unwrap().config();
         cfg.set("days", days).unwrap();
         let mut exp = Experiment::new(cfg).unwrap();
-        exp.look_inside();
+        exp.record_inside();
         exp.run_to_end();
         exp
     }

@@ -73,8 +73,8 @@ impl Playground {
     /// reported lane `lanes[i]`, its part's clock and whether it is done, its sums (the next
     /// `sums.len() / lanes.len()` numbers) and its `mark_counts[i]` retrain marks; lanes not reported
     /// come from the kept outcomes ([`Playground::parallel_plan`]), and finished ones are kept. The
-    /// world panes' recording comes along: the world's grid (`look_world`, from any part: every part
-    /// sees the same world) and each reported lane's grid (the next `look_lanes.len() / lanes.len()`
+    /// world panes' recording comes along: the world's grid (`inside_world`, from any part: every part
+    /// sees the same world) and each reported lane's grid (the next `inside_lanes.len() / lanes.len()`
     /// numbers); both empty when the parts recorded nothing.
     /// Returns false (and changes nothing) when the lengths do not match.
     #[allow(clippy::too_many_arguments)]
@@ -86,8 +86,8 @@ impl Playground {
         sums: Vec<f64>,
         marks: Vec<f64>,
         mark_counts: Vec<u32>,
-        look_world: Vec<f32>,
-        look_lanes: Vec<f32>,
+        inside_world: Vec<f32>,
+        inside_lanes: Vec<f32>,
     ) -> bool {
         let n = lanes.len();
         let total: usize = mark_counts.iter().map(|&c| c as usize).sum();
@@ -100,7 +100,7 @@ impl Playground {
         {
             return false;
         }
-        let Some(looks) = self.looks(&lanes, look_world, &look_lanes) else {
+        let Some(insides) = self.insides(&lanes, inside_world, &inside_lanes) else {
             return false;
         };
         let per = sums.len() / n;
@@ -116,7 +116,7 @@ impl Playground {
                     sums: vec![sums[i * per..(i + 1) * per].to_vec()],
                     marks: vec![m],
                     events: Vec::new(),
-                    look: looks.get(i).cloned().unwrap_or_default(),
+                    inside: insides.get(i).cloned().unwrap_or_default(),
                 }
             })
             .collect();
@@ -134,10 +134,10 @@ impl Playground {
 }
 
 impl Playground {
-    /// Each reported lane's world panes as a [`Part::look`](crate::sim::parallel::Part::look)
+    /// Each reported lane's world panes as a [`Part::inside`](crate::sim::parallel::Part::inside)
     /// (`[world, lane]`), all empty when nothing was recorded; None when a length does not match this
     /// run's recording.
-    fn looks(
+    fn insides(
         &self,
         lanes: &[u32],
         world: Vec<f32>,
@@ -172,7 +172,7 @@ struct PartJson {
     sums: Vec<Vec<f64>>,
     marks: Vec<Vec<f64>>,
     /// The world panes' recording: the world's grid, then each lane's (see [`Playground::adopt`]).
-    look: Vec<Vec<f32>>,
+    inside: Vec<Vec<f32>>,
 }
 
 std::thread_local! {
@@ -218,7 +218,7 @@ impl LaneRun {
         let lanes = if lanes.is_empty() { vec![0] } else { lanes };
         let cfg = crate::sim::parallel::subset(&state.config, &lanes);
         let mut exp = Experiment::new(cfg).unwrap_or_else(|_| build(&State::default()));
-        exp.look_inside();
+        exp.record_inside();
         WARM.with(|c| exp.warm_cached(&mut c.borrow_mut()));
         LaneRun { exp, lanes }
     }
@@ -251,7 +251,7 @@ impl LaneRun {
             done: p.done,
             sums: p.sums,
             marks: p.marks,
-            look: p.look.into_iter().map(|g| g.data).collect(),
+            inside: p.inside.into_iter().map(|g| g.data).collect(),
         };
         to_js(&j)
     }

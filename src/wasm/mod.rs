@@ -73,7 +73,7 @@ fn build(state: &State) -> Experiment {
     let mut exp = Experiment::new(state.config.clone())
         .unwrap_or_else(|_| Experiment::new(State::default().config).expect("defaults are valid"));
     // The page shows the world panes.
-    exp.look_inside();
+    exp.record_inside();
     exp
 }
 

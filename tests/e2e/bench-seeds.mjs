@@ -31,8 +31,8 @@ async function oneSeed(preset) {
 async function seeds(preset, n) {
   const page = await fresh(preset);
   await page.selectOption('#seeds', String(n));
-  await page.waitForFunction((k) => window.__seeds().done === k && window.__seeds().elapsedMs > 0, n, { timeout: 300000, polling: 20 });
-  const ms = await page.evaluate(() => window.__seeds().elapsedMs);
+  await page.waitForFunction((k) => window.__spread().done === k && window.__spread().elapsedMs > 0, n, { timeout: 300000, polling: 20 });
+  const ms = await page.evaluate(() => window.__spread().elapsedMs);
   await page.close();
   return ms;
 }

@@ -16,9 +16,9 @@ function cli(preset, n) {
 
 async function spreadOf(page, n) {
   await page.selectOption('#seeds', String(n));
-  await page.waitForFunction((k) => window.__seeds().done === k && window.__seeds().total === k, n, { timeout: 120000 });
+  await page.waitForFunction((k) => window.__spread().done === k && window.__spread().total === k, n, { timeout: 120000 });
   await page.waitForTimeout(200);
-  return page.evaluate(() => window.__seeds().spread);
+  return page.evaluate(() => window.__spread().spread);
 }
 
 for (const preset of ['ads-label-delay', 'cells-holiday']) {

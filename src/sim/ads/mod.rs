@@ -75,7 +75,7 @@ impl AdsSim {
 
     /// Starts recording what the world panes show ([`crate::sim::inside`]): the busiest segments'
     /// requests, best ads and intents, and each lane's ads.
-    pub fn look_inside(&mut self) {
+    pub fn record_inside(&mut self) {
         if self.world.inside.is_some() {
             return;
         }

@@ -185,7 +185,7 @@ pub struct World {
     pub(super) held: Option<f64>,
     /// Drift events (minutes, label) for the timeline.
     pub events: Vec<(f64, String)>,
-    /// What the world panes show of the busiest segments, when asked for ([`super::AdsSim::look_inside`]).
+    /// What the world panes show of the busiest segments, when asked for ([`super::AdsSim::record_inside`]).
     pub inside: Option<Box<Rows>>,
 }
 

@@ -13,7 +13,7 @@ pub struct InsideGrids {
 
 impl CellsSim {
     /// Starts recording what the world panes show (from the next interval on).
-    pub fn look_inside(&mut self) {
+    pub fn record_inside(&mut self) {
         if self.inside.is_none() {
             let (h, n) = (self.world.cfg.horizon_min(), self.hist.n);
             self.inside = Some(Box::new(InsideGrids {
@@ -23,7 +23,7 @@ impl CellsSim {
         }
     }
 
-    /// The recording, if [`CellsSim::look_inside`] started one.
+    /// The recording, if [`CellsSim::record_inside`] started one.
     pub fn inside(&self) -> Option<&InsideGrids> {
         self.inside.as_deref()
     }

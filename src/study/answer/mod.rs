@@ -30,7 +30,7 @@ use crate::sim::experiment::Experiment;
 use crate::sim::presets::preset;
 use crate::sim::series::{ads as fa, cells as fc};
 
-pub use stats::{summarize, Answer, Cell, Map};
+pub use stats::{Answer, Cell, Map};
 
 /// How fresh the predictions are (a row of the map).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -388,6 +388,18 @@ pub fn run_task(spec: &Spec, t: Task, threads: usize) -> Result<Part, String> {
         lanes: spec.task_lanes(&t),
         sums,
     })
+}
+
+/// The answer from the parts that have come in (any order, any grouping of lanes): a map per world
+/// over its complete seeds (`stats`), and the conclusion in words (`words`).
+pub fn summarize(spec: &Spec, parts: &[Part]) -> Answer {
+    let maps = stats::maps(spec, parts);
+    let conclusion = words::conclusion(&maps);
+    Answer {
+        maps,
+        seeds: spec.seeds,
+        conclusion,
+    }
 }
 
 /// Runs the whole map natively (the tasks side by side, one per core, by the studies' one runner);

@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 
-use super::{blocks, words, Part, Spec, FIGURES};
+use super::{blocks, Part, Spec, FIGURES};
 use crate::base::json::Num;
 use crate::base::metrics::cells_cost;
 use crate::sim::config::Scenario;
@@ -293,18 +293,12 @@ fn map(spec: &Spec, w: usize, parts: &[Part]) -> Map {
     m
 }
 
-/// The answer from the parts that have come in (any order, any grouping of lanes): a map per world
-/// over its complete seeds, and the conclusion in words.
-pub fn summarize(spec: &Spec, parts: &[Part]) -> Answer {
-    let maps: Vec<Map> = (0..spec.worlds.len())
+/// The maps from the parts that have come in (any order, any grouping of lanes): one per world over
+/// its complete seeds (the answer with its words: `answer::summarize`).
+pub fn maps(spec: &Spec, parts: &[Part]) -> Vec<Map> {
+    (0..spec.worlds.len())
         .map(|w| map(spec, w, parts))
-        .collect();
-    let conclusion = words::conclusion(&maps);
-    Answer {
-        maps,
-        seeds: spec.seeds,
-        conclusion,
-    }
+        .collect()
 }
 
 /// The answer as JSON: what `rtml answer --json` prints and what the page's workers compute.

@@ -22,7 +22,7 @@ const sp = {
 };
 
 /** True when the main view shows the spread of several seeds. */
-export function seedsActive() {
+export function spreadActive() {
   return sp.n > 1 && sp.view !== null && sp.report !== null;
 }
 
@@ -47,7 +47,7 @@ function seedsLabel() {
  * page's cost check holds the run. Seeds already run for the same configuration come from the studies'
  * cache (pool.js); a seed still running for an older configuration is cancelled.
  */
-export function restartSeeds(hash, _key, held) {
+export function restartSpread(hash, _key, held) {
   // How many: the seeds control (its value comes from the link, see app.js bindPanels).
   sp.n = Number($('seeds').value) || 1;
   cancelStudy('spread');
@@ -81,22 +81,22 @@ export function restartSeeds(hash, _key, held) {
 }
 
 /** The metric or view changed: the same runs, drawn and summed anew. */
-export function viewSeeds(hash) {
+export function viewSpread(hash) {
   if (!sp.view || !sp.report) return;
   sp.input = { ...sp.input, hash };
   sp.report = sp.view.report(sp.input);
 }
 
-export function drawSeeds(canvas, dpr, dark) {
+export function drawSpread(canvas, dpr, dark) {
   sp.view.draw(canvas, dpr, dark, '');
 }
 
-export function seedsHover(px) {
+export function spreadHover(px) {
   return sp.view.hover(px);
 }
 
 /** The summary table with each figure's mean [interval] and the seeds in which each lane beat A. */
-export function renderSeedsSummary(metrics, metricKey, el) {
+export function renderSpreadSummary(metrics, metricKey, el) {
   const s = sp.report.json;
   const n = s.seeds.length;
   const m = metrics.find((x) => x.key === metricKey);
@@ -126,7 +126,7 @@ export function renderSeedsSummary(metrics, metricKey, el) {
 }
 
 /** The seeds control: a change re-runs (`restart`), each run that arrives redraws (`render`). */
-export function setupSeeds({ restart, render }) {
+export function setupSpread({ restart, render }) {
   const sel = $('seeds');
   sel.addEventListener('change', () => {
     $('claims').hidden = true;
@@ -139,4 +139,4 @@ export function setupSeeds({ restart, render }) {
 }
 
 // For tests and the benchmark: progress and timing of the current spread.
-window.__seeds = () => ({ n: sp.n, done: sp.done, total: sp.total, elapsedMs: sp.elapsedMs, spread: sp.report ? sp.report.json : null });
+window.__spread = () => ({ n: sp.n, done: sp.done, total: sp.total, elapsedMs: sp.elapsedMs, spread: sp.report ? sp.report.json : null });
