@@ -370,7 +370,7 @@ impl StudyView {
                 chart::draw_sweep(&root, &refs, style).map_err(err)?;
             }
             Figure::Answer(a) => {
-                chart::draw_answer(&root, a, chart::AnswerView::parse(view), style).map_err(err)?;
+                chart::draw_answer(&root, a, chart::AnswerSlice::parse(view), style).map_err(err)?;
             }
             Figure::WhatIf(s) => {
                 chart::draw_whatif(&root, s, style).map_err(err)?;

@@ -15,19 +15,19 @@ use crate::study::answer::{Answer, Map};
 /// What to draw: the map, or a slice along the prediction axis (column "continual") or the model
 /// axis (row "online").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AnswerView {
+pub enum AnswerSlice {
     Map,
     Refresh,
     Every,
 }
 
-impl AnswerView {
+impl AnswerSlice {
     /// `map`, `refresh` or `every` (anything else: the map).
-    pub fn parse(s: &str) -> AnswerView {
+    pub fn parse(s: &str) -> AnswerSlice {
         match s {
-            "refresh" => AnswerView::Refresh,
-            "every" => AnswerView::Every,
-            _ => AnswerView::Map,
+            "refresh" => AnswerSlice::Refresh,
+            "every" => AnswerSlice::Every,
+            _ => AnswerSlice::Map,
         }
     }
 }
@@ -46,7 +46,7 @@ fn name(m: &Map) -> &'static str {
 pub fn draw_answer<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     a: &Answer,
-    view: AnswerView,
+    view: AnswerSlice,
     style: Style,
 ) -> Frames {
     let pal = palette(style.dark);
@@ -56,7 +56,7 @@ pub fn draw_answer<DB: DrawingBackend>(
         root.present().map_err(err)?;
         return Ok(Vec::new());
     }
-    let frames = if view == AnswerView::Map {
+    let frames = if view == AnswerSlice::Map {
         for k in 0..maps.len() {
             draw_map(root, a, k, style)?;
         }
@@ -251,9 +251,9 @@ fn x_of(h: f64) -> f64 {
     }
 }
 
-fn x_label(h: f64, view: AnswerView) -> String {
+fn x_label(h: f64, view: AnswerSlice) -> String {
     if h <= X_FRESH * 1.01 {
-        if view == AnswerView::Refresh {
+        if view == AnswerSlice::Refresh {
             "online"
         } else {
             "cont."
@@ -268,13 +268,13 @@ fn x_label(h: f64, view: AnswerView) -> String {
 
 /// The points of a slice: (x, share, lo, hi, measurable) for each row (column `continual`) or each
 /// column (row `online`), as shares of the ML system's value.
-fn slice_points(m: &Map, view: AnswerView) -> Vec<SlicePoint> {
+fn slice_points(m: &Map, view: AnswerSlice) -> Vec<SlicePoint> {
     let ml = m.ml.mean;
     if !(m.ml.measurable && ml > 0.0) || m.cells.is_empty() {
         return Vec::new();
     }
     let cells: Vec<(f64, &crate::study::answer::Cell)> = match view {
-        AnswerView::Refresh => (m.cells.iter().zip(&m.row_hours))
+        AnswerSlice::Refresh => (m.cells.iter().zip(&m.row_hours))
             .map(|(r, &h)| (h, &r[0]))
             .collect(),
         _ => (m.cells[0].iter().zip(&m.col_hours))
@@ -298,7 +298,7 @@ fn slice_points(m: &Map, view: AnswerView) -> Vec<SlicePoint> {
 fn slice<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     maps: &[&Map],
-    view: AnswerView,
+    view: AnswerSlice,
     pal: &Palette,
     style: Style,
 ) -> Result<super::Frame, String> {
@@ -306,7 +306,7 @@ fn slice<DB: DrawingBackend>(
     let ys = pts.iter().flatten().flat_map(|p| [p.1, p.2, p.3]);
     let (y0, y1) = super::y_range(ys.chain([0.0, 0.1]));
     let (title, xdesc) = match view {
-        AnswerView::Refresh => (
+        AnswerSlice::Refresh => (
             "Share of the ML value lost by stale predictions (model: continual)",
             "batch refresh period (log scale)",
         ),
@@ -384,7 +384,7 @@ pub fn answer_svg(a: &Answer, width: u32, height: u32) -> Result<String, String>
     let mut out = String::new();
     {
         let root = SVGBackend::with_string(&mut out, (width, height)).into_drawing_area();
-        draw_answer(&root, a, AnswerView::Map, Style::default())?;
+        draw_answer(&root, a, AnswerSlice::Map, Style::default())?;
     }
     Ok(out)
 }

@@ -24,7 +24,7 @@ pub mod whatif;
 use plotters::prelude::*;
 use serde::Serialize;
 
-pub use answer::{answer_svg, draw_answer, AnswerView};
+pub use answer::{answer_svg, draw_answer, AnswerSlice};
 pub use inside::{draw_inside, inside_svg, Pick};
 pub use replay::draw_replay;
 pub use run::{bucket_under, draw, layout, outcome_of, svg, PANELS};
