@@ -121,8 +121,11 @@ export function renderSpreadSummary(metrics, metricKey, el) {
   });
   $('summary').tBodies[0].replaceChildren(...body);
   const list = $('claims');
-  list.replaceChildren(...s.claims.map((c) => el('li', { class: c.held === c.of ? 'held' : c.held * 10 >= c.of * 9 ? 'held' : 'weak', text: `held in ${c.held} of ${c.of} seeds: ${c.claim}` })));
-  list.hidden = s.claims.length === 0;
+  // The claims' sentences and whether each held as often as captions promise: Rust's (`claims::held_enough`).
+  const { words, marks } = sp.report;
+  const claims = words.filter((_, i) => marks[i] !== null && marks[i] !== undefined);
+  list.replaceChildren(...claims.map((w) => el('li', { class: marks[words.indexOf(w)] ? 'held' : 'weak', text: w })));
+  list.hidden = claims.length === 0;
 }
 
 /** The seeds control: a change re-runs (`restart`), each run that arrives redraws (`render`). */

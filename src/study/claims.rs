@@ -8,6 +8,13 @@
 //! A check returns `None` when it does not apply (the run has fewer lanes than the claim names).
 
 use crate::base::units::MINUTES_PER_DAY;
+
+/// Whether a claim held as often as the captions promise: on 9 of 10 seeds, or 6 of 10 for a claim
+/// worded "in most runs" (what `tests/lessons.rs` checks; the page marks a claim that fell short).
+pub fn held_enough(claim: &str, held: usize, of: usize) -> bool {
+    let share = if claim.contains("in most runs") { 6 } else { 9 };
+    of > 0 && held * 10 >= of * share
+}
 use crate::sim::experiment::{Experiment, LaneSummary};
 
 /// One claim of a caption, checked on one run.

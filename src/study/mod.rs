@@ -64,6 +64,9 @@ pub struct Report {
     pub table: Table,
     /// Sentences generated from the numbers, in order.
     pub words: Vec<String>,
+    /// For each sentence that reports a caption claim, whether it held as often as captions promise
+    /// (`claims::held_enough`); `None` for the others.
+    pub marks: Vec<Option<bool>>,
     pub figure: Figure,
 }
 

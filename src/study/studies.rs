@@ -126,13 +126,16 @@ impl Study for Spread {
                 }
             }
         }
+        let mut marks = vec![None; words.len()];
         for c in &s.claims {
             words.push(format!("held in {} of {} seeds: {}", c.held, c.of, c.claim));
+            marks.push(Some(super::claims::held_enough(c.claim, c.held, c.of)));
         }
         Ok(Report {
             json,
             table,
             words,
+            marks,
             figure: Figure::Spread {
                 config: Box::new(job.config.clone()),
                 runs,
@@ -318,6 +321,7 @@ impl Study for Sweep {
             json,
             table,
             words,
+            marks: Vec::new(),
             figure: Figure::Sweep(summaries),
         })
     }
@@ -400,6 +404,7 @@ impl Study for Answer {
             json,
             table,
             words,
+            marks: Vec::new(),
             figure: Figure::Answer(Box::new(a)),
         })
     }
@@ -508,6 +513,7 @@ impl Study for WhatIf {
             json,
             table,
             words,
+            marks: Vec::new(),
             figure: Figure::WhatIf(Box::new(s)),
         })
     }

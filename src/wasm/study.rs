@@ -325,13 +325,15 @@ impl StudyView {
     }
 
     /// Reports the parts kept for `input` (its view settings may differ from the run's: a metric, a
-    /// slider step): `{json, table: {head, units, rows}, words}`, `json` as the command line prints.
+    /// slider step): `{json, table: {head, units, rows}, words, marks}`, `json` as the command line
+    /// prints; `marks[i]` says whether the claim sentence `words[i]` held as often as promised.
     pub fn report(&mut self, input: JsValue) -> Result<JsValue, JsValue> {
         let r = by_kind!(self.kind.as_str(), S => report::<S>(&mut self.parts, input))?;
         let out = js_sys::Object::new();
         js_sys::Reflect::set(&out, &"json".into(), &to_js(&r.json))?;
         js_sys::Reflect::set(&out, &"table".into(), &to_js(&r.table))?;
         js_sys::Reflect::set(&out, &"words".into(), &to_js(&r.words))?;
+        js_sys::Reflect::set(&out, &"marks".into(), &to_js(&r.marks))?;
         self.report = Some(r);
         Ok(out.into())
     }
@@ -370,7 +372,8 @@ impl StudyView {
                 chart::draw_sweep(&root, &refs, style).map_err(err)?;
             }
             Figure::Answer(a) => {
-                chart::draw_answer(&root, a, chart::AnswerSlice::parse(view), style).map_err(err)?;
+                chart::draw_answer(&root, a, chart::AnswerSlice::parse(view), style)
+                    .map_err(err)?;
             }
             Figure::WhatIf(s) => {
                 chart::draw_whatif(&root, s, style).map_err(err)?;
