@@ -90,7 +90,7 @@ function bindPanels() {
   for (const input of document.querySelectorAll('[data-panel]')) {
     const k = table.get(input.dataset.panel);
     if (!k) continue;
-    const a = k.accepts;
+    const a = k;
     if (a.kind === 'preset') input.replaceChildren(...ui.cat.presets.filter((p) => p.scenario === a.scenario).map((p) => el('option', { value: p.name, text: p.title })));
     if (a.kind === 'count' || a.kind === 'number') Object.assign(input, { min: a.min, max: a.max, step: a.step ?? 1 });
     if (a.kind === 'step') Object.assign(input, { min: 0, max: a.max, step: 1 });

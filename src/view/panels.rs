@@ -14,8 +14,7 @@ use crate::sim::presets::{preset, PRESETS};
 use crate::study::{answer, spread, sweep, whatif};
 
 /// What values a panel input takes.
-#[derive(Clone, Copy, Debug, Serialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug)]
 pub enum Accepts {
     /// A preset of the scenario.
     Preset { scenario: Scenario },
@@ -36,11 +35,45 @@ pub enum Accepts {
 }
 
 /// One panel input.
-#[derive(Clone, Copy, Debug, Serialize)]
+#[derive(Clone, Copy, Debug)]
 pub struct PanelKey {
     pub key: &'static str,
     pub default: &'static str,
     pub accepts: Accepts,
+}
+
+/// A panel input as the page sets up its control: `kind` (`preset`, `count`, `step`, `number`,
+/// `choice`, `text`), the limits where it has them, the scenario of a preset.
+#[derive(Serialize)]
+pub struct Control {
+    pub key: &'static str,
+    pub kind: &'static str,
+    pub min: f64,
+    pub max: f64,
+    pub step: f64,
+    pub scenario: &'static str,
+}
+
+impl PanelKey {
+    /// How the page sets up this input's control.
+    pub fn control(&self) -> Control {
+        let (kind, min, max, step, scenario) = match self.accepts {
+            Accepts::Preset { scenario } => ("preset", 0.0, 0.0, 0.0, scenario.name()),
+            Accepts::Count { min, max } => ("count", min as f64, max as f64, 1.0, ""),
+            Accepts::Step { max } => ("step", 0.0, max as f64, 1.0, ""),
+            Accepts::Number { min, max, step } => ("number", min, max, step, ""),
+            Accepts::Choice { .. } => ("choice", 0.0, 0.0, 0.0, ""),
+            Accepts::Points | Accepts::Numbers | Accepts::Settings => ("text", 0.0, 0.0, 0.0, ""),
+        };
+        Control {
+            key: self.key,
+            kind,
+            min,
+            max,
+            step,
+            scenario,
+        }
+    }
 }
 
 /// How many seeds the main view's spread offers.

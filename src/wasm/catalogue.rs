@@ -78,6 +78,6 @@ pub fn catalogue() -> JsValue {
     .map(|&k| (k, crate::study::whatif::default_values(k)))
     .collect();
     to_js(
-        &serde_json::json!({"vocabulary": vocabulary, "knobs": knobs, "groups": groups, "captionMax": crate::view::state::CAPTION_MAX, "laneKnobs": lane_knobs, "metrics": metrics, "presets": presets, "colors": LANE_CSS, "lanes": LANE_NAMES, "panels": chart::PANELS, "sweepValues": crate::study::sweep::DEFAULT_VALUES, "whatifValues": whatif_values, "panels": crate::view::panels::PANEL_KEYS, "answer": {"ads": crate::study::answer::DEFAULT_ADS, "cells": crate::study::answer::DEFAULT_CELLS, "seeds": crate::study::answer::DEFAULT_SEEDS}, "minutesPerDay": MINUTES_PER_DAY}),
+        &serde_json::json!({"vocabulary": vocabulary, "knobs": knobs, "groups": groups, "captionMax": crate::view::state::CAPTION_MAX, "laneKnobs": lane_knobs, "metrics": metrics, "presets": presets, "colors": LANE_CSS, "lanes": LANE_NAMES, "panels": chart::PANELS, "sweepValues": crate::study::sweep::DEFAULT_VALUES, "whatifValues": whatif_values, "panels": crate::view::panels::PANEL_KEYS.iter().map(|k| k.control()).collect::<Vec<_>>(), "answer": {"ads": crate::study::answer::DEFAULT_ADS, "cells": crate::study::answer::DEFAULT_CELLS, "seeds": crate::study::answer::DEFAULT_SEEDS}, "minutesPerDay": MINUTES_PER_DAY}),
     )
 }
