@@ -109,6 +109,12 @@ fn canvas_root(
     ))
 }
 
+/// An error for JavaScript: an `Error` (so `e.message` reads it; a thrown string has none), its text
+/// repeating at most the first characters of any long input it quotes.
+pub(crate) fn js_err(e: impl ToString) -> JsValue {
+    js_sys::Error::new(&crate::base::echo::clip_quoted(&e.to_string())).into()
+}
+
 /// Plain JS objects and arrays (not Maps), as JSON would give.
 fn to_js<T: serde::Serialize + ?Sized>(v: &T) -> JsValue {
     v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
@@ -509,25 +515,19 @@ impl Replay {
     #[wasm_bindgen(constructor)]
     pub fn new(format: &str, keys: Vec<String>, values: Vec<String>) -> Result<Replay, JsValue> {
         let pairs: Vec<(&str, String)> = keys.iter().map(String::as_str).zip(values).collect();
-        let opts = crate::replay::ReplayOptions::from_args(format, &pairs)
-            .map_err(|e| JsValue::from_str(&e.to_string()))?;
-        let session =
-            crate::replay::Session::new(opts).map_err(|e| JsValue::from_str(&e.to_string()))?;
+        let opts = crate::replay::ReplayOptions::from_args(format, &pairs).map_err(js_err)?;
+        let session = crate::replay::Session::new(opts).map_err(js_err)?;
         Ok(Replay { session })
     }
 
     /// The next chunk of the file.
     pub fn feed(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
-        self.session
-            .feed(chunk)
-            .map_err(|e| JsValue::from_str(&e.to_string()))
+        self.session.feed(chunk).map_err(js_err)
     }
 
     /// The end of the file.
     pub fn finish(&mut self) -> Result<(), JsValue> {
-        self.session
-            .finish()
-            .map_err(|e| JsValue::from_str(&e.to_string()))
+        self.session.finish().map_err(js_err)
     }
 
     /// Lines read so far.
@@ -631,8 +631,7 @@ impl ReplayView {
 
     /// Shows a report (the JSON a `Replay` returned).
     pub fn set(&mut self, report: JsValue) -> Result<(), JsValue> {
-        let json: ReportJson = serde_wasm_bindgen::from_value(report)
-            .map_err(|e| JsValue::from_str(&e.to_string()))?;
+        let json: ReportJson = serde_wasm_bindgen::from_value(report).map_err(js_err)?;
         self.report = Some(json.into());
         Ok(())
     }

@@ -26,7 +26,7 @@ use crate::view::chart::{self, Frame, LANE_CSS};
 use crate::view::state::State;
 
 fn err(e: impl ToString) -> JsValue {
-    JsValue::from_str(&e.to_string())
+    super::js_err(e)
 }
 
 fn from_js<T: DeserializeOwned>(v: JsValue) -> Result<T, JsValue> {
