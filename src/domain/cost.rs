@@ -97,6 +97,9 @@ impl Cost {
                 why.push(format!("{} ≈ {}", p.what, fmt_bytes(p.bytes)));
             }
         }
+        if why.is_empty() {
+            why.push("the run as a whole (no one part stands out)".into());
+        }
         (self.seconds > seconds || self.bytes > bytes).then(|| {
             format!(
                 "estimated {} (over {} or {}): mostly {}",
@@ -128,5 +131,28 @@ pub fn fmt_bytes(b: f64) -> String {
         format!("{:.0} MB", (b / 1e6).max(1.0))
     } else {
         format!("{:.1} GB", b / 1e9)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn over_always_names_what_costs() {
+        // A cost without parts (the answer's was built so) said "mostly ." and named nothing.
+        let bare = Cost {
+            seconds: 500.0,
+            bytes: 1e6,
+            parts: Vec::new(),
+        };
+        let why = bare.over(300.0, 2e9).unwrap();
+        assert!(!why.contains("mostly ."), "{why}");
+        assert!(why.contains("as a whole"), "{why}");
+        let mut c = Cost::default();
+        c.add("lane B retrains (b.every)", 400.0, 0.0);
+        let why = c.over(300.0, 2e9).unwrap();
+        assert!(why.contains("mostly lane B retrains (b.every)"), "{why}");
+        assert_eq!(c.over(500.0, 2e9), None);
     }
 }

@@ -4,9 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{answer, spread, sweep, whatif, Figure, Json, Report, Study, Table};
+use super::{answer, cost, spread, sweep, whatif, Figure, Json, Report, Study, Table};
 use crate::base::metrics::info;
 use crate::base::units::fmt_figure;
+use crate::domain::cost::Cost;
 use crate::sim::config::Config;
 
 /// Three significant digits: the tables' one figure format (the page's too).
@@ -58,6 +59,11 @@ impl Study for Spread {
         Ok((spread::seed_list(job.config.seed, job.seeds).into_iter())
             .map(|seed| SeedTask { seed })
             .collect())
+    }
+
+    fn cost(job: &SpreadJob, at_once: usize) -> Result<Cost, String> {
+        let one = crate::sim::cost::estimate(&job.config);
+        Ok(cost::seeds(one, job.seeds as usize, at_once))
     }
 
     fn run(job: &SpreadJob, task: &SeedTask) -> Result<spread::SeedRun, String> {
@@ -231,6 +237,22 @@ impl Study for Sweep {
         Ok(tasks)
     }
 
+    fn cost(job: &SweepJob, at_once: usize) -> Result<Cost, String> {
+        // The worlds' runs one after the other: the work adds up, the memory is the largest's.
+        let mut total = Cost::default();
+        for w in 0..job.worlds.len() {
+            let c = job.spec(w)?.cost(at_once);
+            total.seconds += c.seconds;
+            total.bytes = total.bytes.max(c.bytes);
+            let name = &job.worlds[w].label;
+            total.parts.extend(c.parts.into_iter().map(|mut p| {
+                p.what = format!("{name}: {}", p.what);
+                p
+            }));
+        }
+        Ok(total)
+    }
+
     fn run(job: &SweepJob, task: &SweepTask) -> Result<SweepPart, String> {
         let spec = job.spec(task.world)?;
         let seed = task.seed.min(spec.seeds.saturating_sub(1));
@@ -335,6 +357,17 @@ impl Study for Answer {
 
     fn tasks(job: &answer::Job, workers: usize) -> Result<Vec<answer::Task>, String> {
         Ok(job.spec()?.tasks(workers))
+    }
+
+    fn cost(job: &answer::Job, at_once: usize) -> Result<Cost, String> {
+        let spec = job.spec()?;
+        let tasks = spec.tasks(1).len();
+        Ok(cost::at_once(
+            spec.cost(),
+            tasks,
+            at_once,
+            "this answer's tasks",
+        ))
     }
 
     fn run(job: &answer::Job, task: &answer::Task) -> Result<answer::Part, String> {
@@ -443,6 +476,18 @@ impl Study for WhatIf {
             .into_iter()
             .map(|seed| SeedTask { seed })
             .collect())
+    }
+
+    fn cost(job: &WhatIfJob, at_once: usize) -> Result<Cost, String> {
+        let spec = job.spec()?;
+        let windows = if job.refit { whatif::WINDOWS.len() } else { 0 };
+        // The page's slider: every simulator error at once, each refitted on every window.
+        let views = if job.slider {
+            1 + whatif::PAGE_ERRORS * (1 + whatif::WINDOWS.len())
+        } else {
+            2 + windows
+        };
+        Ok(cost::whatif(&spec, views, at_once))
     }
 
     fn run(job: &WhatIfJob, task: &SeedTask) -> Result<whatif::SeedRun, String> {

@@ -23,7 +23,7 @@ use crate::view::state::State;
 // The world panes (`src/wasm/inside.rs`), every study (`src/wasm/study.rs`).
 mod inside;
 mod study;
-pub use study::{study_run, study_tasks, StudyView};
+pub use study::{replay_cost, study_cost, study_run, study_tasks, StudyView};
 
 #[wasm_bindgen(start)]
 pub fn start() {
