@@ -510,16 +510,17 @@ async function main() {
     ui.chartSeen = seen;
   }).observe(canvas);
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', (e) => { ui.dark = e.matches; render(); redrawSweep(ui.dark); redrawReplay(ui.dark); redrawAnswer(); });
-  window.addEventListener('hashchange', () => {
+  // A link followed after load (a hash change, back or forward; popstate comes first): its settings,
+  // and its tab opened as at load.
+  const follow = () => {
     if (location.hash === '#' + ui.pg.hash()) return;
+    const tab = ui.state.tab;
     notify(ui.pg.load(location.hash));
     restart();
-  });
-  window.addEventListener('popstate', () => {
-    if (location.hash === '#' + ui.pg.hash()) return;
-    notify(ui.pg.load(location.hash));
-    restart();
-  });
+    if (ui.state.tab !== tab) openTab(ui.state.tab);
+  };
+  window.addEventListener('hashchange', follow);
+  window.addEventListener('popstate', follow);
   document.addEventListener('keydown', (e) => {
     if (e.key !== ' ' || e.target.closest('input, select, textarea, button, a')) return;
     e.preventDefault();
@@ -559,6 +560,14 @@ async function main() {
   if (bench) await benchmark();
   // The answer's workers get the cores when the page opens on it.
   else if (ui.state.tab !== 'answer') setPlaying(true);
+}
+
+/** Opens the fold of a page tab (`answer`, `sweep`, `whatif`, `replay`) and scrolls to it. */
+function openTab(tab) {
+  const fold = tab !== 'run' && document.getElementById(tab);
+  if (!fold) return;
+  fold.open = true;
+  fold.scrollIntoView();
 }
 
 main().catch((e) => {

@@ -1,8 +1,8 @@
 //! What a study will cost before it runs, one place for the command line and the page: a run's
 //! estimate ([`crate::sim::cost`]) times its tasks, the memory that of the tasks at once. The page
 //! adds what its workers hold ([`page`]): each worker's own WebAssembly instance, and the work
-//! [`WASM_SLOWER`]. The page's panels ask over [`PAGE_SECONDS`] or [`PAGE_BYTES`] and refuse over
-//! [`HARD_BYTES`]; the command line refuses over `HARD_SECONDS` or [`HARD_BYTES`] (`cli/limit.rs`).
+//! [`WASM_SLOWER`]. The page's panels warn over [`PAGE_SECONDS`], ask over [`PAGE_BYTES`] and refuse
+//! over [`HARD_BYTES`] ([`PageCheck`]); the command line refuses over `HARD_SECONDS` or [`HARD_BYTES`] (`cli/limit.rs`).
 
 use super::Study;
 use crate::domain::cost::{fmt_bytes, Cost, HARD_BYTES, PAGE_BYTES, PAGE_SECONDS, WASM_SLOWER};
@@ -93,6 +93,10 @@ pub struct PageCheck {
     pub bytes: f64,
     /// Why it may not fit a phone, naming what costs most; `None` when it fits.
     pub over: Option<String>,
+    /// Over the page's memory ([`PAGE_BYTES`]): a phone's browser may close the tab, so the page asks
+    /// before running (over [`PAGE_SECONDS`] only, it says so and runs: the workers keep the page
+    /// responsive and the run can be cancelled).
+    pub hold: bool,
     /// Too large for a browser tab at all.
     pub hard: bool,
     /// The part that takes the most memory and names its knobs (in brackets).
@@ -110,6 +114,7 @@ impl PageCheck {
             seconds: c.seconds,
             bytes: c.bytes,
             over: c.over(PAGE_SECONDS, PAGE_BYTES),
+            hold: c.bytes > PAGE_BYTES,
             hard: c.bytes > HARD_BYTES,
             lower,
         }

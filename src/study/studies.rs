@@ -361,9 +361,10 @@ impl Study for Answer {
 
     fn cost(job: &answer::Job, at_once: usize) -> Result<Cost, String> {
         let spec = job.spec()?;
-        let tasks = spec.tasks(1).len();
+        // The tasks the runner cuts for `at_once` workers (a world's lanes shared among them).
+        let tasks = spec.tasks(at_once).len();
         Ok(cost::at_once(
-            spec.cost(),
+            spec.cost(at_once),
             tasks,
             at_once,
             "this answer's tasks",

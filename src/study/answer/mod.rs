@@ -326,12 +326,13 @@ impl Spec {
         Ok(c)
     }
 
-    /// The estimated cost of the whole map (on one thread).
-    pub fn cost(&self) -> crate::sim::cost::Cost {
+    /// The estimated cost of the whole map cut into the tasks of `parts` workers (on one thread; the
+    /// memory: the largest task's).
+    pub fn cost(&self, parts: usize) -> crate::sim::cost::Cost {
         let mut total = crate::sim::cost::Cost::default();
         // The costliest task's parts, named by their knobs, stand for the whole map's.
         let mut top = crate::sim::cost::Cost::default();
-        for t in self.tasks(1) {
+        for t in self.tasks(parts) {
             if let Ok(mut c) = self.task_config(&t) {
                 // The estimator knows at most four lanes: scale a four-lane estimate.
                 let n = c.lanes.len();
@@ -433,7 +434,7 @@ mod tests {
     #[test]
     fn a_refused_answer_names_what_to_lower() {
         // Issue 23 item 6: the refusal read "mostly . Lower those knobs" (no part named).
-        let c = small().cost();
+        let c = small().cost(1);
         let why = c.over(0.0, 0.0).expect("over a zero limit");
         assert!(!why.contains("mostly ."), "{why}");
         assert!(why.contains("mostly ") && why.contains("--seeds"), "{why}");
