@@ -148,22 +148,17 @@ fn ads_default_world_drifts_like_a_real_one() {
 /// The strongest drift over a year: before the cap a cell's load could grow many-fold and every
 /// lane, even the oracle, was reported as a "diverged" forecaster. Now a cell's level stays within
 /// four times its base, and only a model's absurd forecast is reported.
+/// Seeds of the strongest cells drift, used by no other test.
+const STRONGEST_DRIFT_SEEDS: std::ops::Range<u32> = 8201..8211;
+
+/// The strongest drift the knob allows, over a year, against the same seed's stationary world: the
+/// network's daily load wanders measurably (the standard deviation of its log-ratio to the stationary
+/// world's over 0.1: the bound on a cell's level does not flatten it), the continual forecaster (B)
+/// errs more than without drift (its mean absolute error over 5% higher), yet still keeps over 80% of
+/// the oracle's savings, and no lane is blamed for a diverged forecast: on at least 9 of 10 seeds (the
+/// warnings and the network's load within the cells' bound on every seed).
 #[test]
-fn the_strongest_cells_drift_stays_bounded_and_blames_no_learner() {
-    let load = |drift: &str| {
-        let mut cfg = preset("cells-sleep").expect("preset").config();
-        for (k, v) in [("days", "365"), ("drift", drift), ("seed", "6007")] {
-            cfg.set(k, v).unwrap();
-        }
-        let mut exp = Experiment::new(cfg).expect("valid");
-        exp.run_to_end();
-        assert!(
-            exp.warnings().is_empty(),
-            "drift {drift}: {:?}",
-            exp.warnings()
-        );
-        exp.summary()[0].get("load").unwrap()
-    };
+fn the_strongest_cells_drift_moves_the_load_and_the_error_and_blames_no_learner() {
     let knob = rtml::sim::knobs::KNOBS
         .iter()
         .find(|k| k.key == "drift")
@@ -171,9 +166,61 @@ fn the_strongest_cells_drift_stays_bounded_and_blames_no_learner() {
     let rtml::sim::knobs::Kind::Num { max, .. } = knob.kind else {
         panic!("drift is a number")
     };
-    let (still, strongest) = (load("0"), load(&max.to_string()));
+    let run = |seed: u32, drift: &str| {
+        let mut cfg = preset("cells-sleep").expect("preset").config();
+        for (k, v) in [
+            ("days", "365"),
+            ("drift", drift),
+            ("seed", &seed.to_string()),
+        ] {
+            cfg.set(k, v).unwrap();
+        }
+        let mut exp = Experiment::new(cfg).expect("valid");
+        exp.run_to_end();
+        assert!(
+            exp.warnings().is_empty(),
+            "seed {seed}, drift {drift}: {:?}",
+            exp.warnings()
+        );
+        let s = exp.summary();
+        let get = |l: usize, k: &str| s[l].get(k).unwrap();
+        (
+            exp.windowed(0, "load"),
+            get(0, "load"),
+            get(1, "mae"),
+            get(1, "oracle_savings_pct"),
+        )
+    };
+    let mut failed = Vec::new();
+    for seed in STRONGEST_DRIFT_SEEDS {
+        let (still, strongest) = (run(seed, "0"), run(seed, &max.to_string()));
+        assert!(
+            strongest.1 < 4.0 * still.1 && strongest.1 > still.1 / 4.0,
+            "seed {seed}: offered load {} vs {} without drift",
+            strongest.1,
+            still.1
+        );
+        let log_ratio: Vec<f64> = still
+            .0
+            .iter()
+            .zip(&strongest.0)
+            .map(|(a, b)| (b / a).ln())
+            .collect();
+        assert!(log_ratio.len() >= 300, "{} days", log_ratio.len());
+        let mean = log_ratio.iter().sum::<f64>() / log_ratio.len() as f64;
+        let sd = (log_ratio
+            .iter()
+            .map(|x| (x - mean) * (x - mean))
+            .sum::<f64>()
+            / log_ratio.len() as f64)
+            .sqrt();
+        if !(sd > 0.1 && strongest.2 > 1.05 * still.2 && strongest.3 > 80.0) {
+            failed.push((seed, sd, strongest.2 / still.2, strongest.3));
+        }
+    }
     assert!(
-        strongest < 4.0 * still && strongest > still / 4.0,
-        "offered load {strongest} vs {still} without drift"
+        failed.len() <= 1,
+        "failed (seed, sd of the log-ratio of daily loads, B's error ratio, B's share of the oracle's \
+         savings): {failed:?}"
     );
 }

@@ -15,16 +15,16 @@ let isDark = () => false;
 // The inputs of the last complete run: the same again shows it at once.
 let shown = null;
 
-/** The configuration the inputs describe (the cache key). */
+/** What the inputs ask for (Rust reads it: `OnPage` for `Answer` in src/wasm/study.rs). */
 function job() {
-  const sets = [`price_kwh=${$('answer-kwh').value}`, `price_gb=${$('answer-gb').value}`, ...$('answer-sets').value.split('&')]
-    .map((s) => s.trim()).filter((s) => s).join('&');
   return {
     ads: $('answer-ads').value,
     cells: $('answer-cells').value,
-    sets,
-    seed: Math.max(0, Math.floor(Number($('answer-seed').value) || 0)),
-    seeds: Math.min(20, Math.max(1, Math.floor(Number($('answer-seeds').value) || 1))),
+    sets: $('answer-sets').value,
+    kwh: $('answer-kwh').value,
+    gb: $('answer-gb').value,
+    seed: $('answer-seed').value,
+    seeds: $('answer-seeds').value,
   };
 }
 
@@ -80,6 +80,7 @@ export async function runAnswer() {
   const status = $('answer-status');
   const t0 = performance.now();
   window.__answerTiming = { first: null, done: null };
+  window.__answerParts = { tasks: null, kept: 0 };
   // A new run never leaves the last run's word on screen ("done" would announce it finished at once).
   status.textContent = key === shown ? 'from the cache…' : 'starting…';
   running = true;
@@ -96,7 +97,8 @@ export async function runAnswer() {
   try {
     await runStudy('answer', j, (part, done, total) => {
       if (done === 1) bar.max = total;
-      view.add(part);
+      // The parts Rust keeps (tests/e2e/answer.test.mjs counts them against Rust's tasks).
+      window.__answerParts.kept = view.add(part);
       bar.value = done;
       const seed = part.task.seed;
       have.set(seed, (have.get(seed) || 0) + 1);
@@ -105,6 +107,7 @@ export async function runAnswer() {
         showing = show(j).then(() => { window.__answerTiming.first ??= performance.now() - t0; showing = null; });
       }
     }, (tasks) => {
+      window.__answerParts.tasks = tasks.length;
       bar.max = tasks.length;
       bar.value = 0;
       for (const t of tasks) perSeed.set(t.task.seed, (perSeed.get(t.task.seed) || 0) + 1);
@@ -135,15 +138,8 @@ export function cancelAnswer() {
 /** Wires the section: presets, prices (with their cited defaults), run, cancel, the lesson link. */
 export function setupAnswer(cat, state, dark) {
   isDark = dark;
-  const el = (v, t) => { const o = document.createElement('option'); o.value = v; o.textContent = t; return o; };
-  for (const [id, scen, def] of [['answer-ads', 'ads', cat.answer.ads], ['answer-cells', 'cells', cat.answer.cells]]) {
-    $(id).replaceChildren(...cat.presets.filter((p) => p.scenario === scen).map((p) => el(p.name, p.title)));
-    $(id).value = def;
-  }
-  $('answer-seeds').value = cat.answer.seeds;
+  // The inputs' options, limits and values come from the link (app.js: bindPanels).
   const knob = (k) => cat.knobs.find((x) => x.key === k);
-  $('answer-kwh').value = state.settings.price_kwh;
-  $('answer-gb').value = state.settings.price_gb;
   $('answer-kwh-label').title = knob('price_kwh').help;
   $('answer-gb-label').title = knob('price_gb').help;
   $('answer-prices').textContent = `Cells pay ${knob('price_kwh').label.toLowerCase()}: ${knob('price_kwh').help} ${knob('price_gb').label}: ${knob('price_gb').help} Ads earn the cost per click of every clicked ad.`;

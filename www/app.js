@@ -79,6 +79,39 @@ function writeHash(push) {
   else history.replaceState(null, '', h);
 }
 
+/**
+ * The study panels' inputs (`data-panel` in index.html) live in the link like the knobs: options,
+ * limits and values from Rust's table (`view::panels`), each change checked by Rust and written to
+ * the link (a refused value gets a notice and the input its last good value).
+ */
+function bindPanels() {
+  ui.panelShows = [];
+  const table = new Map(ui.cat.panels.map((k) => [k.key, k]));
+  for (const input of document.querySelectorAll('[data-panel]')) {
+    const k = table.get(input.dataset.panel);
+    if (!k) continue;
+    const a = k.accepts;
+    if (a.kind === 'preset') input.replaceChildren(...ui.cat.presets.filter((p) => p.scenario === a.scenario).map((p) => el('option', { value: p.name, text: p.title })));
+    if (a.kind === 'count' || a.kind === 'number') Object.assign(input, { min: a.min, max: a.max, step: a.step ?? 1 });
+    if (a.kind === 'step') Object.assign(input, { min: 0, max: a.max, step: 1 });
+    const show = () => {
+      const v = ui.state.panels[k.key];
+      if (input.type === 'checkbox') input.checked = v === '1';
+      else if (a.kind === 'step') { input.dataset.own = v === '' ? '1' : '0'; if (v !== '') input.value = v; }
+      else input.value = v;
+    };
+    show();
+    ui.panelShows.push(show);
+    input.addEventListener('change', () => {
+      const err = ui.pg.set(k.key, input.type === 'checkbox' ? (input.checked ? '1' : '0') : input.value);
+      if (err) notify([err]);
+      ui.state = ui.pg.state();
+      show();
+      writeHash(false);
+    });
+  }
+}
+
 function change(key, value, push = true) {
   ui.changedAt = performance.now();
   const err = ui.pg.set(key, String(value));
@@ -228,7 +261,7 @@ function buildControls() {
   document.body.classList.toggle('embed', s.embed);
   const full = $('full');
   full.hidden = !s.embed;
-  full.href = './#' + ui.pg.hash().split('&').filter((p) => p !== 'embed=1' && !p.startsWith('hide=')).join('&');
+  full.href = './#' + ui.pg.full_hash();
 }
 
 // ---- drawing ----------------------------------------------------------------------------------
@@ -440,7 +473,7 @@ async function benchmark() {
     const r0 = performance.now();
     draw();
     const redraw = performance.now() - r0;
-    results.push({ preset: p.name, wait_ms: Math.round(wait), redraw_ms: Math.round(redraw), workers: ui.pg.parallel_plan(lanePool.size).length, wall_ms: Math.round(performance.now() - d0) });
+    results.push({ preset: p.name, wait_ms: Math.round(wait), redraw_ms: Math.round(redraw), workers: ui.pg.parallel_plan(lanePool.size).length, wall_ms: Math.round(performance.now() - d0), done: ui.pg.done(), digest: ui.pg.digest() });
   }
   await new Promise((r) => setTimeout(r, 50));
   results.push({ preset: 'longest main-thread task (long-task timing)', longest_task_ms: Math.round(longTask) });
@@ -516,6 +549,8 @@ async function main() {
     if (location.hash === '#' + ui.pg.hash()) return;
     const tab = ui.state.tab;
     notify(ui.pg.load(location.hash));
+    ui.state = ui.pg.state();
+    for (const show of ui.panelShows) show();
     restart();
     if (ui.state.tab !== tab) openTab(ui.state.tab);
   };
@@ -526,18 +561,14 @@ async function main() {
     e.preventDefault();
     $('play').click();
   });
+  bindPanels();
   // Freshness sweep.
-  for (const [id, scen, def] of [['sweep-ads', 'ads', 'ads-drift'], ['sweep-cells', 'cells', 'cells-holiday']]) {
-    $(id).replaceChildren(...ui.cat.presets.filter((p) => p.scenario === scen).map((p) => el('option', { value: p.name, text: p.title })));
-    $(id).value = def;
-  }
-  $('sweep-values').value = ui.cat.sweepValues;
   $('sweep-run').addEventListener('click', () => runSweep(ui.dark));
   $('sweep-cancel').addEventListener('click', cancelSweep);
   $('sweep').addEventListener('toggle', () => { if ($('sweep').open) redrawSweep(ui.dark); });
   setupAnswer(ui.cat, ui.state, () => ui.dark);
   setupReplay(() => ui.dark);
-  setupWhatif(() => ui.dark, ui.cat.presets, ui.state.tab, ui.cat.whatifValues);
+  setupWhatif(() => ui.dark, ui.state.tab, ui.cat.whatifValues);
   setupSeeds({ restart, render });
   setupInside(() => ui.pg, () => ui.dark, seedsActive);
   $('replay').addEventListener('toggle', () => { if ($('replay').open) redrawReplay(ui.dark); });

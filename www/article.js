@@ -149,9 +149,11 @@ function setupQuestion(q) {
 
 /** The embed snippets, written for the address this essay is served from. */
 function snippets() {
-  const src = new URL('index.html#preset=ads-drift&embed=1', location.href).href;
   const iframe = document.getElementById('snippet-iframe');
-  if (iframe) iframe.textContent = `<iframe src="${src}" width="100%" height="560" loading="lazy" style="border:0" title="Real-Time ML Playground"></iframe>`;
+  if (!iframe) return;
+  // The lesson link is the page's (article.html), made absolute for the address the essay is served from.
+  const src = new URL(iframe.dataset.link, location.href).href;
+  iframe.textContent = `<iframe src="${src}" width="100%" height="560" loading="lazy" style="border:0" title="Real-Time ML Playground"></iframe>`;
   const hugo = document.getElementById('snippet-hugo-use');
   if (hugo) hugo.textContent = `{{< rtml src="${src}" height="560" >}}`;
 }

@@ -30,13 +30,6 @@ export function pageWords(message, fields = {}) {
   return s;
 }
 
-/** A Seeds field's number as typed (a whole number; 0 when empty or not a number), for Rust to check: 0
- * is refused with its range, never silently run as 1. */
-export function seedsOf(text) {
-  const n = Math.trunc(Number(text));
-  return Number.isFinite(n) && n > 0 ? Math.min(n, 1e6) : 0;
-}
-
 /** Whether a worker's error is its WebAssembly memory running out ("unreachable" after a failed
  * allocation, a RangeError growing the memory). */
 export function outOfMemory(message) {

@@ -48,6 +48,8 @@ function seedsLabel() {
  * cache (pool.js); a seed still running for an older configuration is cancelled.
  */
 export function restartSeeds(hash, _key, held) {
+  // How many: the seeds control (its value comes from the link, see app.js bindPanels).
+  sp.n = Number($('seeds').value) || 1;
   cancelStudy('spread');
   sp.view?.free();
   sp.view = null;
@@ -130,12 +132,13 @@ export function renderSeedsSummary(metrics, metricKey, el) {
 export function setupSeeds({ restart, render }) {
   const sel = $('seeds');
   sel.addEventListener('change', () => {
-    sp.n = Number(sel.value) || 1;
     $('claims').hidden = true;
     restart();
     render();
   });
   sp.onUpdate = render;
+  // A link with several seeds opens on their spread.
+  if (Number(sel.value) > 1) restart();
 }
 
 // For tests and the benchmark: progress and timing of the current spread.

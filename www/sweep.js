@@ -2,7 +2,7 @@
 // studies' workers (pool.js: progress, cancel, cache); table, words and chart by the same Rust code as
 // `rtml sweep` (`study::studies::Sweep`).
 import { StudyView } from './pkg/rtml.js';
-import { runStudy, cancelStudy, fillTable, OverBudget, seedsOf } from './pool.js';
+import { runStudy, cancelStudy, fillTable, OverBudget } from './pool.js';
 
 const $ = (id) => document.getElementById(id);
 let view = null;
@@ -27,10 +27,10 @@ export async function runSweep(dark) {
   if (running) return;
   view ??= new StudyView('sweep');
   const input = {
-    worlds: [{ label: 'Ads', hash: `preset=${$('sweep-ads').value}` }, { label: 'Cells', hash: `preset=${$('sweep-cells').value}` }],
+    worlds: [{ label: 'Ads', preset: $('sweep-ads').value }, { label: 'Cells', preset: $('sweep-cells').value }],
     param: 'every',
     values: $('sweep-values').value,
-    seeds: seedsOf($('sweep-seeds').value),
+    seeds: $('sweep-seeds').value,
   };
   const key = JSON.stringify(input);
   const bar = $('sweep-progress');

@@ -2,7 +2,7 @@
 // the live network gives it. Seeds run in Web Workers (every slider step at once), so moving the
 // simulator-error slider only re-summarises and redraws (in Rust).
 import { StudyView } from './pkg/rtml.js';
-import { runStudy, cancelStudy, fillTable, OverBudget, seedsOf } from './pool.js';
+import { runStudy, cancelStudy, fillTable, OverBudget } from './pool.js';
 
 /** The command line's flags as the panel's fields, in its messages. */
 const FIELDS = { '--seeds': 'Seeds', '--values': 'Values', '--refit': 'the refit' };
@@ -29,9 +29,8 @@ function draw() {
 /** Re-reports at the slider's error (no new runs) and redraws. */
 function show() {
   if (!view || !input) return;
-  const step = Number($('whatif-error').value);
-  $('whatif-error-out').textContent = `${step * 10}%`;
-  const r = view.report({ ...input, step, refit: $('whatif-refit').checked });
+  const r = view.report({ ...input, step: $('whatif-error').value, refit: $('whatif-refit').checked });
+  $('whatif-error-out').textContent = r.json.error_label;
   window.__whatif = r.json;
   $('whatif-caption').textContent = r.words.join(' ');
   fillTable($('whatif-table'), r.table);
@@ -40,7 +39,9 @@ function show() {
 
 async function run() {
   if (running) return;
-  const job = { hash: `preset=${$('whatif-preset').value}`, knob: $('whatif-knob').value, values: $('whatif-values').value, seeds: seedsOf($('whatif-seeds').value), step: null, refit: false };
+  // The slider's step from the link, or (empty) the configuration's own simulator error.
+  const own = $('whatif-error').dataset.own === '1';
+  const job = { preset: $('whatif-preset').value, knob: $('whatif-knob').value, values: $('whatif-values').value, seeds: $('whatif-seeds').value, step: own ? null : $('whatif-error').value, refit: false };
   const key = JSON.stringify(job);
   const status = $('whatif-status');
   const bar = $('whatif-progress');
@@ -59,8 +60,9 @@ async function run() {
       onCost: (c) => { if (c.over) status.textContent = `starting (${c.text}: slow on a phone)…`; },
     });
     input = job;
-    // The slider starts at the configuration's own simulator error (Rust's report says which).
-    $('whatif-error').value = Math.round(view.report(job).json.sim_error * 10);
+    // The slider starts at the link's step, or the configuration's own simulator error (Rust's
+    // report says which).
+    $('whatif-error').value = view.report(job).json.step;
     show();
     status.textContent = 'done';
   } catch (e) {
@@ -74,14 +76,15 @@ async function run() {
 }
 
 /** Wires the panel; `presets` is the catalogue's list, `tab` the page's tab (`whatif` opens and runs it). */
-export function setupWhatif(dark, presets, tab, values) {
+export function setupWhatif(dark, tab, values) {
   getDark = dark;
   exampleValues = values;
-  const sel = $('whatif-preset');
-  sel.replaceChildren(...presets.filter((p) => p.scenario === 'cells').map((p) => new Option(p.title, p.name)));
-  sel.value = 'cells-what-if';
-  $('whatif-values').value = exampleValues.threshold;
-  $('whatif-knob').addEventListener('change', () => { $('whatif-values').value = exampleValues[$('whatif-knob').value] ?? exampleValues.threshold; });
+  // The inputs' options, limits and values come from the link (app.js: bindPanels); a new knob brings
+  // its example values (committed to the link as if typed).
+  $('whatif-knob').addEventListener('change', () => {
+    $('whatif-values').value = exampleValues[$('whatif-knob').value] ?? exampleValues.threshold;
+    $('whatif-values').dispatchEvent(new Event('change'));
+  });
   $('whatif-run').addEventListener('click', run);
   $('whatif-cancel').addEventListener('click', () => cancelStudy('whatif'));
   $('whatif-error').addEventListener('input', show);

@@ -1,6 +1,7 @@
 //! The claims each preset's caption makes, as checks on one finished run: the page counts in how
-//! many seeds each held (`study::spread`); `tests/claims.rs` and `tests/lessons.rs` check that each
-//! holds on at least 9 of 10 seeds of every block (a claim worded "in most runs": 6 of 10). Claims a
+//! many seeds each held (`study::spread`); `tests/lessons.rs` checks that each holds on at least 9
+//! of 10 seeds of every block (a claim worded "in most runs": 6 of 10), `tests/claims.rs` that each
+//! fails on at least 9 of 10 seeds of a run built to break it (lanes swapped, a knob flipped). Claims a
 //! caption makes only on average are checked in `tests/lessons.rs`. `cells-what-if` has none here:
 //! its caption is about the what-if evaluation, checked over seeds by `tests/whatif.rs`.
 //!

@@ -87,6 +87,9 @@ impl Point {
     }
 }
 
+/// Most seeds one sweep takes.
+pub const MAX_SEEDS: u32 = 50;
+
 /// The default x axis: 1 minute to 1 week.
 pub const DEFAULT_VALUES: &str = "1m,5m,15m,30m,1h,2h,4h,12h,1d,2d,7d";
 
@@ -150,8 +153,8 @@ impl Spec {
                 base.lanes.len()
             ));
         }
-        if !(1..=50).contains(&seeds) {
-            return Err(format!("--seeds {seeds}: expected 1 to 50"));
+        if !(1..=MAX_SEEDS).contains(&seeds) {
+            return Err(format!("--seeds {seeds}: expected 1 to {MAX_SEEDS}"));
         }
         if values.is_empty() {
             return Err("no sweep values".into());

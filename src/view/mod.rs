@@ -4,4 +4,5 @@
 pub mod chart;
 pub mod controls;
 pub mod inside;
+pub mod panels;
 pub mod state;

@@ -7,6 +7,7 @@ use crate::base::echo::clip_quoted;
 use crate::sim::config::{Config, Scenario};
 use crate::sim::presets::preset;
 use crate::sim::series::metric;
+use crate::view::panels::{panel_key, Panels};
 
 /// Page options that are not simulation settings.
 const PAGE_KEYS: [&str; 7] = [
@@ -27,6 +28,8 @@ pub struct State {
     pub tab: String,
     /// A teacher's own caption, shown as plain text in place of the preset's (see [`clean_caption`]).
     pub caption: Option<String>,
+    /// The study panels' inputs (`answer.seeds=3`, `sweep.values=1h,1d`, `seeds=10`).
+    pub panels: Panels,
 }
 
 /// The longest caption a link may carry, in characters.
@@ -125,6 +128,7 @@ impl State {
             embed: false,
             tab: "run".into(),
             caption: None,
+            panels: Panels::default(),
         }
     }
 
@@ -234,6 +238,11 @@ impl State {
                     short(v)
                 )),
             },
+            _ if panel_key(k).is_some() => {
+                if let Err(e) = self.panels.set(k, v) {
+                    notices.push(format!("{e}; kept {}", self.panels.get(k)));
+                }
+            }
             _ => {
                 if let Err(e) = self.config.set(k, v) {
                     let kept = (self.config.pairs().into_iter())
@@ -297,10 +306,23 @@ impl State {
         if self.tab != "run" {
             out.push(format!("tab={}", self.tab));
         }
+        for (k, v) in self.panels.changed() {
+            out.push(format!("{k}={}", encode(v)));
+        }
         if let Some(c) = &self.caption {
             out.push(format!("caption={}", encode(c)));
         }
         out.join("&")
+    }
+
+    /// The hash of this view outside a frame: without `embed` and `hide` (the "open in full" link).
+    pub fn full_hash(&self) -> String {
+        State {
+            embed: false,
+            hide: Vec::new(),
+            ..self.clone()
+        }
+        .to_hash()
     }
 }
 
@@ -312,9 +334,9 @@ fn short(s: &str) -> String {
     }
 }
 
-/// Whether a key is a page option rather than a simulation setting.
+/// Whether a key is a page option or a panel input rather than a simulation setting.
 pub fn is_page_key(k: &str) -> bool {
-    PAGE_KEYS.contains(&k)
+    PAGE_KEYS.contains(&k) || panel_key(k).is_some()
 }
 
 /// The `key=value` pairs of a link (at most 200; a notice says when there were more).

@@ -178,6 +178,10 @@ impl Playground {
                 self.state.caption = crate::view::state::clean_caption(value);
                 return None;
             }
+            // A study panel's input: kept in the link, the playground's run untouched.
+            k if crate::view::panels::panel_key(k).is_some() => {
+                return self.state.panels.set(k, value).err();
+            }
             "preset" | "scenario" => {
                 let (s, n) = State::parse(&format!("{key}={}", crate::view::state::encode(value)));
                 if let Some(e) = n.into_iter().next() {
@@ -199,6 +203,11 @@ impl Playground {
         }
         (self.exp, self.held) = build_checked(&self.state);
         None
+    }
+
+    /// The link of this view outside a frame (no `embed`, no `hide`): the "open in full" link.
+    pub fn full_hash(&self) -> String {
+        self.state.full_hash()
     }
 
     /// Restarts the run with the same settings (a held configuration stays held).
@@ -346,6 +355,7 @@ impl Playground {
             "embed": self.state.embed,
             "tab": self.state.tab,
             "caption": self.state.caption,
+            "panels": self.state.panels.all().into_iter().collect::<std::collections::BTreeMap<_, _>>(),
             "lanes": self.state.config.lanes.len(),
             "settings": pairs,
             "laneControls": lane_controls(&self.state.config),
@@ -483,7 +493,7 @@ pub fn catalogue() -> JsValue {
     .map(|&k| (k, crate::study::whatif::default_values(k)))
     .collect();
     to_js(
-        &serde_json::json!({"vocabulary": vocabulary, "knobs": knobs, "groups": groups, "captionMax": crate::view::state::CAPTION_MAX, "laneKnobs": lane_knobs, "metrics": metrics, "presets": presets, "colors": LANE_CSS, "lanes": LANE_NAMES, "panels": chart::PANELS, "sweepValues": crate::study::sweep::DEFAULT_VALUES, "whatifValues": whatif_values, "answer": {"ads": crate::study::answer::DEFAULT_ADS, "cells": crate::study::answer::DEFAULT_CELLS, "seeds": crate::study::answer::DEFAULT_SEEDS}, "minutesPerDay": MINUTES_PER_DAY}),
+        &serde_json::json!({"vocabulary": vocabulary, "knobs": knobs, "groups": groups, "captionMax": crate::view::state::CAPTION_MAX, "laneKnobs": lane_knobs, "metrics": metrics, "presets": presets, "colors": LANE_CSS, "lanes": LANE_NAMES, "panels": chart::PANELS, "sweepValues": crate::study::sweep::DEFAULT_VALUES, "whatifValues": whatif_values, "panels": crate::view::panels::PANEL_KEYS, "answer": {"ads": crate::study::answer::DEFAULT_ADS, "cells": crate::study::answer::DEFAULT_CELLS, "seeds": crate::study::answer::DEFAULT_SEEDS}, "minutesPerDay": MINUTES_PER_DAY}),
     )
 }
 

@@ -4,9 +4,10 @@
 //! `rtml <study> --json`, the table, the words) and draws them. One transfer encoding: serde values
 //! (serde-wasm-bindgen) for inputs, tasks, parts and the report's JSON (the command line's, as a value).
 //!
-//! The studies (`kind`): `spread` (inputs `{hash, seeds}`), `sweep` (`{worlds: [{label, hash}],
-//! param, values, seeds}`), `answer` (`{ads, cells, sets, seed, seeds}`), `whatif` (`{hash, knob,
-//! values, seeds, step, refit}`; `step` null: the configuration's own simulator error).
+//! The studies (`kind`) and their inputs (numbers as numbers or as an input's text): `spread`
+//! (`{hash, seeds}`: the page's own link), `sweep` (`{worlds: [{label, preset}], param, values,
+//! seeds}`), `answer` (`{ads, cells, sets, kwh, gb, seed, seeds}`), `whatif` (`{preset, knob, values,
+//! seeds, step, refit}`; `step` null: the configuration's own simulator error).
 
 use std::any::Any;
 
@@ -33,6 +34,45 @@ fn from_js<T: DeserializeOwned>(v: JsValue) -> Result<T, JsValue> {
     serde_wasm_bindgen::from_value(v).map_err(err)
 }
 
+/// A number from a panel's input: as the input's text or as a number.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Num {
+    N(f64),
+    S(String),
+}
+
+impl Num {
+    /// The value as a whole number, or a message naming the input and what it accepts.
+    fn whole(&self, name: &str) -> Result<u32, JsValue> {
+        let x = match self {
+            Num::N(x) => *x,
+            Num::S(s) => s.trim().parse::<f64>().unwrap_or(f64::NAN),
+        };
+        if x.is_finite() && x >= 0.0 && x.fract() == 0.0 && x <= u32::MAX as f64 {
+            Ok(x as u32)
+        } else {
+            let shown: String = match self {
+                Num::N(x) => x.to_string(),
+                Num::S(s) => s.chars().take(40).collect(),
+            };
+            Err(err(format!("{name}: `{shown}` is not a whole number")))
+        }
+    }
+}
+
+/// A preset's configuration, or a message naming it.
+fn preset_config(name: &str) -> Result<crate::sim::config::Config, JsValue> {
+    crate::sim::presets::preset(name)
+        .map(|p| p.config())
+        .ok_or_else(|| {
+            err(format!(
+                "no preset `{}`",
+                name.chars().take(40).collect::<String>()
+            ))
+        })
+}
+
 /// A study as the page asks for it: its job from the panel's inputs.
 trait OnPage: Study + 'static {
     fn job(input: JsValue) -> Result<Self::Job, JsValue>;
@@ -43,14 +83,14 @@ impl OnPage for Spread {
         #[derive(Deserialize)]
         struct In {
             hash: String,
-            seeds: u32,
+            seeds: Num,
         }
         let i: In = from_js(input)?;
         let s = State::parse(&i.hash).0;
         Ok(SpreadJob {
             config: s.config,
             preset: s.preset,
-            seeds: i.seeds,
+            seeds: i.seeds.whole("seeds")?,
             metric: s.metric,
             cumulative: s.cumulative,
         })
@@ -62,32 +102,30 @@ impl OnPage for Sweep {
         #[derive(Deserialize)]
         struct World {
             label: String,
-            hash: String,
+            preset: String,
         }
         #[derive(Deserialize)]
         struct In {
             worlds: Vec<World>,
             param: String,
             values: String,
-            seeds: u32,
+            seeds: Num,
         }
         let i: In = from_js(input)?;
-        let worlds = (i.worlds.into_iter().take(4))
-            .map(|w| {
-                let s = State::parse(&w.hash).0;
-                let name = s.preset.unwrap_or_else(|| "custom".into());
-                SweepWorld {
-                    label: w.label,
-                    name,
-                    config: s.config,
-                }
-            })
-            .collect();
+        let mut worlds = Vec::new();
+        for w in i.worlds.into_iter().take(4) {
+            let config = preset_config(&w.preset)?;
+            worlds.push(SweepWorld {
+                label: w.label,
+                name: w.preset,
+                config,
+            });
+        }
         let job = SweepJob {
             worlds,
             param: i.param,
             values: i.values,
-            seeds: i.seeds,
+            seeds: i.seeds.whole("seeds")?,
             metric: None,
         };
         for w in 0..job.worlds.len() {
@@ -99,7 +137,39 @@ impl OnPage for Sweep {
 
 impl OnPage for Answer {
     fn job(input: JsValue) -> Result<crate::study::answer::Job, JsValue> {
-        from_js(input)
+        #[derive(Deserialize)]
+        struct In {
+            ads: String,
+            cells: String,
+            /// `key=value` settings separated by `&` or new lines.
+            sets: String,
+            kwh: Num,
+            gb: Num,
+            seed: Num,
+            seeds: Num,
+        }
+        let i: In = from_js(input)?;
+        let price = |n: &Num, key: &str| -> Result<String, JsValue> {
+            match n {
+                Num::N(x) => Ok(x.to_string()),
+                Num::S(s) => Ok(s.trim().to_string()),
+            }
+            .map(|v| format!("{key}={v}"))
+        };
+        // The prices are two settings of the cells world, before the reader's own.
+        let sets = [
+            price(&i.kwh, "price_kwh")?,
+            price(&i.gb, "price_gb")?,
+            i.sets,
+        ]
+        .join("\n");
+        Ok(crate::study::answer::Job {
+            ads: i.ads,
+            cells: i.cells,
+            sets,
+            seed: Some(i.seed.whole("seed")?),
+            seeds: i.seeds.whole("seeds")?,
+        })
     }
 }
 
@@ -107,23 +177,24 @@ impl OnPage for WhatIf {
     fn job(input: JsValue) -> Result<WhatIfJob, JsValue> {
         #[derive(Deserialize)]
         struct In {
-            hash: String,
+            preset: String,
             knob: String,
             values: String,
-            seeds: u32,
-            step: Option<usize>,
+            seeds: Num,
+            step: Option<Num>,
             refit: bool,
         }
         let i: In = from_js(input)?;
-        let config = State::parse(&i.hash).0.config;
-        let step = i
-            .step
-            .unwrap_or_else(|| crate::study::whatif::page_step(&config));
+        let config = preset_config(&i.preset)?;
+        let step = match &i.step {
+            Some(n) => n.whole("simulator error step")? as usize,
+            None => crate::study::whatif::page_step(&config),
+        };
         let job = WhatIfJob {
             config,
             knob: i.knob,
             values: i.values,
-            seeds: i.seeds,
+            seeds: i.seeds.whole("seeds")?,
             slider: true,
             step,
             refit: i.refit,

@@ -28,6 +28,15 @@ async function small(page) {
   });
 }
 
+/** Every task Rust gave (`study_tasks`) brought its part to the view Rust keeps (`StudyView.add`),
+ * and the bar counts exactly those tasks: a part lost on the way fails here, whatever the bar says. */
+async function everyPart(page, bar) {
+  const { tasks, kept } = await page.evaluate(() => window.__answerParts);
+  assert.ok(tasks >= 1, `Rust gave ${tasks} tasks`);
+  assert.equal(kept, tasks, `the view keeps ${kept} parts of ${tasks} tasks`);
+  assert.deepEqual(bar, [tasks, tasks], 'the progress bar counts the tasks');
+}
+
 test('a small answer map runs in workers, reaches its max, and equals `rtml answer --json`', async () => {
   const { page, errors, requests } = await open();
   await page.click('#play'); // pause the playground: the answer has the cores
@@ -37,6 +46,7 @@ test('a small answer map runs in workers, reaches its max, and equals `rtml answ
   const bar = await page.evaluate(() => { const b = document.getElementById('answer-progress'); return [b.value, b.max]; });
   assert.equal(bar[0], bar[1], 'the progress bar reaches its max');
   assert.ok(bar[1] >= 4, `several tasks (${bar[1]})`);
+  await everyPart(page, bar);
   assert.ok(await answerInk(page) > 0.05, 'the map is drawn');
   assert.match(await page.textContent('#answer-conclusion'), /Ads \(ads-batch-vs-online, 2 seeds\)/);
   assert.ok(await page.$$eval('#answer-table tbody tr', (r) => r.length) >= 52);
@@ -55,6 +65,7 @@ test('a small answer map runs in workers, reaches its max, and equals `rtml answ
   await page.click('#answer-run');
   assert.notEqual(await page.textContent('#answer-status'), 'done', 'a new run does not keep the last "done"');
   await page.waitForFunction(() => document.getElementById('answer-status').textContent === 'done (cached)', null, { timeout: 30000 });
+  await everyPart(page, await page.evaluate(() => { const b = document.getElementById('answer-progress'); return [b.value, b.max]; }));
   assert.deepEqual(errors, []);
   localOnly(requests);
   await page.close();
@@ -85,6 +96,7 @@ test('#tab=answer: the default map, first seed then every seed, timed; screensho
   console.log(`answer timing (default map, both scenarios): first map ${Math.round(t.first)} ms, all seeds ${Math.round(t.done)} ms, ${t.tasks} tasks, longest main-thread task ${Math.round(t.longest)} ms`);
   const bar = await page.evaluate(() => { const b = document.getElementById('answer-progress'); return [b.value, b.max]; });
   assert.equal(bar[0], bar[1]);
+  await everyPart(page, bar);
   assert.ok(await answerInk(page) > 0.05);
   await page.screenshot({ path: OUT + 'answer-1280.png' });
   await page.emulateMedia({ colorScheme: 'dark' });

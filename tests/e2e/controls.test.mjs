@@ -217,3 +217,38 @@ test('the static site of `cargo xtask dist`, served by a plain static server, ru
     server.kill();
   }
 });
+
+test("every study panel's inputs live in the link: a change is written to the hash, a reload restores it, a bad value is refused", async () => {
+  const { page, errors } = await open('preset=ads-drift');
+  await page.click('#play');
+  const commit = (id, value) => page.evaluate(([id, value]) => {
+    const el = document.getElementById(id);
+    if (el.type === 'checkbox') el.checked = value === '1'; else el.value = value;
+    el.dispatchEvent(new Event('change'));
+  }, [id, value]);
+  await commit('answer-seeds', '3');
+  await commit('answer-kwh', '0.35');
+  await commit('sweep-values', '1h, 1d');
+  await commit('whatif-knob', 'wake');
+  await commit('whatif-refit', '1');
+  await commit('seeds', '5');
+  await page.waitForFunction(() => location.hash.includes('seeds=5'));
+  const hash = await page.evaluate(() => location.hash);
+  for (const part of ['answer.seeds=3', 'answer.kwh=0.35', 'sweep.values=1h,1d', 'whatif.knob=wake', 'whatif.values=0,1,2,4,6,8,10,15', 'whatif.refit=1', 'seeds=5']) {
+    assert.ok(hash.includes(part), `${part} in ${hash}`);
+  }
+  // The limits are Rust's: the answer's seeds input says what the map accepts.
+  assert.equal(await page.getAttribute('#answer-seeds', 'max'), '50');
+  // A value Rust refuses: a notice, and the input keeps its last good value.
+  await commit('answer-seeds', '999');
+  await page.waitForFunction(() => /answer\.seeds: `999` is not a whole number from 1 to 50/.test(document.getElementById('notices').textContent));
+  assert.equal(await page.inputValue('#answer-seeds'), '3');
+  // A fresh page from the link has every input as it was.
+  const fresh = await open(hash.slice(1));
+  const got = await fresh.page.evaluate(() => ['answer-seeds', 'answer-kwh', 'sweep-values', 'whatif-knob', 'whatif-values', 'seeds'].map((id) => document.getElementById(id).value).concat([document.getElementById('whatif-refit').checked]));
+  assert.deepEqual(got, ['3', '0.35', '1h,1d', 'wake', '0,1,2,4,6,8,10,15', '5', true]);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(fresh.errors, []);
+  await fresh.page.close();
+  await page.close();
+});

@@ -234,10 +234,24 @@ test('in-page benchmark: re-run and redraw of every preset (figures printed for 
   await page.waitForFunction(() => window.__benchmark, null, { timeout: 120000 });
   const results = await page.evaluate(() => window.__benchmark);
   for (const r of results) console.log('bench', JSON.stringify(r));
-  // One row per preset of the menu (its first option is "custom settings"), then the longest task.
-  const presets = (await page.$$eval('#preset option', (o) => o.length)) - 1;
-  assert.equal(results.length, presets + 1);
-  assert.ok(presets >= 12, `${presets} presets in the menu`);
+  // One row per preset of the menu (its first option is "custom settings"), in its order, then the longest task.
+  const presets = (await page.$$eval('#preset option', (o) => o.map((x) => x.value))).slice(1);
+  assert.ok(presets.length >= 12, `${presets.length} presets in the menu`);
+  assert.deepEqual(results.map((r) => r.preset), [...presets, 'longest main-thread task (long-task timing)']);
+  // Each wait is measured from a real re-run: the run finished, and it is the preset's run (the digest
+  // of tests/digests.txt), not the previous preset's; its figures are finite times.
+  const { readFileSync } = await import('node:fs');
+  const digests = Object.fromEntries(readFileSync(new URL('../digests.txt', import.meta.url), 'utf8').trim().split('\n').map((l) => l.split(' ')));
+  for (const r of results.slice(0, -1)) {
+    assert.equal(r.done, true, `${r.preset}: the run finished before its wait was taken`);
+    assert.equal(r.digest, digests[r.preset], `${r.preset}: the digest of the preset's run`);
+    assert.ok(Number.isFinite(r.wait_ms) && r.wait_ms > 0, `${r.preset}: wait ${r.wait_ms} ms`);
+    assert.ok(Number.isFinite(r.redraw_ms) && r.redraw_ms >= 0, `${r.preset}: redraw ${r.redraw_ms} ms`);
+    assert.ok(Number.isFinite(r.wall_ms) && r.wall_ms >= r.wait_ms, `${r.preset}: wall ${r.wall_ms} ms, wait ${r.wait_ms} ms`);
+    assert.ok(Number.isInteger(r.workers) && r.workers >= 0, `${r.preset}: ${r.workers} workers`);
+  }
+  const longest = results.at(-1).longest_task_ms;
+  assert.ok(Number.isFinite(longest) && longest >= 0, `longest task ${longest} ms`);
   assert.deepEqual(errors, []);
   await page.close();
 });

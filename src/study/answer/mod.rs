@@ -202,11 +202,14 @@ impl World {
     }
 }
 
+/// Most seeds one map takes.
+pub const MAX_SEEDS: u32 = 50;
+
 impl Spec {
-    /// The map over the default rows and columns; seeds from 1 to 50, at least one world.
+    /// The map over the default rows and columns; seeds from 1 to [`MAX_SEEDS`], at least one world.
     pub fn new(worlds: Vec<World>, seeds: u32) -> Result<Spec, String> {
-        if !(1..=50).contains(&seeds) {
-            return Err(format!("--seeds {seeds}: expected 1 to 50"));
+        if !(1..=MAX_SEEDS).contains(&seeds) {
+            return Err(format!("--seeds {seeds}: expected 1 to {MAX_SEEDS}"));
         }
         if worlds.is_empty() {
             return Err("no scenario to map".into());

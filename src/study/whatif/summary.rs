@@ -249,6 +249,9 @@ pub fn to_json(s: &Summary) -> Value {
 pub fn page_json(s: &Summary) -> Value {
     let mut j = to_json(s);
     j["sim_error"] = json_num(s.sim_error);
+    // The slider's step and how the page writes it.
+    j["step"] = json!((s.sim_error * 10.0).round() as u32);
+    j["error_label"] = json!(format!("{}%", (s.sim_error * 100.0).round()));
     j["seeds"] = json!(s.seeds);
     j["seed_regret"] = s.seed_regret.json();
     j["wrong_seeds"] = json!(s.wrong_seeds);

@@ -1,0 +1,383 @@
+//! The inputs of the page's study panels, kept in the link like every other setting:
+//! `#tab=answer&answer.seeds=3&answer.kwh=0.3`, `#sweep.values=1h,1d`, `#whatif.knob=wake`,
+//! `#seeds=10` (the spread across seeds of the main view). One table ([`PANEL_KEYS`]) says each
+//! input's key, default and limits; the page sets its inputs' limits from it and the link keeps only
+//! what differs from the defaults. A value that does not fit is refused with a message naming the
+//! key and what it accepts, and the input keeps its value.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::sim::config::{Config, Scenario};
+use crate::sim::presets::{preset, PRESETS};
+use crate::study::{answer, spread, sweep, whatif};
+
+/// What values a panel input takes.
+#[derive(Clone, Copy, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Accepts {
+    /// A preset of the scenario.
+    Preset { scenario: Scenario },
+    /// A whole number from `min` to `max`.
+    Count { min: u32, max: u32 },
+    /// A slider step from 0 to `max`, or empty: the configuration's own.
+    Step { max: u32 },
+    /// A number from `min` to `max`.
+    Number { min: f64, max: f64, step: f64 },
+    /// One of these words.
+    Choice { of: &'static [&'static str] },
+    /// Comma-separated sweep points (`1h,1d,frozen`), at most 40.
+    Points,
+    /// Comma-separated numbers, at most [`whatif::MAX_VALUES`].
+    Numbers,
+    /// `key=value` settings separated by `&` or new lines, at most 1000 characters.
+    Settings,
+}
+
+/// One panel input.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct PanelKey {
+    pub key: &'static str,
+    pub default: &'static str,
+    pub accepts: Accepts,
+}
+
+/// How many seeds the main view's spread offers.
+pub const SPREAD_CHOICES: [&str; 4] = ["1", "5", "10", "20"];
+
+const fn count(min: u32, max: u32) -> Accepts {
+    Accepts::Count { min, max }
+}
+
+/// Every panel input, with its default and limits.
+pub const PANEL_KEYS: &[PanelKey] = &[
+    PanelKey {
+        key: "seeds",
+        default: "1",
+        accepts: Accepts::Choice {
+            of: &SPREAD_CHOICES,
+        },
+    },
+    PanelKey {
+        key: "answer.ads",
+        default: answer::DEFAULT_ADS,
+        accepts: Accepts::Preset {
+            scenario: Scenario::Ads,
+        },
+    },
+    PanelKey {
+        key: "answer.cells",
+        default: answer::DEFAULT_CELLS,
+        accepts: Accepts::Preset {
+            scenario: Scenario::Cells,
+        },
+    },
+    PanelKey {
+        key: "answer.seed",
+        default: "1",
+        accepts: count(0, u32::MAX),
+    },
+    PanelKey {
+        key: "answer.seeds",
+        default: "5",
+        accepts: count(1, answer::MAX_SEEDS),
+    },
+    PanelKey {
+        key: "answer.kwh",
+        default: "0.2",
+        accepts: Accepts::Number {
+            min: 0.0,
+            max: 2.0,
+            step: 0.01,
+        },
+    },
+    PanelKey {
+        key: "answer.gb",
+        default: "2",
+        accepts: Accepts::Number {
+            min: 0.0,
+            max: 100.0,
+            step: 0.1,
+        },
+    },
+    PanelKey {
+        key: "answer.sets",
+        default: "",
+        accepts: Accepts::Settings,
+    },
+    PanelKey {
+        key: "answer.view",
+        default: "map",
+        accepts: Accepts::Choice {
+            of: &["map", "refresh", "every"],
+        },
+    },
+    PanelKey {
+        key: "sweep.ads",
+        default: "ads-drift",
+        accepts: Accepts::Preset {
+            scenario: Scenario::Ads,
+        },
+    },
+    PanelKey {
+        key: "sweep.cells",
+        default: "cells-holiday",
+        accepts: Accepts::Preset {
+            scenario: Scenario::Cells,
+        },
+    },
+    PanelKey {
+        key: "sweep.values",
+        default: sweep::DEFAULT_VALUES,
+        accepts: Accepts::Points,
+    },
+    PanelKey {
+        key: "sweep.seeds",
+        default: "3",
+        accepts: count(1, sweep::MAX_SEEDS),
+    },
+    PanelKey {
+        key: "whatif.preset",
+        default: "cells-what-if",
+        accepts: Accepts::Preset {
+            scenario: Scenario::Cells,
+        },
+    },
+    PanelKey {
+        key: "whatif.knob",
+        default: whatif::DEFAULT_KNOB,
+        accepts: Accepts::Choice {
+            of: &whatif::Knob::NAMES,
+        },
+    },
+    PanelKey {
+        key: "whatif.values",
+        default: whatif::DEFAULT_VALUES,
+        accepts: Accepts::Numbers,
+    },
+    PanelKey {
+        key: "whatif.seeds",
+        default: "10",
+        accepts: count(1, whatif::MAX_SEEDS),
+    },
+    PanelKey {
+        key: "whatif.error",
+        default: "",
+        accepts: Accepts::Step {
+            max: whatif::PAGE_ERRORS as u32 - 1,
+        },
+    },
+    PanelKey {
+        key: "whatif.refit",
+        default: "0",
+        accepts: Accepts::Choice { of: &["0", "1"] },
+    },
+];
+
+/// The panel input `key`, if it is one.
+pub fn panel_key(key: &str) -> Option<&'static PanelKey> {
+    PANEL_KEYS.iter().find(|k| k.key == key)
+}
+
+/// The panels' inputs that differ from their defaults.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Panels {
+    values: BTreeMap<&'static str, String>,
+}
+
+impl Panels {
+    /// Sets input `key` to `value` (its canonical text), or says why not (the input keeps its value).
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
+        let k = panel_key(key).ok_or_else(|| format!("`{key}` is not a panel input"))?;
+        let v = check(k, value.trim()).map_err(|why| format!("{}: {why}", k.key))?;
+        if v == k.default {
+            self.values.remove(k.key);
+        } else {
+            self.values.insert(k.key, v);
+        }
+        Ok(())
+    }
+
+    /// The value of input `key` (its default when not set; empty for an unknown key).
+    pub fn get(&self, key: &str) -> String {
+        match self.values.get(key) {
+            Some(v) => v.clone(),
+            None => panel_key(key).map_or(String::new(), |k| k.default.to_string()),
+        }
+    }
+
+    /// Every input with its value, in the table's order.
+    pub fn all(&self) -> Vec<(&'static str, String)> {
+        PANEL_KEYS
+            .iter()
+            .map(|k| (k.key, self.get(k.key)))
+            .collect()
+    }
+
+    /// The inputs that differ from their defaults, in the table's order (what a link carries).
+    pub fn changed(&self) -> Vec<(&'static str, &str)> {
+        (PANEL_KEYS.iter())
+            .filter_map(|k| self.values.get(k.key).map(|v| (k.key, v.as_str())))
+            .collect()
+    }
+}
+
+/// The canonical text of `value` for input `k`, or what is wrong with it.
+fn check(k: &PanelKey, value: &str) -> Result<String, String> {
+    let shown: String = value.chars().take(40).collect();
+    match k.accepts {
+        Accepts::Preset { scenario } => match preset(value) {
+            Some(p) if p.scenario == scenario => Ok(value.to_string()),
+            _ => Err(format!(
+                "`{shown}` is not a {} preset; expected one of {}",
+                scenario.name(),
+                (PRESETS.iter().filter(|p| p.scenario == scenario))
+                    .map(|p| p.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        },
+        Accepts::Count { min, max } => match value.parse::<u32>() {
+            Ok(n) if (min..=max).contains(&n) => Ok(n.to_string()),
+            _ => Err(format!(
+                "`{shown}` is not a whole number from {min} to {max}"
+            )),
+        },
+        Accepts::Step { .. } if value.is_empty() => Ok(String::new()),
+        Accepts::Step { max } => match value.parse::<u32>() {
+            Ok(n) if n <= max => Ok(n.to_string()),
+            _ => Err(format!("`{shown}` is not a step from 0 to {max}")),
+        },
+        Accepts::Number { min, max, .. } => match value.parse::<f64>() {
+            Ok(x) if x.is_finite() && (min..=max).contains(&x) => {
+                Ok(crate::base::units::fmt_num(x))
+            }
+            _ => Err(format!("`{shown}` is not a number from {min} to {max}")),
+        },
+        Accepts::Choice { of } if of.contains(&value) => Ok(value.to_string()),
+        Accepts::Choice { of } => Err(format!("`{shown}` is not one of {}", of.join(", "))),
+        Accepts::Points => {
+            let points: Vec<&str> = value
+                .split(',')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .collect();
+            if points.is_empty() || points.len() > 40 {
+                return Err("from 1 to 40 comma-separated durations (1h, 1d, frozen)".into());
+            }
+            for p in &points {
+                sweep::Point::parse(p)?;
+            }
+            Ok(points.join(","))
+        }
+        Accepts::Numbers => {
+            let values: Vec<&str> = value
+                .split(',')
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .collect();
+            if values.is_empty() || values.len() > whatif::MAX_VALUES {
+                return Err(format!(
+                    "from 1 to {} comma-separated numbers",
+                    whatif::MAX_VALUES
+                ));
+            }
+            for v in &values {
+                if !v.parse::<f64>().is_ok_and(f64::is_finite) {
+                    return Err(format!(
+                        "`{}` is not a number",
+                        v.chars().take(40).collect::<String>()
+                    ));
+                }
+            }
+            Ok(values.join(","))
+        }
+        Accepts::Settings => {
+            if value.chars().count() > 1000 {
+                return Err("at most 1000 characters of key=value settings".into());
+            }
+            let mut cfg = Config::default();
+            for pair in value
+                .split(['&', '\n'])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            {
+                let (key, v) = pair.split_once('=').ok_or_else(|| {
+                    format!(
+                        "`{}`: expected key=value",
+                        pair.chars().take(40).collect::<String>()
+                    )
+                })?;
+                cfg.set(key.trim(), v.trim()).map_err(|e| e.to_string())?;
+            }
+            Ok(value.to_string())
+        }
+    }
+}
+
+/// The number of seeds of the main view's spread (the `seeds` input).
+pub fn spread_seeds(p: &Panels) -> u32 {
+    p.get("seeds").parse().unwrap_or(1).min(spread::MAX_SEEDS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_default_is_accepted_as_it_is() {
+        for k in PANEL_KEYS {
+            assert_eq!(check(k, k.default).as_deref(), Ok(k.default), "{}", k.key);
+        }
+    }
+
+    #[test]
+    fn the_defaults_are_the_studies_own() {
+        let p = Panels::default();
+        assert_eq!(p.get("answer.seeds"), answer::DEFAULT_SEEDS.to_string());
+        let c = Config::for_scenario(Scenario::Cells).cells;
+        assert_eq!(
+            p.get("answer.kwh"),
+            crate::base::units::fmt_num(c.price_kwh)
+        );
+        assert_eq!(p.get("answer.gb"), crate::base::units::fmt_num(c.price_gb));
+    }
+
+    #[test]
+    fn values_are_checked_and_written_canonically() {
+        let mut p = Panels::default();
+        p.set("answer.seeds", " 3 ").unwrap();
+        p.set("sweep.values", "1h, 1d,").unwrap();
+        p.set("answer.kwh", "0.30").unwrap();
+        assert_eq!(
+            p.changed(),
+            vec![
+                ("answer.seeds", "3"),
+                ("answer.kwh", "0.3"),
+                ("sweep.values", "1h,1d")
+            ]
+        );
+        let e = p.set("answer.seeds", "999").unwrap_err();
+        assert!(
+            e.starts_with("answer.seeds: `999` is not a whole number from 1 to"),
+            "{e}"
+        );
+        assert_eq!(
+            p.get("answer.seeds"),
+            "3",
+            "a refused value keeps the last one"
+        );
+        assert!(p
+            .set("answer.ads", "cells-sleep")
+            .unwrap_err()
+            .contains("not a ads preset"));
+        assert!(p.set("answer.sets", "days=zz").is_err());
+        assert!(p.set("answer.sets", "days=3&warmup=2").is_ok());
+        assert!(p.set("whatif.values", "0.1,x").is_err());
+        assert!(p.set("nope", "1").is_err());
+        // Back to a default: the link no longer carries it.
+        p.set("answer.seeds", "5").unwrap();
+        assert!(!p.changed().iter().any(|c| c.0 == "answer.seeds"));
+    }
+}
