@@ -488,6 +488,8 @@ async function main() {
   ui.cat = catalogue();
   const bench = location.hash.includes('bench=1');
   ui.pg = new Playground(bench ? '' : location.hash);
+  // An ads run's lanes run in the lane workers: the estimate (and the hold) counts their memory.
+  ui.pg.set_lane_workers(lanePool.size);
   ui.state = ui.pg.state();
   notify(ui.pg.notices());
   showCost();

@@ -15,6 +15,10 @@ pub const HARD_SECONDS: f64 = 300.0;
 /// Above this the command line refuses without `--no-limit`, and the page refuses outright:
 /// 2 GB, more than a 32-bit WebAssembly page can use in practice.
 pub const HARD_BYTES: f64 = 2e9;
+/// Memory of one of the page's workers before its task: its own WebAssembly instance (the module's
+/// code compiled, the linear memory it starts with) and its JavaScript heap. An estimate (a worker of
+/// the page shows 25-40 MB in Chromium's task manager), not fitted like the rest.
+pub const WORKER_BYTES: f64 = 35e6;
 /// How much slower the page's WebAssembly runs than native code.
 pub const WASM_SLOWER: f64 = 1.6;
 

@@ -12,10 +12,7 @@ use crate::domain::cost::{fmt_bytes, Cost, HARD_BYTES, PAGE_BYTES, PAGE_SECONDS,
 /// 16, 51 MB for 48; one run 7.4 MB).
 pub const SEED_KEPT: f64 = 0.8e6;
 
-/// Memory of one of the page's workers before its task: its own WebAssembly instance (the module's
-/// code compiled, the linear memory it starts with) and its JavaScript heap (a worker of the page
-/// measured 25-40 MB in Chromium's task manager).
-pub const WORKER_BYTES: f64 = 35e6;
+pub use crate::domain::cost::WORKER_BYTES;
 
 /// The cost of `runs` runs of one run's `cost`, `at_once` at a time (the work adds up, the memory is
 /// that of the runs at once), each part saying so with the knob that sets `runs`.

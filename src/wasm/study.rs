@@ -265,10 +265,26 @@ pub fn study_tasks(kind: &str, input: JsValue, workers: u32) -> Result<JsValue, 
 #[wasm_bindgen]
 pub fn study_cost(kind: &str, input: JsValue, workers: u32) -> Result<JsValue, JsValue> {
     let workers = workers.clamp(1, 64) as usize;
-    let c = by_kind!(kind, S => {
+    let spread = (kind == "spread")
+        .then(|| Spread::job(input.clone()))
+        .transpose()?;
+    let mut c = by_kind!(kind, S => {
         let job = S::job(input)?;
         crate::study::cost::page::<S>(&job, workers).map_err(err)
     })?;
+    if let Some(job) = spread {
+        // The seeds run beside the page's own run of the same settings (its lanes in as many
+        // workers), which keeps its memory.
+        let own = crate::sim::cost::page(&job.config, workers).bytes;
+        c.add(
+            format!(
+                "the page's own run of these settings with its {workers} lane workers (the lanes' bits; --seeds {} beside it)",
+                job.seeds
+            ),
+            0.0,
+            own,
+        );
+    }
     Ok(to_js(&crate::study::cost::PageCheck::new(&c)))
 }
 
