@@ -3,7 +3,10 @@
 // per configuration; summary, JSON, conclusion and chart by the same Rust code as `rtml answer`.
 import { postDone } from './bridge.js';
 import { StudyView } from './pkg/rtml.js';
-import { runStudy, cancelStudy, fillTable } from './pool.js';
+import { runStudy, cancelStudy, fillTable, OverBudget } from './pool.js';
+
+// The inputs of a run held over the page's memory: the same again runs anyway.
+let warned = null;
 
 const $ = (id) => document.getElementById(id);
 let view = null;
@@ -89,6 +92,8 @@ export async function runAnswer() {
   const perSeed = new Map();
   const have = new Map();
   let cached = true;
+  const anyway = warned === key;
+  warned = null;
   try {
     await runStudy('answer', j, (part, done, total) => {
       if (done === 1) bar.max = total;
@@ -107,7 +112,7 @@ export async function runAnswer() {
       bar.value = 0;
       for (const t of tasks) perSeed.set(t.task.seed, (perSeed.get(t.task.seed) || 0) + 1);
       cached = tasks.every((t) => t.cached);
-    });
+    }, { anyway, what: 'this answer', again: 'press Run again', fields: { '--seeds': 'Seeds' } });
     await showing;
     await show(j);
     window.__answerTiming.first ??= performance.now() - t0;
@@ -117,7 +122,8 @@ export async function runAnswer() {
     // An essay that embeds the answer reads its figures (see bridge.js).
     postDone({ answer: window.__answer });
   } catch (e) {
-    status.textContent = e.message === 'cancelled' ? 'cancelled' : `The answer failed: ${e.message ?? e}`;
+    if (e instanceof OverBudget) warned = key;
+    status.textContent = e.message === 'cancelled' ? 'cancelled' : e instanceof OverBudget ? e.message : `The answer failed: ${e.message ?? e}`;
   } finally {
     running = false;
     $('answer-run').disabled = false;

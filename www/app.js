@@ -488,6 +488,8 @@ async function main() {
   ui.cat = catalogue();
   const bench = location.hash.includes('bench=1');
   ui.pg = new Playground(bench ? '' : location.hash);
+  // An ads run's lanes run in the lane workers: the estimate (and the hold) counts their memory.
+  ui.pg.set_lane_workers(lanePool.size);
   ui.state = ui.pg.state();
   notify(ui.pg.notices());
   showCost();
@@ -543,15 +545,19 @@ async function main() {
     ui.chartSeen = seen;
   }).observe(canvas);
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', (e) => { ui.dark = e.matches; render(); redrawSweep(ui.dark); redrawReplay(ui.dark); redrawAnswer(); });
-  const reload = () => {
+  // A link followed after load (a hash change, back or forward; popstate comes first): its settings,
+  // and its tab opened as at load.
+  const follow = () => {
     if (location.hash === '#' + ui.pg.hash()) return;
+    const tab = ui.state.tab;
     notify(ui.pg.load(location.hash));
     ui.state = ui.pg.state();
     for (const show of ui.panelShows) show();
     restart();
+    if (ui.state.tab !== tab) openTab(ui.state.tab);
   };
-  window.addEventListener('hashchange', reload);
-  window.addEventListener('popstate', reload);
+  window.addEventListener('hashchange', follow);
+  window.addEventListener('popstate', follow);
   document.addEventListener('keydown', (e) => {
     if (e.key !== ' ' || e.target.closest('input, select, textarea, button, a')) return;
     e.preventDefault();
@@ -587,6 +593,14 @@ async function main() {
   if (bench) await benchmark();
   // The answer's workers get the cores when the page opens on it.
   else if (ui.state.tab !== 'answer') setPlaying(true);
+}
+
+/** Opens the fold of a page tab (`answer`, `sweep`, `whatif`, `replay`) and scrolls to it. */
+function openTab(tab) {
+  const fold = tab !== 'run' && document.getElementById(tab);
+  if (!fold) return;
+  fold.open = true;
+  fold.scrollIntoView();
 }
 
 main().catch((e) => {

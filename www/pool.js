@@ -15,7 +15,26 @@
 // before any task: the lane workers warm up the page's configuration and run a day of it, so the
 // engine's code is compiled by the engine's optimising tier before the reader's first change.
 
-import { study_tasks } from './pkg/rtml.js';
+import { study_tasks, study_cost } from './pkg/rtml.js';
+
+/** A study not started: over the page's memory (until run anyway) or too large for a tab. */
+export class OverBudget extends Error {
+  constructor(message) { super(message); this.name = 'OverBudget'; }
+}
+
+/** A Rust message in the page's words: the command line's flags named as the panel's fields
+ * (`fields`, e.g. `{'--seeds': 'Seeds'}`). */
+export function pageWords(message, fields = {}) {
+  let s = String(message);
+  for (const [flag, field] of Object.entries(fields)) s = s.replaceAll(flag, field);
+  return s;
+}
+
+/** Whether a worker's error is its WebAssembly memory running out ("unreachable" after a failed
+ * allocation, a RangeError growing the memory). */
+export function outOfMemory(message) {
+  return /unreachable|RangeError|out of memory|allocation failed|memory access out of bounds/i.test(String(message));
+}
 
 export class Cancelled extends Error {
   constructor() { super('cancelled'); this.name = 'Cancelled'; }
@@ -116,7 +135,13 @@ export class Pool {
       return;
     }
     this.busy.delete(w);
-    this.idle.push(w);
+    if ('error' in m && outOfMemory(m.error)) {
+      // A WebAssembly instance that trapped out of memory is not reused: a new worker takes its place.
+      w.terminate();
+      this.workers = this.workers.filter((x) => x !== w);
+    } else {
+      this.idle.push(w);
+    }
     if ('error' in m) job.reject(new Error(m.error));
     else job.resolve(m.result);
     this.pump();
@@ -151,11 +176,35 @@ const KEEP = 400;
  * workers, parts already run taken from the cache. `onTasks([{key, task, cached}])` first, then
  * `onPart(part, done, total)` as each part comes in (cached ones first); resolves with the parts in task order; rejects with `Cancelled` after
  * `cancelStudy(kind)` (a newer run of the same kind cancels the older one), or with the worker's error
- * message. Throws at once when the inputs are refused (Rust's message).
+ * message (out of memory: what to lower). Throws at once when the inputs are refused (Rust's message),
+ * and with `OverBudget` when Rust's estimate (`study_cost`: the same as the command line's, with these
+ * workers) is too large for a tab, or over the page's memory unless `opts.anyway` (`opts.again` says how
+ * the reader confirms: `press Run sweep again`). `opts.fields` names
+ * the command line's flags as the panel's fields; `opts.what` the run (`this sweep`); `opts.onCost(c)`
+ * sees the estimate (`{text, over, hold, hard, lower}`) before the run.
  */
-export function runStudy(kind, input, onPart = () => {}, onTasks = () => {}) {
+export function runStudy(kind, input, onPart = () => {}, onTasks = () => {}, opts = {}) {
   cancelStudy(kind);
-  const tasks = study_tasks(kind, input, studies.size);
+  const words = (m) => pageWords(m, opts.fields);
+  const what = opts.what ?? 'this run';
+  let c;
+  try {
+    c = study_cost(kind, input, studies.size);
+  } catch (e) {
+    throw new Error(words(e.message ?? e));
+  }
+  if (c.hard) throw new OverBudget(words(`Not started: too large for a browser tab: ${what}: ${c.over}. Lower those settings.`));
+  if (c.hold && !opts.anyway) {
+    const again = opts.again ? `, or ${opts.again} to run it anyway` : '';
+    throw new OverBudget(words(`Not started: ${what}: ${c.over}. On a phone the browser may close the tab: lower those settings${again}.`));
+  }
+  if (opts.onCost) opts.onCost(c);
+  let tasks;
+  try {
+    tasks = study_tasks(kind, input, studies.size);
+  } catch (e) {
+    throw new Error(words(e.message ?? e));
+  }
   onTasks(tasks.map((t) => ({ ...t, cached: parts.has(t.key) })));
   const out = new Array(tasks.length);
   let done = 0;
@@ -167,9 +216,18 @@ export function runStudy(kind, input, onPart = () => {}, onTasks = () => {}) {
       parts.set(key, part);
       while (parts.size > KEEP) parts.delete(parts.keys().next().value);
       got(i, part);
+    }, (e) => {
+      if (e instanceof Cancelled || !outOfMemory(e.message)) throw e;
+      cancelStudy(kind);
+      throw new Error(words(`a worker ran out of memory (${e.message}); ${what} was estimated ${c.text}, mostly ${c.lower}: lower that`));
     }));
   });
   return Promise.all(pending).then(() => out);
+}
+
+/** Rust's estimate of a study on the page's workers (`study_cost`). */
+export function studyCost(kind, input) {
+  return study_cost(kind, input, studies.size);
 }
 
 /** Cancels the running study of `kind` (its busy workers are replaced: they free their cores at once). */

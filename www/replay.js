@@ -1,8 +1,8 @@
 // Replay your own data: a local click log (Vowpal Wabbit text) or per-cell load trace (CSV), streamed
 // through the playground's learners in a Web Worker. Nothing is uploaded: the file is read in slices
 // by the worker, on this machine.
-import { ReplayView, catalogue, format_figure } from './pkg/rtml.js';
-import { replayWorker } from './pool.js';
+import { ReplayView, catalogue, format_figure, replay_cost } from './pkg/rtml.js';
+import { replayWorker, pageWords, outOfMemory } from './pool.js';
 
 const $ = (id) => document.getElementById(id);
 let worker = null;
@@ -48,6 +48,43 @@ function choose(f) {
     else if (lower.endsWith('.vw') || lower.endsWith('.txt')) $('replay-format').value = 'vw';
     setFormat();
   }
+}
+
+/** The command line's flags as the form's fields, in the replay's messages. */
+const FIELDS = { '--lanes': 'Lanes', '--bits': 'Hash bits', '--warmup': 'Warm-up' };
+// The file and options of a replay held over the page's memory: the same again runs anyway.
+let warned = null;
+
+/**
+ * What the file holds at its start, before the replay reads it: its first (decompressed) 64 KB and,
+ * for a gzip file, the ratio of its first megabyte (decompressed bytes per compressed byte; at most
+ * 256 MB decompressed are looked at, a bomb's ratio shows well before).
+ */
+async function sample(f) {
+  const first = new Uint8Array(await f.slice(0, 1 << 20).arrayBuffer());
+  if (!(first[0] === 0x1f && first[1] === 0x8b)) return { head: first.subarray(0, 1 << 16), ratio: undefined };
+  const reader = new Blob([first]).stream().pipeThrough(new DecompressionStream('gzip')).getReader();
+  const head = new Uint8Array(1 << 16);
+  let out = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (out < head.length) head.set(value.subarray(0, head.length - out), out);
+      out += value.length;
+      if (out > 256 << 20) { reader.cancel(); break; }
+    }
+  } catch (_) { /* the slice ends inside the stream: what was decompressed is the sample */ }
+  return { head: head.subarray(0, Math.min(out, head.length)), ratio: Math.max(1, out / first.length) };
+}
+
+/** Shows a message under the form (an error or a warning). */
+function stop(text) {
+  $('replay-error').textContent = text;
+  $('replay-error').hidden = false;
+  $('replay-status').textContent = 'not started';
+  $('replay-run').disabled = !file;
+  $('replay-cancel').disabled = true;
 }
 
 let vocab = null;
@@ -107,7 +144,7 @@ function cancel() {
   $('replay-run').disabled = !file;
 }
 
-function run(dark) {
+async function run(dark) {
   if (!file) return;
   if (worker) worker.terminate();
   const options = replayOptions();
@@ -117,11 +154,33 @@ function run(dark) {
   $('replay-progress').value = 0;
   $('replay-run').disabled = true;
   $('replay-cancel').disabled = false;
+  // Rust's estimate (as `rtml replay` checks it) before the file is read: its size, the gzip ratio
+  // and line length of its start, the lanes and bits.
+  let cost;
+  try {
+    const { head, ratio } = await sample(file);
+    cost = replay_cost(options.format, options.keys, options.values, file.size, head, ratio);
+  } catch (e) {
+    stop(pageWords(e.message ?? e, FIELDS));
+    return;
+  }
+  const key = JSON.stringify([file.name, file.size, file.lastModified, options]);
+  if (cost.hard) {
+    stop(pageWords(`Not started: too large for a browser tab: this replay: ${cost.over}. Lower those settings.`, FIELDS));
+    return;
+  }
+  if (cost.hold && warned !== key) {
+    warned = key;
+    stop(pageWords(`Not started: this replay: ${cost.over}. On a phone the browser may close the tab: lower those settings, or press Replay again to run it anyway.`, FIELDS));
+    return;
+  }
+  warned = null;
+  const oom = (why) => pageWords(`The replay ran out of memory (${why}); it was estimated ${cost.text}, mostly ${cost.lower}: lower that.`, FIELDS);
   worker = replayWorker();
   worker.onmessage = (e) => {
     const m = e.data;
     if (m.error) {
-      $('replay-error').textContent = m.error;
+      $('replay-error').textContent = outOfMemory(m.error) ? oom(m.error) : m.error;
       $('replay-error').hidden = false;
       $('replay-status').textContent = 'stopped';
     } else if (m.done) {
@@ -144,7 +203,7 @@ function run(dark) {
     $('replay-run').disabled = !file;
   };
   worker.onerror = (e) => {
-    $('replay-error').textContent = `The replay failed: ${e.message}`;
+    $('replay-error').textContent = outOfMemory(e.message) ? oom(e.message) : `The replay failed: ${e.message}`;
     $('replay-error').hidden = false;
     cancel();
   };

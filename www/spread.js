@@ -4,7 +4,7 @@
 // caption's claims show how often they held. Aggregation and drawing are Rust's (`sim::seeds`), the
 // same code as `rtml run --seeds N`.
 import { StudyView, format_figure } from './pkg/rtml.js';
-import { runStudy, cancelStudy, Cancelled } from './pool.js';
+import { runStudy, cancelStudy, Cancelled, OverBudget } from './pool.js';
 
 const $ = (id) => document.getElementById(id);
 const fmt = (v) => format_figure(v, 3);
@@ -73,9 +73,12 @@ export function restartSpread(hash, _key, held) {
       if (done === total) sp.elapsedMs = performance.now() - sp.started;
       progress();
       sp.onUpdate();
-    }, (tasks) => { sp.total = tasks.length; }).catch((e) => { if (!(e instanceof Cancelled)) status(`A seed's run failed: ${e.message ?? e}`); });
+    }, (tasks) => { sp.total = tasks.length; }, { what: `${sp.n} seeds of this run`, fields: { '--seeds': 'Seeds' } }).catch((e) => { if (!(e instanceof Cancelled)) status(`A seed's run failed: ${e.message ?? e}`); });
   } catch (e) {
-    status(`Not started: ${e.message ?? e}`);
+    sp.view = null;
+    view.free();
+    status(e instanceof OverBudget ? e.message : `Not started: ${e.message ?? e}`);
+    return;
   }
   progress();
 }

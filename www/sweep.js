@@ -2,11 +2,13 @@
 // studies' workers (pool.js: progress, cancel, cache); table, words and chart by the same Rust code as
 // `rtml sweep` (`study::studies::Sweep`).
 import { StudyView } from './pkg/rtml.js';
-import { runStudy, cancelStudy, fillTable } from './pool.js';
+import { runStudy, cancelStudy, fillTable, OverBudget } from './pool.js';
 
 const $ = (id) => document.getElementById(id);
 let view = null;
 let running = false;
+// The inputs of a run held over the page's memory: the same again runs anyway.
+let warned = null;
 
 function draw(dark) {
   const c = $('sweep-chart');
@@ -16,6 +18,9 @@ function draw(dark) {
   if (c.width !== W || c.height !== H) { c.width = W; c.height = H; }
   view.draw(c, dpr, dark, '');
 }
+
+/** The command line's flags as the panel's fields, in its messages. */
+const SWEEP_FIELDS = { '--seeds': 'Seeds', '--values': 'Intervals', '--param': 'the swept knob' };
 
 /** Runs the sweep described by the inputs, for the ads and the cells preset. */
 export async function runSweep(dark) {
@@ -27,6 +32,7 @@ export async function runSweep(dark) {
     values: $('sweep-values').value,
     seeds: $('sweep-seeds').value,
   };
+  const key = JSON.stringify(input);
   const bar = $('sweep-progress');
   const status = $('sweep-status');
   running = true;
@@ -36,10 +42,15 @@ export async function runSweep(dark) {
   bar.value = 0;
   try {
     view.clear();
+    const anyway = warned === key;
+    warned = null;
     await runStudy('sweep', input, (part, done, total) => {
       view.add(part);
       bar.value = done / total;
       status.textContent = `${done} of ${total} runs`;
+    }, () => {}, {
+      anyway, what: 'this sweep', again: 'press Run sweep again', fields: SWEEP_FIELDS,
+      onCost: (c) => { if (c.over) status.textContent = `starting (${c.text}: slow on a phone)…`; },
     });
     const r = view.report(input);
     window.__sweep = r.json;
@@ -48,7 +59,8 @@ export async function runSweep(dark) {
     $('sweep-caption').textContent = r.words.join(' ');
     status.textContent = 'done';
   } catch (e) {
-    status.textContent = e.message === 'cancelled' ? 'cancelled' : `The sweep failed: ${e.message ?? e}`;
+    if (e instanceof OverBudget) warned = key;
+    status.textContent = e.message === 'cancelled' ? 'cancelled' : e instanceof OverBudget ? e.message : `The sweep failed: ${e.message ?? e}`;
   } finally {
     running = false;
     $('sweep-run').disabled = false;

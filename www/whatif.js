@@ -2,7 +2,12 @@
 // the live network gives it. Seeds run in Web Workers (every slider step at once), so moving the
 // simulator-error slider only re-summarises and redraws (in Rust).
 import { StudyView } from './pkg/rtml.js';
-import { runStudy, cancelStudy, fillTable } from './pool.js';
+import { runStudy, cancelStudy, fillTable, OverBudget } from './pool.js';
+
+/** The command line's flags as the panel's fields, in its messages. */
+const FIELDS = { '--seeds': 'Seeds', '--values': 'Values', '--refit': 'the refit' };
+// The inputs of a run held over the page's memory: the same again runs anyway.
+let warned = null;
 
 const $ = (id) => document.getElementById(id);
 let view = null;
@@ -37,6 +42,7 @@ async function run() {
   // The slider's step from the link, or (empty) the configuration's own simulator error.
   const own = $('whatif-error').dataset.own === '1';
   const job = { preset: $('whatif-preset').value, knob: $('whatif-knob').value, values: $('whatif-values').value, seeds: $('whatif-seeds').value, step: own ? null : $('whatif-error').value, refit: false };
+  const key = JSON.stringify(job);
   const status = $('whatif-status');
   const bar = $('whatif-progress');
   running = true;
@@ -47,7 +53,12 @@ async function run() {
   view ??= new StudyView('whatif');
   try {
     view.clear();
-    await runStudy('whatif', job, (part, d, n) => { view.add(part); bar.value = d / n; status.textContent = `${d} of ${n} seeds`; });
+    const anyway = warned === key;
+    warned = null;
+    await runStudy('whatif', job, (part, d, n) => { view.add(part); bar.value = d / n; status.textContent = `${d} of ${n} seeds`; }, () => {}, {
+      anyway, what: 'this what-if evaluation', again: 'press Evaluate again', fields: FIELDS,
+      onCost: (c) => { if (c.over) status.textContent = `starting (${c.text}: slow on a phone)…`; },
+    });
     input = job;
     // The slider starts at the link's step, or the configuration's own simulator error (Rust's
     // report says which).
@@ -55,7 +66,8 @@ async function run() {
     show();
     status.textContent = 'done';
   } catch (e) {
-    status.textContent = e.message === 'cancelled' ? 'cancelled' : `The what-if evaluation failed: ${e.message ?? e}`;
+    if (e instanceof OverBudget) warned = key;
+    status.textContent = e.message === 'cancelled' ? 'cancelled' : e instanceof OverBudget ? e.message : `The what-if evaluation failed: ${e.message ?? e}`;
   } finally {
     running = false;
     $('whatif-run').disabled = false;

@@ -1,6 +1,7 @@
 //! Foundations every other layer uses: seeded random streams, time units and the duration grammar,
 //! numbers in JSON.
 
+pub mod echo;
 pub mod json;
 pub mod metrics;
 pub mod rng;

@@ -41,16 +41,11 @@ pub struct AnswerArgs {
 
 pub fn answer(args: AnswerArgs) -> Result<(), String> {
     let sets = parse_sets(&args.set)?;
-    let spec = Spec::with_presets(&args.ads, &args.cells, args.seed, &sets, args.seeds)?;
+    Spec::with_presets(&args.ads, &args.cells, args.seed, &sets, args.seeds)?;
     let mut outs = super::output::Outputs::default();
     outs.ask("--csv", args.csv.as_deref())
         .ask("--svg", args.svg.as_deref())
         .check()?;
-    // Its tasks run on every core at once: the memory is that many tasks'.
-    let cost = super::limit::at_once(spec.cost(), spec.tasks(1).len(), "this answer's tasks");
-    if !super::limit::check(&cost, "this answer", &args.limit)? {
-        return Ok(());
-    }
     let job = answer::Job {
         ads: args.ads,
         cells: args.cells,
@@ -61,6 +56,11 @@ pub fn answer(args: AnswerArgs) -> Result<(), String> {
         seed: args.seed,
         seeds: args.seeds,
     };
+    // Its tasks run on every core at once: the memory is that many tasks'.
+    let cost = super::limit::study::<Answer>(&job)?;
+    if !super::limit::check(&cost, "this answer", &args.limit)? {
+        return Ok(());
+    }
     let report = super::study::<Answer>(&job, "answer", "runs", args.json, super::limit::cores())?;
     let Figure::Answer(a) = &report.figure else {
         unreachable!("the answer draws its map")

@@ -50,56 +50,14 @@ pub fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |c| c.get())
 }
 
-/// The cost of `runs` runs of one configuration's cost, `at_once` at a time (the work adds up,
-/// the memory is that of the runs at once): `rtml run --seeds`, the answer's tasks.
-pub fn repeated(cost: Cost, runs: usize, at_once: usize, knob: &str) -> Cost {
-    cost.repeated(runs as f64, at_once.min(runs).max(1) as f64, knob)
-}
-
-/// Memory each seed of `rtml run --seeds` leaves behind: its sums and figures, kept for the spread,
-/// and what the allocator keeps of the runs' threads (ads-explore at 200 req/h: 20 MB for 2 seeds,
-/// 40 MB for 16, 51 MB for 48; one run 7.4 MB).
-const SEED_KEPT: f64 = 0.8e6;
-
 /// The cost of `rtml run --seeds n` from one seed's `cost`, `at_once` seeds at a time.
 pub fn seeds(cost: Cost, n: usize, at_once: usize) -> Cost {
-    let mut c = repeated(cost, n, at_once, "--seeds");
-    c.add(
-        format!("each seed's results kept for the spread (--seeds {n})"),
-        0.0,
-        n as f64 * SEED_KEPT,
-    );
-    c
+    rtml::study::cost::seeds(cost, n, at_once)
 }
 
-/// `cost`, the memory of one of `tasks` tasks, with the memory of the tasks that run at once (one
-/// per core).
-pub fn at_once(mut cost: Cost, tasks: usize, what: &str) -> Cost {
-    let k = cores().min(tasks).max(1) as f64;
-    let one = cost.bytes;
-    cost.add(
-        format!(
-            "{what}: {k} at once (one per core), each ≈ {}: the others' memory",
-            fmt_bytes(one)
-        ),
-        0.0,
-        one * (k - 1.0),
-    );
-    cost
-}
-
-/// What `rtml whatif` will cost: every seed's live network and each value's evaluation under the
-/// simulator, the live network and each refit window, the seeds spread over the cores.
-pub fn whatif(spec: &rtml::study::whatif::Spec, windows: usize) -> Cost {
-    let c = &spec.cfg;
-    let one = rtml::sim::cost::whatif_seed(
-        c.cells.cells as f64,
-        c.days,
-        spec.values.len() as f64,
-        2.0 + windows as f64,
-    );
-    let seeds = spec.seeds as usize;
-    repeated(one, seeds, cores(), "--seeds")
+/// A study's cost with its tasks on every core at once (the one estimate, `Study::cost`).
+pub fn study<S: rtml::study::Study>(job: &S::Job) -> Result<Cost, String> {
+    S::cost(job, cores())
 }
 
 /// `cost` with the estimate of writing `--export` added (its size named).
@@ -136,21 +94,12 @@ pub fn replay(
     };
     let lines = head.iter().filter(|&&b| b == b'\n').count().max(1);
     let line = head.len() as f64 / lines as f64;
-    let mut cost = rtml::replay::estimate(opts, size, line).map_err(|e| e.to_string())?;
-    if let Some((compressed, ratio)) = gzip {
-        cost.parts.insert(
-            0,
-            rtml::sim::cost::Part {
-                what: format!(
-                    "(the gzip file: {} compressed, ≈ {} decompressed, {ratio:.1}x at its start)",
-                    fmt_bytes(compressed),
-                    fmt_bytes(size)
-                ),
-                seconds: 0.0,
-                bytes: 0.0,
-            },
-        );
-    }
+    let (file_bytes, ratio) = match gzip {
+        Some((compressed, ratio)) => (compressed, Some(ratio)),
+        None => (size, None),
+    };
+    let cost =
+        rtml::replay::estimate_sample(opts, file_bytes, &head, ratio).map_err(|e| e.to_string())?;
     if !check(&cost, "this replay", limit)? {
         return Ok(None);
     }

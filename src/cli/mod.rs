@@ -176,49 +176,7 @@ fn print_report(report: &rtml::study::Report, json: bool) {
 
 use output::write_file;
 
-/// Most characters of typed input a message repeats.
-const ECHO_CHARS: usize = 60;
-
-/// Typed input as a message repeats it: its first [`ECHO_CHARS`] characters, then `…` when longer.
-pub(crate) fn clip(s: &str) -> String {
-    match s.char_indices().nth(ECHO_CHARS) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s.to_string(),
-    }
-}
-
-/// A message with every quoted span (between backticks, or clap's single quotes) and every long
-/// run of non-space characters clipped to [`ECHO_CHARS`]: a 10 KB value is not echoed whole.
-fn clip_quoted(msg: &str) -> String {
-    let mut out = String::with_capacity(msg.len().min(4096));
-    let mut word = String::new();
-    let flush = |word: &mut String, out: &mut String| {
-        // A word longer than a clipped echo: its quote marks and punctuation kept, the inside clipped.
-        if word.chars().count() > ECHO_CHARS + 2 {
-            let marks: &[char] = &['`', '\'', '"', ':', ';', ',', '.', ')', '('];
-            let inner = word.trim_start_matches(marks);
-            let head = &word[..word.len() - inner.len()];
-            let inner = inner.trim_end_matches(marks);
-            let tail = &word[head.len() + inner.len()..];
-            out.push_str(head);
-            out.push_str(&clip(inner));
-            out.push_str(tail);
-        } else {
-            out.push_str(word);
-        }
-        word.clear();
-    };
-    for ch in msg.chars() {
-        if ch.is_whitespace() {
-            flush(&mut word, &mut out);
-            out.push(ch);
-        } else {
-            word.push(ch);
-        }
-    }
-    flush(&mut word, &mut out);
-    out
-}
+use rtml::base::echo::{clip, clip_quoted};
 
 /// A value for the table: rounded, or "–" when undefined (e.g. a rate with nothing to divide by).
 fn show(x: f64) -> String {

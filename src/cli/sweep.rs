@@ -58,13 +58,17 @@ pub fn sweep(args: SweepArgs) -> Result<(), String> {
         seeds: args.seeds,
         metric: args.metric.clone(),
     };
-    let spec = job.spec(0)?;
+    job.spec(0)?;
     let mut outs = super::output::Outputs::default();
     outs.ask("--csv", args.csv.as_deref())
         .ask("--svg", args.svg.as_deref())
         .check()?;
     let cores = super::limit::cores();
-    if !super::limit::check(&spec.cost(cores), "this sweep", &args.limit)? {
+    if !super::limit::check(
+        &super::limit::study::<Sweep>(&job)?,
+        "this sweep",
+        &args.limit,
+    )? {
         return Ok(());
     }
     let report = super::study::<Sweep>(&job, "sweep", "runs", args.json, cores)?;

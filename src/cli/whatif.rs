@@ -53,11 +53,10 @@ pub fn whatif(args: WhatifArgs) -> Result<(), String> {
         step: 0,
         refit: args.refit,
     };
-    let spec = job.spec()?;
-    let windows = if args.refit { whatif::WINDOWS.len() } else { 0 };
+    job.spec()?;
     let mut outs = super::output::Outputs::default();
     outs.ask("--svg", args.svg.as_deref()).check()?;
-    let cost = super::limit::whatif(&spec, windows);
+    let cost = super::limit::study::<WhatIf>(&job)?;
     if !super::limit::check(&cost, "this what-if", &args.limit)? {
         return Ok(());
     }

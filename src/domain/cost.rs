@@ -15,6 +15,10 @@ pub const HARD_SECONDS: f64 = 300.0;
 /// Above this the command line refuses without `--no-limit`, and the page refuses outright:
 /// 2 GB, more than a 32-bit WebAssembly page can use in practice.
 pub const HARD_BYTES: f64 = 2e9;
+/// Memory of one of the page's workers before its task: its own WebAssembly instance (the module's
+/// code compiled, the linear memory it starts with) and its JavaScript heap. An estimate (a worker of
+/// the page shows 25-40 MB in Chromium's task manager), not fitted like the rest.
+pub const WORKER_BYTES: f64 = 35e6;
 /// How much slower the page's WebAssembly runs than native code.
 pub const WASM_SLOWER: f64 = 1.6;
 
@@ -97,6 +101,9 @@ impl Cost {
                 why.push(format!("{} ≈ {}", p.what, fmt_bytes(p.bytes)));
             }
         }
+        if why.is_empty() {
+            why.push("the run as a whole (no one part stands out)".into());
+        }
         (self.seconds > seconds || self.bytes > bytes).then(|| {
             format!(
                 "estimated {} (over {} or {}): mostly {}",
@@ -128,5 +135,28 @@ pub fn fmt_bytes(b: f64) -> String {
         format!("{:.0} MB", (b / 1e6).max(1.0))
     } else {
         format!("{:.1} GB", b / 1e9)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn over_always_names_what_costs() {
+        // A cost without parts (the answer's was built so) said "mostly ." and named nothing.
+        let bare = Cost {
+            seconds: 500.0,
+            bytes: 1e6,
+            parts: Vec::new(),
+        };
+        let why = bare.over(300.0, 2e9).unwrap();
+        assert!(!why.contains("mostly ."), "{why}");
+        assert!(why.contains("as a whole"), "{why}");
+        let mut c = Cost::default();
+        c.add("lane B retrains (b.every)", 400.0, 0.0);
+        let why = c.over(300.0, 2e9).unwrap();
+        assert!(why.contains("mostly lane B retrains (b.every)"), "{why}");
+        assert_eq!(c.over(500.0, 2e9), None);
     }
 }

@@ -96,6 +96,39 @@ pub fn estimate(
     Ok(c)
 }
 
+/// The estimate of a replay from what is known before reading the file: its size (`file_bytes`; for a
+/// gzip file the compressed size, with `gzip_ratio` the ratio of its first megabyte) and its first
+/// (decompressed) bytes `head`, whose mean line length stands for the file's. The command line's check
+/// (`cli/limit.rs`) and the page's (`replay_cost` in `src/wasm/`) both ask this.
+pub fn estimate_sample(
+    opts: &ReplayOptions,
+    file_bytes: f64,
+    head: &[u8],
+    gzip_ratio: Option<f64>,
+) -> Result<Cost, ReplayError> {
+    let lines = head.iter().filter(|&&b| b == b'\n').count().max(1);
+    let line = head.len().max(1) as f64 / lines as f64;
+    let ratio = gzip_ratio.map(|r| r.max(1.0));
+    let size = file_bytes * ratio.unwrap_or(1.0);
+    let mut cost = estimate(opts, size, line)?;
+    if let Some(ratio) = ratio {
+        use crate::domain::cost::{fmt_bytes, Part};
+        cost.parts.insert(
+            0,
+            Part {
+                what: format!(
+                    "(the gzip file: {} compressed, ≈ {} decompressed, {ratio:.1}x at its start)",
+                    fmt_bytes(file_bytes),
+                    fmt_bytes(size)
+                ),
+                seconds: 0.0,
+                bytes: 0.0,
+            },
+        );
+    }
+    Ok(cost)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,5 +148,24 @@ mod tests {
         // The default lanes on a small file are cheap.
         let c = estimate(&opts("", "18"), 800e3, 27.0).unwrap();
         assert!(c.seconds < 2.0 && c.bytes < 200e6, "{}", c.text());
+    }
+
+    #[test]
+    fn a_sample_gives_the_line_length_and_a_gzip_files_decompressed_size() {
+        let opts = ReplayOptions::from_args("vw", &[("lanes", "continual".into())]).unwrap();
+        let head = b"1 |f a b\n0 |f c\n".repeat(100);
+        let plain = estimate_sample(&opts, 10e6, &head, None).unwrap();
+        assert_eq!(
+            plain,
+            estimate(&opts, 10e6, head.len() as f64 / 200.0).unwrap()
+        );
+        let gz = estimate_sample(&opts, 1e6, &head, Some(10.0)).unwrap();
+        assert!(
+            (gz.seconds - plain.seconds).abs() < 1e-9,
+            "{} {}",
+            gz.text(),
+            plain.text()
+        );
+        assert!(gz.parts[0].what.contains("10.0x"), "{:?}", gz.parts[0]);
     }
 }

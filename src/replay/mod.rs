@@ -75,7 +75,7 @@ mod vw;
 
 use error::shorten;
 
-pub use cost::estimate;
+pub use cost::{estimate, estimate_sample};
 pub use error::ReplayError;
 pub use lanes::{parse_lanes, Format, LaneSpec, MAX_LANES, MAX_WINDOW};
 pub use lines::MAX_LINE;

@@ -27,7 +27,7 @@
 use crate::base::units::{fmt_duration, TimeUnit, HOURS_PER_DAY, MINUTES_PER_HOUR};
 pub use crate::domain::cost::{
     fmt_bytes, fmt_seconds, Cost, Part, HARD_BYTES, HARD_SECONDS, NOTE_SECONDS, PAGE_BYTES,
-    PAGE_SECONDS, WASM_SLOWER,
+    PAGE_SECONDS, WASM_SLOWER, WORKER_BYTES,
 };
 use crate::learn::schedule::{MAX_BUFFER, MAX_PENDING};
 use crate::sim::ads::MAX_ACTIVE_ADS;
@@ -116,6 +116,36 @@ pub fn export(cfg: &Config) -> (f64, f64) {
 /// Bytes of an exported click-log line, and of a load-trace line.
 const EXPORT_AD_LINE: f64 = 38.0;
 const EXPORT_CELL_LINE: f64 = 44.0;
+
+/// The page's cost of running `cfg` (WebAssembly) with an ads run's lanes in `lane_workers` workers
+/// (`www/pool.js`'s lanes pool; fewer than 2: none, the page runs it on its own thread, as every
+/// cells run). The page's thread builds the whole run; each lane worker keeps the warm-up of every
+/// lane (it primes the whole configuration, `lanes-worker.js`), and the workers together run the lanes
+/// once more: the run's memory `2 + lane_workers` times, plus each worker's own instance. Issue 23: a
+/// run estimated at 206 MB took about 0.9 GB with its 2 workers (206 MB × 4 + 70 MB).
+pub fn page(cfg: &Config, lane_workers: usize) -> Cost {
+    let mut c = estimate(cfg).slower(WASM_SLOWER);
+    if cfg.scenario != Scenario::Ads || lane_workers < 2 {
+        return c;
+    }
+    let w = lane_workers as f64;
+    c.bytes *= 2.0 + w;
+    for p in &mut c.parts {
+        if p.bytes > 0.0 {
+            p.bytes *= 2.0 + w;
+            p.what = format!(
+                "{}, in the page and its {lane_workers} lane workers",
+                p.what
+            );
+        }
+    }
+    c.add(
+        format!("{lane_workers} lane workers' own WebAssembly instance"),
+        0.0,
+        w * WORKER_BYTES,
+    );
+    c
+}
 
 /// The estimated cost of running `cfg` to the end (natively, on one thread).
 pub fn estimate(cfg: &Config) -> Cost {
@@ -335,6 +365,28 @@ fn cells(cfg: &Config, c: &mut Cost) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_page_counts_its_lane_workers() {
+        // Issue 23: a run shown as 206 MB took about 0.9 GB with its workers.
+        let mut ads = crate::sim::presets::preset("ads-drift").unwrap().config();
+        for l in &mut ads.lanes {
+            l.bits = 21;
+        }
+        let one = estimate(&ads).bytes;
+        let page2 = page(&ads, 2);
+        assert!((page2.bytes - (4.0 * one + 2.0 * WORKER_BYTES)).abs() < 1.0);
+        assert!((page2.seconds - estimate(&ads).seconds * WASM_SLOWER).abs() < 1e-9);
+        let why = page2.over(PAGE_SECONDS, PAGE_BYTES).unwrap();
+        assert!(
+            why.contains("bits") && why.contains("lane workers"),
+            "{why}"
+        );
+        assert_eq!(page(&ads, 1).bytes, one);
+        // A cells run runs on the page's own thread.
+        let cells = crate::sim::presets::preset("cells-sleep").unwrap().config();
+        assert_eq!(page(&cells, 4).bytes, estimate(&cells).bytes);
+    }
 
     fn with(sets: &[(&str, &str)]) -> Config {
         let mut c = Config::default();

@@ -27,6 +27,7 @@
 
 pub mod answer;
 pub mod claims;
+pub mod cost;
 pub mod spread;
 pub mod studies;
 pub mod sweep;
@@ -55,6 +56,10 @@ pub trait Study {
     fn run_key(job: &Self::Job, task: &Self::Task) -> String {
         format!("{job:?}|{task:?}")
     }
+    /// The estimated cost of the whole job (work on one thread), its tasks `at_once` at a time (the
+    /// memory of that many tasks): the one estimate the command line checks and the page shows
+    /// ([`cost::page`]).
+    fn cost(job: &Self::Job, at_once: usize) -> Result<crate::domain::cost::Cost, String>;
 }
 
 /// What a study says: the JSON of the command line's `--json`, a table, the words, the figure.

@@ -4,10 +4,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{answer, spread, sweep, whatif, Figure, Json, Report, Study, Table};
+use super::{answer, cost, spread, sweep, Figure, Json, Report, Study, Table};
 use crate::base::metrics::info;
 use crate::base::units::fmt_figure;
+use crate::domain::cost::Cost;
 use crate::sim::config::Config;
+
+mod whatif_study;
+pub use whatif_study::{WhatIf, WhatIfJob};
 
 /// Three significant digits: the tables' one figure format (the page's too).
 fn fig(v: f64) -> String {
@@ -58,6 +62,11 @@ impl Study for Spread {
         Ok((spread::seed_list(job.config.seed, job.seeds).into_iter())
             .map(|seed| SeedTask { seed })
             .collect())
+    }
+
+    fn cost(job: &SpreadJob, at_once: usize) -> Result<Cost, String> {
+        let one = crate::sim::cost::estimate(&job.config);
+        Ok(cost::seeds(one, job.seeds as usize, at_once))
     }
 
     fn run(job: &SpreadJob, task: &SeedTask) -> Result<spread::SeedRun, String> {
@@ -234,6 +243,22 @@ impl Study for Sweep {
         Ok(tasks)
     }
 
+    fn cost(job: &SweepJob, at_once: usize) -> Result<Cost, String> {
+        // The worlds' runs one after the other: the work adds up, the memory is the largest's.
+        let mut total = Cost::default();
+        for w in 0..job.worlds.len() {
+            let c = job.spec(w)?.cost(at_once);
+            total.seconds += c.seconds;
+            total.bytes = total.bytes.max(c.bytes);
+            let name = &job.worlds[w].label;
+            total.parts.extend(c.parts.into_iter().map(|mut p| {
+                p.what = format!("{name}: {}", p.what);
+                p
+            }));
+        }
+        Ok(total)
+    }
+
     fn run(job: &SweepJob, task: &SweepTask) -> Result<SweepPart, String> {
         let spec = job.spec(task.world)?;
         let seed = task.seed.min(spec.seeds.saturating_sub(1));
@@ -341,6 +366,18 @@ impl Study for Answer {
         Ok(job.spec()?.tasks(workers))
     }
 
+    fn cost(job: &answer::Job, at_once: usize) -> Result<Cost, String> {
+        let spec = job.spec()?;
+        // The tasks the runner cuts for `at_once` workers (a world's lanes shared among them).
+        let tasks = spec.tasks(at_once).len();
+        Ok(cost::at_once(
+            spec.cost(at_once),
+            tasks,
+            at_once,
+            "this answer's tasks",
+        ))
+    }
+
     fn run(job: &answer::Job, task: &answer::Task) -> Result<answer::Part, String> {
         answer::run_task(&job.spec()?, *task, 1)
     }
@@ -408,158 +445,4 @@ impl Study for Answer {
             figure: Figure::Answer(Box::new(a)),
         })
     }
-}
-
-// ----- The what-if evaluation ------------------------------------------------------------------
-
-/// The what-if: each value of a sleep-policy knob, predicted and real, over seeds.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct WhatIfJob {
-    pub config: Config,
-    pub knob: String,
-    pub values: String,
-    pub seeds: u32,
-    /// The page's slider: every simulator error from 0 to 1 by 0.1 computed at once (and every refit
-    /// window), reported at `step`; otherwise the configuration's own error only.
-    pub slider: bool,
-    pub step: usize,
-    /// With the refit on live load.
-    pub refit: bool,
-}
-
-impl WhatIfJob {
-    pub fn spec(&self) -> Result<whatif::Spec, String> {
-        whatif::Spec::new(self.config.clone(), &self.knob, &self.values, self.seeds)
-    }
-}
-
-/// The what-if evaluation (`rtml whatif`, the page's what-if panel).
-pub struct WhatIf;
-
-impl Study for WhatIf {
-    type Job = WhatIfJob;
-    type Task = SeedTask;
-    type Part = whatif::SeedRun;
-
-    fn tasks(job: &WhatIfJob, _workers: usize) -> Result<Vec<SeedTask>, String> {
-        Ok(job
-            .spec()?
-            .seed_list()
-            .into_iter()
-            .map(|seed| SeedTask { seed })
-            .collect())
-    }
-
-    fn run(job: &WhatIfJob, task: &SeedTask) -> Result<whatif::SeedRun, String> {
-        let spec = job.spec()?;
-        Ok(if job.slider {
-            whatif::page_run(&spec, task.seed)
-        } else {
-            let windows: &[f64] = if job.refit { &whatif::WINDOWS } else { &[] };
-            whatif::run_seed(&spec, task.seed, &[spec.cfg.cells.sim_error], windows)
-        })
-    }
-
-    fn report(job: &WhatIfJob, parts: &[whatif::SeedRun]) -> Result<Report, String> {
-        let spec = job.spec()?;
-        let runs = by_seed(parts, |r| r.seed);
-        if runs.is_empty() {
-            return Err("no seed has run yet".into());
-        }
-        let (s, json) = if job.slider {
-            let s = whatif::page_summary(&spec, &runs, job.step, job.refit);
-            let j = Json::Value(whatif::page_json(&s));
-            (s, j)
-        } else {
-            let s = whatif::summarize(&spec, &runs, 0, spec.cfg.cells.sim_error);
-            let j = Json::Value(whatif::to_json(&s));
-            (s, j)
-        };
-        let mut table = Table::new(
-            &[
-                s.knob.name(),
-                "Predicted money/day",
-                "Real money/day",
-                "Predicted energy saved",
-                "Real energy saved",
-                "Predicted unserved GB/day",
-                "Real unserved GB/day",
-                "",
-            ],
-            &["", "", "", "", "", "", "", ""],
-        );
-        for (i, v) in s.values.iter().enumerate() {
-            let (p, r) = (&s.predicted[i], &s.real[i]);
-            let marks: Vec<&str> = [
-                (i == s.sim_pick, "simulator's pick"),
-                (i == s.true_pick, "best"),
-            ]
-            .into_iter()
-            .filter_map(|(on, t)| on.then_some(t))
-            .collect();
-            table.rows.push(vec![
-                crate::base::units::fmt_num(*v),
-                fig(p.money_saved_day.mean),
-                fig(r.money_saved_day.mean),
-                format!("{}%", fig(p.energy_saved_pct.mean)),
-                format!("{}%", fig(r.energy_saved_pct.mean)),
-                fig(p.unserved_gb_day.mean),
-                fig(r.unserved_gb_day.mean),
-                marks.join(", "),
-            ]);
-        }
-        let words = whatif_words(&s);
-        Ok(Report {
-            json,
-            table,
-            words,
-            marks: Vec::new(),
-            figure: Figure::WhatIf(Box::new(s)),
-        })
-    }
-
-    /// A seed's run depends on everything but the step shown (and, on the slider, the refit shown).
-    fn run_key(job: &WhatIfJob, task: &SeedTask) -> String {
-        let refit = job.refit && !job.slider;
-        let (c, k, v) = (&job.config, &job.knob, &job.values);
-        format!("{c:?}|{k}|{v}|{}|{refit}|{}", job.slider, task.seed)
-    }
-}
-
-/// The what-if in words: the two picks, what trusting the simulator costs, each seed deciding
-/// alone, and each refit.
-fn whatif_words(s: &whatif::Summary) -> Vec<String> {
-    let label = |i: usize| crate::base::units::fmt_num(s.values[i]);
-    let mut t = format!(
-        "With the simulator's profiles {}% off, it picks {} {}; on the live network {} is best",
-        (s.sim_error * 100.0).round(),
-        s.knob.name(),
-        label(s.sim_pick),
-        label(s.true_pick)
-    );
-    if s.regret > 0.0 {
-        t += &format!(
-            ", so trusting the simulator costs {} a day (averaged over {} seeds).",
-            fig(s.regret),
-            s.seeds
-        );
-    } else {
-        t += &format!(": the picks agree (averaged over {} seeds).", s.seeds);
-    }
-    let mut words = vec![t];
-    words.push(format!(
-        "Each seed deciding alone, the simulator picks wrong on {} of {}, costing {} a day on average.",
-        s.wrong_seeds,
-        s.seeds,
-        fig(s.seed_regret.mean)
-    ));
-    for r in &s.refit {
-        words.push(format!(
-            "Refitted on {} of live load: {} a day per seed (the wait cost {}).",
-            whatif::observed(r.days),
-            fig(r.seed_regret.mean),
-            fig(r.seed_waiting_cost)
-        ));
-    }
-    words
 }

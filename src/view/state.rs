@@ -3,6 +3,7 @@
 //! Parsing never fails: an unknown key or an invalid value becomes a notice, and that field keeps its
 //! default. Writing gives the preset plus only the settings that differ from it, so links stay short.
 
+use crate::base::echo::clip_quoted;
 use crate::sim::config::{Config, Scenario};
 use crate::sim::presets::preset;
 use crate::sim::series::metric;
@@ -34,12 +35,20 @@ pub struct State {
 /// The longest caption a link may carry, in characters.
 pub const CAPTION_MAX: usize = 280;
 
+/// Whether `c` is a bidirectional control (U+202A-202E embeddings and overrides, U+2066-2069
+/// isolates) or a zero-width character (U+200B-200D, U+2060, U+FEFF): invisible, and able to make a
+/// caption read other than it is (`%E2%80%AEevil` shows reversed). A caption drops them.
+pub fn is_hidden_char(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+}
+
 /// A link's caption as plain text: control characters (line breaks included) become spaces, runs of
-/// spaces one, at most [`CAPTION_MAX`] characters (an ellipsis marks a cut); `None` when empty. The
-/// page only ever sets it as text, never as HTML.
+/// spaces one, bidirectional controls and zero-width characters dropped ([`is_hidden_char`]), at most
+/// [`CAPTION_MAX`] characters (an ellipsis marks a cut); `None` when empty. The page only ever sets it
+/// as text, never as HTML.
 pub fn clean_caption(text: &str) -> Option<String> {
     let mut out = String::new();
-    for c in text.chars() {
+    for c in text.chars().filter(|&c| !is_hidden_char(c)) {
         let c = if c.is_control() { ' ' } else { c };
         if c == ' ' && (out.is_empty() || out.ends_with(' ')) {
             continue;
@@ -134,7 +143,16 @@ impl State {
         for (k, v) in &pairs {
             match k.as_str() {
                 "preset" | "scenario" => {}
-                "caption" => state.caption = clean_caption(v),
+                "caption" => {
+                    let hidden = v.chars().filter(|&c| is_hidden_char(c)).count();
+                    if hidden > 0 {
+                        notices.push(format!(
+                            "caption: removed {hidden} invisible or direction-changing character{} (bidirectional controls, zero-width characters)",
+                            if hidden == 1 { "" } else { "s" }
+                        ));
+                    }
+                    state.caption = clean_caption(v);
+                }
                 "metric" => metric_value = Some(v.clone()),
                 _ => state.set_pair(k, v, &mut notices),
             }
@@ -153,6 +171,8 @@ impl State {
         if metric(state.config.scenario, &state.metric).is_none() {
             state.metric = state.config.scenario.default_metric().into();
         }
+        // A notice repeats at most the first characters of what the link held.
+        let notices = notices.iter().map(|n| clip_quoted(n)).collect();
         (state, notices)
     }
 
@@ -372,6 +392,28 @@ mod tests {
         assert!(c.ends_with('…'));
         assert_eq!(clean_caption(" \n\t "), None);
         assert_eq!(State::parse("#caption=").0.caption, None);
+    }
+
+    #[test]
+    fn a_caption_drops_bidi_controls_and_zero_width_characters_with_a_notice() {
+        let (s, n) =
+            State::parse("#caption=%E2%80%AEevil%E2%80%8B%20twin%EF%BB%BF%E2%81%A6x%E2%81%A9");
+        assert_eq!(s.caption.as_deref(), Some("evil twinx"));
+        assert_eq!(n.len(), 1, "{n:?}");
+        assert!(n[0].contains("removed 5"), "{n:?}");
+        assert_eq!(clean_caption("\u{202E}\u{200D}"), None);
+        let (s, n) = State::parse("#caption=plain%20text");
+        assert_eq!((s.caption.as_deref(), n.len()), (Some("plain text"), 0));
+    }
+
+    #[test]
+    fn a_notice_echoes_at_most_sixty_characters_of_a_long_key_or_value() {
+        let key = "k".repeat(200_000);
+        let (_, n) = State::parse(&format!("#{key}=1&seed={}", "9".repeat(10_000)));
+        assert_eq!(n.len(), 2, "{n:?}");
+        for m in &n {
+            assert!(m.chars().count() < 300, "{} chars: {}", m.len(), &m[..200]);
+        }
     }
 
     #[test]

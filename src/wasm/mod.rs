@@ -22,7 +22,7 @@ use crate::view::state::State;
 // The world panes (`src/wasm/inside.rs`), every study (`src/wasm/study.rs`).
 mod inside;
 mod study;
-pub use study::{study_run, study_tasks, StudyView};
+pub use study::{replay_cost, study_cost, study_run, study_tasks, StudyView};
 
 #[wasm_bindgen(start)]
 pub fn start() {
@@ -42,18 +42,21 @@ pub struct Playground {
     /// Why the configuration is not run until confirmed (over the page's time or memory budget):
     /// `exp` is then a small placeholder that is never run.
     held: Option<String>,
+    /// The workers an ads run's lanes run in (`set_lane_workers`; 1: none).
+    lane_workers: u32,
 }
 
-/// The cost of a configuration in the page (WebAssembly), and why it is held, if it is.
-fn page_cost(state: &State) -> (Cost, Option<String>) {
-    let cost = cost::estimate(&state.config).slower(cost::WASM_SLOWER);
+/// The cost of a configuration in the page (WebAssembly, its lanes in `lane_workers` workers), and
+/// why it is held, if it is.
+fn page_cost(state: &State, lane_workers: u32) -> (Cost, Option<String>) {
+    let cost = cost::page(&state.config, lane_workers as usize);
     let why = cost.over(cost::PAGE_SECONDS, cost::PAGE_BYTES);
     (cost, why)
 }
 
 /// The experiment of `state`, or a placeholder and the reason when it is over the page's budget.
-fn build_checked(state: &State) -> (Experiment, Option<String>) {
-    match page_cost(state).1 {
+fn build_checked(state: &State, lane_workers: u32) -> (Experiment, Option<String>) {
+    match page_cost(state, lane_workers).1 {
         None => (build(state), None),
         Some(why) => {
             // The same lanes and horizon (the chart's legend and axis), never run, with small
@@ -108,6 +111,12 @@ fn canvas_root(
     ))
 }
 
+/// An error for JavaScript: an `Error` (so `e.message` reads it; a thrown string has none), its text
+/// repeating at most the first characters of any long input it quotes.
+pub(crate) fn js_err(e: impl ToString) -> JsValue {
+    js_sys::Error::new(&crate::base::echo::clip_quoted(&e.to_string())).into()
+}
+
 /// Plain JS objects and arrays (not Maps), as JSON would give.
 fn to_js<T: serde::Serialize + ?Sized>(v: &T) -> JsValue {
     v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
@@ -120,7 +129,7 @@ impl Playground {
     #[wasm_bindgen(constructor)]
     pub fn new(hash: &str) -> Playground {
         let (state, notices) = State::parse(hash);
-        let (exp, held) = build_checked(&state);
+        let (exp, held) = build_checked(&state, 1);
         Playground {
             state,
             exp,
@@ -128,14 +137,26 @@ impl Playground {
             frames: Vec::new(),
             inside_frames: Vec::new(),
             held,
+            lane_workers: 1,
         }
+    }
+
+    /// The workers the page runs an ads run's lanes in (its lanes pool): the estimate counts their
+    /// memory, so a configuration may now be held. Returns whether it is.
+    pub fn set_lane_workers(&mut self, workers: u32) -> bool {
+        let workers = workers.clamp(1, 64);
+        if workers != self.lane_workers {
+            self.lane_workers = workers;
+            (self.exp, self.held) = build_checked(&self.state, workers);
+        }
+        self.held.is_some()
     }
 
     /// Replaces the whole state from a hash (back/forward, a preset link). Returns the notices.
     pub fn load(&mut self, hash: &str) -> JsValue {
         let (state, notices) = State::parse(hash);
         self.state = state;
-        (self.exp, self.held) = build_checked(&self.state);
+        (self.exp, self.held) = build_checked(&self.state, self.lane_workers);
         self.notices = notices;
         to_js(&self.notices)
     }
@@ -194,7 +215,7 @@ impl Playground {
                 self.state.config = cfg;
             }
         }
-        (self.exp, self.held) = build_checked(&self.state);
+        (self.exp, self.held) = build_checked(&self.state, self.lane_workers);
         None
     }
 
@@ -214,7 +235,7 @@ impl Playground {
     /// held: why it waits for a confirmation or null, hard: true when it is too large for a tab at
     /// all}`.
     pub fn cost(&self) -> JsValue {
-        let (c, _) = page_cost(&self.state);
+        let (c, _) = page_cost(&self.state, self.lane_workers);
         let hard = c.bytes > cost::HARD_BYTES;
         to_js(&serde_json::json!({
             "text": c.text(),
@@ -227,7 +248,9 @@ impl Playground {
 
     /// Runs a held configuration anyway (not one too large for a tab). Returns whether it now runs.
     pub fn run_anyway(&mut self) -> bool {
-        if self.held.is_some() && page_cost(&self.state).0.bytes <= cost::HARD_BYTES {
+        if self.held.is_some()
+            && page_cost(&self.state, self.lane_workers).0.bytes <= cost::HARD_BYTES
+        {
             self.exp = build(&self.state);
             self.held = None;
         }

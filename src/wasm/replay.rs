@@ -5,7 +5,7 @@
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-use super::{canvas_root, to_js};
+use super::{canvas_root, js_err, to_js};
 use crate::view::chart;
 
 /// A replay of the user's own file, fed in chunks by a worker (see `rtml::replay::Session`).
@@ -21,25 +21,19 @@ impl Replay {
     #[wasm_bindgen(constructor)]
     pub fn new(format: &str, keys: Vec<String>, values: Vec<String>) -> Result<Replay, JsValue> {
         let pairs: Vec<(&str, String)> = keys.iter().map(String::as_str).zip(values).collect();
-        let opts = crate::replay::ReplayOptions::from_args(format, &pairs)
-            .map_err(|e| JsValue::from_str(&e.to_string()))?;
-        let session =
-            crate::replay::Session::new(opts).map_err(|e| JsValue::from_str(&e.to_string()))?;
+        let opts = crate::replay::ReplayOptions::from_args(format, &pairs).map_err(js_err)?;
+        let session = crate::replay::Session::new(opts).map_err(js_err)?;
         Ok(Replay { session })
     }
 
     /// The next chunk of the file.
     pub fn feed(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
-        self.session
-            .feed(chunk)
-            .map_err(|e| JsValue::from_str(&e.to_string()))
+        self.session.feed(chunk).map_err(js_err)
     }
 
     /// The end of the file.
     pub fn finish(&mut self) -> Result<(), JsValue> {
-        self.session
-            .finish()
-            .map_err(|e| JsValue::from_str(&e.to_string()))
+        self.session.finish().map_err(js_err)
     }
 
     /// Lines read so far.
@@ -76,8 +70,8 @@ impl ReplayView {
 
     /// Shows a report (what `Replay::part` returned in the worker: the report's own serde type).
     pub fn set(&mut self, report: JsValue) -> Result<(), JsValue> {
-        let report: crate::replay::Report = serde_wasm_bindgen::from_value(report)
-            .map_err(|e| JsValue::from_str(&e.to_string()))?;
+        let report: crate::replay::Report =
+            serde_wasm_bindgen::from_value(report).map_err(js_err)?;
         self.report = Some(report);
         Ok(())
     }
@@ -88,7 +82,7 @@ impl ReplayView {
             return Ok(());
         };
         let (root, style) = canvas_root(canvas, scale, dark, false)?;
-        chart::draw_replay(&root, report, style).map_err(|e| JsValue::from_str(&e))?;
+        chart::draw_replay(&root, report, style).map_err(js_err)?;
         Ok(())
     }
 }

@@ -27,7 +27,7 @@ use crate::view::chart::{self, Frame, LANE_CSS};
 use crate::view::state::State;
 
 fn err(e: impl ToString) -> JsValue {
-    JsValue::from_str(&e.to_string())
+    super::js_err(e)
 }
 
 fn from_js<T: DeserializeOwned>(v: JsValue) -> Result<T, JsValue> {
@@ -257,6 +257,61 @@ fn run<S: OnPage>(input: JsValue, task: JsValue) -> Result<JsValue, JsValue> {
 #[wasm_bindgen]
 pub fn study_tasks(kind: &str, input: JsValue, workers: u32) -> Result<JsValue, JsValue> {
     by_kind!(kind, S => tasks::<S>(input, workers.clamp(1, 64) as usize))
+}
+
+/// The estimated cost of a study on the page with `workers` workers (`study::cost::page`: the same
+/// estimate as the command line's, the tasks at once on the workers, each worker's instance):
+/// `{text, seconds, bytes, over, hard, lower}` (`study::cost::PageCheck`).
+#[wasm_bindgen]
+pub fn study_cost(kind: &str, input: JsValue, workers: u32) -> Result<JsValue, JsValue> {
+    let workers = workers.clamp(1, 64) as usize;
+    let spread = (kind == "spread")
+        .then(|| Spread::job(input.clone()))
+        .transpose()?;
+    let mut c = by_kind!(kind, S => {
+        let job = S::job(input)?;
+        crate::study::cost::page::<S>(&job, workers).map_err(err)
+    })?;
+    if let Some(job) = spread {
+        // The seeds run beside the page's own run of the same settings (its lanes in as many
+        // workers), which keeps its memory.
+        let own = crate::sim::cost::page(&job.config, workers).bytes;
+        c.add(
+            format!(
+                "the page's own run of these settings with its {workers} lane workers (the lanes' bits; --seeds {} beside it)",
+                job.seeds
+            ),
+            0.0,
+            own,
+        );
+    }
+    Ok(to_js(&crate::study::cost::PageCheck::new(&c)))
+}
+
+/// The estimated cost of a replay on the page, before the file is read (`replay::estimate_sample`,
+/// as `rtml replay` checks it): `format`, `keys` and `values` as `Replay::new`, the file's `size`,
+/// its first (decompressed) bytes `head`, and for a gzip file the ratio of its first megabyte.
+#[wasm_bindgen]
+pub fn replay_cost(
+    format: &str,
+    keys: Vec<String>,
+    values: Vec<String>,
+    size: f64,
+    head: &[u8],
+    gzip_ratio: Option<f64>,
+) -> Result<JsValue, JsValue> {
+    let pairs: Vec<(&str, String)> = keys.iter().map(String::as_str).zip(values).collect();
+    let opts = crate::replay::ReplayOptions::from_args(format, &pairs).map_err(err)?;
+    let ratio = gzip_ratio.filter(|r| r.is_finite());
+    let mut c = crate::replay::estimate_sample(&opts, size.max(0.0), head, ratio)
+        .map_err(err)?
+        .slower(crate::domain::cost::WASM_SLOWER);
+    c.add(
+        "the replay worker's own WebAssembly instance",
+        0.0,
+        crate::study::cost::WORKER_BYTES,
+    );
+    Ok(to_js(&crate::study::cost::PageCheck::new(&c)))
 }
 
 /// One task's run (what a worker computes): the part.

@@ -329,19 +329,40 @@ impl Spec {
         Ok(c)
     }
 
-    /// The estimated cost of the whole map (on one thread).
-    pub fn cost(&self) -> crate::sim::cost::Cost {
+    /// The estimated cost of the whole map cut into the tasks of `parts` workers (on one thread; the
+    /// memory: the largest task's).
+    pub fn cost(&self, parts: usize) -> crate::sim::cost::Cost {
         let mut total = crate::sim::cost::Cost::default();
-        for t in self.tasks(1) {
+        // The costliest task's parts, named by their knobs, stand for the whole map's.
+        let mut top = crate::sim::cost::Cost::default();
+        for t in self.tasks(parts) {
             if let Ok(mut c) = self.task_config(&t) {
                 // The estimator knows at most four lanes: scale a four-lane estimate.
                 let n = c.lanes.len();
                 c.lanes.truncate(4);
-                let e = crate::sim::cost::estimate(&c);
-                total.seconds += e.seconds * n as f64 / c.lanes.len() as f64;
-                total.bytes = total.bytes.max(e.bytes * n as f64 / c.lanes.len() as f64);
+                let k = n as f64 / c.lanes.len() as f64;
+                let mut e = crate::sim::cost::estimate(&c);
+                e.seconds *= k;
+                e.bytes *= k;
+                for p in &mut e.parts {
+                    p.seconds *= k;
+                    p.bytes *= k;
+                }
+                total.seconds += e.seconds;
+                total.bytes = total.bytes.max(e.bytes);
+                if e.seconds + e.bytes * 1e-8 > top.seconds + top.bytes * 1e-8 {
+                    top = e;
+                }
             }
         }
+        let runs = total.seconds / top.seconds.max(1e-12);
+        total.parts = (top.parts.into_iter())
+            .map(|mut p| {
+                p.seconds *= runs;
+                p.what = format!("{}, in every one of the map's runs (--seeds)", p.what);
+                p
+            })
+            .collect();
         total
     }
 }
@@ -423,6 +444,20 @@ mod tests {
             w.base.warmup = 1.0;
         }
         s
+    }
+
+    #[test]
+    fn a_refused_answer_names_what_to_lower() {
+        // Issue 23 item 6: the refusal read "mostly . Lower those knobs" (no part named).
+        let c = small().cost(1);
+        let why = c.over(0.0, 0.0).expect("over a zero limit");
+        assert!(!why.contains("mostly ."), "{why}");
+        assert!(why.contains("mostly ") && why.contains("--seeds"), "{why}");
+        assert!(
+            c.parts.iter().any(|p| p.what.contains('(')),
+            "{:?}",
+            c.parts
+        );
     }
 
     #[test]
