@@ -60,9 +60,9 @@ async function run() {
       onCost: (c) => { if (c.over) status.textContent = `starting (${c.text}: slow on a phone)…`; },
     });
     input = job;
-    // The slider starts at the link's step, or the configuration's own simulator error (Rust's
-    // report says which).
-    $('whatif-error').value = view.report(job).json.step;
+    // The slider keeps the link's step; without one it starts at the configuration's own simulator
+    // error (Rust's report says which).
+    if (own) $('whatif-error').value = view.report(job).json.step;
     show();
     status.textContent = 'done';
   } catch (e) {
