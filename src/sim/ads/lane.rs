@@ -299,7 +299,8 @@ impl Lane {
         let pick = ((r.u_pick * n as f64) as usize).min(n - 1);
         match self.cfg.policy {
             Policy::Oracle => return (r.top, r.p_top),
-            Policy::Baseline => {
+            // The rule is a cells policy: `Config::validate` refuses it in ads.
+            Policy::Baseline | Policy::Rule => {
                 let p = (self.seen.0 + 2.0) / (self.seen.1 + 100.0);
                 return (pick, p);
             }
@@ -487,7 +488,7 @@ impl<'a> Evaluated for Serve<'a, '_> {
             row[f::REVENUE] += ad.cpc;
         }
         match lane.cfg.policy {
-            Policy::Baseline => {
+            Policy::Baseline | Policy::Rule => {
                 lane.seen.0 += clicked as u8 as f64;
                 lane.seen.1 += 1.0;
                 Label::None

@@ -8,8 +8,9 @@
 //! for the whole grid instead of once per cell.
 //!
 //! Value is counted in the money the business is paid or pays: ads earn revenue (the cost per click of
-//! every clicked ad); the cellular network pays for its energy and for the traffic it could not carry
-//! ([`crate::base::metrics::cells_cost`], knobs `price_kwh` and `price_gb`). A cell's value lost is the
+//! every clicked ad); the cellular network pays for its energy and for the complaint calls its
+//! congested coverage cells bring ([`crate::domain::network::Network::cost`], knobs `price_kwh`,
+//! `complaint_cost`, `complaint_rate`). A cell's value lost is the
 //! money per day it earns less (or pays more) than the freshest corner (online, continual), also as a
 //! share of the value the ML system creates over the no-ML baseline (ads: a random ad; cells: always
 //! on). Where the seeds' 95% interval of a difference includes zero the map says so instead of a
@@ -147,13 +148,13 @@ pub struct Part {
     pub sums: Vec<Vec<f64>>,
 }
 
-/// The two domain figures kept per block: ads (revenue, clicks), cells (kWh, unserved GB).
+/// The two domain figures kept per block: ads (revenue, clicks), cells (money, degraded GB).
 pub const FIGURES: usize = 2;
 
 fn figure_fields(scenario: Scenario) -> [usize; FIGURES] {
     match scenario {
         Scenario::Ads => [fa::REVENUE, fa::CLICKS],
-        Scenario::Cells => [fc::ENERGY_KWH, fc::UNSERVED_GB],
+        Scenario::Cells => [fc::COST, fc::DEGRADED_GB],
     }
 }
 

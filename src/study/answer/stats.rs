@@ -11,7 +11,6 @@ use serde::Serialize;
 
 use super::{blocks, Part, Spec, FIGURES};
 use crate::base::json::Num;
-use crate::base::metrics::cells_cost;
 use crate::sim::config::Scenario;
 
 /// A difference between two lanes, in money per day, over the seeds.
@@ -154,12 +153,12 @@ impl Map {
     }
 }
 
-/// The money of one block of one lane: ads earn their revenue; cells pay energy and unserved traffic
-/// (negative: value is what is not paid).
-fn money(scenario: Scenario, cfg: &crate::sim::config::Config, f: &[f64]) -> f64 {
+/// The money of one block of one lane: ads earn their revenue; cells pay their energy bill and
+/// complaint calls (negative: value is what is not paid).
+fn money(scenario: Scenario, f: &[f64]) -> f64 {
     match scenario {
         Scenario::Ads => f[0],
-        Scenario::Cells => -cells_cost(f[0], f[1], cfg.cells.price_kwh, cfg.cells.price_gb),
+        Scenario::Cells => -f[0],
     }
 }
 
@@ -202,7 +201,7 @@ fn collect(spec: &Spec, w: usize, parts: &[Part], days: f64) -> Collected {
         };
         vals.push(
             (lanes.iter())
-                .map(|v| v.chunks(FIGURES).map(|f| money(scenario, cfg, f)).collect())
+                .map(|v| v.chunks(FIGURES).map(|f| money(scenario, f)).collect())
                 .collect(),
         );
         figs.push(
