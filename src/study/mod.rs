@@ -1,7 +1,7 @@
 //! Studies: many runs of the simulator and what they say together, each written once for the
 //! command line and the page's workers: the spread across seeds ([`spread`]), the freshness sweep
-//! ([`sweep`]), the freshness map ([`answer`]), the what-if evaluation ([`whatif`]), and the caption
-//! claims the spread counts ([`claims`]).
+//! ([`sweep`]), the freshness map ([`answer`]) and on a user's own trace ([`trace`]), the what-if
+//! evaluation ([`whatif`]), and the caption claims the spread counts ([`claims`]).
 //!
 //! **One contract** ([`Study`]): a `Job` says everything a panel's inputs (or a command's flags) say;
 //! `tasks` cuts it into independent runs; `run` is what one worker (or one core) computes, a `Part`
@@ -31,6 +31,7 @@ pub mod cost;
 pub mod spread;
 pub mod studies;
 pub mod sweep;
+pub mod trace;
 pub mod whatif;
 
 use serde::de::DeserializeOwned;
@@ -185,6 +186,8 @@ pub enum Figure {
     Sweep(Vec<(String, sweep::Summary)>),
     Answer(Box<answer::Answer>),
     WhatIf(Box<whatif::Summary>),
+    /// The freshness map of a user's own trace.
+    Trace(Box<trace::Map>),
 }
 
 /// Runs every task of `job` on up to `cores` threads: [`run_all`] over [`Study::tasks`] with

@@ -92,7 +92,7 @@ fn t975(df: usize) -> f64 {
 }
 
 /// Mean and the half-width of its 95% interval.
-fn mean_half(v: &[f64]) -> (f64, f64) {
+pub fn mean_half(v: &[f64]) -> (f64, f64) {
     let n = v.len();
     if n == 0 {
         return (f64::NAN, f64::NAN);
