@@ -237,6 +237,8 @@ pub struct Part {
     pub span_hours: f64,
     pub warmup_hours: f64,
     pub values: u64,
+    /// The largest value read, in the file's units.
+    pub max_value: f64,
     pub notices: Vec<String>,
 }
 
@@ -258,6 +260,7 @@ pub fn run_task(job: &Job, t: Task) -> Result<Part, String> {
         span_hours: sums.span_hours,
         warmup_hours: warmup,
         values: sums.values,
+        max_value: sums.max_value,
         notices: report.notices,
     })
 }
@@ -346,6 +349,8 @@ pub struct Map {
     pub warmup_hours: f64,
     /// Rows whose pass has come in.
     pub rows_done: usize,
+    pub values: u64,
+    pub max_value: f64,
     pub notices: Vec<String>,
 }
 
@@ -446,12 +451,22 @@ pub fn summarize(job: &Job, parts: &[Part]) -> Result<Map, String> {
         span_hours: span,
         warmup_hours: warmup,
         rows_done: parts.len(),
+        values: first.map_or(0, |p| p.values),
+        max_value: first.map_or(0.0, |p| p.max_value),
         notices,
     })
 }
 
 /// The error when nothing could be mapped: what the trace lacks.
 pub fn too_short(m: &Map) -> Option<String> {
+    if m.rows_done > 0 && m.max_value <= 0.0 {
+        return Some(format!(
+            "nothing to map: every value of the trace is 0 ({} values over {}); a forecast error \
+             of 0 everywhere would say nothing (is --value-col the load column?)",
+            m.values,
+            fmt_duration(m.span_hours, TimeUnit::Hour)
+        ));
+    }
     if m.rows_done == 0
         || m.cells
             .first()
