@@ -140,7 +140,8 @@ fn hourly(cells: usize, days: usize, start: u64) -> String {
                 .wrapping_mul(6364136223846793005)
                 .wrapping_add(1442695040888963407);
             let noise = (x >> 40) as f64 / (1u64 << 24) as f64;
-            let v = 0.3 + 0.2 * ((h % 24) as f64 / 24.0 * 6.283).sin() + 0.1 * noise;
+            let v =
+                0.3 + 0.2 * ((h % 24) as f64 / 24.0 * std::f64::consts::TAU).sin() + 0.1 * noise;
             s.push_str(&format!("{},c{c},{v:.4}\n", start + h as u64));
         }
     }

@@ -133,12 +133,15 @@ impl Loads {
     }
 }
 
+/// A lane's `(block, absolute error sum, forecasts)` in time order.
+pub type BlockSums = Vec<(i64, f64, f64)>;
+
 /// What the freshness map of a load trace reads of a finished replay ([`crate::replay::Session::trace`]).
 #[derive(Clone, Debug, Default)]
 pub struct TraceSums {
     /// Each lane and its `(block, absolute error sum, forecasts)` in time order, errors in the
     /// file's units.
-    pub lanes: Vec<(crate::replay::LaneSpec, Vec<(i64, f64, f64)>)>,
+    pub lanes: Vec<(crate::replay::LaneSpec, BlockSums)>,
     /// The same for the rule (the forecast is the last measured load).
     pub rule: Vec<(i64, f64, f64)>,
     pub cells: usize,

@@ -149,6 +149,20 @@ fn list(s: &str, words: &[(&str, f64)], what: &str, most: usize) -> Result<Vec<f
     Ok(out)
 }
 
+/// The rows of `--refresh` (empty: the default), checked: batch periods in hours, 0 online.
+pub fn parse_refresh(s: &str) -> Result<Vec<f64>, String> {
+    let s = if s.trim().is_empty() { REFRESH } else { s };
+    list(s, &[("online", 0.0)], "--refresh", MAX_ROWS)
+}
+
+/// The columns of `--every` (empty: the default), checked: hours between retrains, 0 continual,
+/// infinite frozen.
+pub fn parse_every(s: &str) -> Result<Vec<f64>, String> {
+    let s = if s.trim().is_empty() { EVERY } else { s };
+    let words = [("continual", 0.0), ("frozen", f64::INFINITY)];
+    list(s, &words, "--every", crate::replay::MAX_LANES)
+}
+
 impl Job {
     pub fn rows(&self) -> Result<Vec<Row>, String> {
         let s = if self.refresh.trim().is_empty() {
@@ -294,6 +308,15 @@ fn replay(job: &Job, opts: ReplayOptions) -> Result<Session, String> {
 /// The estimated cost of the map: one replay per row (its columns as lanes).
 pub fn cost(job: &Job) -> Result<crate::domain::cost::Cost, String> {
     let mut total = crate::domain::cost::Cost::default();
+    if let Source::Text(t) = &job.source {
+        // The page's copies of the file: its own, the report's and one per worker (`study::cost::page`
+        // adds each worker's instance).
+        total.add(
+            "the file's text, in the page and in each worker",
+            0.0,
+            3.0 * t.len() as f64,
+        );
+    }
     let (bytes, line) = match &job.source {
         Source::Text(t) => {
             let lines = t.bytes().filter(|&b| b == b'\n').count().max(1);
@@ -301,6 +324,7 @@ pub fn cost(job: &Job) -> Result<crate::domain::cost::Cost, String> {
         }
         Source::Path(_) => (job.bytes, job.line_bytes),
     };
+    let rows = job.rows()?.len() as f64;
     for row in job.rows()? {
         let o = job.options(row)?;
         let mut c = crate::replay::estimate(&o, bytes, line).map_err(|e| e.to_string())?;
@@ -308,7 +332,7 @@ pub fn cost(job: &Job) -> Result<crate::domain::cost::Cost, String> {
             p.what = format!("row {}: {}", row.label(), p.what);
         }
         total.seconds += c.seconds;
-        total.bytes = total.bytes.max(c.bytes);
+        total.bytes += c.bytes / rows;
         total.parts.extend(c.parts);
     }
     Ok(total)
@@ -349,6 +373,8 @@ pub struct Map {
     pub warmup_hours: f64,
     /// Rows whose pass has come in.
     pub rows_done: usize,
+    /// Whether the first row (online) has come in.
+    pub first_in: bool,
     pub values: u64,
     pub max_value: f64,
     pub notices: Vec<String>,
@@ -451,6 +477,7 @@ pub fn summarize(job: &Job, parts: &[Part]) -> Result<Map, String> {
         span_hours: span,
         warmup_hours: warmup,
         rows_done: parts.len(),
+        first_in: part(0).is_some(),
         values: first.map_or(0, |p| p.values),
         max_value: first.map_or(0.0, |p| p.max_value),
         notices,
