@@ -144,6 +144,8 @@ impl Table {
 pub enum Json {
     Value(serde_json::Value),
     Answer(Box<answer::Answer>),
+    /// A trace's map (`rtml answer --trace --json`).
+    Trace(Box<trace::Map>),
     /// Each world's name, specification and summary: one world is an object, several an array.
     Sweep(Vec<(String, sweep::Spec, sweep::Summary)>),
 }
@@ -153,6 +155,7 @@ impl Serialize for Json {
         match self {
             Json::Value(v) => v.serialize(s),
             Json::Answer(a) => answer::stats::to_json(a).serialize(s),
+            Json::Trace(m) => trace::report::to_json(m).serialize(s),
             Json::Sweep(w) if w.len() == 1 => {
                 sweep::to_json(&w[0].0, &w[0].1, &w[0].2).serialize(s)
             }

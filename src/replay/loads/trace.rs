@@ -6,8 +6,6 @@
 //! seeds), and the error of the operators' rule without a model (the forecast is the last measured
 //! load). Nothing here changes a plain replay: with `refresh` 0 and no blocks, no field is read.
 
-use std::collections::BTreeMap;
-
 use super::{features, Cell, LaneOut, Loads, D};
 use crate::learn::linreg::Regressor;
 
@@ -15,21 +13,29 @@ use crate::learn::linreg::Regressor;
 /// apart stays bounded; a block holds at least one row, so only a hostile file comes near).
 pub const MAX_BLOCKS: usize = 100_000;
 
-/// Sums per block of time: `(block, [absolute error, forecasts])`.
+/// Sums per block of time, in block order: `(block, absolute error, forecasts)`.
 #[derive(Clone, Debug, Default)]
-pub struct Blocks(BTreeMap<i64, [f64; 2]>);
+pub struct Blocks(Vec<(i64, f64, f64)>);
 
 impl Blocks {
-    /// Adds one forecast's absolute error to block `b`.
+    /// Adds one forecast's absolute error to block `b` (usually the last one: cells move on
+    /// together).
+    #[inline(never)]
     pub(crate) fn add(&mut self, b: i64, abs_err: f64) {
-        let b = if self.0.len() >= MAX_BLOCKS && !self.0.contains_key(&b) {
-            *self.0.keys().next_back().expect("full")
-        } else {
-            b
+        let v = &mut self.0;
+        let i = match v.last() {
+            Some(l) if l.0 == b => v.len() - 1,
+            _ => match v.binary_search_by_key(&b, |e| e.0) {
+                Ok(i) => i,
+                Err(_) if v.len() >= MAX_BLOCKS => v.len() - 1,
+                Err(i) => {
+                    v.insert(i, (b, 0.0, 0.0));
+                    i
+                }
+            },
         };
-        let e = self.0.entry(b).or_insert([0.0; 2]);
-        e[0] += abs_err;
-        e[1] += 1.0;
+        v[i].1 += abs_err;
+        v[i].2 += 1.0;
     }
 }
 
@@ -62,6 +68,7 @@ pub(super) type Stale = Option<[f64; D]>;
 impl Loads {
     /// Before cell `c` takes a value at `t` (after its warm-up): the rule's error (the last load
     /// against `v`), and the stale features if the map's row is a batch refresh.
+    #[inline(never)]
     pub(super) fn trace_before(
         &mut self,
         c: usize,
@@ -103,16 +110,12 @@ impl Loads {
 
     /// What the trace study reads of a finished replay (errors in the file's units: times `scale`).
     pub(crate) fn trace_sums(&self, scale: f64) -> TraceSums {
-        let list = |b: &Blocks| -> Vec<(i64, f64, f64)> {
-            b.0.iter().map(|(&k, s)| (k, s[0] * scale, s[1])).collect()
-        };
-        let mut steps: Vec<f64> = self
-            .cells
-            .iter()
-            .map(Cell::step_hours)
+        let list =
+            |b: &Blocks| -> BlockSums { b.0.iter().map(|s| (s.0, s.1 * scale, s.2)).collect() };
+        // The trace's interval: the shortest of its cells' steps.
+        let step = (self.cells.iter().map(Cell::step_hours))
             .filter(|s| *s > 0.0)
-            .collect();
-        steps.sort_by(f64::total_cmp);
+            .fold(f64::INFINITY, f64::min);
         TraceSums {
             lanes: self
                 .lanes
@@ -121,7 +124,7 @@ impl Loads {
                 .collect(),
             rule: list(&self.rule),
             cells: self.cells.len(),
-            step_hours: steps.get(steps.len() / 2).copied().unwrap_or(0.0),
+            step_hours: if step.is_finite() { step } else { 0.0 },
             span_hours: if self.span.1 >= self.span.0 {
                 self.span.1 - self.span.0
             } else {
@@ -145,7 +148,7 @@ pub struct TraceSums {
     /// The same for the rule (the forecast is the last measured load).
     pub rule: Vec<(i64, f64, f64)>,
     pub cells: usize,
-    /// The cells' median step (hours).
+    /// The shortest of the cells' steps (hours).
     pub step_hours: f64,
     /// From the first time read to the last (hours).
     pub span_hours: f64,

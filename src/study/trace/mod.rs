@@ -243,9 +243,9 @@ pub struct Task {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Part {
     pub row: usize,
-    /// Per column: `(week, absolute error sum, forecasts)`.
-    pub cols: Vec<Vec<(i64, f64, f64)>>,
-    pub rule: Vec<(i64, f64, f64)>,
+    /// Per column: `week, absolute error sum, forecasts` one after the other, week by week.
+    pub cols: Vec<Vec<f64>>,
+    pub rule: Vec<f64>,
     pub cells: usize,
     pub step_hours: f64,
     pub span_hours: f64,
@@ -267,8 +267,8 @@ pub fn run_task(job: &Job, t: Task) -> Result<Part, String> {
     let report = session.report();
     Ok(Part {
         row: t.row,
-        cols: sums.lanes.into_iter().map(|(_, b)| b).collect(),
-        rule: sums.rule,
+        cols: sums.lanes.iter().map(|(_, b)| flat(b)).collect(),
+        rule: flat(&sums.rule),
         cells: sums.cells,
         step_hours: sums.step_hours,
         span_hours: sums.span_hours,
@@ -277,6 +277,11 @@ pub fn run_task(job: &Job, t: Task) -> Result<Part, String> {
         max_value: sums.max_value,
         notices: report.notices,
     })
+}
+
+/// Blocks one after the other: `week, error, forecasts, week, ...` (the shape of the answer's parts).
+fn flat(b: &[(i64, f64, f64)]) -> Vec<f64> {
+    b.iter().flat_map(|x| [x.0 as f64, x.1, x.2]).collect()
 }
 
 /// The finished replay of the job's file with `opts`.
@@ -339,7 +344,7 @@ pub fn cost(job: &Job) -> Result<crate::domain::cost::Cost, String> {
 }
 
 /// One cell of a trace's map.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Cell {
     /// The forecast error (None: not computed yet, or the trace is too short: `why`).
     pub mae: Option<f64>,
@@ -352,7 +357,7 @@ pub struct Cell {
 }
 
 /// A trace's map.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Map {
     pub file: String,
     pub unit: String,
@@ -378,24 +383,27 @@ pub struct Map {
     pub values: u64,
     pub max_value: f64,
     pub notices: Vec<String>,
+    /// The words, one paragraph (the JSON's `conclusion`; set by the report).
+    pub conclusion: String,
 }
 
 /// Weekly MAE of a lane: `(week, mae)` where it forecast.
-fn weekly(b: &[(i64, f64, f64)]) -> Vec<(i64, f64)> {
-    b.iter()
-        .filter(|x| x.2 > 0.0)
-        .map(|x| (x.0, x.1 / x.2))
+fn weekly(b: &[f64]) -> Vec<(f64, f64)> {
+    (b.chunks_exact(3).filter(|x| x[2] > 0.0))
+        .map(|x| (x[0], x[1] / x[2]))
         .collect()
 }
 
-fn total(b: &[(i64, f64, f64)]) -> Option<f64> {
-    let (e, n) = b.iter().fold((0.0, 0.0), |a, x| (a.0 + x.1, a.1 + x.2));
+fn total(b: &[f64]) -> Option<f64> {
+    let (e, n) = b
+        .chunks_exact(3)
+        .fold((0.0, 0.0), |a, x| (a.0 + x[1], a.1 + x[2]));
     (n > 0.0).then(|| e / n)
 }
 
 /// `a` minus `b` paired over the weeks both forecast: the mean, its 95% interval, the weeks in
 /// which it was positive.
-pub fn paired(a: &[(i64, f64, f64)], b: &[(i64, f64, f64)]) -> Diff {
+pub fn paired(a: &[f64], b: &[f64]) -> Diff {
     let wb = weekly(b);
     let d: Vec<f64> = weekly(a)
         .into_iter()
@@ -414,7 +422,7 @@ pub fn paired(a: &[(i64, f64, f64)], b: &[(i64, f64, f64)]) -> Diff {
 }
 
 /// Days, as the cells' reasons write them.
-fn days(h: f64) -> String {
+pub(crate) fn days(h: f64) -> String {
     crate::base::units::fmt_num((h / HOURS_PER_DAY * 10.0).floor() / 10.0)
 }
 
@@ -481,6 +489,7 @@ pub fn summarize(job: &Job, parts: &[Part]) -> Result<Map, String> {
         values: first.map_or(0, |p| p.values),
         max_value: first.map_or(0.0, |p| p.max_value),
         notices,
+        conclusion: String::new(),
     })
 }
 

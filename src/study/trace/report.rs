@@ -36,17 +36,19 @@ impl Study for Trace {
     }
 
     fn report(job: &Job, parts: &[Part]) -> Result<Report, String> {
-        let m = summarize(job, parts)?;
+        let mut m = summarize(job, parts)?;
         if let Some(e) = too_short(&m) {
             return Err(e);
         }
         let words = words(&m);
+        m.conclusion = words.join(" ");
+        let m = Box::new(m);
         Ok(Report {
-            json: Json::Value(serde_json::to_value(to_json(&m, &words.join(" "))).expect("json")),
+            json: Json::Trace(m.clone()),
             table: table(&m),
             marks: vec![None; words.len()],
             words,
-            figure: Figure::Trace(Box::new(m)),
+            figure: Figure::Trace(m),
         })
     }
 
@@ -70,7 +72,8 @@ fn fig(x: Option<f64>) -> String {
     fmt_figure(x, 3)
 }
 
-/// "higher in 5 of 6 weeks".
+/// "higher in 5 of 6 weeks": `d` is a difference of errors, `higher` whether the weeks counted
+/// are those it was positive in.
 fn weeks(d: &Diff, higher: bool) -> String {
     let k = if higher { d.held } else { d.seeds - d.held };
     let n = d.seeds;
@@ -79,6 +82,11 @@ fn weeks(d: &Diff, higher: bool) -> String {
         if higher { "higher" } else { "lower" },
         if n == 1 { "" } else { "s" }
     )
+}
+
+/// "in 5 of 6 weeks".
+fn of_weeks(k: u32, n: u32) -> String {
+    format!("in {k} of {n} week{}", if n == 1 { "" } else { "s" })
 }
 
 fn share(c: &Cell) -> String {
@@ -218,13 +226,13 @@ fn words(m: &Map) -> Vec<String> {
     let mut out = Vec::new();
     let step = fmt_duration(m.step_hours, TimeUnit::Hour);
     out.push(format!(
-        "Your trace ({}): {} cell{}, a value every {step}, {} of time; every lane warmed up on each \
+        "Your trace ({}): {} cell{}, a value every {step}, {} days; every lane warmed up on each \
          cell's first {}, then forecast each value before learning it, scored week by week ({} \
          week{} scored; a trace has one history, so the intervals are over its weeks).",
         m.file,
         m.cells_n,
         if m.cells_n == 1 { "" } else { "s" },
-        fmt_duration(m.span_hours, TimeUnit::Hour),
+        super::days(m.span_hours),
         fmt_duration(m.warmup_hours, TimeUnit::Hour),
         m.weeks,
         if m.weeks == 1 { "" } else { "s" },
@@ -232,13 +240,18 @@ fn words(m: &Map) -> Vec<String> {
     let corner = m.cells.first().and_then(|r| r.first()).and_then(|c| c.mae);
     if let (Some(k), Some(rule), Some(g)) = (corner, m.rule, m.ml) {
         let u = &m.unit;
+        // `g` is the rule's error minus the corner's: positive where the model forecasts better.
         let verdict = if g.measurable && g.mean > 0.0 {
-            format!("{} lower ({})", fig(Some(g.mean)), weeks(&g, true))
+            format!(
+                "the model's is {} lower ({})",
+                fig(Some(g.mean)),
+                of_weeks(g.held, g.seeds)
+            )
         } else if g.measurable {
             format!(
-                "{} higher: the rule wins on this trace ({})",
+                "the model's is {} higher: the rule wins on this trace ({})",
                 fig(Some(-g.mean)),
-                weeks(&g, false)
+                of_weeks(g.seeds - g.held, g.seeds)
             )
         } else {
             format!(
@@ -316,7 +329,7 @@ fn words(m: &Map) -> Vec<String> {
 
 /// The JSON: the answer's shape, one scenario `trace`.
 #[derive(Serialize)]
-struct MapJson<'a> {
+pub struct MapJson<'a> {
     scenario: &'static str,
     preset: &'a str,
     refresh: &'a [String],
@@ -341,13 +354,15 @@ struct MapJson<'a> {
     money_why: &'static str,
 }
 
+/// The JSON of `rtml answer --trace --json` (the page reads the same).
 #[derive(Serialize)]
-struct TraceJson<'a> {
+pub struct TraceJson<'a> {
     scenarios: Vec<MapJson<'a>>,
     conclusion: &'a str,
 }
 
-fn to_json<'a>(m: &'a Map, conclusion: &'a str) -> TraceJson<'a> {
+/// The map as its JSON.
+pub fn to_json(m: &Map) -> TraceJson<'_> {
     let grid = |f: &dyn Fn(&Cell) -> Num| -> Vec<Vec<Num>> {
         m.cells.iter().map(|r| r.iter().map(f).collect()).collect()
     };
@@ -389,7 +404,7 @@ fn to_json<'a>(m: &'a Map, conclusion: &'a str) -> TraceJson<'a> {
             money: None,
             money_why: NO_MONEY,
         }],
-        conclusion,
+        conclusion: &m.conclusion,
     }
 }
 
