@@ -92,7 +92,7 @@ fn t975(df: usize) -> f64 {
 }
 
 /// Mean and the half-width of its 95% interval.
-pub fn mean_half(v: &[f64]) -> (f64, f64) {
+fn mean_half(v: &[f64]) -> (f64, f64) {
     let n = v.len();
     if n == 0 {
         return (f64::NAN, f64::NAN);
@@ -103,6 +103,23 @@ pub fn mean_half(v: &[f64]) -> (f64, f64) {
     }
     let var = v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1) as f64;
     (m, t975(n - 1) * (var / n as f64).sqrt())
+}
+
+impl Diff {
+    /// A difference paired over units (seeds, or a trace's weeks) whose values are `d`: their mean,
+    /// its 95% interval, the units in which it was positive.
+    pub fn over(d: &[f64]) -> Diff {
+        let (mean, half) = mean_half(d);
+        let (lo, hi) = (mean - half, mean + half);
+        Diff {
+            mean,
+            lo,
+            hi,
+            measurable: lo > 0.0 || hi < 0.0,
+            held: d.iter().filter(|&&x| x > 0.0).count() as u32,
+            seeds: d.len() as u32,
+        }
+    }
 }
 
 impl Map {

@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::base::units::{fmt_duration, parse_duration, TimeUnit, HOURS_PER_DAY, HOURS_PER_WEEK};
 use crate::replay::{ReplayOptions, Session, TraceSums};
-use crate::study::answer::stats::{mean_half, Diff};
+use crate::study::answer::stats::Diff;
 
 pub use report::Trace;
 
@@ -409,16 +409,7 @@ pub fn paired(a: &[f64], b: &[f64]) -> Diff {
         .into_iter()
         .filter_map(|(k, x)| wb.iter().find(|y| y.0 == k).map(|y| x - y.1))
         .collect();
-    let (mean, half) = mean_half(&d);
-    let (lo, hi) = (mean - half, mean + half);
-    Diff {
-        mean,
-        lo,
-        hi,
-        measurable: lo > 0.0 || hi < 0.0,
-        held: d.iter().filter(|&&x| x > 0.0).count() as u32,
-        seeds: d.len() as u32,
-    }
+    Diff::over(&d)
 }
 
 /// Days, as the cells' reasons write them.
