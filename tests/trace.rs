@@ -286,3 +286,49 @@ fn the_command_line_maps_a_trace_and_refuses_hostile_files() {
     );
     std::fs::remove_dir_all(big.parent().unwrap()).ok();
 }
+
+/// A click log whose taste flips halfway: feature `a` clicks before, feature `b` after.
+fn drifting_log(n: usize) -> String {
+    let mut s = String::new();
+    let mut x = 11u64;
+    for i in 0..n {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let u = (x >> 11) as f64 / (1u64 << 53) as f64;
+        let f = if (x >> 7) & 1 == 0 { "a" } else { "b" };
+        let hot = if i < n / 2 { "a" } else { "b" };
+        let p = if f == hot { 0.3 } else { 0.02 };
+        s.push_str(&format!("{} |u {f}\n", if u < p { 1 } else { -1 }));
+    }
+    s
+}
+
+#[test]
+fn a_click_log_maps_the_models_freshness_against_continual() {
+    let mut j = job(drifting_log(30_000), &[], "", "continual,2k,frozen");
+    j.format = "vw".into();
+    let (m, r) = map(&j).unwrap();
+    assert!(m.clicks && m.rows == ["online"] && m.rule.is_none());
+    let ll = |c: usize| m.cells[0][c].mae.unwrap();
+    assert!(ll(0) < ll(1) && ll(1) < ll(2), "{:?}", m.cells);
+    let frozen = m.cells[0][2].lost.unwrap();
+    assert!(frozen.measurable && frozen.mean > 0.0, "{frozen:?}");
+    assert!(m.ne.iter().all(Option::is_some) && m.auc[0] > m.auc[2]);
+    assert!(r
+        .words
+        .iter()
+        .any(|w| w.contains("frozen") && w.contains("NE")));
+    assert!(r.json.pretty().contains("\"metric\": \"log_loss\""));
+    // A click log has no stale inputs; a column longer than the log says so.
+    j.refresh = "4h".into();
+    assert!(fails(&j).contains("--refresh"));
+    j.refresh = String::new();
+    j.every = "continual,1M".into();
+    let (m, _) = map(&j).unwrap();
+    let why = m.cells[0][1].why.clone().unwrap();
+    assert_eq!(
+        why,
+        "needs 1000000 examples after the warm-up, the log has 20000"
+    );
+}

@@ -56,8 +56,10 @@ function show(job) {
 /** After a replay: offers the map of that file (load traces only), forgetting the last map. */
 export function offerMap(file, options) {
   cancelStudy('trace');
-  source = options.format === 'load-csv' ? { file, options } : null;
+  source = options.format ? { file, options } : null;
   $('trace').hidden = !source;
+  // A click log has one row and columns in examples (Rust's defaults): the load trace's inputs hide.
+  for (const id of ['trace-refresh', 'trace-every']) $(id).parentElement.hidden = options.format === 'vw';
   $('trace-chart').hidden = true;
   $('trace-words').textContent = '';
   $('trace-status').textContent = '';
@@ -78,7 +80,8 @@ async function run() {
   window.__traceTiming = null;
   try {
     const { options } = source;
-    const job = { ...options, refresh: $('trace-refresh').value, every: $('trace-every').value, text: await text(source.file) };
+    const clicks = options.format === 'vw';
+    const job = { ...options, refresh: clicks ? '' : $('trace-refresh').value, every: clicks ? '' : $('trace-every').value, text: await text(source.file) };
     const key = JSON.stringify([source.file.name, source.file.size, source.file.lastModified, options, job.refresh, job.every]);
     view ??= new StudyView('trace');
     view.clear();

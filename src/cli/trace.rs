@@ -8,11 +8,12 @@ use rtml::study::{Figure, Study};
 /// The trace's options of `rtml answer`.
 #[derive(Args)]
 pub struct TraceArgs {
-    /// Map your own file instead of the simulator: a per-cell load trace (`-`: standard input;
-    /// gzip-compressed input is decompressed), read as `rtml replay` reads it.
+    /// Map your own file instead of the simulator: a per-cell load trace or a click log (`-`:
+    /// standard input; gzip-compressed input is decompressed), read as `rtml replay` reads it.
     #[arg(long, value_name = "FILE")]
     trace: Option<String>,
-    /// With --trace: what the file is, `load-csv` (a per-cell load trace).
+    /// With --trace: what the file is, `load-csv` (a per-cell load trace) or `vw` (a click log in
+    /// Vowpal Wabbit text: the model's freshness only, in log loss, NE and AUC).
     #[arg(long)]
     format: Option<String>,
     /// With --trace: the rows, how stale the forecast's inputs are: `online` (the trace's own
@@ -20,7 +21,7 @@ pub struct TraceArgs {
     #[arg(long)]
     refresh: Option<String>,
     /// With --trace: the columns, how fresh the model is: `continual`, retrain periods and `frozen`
-    /// (default `continual,1h,1d,7d,frozen`).
+    /// (default `continual,1h,1d,7d,frozen`; a click log counts examples: `continual,10k,100k,frozen`).
     #[arg(long)]
     every: Option<String>,
     #[command(flatten)]
@@ -46,7 +47,7 @@ pub fn answer(
     let file = args.trace.unwrap_or_default();
     let format = args
         .format
-        .ok_or("--trace needs --format load-csv (a per-cell load trace)")?;
+        .ok_or("--trace needs --format load-csv (a per-cell load trace) or vw (a click log)")?;
     let settings = super::replay::settings(&args.parse)
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))

@@ -20,15 +20,25 @@
 //!
 //! The work is one task per row (every column of a row is one pass of the replay over the file);
 //! the no-model rule comes with every pass (the first kept).
+//!
+//! A click log (`--format vw`) has one row (its features come with each example: no stale inputs to
+//! map) and columns in examples (continual, a stateful retrain every 10,000 and 100,000 examples,
+//! frozen): each cell is the log loss, paired over 20 slices of the scored examples (from the
+//! replay's series), with each column's NE and AUC (He et al. 2014 measured NE against the delay
+//! between training and serving; continual learning is this project's addition).
 
+mod clicks;
+mod map;
 pub mod report;
 
 use serde::{Deserialize, Serialize};
 
-use crate::base::units::{fmt_duration, parse_duration, TimeUnit, HOURS_PER_DAY, HOURS_PER_WEEK};
+use crate::base::units::{fmt_duration, parse_duration, TimeUnit, HOURS_PER_WEEK};
 use crate::replay::{ReplayOptions, Session, TraceSums};
-use crate::study::answer::stats::Diff;
 
+use clicks::{click_cols, click_part};
+pub use clicks::{EVERY_CLICKS, SLICES};
+pub use map::{paired, summarize, too_short, Cell, Map};
 pub use report::Trace;
 
 /// The default rows: the trace's own interval, then a batch refreshed every 4 hours and every day.
@@ -87,9 +97,10 @@ pub struct Job {
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Row(pub f64);
 
-/// A column: hours between retrains (0 continual, infinite frozen).
+/// A column: hours (a click log: examples) between retrains (0 continual, infinite frozen), and
+/// whether the file is a click log.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Col(pub f64);
+pub struct Col(pub f64, pub bool);
 
 impl Row {
     pub fn label(&self) -> String {
@@ -106,6 +117,7 @@ impl Col {
         match self.0 {
             h if h <= 0.0 => "continual".into(),
             h if h.is_infinite() => "frozen".into(),
+            h if self.1 => crate::base::units::fmt_num(h),
             h => fmt_duration(h, TimeUnit::Hour),
         }
     }
@@ -114,6 +126,7 @@ impl Col {
         match self.0 {
             h if h <= 0.0 => "continual".into(),
             h if h.is_infinite() => "frozen".into(),
+            h if self.1 => format!("stateful:{h}"),
             h => format!("stateful:{}", fmt_duration(h, TimeUnit::Hour)),
         }
     }
@@ -164,7 +177,18 @@ pub fn parse_every(s: &str) -> Result<Vec<f64>, String> {
 }
 
 impl Job {
+    /// Whether the file is a click log (Vowpal Wabbit text): one row, columns in examples.
+    pub fn clicks(&self) -> bool {
+        self.format.trim() == "vw"
+    }
+
     pub fn rows(&self) -> Result<Vec<Row>, String> {
+        if self.clicks() {
+            if !matches!(self.refresh.trim(), "" | "online") {
+                return Err("--refresh: a click log has no stale inputs to map (its features come with each example); its map is the model's freshness".into());
+            }
+            return Ok(vec![Row(0.0)]);
+        }
         let s = if self.refresh.trim().is_empty() {
             REFRESH
         } else {
@@ -177,6 +201,12 @@ impl Job {
     }
 
     pub fn cols(&self) -> Result<Vec<Col>, String> {
+        if self.clicks() {
+            return Ok(click_cols(&self.every)?
+                .into_iter()
+                .map(|c| Col(c, true))
+                .collect());
+        }
         let s = if self.every.trim().is_empty() {
             EVERY
         } else {
@@ -186,7 +216,7 @@ impl Job {
         let most = crate::replay::MAX_LANES;
         Ok(list(s, &words, "--every", most)?
             .into_iter()
-            .map(Col)
+            .map(|c| Col(c, false))
             .collect())
     }
 
@@ -203,11 +233,10 @@ impl Job {
             .collect();
         pairs.push(("lanes", lanes.join(",")));
         let mut o = ReplayOptions::from_args(&self.format, &pairs).map_err(|e| e.to_string())?;
-        if o.format != crate::replay::Format::LoadCsv {
-            return Err("the freshness map of a file needs a load trace (--format load-csv); a click log's map is not built yet".into());
+        if o.format == crate::replay::Format::LoadCsv {
+            o.refresh = row.0;
+            o.block = BLOCK_HOURS;
         }
-        o.refresh = row.0;
-        o.block = BLOCK_HOURS;
         if o.name.is_empty() {
             o.name = match &self.source {
                 Source::Path(p) if p == "-" => "stdin".into(),
@@ -220,6 +249,9 @@ impl Job {
 
     /// The unit of the forecast error: the value column (times `--scale`), as the file writes it.
     pub fn unit(&self) -> String {
+        if self.clicks() {
+            return String::new();
+        }
         let col = self
             .settings
             .iter()
@@ -253,6 +285,11 @@ pub struct Part {
     pub values: u64,
     /// The largest value read, in the file's units.
     pub max_value: f64,
+    /// A click log's NE and AUC per column (empty for a load trace).
+    #[serde(default)]
+    pub ne: Vec<f64>,
+    #[serde(default)]
+    pub auc: Vec<f64>,
     pub notices: Vec<String>,
 }
 
@@ -263,6 +300,9 @@ pub fn run_task(job: &Job, t: Task) -> Result<Part, String> {
     let opts = job.options(row)?;
     let warmup = opts.warmup_or_default();
     let session = replay(job, opts)?;
+    if job.clicks() {
+        return Ok(click_part(t, &session));
+    }
     let sums: TraceSums = session.trace().ok_or("not a load trace")?;
     let report = session.report();
     Ok(Part {
@@ -275,6 +315,8 @@ pub fn run_task(job: &Job, t: Task) -> Result<Part, String> {
         warmup_hours: warmup,
         values: sums.values,
         max_value: sums.max_value,
+        ne: Vec::new(),
+        auc: Vec::new(),
         notices: report.notices,
     })
 }
@@ -341,172 +383,4 @@ pub fn cost(job: &Job) -> Result<crate::domain::cost::Cost, String> {
         total.parts.extend(c.parts);
     }
     Ok(total)
-}
-
-/// One cell of a trace's map.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Cell {
-    /// The forecast error (None: not computed yet, or the trace is too short: `why`).
-    pub mae: Option<f64>,
-    /// Its error above the freshest corner's, paired over the weeks.
-    pub lost: Option<Diff>,
-    /// `lost` as a share of what the model gains over the rule (where both are measurable).
-    pub share: Option<f64>,
-    /// Why the cell has no figure ("needs 14 days, the trace has 9").
-    pub why: Option<String>,
-}
-
-/// A trace's map.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Map {
-    pub file: String,
-    pub unit: String,
-    pub rows: Vec<String>,
-    pub cols: Vec<String>,
-    pub row_hours: Vec<f64>,
-    pub col_hours: Vec<f64>,
-    pub cells: Vec<Vec<Cell>>,
-    /// The rule's error (the forecast is the last measured load).
-    pub rule: Option<f64>,
-    /// What the freshest corner gains over the rule (the rule's error minus the corner's).
-    pub ml: Option<Diff>,
-    /// Weeks scored (after the warm-up).
-    pub weeks: u32,
-    pub cells_n: usize,
-    pub step_hours: f64,
-    pub span_hours: f64,
-    pub warmup_hours: f64,
-    /// Rows whose pass has come in.
-    pub rows_done: usize,
-    /// Whether the first row (online) has come in.
-    pub first_in: bool,
-    pub values: u64,
-    pub max_value: f64,
-    pub notices: Vec<String>,
-    /// The words, one paragraph (the JSON's `conclusion`; set by the report).
-    pub conclusion: String,
-}
-
-/// Weekly MAE of a lane: `(week, mae)` where it forecast.
-fn weekly(b: &[f64]) -> Vec<(f64, f64)> {
-    (b.chunks_exact(3).filter(|x| x[2] > 0.0))
-        .map(|x| (x[0], x[1] / x[2]))
-        .collect()
-}
-
-fn total(b: &[f64]) -> Option<f64> {
-    let (e, n) = b
-        .chunks_exact(3)
-        .fold((0.0, 0.0), |a, x| (a.0 + x[1], a.1 + x[2]));
-    (n > 0.0).then(|| e / n)
-}
-
-/// `a` minus `b` paired over the weeks both forecast: the mean, its 95% interval, the weeks in
-/// which it was positive.
-pub fn paired(a: &[f64], b: &[f64]) -> Diff {
-    let wb = weekly(b);
-    let d: Vec<f64> = weekly(a)
-        .into_iter()
-        .filter_map(|(k, x)| wb.iter().find(|y| y.0 == k).map(|y| x - y.1))
-        .collect();
-    Diff::over(&d)
-}
-
-/// Days, as the cells' reasons write them.
-pub(crate) fn days(h: f64) -> String {
-    crate::base::units::fmt_num((h / HOURS_PER_DAY * 10.0).floor() / 10.0)
-}
-
-/// The map from the rows come in so far.
-pub fn summarize(job: &Job, parts: &[Part]) -> Result<Map, String> {
-    let rows = job.rows()?;
-    let cols = job.cols()?;
-    let first = parts.iter().min_by_key(|p| p.row);
-    let span = first.map_or(0.0, |p| p.span_hours);
-    let warmup = first.map_or(0.0, |p| p.warmup_hours);
-    let part = |r: usize| parts.iter().find(|p| p.row == r);
-    let corner = part(0).and_then(|p| p.cols.first());
-    let rule = first.map(|p| p.rule.clone()).unwrap_or_default();
-    let ml = corner.map(|c| paired(&rule, c)).filter(|d| d.seeds > 0);
-    let ml_ok = ml.is_some_and(|d| d.measurable && d.mean > 0.0);
-    let cells = (rows.iter().enumerate())
-        .map(|(r, row)| {
-            (cols.iter().enumerate())
-                .map(|(c, col)| {
-                    let need = warmup + row.0.max(if col.0.is_finite() { col.0 } else { 0.0 });
-                    let short = (row.0 > 0.0 || (col.0 > 0.0 && col.0.is_finite())) && span < need;
-                    let why = short.then(|| {
-                        format!("needs {} days, the trace has {}", days(need), days(span))
-                    });
-                    let b = part(r).and_then(|p| p.cols.get(c));
-                    let mae = b.and_then(|b| total(b)).filter(|_| why.is_none());
-                    let lost = match (b, corner) {
-                        (Some(b), Some(k)) if mae.is_some() => Some(paired(b, k)),
-                        _ => None,
-                    };
-                    let share = lost
-                        .filter(|d| d.measurable && ml_ok)
-                        .zip(ml)
-                        .map(|(d, m)| d.mean / m.mean);
-                    Cell {
-                        mae,
-                        lost,
-                        share,
-                        why,
-                    }
-                })
-                .collect()
-        })
-        .collect();
-    let mut notices: Vec<String> = first.map(|p| p.notices.clone()).unwrap_or_default();
-    notices.dedup();
-    Ok(Map {
-        file: job.options(rows[0])?.name,
-        unit: job.unit(),
-        rows: rows.iter().map(Row::label).collect(),
-        cols: cols.iter().map(Col::label).collect(),
-        row_hours: rows.iter().map(|r| r.0).collect(),
-        col_hours: cols.iter().map(|c| c.0).collect(),
-        cells,
-        rule: total(&rule),
-        ml,
-        weeks: corner.map_or(0, |c| weekly(c).len() as u32),
-        cells_n: first.map_or(0, |p| p.cells),
-        step_hours: first.map_or(0.0, |p| p.step_hours),
-        span_hours: span,
-        warmup_hours: warmup,
-        rows_done: parts.len(),
-        first_in: part(0).is_some(),
-        values: first.map_or(0, |p| p.values),
-        max_value: first.map_or(0.0, |p| p.max_value),
-        notices,
-        conclusion: String::new(),
-    })
-}
-
-/// The error when nothing could be mapped: what the trace lacks.
-pub fn too_short(m: &Map) -> Option<String> {
-    if m.rows_done > 0 && m.max_value <= 0.0 {
-        return Some(format!(
-            "nothing to map: every value of the trace is 0 ({} values over {}); a forecast error \
-             of 0 everywhere would say nothing (is --value-col the load column?)",
-            m.values,
-            fmt_duration(m.span_hours, TimeUnit::Hour)
-        ));
-    }
-    if m.rows_done == 0
-        || m.cells
-            .first()
-            .and_then(|r| r.first())
-            .is_some_and(|c| c.mae.is_some())
-    {
-        return None;
-    }
-    Some(format!(
-        "too short to map: the trace spans {} days ({} of time), and its {} warm-up (per cell) leaves \
-         nothing to forecast; a map needs more than the warm-up (lower it with --warmup, e.g. --warmup 2d)",
-        days(m.span_hours),
-        fmt_duration(m.span_hours, TimeUnit::Hour),
-        fmt_duration(m.warmup_hours, TimeUnit::Hour),
-    ))
 }

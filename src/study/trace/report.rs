@@ -40,7 +40,7 @@ impl Study for Trace {
         if let Some(e) = too_short(&m) {
             return Err(e);
         }
-        let words = words(&m);
+        let words = if m.clicks { click_words(&m) } else { words(&m) };
         m.conclusion = words.join(" ");
         let m = Box::new(m);
         Ok(Report {
@@ -74,11 +74,11 @@ fn fig(x: Option<f64>) -> String {
 
 /// "higher in 5 of 6 weeks": `d` is a difference of errors, `higher` whether the weeks counted
 /// are those it was positive in.
-fn weeks(d: &Diff, higher: bool) -> String {
+fn weeks(higher: bool, d: &Diff, unit: &str) -> String {
     let k = if higher { d.held } else { d.seeds - d.held };
     let n = d.seeds;
     format!(
-        "{} in {k} of {n} week{}",
+        "{} in {k} of {n} {unit}{}",
         if higher { "higher" } else { "lower" },
         if n == 1 { "" } else { "s" }
     )
@@ -99,18 +99,33 @@ fn share(c: &Cell) -> String {
 
 /// One row per cell of the map, then the rule's.
 fn table(m: &Map) -> Table {
-    let mut t = Table::new(
-        &[
-            "Inputs",
-            "Model",
-            "Forecast error (MAE)",
-            "Above the freshest corner",
-            "95% interval",
-            "Weeks higher",
-            "Share of the model's gain",
-        ],
-        &["", "", &m.unit, &m.unit, "", "", ""],
-    );
+    let mut t = if m.clicks {
+        Table::new(
+            &[
+                "Inputs",
+                "Model",
+                "Log loss",
+                "Above continual",
+                "95% interval",
+                "Slices higher",
+                "NE, AUC",
+            ],
+            &["", "", "", "", "", "", ""],
+        )
+    } else {
+        Table::new(
+            &[
+                "Inputs",
+                "Model",
+                "Forecast error (MAE)",
+                "Above the freshest corner",
+                "95% interval",
+                "Weeks higher",
+                "Share of the model's gain",
+            ],
+            &["", "", &m.unit, &m.unit, "", "", ""],
+        )
+    };
     for (r, row) in m.cells.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
             let mut line = vec![m.rows[r].clone(), m.cols[c].clone()];
@@ -151,8 +166,16 @@ fn table(m: &Map) -> Table {
                     String::new(),
                 ]),
             }
+            if m.clicks {
+                if let Some(last) = line.last_mut() {
+                    *last = format!("NE {}, AUC {}", fig(m.ne[c]), fig(m.auc[c]));
+                }
+            }
             t.rows.push(line);
         }
+    }
+    if m.rule.is_none() {
+        return t;
     }
     let rule = match m.ml {
         Some(d) => vec![
@@ -198,13 +221,13 @@ fn clause(m: &Map, d: &Diff) -> String {
         format!(
             "forecasts {} {u} worse{of} ({})",
             fig(Some(d.mean)),
-            weeks(d, true)
+            weeks(true, d, "week")
         )
     } else {
         format!(
             "forecasts {} {u} better ({})",
             fig(Some(-d.mean)),
-            weeks(d, false)
+            weeks(false, d, "week")
         )
     }
 }
@@ -232,7 +255,7 @@ fn words(m: &Map) -> Vec<String> {
         m.file,
         m.cells_n,
         if m.cells_n == 1 { "" } else { "s" },
-        super::days(m.span_hours),
+        super::map::days(m.span_hours),
         fmt_duration(m.warmup_hours, TimeUnit::Hour),
         m.weeks,
         if m.weeks == 1 { "" } else { "s" },
@@ -327,6 +350,77 @@ fn words(m: &Map) -> Vec<String> {
     out
 }
 
+/// A click log's conclusion: each column's log loss, NE and AUC against continual learning.
+fn click_words(m: &Map) -> Vec<String> {
+    let n = m.weeks;
+    let mut out = vec![format!(
+        "Your click log ({}): {} examples, a warm-up of {}, {} scored, cut in {n} slice{} of examples \
+         (a log has one history, so the intervals are over its slices); every column predicted each \
+         example before learning it.",
+        m.file,
+        crate::base::units::fmt_num(m.values as f64),
+        crate::base::units::fmt_num(m.warmup_hours),
+        crate::base::units::fmt_num(m.span_hours),
+        if n == 1 { "" } else { "s" },
+    )];
+    let row = m.cells.first().map_or(&[][..], |r| &r[..]);
+    if let Some(k) = row.first().and_then(|c| c.mae) {
+        out.push(format!(
+            "Continual learning: log loss {}, NE {}, AUC {}.",
+            fig(Some(k)),
+            fig(m.ne[0]),
+            fig(m.auc[0])
+        ));
+    }
+    for (c, cell) in row.iter().enumerate().skip(1) {
+        let who = match m.cols[c].as_str() {
+            "frozen" => "A model frozen after the warm-up".to_string(),
+            e => format!("A model retrained every {e} examples"),
+        };
+        if let Some(w) = &cell.why {
+            out.push(format!("{who}: {w}."));
+            continue;
+        }
+        let (Some(d), Some(x)) = (cell.lost, cell.mae) else {
+            continue;
+        };
+        let loss = if d.measurable {
+            format!(
+                "{} {} log loss than continual ({})",
+                fig(Some(d.mean.abs())),
+                if d.mean > 0.0 { "more" } else { "less" },
+                weeks(d.mean > 0.0, &d, "slice")
+            )
+        } else {
+            format!(
+                "no measurable difference in log loss from continual ({}, 95% interval {} to {})",
+                fig(Some(d.mean)),
+                fig(Some(d.lo)),
+                fig(Some(d.hi))
+            )
+        };
+        let ne = m.ne[c]
+            .zip(m.ne[0])
+            .map(|(a, b)| format!("{}%", fmt_figure(Some(100.0 * (a / b - 1.0)), 2)));
+        let auc = m.auc[c]
+            .zip(m.auc[0])
+            .map(|(a, b)| fmt_figure(Some(100.0 * (a - b)), 2));
+        out.push(format!(
+            "{who}: log loss {}, {loss}; NE {} ({} against continual), AUC {} ({} points).",
+            fig(Some(x)),
+            fig(m.ne[c]),
+            ne.unwrap_or_else(|| "–".into()),
+            fig(m.auc[c]),
+            auc.unwrap_or_else(|| "–".into()),
+        ));
+    }
+    if n < 2 {
+        out.push("With fewer than two slices scored there is no interval: every difference is called not measurable.".into());
+    }
+    out.extend(m.notices.iter().map(|n| format!("Note: {n}.")));
+    out
+}
+
 /// The JSON: the answer's shape, one scenario `trace`.
 #[derive(Serialize)]
 pub struct MapJson<'a> {
@@ -352,6 +446,11 @@ pub struct MapJson<'a> {
     warmup_hours: Num,
     money: Option<Num>,
     money_why: &'static str,
+    /// `mae` (a load trace: the `mae` matrix is the forecast error) or `log_loss` (a click log:
+    /// the same matrix holds the log loss, and `ne` and `auc` each column's).
+    metric: &'static str,
+    ne: Vec<Option<Num>>,
+    auc: Vec<Option<Num>>,
 }
 
 /// The JSON of `rtml answer --trace --json` (the page reads the same).
@@ -403,6 +502,9 @@ pub fn to_json(m: &Map) -> TraceJson<'_> {
             warmup_hours: Num(m.warmup_hours),
             money: None,
             money_why: NO_MONEY,
+            metric: if m.clicks { "log_loss" } else { "mae" },
+            ne: m.ne.iter().map(|x| x.map(Num)).collect(),
+            auc: m.auc.iter().map(|x| x.map(Num)).collect(),
         }],
         conclusion: &m.conclusion,
     }
