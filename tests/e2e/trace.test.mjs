@@ -66,6 +66,34 @@ test('after a replay of a load trace, the freshness map of the file runs in work
   await page.close();
 });
 
+test('after a replay of a click log, its map is the model\'s freshness in log loss, NE and AUC', async () => {
+  const { page, errors } = await open('tab=replay');
+  let x = 11;
+  let vw = '';
+  for (let i = 0; i < 30000; i++) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    const f = (x >> 7) & 1 ? 'b' : 'a';
+    const hot = i < 15000 ? 'a' : 'b';
+    vw += `${(x % 1000) / 1000 < (f === hot ? 0.3 : 0.02) ? 1 : -1} |u ${f}\n`;
+  }
+  await page.setInputFiles('#replay-file', { name: 'log.vw', mimeType: 'text/plain', buffer: Buffer.from(vw) });
+  await page.selectOption('#replay-format', 'vw');
+  await page.click('#replay-run');
+  await page.waitForFunction(() => /done/.test(document.getElementById('replay-status').textContent), null, { timeout: 120000 });
+  assert.equal(await page.isVisible('#trace-refresh'), false);
+  await page.click('#trace-run');
+  await page.waitForFunction(() => /done|failed/.test(document.getElementById('trace-status').textContent), null, { timeout: 120000 });
+  assert.equal(await page.textContent('#trace-status'), 'done');
+  const m = (await page.evaluate(() => window.__trace)).scenarios[0];
+  assert.equal(m.metric, 'log_loss');
+  assert.deepEqual(m.every, ['continual', '10000', '100000', 'frozen']);
+  assert.ok(m.mae[0][0] < m.mae[0][3], JSON.stringify(m.mae));
+  assert.match(await page.textContent('#trace-words'), /frozen.*NE/);
+  await (await page.$('#trace')).screenshot({ path: `${OUT}trace-vw.png` });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('the map of a local file is timed (TRACE_FILE; skipped without it)', { skip: !process.env.TRACE_FILE }, async () => {
   const { page, errors } = await open('tab=replay');
   const fields = { 'replay-delimiter': ';', 'replay-time': 'Datetime', 'replay-cell': 'Cell', 'replay-value': 'PRB_Utilization_Percent' };

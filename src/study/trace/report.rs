@@ -166,7 +166,7 @@ fn table(m: &Map) -> Table {
                     String::new(),
                 ]),
             }
-            if m.clicks {
+            if m.clicks && cell.why.is_none() {
                 if let Some(last) = line.last_mut() {
                     *last = format!("NE {}, AUC {}", fig(m.ne[c]), fig(m.auc[c]));
                 }
