@@ -332,3 +332,29 @@ fn a_click_log_maps_the_models_freshness_against_continual() {
         "needs 1000000 examples after the warm-up, the log has 20000"
     );
 }
+
+#[test]
+fn the_online_rows_errors_are_the_replays_own() {
+    let text = hourly(3, 24, 0);
+    let (m, _) = map(&job(text.clone(), &[], "online", "continual,frozen")).unwrap();
+    let opts = rtml::replay::ReplayOptions::from_args(
+        "load-csv",
+        &[("lanes", "frozen,continual".to_string())],
+    )
+    .unwrap();
+    let mut s = rtml::replay::Session::new(opts).unwrap();
+    s.feed(text.as_bytes()).unwrap();
+    s.finish().unwrap();
+    let r = s.report();
+    let (frozen, continual) = (
+        r.lanes[0].metric("mae").unwrap(),
+        r.lanes[1].metric("mae").unwrap(),
+    );
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * b.abs();
+    assert!(close(mae(&m, "online", "frozen"), frozen));
+    assert!(close(mae(&m, "online", "continual"), continual));
+    assert!(close(
+        mae(&m, "online", "frozen") / mae(&m, "online", "continual"),
+        frozen / continual
+    ));
+}
