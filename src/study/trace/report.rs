@@ -8,7 +8,7 @@ use crate::base::json::Num;
 use crate::base::units::{fmt_duration, fmt_figure, TimeUnit};
 use crate::domain::cost::Cost;
 use crate::study::answer::stats::Diff;
-use crate::study::{cost, Figure, Json, Report, Study, Table};
+use crate::study::{Figure, Json, Report, Study, Table};
 
 /// Why the map has no money: a trace has no coverage layer of its own.
 pub const NO_MONEY: &str = "Money (energy, degraded traffic, complaint calls) is not available \
@@ -57,14 +57,12 @@ impl Study for Trace {
         format!("{job:?}|{task:?}")
     }
 
-    fn cost(job: &Job, at_once: usize) -> Result<Cost, String> {
-        let rows = job.rows()?.len();
-        Ok(cost::at_once(
-            super::cost(job)?,
-            rows,
-            at_once,
-            "this map's rows",
-        ))
+    /// A click log's map is one row (its lanes' models are the replay's estimate); a load trace's
+    /// rows at once share the process, whose memory is the replay's read-ahead bound, and each
+    /// holds only its cells' small state: the memory of one row (measured: 8.6 MB of RSS for the
+    /// LTE trace's three rows on two cores, estimated 20 MB; with a copy per row at once, 40 MB).
+    fn cost(job: &Job, _at_once: usize) -> Result<Cost, String> {
+        super::cost(job)
     }
 }
 
