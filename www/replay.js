@@ -3,6 +3,7 @@
 // by the worker, on this machine.
 import { ReplayView, catalogue, format_figure, replay_cost } from './pkg/rtml.js';
 import { replayWorker, pageWords, outOfMemory } from './pool.js';
+import { offerMap, setupTraceMap, redrawTraceMap } from './trace.js';
 
 const $ = (id) => document.getElementById(id);
 let worker = null;
@@ -134,7 +135,7 @@ function draw(dark) {
   view.draw(c, dpr, dark);
 }
 
-export function redrawReplay(dark) { draw(dark); }
+export function redrawReplay(dark) { draw(dark); redrawTraceMap(); }
 
 function cancel() {
   if (worker) worker.terminate();
@@ -147,6 +148,7 @@ function cancel() {
 async function run(dark) {
   if (!file) return;
   if (worker) worker.terminate();
+  offerMap(null, {});
   const options = replayOptions();
   $('replay-status').textContent = 'reading…';
   $('replay-error').hidden = true;
@@ -192,6 +194,7 @@ async function run(dark) {
       window.__replay = m.report;
       results(m.report, dark);
       notices(m.report);
+      if (scored) offerMap(file, options);
     } else {
       $('replay-progress').value = m.progress;
       $('replay-status').textContent = `${m.lines.toLocaleString('en')} lines`;
@@ -211,6 +214,7 @@ async function run(dark) {
 }
 
 export function setupReplay(getDark) {
+  setupTraceMap(getDark);
   setFormat();
   $('replay-format').addEventListener('change', setFormat);
   $('replay-file').addEventListener('change', (e) => choose(e.target.files[0] || null));

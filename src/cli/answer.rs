@@ -37,9 +37,14 @@ pub struct AnswerArgs {
     /// Write the map to this SVG file (`-`: standard output).
     #[arg(long, value_name = "FILE")]
     svg: Option<String>,
+    #[command(flatten)]
+    trace: super::trace::TraceArgs,
 }
 
 pub fn answer(args: AnswerArgs) -> Result<(), String> {
+    if args.trace.given() {
+        return super::trace::answer(args.trace, args.json, &args.limit, args.csv, args.svg);
+    }
     let sets = parse_sets(&args.set)?;
     Spec::with_presets(&args.ads, &args.cells, args.seed, &sets, args.seeds)?;
     let mut outs = super::output::Outputs::default();

@@ -107,11 +107,16 @@ pub fn replay(
         return Ok(Some(None));
     }
     // The largest decompressed size still under the bound (the estimate grows with the size).
-    let under = |b: f64| {
+    Ok(Some(Some(most_under(size, |b| {
         rtml::replay::estimate(opts, b, line)
             .map(|c| c.over(HARD_SECONDS, HARD_BYTES).is_none())
             .unwrap_or(true)
-    };
+    }))))
+}
+
+/// The largest size (from `size` up) whose estimate is still `under` the bound (which grows with
+/// the size): where a gzip file whose start suggested `size` is stopped.
+pub fn most_under(size: f64, under: impl Fn(f64) -> bool) -> u64 {
     let (mut lo, mut hi) = (size, size.max(1.0) * 2.0);
     while under(hi) && hi < 1e15 {
         lo = hi;
@@ -125,15 +130,15 @@ pub fn replay(
             hi = mid;
         }
     }
-    Ok(Some(Some(lo as u64)))
+    lo as u64
 }
 
 /// A gzip file's compressed size and the ratio of its first megabyte.
-type Gzip = (f64, f64);
+pub type Gzip = (f64, f64);
 
 /// The size of `path` (decompressed: estimated from its first megabyte), its first decompressed
 /// bytes, and for a gzip file its compressed size and the ratio; `None` for standard input.
-fn sample(path: &str) -> Option<(f64, Vec<u8>, Option<Gzip>)> {
+pub fn sample(path: &str) -> Option<(f64, Vec<u8>, Option<Gzip>)> {
     use std::io::Read as _;
     let size = std::fs::metadata(path).ok()?.len() as f64;
     let mut file = std::fs::File::open(path).ok()?;

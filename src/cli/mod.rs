@@ -38,6 +38,7 @@ mod replay;
 mod run;
 mod spread;
 mod sweep;
+mod trace;
 mod whatif;
 
 #[derive(Parser)]
@@ -61,7 +62,7 @@ enum Command {
     Run(run::RunArgs),
     /// Freshness sweep: the outcome against the retraining interval (or batch refresh), over seeds.
     Sweep(sweep::SweepArgs),
-    /// The answer: a freshness map (prediction freshness x model freshness) for ads and for cells, value lost in money per day, and the conclusion in words.
+    /// The answer: a freshness map (prediction freshness x model freshness) for ads and for cells, value lost in money per day, and the conclusion in words; with --trace FILE, the map of your own load trace (forecast error).
     Answer(answer::AnswerArgs),
     /// Replay your own file (a Vowpal Wabbit click log or a per-cell load CSV) through the lanes, scored progressively.
     Replay(replay::ReplayArgs),

@@ -17,6 +17,21 @@ pub struct ReplayArgs {
     /// `vw` (click log in Vowpal Wabbit text) or `load-csv` (per-cell load trace).
     #[arg(long)]
     format: String,
+    #[command(flatten)]
+    parse: ParseArgs,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    limit: super::limit::Limit,
+    /// The file to replay: `-` reads standard input; gzip-compressed input is decompressed.
+    file: String,
+}
+
+/// How a file is read and learned (the replay's settings but its format): `rtml replay` and
+/// `rtml answer --trace` share them.
+#[derive(Args)]
+pub struct ParseArgs {
     /// Hashed feature buckets, 2^bits (vw).
     #[arg(long)]
     bits: Option<String>,
@@ -59,17 +74,10 @@ pub struct ReplayArgs {
     /// Skip and count malformed lines instead of stopping at the first.
     #[arg(long = "skip-bad")]
     skip_bad: bool,
-    /// Print JSON instead of a table.
-    #[arg(long)]
-    json: bool,
-    #[command(flatten)]
-    limit: super::limit::Limit,
-    /// The file to replay: `-` reads standard input; gzip-compressed input is decompressed.
-    file: String,
 }
 
 pub fn replay(args: ReplayArgs) -> Result<(), String> {
-    let settings = settings(&args);
+    let settings = settings(&args.parse);
     let opts = rtml::replay::ReplayOptions::from_args(&args.format, &settings)
         .map_err(|e| e.to_string())?;
     let file = &args.file;
@@ -95,7 +103,7 @@ limit (5 minutes of work or 2 GB); lower --lanes or --bits, or pass --no-limit t
 }
 
 /// The options given, as `(name, value)` in the replay's own option names.
-fn settings(a: &ReplayArgs) -> Vec<(&'static str, String)> {
+pub fn settings(a: &ParseArgs) -> Vec<(&'static str, String)> {
     let given = [
         ("bits", &a.bits),
         ("ftrl", &a.ftrl),

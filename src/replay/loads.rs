@@ -120,6 +120,8 @@ struct Cell {
     lanes: Vec<CellLane>,
     /// Labels on their way (arrival time in hours), and the loop.
     progressive: Progressive<Fifo<Example>>,
+    /// The batch table of the trace study's stale inputs ([`trace`]).
+    inputs: trace::Inputs,
 }
 
 impl Cell {
@@ -160,6 +162,8 @@ pub(crate) struct LaneOut {
     pub spec: LaneSpec,
     pub totals: [f64; f::FIELDS],
     pub series: Buckets,
+    /// Forecast errors per block of time (the trace study's; empty otherwise).
+    pub blocks: trace::Blocks,
 }
 
 /// The longest gap of a trace (between two rows of a cell).
@@ -201,6 +205,11 @@ pub(crate) struct Loads {
     line: u64,
     /// The longest gap of at least [`GAP_NOTICE`] intervals, if any.
     pub longest_gap: Option<Gap>,
+    /// The trace study's settings ([`trace`]) and the rule's errors per block.
+    study: trace::Study,
+    rule: trace::Blocks,
+    /// The first and last time read (hours).
+    pub span: (f64, f64),
 }
 
 /// Features for a forecast of time `t` (hours) from the last load and the load a day before: the
@@ -233,6 +242,7 @@ impl Loads {
                     spec,
                     totals: [0.0; f::FIELDS],
                     series: Buckets::new(HOUR_LADDER, f::FIELDS),
+                    blocks: trace::Blocks::default(),
                 })
                 .collect(),
             fields: Vec::new(),
@@ -243,6 +253,13 @@ impl Loads {
             max_value: 0.0,
             line: 0,
             longest_gap: None,
+            study: trace::Study {
+                refresh: opts.refresh,
+                block: opts.block,
+                origin: None,
+            },
+            rule: trace::Blocks::default(),
+            span: (f64::INFINITY, f64::NEG_INFINITY),
         }
     }
 
@@ -265,6 +282,8 @@ impl Loads {
     /// One value of cell `c` at time `t` (hours): the cell's history moves on, then (after the
     /// cell's warm-up) every lane forecasts it, is scored, and learns it when its label is due.
     fn value(&mut self, c: usize, t: f64, v: f64, dates: bool) {
+        self.span = (self.span.0.min(t), self.span.1.max(t));
+        let prev = self.cells[c].last_v;
         let Some((ex, step)) = self.observe(c, t, v, dates) else {
             return;
         };
@@ -274,6 +293,8 @@ impl Loads {
             return;
         }
         self.start_cell(c);
+        let stale = self.trace_before(c, t, v, prev, dates);
+        let block = self.block_of(t);
         let cell = &mut self.cells[c];
         let mut step = Step {
             lanes: &mut self.lanes,
@@ -287,6 +308,8 @@ impl Loads {
             threshold: self.threshold,
             power: self.power,
             delay: self.delay,
+            stale: stale.map(|x| (x, &mut cell.inputs)),
+            block,
         };
         // Labels due by `t` (within rounding) are learned before the forecast.
         cell.progressive.step(&mut step, t + 1e-9, &(ex, v));
@@ -380,6 +403,10 @@ struct Step<'a> {
     threshold: f64,
     power: crate::domain::power::Row,
     delay: f64,
+    /// The trace study's stale inputs and the cell's batch table, if the map's row is a batch.
+    stale: Option<([f64; D], &'a mut trace::Inputs)>,
+    /// The trace study's block of this value.
+    block: Option<i64>,
 }
 
 impl Deliver for Step<'_> {
@@ -414,10 +441,18 @@ impl Evaluated for Step<'_> {
             self.cell_lanes.len() <= MAX_LANES,
             "--lanes allows at most MAX_LANES"
         );
-        for (f, cl) in fc.iter_mut().zip(self.cell_lanes.iter()) {
-            // A diverged forecast scores as the largest load (an error of 1e30 stays visible, not
-            // an infinite sum turned null); no sane forecast comes near it.
-            *f = cl.predict(ex).clamp(-MAX_LOAD, MAX_LOAD);
+        let n = self.cell_lanes.len();
+        if let Some((x, inputs)) = self.stale.as_mut() {
+            trace::batch(inputs, self.cell_lanes, x, &mut fc[..n]);
+        } else {
+            for (f, cl) in fc.iter_mut().zip(self.cell_lanes.iter()) {
+                *f = cl.predict(ex);
+            }
+        }
+        // A diverged forecast scores as the largest load (an error of 1e30 stays visible, not an
+        // infinite sum turned null); no sane forecast comes near it.
+        for f in &mut fc[..n] {
+            *f = f.clamp(-MAX_LOAD, MAX_LOAD);
         }
         fc
     }
@@ -459,6 +494,7 @@ impl Evaluated for Step<'_> {
             for &(k, val) in &row {
                 lane.totals[k] += val;
             }
+            trace::add_block(lane, self.block, err.abs());
         }
         if self.delay == 0.0 {
             Label::now(ex, 0.0)
@@ -504,6 +540,7 @@ fn add_counts(lane: &mut LaneOut, cl: &CellLane, x: f64, before: (u64, u64)) {
 mod csv;
 #[cfg(test)]
 mod tests;
+pub mod trace;
 
 use csv::Cols;
 pub(crate) use csv::LineError;

@@ -79,8 +79,9 @@ pub use cost::{estimate, estimate_sample};
 pub use error::ReplayError;
 pub use lanes::{parse_lanes, Format, LaneSpec, MAX_LANES, MAX_WINDOW};
 pub use lines::MAX_LINE;
+pub use loads::trace::{TraceSums, MAX_BLOCKS};
 #[cfg(not(target_arch = "wasm32"))]
-pub use native::{run_file, run_file_within, STDIN};
+pub use native::{run_file, run_file_within, run_session_within, STDIN};
 pub use options::{ReplayOptions, Setting, CLICK_WARMUP, LOAD_WARMUP, MAX_DELAY, SETTINGS};
 pub use report::{format_table, report_json, LaneReport, Report, SeriesReport};
 pub use session::{default_click_warmup, Session, HOLD_BYTES};

@@ -139,9 +139,20 @@ pub fn run_file(path: &str, opts: ReplayOptions) -> Result<(Report, f64), Replay
 /// the command line's limit on a gzip file whose size it could only estimate from its start.
 pub fn run_file_within(
     path: &str,
-    mut opts: ReplayOptions,
+    opts: ReplayOptions,
     limit: Option<(u64, String)>,
 ) -> Result<(Report, f64), ReplayError> {
+    let (session, secs) = run_session_within(path, opts, limit)?;
+    Ok((session.report(), secs))
+}
+
+/// [`run_file_within`], keeping the finished session (the freshness map of a trace reads more of it
+/// than the report: [`Session::trace`]).
+pub fn run_session_within(
+    path: &str,
+    mut opts: ReplayOptions,
+    limit: Option<(u64, String)>,
+) -> Result<(Session, f64), ReplayError> {
     if opts.name.is_empty() {
         opts.name = if path == STDIN { "stdin" } else { path }.to_string();
     }
@@ -154,7 +165,7 @@ pub fn run_file_within(
         None => input.each_chunk(|chunk| session.feed(chunk))?,
     }
     session.finish()?;
-    Ok((session.report(), start.elapsed().as_secs_f64()))
+    Ok((session, start.elapsed().as_secs_f64()))
 }
 
 /// What a parsing thread sends the learners.

@@ -54,6 +54,12 @@ pub struct ReplayOptions {
     pub cell_type: CellType,
     /// Load regression learner (RLS by default, or NLMS).
     pub reg: RegParams,
+    /// Load traces, for the freshness map (`crate::study::trace`): forecasts read from a batch
+    /// table refreshed every so many hours (0: online, from the last load). Not a `--` setting of
+    /// `rtml replay`.
+    pub refresh: f64,
+    /// Load traces, for the freshness map: forecast errors kept per block of so many hours (0: none).
+    pub block: f64,
 }
 
 impl Default for ReplayOptions {
@@ -75,6 +81,8 @@ impl Default for ReplayOptions {
             threshold: 0.25,
             cell_type: CellType::Macro,
             reg: RegParams::default(),
+            refresh: 0.0,
+            block: 0.0,
         }
     }
 }
@@ -294,6 +302,16 @@ impl ReplayOptions {
         }
         if self.format == Format::LoadCsv {
             self.delimiter_byte()?;
+        }
+        if !(self.refresh >= 0.0
+            && self.refresh.is_finite()
+            && self.block >= 0.0
+            && self.block.is_finite())
+        {
+            return e(format!(
+                "refresh {} and block {}: expected hours >= 0",
+                self.refresh, self.block
+            ));
         }
         parse_lanes(&self.lanes, self.format, w)
     }

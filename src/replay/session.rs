@@ -234,6 +234,15 @@ impl Session {
         }
     }
 
+    /// What the freshness map of a load trace reads of the replay (`None` for a click log):
+    /// each lane's forecast errors per block, the rule's, the trace's span, step and cells.
+    pub fn trace(&self) -> Option<super::TraceSums> {
+        match &self.engine {
+            Engine::Loads(l) => Some(l.trace_sums(self.opts.scale)),
+            Engine::Clicks(_) => None,
+        }
+    }
+
     /// Lines read so far.
     pub fn lines(&self) -> u64 {
         self.lines.line

@@ -1,7 +1,7 @@
 //! Studies: many runs of the simulator and what they say together, each written once for the
 //! command line and the page's workers: the spread across seeds ([`spread`]), the freshness sweep
-//! ([`sweep`]), the freshness map ([`answer`]), the what-if evaluation ([`whatif`]), and the caption
-//! claims the spread counts ([`claims`]).
+//! ([`sweep`]), the freshness map ([`answer`]) and on a user's own trace ([`trace`]), the what-if
+//! evaluation ([`whatif`]), and the caption claims the spread counts ([`claims`]).
 //!
 //! **One contract** ([`Study`]): a `Job` says everything a panel's inputs (or a command's flags) say;
 //! `tasks` cuts it into independent runs; `run` is what one worker (or one core) computes, a `Part`
@@ -31,6 +31,7 @@ pub mod cost;
 pub mod spread;
 pub mod studies;
 pub mod sweep;
+pub mod trace;
 pub mod whatif;
 
 use serde::de::DeserializeOwned;
@@ -143,6 +144,8 @@ impl Table {
 pub enum Json {
     Value(serde_json::Value),
     Answer(Box<answer::Answer>),
+    /// A trace's map (`rtml answer --trace --json`).
+    Trace(Box<trace::Map>),
     /// Each world's name, specification and summary: one world is an object, several an array.
     Sweep(Vec<(String, sweep::Spec, sweep::Summary)>),
 }
@@ -152,6 +155,7 @@ impl Serialize for Json {
         match self {
             Json::Value(v) => v.serialize(s),
             Json::Answer(a) => answer::stats::to_json(a).serialize(s),
+            Json::Trace(m) => trace::report::to_json(m).serialize(s),
             Json::Sweep(w) if w.len() == 1 => {
                 sweep::to_json(&w[0].0, &w[0].1, &w[0].2).serialize(s)
             }
@@ -185,6 +189,8 @@ pub enum Figure {
     Sweep(Vec<(String, sweep::Summary)>),
     Answer(Box<answer::Answer>),
     WhatIf(Box<whatif::Summary>),
+    /// The freshness map of a user's own trace.
+    Trace(Box<trace::Map>),
 }
 
 /// Runs every task of `job` on up to `cores` threads: [`run_all`] over [`Study::tasks`] with

@@ -11,27 +11,43 @@ use serde::Serialize;
 
 use crate::sim::config::{Config, Scenario};
 use crate::sim::presets::{preset, PRESETS};
-use crate::study::{answer, spread, sweep, whatif};
+use crate::study::{answer, spread, sweep, trace, whatif};
 
 /// What values a panel input takes.
 #[derive(Clone, Copy, Debug)]
 pub enum Accepts {
     /// A preset of the scenario.
-    Preset { scenario: Scenario },
+    Preset {
+        scenario: Scenario,
+    },
     /// A whole number from `min` to `max`.
-    Count { min: u32, max: u32 },
+    Count {
+        min: u32,
+        max: u32,
+    },
     /// A slider step from 0 to `max`, or empty: the configuration's own.
-    Step { max: u32 },
+    Step {
+        max: u32,
+    },
     /// A number from `min` to `max`.
-    Number { min: f64, max: f64, step: f64 },
+    Number {
+        min: f64,
+        max: f64,
+        step: f64,
+    },
     /// One of these words.
-    Choice { of: &'static [&'static str] },
+    Choice {
+        of: &'static [&'static str],
+    },
     /// Comma-separated sweep points (`1h,1d,frozen`), at most 40.
     Points,
     /// Comma-separated numbers, at most [`whatif::MAX_VALUES`].
     Numbers,
     /// `key=value` settings separated by `&` or new lines, at most 1000 characters.
     Settings,
+    /// A trace map's rows (`online,4h,1d`) or columns (`continual,1h,1d,7d,frozen`).
+    TraceRows,
+    TraceCols,
 }
 
 /// One panel input.
@@ -63,7 +79,11 @@ impl PanelKey {
             Accepts::Step { max } => ("step", 0.0, max as f64, 1.0, ""),
             Accepts::Number { min, max, step } => ("number", min, max, step, ""),
             Accepts::Choice { .. } => ("choice", 0.0, 0.0, 0.0, ""),
-            Accepts::Points | Accepts::Numbers | Accepts::Settings => ("text", 0.0, 0.0, 0.0, ""),
+            Accepts::Points
+            | Accepts::Numbers
+            | Accepts::Settings
+            | Accepts::TraceRows
+            | Accepts::TraceCols => ("text", 0.0, 0.0, 0.0, ""),
         };
         Control {
             key: self.key,
@@ -206,6 +226,16 @@ pub const PANEL_KEYS: &[PanelKey] = &[
         default: "0",
         accepts: Accepts::Choice { of: &["0", "1"] },
     },
+    PanelKey {
+        key: "trace.refresh",
+        default: trace::REFRESH,
+        accepts: Accepts::TraceRows,
+    },
+    PanelKey {
+        key: "trace.every",
+        default: trace::EVERY,
+        accepts: Accepts::TraceCols,
+    },
 ];
 
 /// The panel input `key`, if it is one.
@@ -325,6 +355,18 @@ fn check(k: &PanelKey, value: &str) -> Result<String, String> {
                 }
             }
             Ok(values.join(","))
+        }
+        Accepts::TraceRows | Accepts::TraceCols => {
+            let items: Vec<&str> = (value.split(',').map(str::trim))
+                .filter(|v| !v.is_empty())
+                .collect();
+            let list = items.join(",");
+            if matches!(k.accepts, Accepts::TraceRows) {
+                trace::parse_refresh(&list)?;
+            } else {
+                trace::parse_every(&list)?;
+            }
+            Ok(list)
         }
         Accepts::Settings => {
             if value.chars().count() > 1000 {

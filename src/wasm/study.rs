@@ -7,7 +7,9 @@
 //! The studies (`kind`) and their inputs (numbers as numbers or as an input's text): `spread`
 //! (`{hash, seeds}`: the page's own link), `sweep` (`{worlds: [{label, preset}], param, values,
 //! seeds}`), `answer` (`{ads, cells, sets, kwh, call, seed, seeds}`), `whatif` (`{preset, knob, values,
-//! seeds, step, refit}`; `step` null: the configuration's own simulator error).
+//! seeds, step, refit}`; `step` null: the configuration's own simulator error), `trace` (`{format,
+//! keys, values, refresh, every, text}`: the replay's settings as `Replay::new` takes them, the
+//! map's rows and columns, the file's text read in the page).
 
 use std::any::Any;
 
@@ -22,6 +24,7 @@ use crate::sim::config::LANE_NAMES;
 use crate::study::studies::{
     Answer, Spread, SpreadJob, Sweep, SweepJob, SweepWorld, WhatIf, WhatIfJob,
 };
+use crate::study::trace::Trace;
 use crate::study::{spread, Figure, Report, Study};
 use crate::view::chart::{self, Frame, LANE_CSS};
 use crate::view::state::State;
@@ -204,6 +207,31 @@ impl OnPage for WhatIf {
     }
 }
 
+impl OnPage for Trace {
+    fn job(input: JsValue) -> Result<crate::study::trace::Job, JsValue> {
+        #[derive(Deserialize)]
+        struct In {
+            format: String,
+            keys: Vec<String>,
+            values: Vec<String>,
+            refresh: String,
+            every: String,
+            text: String,
+        }
+        let i: In = from_js(input)?;
+        Ok(crate::study::trace::Job {
+            format: i.format,
+            settings: i.keys.into_iter().zip(i.values).collect(),
+            refresh: i.refresh,
+            every: i.every,
+            source: crate::study::trace::Source::Text(i.text),
+            bytes: 0.0,
+            line_bytes: 0.0,
+            most: None,
+        })
+    }
+}
+
 /// Runs `$body` with `$S` the study named `$kind`.
 macro_rules! by_kind {
     ($kind:expr, $S:ident => $body:expr) => {
@@ -222,6 +250,10 @@ macro_rules! by_kind {
             }
             "whatif" => {
                 type $S = WhatIf;
+                $body
+            }
+            "trace" => {
+                type $S = Trace;
                 $body
             }
             other => Err(err(format!("no study `{other}`"))),
@@ -355,7 +387,7 @@ fn report<S: OnPage>(parts: &mut Box<dyn Any>, input: JsValue) -> Result<Report,
 
 #[wasm_bindgen]
 impl StudyView {
-    /// An empty view of the study `kind` (`spread`, `sweep`, `answer`, `whatif`).
+    /// An empty view of the study `kind` (`spread`, `sweep`, `answer`, `whatif`, `trace`).
     #[wasm_bindgen(constructor)]
     pub fn new(kind: &str) -> Result<StudyView, JsValue> {
         let parts = by_kind!(kind, S => Ok(empty::<S>()))?;
@@ -432,6 +464,9 @@ impl StudyView {
             }
             Figure::WhatIf(s) => {
                 chart::draw_whatif(&root, s, style).map_err(err)?;
+            }
+            Figure::Trace(m) => {
+                chart::draw_trace(&root, m, style).map_err(err)?;
             }
         }
         Ok(())

@@ -316,6 +316,7 @@ impl Loads {
                     warm: Some(Regressor::new(self.reg, D)),
                     lanes: Vec::new(),
                     progressive: Progressive::new(Fifo::bounded(MAX_CELL_BUFFER)),
+                    inputs: Default::default(),
                 });
                 self.cells.len() - 1
             }

@@ -104,6 +104,23 @@ fn mean_half(v: &[f64]) -> (f64, f64) {
     (m, t975(n - 1) * (var / n as f64).sqrt())
 }
 
+impl Diff {
+    /// A difference paired over units (seeds, or a trace's weeks) whose values are `d`: their mean,
+    /// its 95% interval, the units in which it was positive.
+    pub fn over(d: &[f64]) -> Diff {
+        let (mean, half) = mean_half(d);
+        let (lo, hi) = (mean - half, mean + half);
+        Diff {
+            mean,
+            lo,
+            hi,
+            measurable: lo > 0.0 || hi < 0.0,
+            held: d.iter().filter(|&&x| x > 0.0).count() as u32,
+            seeds: d.len() as u32,
+        }
+    }
+}
+
 impl Map {
     /// Lane `a`'s value minus lane `b`'s, per day: its mean over the seeds, its interval (over the
     /// seeds, or over the days of a single seed) and in how many seeds it was positive.

@@ -112,80 +112,44 @@ fn ink(bg: RGBColor) -> RGBColor {
     }
 }
 
-/// One scenario's map in `area`.
-fn heatmap<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    m: &Map,
-    pal: &Palette,
-    style: Style,
-) -> DrawResult {
-    let (w, h) = area.dim_in_pixel();
-    let s = style.scale;
-    let (left, top) = ((62.0 * s) as i32, (74.0 * s) as i32);
-    let (right, bottom) = (w as i32 - (8.0 * s) as i32, h as i32 - (8.0 * s) as i32);
-    let (nr, nc) = (m.rows.len() as i32, m.cols.len() as i32);
-    if nr == 0 || nc == 0 || right <= left || bottom <= top {
-        return Ok(());
-    }
-    let (cw, ch) = ((right - left) / nc, (bottom - top) / nr);
-    headings(area, m, (left, right, top), cw, pal, style)?;
+/// A map as drawn: its two title lines, and per row and column its label; each cell's text and
+/// tone (the share lost, coloured by [`shade`]; `None`: the background). The answer's maps and a
+/// trace's map ([`super::trace`]) are drawn by [`draw_grid`] from one.
+pub struct Grid {
+    pub title: String,
+    pub subtitle: String,
+    /// What the rows are (`predictions`, `inputs`).
+    pub rows_head: &'static str,
+    pub rows: Vec<String>,
+    pub cols: Vec<String>,
+    pub cells: Vec<Vec<(String, Option<f64>)>>,
+}
+
+/// The grid of one scenario's map.
+fn grid_of(m: &Map) -> Grid {
     // Without a share (no measurable ML value), colour by money against the largest loss.
     let scale = (m.cells.iter().flatten())
         .filter(|c| c.lost.measurable)
         .map(|c| c.lost.mean.abs())
         .fold(0.0f64, f64::max);
-    for (r, row) in m.cells.iter().enumerate() {
-        let y = top + r as i32 * ch;
-        let label = Text::new(
-            m.rows[r].clone(),
-            ((6.0 * s) as i32, y + ch / 2),
-            font(pal, style, 10.5).pos(Pos::new(HPos::Left, VPos::Center)),
-        );
-        area.draw(&label).map_err(err)?;
-        for (c, cell) in row.iter().enumerate() {
-            let x = left + c as i32 * cw;
-            let tone = cell
-                .share
-                .or_else(|| (cell.lost.measurable && scale > 0.0).then(|| cell.lost.mean / scale));
-            let bg = shade(tone, pal);
-            area.draw(&Rectangle::new([(x, y), (x + cw, y + ch)], bg.filled()))
-                .map_err(err)?;
-            area.draw(&Rectangle::new(
-                [(x, y), (x + cw, y + ch)],
-                pal.grid.stroke_width(sw(style, 1.0)),
-            ))
-            .map_err(err)?;
-            let text = match cell.share {
-                _ if r == 0 && c == 0 => "ref.".to_string(),
-                Some(v) => format!("{}%", fmt_figure(Some(100.0 * v), 2)),
-                None if cell.lost.measurable => fmt_figure(Some(cell.lost.mean), 2),
-                None => "n.m.".into(),
-            };
-            let size = if cw as f64 > 54.0 * s { 12.0 } else { 10.5 };
-            let centre = Pos::new(HPos::Center, VPos::Center);
-            let fg = ink(bg);
-            let t = Text::new(
-                text,
-                (x + cw / 2, y + ch / 2),
-                font(pal, style, size).color(&fg).pos(centre),
-            );
-            area.draw(&t).map_err(err)?;
-        }
-    }
-    Ok(())
-}
-
-/// The map's title (what the colours mean, the ML system's value, the seeds) and axis headings.
-fn headings<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    m: &Map,
-    (left, right, top): (i32, i32, i32),
-    cw: i32,
-    pal: &Palette,
-    style: Style,
-) -> DrawResult {
-    let s = style.scale;
-    let f = |size: f64| font(pal, style, size);
+    let cells = (m.cells.iter().enumerate())
+        .map(|(r, row)| {
+            (row.iter().enumerate())
+                .map(|(c, cell)| {
+                    let tone = cell.share.or_else(|| {
+                        (cell.lost.measurable && scale > 0.0).then(|| cell.lost.mean / scale)
+                    });
+                    let text = match cell.share {
+                        _ if r == 0 && c == 0 => "ref.".to_string(),
+                        Some(v) => format!("{}%", fmt_figure(Some(100.0 * v), 2)),
+                        None if cell.lost.measurable => fmt_figure(Some(cell.lost.mean), 2),
+                        None => "n.m.".into(),
+                    };
+                    (text, tone)
+                })
+                .collect()
+        })
+        .collect();
     let what = if m.ml.measurable && m.ml.mean > 0.0 {
         "share of its ML value lost".to_string()
     } else {
@@ -197,14 +161,94 @@ fn headings<DB: DrawingBackend>(
         m.unit
     );
     let seeds = format!("{} seed{}", m.seeds, if m.seeds == 1 { "" } else { "s" });
+    Grid {
+        title: format!("{}: {what}", name(m)),
+        subtitle: format!("{ml}; {seeds}"),
+        rows_head: "predictions",
+        rows: m.rows.clone(),
+        cols: m.cols.clone(),
+        cells,
+    }
+}
+
+/// One scenario's map in `area`.
+fn heatmap<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    m: &Map,
+    pal: &Palette,
+    style: Style,
+) -> DrawResult {
+    draw_grid(area, &grid_of(m), pal, style)
+}
+
+/// A map in `area`: the titles, the axis headings, a cell per row and column.
+pub(super) fn draw_grid<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    g: &Grid,
+    pal: &Palette,
+    style: Style,
+) -> DrawResult {
+    let (w, h) = area.dim_in_pixel();
+    let s = style.scale;
+    let (left, top) = ((62.0 * s) as i32, (74.0 * s) as i32);
+    let (right, bottom) = (w as i32 - (8.0 * s) as i32, h as i32 - (8.0 * s) as i32);
+    let (nr, nc) = (g.rows.len() as i32, g.cols.len() as i32);
+    if nr == 0 || nc == 0 || right <= left || bottom <= top {
+        return Ok(());
+    }
+    let (cw, ch) = ((right - left) / nc, (bottom - top) / nr);
+    headings(area, g, (left, right, top), cw, pal, style)?;
+    for (r, row) in g.cells.iter().enumerate() {
+        let y = top + r as i32 * ch;
+        let label = Text::new(
+            g.rows[r].clone(),
+            ((6.0 * s) as i32, y + ch / 2),
+            font(pal, style, 10.5).pos(Pos::new(HPos::Left, VPos::Center)),
+        );
+        area.draw(&label).map_err(err)?;
+        for (c, (text, tone)) in row.iter().enumerate() {
+            let x = left + c as i32 * cw;
+            let bg = shade(*tone, pal);
+            area.draw(&Rectangle::new([(x, y), (x + cw, y + ch)], bg.filled()))
+                .map_err(err)?;
+            area.draw(&Rectangle::new(
+                [(x, y), (x + cw, y + ch)],
+                pal.grid.stroke_width(sw(style, 1.0)),
+            ))
+            .map_err(err)?;
+            let size = if cw as f64 > 54.0 * s { 12.0 } else { 10.5 };
+            let centre = Pos::new(HPos::Center, VPos::Center);
+            let fg = ink(bg);
+            let t = Text::new(
+                text.clone(),
+                (x + cw / 2, y + ch / 2),
+                font(pal, style, size).color(&fg).pos(centre),
+            );
+            area.draw(&t).map_err(err)?;
+        }
+    }
+    Ok(())
+}
+
+/// The map's title lines and axis headings.
+fn headings<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    g: &Grid,
+    (left, right, top): (i32, i32, i32),
+    cw: i32,
+    pal: &Palette,
+    style: Style,
+) -> DrawResult {
+    let s = style.scale;
+    let f = |size: f64| font(pal, style, size);
     let title = Text::new(
-        format!("{}: {what}", name(m)),
+        g.title.clone(),
         ((8.0 * s) as i32, (6.0 * s) as i32),
         f(13.0),
     );
     area.draw(&title).map_err(err)?;
     area.draw(&Text::new(
-        format!("{ml}; {seeds}"),
+        g.subtitle.clone(),
         ((8.0 * s) as i32, (24.0 * s) as i32),
         f(11.0),
     ))
@@ -216,12 +260,12 @@ fn headings<DB: DrawingBackend>(
     );
     area.draw(&model).map_err(err)?;
     area.draw(&Text::new(
-        "predictions",
+        g.rows_head,
         ((4.0 * s) as i32, top - (14.0 * s) as i32),
         f(10.5),
     ))
     .map_err(err)?;
-    for (c, label) in m.cols.iter().enumerate() {
+    for (c, label) in g.cols.iter().enumerate() {
         let x = left + c as i32 * cw + cw / 2;
         let text = if label == "continual" { "cont." } else { label };
         let t = Text::new(

@@ -19,6 +19,7 @@ pub mod replay;
 pub mod run;
 pub mod spread;
 pub mod sweep;
+pub mod trace;
 pub mod whatif;
 
 use plotters::prelude::*;
@@ -30,6 +31,7 @@ pub use replay::draw_replay;
 pub use run::{bucket_under, draw, layout, outcome_of, svg, PANELS};
 pub use spread::{draw_spread, spread_svg};
 pub use sweep::{draw_sweep, sweep_svg};
+pub use trace::{draw_trace, trace_svg};
 pub use whatif::{draw_whatif, whatif_svg};
 
 /// Lane colours (colour-blind safe: Okabe-Ito blue, vermillion, bluish green, reddish purple).

@@ -1,0 +1,121 @@
+//! `rtml answer --trace FILE --format load-csv`: the freshness map of a user's own load trace
+//! (`rtml::study::trace`), with the replay's reading options.
+
+use clap::Args;
+use rtml::study::trace::{self, Job, Source, Trace};
+use rtml::study::{Figure, Study};
+
+/// The trace's options of `rtml answer`.
+#[derive(Args)]
+pub struct TraceArgs {
+    /// Map your own file instead of the simulator: a per-cell load trace or a click log (`-`:
+    /// standard input; gzip-compressed input is decompressed), read as `rtml replay` reads it.
+    #[arg(long, value_name = "FILE")]
+    trace: Option<String>,
+    /// With --trace: what the file is, `load-csv` (a per-cell load trace) or `vw` (a click log in
+    /// Vowpal Wabbit text: the model's freshness only, in log loss, NE and AUC).
+    #[arg(long)]
+    format: Option<String>,
+    /// With --trace: the rows, how stale the forecast's inputs are: `online` (the trace's own
+    /// interval) and batch refresh periods (default `online,4h,1d`).
+    #[arg(long)]
+    refresh: Option<String>,
+    /// With --trace: the columns, how fresh the model is: `continual`, retrain periods and `frozen`
+    /// (default `continual,1h,1d,7d,frozen`; a click log counts examples: `continual,10k,100k,frozen`).
+    #[arg(long)]
+    every: Option<String>,
+    #[command(flatten)]
+    parse: super::replay::ParseArgs,
+}
+
+impl TraceArgs {
+    /// Whether a trace was given.
+    pub fn given(&self) -> bool {
+        self.trace.is_some()
+    }
+}
+
+/// The map of the trace: the cost check, the rows on every core, then the table and the words (or
+/// the JSON), and the files asked for.
+pub fn answer(
+    args: TraceArgs,
+    json: bool,
+    limit: &super::limit::Limit,
+    csv: Option<String>,
+    svg: Option<String>,
+) -> Result<(), String> {
+    let file = args.trace.unwrap_or_default();
+    let format = args
+        .format
+        .ok_or("--trace needs --format load-csv (a per-cell load trace) or vw (a click log)")?;
+    let settings = super::replay::settings(&args.parse)
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    let sample = super::limit::sample(&file);
+    let (bytes, line_bytes) = sample.as_ref().map_or((0.0, 0.0), |(size, head, _)| {
+        let lines = head.iter().filter(|&&b| b == b'\n').count().max(1);
+        (*size, head.len() as f64 / lines as f64)
+    });
+    let mut job = Job {
+        format,
+        settings,
+        refresh: args.refresh.unwrap_or_default(),
+        every: args.every.unwrap_or_default(),
+        source: Source::Path(file.clone()),
+        bytes,
+        line_bytes,
+        most: None,
+    };
+    Trace::tasks(&job, 1)?;
+    let mut outs = super::output::Outputs::default();
+    outs.ask("--csv", csv.as_deref())
+        .ask("--svg", svg.as_deref())
+        .check()?;
+    if sample.is_some() {
+        let cost = super::limit::study::<Trace>(&job)?;
+        if !super::limit::check(&cost, "this map", limit)? {
+            return Ok(());
+        }
+        if let Some((_, _, Some(_))) = &sample {
+            if !limit.no_limit {
+                let under = |b: f64| {
+                    let j = Job {
+                        bytes: b,
+                        ..job.clone()
+                    };
+                    let c = super::limit::study::<Trace>(&j);
+                    c.map(|c| {
+                        c.over(rtml::sim::cost::HARD_SECONDS, rtml::sim::cost::HARD_BYTES)
+                            .is_none()
+                    })
+                    .unwrap_or(true)
+                };
+                job.most = Some(super::limit::most_under(bytes, under));
+            }
+        }
+    } else if limit.estimate {
+        outln!(
+            "this map: nothing to estimate (the size of {} is unknown)",
+            super::clip(&file)
+        );
+        return Ok(());
+    }
+    let report = super::study::<Trace>(&job, "answer", "rows", json, super::limit::cores())?;
+    let Figure::Trace(m) = &report.figure else {
+        unreachable!("the trace's map draws its map")
+    };
+    let quiet = outs.to_stdout();
+    if let Some(path) = &csv {
+        outs.write(path, trace::report::to_csv(m))?;
+    }
+    if let Some(path) = &svg {
+        outs.write(path, rtml::view::chart::trace_svg(m, 1000, 620)?)?;
+    }
+    outs.commit()?;
+    if quiet {
+        return Ok(());
+    }
+    super::print_report(&report, json);
+    Ok(())
+}

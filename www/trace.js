@@ -1,0 +1,122 @@
+// The freshness map of the replayed file (`rtml answer --trace`): the same study, its rows run in the
+// studies' workers by `runStudy`, reported and drawn by the same Rust code as the answer's map. The
+// file's text is read here and goes to the workers only: nothing leaves the page.
+import { StudyView } from './pkg/rtml.js';
+import { runStudy, cancelStudy, fillTable, OverBudget } from './pool.js';
+
+const $ = (id) => document.getElementById(id);
+// The most text the page reads into memory for the map (a larger file: the command line).
+const MOST = 256 << 20;
+let view = null;
+let source = null;
+let running = false;
+let isDark = () => false;
+let warned = null;
+
+/** The file's text (gzip decompressed by the browser), at most MOST bytes. */
+async function text(file) {
+  const head = new Uint8Array(await file.slice(0, 2).arrayBuffer());
+  const gzip = head[0] === 0x1f && head[1] === 0x8b;
+  const stream = gzip ? file.stream().pipeThrough(new DecompressionStream('gzip')) : file.stream();
+  const reader = stream.getReader();
+  const chunks = [];
+  let n = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    n += value.length;
+    if (n > MOST) {
+      reader.cancel();
+      throw new OverBudget(`Not started: the map reads the file into the page, at most ${MOST >> 20} MB, and this one holds more${gzip ? ' decompressed' : ''}: run rtml answer --trace on it instead.`);
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder().decode(await new Blob(chunks).arrayBuffer());
+}
+
+function draw() {
+  if (!view || !window.__trace) return;
+  const c = $('trace-chart');
+  c.hidden = false;
+  const dpr = Math.min(window.devicePixelRatio || 1, 3);
+  const W = Math.round(c.clientWidth * dpr), H = Math.round(c.clientHeight * dpr);
+  if (W === 0 || H === 0) return;
+  if (c.width !== W || c.height !== H) { c.width = W; c.height = H; }
+  view.draw(c, dpr, isDark(), 'map');
+}
+
+function show(job) {
+  const r = view.report(job);
+  window.__trace = r.json;
+  draw();
+  $('trace-words').textContent = r.words.join(' ');
+  fillTable($('trace-table'), r.table);
+}
+
+/** After a replay: offers the map of that file (load traces only), forgetting the last map. */
+export function offerMap(file, options) {
+  cancelStudy('trace');
+  source = options.format ? { file, options } : null;
+  $('trace').hidden = !source;
+  // A click log has one row and columns in examples (Rust's defaults): the load trace's inputs hide.
+  for (const id of ['trace-refresh', 'trace-every']) $(id).parentElement.hidden = options.format === 'vw';
+  $('trace-chart').hidden = true;
+  $('trace-words').textContent = '';
+  $('trace-status').textContent = '';
+  $('trace-table').tHead.replaceChildren();
+  $('trace-table').tBodies[0].replaceChildren();
+  window.__trace = null;
+}
+
+async function run() {
+  if (running || !source) return;
+  running = true;
+  $('trace-run').disabled = true;
+  $('trace-cancel').disabled = false;
+  const status = $('trace-status');
+  const bar = $('trace-progress');
+  status.textContent = 'reading the file…';
+  const t0 = performance.now();
+  window.__traceTiming = null;
+  try {
+    const { options } = source;
+    const clicks = options.format === 'vw';
+    const job = { ...options, refresh: clicks ? '' : $('trace-refresh').value, every: clicks ? '' : $('trace-every').value, text: await text(source.file) };
+    const key = JSON.stringify([source.file.name, source.file.size, source.file.lastModified, options, job.refresh, job.every]);
+    view ??= new StudyView('trace');
+    view.clear();
+    const anyway = warned === key;
+    warned = null;
+    try {
+      await runStudy('trace', job, (part, done, total) => {
+        view.add(part);
+        bar.max = total;
+        bar.value = done;
+        status.textContent = `${done} of ${total} rows`;
+        if (done < total) show(job);
+      }, (tasks) => { bar.max = tasks.length; bar.value = 0; status.textContent = `0 of ${tasks.length} rows`; },
+      { anyway, what: 'this map', again: 'press the button again' });
+    } catch (e) {
+      if (e instanceof OverBudget) warned = key;
+      throw e;
+    }
+    show(job);
+    window.__traceTiming = performance.now() - t0;
+    status.textContent = 'done';
+  } catch (e) {
+    status.textContent = e.message === 'cancelled' ? 'cancelled' : e instanceof OverBudget ? e.message : `The map failed: ${e.message ?? e}`;
+  } finally {
+    running = false;
+    $('trace-run').disabled = false;
+    $('trace-cancel').disabled = true;
+  }
+}
+
+export function setupTraceMap(dark) {
+  isDark = dark;
+  $('trace-run').addEventListener('click', run);
+  $('trace-cancel').addEventListener('click', () => cancelStudy('trace'));
+  window.addEventListener('resize', draw);
+}
+
+export function redrawTraceMap() { draw(); }
