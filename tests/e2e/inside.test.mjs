@@ -134,12 +134,15 @@ test('the pipeline diagram shows each lane on the stack and focuses the knob of 
   await page.screenshot({ path: OUT + 'pipeline.png' });
   // Cells: a reference lane has no delay knob: a note instead of a focus.
   await page.evaluate(() => { location.hash = 'preset=cells-sleep'; });
-  await page.waitForFunction(() => /label/.test(document.querySelector('#stage-log').textContent) && document.querySelectorAll('#stage-log [data-lane]').length === 3);
-  await page.click('#stage-log [data-lane="B"]');
-  assert.equal(await focused(), 'k-b-label_delay');
-  // Lane A is a reference lane (no model, no label delay knob): its value reads as not applying.
-  assert.equal(await page.$eval('#stage-log [data-lane="A"]', (e) => e.tagName), 'P');
-  assert.match(await page.getAttribute('#stage-log [data-lane="A"]', 'title'), /Does not apply to lane A/);
+  await page.waitForFunction(() => /label/.test(document.querySelector('#stage-log').textContent) && document.querySelectorAll('#stage-log [data-lane]').length === 4);
+  await page.click('#stage-log [data-lane="C"]');
+  assert.equal(await focused(), 'k-c-label_delay');
+  // Lanes A (always on) and B (the operators' rule) are reference lanes (no model, no label delay
+  // knob): their values read as not applying.
+  for (const lane of ['A', 'B']) {
+    assert.equal(await page.$eval(`#stage-log [data-lane="${lane}"]`, (e) => e.tagName), 'P');
+    assert.match(await page.getAttribute(`#stage-log [data-lane="${lane}"]`, 'title'), new RegExp(`Does not apply to lane ${lane}`));
+  }
   // The load noise sits in the traffic group's folded "more": the click opens the fold.
   const foldOpen = () => page.$eval('#k-load_noise', (e) => e.closest('details').open);
   assert.equal(await foldOpen(), false);

@@ -24,7 +24,7 @@ async function slide(page, step) {
   await page.waitForFunction((v) => Math.round(window.__whatif.sim_error * 10) === v, step);
 }
 
-test('what-if: tab=whatif runs in workers, draws both curves, and the picks part as the simulator drifts', async () => {
+test('what-if: tab=whatif runs in workers, draws both curves, and the picks of seeds deciding alone part as the simulator drifts', async () => {
   const { page, errors, requests } = await open('tab=whatif');
   await page.waitForFunction(() => /done/.test(document.getElementById('whatif-status').textContent), null, { timeout: 180000 });
   assert.equal(await page.$eval('#whatif-progress', (p) => p.value), 1);
@@ -45,12 +45,14 @@ test('what-if: tab=whatif runs in workers, draws both curves, and the picks part
   assert.equal(perfect.regret, 0);
   assert.match(await page.textContent('#whatif-caption'), /the picks agree/);
   const px0 = await curvePixels(page);
-  // A simulator 100% off: its pick moves away from the true one, which does not move.
+  // A simulator 100% off: seeds deciding alone pick away from their own best, which costs money
+  // (the average curves' picks may still agree: the interlock keeps the cliff where it is); the
+  // true pick does not move.
   await slide(page, 10);
   const off = await page.evaluate(() => window.__whatif);
-  assert.notEqual(off.sim_pick, off.true_pick, JSON.stringify(off));
+  assert.ok(off.wrong_seeds > 0 && off.seed_regret.mean > 0, JSON.stringify(off));
   assert.equal(off.true_pick, perfect.true_pick);
-  assert.ok(off.regret > 0);
+  assert.ok(off.regret >= 0);
   const px10 = await curvePixels(page);
   assert.notEqual(px0.sum, px10.sum, 'the chart was redrawn');
 
