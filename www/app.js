@@ -342,6 +342,8 @@ function render() {
 
 // ---- animation --------------------------------------------------------------------------------
 
+const REDUCED_MOTION = matchMedia('(prefers-reduced-motion: reduce)');
+
 function frame(ts) {
   const dt = ui.lastFrame ? Math.min(ts - ui.lastFrame, 100) : 16;
   ui.lastFrame = ts;
@@ -359,10 +361,14 @@ function frame(ts) {
     if (ui.pg.done()) ui.finishing = false;
   }
   // While a run finishes, the chart is redrawn about ten times a second (partial results), not every frame.
-  if (ui.dirty && (!(ui.finishing || ui.parallel) || ts - (ui.lastDraw || 0) > 100)) {
+  // Playing with prefers-reduced-motion: the chart moves once a second, not every frame.
+  const calm = ui.playing && REDUCED_MOTION.matches && ts - (ui.lastDraw || 0) < 1000;
+  if (ui.dirty && !calm && (!(ui.finishing || ui.parallel) || ts - (ui.lastDraw || 0) > 100)) {
     draw();
     ui.dirty = false;
     ui.lastDraw = ts;
+    // The redraws while playing (the end-to-end test of reduced motion reads them).
+    if (ui.playing) window.__draws = (window.__draws || []).slice(-20).concat(ts);
     if (ui.changedAt && ui.pg.done() && !ui.parallel && !ui.finishing) {
       ui.lastWaitMs = performance.now() - ui.changedAt;
       ui.changedAt = 0;

@@ -72,9 +72,13 @@ pub static EXPECTED_CLICKS: Info = Info {
 pub static REVENUE: Info = Info {
     key: "revenue",
     label: "Revenue",
-    unit: "€",
+    unit: crate::base::money::CURRENCY,
     better: Better::Higher,
-    help: "Cost per click of every clicked ad, summed (cost per click about €1, in the same money as the cells scenario's prices).",
+    help: concat!(
+        "Cost per click of every clicked ad, summed (cost per click about ",
+        crate::base::money::currency!(),
+        "1, in the same money as the cells scenario's prices)."
+    ),
 };
 pub static LOG_LOSS: Info = Info {
     key: "log_loss",

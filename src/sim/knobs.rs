@@ -3,6 +3,7 @@
 //! range, getter and setter). [`Kind::Duration`] rows read the one duration grammar of
 //! [`crate::base::units`] in their own unit.
 
+use crate::base::money::currency;
 use crate::base::units::{
     fmt_duration, fmt_num, parse_duration, TimeUnit, HOURS_PER_WEEK, MINUTES_PER_DAY,
     MINUTES_PER_HOUR, MINUTES_PER_WEEK,
@@ -335,9 +336,9 @@ pub static KNOBS: &[Knob] = &[
         get: |c| Value::Num(c.cells.stadium_load), set: |c, v| c.cells.stadium_load = num(v) },
     Knob { key: "sim_error", label: "Simulator error", help: "How far the simulator's daily profiles are from the real network's (0 = a perfect simulator).", unit: "", scenario: CELLS, kind: n(0.0, 1.0, 0.05),
         get: |c| Value::Num(c.cells.sim_error), set: |c, v| c.cells.sim_error = num(v) },
-    Knob { key: "price_kwh", label: "Energy price", help: "What the operator pays per kWh (default 0.20: the EU average for non-household consumers in 2023, Eurostat nrg_pc_205, excluding VAT).", unit: "€/kWh", scenario: CELLS, kind: n(0.0, 2.0, 0.01),
+    Knob { key: "price_kwh", label: "Energy price", help: "What the operator pays per kWh (default 0.20: the EU average for non-household consumers in 2023, Eurostat nrg_pc_205, excluding VAT).", unit: currency!("kWh"), scenario: CELLS, kind: n(0.0, 2.0, 0.01),
         get: |c| Value::Num(c.cells.price_kwh), set: |c, v| c.cells.price_kwh = num(v) },
-    Knob { key: "price_gb", label: "Unserved GB cost", help: "What a GB of traffic the network could not carry costs the operator in lost revenue and goodwill (default 2: about the retail price of a mobile GB in Western Europe, cable.co.uk Worldwide Mobile Data Pricing 2023).", unit: "€/GB", scenario: CELLS, kind: n(0.0, 100.0, 0.1),
+    Knob { key: "price_gb", label: "Unserved GB cost", help: "What a GB of traffic the network could not carry costs the operator in lost revenue and goodwill (default 2: about the retail price of a mobile GB in Western Europe, cable.co.uk Worldwide Mobile Data Pricing 2023).", unit: currency!("GB"), scenario: CELLS, kind: n(0.0, 100.0, 0.1),
         get: |c| Value::Num(c.cells.price_gb), set: |c, v| c.cells.price_gb = num(v) },
 ];
 
