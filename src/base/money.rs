@@ -49,7 +49,7 @@ mod tests {
         assert_eq!(amount(12.345, 3), format!("12.3 {CURRENCY}"));
         assert_eq!(
             amount_in(-4.5, 3, &per("day")),
-            format!("-4.5 {CURRENCY}/day")
+            format!("-4.50 {CURRENCY}/day")
         );
     }
 }

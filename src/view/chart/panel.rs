@@ -90,7 +90,7 @@ pub(super) struct Overlaps {
     /// in a row: lines that only cross are left alone). Drawn dashed there, so the line under it
     /// shows between the dashes.
     pub on: Vec<Vec<bool>>,
-    /// Per lane, the earlier lane it lies on most, if it lies on any.
+    /// Per lane, the earlier lane it lies on most, if it lies on it over a quarter of its points.
     pub with: Vec<Option<usize>>,
 }
 
@@ -133,13 +133,11 @@ pub(super) fn coinciding(
                 .filter(|&i| at[i] && near(y[i], ys[k].get(i).copied().unwrap_or(f64::NAN)))
                 .count()
         };
-        with.push(
-            (0..l)
-                .map(|k| (count(k), k))
-                .filter(|c| c.0 > 0)
-                .max()
-                .map(|c| c.1),
-        );
+        // Named in the legend when it hides a quarter of the line or more (cumulative lines all
+        // start together: a few points at the start are dashed, not named).
+        let finite = y.iter().filter(|v| v.is_finite()).count();
+        let most = (0..l).map(|k| (count(k), k)).max();
+        with.push(most.filter(|c| c.0 > 0 && 4 * c.0 >= finite).map(|c| c.1));
         on.push(at);
     }
     Overlaps { on, with }
@@ -148,16 +146,17 @@ pub(super) fn coinciding(
 /// The legend's note on overlapping lanes, e.g. "B and C overlap (C dashed)"; empty if none.
 pub(super) fn overlap_note(panels: &[&Overlaps]) -> String {
     let mut pairs: Vec<(usize, usize)> = Vec::new();
-    for o in panels {
-        for (l, k) in o.with.iter().enumerate() {
-            if let Some(k) = *k {
+    // In order of the dashed lane (not sorted: a sort's code weighs more in the wasm than this).
+    let lanes = panels.iter().map(|o| o.with.len()).max().unwrap_or(0);
+    for l in 0..lanes {
+        for o in panels {
+            if let Some(&Some(k)) = o.with.get(l) {
                 if !pairs.contains(&(k, l)) {
                     pairs.push((k, l));
                 }
             }
         }
     }
-    pairs.sort_unstable();
     pairs
         .iter()
         .map(|&(k, l)| {

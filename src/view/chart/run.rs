@@ -407,6 +407,30 @@ mod tests {
     }
 
     #[test]
+    fn a_lane_on_another_lanes_line_is_dashed_and_named_in_the_legend() {
+        // In ads-batch-vs-online, lanes B and C (online, a daily retrain or continual) draw the same
+        // line; in cells-sleep every lane has its own.
+        let (svg, _) = frames(
+            &finished("ads-batch-vs-online", "3"),
+            "expected_ctr",
+            1000,
+            640,
+            1.0,
+        );
+        assert!(
+            svg.contains("B and C overlap (C dashed)"),
+            "the legend names the overlap"
+        );
+        let green = |svg: &str| svg.matches("#009E73").count();
+        let mut cells = Experiment::new(preset("cells-sleep").expect("preset").config()).unwrap();
+        cells.run_to_end();
+        let (plain, _) = frames(&cells, "energy_saved_pct", 1000, 640, 1.0);
+        assert!(!plain.contains("overlap"));
+        // A dashed line is many short strokes (a solid one is one per panel).
+        assert!(green(&svg) > 100, "{} strokes of lane C", green(&svg));
+    }
+
+    #[test]
     fn the_panels_share_the_time_axis_inside_the_margins() {
         let exp = finished("ads-drift", "3");
         for (w, h, scale) in [(1000, 640, 1.0), (2400, 1280, 2.0)] {
