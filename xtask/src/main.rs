@@ -633,7 +633,11 @@ fn e2e_files(dir: &Path, only: &[String]) -> Result<Vec<PathBuf>> {
             only.is_empty()
                 || only
                     .iter()
-                    .any(|o| p.to_string_lossy().contains(o.as_str()))
+                    // The file's name, not its path (a checkout under `.../page/` matched every file).
+                    .any(|o| {
+                        p.file_name()
+                            .is_some_and(|n| n.to_string_lossy().contains(o.as_str()))
+                    })
         })
         .collect();
     files.sort();
