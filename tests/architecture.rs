@@ -1,7 +1,8 @@
 //! ARCHITECTURE.md's invariants about the source tree, checked by reading it (not by a grep in
 //! prose): the layers import only downwards, one module owns the browser, no `1440`, every worker is
 //! created in `www/pool.js`, one JS file handles the URL hash, one log loss and one default metric,
-//! no file too long to read, and every path the code map names exists.
+//! no file too long to read, one currency written in one place, and every path the code map names
+//! exists.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -150,6 +151,29 @@ fn one_log_loss_and_one_default_metric() {
             .collect();
         assert_eq!(at.len(), want, "`{what}` defined in {at:?}");
     }
+}
+
+#[test]
+fn one_currency_written_in_one_place() {
+    // A currency symbol in code (comments aside) only in `base/money.rs`; no dollar amount anywhere
+    // (a `$` followed by a space, comma or slash is money, not a format width like `{:<w$}`).
+    let mut wrong = Vec::new();
+    for f in files("src", ".rs") {
+        let path = rel(&f);
+        if path == "src/base/money.rs" {
+            continue;
+        }
+        let code = code(&f);
+        for sym in ["€", "£", "USD", "EUR", " $ ", " $,", " $\"", "$/"] {
+            if code.contains(sym) {
+                wrong.push(format!("{path}: {sym:?}"));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "money written outside base/money.rs: {wrong:?}"
+    );
 }
 
 #[test]

@@ -72,9 +72,13 @@ pub static EXPECTED_CLICKS: Info = Info {
 pub static REVENUE: Info = Info {
     key: "revenue",
     label: "Revenue",
-    unit: "€",
+    unit: crate::base::money::CURRENCY,
     better: Better::Higher,
-    help: "Cost per click of every clicked ad, summed (cost per click about €1, in the same money as the cells scenario's prices).",
+    help: concat!(
+        "Cost per click of every clicked ad, summed (cost per click about ",
+        crate::base::money::currency!(),
+        "1, in the same money as the cells scenario's prices)."
+    ),
 };
 pub static LOG_LOSS: Info = Info {
     key: "log_loss",
@@ -178,7 +182,7 @@ pub static COMPLAINTS: Info = Info {
 pub static COST_DAY: Info = Info {
     key: "cost",
     label: "Cost",
-    unit: "€/day",
+    unit: crate::base::money::currency!("day"),
     better: Better::Lower,
     help:
         "What the cells cost the operator per day: the energy bill plus the complaint calls' cost.",
@@ -186,14 +190,14 @@ pub static COST_DAY: Info = Info {
 pub static SAVED_DAY: Info = Info {
     key: "saved_day",
     label: "Saved vs always-on",
-    unit: "€/day",
+    unit: crate::base::money::currency!("day"),
     better: Better::Higher,
     help: "Money saved per day against keeping every cell always on (energy saved less complaint calls).",
 };
 pub static OVER_RULE_DAY: Info = Info {
     key: "over_rule_day",
     label: "Saved vs the rule",
-    unit: "€/day",
+    unit: crate::base::money::currency!("day"),
     better: Better::Higher,
     help: "Money saved per day against the operators' rule without a model: sleep on the last measured load, with the interlock.",
 };
@@ -242,7 +246,7 @@ pub static SLEEP_LEVEL: Info = Info {
 pub static NETWORK_SAVED_YEAR: Info = Info {
     key: "network_saved_year",
     label: "Saved on the network",
-    unit: "€/year",
+    unit: crate::base::money::currency!("year"),
     better: Better::Higher,
     help: "Money saved against always-on, scaled from these cells to the operator's whole network (knob network_cells) and to a year.",
 };

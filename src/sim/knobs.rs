@@ -3,6 +3,7 @@
 //! range, getter and setter). [`Kind::Duration`] rows read the one duration grammar of
 //! [`crate::base::units`] in their own unit.
 
+use crate::base::money::currency;
 use crate::base::units::{
     fmt_duration, fmt_num, parse_duration, TimeUnit, HOURS_PER_WEEK, MINUTES_PER_DAY,
     MINUTES_PER_HOUR, MINUTES_PER_WEEK,
@@ -335,9 +336,9 @@ pub static KNOBS: &[Knob] = &[
         get: |c| Value::Num(c.cells.stadium_load), set: |c, v| c.cells.stadium_load = num(v) },
     Knob { key: "sim_error", label: "Simulator error", help: "How far the simulator's daily profiles are from the real network's (0 = a perfect simulator).", unit: "", scenario: CELLS, kind: n(0.0, 1.0, 0.05),
         get: |c| Value::Num(c.cells.sim_error), set: |c, v| c.cells.sim_error = num(v) },
-    Knob { key: "price_kwh", label: "Energy price", help: "What the operator pays per kWh (default 0.20: the EU average for non-household consumers in 2023, Eurostat nrg_pc_205, excluding VAT).", unit: "€/kWh", scenario: CELLS, kind: n(0.0, 2.0, 0.01),
+    Knob { key: "price_kwh", label: "Energy price", help: "What the operator pays per kWh (default 0.20: the EU average for non-household consumers in 2023, Eurostat nrg_pc_205, excluding VAT).", unit: currency!("kWh"), scenario: CELLS, kind: n(0.0, 2.0, 0.01),
         get: |c| Value::Num(c.cells.price_kwh), set: |c, v| c.cells.price_kwh = num(v) },
-    Knob { key: "complaint_cost", label: "Complaint call cost", help: "What one complaint call costs the operator: handling (a live care call costs about 5-12, industry benchmarks) plus expected churn (an assumption: about one caller in twenty about network quality leaves, and replacing a subscriber costs about 250-600, the acquisition cost telecom benchmarks give). Default 25.", unit: "€/call", scenario: CELLS, kind: n(0.0, 1000.0, 1.0),
+    Knob { key: "complaint_cost", label: "Complaint call cost", help: "What one complaint call costs the operator: handling (a live care call costs about 5-12, industry benchmarks) plus expected churn (an assumption: about one caller in twenty about network quality leaves, and replacing a subscriber costs about 250-600, the acquisition cost telecom benchmarks give). Default 25.", unit: currency!("call"), scenario: CELLS, kind: n(0.0, 1000.0, 1.0),
         get: |c| Value::Num(c.cells.complaint_cost), set: |c, v| c.cells.complaint_cost = num(v) },
     Knob { key: "complaint_rate", label: "Complaint rate", help: "Complaint calls per user-hour spent on a congested coverage cell. An assumption: about one congested hour in ten spoils a user's session, and about one unhappy customer in 26 complains (the widely quoted TARP/Lee Resources figure): 0.004.", unit: "calls/user-h", scenario: CELLS, kind: n(0.0, 1.0, 0.0005),
         get: |c| Value::Num(c.cells.complaint_rate), set: |c, v| c.cells.complaint_rate = num(v) },

@@ -151,7 +151,7 @@ static SLEEP: &[Claim] = &[
         holds: |_, s| Some((15.0..28.0).contains(&get(s, 2, "energy_saved_pct")?)),
     },
     Claim {
-        text: "C saves between 0.5 € a day less and 1.5 € a day more than the rule (B)",
+        text: "C saves between half a euro a day less and 1.5 euros a day more than the rule (B)",
         holds: |_, s| Some((-0.5..1.5).contains(&get(s, 2, "over_rule_day")?)),
     },
     Claim {

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{answer, cost, spread, sweep, Figure, Json, Report, Study, Table};
 use crate::base::metrics::info;
+use crate::base::money;
 use crate::base::units::fmt_figure;
 use crate::domain::cost::Cost;
 use crate::sim::config::Config;
@@ -401,7 +402,7 @@ impl Study for Answer {
             let ads = m.scenario == crate::sim::config::Scenario::Ads;
             let figs = |f: &[f64]| {
                 if ads {
-                    format!("revenue {} $, {} clicks", fig(f[0]), fig(f[1]))
+                    format!("revenue {}, {} clicks", money::amount(f[0], 3), fig(f[1]))
                 } else {
                     format!("{} kWh, {} GB unserved", fig(f[0]), fig(f[1]))
                 }

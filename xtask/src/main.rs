@@ -236,9 +236,15 @@ fn respond(stream: TcpStream, www: &Path) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut request_line = String::new();
     reader.read_line(&mut request_line)?;
-    // The headers (ignored) end with an empty line.
+    // The headers end with an empty line; only If-None-Match is read.
     let mut line = String::new();
+    let mut if_none_match = None;
     while reader.read_line(&mut line)? > 0 && !line.trim_end().is_empty() {
+        if let Some((name, value)) = line.split_once(':') {
+            if name.trim().eq_ignore_ascii_case("if-none-match") {
+                if_none_match = Some(value.trim().to_string());
+            }
+        }
         line.clear();
     }
     let mut parts = request_line.split_whitespace();
@@ -256,10 +262,17 @@ fn respond(stream: TcpStream, www: &Path) -> std::io::Result<()> {
         .canonicalize()
         .ok()
         .filter(|p| p.starts_with(www) && p.is_file());
+    // Every response is revalidated (`no-cache`: an edited file is seen at once), with an ETag so
+    // that an unchanged file costs a 304 and no body: the essay's lessons and the page's workers
+    // load the wasm once, not once each.
+    let etag = resolved.as_ref().and_then(|p| etag(p));
     let (status, content_type, body) = match (
         method,
         resolved.and_then(|p| fs::read(&p).ok().map(|b| (p, b))),
     ) {
+        ("GET" | "HEAD", Some(_)) if etag.is_some() && if_none_match == etag => {
+            ("304 Not Modified", "", Vec::new())
+        }
         ("GET" | "HEAD", Some((p, body))) => ("200 OK", mime(&p), body),
         ("GET" | "HEAD", None) => (
             "404 Not Found",
@@ -273,9 +286,16 @@ fn respond(stream: TcpStream, www: &Path) -> std::io::Result<()> {
         ),
     };
     let mut out = std::io::BufWriter::new(&stream);
+    write!(out, "HTTP/1.1 {status}\r\n")?;
+    if !content_type.is_empty() {
+        write!(out, "Content-Type: {content_type}\r\n")?;
+    }
+    if let Some(tag) = &etag {
+        write!(out, "ETag: {tag}\r\n")?;
+    }
     write!(
         out,
-        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n",
+        "Content-Length: {}\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n",
         body.len()
     )?;
     if method != "HEAD" {
@@ -284,6 +304,17 @@ fn respond(stream: TcpStream, www: &Path) -> std::io::Result<()> {
     out.flush()?;
     drop(out);
     stream.shutdown(std::net::Shutdown::Write)
+}
+
+/// A file's validator: its length and modification time (a rebuilt wasm gets a new one).
+fn etag(path: &Path) -> Option<String> {
+    let meta = fs::metadata(path).ok()?;
+    let modified = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some(format!("\"{:x}-{:x}\"", meta.len(), modified.as_nanos()))
 }
 
 fn serve(args: &[String]) -> Result<()> {
@@ -409,12 +440,13 @@ fn ensure_node_modules() -> Result<PathBuf> {
                 .into(),
         );
     }
-    if !dir.join("node_modules").join("playwright-core").is_dir() {
+    let modules = dir.join("node_modules");
+    if !modules.join("playwright-core").is_dir() || !modules.join("axe-core").is_dir() {
         run(
             Command::new("npm")
                 .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
                 .current_dir(&dir),
-            "npm ci (tests/e2e: playwright-core)",
+            "npm ci (tests/e2e: playwright-core, axe-core)",
             "Check that the npm registry is reachable.",
         )?;
     }
@@ -601,7 +633,11 @@ fn e2e_files(dir: &Path, only: &[String]) -> Result<Vec<PathBuf>> {
             only.is_empty()
                 || only
                     .iter()
-                    .any(|o| p.to_string_lossy().contains(o.as_str()))
+                    // The file's name, not its path (a checkout under `.../page/` matched every file).
+                    .any(|o| {
+                        p.file_name()
+                            .is_some_and(|n| n.to_string_lossy().contains(o.as_str()))
+                    })
         })
         .collect();
     files.sort();

@@ -180,16 +180,8 @@ fn money(scenario: Scenario, f: &[f64]) -> f64 {
 }
 
 /// The unit of a scenario's money per day.
-pub fn unit(scenario: Scenario) -> String {
-    let cur = match scenario {
-        Scenario::Ads => crate::base::metrics::REVENUE.unit,
-        Scenario::Cells => crate::sim::knobs::KNOBS
-            .iter()
-            .find(|k| k.key == "price_kwh")
-            .and_then(|k| k.unit.split('/').next())
-            .unwrap_or(""),
-    };
-    format!("{cur}/day")
+pub fn unit(_scenario: Scenario) -> String {
+    crate::base::money::per("day")
 }
 
 /// Per complete seed of world `w`: each lane's money per block, and its figures per day.

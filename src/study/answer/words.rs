@@ -8,7 +8,7 @@ use crate::base::units::fmt_figure;
 use crate::sim::config::Scenario;
 
 fn money(x: f64, unit: &str) -> String {
-    format!("{} {unit}", fmt_figure(Some(x), 3))
+    crate::base::money::amount_in(x, 3, unit)
 }
 
 fn pct(x: f64) -> String {

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::super::{cost, whatif, Figure, Json, Report, Study, Table};
 use super::{by_seed, fig, SeedTask};
+use crate::base::money;
 use crate::domain::cost::Cost;
 use crate::sim::config::Config;
 
@@ -85,16 +86,20 @@ impl Study for WhatIf {
             let j = Json::Value(whatif::to_json(&s));
             (s, j)
         };
+        let (predicted, real) = (
+            format!("Predicted saved, {}", money::per("day")),
+            format!("Real saved, {}", money::per("day")),
+        );
         let mut table = Table::new(
             &[
                 s.knob.name(),
-                "Predicted money/day",
-                "Real money/day",
+                &predicted,
+                &real,
                 "Predicted energy saved",
                 "Real energy saved",
                 "Predicted complaint calls/day",
                 "Real complaint calls/day",
-                "",
+                "Pick",
             ],
             &["", "", "", "", "", "", "", ""],
         );
@@ -150,7 +155,7 @@ fn whatif_words(s: &whatif::Summary) -> Vec<String> {
     if s.regret > 0.0 {
         t += &format!(
             ", so trusting the simulator costs {} a day (averaged over {} seeds).",
-            fig(s.regret),
+            money::amount(s.regret, 3),
             s.seeds
         );
     } else {
@@ -161,14 +166,14 @@ fn whatif_words(s: &whatif::Summary) -> Vec<String> {
         "Each seed deciding alone, the simulator picks wrong on {} of {}, costing {} a day on average.",
         s.wrong_seeds,
         s.seeds,
-        fig(s.seed_regret.mean)
+        money::amount(s.seed_regret.mean, 3)
     ));
     for r in &s.refit {
         words.push(format!(
             "Refitted on {} of live load: {} a day per seed (the wait cost {}).",
             whatif::observed(r.days),
-            fig(r.seed_regret.mean),
-            fig(r.seed_waiting_cost)
+            money::amount(r.seed_regret.mean, 3),
+            money::amount(r.seed_waiting_cost, 3)
         ));
     }
     words

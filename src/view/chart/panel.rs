@@ -7,7 +7,8 @@ use plotters::coord::types::RangedCoordf64;
 use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 
-use super::{err, px, sw, DrawResult, Frame, Palette, Style};
+use super::{err, px, sw, DrawResult, Frame, Palette, Style, LANE_COLORS};
+use crate::sim::config::LANE_NAMES;
 
 /// A panel on linear axes.
 pub(super) type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
@@ -81,4 +82,127 @@ pub(super) fn legend_row<DB: DrawingBackend>(
         font(pal, style, 11.5),
     ))
     .map_err(err)
+}
+
+/// Where lanes' lines lie on earlier lanes' lines (within one CSS pixel), on one panel.
+pub(super) struct Overlaps {
+    /// Per lane and point: it lies on an earlier lane's line there (over at least `MIN_RUN` points
+    /// in a row: lines that only cross are left alone). Drawn dashed there, so the line under it
+    /// shows between the dashes.
+    pub on: Vec<Vec<bool>>,
+    /// Per lane, the earlier lane it lies on most, if it lies on it over a quarter of its points.
+    pub with: Vec<Option<usize>>,
+}
+
+impl Overlaps {
+    pub fn any(&self) -> bool {
+        self.with.iter().any(Option::is_some)
+    }
+}
+
+/// Points in a row a lane must lie on another for it to count as hidden.
+const MIN_RUN: usize = 4;
+
+/// Where each lane of `ys` lies on an earlier one, on a plot `plot_px` device pixels high spanning
+/// `y0..y1`.
+pub(super) fn coinciding(
+    ys: &[Vec<f64>],
+    (y0, y1): (f64, f64),
+    plot_px: f64,
+    style: Style,
+) -> Overlaps {
+    let tolerance = (y1 - y0).abs() / plot_px * style.scale;
+    let near = |a: f64, b: f64| a.is_finite() && b.is_finite() && (a - b).abs() <= tolerance;
+    let mut on = Vec::with_capacity(ys.len());
+    let mut with = Vec::with_capacity(ys.len());
+    for (l, y) in ys.iter().enumerate() {
+        let mut at: Vec<bool> = (0..y.len())
+            .map(|i| (0..l).any(|k| near(y[i], ys[k].get(i).copied().unwrap_or(f64::NAN))))
+            .collect();
+        // Runs shorter than MIN_RUN are crossings, not overlaps.
+        let mut i = 0;
+        while i < at.len() {
+            let run = at[i..].iter().take_while(|&&b| b).count();
+            if run > 0 && run < MIN_RUN {
+                at[i..i + run].iter_mut().for_each(|b| *b = false);
+            }
+            i += run.max(1);
+        }
+        let count = |k: usize| {
+            (0..y.len())
+                .filter(|&i| at[i] && near(y[i], ys[k].get(i).copied().unwrap_or(f64::NAN)))
+                .count()
+        };
+        // Named in the legend when it hides a quarter of the line or more (cumulative lines all
+        // start together: a few points at the start are dashed, not named).
+        let finite = y.iter().filter(|v| v.is_finite()).count();
+        let most = (0..l).map(|k| (count(k), k)).max();
+        with.push(most.filter(|c| c.0 > 0 && 4 * c.0 >= finite).map(|c| c.1));
+        on.push(at);
+    }
+    Overlaps { on, with }
+}
+
+/// The legend's note on overlapping lanes, e.g. "B and C overlap (C dashed)"; empty if none.
+pub(super) fn overlap_note(panels: &[&Overlaps]) -> String {
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    // In order of the dashed lane (not sorted: a sort's code weighs more in the wasm than this).
+    let lanes = panels.iter().map(|o| o.with.len()).max().unwrap_or(0);
+    for l in 0..lanes {
+        for o in panels {
+            if let Some(&Some(k)) = o.with.get(l) {
+                if !pairs.contains(&(k, l)) {
+                    pairs.push((k, l));
+                }
+            }
+        }
+    }
+    pairs
+        .iter()
+        .map(|&(k, l)| {
+            format!(
+                "{} and {} overlap ({} dashed)",
+                LANE_NAMES[k], LANE_NAMES[l], LANE_NAMES[l]
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Lane `l`'s line through the finite points of `(xs, ys)`; dashed where `dashed` (it lies on an
+/// earlier lane's line there), with a dash length of its own, so the lines under it show between
+/// its dashes.
+pub(super) fn lane_line<DB: DrawingBackend>(
+    chart: &mut Chart<'_, DB>,
+    xs: &[f64],
+    ys: &[f64],
+    dashed: &[bool],
+    l: usize,
+    style: Style,
+) -> DrawResult {
+    let stroke = LANE_COLORS[l % 4].stroke_width(sw(style, 2.0));
+    let dash = ((3.0 + 3.0 * l as f64) * style.scale) as u32;
+    let pts: Vec<(f64, f64, bool)> = (xs.iter().zip(ys).enumerate())
+        .filter(|(_, (_, y))| y.is_finite())
+        .map(|(i, (&x, &y))| (x, y, dashed.get(i).copied().unwrap_or(false)))
+        .collect();
+    let mut i = 0;
+    while i < pts.len() {
+        let d = pts[i].2;
+        let run = pts[i..].iter().take_while(|p| p.2 == d).count();
+        // Each run ends where the next starts, so the line has no gap.
+        let end = (i + run + 1).min(pts.len());
+        let seg = pts[i..end].iter().map(|p| (p.0, p.1));
+        if d {
+            chart
+                .draw_series(DashedLineSeries::new(seg, dash, dash, stroke))
+                .map_err(err)?;
+        } else {
+            chart
+                .draw_series(LineSeries::new(seg, stroke))
+                .map_err(err)?;
+        }
+        i += run;
+    }
+    Ok(())
 }

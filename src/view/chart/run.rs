@@ -6,7 +6,9 @@ use crate::base::units::MINUTES_PER_DAY;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::panel::{font, frame_of, legend_row, theme, Chart};
+use super::panel::{
+    coinciding, font, frame_of, lane_line, legend_row, overlap_note, theme, Chart, Overlaps,
+};
 use super::LANE_COLORS;
 use super::{err, palette, short, sw, y_range, DrawResult, Frame, Frames, Palette, Style};
 use crate::sim::config::{Scenario, LANE_NAMES};
@@ -78,15 +80,55 @@ pub fn draw<DB: DrawingBackend>(
     let xs: Vec<f64> = (0..exp.filled())
         .map(|b| (b as f64 + 0.5) * s.bucket_min / MINUTES_PER_DAY)
         .collect();
-    let f1 = metric_panel(&top, exp, key, &xs, &pal, style)?;
-    legend(&top, exp, &pal, style)?;
-    let f2 = outcome_panel(&middle, exp, &xs, style)?;
+    let rel = relative_outcomes(exp);
+    let y2 = y_range(rel.iter().flatten().copied().chain([0.0]));
+    let on2 = coinciding(&rel, y2, plot_px(&middle, style), style);
+    let (f1, on1) = metric_panel(&top, exp, key, &xs, &pal, style, on2.any())?;
+    let f2 = panel(
+        &middle,
+        outcome_of(exp.config().scenario).1,
+        exp.config().days,
+        y2,
+        5,
+        style,
+        |chart| lane_lines(chart, &xs, &rel, &on2, style),
+    )?;
+    legend(&top, exp, &overlap_note(&[&on1, &on2]), &pal, style)?;
     let f3 = timeline_panel(&bottom, exp, &pal, style)?;
     root.present().map_err(err)?;
     Ok(vec![f1, f2, f3])
 }
 
-/// Panel 1: the metric per lane, with the drift events as vertical lines.
+/// The plot area's height in device pixels of a panel drawn on `area` (about: its caption, margins and
+/// day labels taken off).
+fn plot_px<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, style: Style) -> f64 {
+    (area.dim_in_pixel().1 as f64 - 54.0 * style.scale).max(1.0)
+}
+
+/// Each lane's cumulative outcome relative to lane A (energy saved for cells): the middle panel.
+fn relative_outcomes(exp: &Experiment) -> Vec<Vec<f64>> {
+    let scenario = exp.config().scenario;
+    let (okey, _) = outcome_of(scenario);
+    let base: Vec<f64> = exp.cumulative(0, okey);
+    let sign = if scenario == Scenario::Cells {
+        -1.0
+    } else {
+        1.0
+    };
+    (0..exp.config().lanes.len())
+        .map(|l| {
+            exp.cumulative(l, okey)
+                .iter()
+                .zip(&base)
+                .map(|(v, b)| sign * (v - b))
+                .collect()
+        })
+        .collect()
+}
+
+/// Panel 1: the metric per lane, with the drift events as vertical lines. `noted`: the legend has
+/// a note on overlapping lanes whatever this panel finds (from the panel below). Returns the frame
+/// and, per lane, the earlier lane it lies on.
 fn metric_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     exp: &Experiment,
@@ -94,7 +136,8 @@ fn metric_panel<DB: DrawingBackend>(
     xs: &[f64],
     pal: &Palette,
     style: Style,
-) -> Result<Frame, String> {
+    noted: bool,
+) -> Result<(Frame, Overlaps), String> {
     let m = metric(exp.config().scenario, key)
         .ok_or_else(|| format!("chart: no metric `{key}` for this scenario"))?;
     let lanes = exp.config().lanes.len();
@@ -118,13 +161,23 @@ fn metric_panel<DB: DrawingBackend>(
         ", per bucket"
     };
     let title = format!("{}{unit}{view}", m.label);
-    // Headroom above the data for the legend (one line per lane), so that it never covers a line.
-    let plot_px = (area.dim_in_pixel().1 as f64 - 54.0 * style.scale).max(1.0);
-    let legend_px = (lanes as f64 * 15.0 + 6.0) * style.scale;
+    // Headroom above the data for the legend (one line per lane, one more for a note on overlapping
+    // lanes), so that it never covers a line.
+    let plot_px = plot_px(area, style);
     let (lo, hi) = y_range(ys.iter().flatten().copied());
-    let room = (legend_px / plot_px).clamp(0.0, 0.5);
-    let y = (lo, hi + (hi - lo) * room / (1.0 - room));
-    panel(area, &title, exp.config().days, y, 5, style, |chart| {
+    let range = |lines: usize| {
+        let legend_px = (lines as f64 * 15.0 + 6.0) * style.scale;
+        let room = (legend_px / plot_px).clamp(0.0, 0.5);
+        (lo, hi + (hi - lo) * room / (1.0 - room))
+    };
+    let mut y = range(lanes);
+    let mut on = coinciding(&ys, y, plot_px, style);
+    if noted || on.any() {
+        // A taller range: lines only come closer, so what coincided still does.
+        y = range(lanes + 1);
+        on = coinciding(&ys, y, plot_px, style);
+    }
+    let frame = panel(area, &title, exp.config().days, y, 5, style, |chart| {
         for (t, _) in exp.events() {
             let (y0, y1) = (chart.y_range().start, chart.y_range().end);
             chart
@@ -134,38 +187,9 @@ fn metric_panel<DB: DrawingBackend>(
                 )))
                 .map_err(err)?;
         }
-        lane_lines(chart, xs, &ys, style)
-    })
-}
-
-/// Panel 2: each lane's cumulative outcome relative to lane A (energy saved for cells).
-fn outcome_panel<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    exp: &Experiment,
-    xs: &[f64],
-    style: Style,
-) -> Result<Frame, String> {
-    let scenario = exp.config().scenario;
-    let (okey, otitle) = outcome_of(scenario);
-    let base: Vec<f64> = exp.cumulative(0, okey);
-    let sign = if scenario == Scenario::Cells {
-        -1.0
-    } else {
-        1.0
-    };
-    let rel: Vec<Vec<f64>> = (0..exp.config().lanes.len())
-        .map(|l| {
-            exp.cumulative(l, okey)
-                .iter()
-                .zip(&base)
-                .map(|(v, b)| sign * (v - b))
-                .collect()
-        })
-        .collect();
-    let y = y_range(rel.iter().flatten().copied().chain([0.0]));
-    panel(area, otitle, exp.config().days, y, 5, style, |chart| {
-        lane_lines(chart, xs, &rel, style)
-    })
+        lane_lines(chart, xs, &ys, &on, style)
+    })?;
+    Ok((frame, on))
 }
 
 /// Panel 3: the timeline of every lane's retrains and the drift events.
@@ -240,25 +264,17 @@ fn timeline_panel<DB: DrawingBackend>(
     )
 }
 
-/// One line per lane (undefined points left out).
+/// One line per lane (undefined points left out); a lane that lies on an earlier one (`on`) dashed,
+/// each such lane with its own dash length, so the lines under it show between its dashes.
 fn lane_lines<DB: DrawingBackend>(
     chart: &mut Chart<'_, DB>,
     xs: &[f64],
     ys: &[Vec<f64>],
+    on: &Overlaps,
     style: Style,
 ) -> DrawResult {
     for (l, y) in ys.iter().enumerate() {
-        let pts = xs
-            .iter()
-            .zip(y)
-            .filter(|p| p.1.is_finite())
-            .map(|(&x, &y)| (x, y));
-        chart
-            .draw_series(LineSeries::new(
-                pts,
-                LANE_COLORS[l].stroke_width(sw(style, 2.0)),
-            ))
-            .map_err(err)?;
+        lane_line(chart, xs, y, &on.on[l], l, style)?;
     }
     Ok(())
 }
@@ -267,6 +283,7 @@ fn lane_lines<DB: DrawingBackend>(
 fn legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     exp: &Experiment,
+    note: &str,
     pal: &Palette,
     style: Style,
 ) -> DrawResult {
@@ -288,6 +305,21 @@ fn legend<DB: DrawingBackend>(
         .map_err(err)?;
         let text_y = y - line / 2 + 2;
         legend_row(area, (x0, y), text_y, LANE_COLORS[l], text, pal, style)?;
+    }
+    if !note.is_empty() {
+        let y = y0 + exp.config().lanes.len() as i32 * line;
+        let w = (note.len() as f64 * 6.2 * style.scale) as i32;
+        area.draw(&Rectangle::new(
+            [(x0 - 4, y - line / 2), (x0 + w, y + line / 2)],
+            pal.bg.mix(0.8).filled(),
+        ))
+        .map_err(err)?;
+        area.draw(&Text::new(
+            note.to_string(),
+            (x0, y - line / 2 + 2),
+            font(pal, style, 11.5),
+        ))
+        .map_err(err)?;
     }
     Ok(())
 }
@@ -372,6 +404,30 @@ mod tests {
             draw(&root, exp, key, style).expect("drawn")
         };
         (out, frames)
+    }
+
+    #[test]
+    fn a_lane_on_another_lanes_line_is_dashed_and_named_in_the_legend() {
+        // In ads-batch-vs-online, lanes B and C (online, a daily retrain or continual) draw the same
+        // line; in cells-sleep every lane has its own.
+        let (svg, _) = frames(
+            &finished("ads-batch-vs-online", "3"),
+            "expected_ctr",
+            1000,
+            640,
+            1.0,
+        );
+        assert!(
+            svg.contains("B and C overlap (C dashed)"),
+            "the legend names the overlap"
+        );
+        let green = |svg: &str| svg.matches("#009E73").count();
+        let mut cells = Experiment::new(preset("cells-sleep").expect("preset").config()).unwrap();
+        cells.run_to_end();
+        let (plain, _) = frames(&cells, "energy_saved_pct", 1000, 640, 1.0);
+        assert!(!plain.contains("overlap"));
+        // A dashed line is many short strokes (a solid one is one per panel).
+        assert!(green(&svg) > 100, "{} strokes of lane C", green(&svg));
     }
 
     #[test]

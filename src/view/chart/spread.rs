@@ -5,8 +5,9 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::panel::{coinciding, lane_line, overlap_note};
 use super::run::{outcome_of, panel};
-use super::{err, palette, sw, y_range, Frames, Style, LANE_COLORS};
+use super::{err, palette, y_range, Frames, Style, LANE_COLORS};
 use crate::base::units::MINUTES_PER_DAY;
 use crate::sim::config::{Config, Scenario, LANE_NAMES};
 use crate::sim::series::metric;
@@ -116,6 +117,12 @@ fn band_panel<DB: DrawingBackend>(
     };
     let pal = palette(style.dark);
     let area_w = (area.dim_in_pixel().0 as f64 - 80.0 * style.scale).max(1.0);
+    let means: Vec<Vec<f64>> = bands
+        .iter()
+        .map(|b| b.iter().map(|b| b.mean).collect())
+        .collect();
+    let plot_px = (area.dim_in_pixel().1 as f64 - 54.0 * style.scale).max(1.0);
+    let on = coinciding(&means, y, plot_px, style);
     panel(area, title, days, y, 5, style, |chart| {
         for (l, b) in bands.iter().enumerate() {
             let pts: Vec<(f64, &Band)> = b
@@ -130,12 +137,19 @@ fn band_panel<DB: DrawingBackend>(
             chart
                 .draw_series(std::iter::once(Polygon::new(poly, c.mix(0.2).filled())))
                 .map_err(err)?;
-            chart
-                .draw_series(LineSeries::new(
-                    pts.iter().map(|(x, b)| (*x, b.mean)),
-                    c.stroke_width(sw(style, 2.0)),
-                ))
-                .map_err(err)?;
+            let xs: Vec<f64> = (0..b.len())
+                .map(|i| (i as f64 + 0.5) * bucket_days)
+                .collect();
+            let ys: Vec<f64> = (b.iter())
+                .map(|b| {
+                    if b.lo.is_finite() && b.hi.is_finite() {
+                        b.mean
+                    } else {
+                        f64::NAN
+                    }
+                })
+                .collect();
+            lane_line(chart, &xs, &ys, &on.on[l], l, style)?;
         }
         if legend {
             let (x0, x1) = (chart.x_range().start, chart.x_range().end);
@@ -150,6 +164,16 @@ fn band_panel<DB: DrawingBackend>(
                         format!("■ {}", LANE_NAMES[l]),
                         (x, yt),
                         super::panel::font(&pal, style, 12.0).color(&LANE_COLORS[l % 4]),
+                    )))
+                    .map_err(err)?;
+            }
+            let note = overlap_note(&[&on]);
+            if !note.is_empty() {
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        note,
+                        (x0 + step * (0.3 + bands.len() as f64), yt),
+                        super::panel::font(&pal, style, 12.0),
                     )))
                     .map_err(err)?;
             }

@@ -69,7 +69,7 @@ fn curves<DB: DrawingBackend>(
         .map_err(err)?;
     theme(&mut chart.configure_mesh(), pal, style)
         .x_desc(knob_desc(s))
-        .y_desc("money saved per day")
+        .y_desc(format!("money saved, {}", crate::base::money::per("day")))
         .x_label_formatter(&|v| short(*v))
         .y_label_formatter(&|v| short(*v))
         .draw()
@@ -139,7 +139,10 @@ fn legend<DB: DrawingBackend>(
     let cost = if narrow(area, style) {
         String::new()
     } else {
-        format!("; trusting the simulator costs {} a day", short(s.regret))
+        format!(
+            "; trusting the simulator costs {} a day",
+            crate::base::money::written(&short(s.regret), crate::base::money::CURRENCY)
+        )
     };
     let rows = [
         (
