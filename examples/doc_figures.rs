@@ -12,8 +12,11 @@ use rtml::sim::experiment::Experiment;
 use rtml::sim::presets::preset;
 use rtml::study::whatif::{run_seed, summarize, Spec, DEFAULT_KNOB, DEFAULT_VALUES, WINDOWS};
 
-/// The blocks: (doc, name, how it is made).
-pub const BLOCKS: [(&str, &str, fn() -> String); 3] = [
+/// A block: the doc it sits in, its name, how it is made.
+pub type Block = (&'static str, &'static str, fn() -> String);
+
+/// The blocks.
+pub const BLOCKS: [Block; 3] = [
     ("docs/simulation-vs-reality.md", "cells-sleep", cells_sleep),
     ("docs/whatif.md", "whatif", whatif),
     ("docs/whatif.md", "whatif-bias", whatif_bias),
@@ -74,7 +77,11 @@ pub fn cells_sleep() -> String {
     for (l, name) in names.iter().enumerate() {
         out.push_str(&format!("| {name} |"));
         for (k, (_, _, d)) in keys.iter().enumerate() {
-            let v: Vec<f64> = per[l][k].iter().copied().filter(|x| x.is_finite()).collect();
+            let v: Vec<f64> = per[l][k]
+                .iter()
+                .copied()
+                .filter(|x| x.is_finite())
+                .collect();
             if v.is_empty() {
                 out.push_str(" – |");
                 continue;
@@ -113,7 +120,13 @@ pub fn whatif() -> String {
         DEFAULT_VALUES.replace(',', ", ")
     );
     for (k, v) in half.values.iter().enumerate() {
-        let mark = |i: usize, what: &str| if k == i { format!(" ({what})") } else { String::new() };
+        let mark = |i: usize, what: &str| {
+            if k == i {
+                format!(" ({what})")
+            } else {
+                String::new()
+            }
+        };
         out.push_str(&format!(
             "| {} | {:.2}{} | {:.2}{} |\n",
             fmt_num(*v),
@@ -153,9 +166,7 @@ pub fn whatif_bias() -> String {
         let s = summarize(&spec, &runs, 0, 0.0);
         out.push_str(&format!(
             "| {bias:+} | {:.3} | {} of 10 | {:.2} |\n",
-            s.seed_regret.mean,
-            s.wrong_seeds,
-            s.real[s.true_pick].money_saved_day.mean
+            s.seed_regret.mean, s.wrong_seeds, s.real[s.true_pick].money_saved_day.mean
         ));
     }
     out

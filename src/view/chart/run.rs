@@ -409,7 +409,7 @@ mod tests {
     #[test]
     fn a_lane_on_another_lanes_line_is_dashed_and_named_in_the_legend() {
         // In ads-batch-vs-online, lanes B and C (online, a daily retrain or continual) draw the same
-        // line; in cells-sleep every lane has its own.
+        // line; in cells-sim-gap every lane has its own.
         let (svg, _) = frames(
             &finished("ads-batch-vs-online", "3"),
             "expected_ctr",
@@ -422,9 +422,9 @@ mod tests {
             "the legend names the overlap"
         );
         let green = |svg: &str| svg.matches("#009E73").count();
-        let mut cells = Experiment::new(preset("cells-sleep").expect("preset").config()).unwrap();
+        let mut cells = Experiment::new(preset("cells-sim-gap").expect("preset").config()).unwrap();
         cells.run_to_end();
-        let (plain, _) = frames(&cells, "energy_saved_pct", 1000, 640, 1.0);
+        let (plain, _) = frames(&cells, "mae", 1000, 640, 1.0);
         assert!(!plain.contains("overlap"));
         // A dashed line is many short strokes (a solid one is one per panel).
         assert!(green(&svg) > 100, "{} strokes of lane C", green(&svg));
