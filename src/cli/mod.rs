@@ -171,6 +171,12 @@ fn print_report(report: &rtml::study::Report, json: bool) {
         for w in &report.words {
             outln!("{w}");
         }
+        if !report.details.is_empty() {
+            outln!("\nDetails:");
+            for w in &report.details {
+                outln!("{w}");
+            }
+        }
     }
 }
 

@@ -97,6 +97,9 @@ pub enum Policy {
     Oracle,
     /// No learning: a random ad, or every cell always on.
     Baseline,
+    /// A rule without a model: cells sleep on the last measured load (with the interlock); ads rank
+    /// by each ad's observed click-through rate so far.
+    Rule,
 }
 
 /// Per-model scope of the load forecaster.
@@ -135,7 +138,7 @@ impl Scenario {
 }
 words!(Mode { Batch => "batch", Online => "online" });
 words!(Update { Frozen => "frozen", Periodic => "periodic", Continual => "continual", Triggered => "triggered" });
-words!(Policy { Model => "model", Oracle => "oracle", Baseline => "baseline" });
+words!(Policy { Model => "model", Oracle => "oracle", Baseline => "baseline", Rule => "rule" });
 words!(Scope { Global => "global", Cluster => "cluster", Cell => "cell" });
 words!(Source { Live => "live", Simulator => "simulator" });
 words!(CellType { Macro => "macro", Rrh => "rrh", Micro => "micro", Pico => "pico" });

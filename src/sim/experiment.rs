@@ -74,6 +74,12 @@ pub fn describe(lane: &LaneConfig, scenario: Scenario) -> String {
                 Scenario::Cells => "baseline (always on)".into(),
             }
         }
+        Policy::Rule => {
+            return match scenario {
+                Scenario::Ads => "rule (observed CTR, no model)".into(),
+                Scenario::Cells => "rule (last load, no model)".into(),
+            }
+        }
         Policy::Model => {}
     }
     let mode = match lane.mode {

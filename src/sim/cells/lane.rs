@@ -98,6 +98,7 @@ impl Evaluated for LaneStep<'_> {
             Policy::Model => (lane.forecast.iter())
                 .map(|&f| f.is_finite() && f < at.threshold - at.margin)
                 .collect(),
+            Policy::Rule => lane.forecast.iter().map(|&f| f < at.threshold).collect(),
         };
         let waking: Vec<bool> = (0..n).map(|c| lane.asleep[c] && !sleep[c]).collect();
         lane.asleep.copy_from_slice(&sleep);
@@ -118,7 +119,7 @@ impl CellsSim {
         let global = lane.cfg.scope == Scope::Global;
         match lane.cfg.policy {
             Policy::Oracle => lane.forecast.copy_from_slice(loads),
-            Policy::Baseline => {
+            Policy::Baseline | Policy::Rule => {
                 for cell in 0..n {
                     lane.forecast[cell] = self.hist.get(i - 1, cell);
                 }

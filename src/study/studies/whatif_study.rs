@@ -123,6 +123,7 @@ impl Study for WhatIf {
             json,
             table,
             words,
+            details: Vec::new(),
             marks: Vec::new(),
             figure: Figure::WhatIf(Box::new(s)),
         })
