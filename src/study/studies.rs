@@ -145,6 +145,7 @@ impl Study for Spread {
             table,
             words,
             details: Vec::new(),
+            strip: None,
             marks,
             figure: Figure::Spread {
                 config: Box::new(job.config.clone()),
@@ -348,6 +349,7 @@ impl Study for Sweep {
             table,
             words,
             details: Vec::new(),
+            strip: None,
             marks: Vec::new(),
             figure: Figure::Sweep(summaries),
         })
@@ -355,6 +357,26 @@ impl Study for Sweep {
 }
 
 // ----- The answer: the freshness map -----------------------------------------------------------
+
+/// The sensitivity strip as a table: a row per variation and comparison.
+fn answer_strip(a: &answer::Answer) -> Option<Table> {
+    let held = a.sensitivity.as_ref().filter(|h| !h.is_empty())?;
+    let unit = a.maps.first().map(|m| m.unit.as_str()).unwrap_or("");
+    let mut t = Table::new(
+        &["Variation", "Comparison", "Held", "Mean", "95% interval"],
+        &["", "", "", unit, unit],
+    );
+    for h in held {
+        t.rows.push(vec![
+            h.variation.to_string(),
+            h.comparison.replace('_', " "),
+            if h.held { "held" } else { "not held" }.into(),
+            fig(h.mean.0),
+            format!("{} to {}", fig(h.lo.0), fig(h.hi.0)),
+        ]);
+    }
+    Some(t)
+}
 
 /// The answer's table: per scenario the reference figures (the ML system's value, the rule's, ML
 /// over the rule, the oracle's), then every cell of the map: the money lost wherever it is measurable
@@ -480,6 +502,16 @@ impl Study for Answer {
         answer::run_task(&job.spec()?, *task, 1)
     }
 
+    /// A task's run does not depend on whether the strip is asked for: turning it on runs only the
+    /// variations.
+    fn run_key(job: &answer::Job, task: &answer::Task) -> String {
+        let j = answer::Job {
+            sensitivity: false,
+            ..job.clone()
+        };
+        format!("{j:?}|{task:?}")
+    }
+
     fn report(job: &answer::Job, parts: &[answer::Part]) -> Result<Report, String> {
         let a = answer::summarize(&job.spec()?, parts);
         let json = Json::Answer(Box::new(a.clone()));
@@ -494,6 +526,7 @@ impl Study for Answer {
             table,
             words,
             details,
+            strip: answer_strip(&a),
             marks: Vec::new(),
             figure: Figure::Answer(Box::new(a)),
         })

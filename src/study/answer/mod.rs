@@ -118,7 +118,7 @@ pub const DEFAULT_SEEDS: u32 = 5;
 /// sometimes locks into a feedback loop (the `ads-explore` lesson), so the map would measure that
 /// accident of a seed rather than freshness (a continual corner 70-110 €/day below a daily retrain on
 /// 2 of 10 seeds, seeds 2000-2009).
-pub const ADS_EXPLORE: f64 = 0.02;
+pub const ADS_EXPLORE: f64 = 0.05;
 
 /// The reference lanes every world runs before its map (lanes 0, 1, 2): no ML (ads a random ad,
 /// cells always on), a rule without a model (ads each ad's observed CTR, cells the last measured

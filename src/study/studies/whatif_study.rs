@@ -124,6 +124,7 @@ impl Study for WhatIf {
             table,
             words,
             details: Vec::new(),
+            strip: None,
             marks: Vec::new(),
             figure: Figure::WhatIf(Box::new(s)),
         })
