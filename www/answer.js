@@ -25,6 +25,7 @@ function job() {
     gb: $('answer-gb').value,
     seed: $('answer-seed').value,
     seeds: $('answer-seeds').value,
+    sensitivity: $('answer-sensitivity').value,
   };
 }
 
@@ -66,8 +67,17 @@ async function show(j) {
   await nextTask();
   draw();
   await nextTask();
-  $('answer-conclusion').textContent = r.words.join(' ');
+  // One paragraph per sentence: the lead sentences, then the details folded below.
+  const paras = (el, lines) => el.replaceChildren(...lines.map((w) => {
+    const p = document.createElement('p');
+    p.textContent = w;
+    return p;
+  }));
+  paras($('answer-conclusion'), r.words);
+  paras($('answer-details'), r.details || []);
   fillTable($('answer-table'), r.table);
+  $('answer-strip-wrap').hidden = !r.strip;
+  if (r.strip) fillTable($('answer-strip'), r.strip);
 }
 
 /** Runs the answer for the inputs (parts already run come from the studies' cache at once). */

@@ -382,7 +382,7 @@ fn answer_strip(a: &answer::Answer) -> Option<Table> {
 /// over the rule, the oracle's), then every cell of the map: the money lost wherever it is measurable
 /// (and the mean marked "n.m." where not), its interval, its share of the ML value where that value
 /// is measurably positive, the seeds that agree, and the neighbours it is within the noise of.
-fn answer_table(a: &answer::Answer) -> Table {
+pub fn answer_table(a: &answer::Answer) -> Table {
     let unit = a.maps.first().map(|m| m.unit.as_str()).unwrap_or("");
     let mut table = Table::new(
         &[
@@ -411,7 +411,11 @@ fn answer_table(a: &answer::Answer) -> Table {
         let cur = m.unit.split('/').next().unwrap_or("");
         let figs = |f: &[f64]| {
             if ads {
-                format!("{} {cur} expected, {} expected clicks", fig(f[0]), fig(f[1]))
+                format!(
+                    "{} {cur} expected, {} expected clicks",
+                    fig(f[0]),
+                    fig(f[1])
+                )
             } else {
                 format!("{} kWh, {} GB unserved", fig(f[0]), fig(f[1]))
             }
@@ -464,7 +468,11 @@ fn answer_table(a: &answer::Answer) -> Table {
                         format!("{} to {}", fig(c.lost.lo), fig(c.lost.hi))
                     },
                     share,
-                    if corner { String::new() } else { agree(&c.lost) },
+                    if corner {
+                        String::new()
+                    } else {
+                        agree(&c.lost)
+                    },
                     near.join(", "),
                     figs(&c.figures),
                 ]);

@@ -19,15 +19,14 @@
 //! and the page in Web Workers; the summary depends only on the lanes' sums, not on how they were
 //! grouped, so both give the same JSON.
 
+mod axes;
 pub mod sensitivity;
 pub mod stats;
 pub mod words;
 
 use serde::{Deserialize, Serialize};
 
-use crate::base::units::{
-    fmt_duration, TimeUnit, HOURS_PER_DAY, HOURS_PER_WEEK, MINUTES_PER_DAY, MINUTES_PER_HOUR,
-};
+use crate::base::units::{MINUTES_PER_DAY, MINUTES_PER_HOUR};
 use crate::sim::config::{Config, LaneConfig, Mode, Policy, Scenario, Update};
 use crate::sim::experiment::Experiment;
 use crate::sim::presets::preset;
@@ -35,78 +34,7 @@ use crate::sim::series::{ads as fa, cells as fc};
 
 pub use stats::{Answer, Cell, Map};
 
-/// How fresh the predictions are (a row of the map).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub enum Row {
-    /// Predicted when the request (or interval) comes, from fresh inputs.
-    Online,
-    /// Read from a batch table refreshed every so many hours.
-    Batch(f64),
-}
-
-/// How fresh the model is (a column of the map).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub enum Col {
-    /// Learns every labelled event.
-    Continual,
-    /// Retrained every so many hours.
-    Every(f64),
-    /// Never updated after the warm-up.
-    Frozen,
-}
-
-impl Row {
-    /// `online`, `15m`, `1d`, ...
-    pub fn label(&self) -> String {
-        match self {
-            Row::Online => "online".into(),
-            Row::Batch(h) => fmt_duration(*h, TimeUnit::Hour),
-        }
-    }
-    /// Hours of staleness of a prediction at most (0 online).
-    pub fn hours(&self) -> f64 {
-        match self {
-            Row::Online => 0.0,
-            Row::Batch(h) => *h,
-        }
-    }
-}
-
-impl Col {
-    /// `continual`, `1h`, `7d`, `frozen`.
-    pub fn label(&self) -> String {
-        match self {
-            Col::Continual => "continual".into(),
-            Col::Every(h) => fmt_duration(*h, TimeUnit::Hour),
-            Col::Frozen => "frozen".into(),
-        }
-    }
-    /// Hours between model updates (0 continual, infinite frozen).
-    pub fn hours(&self) -> f64 {
-        match self {
-            Col::Continual => 0.0,
-            Col::Every(h) => *h,
-            Col::Frozen => f64::INFINITY,
-        }
-    }
-}
-
-/// The default rows: online, then batch refresh every 15 minutes, hour, 4 hours, day.
-pub const ROWS: [Row; 5] = [
-    Row::Online,
-    Row::Batch(0.25),
-    Row::Batch(1.0),
-    Row::Batch(4.0),
-    Row::Batch(HOURS_PER_DAY),
-];
-/// The default columns: continual, then retrain every hour, day, week, then frozen.
-pub const COLS: [Col; 5] = [
-    Col::Continual,
-    Col::Every(1.0),
-    Col::Every(HOURS_PER_DAY),
-    Col::Every(HOURS_PER_WEEK),
-    Col::Frozen,
-];
+pub use axes::{Col, Row, COLS, ROWS};
 /// The presets the map starts from (their world; the lanes are the map's).
 pub const DEFAULT_ADS: &str = "ads-batch-vs-online";
 pub const DEFAULT_CELLS: &str = "cells-sleep";
@@ -283,12 +211,10 @@ impl Spec {
         seeds: u32,
     ) -> Result<Spec, String> {
         // The ads lanes explore as ad systems do (a reader's `a.explore` overrides it).
-        let ads_sets: Vec<(String, String)> = std::iter::once((
-            "a.explore".to_string(),
-            ADS_EXPLORE.to_string(),
-        ))
-        .chain(sets.iter().cloned())
-        .collect();
+        let ads_sets: Vec<(String, String)> =
+            std::iter::once(("a.explore".to_string(), ADS_EXPLORE.to_string()))
+                .chain(sets.iter().cloned())
+                .collect();
         let a = World::new(ads, seed, &ads_sets)?;
         let c = World::new(cells, seed, sets)?;
         if a.base.scenario != Scenario::Ads || c.base.scenario != Scenario::Cells {
@@ -546,7 +472,12 @@ pub fn summarize(spec: &Spec, parts: &[Part]) -> Answer {
     });
     let (lead, details) = words::conclusion(&maps, sensitivity.as_deref());
     Answer {
-        conclusion: lead.iter().chain(&details).cloned().collect::<Vec<_>>().join("\n"),
+        conclusion: lead
+            .iter()
+            .chain(&details)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n"),
         maps,
         seeds: spec.seeds,
         lead,

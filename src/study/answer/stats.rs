@@ -377,6 +377,8 @@ pub struct AnswerJson<'a> {
     /// `rtml answer --sensitivity`: each variation's headline comparisons (absent without it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sensitivity: Option<&'a [super::sensitivity::Held]>,
+    /// The essay's closing question, worded and graded from these numbers.
+    pub question: super::words::Question,
 }
 
 /// A paired difference in money per day in JSON: positive = the first is better.
@@ -466,6 +468,7 @@ pub fn to_json(a: &Answer) -> AnswerJson<'_> {
             .collect(),
         conclusion: &a.conclusion,
         sensitivity: a.sensitivity.as_deref(),
+        question: super::words::question(&a.maps),
     }
 }
 

@@ -107,9 +107,15 @@ fn lead(m: &Map) -> String {
     let (name, earns, baseline, _) = names(m.scenario);
     let u = &m.unit;
     let value = if m.ml.positive() {
-        format!("the ML system {earns} {} over {baseline}", money(m.ml.mean, u))
+        format!(
+            "the ML system {earns} {} over {baseline}",
+            money(m.ml.mean, u)
+        )
     } else if m.ml.negative() {
-        format!("the ML system costs {} more than {baseline}", money(-m.ml.mean, u))
+        format!(
+            "the ML system costs {} more than {baseline}",
+            money(-m.ml.mean, u)
+        )
     } else {
         format!("the ML system's value over {baseline} is not measurable")
     };
@@ -174,7 +180,11 @@ fn details(m: &Map) -> Vec<String> {
     let u = &m.unit;
     let mut out = Vec::new();
     let head = if m.seeds == 1 {
-        format!("{name} ({}, 1 seed; intervals over its {} days):", m.preset, m.days())
+        format!(
+            "{name} ({}, 1 seed; intervals over its {} days):",
+            m.preset,
+            m.days()
+        )
     } else {
         format!("{name} ({}, {} seeds, paired):", m.preset, m.seeds)
     };
@@ -187,7 +197,11 @@ fn details(m: &Map) -> Vec<String> {
                 seeds(d.agree(), d.seeds)
             )
         } else {
-            format!("{what} no measurable amount ({}, {})", money(d.mean, u), interval(d))
+            format!(
+                "{what} no measurable amount ({}, {})",
+                money(d.mean, u),
+                interval(d)
+            )
         }
     };
     out.push(format!(
@@ -203,12 +217,20 @@ fn details(m: &Map) -> Vec<String> {
         ));
     }
     let corner = m.lane(0, 0);
-    if let Some((p, l, x)) = stale(m) {
+    let cell = |r: &str, c: &str| m.at(r, c).map(|(r, c)| m.diff(corner, m.lane(r, c)));
+    if let Some(p) = cell("1d", "continual") {
         out.push(format!(
-            "{name}: predictions up to a day old (batch refresh 1d, continual model) {}. A model up to a day old (retrained daily, online predictions) {}.",
-            loss(m, &p, true),
+            "{name}: predictions up to a day old (batch refresh 1d, continual model) {}.",
+            loss(m, &p, true)
+        ));
+    }
+    if let Some(l) = cell("online", "1d") {
+        out.push(format!(
+            "{name}: a model up to a day old (retrained daily, online predictions) {}.",
             loss(m, &l, false)
         ));
+    }
+    if let Some((_, _, x)) = stale(m) {
         out.push(if x.measurable {
             format!(
                 "{name}: a day of stale {} costs {} more than a day of stale {} ({}; {}).",
@@ -255,4 +277,78 @@ pub fn conclusion(
     let mut more: Vec<String> = done.iter().flat_map(|m| details(m)).collect();
     more.push("Intervals are 95% over the seeds' paired differences (every lane of a seed saw the same world); a difference whose interval includes zero is called not measurable, and a cell beside a neighbour it is not measurably apart from is marked \"≈\" on the map and in the table.".into());
     (lead_, more)
+}
+
+/// The essay's closing question, worded and graded from the same numbers as the map (the JSON's
+/// `question`): where a day of staleness (the larger of a day-old prediction and a day-old model)
+/// costs the larger share of what the ML system is worth. A share exists only where the ML system's
+/// value is measurably positive and the loss measurable; when a scenario has none, or the run cannot
+/// tell the two apart, `outcome` is None and `text` says why (no default is picked).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Question {
+    pub text: String,
+    /// `[value, label]` of each choice.
+    pub choices: Vec<[String; 2]>,
+    /// The choice the run bears out: `ads`, `cells`, `same`; None where it is not measurable.
+    pub outcome: Option<String>,
+    /// What the run measured, in a sentence.
+    pub why: String,
+}
+
+/// A scenario's largest share lost to a day of staleness, with its interval (None where no share).
+fn day_share(m: &Map) -> Option<(f64, f64, f64)> {
+    let (p, l, _) = stale(m)?;
+    if !m.ml.positive() {
+        return None;
+    }
+    let worst = [p, l]
+        .into_iter()
+        .filter(|d| d.positive())
+        .max_by(|a, b| a.mean.total_cmp(&b.mean))?;
+    let s = |x: f64| x / m.ml.mean;
+    Some((s(worst.mean), s(worst.lo), s(worst.hi)))
+}
+
+/// The closing question of the essay from the answer's maps.
+pub fn question(maps: &[Map]) -> Question {
+    let find = |s: Scenario| maps.iter().find(|m| m.scenario == s && m.seeds > 0);
+    let (a, c) = (find(Scenario::Ads), find(Scenario::Cells));
+    let share = |m: Option<&Map>| m.and_then(day_share);
+    let say = |name: &str, m: Option<&Map>| match (m, share(m)) {
+        (None, _) => format!("{name}: not run"),
+        (Some(_), Some((x, lo, hi))) => format!(
+            "{name}: {} of the ML system's value (95% interval {} to {})",
+            pct(x),
+            pct(lo),
+            pct(hi)
+        ),
+        (Some(m), None) if !m.ml.positive() => {
+            format!("{name}: no share, as the ML system's value is not measurably positive")
+        }
+        (Some(_), None) => format!("{name}: no measurable loss from a day of staleness"),
+    };
+    let outcome = match (share(a), share(c)) {
+        (Some(x), Some(y)) if x.1 > y.2 => Some("ads"),
+        (Some(x), Some(y)) if y.1 > x.2 => Some("cells"),
+        (Some(_), Some(_)) => Some("same"),
+        _ => None,
+    };
+    let why = format!(
+        "A day of staleness costs: {}; {}.{}",
+        say("ads", a),
+        say("cells", c),
+        match outcome {
+            None => " This run cannot grade the question: it needs a measurable share in both.",
+            Some("same") => " The two intervals overlap: not measurably apart.",
+            _ => "",
+        }
+    );
+    Question {
+        text: "Put a price on both domains: expected revenue for ads; the cost the network pays for cells. Where does a day of staleness cost the larger share of what the ML system is worth?".into(),
+        choices: [("ads", "In ad ranking"), ("cells", "In the cellular network"), ("same", "About the same in both")]
+            .map(|(v, l)| [v.to_string(), l.to_string()])
+            .to_vec(),
+        outcome: outcome.map(str::to_string),
+        why,
+    }
 }
