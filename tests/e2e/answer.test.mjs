@@ -48,7 +48,10 @@ test('a small answer map runs in workers, reaches its max, and equals `rtml answ
   assert.ok(bar[1] >= 4, `several tasks (${bar[1]})`);
   await everyPart(page, bar);
   assert.ok(await answerInk(page) > 0.05, 'the map is drawn');
-  assert.match(await page.textContent('#answer-conclusion'), /Ads \(ads-batch-vs-online, 2 seeds\)/);
+  assert.match(await page.textContent('#answer-conclusion'), /^Ads: the ML system/);
+  assert.match(await page.textContent('#answer-details'), /Ads \(ads-batch-vs-online, 2 seeds, paired\)/);
+  // The sensitivity strip is Rust's table, shown only when asked for.
+  assert.equal(await page.isHidden('#answer-strip-wrap'), true);
   assert.ok(await page.$$eval('#answer-table tbody tr', (r) => r.length) >= 52);
   if (process.env.ANSWER_EXPECTED) {
     const want = JSON.parse(readFileSync(process.env.ANSWER_EXPECTED, 'utf8'));

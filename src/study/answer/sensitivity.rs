@@ -174,7 +174,7 @@ pub fn words(held: &[Held]) -> String {
         .filter(|h| !h.held)
         .map(|h| format!("{} under {}", h.comparison.replace('_', " "), h.variation))
         .collect();
-    if not.is_empty() {
+    if !not.is_empty() {
         format!(
             "Sensitivity: the headline held under {} of {} variations{}; it did not hold for {}.",
             all.len(),

@@ -119,18 +119,19 @@ fn lead(m: &Map) -> String {
     } else {
         format!("the ML system's value over {baseline} is not measurable")
     };
+    let and = if m.ml.positive() { " and" } else { "; it" };
     let rule = if m.ml_over_rule.positive() {
         format!(
-            " and {} over the rule without a model: ML earns its keep",
+            "{and} {earns} {} more than the rule without a model: ML earns its keep over the rule",
             money(m.ml_over_rule.mean, u)
         )
     } else if m.ml_over_rule.negative() {
         format!(
-            ", but {} less than the rule without a model: the rule does better",
+            "{and} {earns} {} less than the rule without a model: the rule does better",
             money(-m.ml_over_rule.mean, u)
         )
     } else {
-        ", and no measurable amount over the rule without a model".into()
+        format!("{and} is not measurably apart from the rule without a model")
     };
     let staleness = match stale(m) {
         Some((p, l, _)) => format!(
@@ -146,28 +147,45 @@ fn lead(m: &Map) -> String {
 /// The sentence comparing the scenarios: which freshness matters more in each, and where ML earns
 /// its keep over the rule.
 fn comparing(maps: &[&Map]) -> String {
-    let mut axis = Vec::new();
-    let mut keep = Vec::new();
+    // (statement, domains it holds in), in order of first appearance.
+    let mut said: Vec<(&str, Vec<&str>)> = Vec::new();
+    let mut say = |what: &'static str, d: &'static str| match said.iter_mut().find(|s| s.0 == what)
+    {
+        Some(s) => s.1.push(d),
+        None => said.push((what, vec![d])),
+    };
     for m in maps {
         let d = m.scenario.name();
         if let Some((_, _, x)) = stale(m) {
-            axis.push(if x.positive() {
-                format!("fresh predictions matter more than a fresh model in {d}")
-            } else if x.negative() {
-                format!("a fresh model matters more than fresh predictions in {d}")
-            } else {
-                format!("neither freshness measurably matters more in {d}")
-            });
+            say(
+                if x.positive() {
+                    "fresh predictions matter more than a fresh model"
+                } else if x.negative() {
+                    "a fresh model matters more than fresh predictions"
+                } else {
+                    "neither freshness measurably matters more"
+                },
+                d,
+            );
         }
-        keep.push(if m.ml_over_rule.positive() {
-            format!("ML earns its keep over the rule in {d}")
-        } else if m.ml_over_rule.negative() {
-            format!("the rule beats ML in {d}")
-        } else {
-            format!("ML and the rule are not measurably apart in {d}")
-        });
+        say(
+            if m.ml_over_rule.positive() {
+                "ML earns its keep over the rule"
+            } else if m.ml_over_rule.negative() {
+                "the rule beats ML"
+            } else {
+                "ML and the rule are not measurably apart"
+            },
+            d,
+        );
     }
-    let mut s = axis.into_iter().chain(keep).collect::<Vec<_>>().join("; ");
+    let mut s = (said.iter())
+        .map(|(what, ds)| {
+            let both = ds.iter().map(|d| format!("in {d}")).collect::<Vec<_>>();
+            format!("{what} {}", both.join(" and "))
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
     if let Some(c) = s.get(..1) {
         s = c.to_uppercase() + &s[1..];
     }

@@ -1,6 +1,6 @@
 //! The answer's chart: the freshness map of each scenario (rows: prediction freshness; columns: model
 //! freshness; each cell coloured by the share of the ML system's value it loses, "n.m." where the loss
-//! is not measurable), or a slice of it along either axis (the 1-D sweep) on the same scale.
+//! is not measurable, "≈" between neighbours not measurably apart), or a slice of it along either axis (the 1-D sweep) on the same scale.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -172,6 +172,20 @@ fn heatmap<DB: DrawingBackend>(
             area.draw(&t).map_err(err)?;
         }
     }
+    // "≈" on the border between two neighbours that are not measurably apart: no ranking to read.
+    let near = font(pal, style, 10.0).pos(Pos::new(HPos::Center, VPos::Center));
+    for (r, row) in m.cells.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let (x, y) = (left + c as i32 * cw, top + r as i32 * ch);
+            let mark = |at: (i32, i32)| area.draw(&Text::new("≈", at, near.clone()));
+            if cell.apart_right == Some(false) {
+                mark((x + cw, y + ch - (7.0 * s) as i32)).map_err(err)?;
+            }
+            if cell.apart_below == Some(false) {
+                mark((x + cw - (8.0 * s) as i32, y + ch)).map_err(err)?;
+            }
+        }
+    }
     Ok(())
 }
 
@@ -191,10 +205,18 @@ fn headings<DB: DrawingBackend>(
     } else {
         format!("value lost, {}", m.unit)
     };
+    let n = |d: &crate::study::answer::stats::Diff| {
+        if d.measurable {
+            fmt_figure(Some(d.mean), 3)
+        } else {
+            "n.m.".into()
+        }
+    };
     let ml = format!(
-        "ML system: {} {} over no ML",
-        fmt_figure(Some(m.ml.mean), 3),
-        m.unit
+        "ML system: {} {} over no ML, {} over the rule",
+        n(&m.ml),
+        m.unit,
+        n(&m.ml_over_rule)
     );
     let seeds = format!("{} seed{}", m.seeds, if m.seeds == 1 { "" } else { "s" });
     let title = Text::new(
