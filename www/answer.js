@@ -152,7 +152,7 @@ export function setupAnswer(cat, state, dark) {
   const knob = (k) => cat.knobs.find((x) => x.key === k);
   $('answer-kwh-label').title = knob('price_kwh').help;
   $('answer-gb-label').title = knob('price_gb').help;
-  $('answer-prices').textContent = `Cells pay ${knob('price_kwh').label.toLowerCase()}: ${knob('price_kwh').help} ${knob('price_gb').label}: ${knob('price_gb').help} Ads earn the cost per click of every clicked ad.`;
+  $('answer-prices').textContent = `Cells pay ${knob('price_kwh').label.toLowerCase()}: ${knob('price_kwh').help} ${knob('price_gb').label}: ${knob('price_gb').help} Ads earn the expected revenue of every shown ad (its true click probability times its cost per click).`;
   $('answer-run').addEventListener('click', runAnswer);
   $('answer-cancel').addEventListener('click', cancelAnswer);
   $('answer-view').addEventListener('change', draw);

@@ -386,9 +386,7 @@ pub fn answer_table(a: &answer::Answer) -> Table {
     let unit = a.maps.first().map(|m| m.unit.as_str()).unwrap_or("");
     let mut table = Table::new(
         &[
-            "Scenario",
-            "Predictions",
-            "Model",
+            "Scenario · predictions · model",
             "Lost",
             "95% interval",
             "Share of ML value",
@@ -396,7 +394,7 @@ pub fn answer_table(a: &answer::Answer) -> Table {
             "Within noise of",
             "Per day",
         ],
-        &["", "", "", unit, unit, "", "", "", ""],
+        &["", unit, unit, "", "", "", ""],
     );
     let money = |d: &answer::stats::Diff| {
         if d.measurable {
@@ -421,17 +419,15 @@ pub fn answer_table(a: &answer::Answer) -> Table {
             }
         };
         let scen = m.scenario.name().to_string();
-        let none = if ads { "random ad" } else { "always on" };
+        // The references as values (positive: the first is better).
         for (what, d) in [
-            (format!("ML over {none}"), &m.ml),
-            (format!("rule over {none}"), &m.rule),
-            ("ML over rule".to_string(), &m.ml_over_rule),
-            (format!("oracle over {none}"), &m.oracle),
+            ("ML − no ML", &m.ml),
+            ("rule − no ML", &m.rule),
+            ("ML − rule", &m.ml_over_rule),
+            ("oracle − no ML", &m.oracle),
         ] {
             table.rows.push(vec![
-                scen.clone(),
-                "value".into(),
-                what,
+                format!("{scen} · {what}"),
                 money(d),
                 format!("{} to {}", fig(d.lo), fig(d.hi)),
                 String::new(),
@@ -458,9 +454,7 @@ pub fn answer_table(a: &answer::Answer) -> Table {
                     near.push(format!("{} · {}", m.rows[r + 1], m.cols[k]));
                 }
                 table.rows.push(vec![
-                    scen.clone(),
-                    m.rows[r].clone(),
-                    m.cols[k].clone(),
+                    format!("{scen} · {} · {}", m.rows[r], m.cols[k]),
                     if corner { "0".into() } else { money(&c.lost) },
                     if corner {
                         String::new()

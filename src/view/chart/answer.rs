@@ -179,10 +179,10 @@ fn heatmap<DB: DrawingBackend>(
             let (x, y) = (left + c as i32 * cw, top + r as i32 * ch);
             let mark = |at: (i32, i32)| area.draw(&Text::new("≈", at, near.clone()));
             if cell.apart_right == Some(false) {
-                mark((x + cw, y + ch - (7.0 * s) as i32)).map_err(err)?;
+                mark((x + cw, y + ch / 2)).map_err(err)?;
             }
             if cell.apart_below == Some(false) {
-                mark((x + cw - (8.0 * s) as i32, y + ch)).map_err(err)?;
+                mark((x + cw / 2, y + ch)).map_err(err)?;
             }
         }
     }
@@ -213,10 +213,10 @@ fn headings<DB: DrawingBackend>(
         }
     };
     let ml = format!(
-        "ML system: {} {} over no ML, {} over the rule",
+        "ML vs no ML {}, vs rule {} {}",
         n(&m.ml),
-        m.unit,
-        n(&m.ml_over_rule)
+        n(&m.ml_over_rule),
+        m.unit
     );
     let seeds = format!("{} seed{}", m.seeds, if m.seeds == 1 { "" } else { "s" });
     let title = Text::new(
