@@ -108,6 +108,10 @@ test('#tab=answer: the default map, first seed then every seed, timed; screensho
   await page.setViewportSize({ width: 375, height: 800 });
   await page.waitForTimeout(300);
   await page.locator('#answer-chart').screenshot({ path: OUT + 'answer-375.png' });
+  // Issue 26: on a phone the money lost and its interval are in view without scrolling sideways.
+  const edge = await page.evaluate(() => document.querySelector('#answer-table thead th:nth-child(3)').getBoundingClientRect().right);
+  assert.ok(edge <= 375, `the interval column ends at ${edge} px`);
+  await page.locator('#answer-table').screenshot({ path: OUT + 'answer-table-375.png' });
   assert.deepEqual(errors, []);
   localOnly(requests);
   await page.close();

@@ -194,3 +194,66 @@ pub fn words(held: &[Held]) -> String {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn held(variation: &'static str, comparison: &str, held: bool) -> Held {
+        Held {
+            variation,
+            comparison: comparison.into(),
+            held,
+            mean: Num(1.0),
+            lo: Num(0.5),
+            hi: Num(1.5),
+        }
+    }
+
+    #[test]
+    fn a_variation_changes_only_the_worlds_it_names() {
+        let spec = Spec::with_presets(
+            super::super::DEFAULT_ADS,
+            super::super::DEFAULT_CELLS,
+            Some(1),
+            &[],
+            2,
+        )
+        .unwrap();
+        let price = VARIATIONS
+            .iter()
+            .position(|v| v.name == "energy price ×3")
+            .unwrap();
+        let v = variant(&spec, price).unwrap();
+        assert_eq!(v.worlds.len(), 1);
+        assert_eq!(v.worlds[0].base.scenario, Scenario::Cells);
+        let p = spec.worlds[1].base.cells.price_kwh;
+        assert!((v.worlds[0].base.cells.price_kwh - 3.0 * p).abs() < 1e-12);
+        assert_eq!(v.rows.len(), 2);
+        assert_eq!(v.cols.len(), 2);
+        let drift = VARIATIONS
+            .iter()
+            .position(|v| v.name == "drift off")
+            .unwrap();
+        let d = variant(&spec, drift).unwrap();
+        assert_eq!(d.worlds.len(), 2);
+        assert_eq!(d.worlds[0].base.ads.walk, 0.0);
+        assert_eq!(d.worlds[1].base.cells.drift, 0.0);
+    }
+
+    #[test]
+    fn the_words_name_what_did_not_hold() {
+        let all = [held("drift off", "ads ml_value", true)];
+        assert!(words(&all).starts_with("Sensitivity: every headline comparison"));
+        let some = [
+            held("drift off", "ads ml_value", true),
+            held("drift doubled", "ads ml_over_rule", false),
+        ];
+        let w = words(&some);
+        assert!(
+            w.contains("held under 1 of 2 variations (drift off)"),
+            "{w}"
+        );
+        assert!(w.contains("ads ml over rule under drift doubled"), "{w}");
+    }
+}

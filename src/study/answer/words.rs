@@ -222,8 +222,13 @@ fn details(m: &Map) -> Vec<String> {
             )
         }
     };
+    // The ads oracle shows the ad most likely clicked, not the one that pays most: no bound on money.
+    let oracle = match m.scenario {
+        Scenario::Ads => "the click oracle (the ad most likely clicked, not a bound on revenue)",
+        Scenario::Cells => "the oracle, which knows the loads,",
+    };
     out.push(format!(
-        "{head} the ML system {earns} {} over {baseline}; {rule} {earns} {}; the ML system over the rule: {}; the oracle, which knows the truth, {earns} {}.",
+        "{head} the ML system {earns} {} over {baseline}; {rule} {earns} {}; the ML system over the rule: {}; {oracle} {earns} {}.",
         diff("", &m.ml).trim_start(),
         diff("", &m.rule).trim_start(),
         diff("", &m.ml_over_rule).trim_start(),
