@@ -17,7 +17,7 @@ const SEEDS: std::ops::Range<u32> = 8301..8311;
 #[derive(Clone, Copy, Debug)]
 enum Break {
     /// Lane `i` of the broken run is the preset's lane `perm[i]`.
-    Lanes([usize; 3]),
+    Lanes(&'static [usize]),
     /// A knob set against the caption.
     Set(&'static [(&'static str, &'static str)]),
 }
@@ -26,19 +26,23 @@ enum Break {
 const BREAKS: &[(&str, &[Break])] = &[
     (
         "ads-batch-vs-online",
-        &[Break::Lanes([1, 2, 0]), Break::Lanes([2, 1, 0])],
+        &[Break::Lanes(&[1, 2, 0]), Break::Lanes(&[2, 1, 0])],
     ),
     (
         "ads-drift",
-        &[Break::Lanes([1, 0, 2]), Break::Lanes([2, 1, 0])],
+        &[Break::Lanes(&[1, 0, 2]), Break::Lanes(&[2, 1, 0])],
     ),
-    ("ads-new-campaigns", &[Break::Lanes([2, 1, 0])]),
-    ("ads-label-delay", &[Break::Lanes([1, 2, 0])]),
+    ("ads-new-campaigns", &[Break::Lanes(&[2, 1, 0])]),
+    ("ads-label-delay", &[Break::Lanes(&[1, 2, 0])]),
     (
         "cells-sleep",
-        &[Break::Lanes([1, 0, 2]), Break::Lanes([1, 2, 0])],
+        // The forecaster (C) swapped with always-on (A), then with the oracle (D).
+        &[Break::Lanes(&[2, 1, 0, 3]), Break::Lanes(&[0, 1, 3, 2])],
     ),
-    ("cells-sim-gap", &[Break::Lanes([1, 2, 0])]),
+    (
+        "cells-sim-gap",
+        &[Break::Lanes(&[1, 2, 0]), Break::Lanes(&[1, 0, 2])],
+    ),
     (
         "cells-holiday",
         // A never sleeps: it no longer saves as B does in the holiday. (A fed a day-old load, as C
@@ -46,21 +50,21 @@ const BREAKS: &[(&str, &[Break])] = &[
         // freshness shows in C's unserved traffic, the second claim.)
         &[
             Break::Set(&[("a.policy", "baseline")]),
-            Break::Lanes([0, 2, 1]),
+            Break::Lanes(&[0, 2, 1]),
         ],
     ),
-    ("ads-stateless-vs-stateful", &[Break::Lanes([1, 2, 0])]),
-    ("ads-triggered", &[Break::Lanes([1, 0, 2])]),
+    ("ads-stateless-vs-stateful", &[Break::Lanes(&[1, 2, 0])]),
+    ("ads-triggered", &[Break::Lanes(&[1, 0, 2])]),
     (
         "ads-gradual",
-        &[Break::Lanes([1, 2, 0]), Break::Lanes([1, 0, 2])],
+        &[Break::Lanes(&[1, 2, 0]), Break::Lanes(&[1, 0, 2])],
     ),
     (
         "ads-explore",
-        &[Break::Lanes([1, 2, 0]), Break::Lanes([2, 1, 0])],
+        &[Break::Lanes(&[1, 2, 0]), Break::Lanes(&[2, 1, 0])],
     ),
-    ("cells-clusters", &[Break::Lanes([0, 2, 1])]),
-    ("cells-events", &[Break::Lanes([0, 2, 1])]),
+    ("cells-clusters", &[Break::Lanes(&[0, 2, 1])]),
+    ("cells-events", &[Break::Lanes(&[0, 2, 1])]),
 ];
 
 fn broken(mut cfg: Config, b: Break) -> Config {

@@ -63,11 +63,16 @@ fn same_configuration_gives_byte_identical_output() {
     let v: serde_json::Value = serde_json::from_str(&a).unwrap();
     assert_eq!(v["preset"], "cells-sim-gap");
     assert_eq!(v["seed"], 4);
+    assert_eq!(v["lanes"][0]["policy"], "model");
     for key in [
         "energy_kwh",
         "energy_saved_pct",
-        "unserved",
-        "violation_minutes",
+        "degraded_gb",
+        "congested_minutes",
+        "complaints",
+        "cost",
+        "saved_day",
+        "network_saved_year",
         "mae",
         "oracle_savings_pct",
         "training_updates",
@@ -214,6 +219,7 @@ fn run_json_reads_back_into_the_summary_of_the_same_run() {
     struct LaneJson {
         label: String,
         description: String,
+        policy: String,
         summary: BTreeMap<String, Option<f64>>,
     }
     for (name, sets) in [
@@ -244,6 +250,7 @@ fn run_json_reads_back_into_the_summary_of_the_same_run() {
         assert_eq!(got.lanes.len(), want.len(), "{name}");
         for (g, w) in got.lanes.iter().zip(&want) {
             assert_eq!((&g.label, &g.description), (&w.label, &w.description));
+            assert_eq!(g.policy, w.policy);
             let keys: Vec<&str> = g.summary.keys().map(String::as_str).collect();
             let mut want_keys: Vec<&str> = w.metrics.iter().map(|m| m.0).collect();
             want_keys.sort();

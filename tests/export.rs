@@ -60,7 +60,9 @@ fn a_cells_trace_replays_in_the_simulations_order() {
             "cells-sleep",
             &[
                 ("seed", seed),
+                ("lanes", "3"),
                 ("a.policy", "model"),
+                ("b.policy", "model"),
                 ("a.update", "frozen"),
                 ("c.policy", "model"),
                 ("c.update", "periodic"),

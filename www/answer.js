@@ -22,7 +22,7 @@ function job() {
     cells: $('answer-cells').value,
     sets: $('answer-sets').value,
     kwh: $('answer-kwh').value,
-    gb: $('answer-gb').value,
+    call: $('answer-call').value,
     seed: $('answer-seed').value,
     seeds: $('answer-seeds').value,
     sensitivity: $('answer-sensitivity').value,
@@ -151,8 +151,8 @@ export function setupAnswer(cat, state, dark) {
   // The inputs' options, limits and values come from the link (app.js: bindPanels).
   const knob = (k) => cat.knobs.find((x) => x.key === k);
   $('answer-kwh-label').title = knob('price_kwh').help;
-  $('answer-gb-label').title = knob('price_gb').help;
-  $('answer-prices').textContent = `Cells pay ${knob('price_kwh').label.toLowerCase()}: ${knob('price_kwh').help} ${knob('price_gb').label}: ${knob('price_gb').help} Ads earn the expected revenue of every shown ad (its true click probability times its cost per click).`;
+  $('answer-call-label').title = knob('complaint_cost').help;
+  $('answer-prices').textContent = `Cells pay ${knob('price_kwh').label.toLowerCase()}: ${knob('price_kwh').help} ${knob('complaint_cost').label}: ${knob('complaint_cost').help} Ads earn the expected revenue of every shown ad (its true click probability times its cost per click).`;
   $('answer-run').addEventListener('click', runAnswer);
   $('answer-cancel').addEventListener('click', cancelAnswer);
   $('answer-view').addEventListener('change', draw);

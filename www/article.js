@@ -55,10 +55,10 @@ export const REVEALS = {
     return { outcome: q ? q.outcome : null, text: `In this run: ${q ? q.why : ''} ${answer.conclusion.split('\n')[0]}` };
   },
   holiday(rows) {
-    const worst = rows.reduce((w, r) => (metric(r, 'unserved') > metric(w, 'unserved') ? r : w));
+    const worst = rows.reduce((w, r) => (metric(r, 'degraded_gb') > metric(w, 'degraded_gb') ? r : w));
     return {
       outcome: worst.label,
-      text: `In this run, lane ${lane(worst)} left the most traffic unserved: ${rows.map((r) => `${r.label} ${fmt(metric(r, 'unserved'), 0)} GB`).join(', ')}. Energy saved: ${rows.map((r) => `${r.label} ${fmt(metric(r, 'energy_saved_pct'))}%`).join(', ')}.`,
+      text: `In this run, lane ${lane(worst)} left the most traffic degraded: ${rows.map((r) => `${r.label} ${fmt(metric(r, 'degraded_gb'), 0)} GB`).join(', ')}. Energy saved: ${rows.map((r) => `${r.label} ${fmt(metric(r, 'energy_saved_pct'))}%`).join(', ')}.`,
     };
   },
 };

@@ -151,8 +151,51 @@ pub static ORACLE_SAVINGS_PCT: Info = Info {
     key: "oracle_savings_pct",
     label: "Share of oracle savings",
     unit: "%",
-    better: Better::Neutral,
-    help: "Energy saved as a share of what an oracle that knows the next load saves with the same threshold.",
+    better: Better::Higher,
+    help: "Money saved against always-on, as a share of what the oracle saves: the cheapest sleep schedule given the whole run's true loads.",
+};
+pub static DEGRADED_GB: Info = Info {
+    key: "degraded_gb",
+    label: "Degraded traffic",
+    unit: "GB",
+    better: Better::Lower,
+    help: "Traffic beyond what the coverage cells could carry when they took sleeping cells' load: it is slowed down, not lost.",
+};
+pub static CONGESTED_MINUTES: Info = Info {
+    key: "congested_minutes",
+    label: "Congested minutes",
+    unit: "min",
+    better: Better::Lower,
+    help: "Minutes a coverage cell was over its capacity, summed over clusters.",
+};
+pub static COMPLAINTS: Info = Info {
+    key: "complaints",
+    label: "Complaint calls",
+    unit: "calls",
+    better: Better::Lower,
+    help: "Complaint calls from users slowed down on a congested coverage cell (knobs complaint_rate and users).",
+};
+pub static COST_DAY: Info = Info {
+    key: "cost",
+    label: "Cost",
+    unit: "€/day",
+    better: Better::Lower,
+    help:
+        "What the cells cost the operator per day: the energy bill plus the complaint calls' cost.",
+};
+pub static SAVED_DAY: Info = Info {
+    key: "saved_day",
+    label: "Saved vs always-on",
+    unit: "€/day",
+    better: Better::Higher,
+    help: "Money saved per day against keeping every cell always on (energy saved less complaint calls).",
+};
+pub static OVER_RULE_DAY: Info = Info {
+    key: "over_rule_day",
+    label: "Saved vs the rule",
+    unit: "€/day",
+    better: Better::Higher,
+    help: "Money saved per day against the operators' rule without a model: sleep on the last measured load, with the interlock.",
 };
 pub static MAE: Info = Info {
     key: "mae",
@@ -166,7 +209,7 @@ pub static ENERGY_KWH: Info = Info {
     label: "Energy",
     unit: "kWh",
     better: Better::Lower,
-    help: "Energy drawn by the capacity cells and the coverage layer (EARTH power model).",
+    help: "Energy drawn by the capacity cells and the coverage layer (EARTH power model, per transceiver chain).",
 };
 pub static LOAD: Info = Info {
     key: "load",
@@ -188,6 +231,20 @@ pub static RMSE: Info = Info {
     unit: "load",
     better: Better::Lower,
     help: "Root mean squared error of the load forecasts, as a share of a cell's capacity: large misses weigh more.",
+};
+pub static SLEEP_LEVEL: Info = Info {
+    key: "sleep_level",
+    label: "Sleep level",
+    unit: "load",
+    better: Better::Neutral,
+    help: "Below this expected load a capacity cell may sleep: the level the lane tuned on its warm-up (or the threshold, less the margin for a forecaster, untuned); none for always-on and the oracle.",
+};
+pub static NETWORK_SAVED_YEAR: Info = Info {
+    key: "network_saved_year",
+    label: "Saved on the network",
+    unit: "€/year",
+    better: Better::Higher,
+    help: "Money saved against always-on, scaled from these cells to the operator's whole network (knob network_cells) and to a year.",
 };
 pub static ASLEEP_PCT: Info = Info {
     key: "asleep_pct",
@@ -217,6 +274,14 @@ pub static ALL: &[&Info] = &[
     &UNSERVED,
     &VIOLATION_MINUTES,
     &ORACLE_SAVINGS_PCT,
+    &DEGRADED_GB,
+    &CONGESTED_MINUTES,
+    &COMPLAINTS,
+    &COST_DAY,
+    &SAVED_DAY,
+    &NETWORK_SAVED_YEAR,
+    &SLEEP_LEVEL,
+    &OVER_RULE_DAY,
     &MAE,
     &ENERGY_KWH,
     &LOAD,
@@ -272,30 +337,14 @@ pub fn calibration(p_sum: f64, clicks: f64) -> f64 {
     ratio(p_sum, clicks)
 }
 
-/// What the cellular network costs its operator over some time, in money: the energy it drew at
-/// `price_kwh` plus the traffic it could not carry at `price_gb` (a QoS penalty). The one formula the
-/// answer map and the what-if evaluation use, so both speak the same money.
-pub fn cells_cost(kwh: f64, unserved_gb: f64, price_kwh: f64, price_gb: f64) -> f64 {
-    kwh * price_kwh + unserved_gb * price_gb
-}
-
-#[cfg(test)]
-mod cost_tests {
-    #[test]
-    fn cells_cost_prices_energy_and_unserved_traffic() {
-        assert_eq!(super::cells_cost(100.0, 3.0, 0.2, 2.0), 26.0);
-        assert_eq!(super::cells_cost(100.0, 3.0, 0.0, 0.0), 0.0);
-    }
-}
-
 /// Energy saved against always on, in percent.
 pub fn energy_saved_pct(always_on_kwh: f64, kwh: f64) -> f64 {
     100.0 * ratio(always_on_kwh - kwh, always_on_kwh)
 }
 
-/// Energy saved as a share of what the oracle saves, in percent.
-pub fn oracle_savings_pct(always_on_kwh: f64, kwh: f64, oracle_kwh: f64) -> f64 {
-    100.0 * ratio(always_on_kwh - kwh, always_on_kwh - oracle_kwh)
+/// Money saved against always on as a share of what the oracle saves, in percent.
+pub fn oracle_savings_pct(always_on_cost: f64, cost: f64, oracle_cost: f64) -> f64 {
+    100.0 * ratio(always_on_cost - cost, always_on_cost - oracle_cost)
 }
 
 #[cfg(test)]

@@ -206,7 +206,7 @@ fn print_json(name: &str, seed: u32, summary: &[LaneSummary]) {
                 .iter()
                 .map(|(k, v)| (k.to_string(), json_num(*v)))
                 .collect();
-            serde_json::json!({"label": l.label, "description": l.description, "summary": m})
+            serde_json::json!({"label": l.label, "description": l.description, "policy": l.policy, "summary": m})
         })
         .collect();
     let out = serde_json::json!({"preset": name, "seed": seed, "lanes": lanes});

@@ -183,7 +183,7 @@ pub(crate) struct Loads {
     dates: Option<bool>,
     scale: f64,
     threshold: f64,
-    power: (f64, f64, f64, f64),
+    power: crate::domain::power::Row,
     reg: RegParams,
     warmup: f64,
     delay: f64,
@@ -378,7 +378,7 @@ struct Step<'a> {
     hours: f64,
     warmup: f64,
     threshold: f64,
-    power: (f64, f64, f64, f64),
+    power: crate::domain::power::Row,
     delay: f64,
 }
 

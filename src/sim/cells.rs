@@ -1,31 +1,38 @@
 //! The cellular network that puts idle cells to sleep, and its lanes.
 //!
-//! Capacity cells sit in four clusters (office, residential, nightlife, transit) over one coverage cell
-//! per cluster. Every 15 minutes, each cell's load is `base x level x profile x trend x noise` (level
-//! and profile drift slowly, see [`drift`]) plus events (a new building, a holiday, a stadium event).
-//! Before each interval a lane forecasts every cell's load and puts to sleep the cells whose forecast
-//! is below the threshold. A sleeping cell's traffic goes to the coverage cell; what it cannot carry
-//! is unserved. Power follows the EARTH model
-//! (G. Auer et al., "How much energy is needed to run a wireless network?", IEEE Wireless
-//! Communications 18(5), 2011, Table 2): `P_in = P0 + delta_p x P_out` awake, `P_sleep` asleep.
+//! Capacity boosters sit in four clusters (office, residential, nightlife, transit) under one
+//! coverage cell per cluster. Every 15 minutes, each booster's load is `base x level x profile x
+//! trend x noise` (level and profile drift slowly, see [`drift`]) plus events (a new building, a
+//! holiday, a stadium event). Before each interval a lane says which boosters sleep: the load it
+//! expects of each (a model's forecast; the operators' rule: the last measured load) below its sleep
+//! level, within the coverage interlock, unless the coverage cell asked for its boosters back
+//! ([`crate::domain::network`], after 3GPP TS 38.300 clause 15.4 and vendors' practice). A sleeping
+//! booster's traffic goes to the coverage cell; what it cannot carry is degraded, and congested users
+//! make complaint calls. Power follows EARTH per transceiver chain. The references every lane is
+//! measured against: always on, the rule, and the oracle (the cheapest schedule given the whole run's
+//! true loads, [`crate::domain::network::oracle_plan`]).
 
 mod drift;
 pub mod export;
 mod forecast;
 mod inside;
 mod lane;
+mod references;
+mod tune;
 mod world;
 
 use crate::domain::load::D_LOCAL;
+use crate::domain::network::{Network, Sleeper};
 pub use crate::domain::power::earth;
-use crate::domain::power::power_awake;
 pub(crate) mod probe;
 
 use forecast::{features, History};
 pub use forecast::{Example, Forecaster};
 pub use inside::InsideGrids;
 pub use lane::Lane;
-use lane::{detector, Interval, LaneStep};
+use lane::{detector, LaneStep};
+pub(crate) use references::oracle_planned;
+use references::References;
 pub use world::INTERVAL;
 use world::{clock, Profile, World, DAY};
 
@@ -33,6 +40,7 @@ use crate::learn::progressive::Progressive;
 use crate::learn::schedule::Schedule;
 use crate::sim::config::{CellType, Config, Policy, Scope, Source};
 use crate::sim::series::{cells as f, Series};
+use tune::Tuning;
 
 /// Intervals of observed history kept per cell (covers a week-long batch refresh plus a day of lags).
 const HISTORY: usize = 1024;
@@ -54,7 +62,14 @@ pub struct CellsSim {
     next: i64,
     end: i64,
     loads: Vec<f64>,
-    row: (f64, f64, f64, f64),
+    /// The coverage layer, the interlock and the prices.
+    pub(crate) net: Network,
+    /// The boosters of each cluster.
+    members: Vec<Vec<usize>>,
+    /// Always on, the operators' rule and the oracle, run beside the lanes.
+    refs: References,
+    /// What the warm-up records for tuning the sleep levels (dropped once they are picked).
+    tuning: Option<Box<Tuning>>,
     /// Warm-up: first interval, next interval to run, and the simulator's history.
     warm_from: i64,
     warm_next: i64,
@@ -85,12 +100,18 @@ impl CellsSim {
                 progressive: Progressive::default(),
                 batch: Vec::new(),
                 batch_from: 0,
-                asleep: vec![false; n],
+                state: Sleeper::new(n, CLUSTERS.len()),
                 forecast: vec![0.0; n],
+                level: untuned_level(cfg, l.policy),
                 wild: 0,
             })
             .collect();
+        let net = network(cfg);
+        let members: Vec<Vec<usize>> = (0..CLUSTERS.len())
+            .map(|k| (0..n).filter(|&c| world.cluster[c] == k).collect())
+            .collect();
         let series = Series::new(cfg.horizon_min(), lanes.len(), f::FIELDS);
+        let lanes_len = lanes.len();
         let end = (cfg.horizon_min() / INTERVAL).ceil() as i64;
         let warm = (cfg.warmup * DAY as f64) as i64;
         CellsSim {
@@ -101,7 +122,10 @@ impl CellsSim {
             next: 0,
             end,
             loads: Vec::new(),
-            row: earth(cfg.cells.cell_type),
+            refs: References::new(cfg, n),
+            tuning: Some(Box::new(Tuning::new(lanes_len, n, warm))),
+            net,
+            members,
             warm_from: -warm,
             warm_next: -warm,
             sim_hist: History::new(if needs_sim { n } else { 0 }),
@@ -130,15 +154,15 @@ impl CellsSim {
                 self.world.loads(i, true, &mut sim_loads);
                 self.sim_hist.put(i, &sim_loads);
             }
+            let recording = (self.tuning.as_mut()).is_some_and(|t| t.put(i, &loads, &sim_loads));
             // The first day only fills the lags.
             if i < self.warm_from + DAY as i64 {
                 continue;
             }
-            for lane in self
-                .lanes
-                .iter_mut()
-                .filter(|l| l.cfg.policy == Policy::Model)
-            {
+            for (l, lane) in self.lanes.iter_mut().enumerate() {
+                if lane.cfg.policy != Policy::Model {
+                    continue;
+                }
                 let simulated = lane.cfg.source == Source::Simulator;
                 let (h, ys) = if simulated {
                     (&self.sim_hist, &sim_loads)
@@ -149,6 +173,13 @@ impl CellsSim {
                     let k = self.world.cluster[cell];
                     let m = lane.schedule.model.model_of(cell, k);
                     let mut ex = features(h, cell, k, i, i, lane.cfg.scope == Scope::Global, m);
+                    if recording {
+                        // Test, then train: the forecast made before the load is learned.
+                        let f = lane.schedule.model.predict(&ex);
+                        if let Some(t) = self.tuning.as_mut() {
+                            t.forecast(l, cell, f);
+                        }
+                    }
                     ex.y = y;
                     lane.schedule.warmup(i as f64 * INTERVAL, &ex);
                 }
@@ -158,7 +189,33 @@ impl CellsSim {
             for lane in &mut self.lanes {
                 lane.schedule.start(0.0);
             }
+            self.tune();
+            self.refs
+                .plan(&self.world, &self.net, &self.members, self.end);
             self.warm_next = 1;
+        }
+    }
+
+    /// Each sleeping lane's level (and the rule reference's), tuned on the warm-up's recording
+    /// ([`tune`]) when `tune` is on; the recording is dropped.
+    fn tune(&mut self) {
+        let Some(t) = self.tuning.take() else {
+            return;
+        };
+        if !self.world.cfg.cells.tune {
+            return;
+        }
+        let (net, members) = (&self.net, &self.members);
+        let live_rule = t.last_loads(&t.real);
+        self.refs.rule_level = tune::pick(net, members, &t.real, &live_rule);
+        for (l, lane) in self.lanes.iter_mut().enumerate() {
+            let simulated = lane.cfg.source == Source::Simulator && !t.sim.is_empty();
+            let loads = if simulated { &t.sim } else { &t.real };
+            lane.level = match lane.cfg.policy {
+                Policy::Rule => self.refs.rule_level,
+                Policy::Model => tune::pick(net, members, loads, &t.fc[l]),
+                _ => lane.level,
+            };
         }
     }
 
@@ -189,30 +246,16 @@ impl CellsSim {
         }
     }
 
-    /// Simulates interval `next`: every lane forecasts it, sleeps cells, is scored against the
-    /// always-on network and the oracle, and queues the interval's loads as its labels.
+    /// Simulates interval `next`: the references (always on, the rule, the oracle) and every lane
+    /// forecast it, sleep cells and are scored, and the interval's loads leave as the lanes' labels.
     fn step(&mut self) {
         let i = self.next;
         let t = i as f64 * INTERVAL;
         let n = self.hist.n;
         let mut loads = std::mem::take(&mut self.loads);
         self.world.loads(i, false, &mut loads);
-        let cells = &self.world.cfg.cells;
-        let mut at = Interval {
-            threshold: cells.threshold,
-            coverage: cells.coverage,
-            wake_frac: (cells.wake / INTERVAL).clamp(0.0, 1.0),
-            margin: cells.margin,
-            ..Interval::default()
-        };
-
-        // Reference policies, the same for every lane: always on, and the oracle.
-        let awake = vec![false; n];
-        at.always = self.outcome(&loads, &awake, &awake, at.wake_frac, at.coverage);
-        let oracle_sleep: Vec<bool> = loads.iter().map(|&l| l < at.threshold).collect();
-        // The oracle is judged without wake-up penalties it could foresee: it wakes in time.
-        at.oracle = self.outcome(&loads, &oracle_sleep, &awake, 0.0, at.coverage);
-
+        let last: Vec<f64> = (0..n).map(|c| self.hist.get(i - 1, c)).collect();
+        let refs = self.refs.step(&self.net, &self.members, i, &loads, &last);
         for l in 0..self.lanes.len() {
             let before = self.lane_costs(l);
             let mut p = std::mem::take(&mut self.lanes[l].progressive);
@@ -221,7 +264,7 @@ impl CellsSim {
                     sim: self,
                     l,
                     i,
-                    at,
+                    refs: &refs,
                 },
                 t,
                 &loads,
@@ -245,7 +288,7 @@ impl CellsSim {
                         sim: self,
                         l,
                         i,
-                        at,
+                        refs: &refs,
                     },
                     end,
                 );
@@ -255,62 +298,46 @@ impl CellsSim {
         }
     }
 
-    /// Power (W), unserved load (capacity-cell units) and clusters in violation for one interval.
-    fn outcome(
-        &self,
-        loads: &[f64],
-        sleep: &[bool],
-        waking: &[bool],
-        wake_frac: f64,
-        coverage: f64,
-    ) -> (f64, f64, u32) {
-        let macro_row = earth(CellType::Macro);
-        let (mut power, carried) = self.carried(loads, sleep, waking, wake_frac);
-        let mut unserved = 0.0;
-        let mut violations = 0;
-        for &c in &carried {
-            let served = c.min(coverage);
-            power += power_awake(
-                macro_row,
-                if coverage > 0.0 {
-                    served / coverage
-                } else {
-                    0.0
-                },
-            );
-            if c - served > 1e-12 {
-                unserved += c - served;
-                violations += 1;
-            }
-        }
-        (power, unserved, violations)
+    /// The coverage layer, the interlock and the prices of this network.
+    pub fn network(&self) -> &Network {
+        &self.net
     }
 
-    /// The capacity cells' power (W), and the load each cluster's coverage cell is asked to carry.
-    fn carried(
-        &self,
-        loads: &[f64],
-        sleep: &[bool],
-        waking: &[bool],
-        wake_frac: f64,
-    ) -> (f64, [f64; 4]) {
-        let row = self.row;
-        let mut power = 0.0;
-        let mut carried = [0.0f64; 4];
-        for (cell, &load) in loads.iter().enumerate() {
-            let k = self.world.cluster[cell];
-            if sleep[cell] {
-                power += row.3;
-                carried[k] += load;
-            } else if waking[cell] {
-                // Asleep during the wake-up, then awake: its traffic meanwhile goes to coverage.
-                power += power_awake(row, load);
-                carried[k] += load * wake_frac + (load - 1.0).max(0.0) * (1.0 - wake_frac);
-            } else {
-                power += power_awake(row, load);
-                carried[k] += (load - 1.0).max(0.0);
-            }
-        }
-        (power, carried)
+    /// The boosters of each cluster.
+    pub fn members(&self) -> &[Vec<usize>] {
+        &self.members
+    }
+
+    /// The sleep level of lane `l` (tuned or not) and of the rule reference.
+    pub fn levels(&self, l: usize) -> (f64, f64) {
+        (self.lanes[l].level, self.refs.rule_level)
+    }
+}
+
+/// The network of a configuration ([`crate::domain::network`]).
+pub fn network(cfg: &Config) -> Network {
+    let c = &cfg.cells;
+    Network {
+        booster: earth(c.cell_type),
+        coverage_row: earth(CellType::Macro),
+        chains: c.chains,
+        capacity: c.coverage,
+        headroom: c.headroom,
+        wake_limit: c.wake_limit,
+        wake_frac: (c.wake / INTERVAL).clamp(0.0, 1.0),
+        interval_min: INTERVAL,
+        users: c.users,
+        complaint_rate: c.complaint_rate,
+        complaint_cost: c.complaint_cost,
+        price_kwh: c.price_kwh,
+    }
+}
+
+/// A lane's sleep level when it is not tuned: a forecaster keeps its safety margin below the
+/// threshold, the rule sleeps below the threshold itself.
+pub(crate) fn untuned_level(cfg: &Config, policy: Policy) -> f64 {
+    match policy {
+        Policy::Model => cfg.cells.threshold - cfg.cells.margin,
+        _ => cfg.cells.threshold,
     }
 }

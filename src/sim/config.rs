@@ -205,24 +205,48 @@ pub struct CellsConfig {
     pub growth: f64,
     /// Strength of every cell's slow change (growth, seasons, users moving); 0: stationary.
     pub drift: f64,
+    /// A booster sleeps for the next interval when the load a lane expects is below this share of
+    /// its capacity (and the interlock allows it); a tuned lane picks its own level instead.
     pub threshold: f64,
     /// Safety margin of a forecasting lane: it sleeps a cell only when the forecast is below
-    /// `threshold - margin` (it hedges against its own errors; the oracle needs none).
+    /// `threshold - margin` (it hedges against its own errors). Untuned lanes only.
     pub margin: f64,
+    /// Minutes a sleeping booster needs to wake; its traffic meanwhile goes to the coverage cell.
     pub wake: f64,
+    /// Spare capacity of each cluster's coverage cell, in fully loaded boosters.
     pub coverage: f64,
+    /// The interlock: a booster may sleep only while its coverage cell's expected load plus the
+    /// traffic it would take stays below this share of the coverage cell's capacity.
+    pub headroom: f64,
+    /// A coverage cell whose measured load passes this share of its capacity wakes its boosters.
+    pub wake_limit: f64,
+    /// EARTH row of a capacity booster.
     pub cell_type: CellType,
+    /// Transceiver chains per cell (EARTH: a 3-sector macro site has 6, two per sector).
+    pub chains: f64,
     pub building_day: Option<f64>,
     pub building_load: f64,
     pub holiday_day: Option<f64>,
     pub holiday_drop: f64,
     pub stadium_day: Option<f64>,
     pub stadium_load: f64,
+    /// The simulator's error: noise on its daily profiles.
     pub sim_error: f64,
-    /// Price of the energy the network draws, money per kWh (see [`crate::base::metrics::cells_cost`]).
+    /// The simulator's bias: its profiles scaled by `1 + sim_bias` (negative: optimistic, it
+    /// predicts less load than there is).
+    pub sim_bias: f64,
+    /// Price of the energy the network draws, money per kWh.
     pub price_kwh: f64,
-    /// What a GB of unserved traffic costs the operator (lost revenue and goodwill), money per GB.
-    pub price_gb: f64,
+    /// Active users per fully loaded booster's traffic (who a congested coverage cell slows down).
+    pub users: f64,
+    /// Complaint calls per congested user-hour.
+    pub complaint_rate: f64,
+    /// Money per complaint call: handling plus expected churn.
+    pub complaint_cost: f64,
+    /// Sleeping lanes (the rule, forecasters) pick their sleep level on their own warm-up history.
+    pub tune: bool,
+    /// Cells of the operator's whole network, to scale money per day to a network per year.
+    pub network_cells: f64,
 }
 
 impl Default for CellsConfig {
@@ -237,7 +261,10 @@ impl Default for CellsConfig {
             margin: 0.12,
             wake: 2.0,
             coverage: 0.5,
+            headroom: 0.8,
+            wake_limit: 0.9,
             cell_type: CellType::Macro,
+            chains: 2.0,
             building_day: None,
             building_load: 0.3,
             holiday_day: None,
@@ -245,8 +272,13 @@ impl Default for CellsConfig {
             stadium_day: None,
             stadium_load: 1.5,
             sim_error: 0.0,
+            sim_bias: 0.0,
             price_kwh: 0.20,
-            price_gb: 2.0,
+            users: 50.0,
+            complaint_rate: 0.004,
+            complaint_cost: 25.0,
+            tune: true,
+            network_cells: 10_000.0,
         }
     }
 }

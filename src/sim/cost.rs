@@ -67,6 +67,14 @@ const CELL_LEARN: f64 = 0.5e-6;
 const KEPT_CELL: f64 = 180.0;
 /// Intervals per day of the cells world (15 minutes).
 const CELL_INTERVALS_PER_DAY: f64 = 96.0;
+/// Seconds per cell-interval and sleep level a tuned lane replays over its warm-up (measured: 64
+/// cells, 28 days of warm-up, three tuned policies, 0.13 s).
+const TUNE_STEP: f64 = 20e-9;
+/// The oracle's programme: seconds per cluster-interval evaluation (`3^m` of them for `m` boosters a
+/// cluster) and per transition looked up (`4^m`); measured on 60 days at 16, 20 and 24 cells (0.02,
+/// 0.16, 0.6 s).
+const ORACLE_EVAL: f64 = 30e-9;
+const ORACLE_LOOKUP: f64 = 1.5e-9;
 
 /// Days of live load a what-if seed observes before its horizon (for the refit).
 const WHATIF_OBSERVED_DAYS: f64 = 28.0;
@@ -335,6 +343,32 @@ fn cells(cfg: &Config, c: &mut Cost) {
     let cells = cfg.cells.cells as f64;
     let steps = cells * CELL_INTERVALS_PER_DAY * (cfg.warmup + cfg.days);
     c.add("cell-intervals (cells, days, warmup)", steps * 0.2e-6, 0.0);
+    if cfg.cells.tune {
+        // The rule reference and every lane that sleeps on an expectation replay the warm-up's last
+        // month at each level.
+        let tuned = 1
+            + (cfg.lanes.iter())
+                .filter(|l| matches!(l.policy, Policy::Rule | Policy::Model))
+                .count();
+        let recorded = cells * CELL_INTERVALS_PER_DAY * cfg.warmup.min(28.0);
+        c.add(
+            format!(
+                "tuning the sleep levels of {tuned} policies on the warm-up (tune, warmup, cells)"
+            ),
+            recorded * 13.0 * tuned as f64 * TUNE_STEP,
+            recorded * 8.0 * (2 + cfg.lanes.len()) as f64,
+        );
+    }
+    if crate::sim::cells::oracle_planned(cfg) {
+        let m = (cfg.cells.cells as f64 / 4.0).ceil();
+        let intervals = 4.0 * CELL_INTERVALS_PER_DAY * cfg.days;
+        let work = 3f64.powf(m) * ORACLE_EVAL + 4f64.powf(m) * ORACLE_LOOKUP;
+        c.add(
+            "the oracle's schedule over every sleep set (cells, days)",
+            intervals * work,
+            intervals * (2f64.powf(m) + 2.0 * cells),
+        );
+    }
     for (i, l) in cfg.lanes.iter().enumerate() {
         let x = letter(i);
         let lane = x.to_ascii_uppercase();

@@ -53,6 +53,9 @@ pub struct LaneSummary {
     pub label: String,
     /// What the lane does, in a few words.
     pub description: String,
+    /// What the lane is: `model`, or a reference (`oracle`, `baseline`: always on in cells,
+    /// `rule`).
+    pub policy: &'static str,
     /// Metric key and value, in display order.
     pub metrics: Vec<(&'static str, f64)>,
 }
@@ -67,19 +70,20 @@ impl LaneSummary {
 /// A few words on what a lane does, e.g. "online · continual".
 pub fn describe(lane: &LaneConfig, scenario: Scenario) -> String {
     match lane.policy {
-        Policy::Oracle => return "oracle (knows the truth)".into(),
+        Policy::Oracle => {
+            return match scenario {
+                Scenario::Ads => "oracle (knows the truth)".into(),
+                Scenario::Cells => "oracle (cheapest schedule, knowing every load)".into(),
+            }
+        }
         Policy::Baseline => {
             return match scenario {
                 Scenario::Ads => "baseline (random ad, no learning)".into(),
                 Scenario::Cells => "baseline (always on)".into(),
             }
         }
-        Policy::Rule => {
-            return match scenario {
-                Scenario::Ads => "rule (observed CTR, no model)".into(),
-                Scenario::Cells => "rule (last load, no model)".into(),
-            }
-        }
+        Policy::Rule if scenario == Scenario::Ads => return "rule (observed CTR per ad)".into(),
+        Policy::Rule => return "rule (sleeps on the last measured load)".into(),
         Policy::Model => {}
     }
     let mode = match lane.mode {
@@ -474,12 +478,17 @@ impl Experiment {
             .enumerate()
             .map(|(l, lane)| {
                 let totals = s.totals(l, s.buckets);
+                let metrics = metrics(self.cfg.scenario)
+                    .map(|m| (m.key, (m.value)(&totals, hours)))
+                    .collect();
                 LaneSummary {
                     label: LANE_NAMES[l].to_string(),
                     description: describe(lane, self.cfg.scenario),
-                    metrics: metrics(self.cfg.scenario)
-                        .map(|m| (m.key, (m.value)(&totals, hours)))
-                        .collect(),
+                    policy: match (lane.policy, self.cfg.scenario) {
+                        (Policy::Baseline, Scenario::Cells) => "always_on",
+                        (p, _) => p.name(),
+                    },
+                    metrics,
                 }
             })
             .collect()

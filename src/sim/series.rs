@@ -30,14 +30,31 @@ pub mod cells {
     pub const ENERGY_KWH: usize = 0;
     pub const ALWAYS_ON_KWH: usize = 1;
     pub const ORACLE_KWH: usize = 2;
-    pub const UNSERVED_GB: usize = 3;
-    pub const VIOLATION_MIN: usize = 4;
+    pub const DEGRADED_GB: usize = 3;
+    pub const CONGESTED_MIN: usize = 4;
     pub const ABS_ERROR: usize = 5;
     pub const FORECASTS: usize = 6;
     pub const UPDATES: usize = 7;
     pub const RETRAINS: usize = 8;
     pub const OFFERED_LOAD: usize = 9;
-    pub const FIELDS: usize = 10;
+    pub const CONGESTED_USER_MIN: usize = 10;
+    pub const COMPLAINTS: usize = 11;
+    /// Money: the energy bill plus the complaint calls' cost.
+    pub const COST: usize = 12;
+    pub const ALWAYS_ON_COST: usize = 13;
+    pub const RULE_COST: usize = 14;
+    pub const ORACLE_COST: usize = 15;
+    /// Booster-intervals asleep.
+    pub const ASLEEP: usize = 16;
+    /// The lane's sleep level, summed over intervals.
+    pub const LEVEL: usize = 17;
+    /// Intervals simulated.
+    pub const INTERVALS: usize = 18;
+    /// The operator's network over these cells (`network_cells / cells`), summed over intervals.
+    pub const SCALE: usize = 19;
+    /// Intervals in which the lane slept on an expectation at a level ([`LEVEL`]).
+    pub const LEVELLED: usize = 20;
+    pub const FIELDS: usize = 21;
 }
 
 /// Sums per lane per bucket.
@@ -280,21 +297,58 @@ pub static METRICS: &[Metric] = &[
         value: |s, _| m::energy_saved_pct(s[c::ALWAYS_ON_KWH], s[c::ENERGY_KWH]),
     },
     Metric {
-        info: &m::UNSERVED,
+        info: &m::SAVED_DAY,
         scenario: Scenario::Cells,
-        value: |s, _| s[c::UNSERVED_GB],
+        value: |s, h| per_day(s[c::ALWAYS_ON_COST] - s[c::COST], h),
     },
     Metric {
-        info: &m::VIOLATION_MINUTES,
+        info: &m::NETWORK_SAVED_YEAR,
         scenario: Scenario::Cells,
-        value: |s, _| s[c::VIOLATION_MIN],
+        value: |s, h| {
+            per_day(s[c::ALWAYS_ON_COST] - s[c::COST], h)
+                * ratio(s[c::SCALE], s[c::INTERVALS])
+                * 365.0
+        },
+    },
+    Metric {
+        info: &m::OVER_RULE_DAY,
+        scenario: Scenario::Cells,
+        value: |s, h| per_day(s[c::RULE_COST] - s[c::COST], h),
+    },
+    Metric {
+        info: &m::COST_DAY,
+        scenario: Scenario::Cells,
+        value: |s, h| per_day(s[c::COST], h),
+    },
+    Metric {
+        info: &m::COMPLAINTS,
+        scenario: Scenario::Cells,
+        value: |s, _| s[c::COMPLAINTS],
+    },
+    Metric {
+        info: &m::DEGRADED_GB,
+        scenario: Scenario::Cells,
+        value: |s, _| s[c::DEGRADED_GB],
+    },
+    Metric {
+        info: &m::CONGESTED_MINUTES,
+        scenario: Scenario::Cells,
+        value: |s, _| s[c::CONGESTED_MIN],
     },
     Metric {
         info: &m::ORACLE_SAVINGS_PCT,
         scenario: Scenario::Cells,
-        value: |s, _| {
-            m::oracle_savings_pct(s[c::ALWAYS_ON_KWH], s[c::ENERGY_KWH], s[c::ORACLE_KWH])
-        },
+        value: |s, _| m::oracle_savings_pct(s[c::ALWAYS_ON_COST], s[c::COST], s[c::ORACLE_COST]),
+    },
+    Metric {
+        info: &m::SLEEP_LEVEL,
+        scenario: Scenario::Cells,
+        value: |s, _| ratio(s[c::LEVEL], s[c::LEVELLED]),
+    },
+    Metric {
+        info: &m::ASLEEP_PCT,
+        scenario: Scenario::Cells,
+        value: |s, _| 100.0 * ratio(s[c::ASLEEP], s[c::FORECASTS]),
     },
     Metric {
         info: &m::MAE,
@@ -322,6 +376,11 @@ pub static METRICS: &[Metric] = &[
         value: |s, _| s[c::RETRAINS],
     },
 ];
+
+/// Money per day of a sum over `hours`.
+fn per_day(money: f64, hours: f64) -> f64 {
+    ratio(money * 24.0, hours)
+}
 
 /// The metrics of a scenario.
 pub fn metrics(scenario: Scenario) -> impl Iterator<Item = &'static Metric> {

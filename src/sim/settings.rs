@@ -3,7 +3,8 @@
 //! Apart from `config.rs` (the data) and `knobs.rs` (the table), so that neither imports the other
 //! both ways.
 
-use crate::sim::config::{Config, ConfigError, LANE_NAMES, MAX_LANES};
+use crate::domain::network::ORACLE_MAX_PER_CLUSTER;
+use crate::sim::config::{Config, ConfigError, Policy, Scenario, LANE_NAMES, MAX_LANES};
 use crate::sim::knobs::{KNOBS, LANE_KNOBS};
 
 impl Config {
@@ -20,6 +21,20 @@ impl Config {
             k.kind.check(k.key, &(k.get)(self))?;
         }
         for (i, lane) in self.lanes.iter().enumerate() {
+            let name = LANE_NAMES[i].to_ascii_lowercase();
+            if lane.policy == Policy::Oracle
+                && self.scenario == Scenario::Cells
+                && (self.cells.cells as usize).div_ceil(4) > ORACLE_MAX_PER_CLUSTER
+            {
+                return Err(ConfigError::new(
+                    &format!("{name}.policy"),
+                    "oracle",
+                    format!(
+                        "another policy with more than {} cells: the oracle searches every sleep schedule of a cluster's cells",
+                        4 * ORACLE_MAX_PER_CLUSTER
+                    ),
+                ));
+            }
             for k in LANE_KNOBS {
                 let key = format!("{}.{}", LANE_NAMES[i].to_ascii_lowercase(), k.key);
                 k.kind.check(&key, &(k.get)(lane))?;

@@ -415,7 +415,7 @@ pub fn answer_table(a: &answer::Answer) -> Table {
                     fig(f[1])
                 )
             } else {
-                format!("{} kWh, {} GB unserved", fig(f[0]), fig(f[1]))
+                format!("pays {} {cur}, {} GB degraded", fig(f[0]), fig(f[1]))
             }
         };
         let scen = m.scenario.name().to_string();

@@ -84,8 +84,11 @@ pub fn world_group(key: &str) -> Option<(&'static str, bool)> {
         "daily" | "weekly" | "cells" | "load_noise" => ("traffic", true),
         "intent" | "walk" | "weekend" | "new_users" | "drift" | "sim_error" => ("tastes", false),
         "affinity" | "segments" | "categories" | "catalogue" | "base_ctr" => ("tastes", true),
-        "click_delay" | "threshold" | "wake" => ("network", false),
-        "coverage" | "margin" | "cell_type" | "price_kwh" | "price_gb" => ("network", true),
+        "click_delay" | "threshold" | "wake" | "headroom" | "tune" => ("network", false),
+        "coverage" | "margin" | "cell_type" | "chains" | "wake_limit" | "price_kwh"
+        | "complaint_cost" | "complaint_rate" | "users" | "network_cells" | "sim_bias" => {
+            ("network", true)
+        }
         "shift" | "shift_day" | "launches" | "campaign_days" | "building" | "building_load"
         | "holiday" | "holiday_drop" | "stadium" | "stadium_load" => ("events", false),
         _ => return None,

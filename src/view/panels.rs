@@ -126,12 +126,12 @@ pub const PANEL_KEYS: &[PanelKey] = &[
         },
     },
     PanelKey {
-        key: "answer.gb",
-        default: "2",
+        key: "answer.call",
+        default: "25",
         accepts: Accepts::Number {
             min: 0.0,
-            max: 100.0,
-            step: 0.1,
+            max: 1000.0,
+            step: 1.0,
         },
     },
     PanelKey {
@@ -379,7 +379,10 @@ mod tests {
             p.get("answer.kwh"),
             crate::base::units::fmt_num(c.price_kwh)
         );
-        assert_eq!(p.get("answer.gb"), crate::base::units::fmt_num(c.price_gb));
+        assert_eq!(
+            p.get("answer.call"),
+            crate::base::units::fmt_num(c.complaint_cost)
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //!
 //! The studies (`kind`) and their inputs (numbers as numbers or as an input's text): `spread`
 //! (`{hash, seeds}`: the page's own link), `sweep` (`{worlds: [{label, preset}], param, values,
-//! seeds}`), `answer` (`{ads, cells, sets, kwh, gb, seed, seeds}`), `whatif` (`{preset, knob, values,
+//! seeds}`), `answer` (`{ads, cells, sets, kwh, call, seed, seeds}`), `whatif` (`{preset, knob, values,
 //! seeds, step, refit}`; `step` null: the configuration's own simulator error).
 
 use std::any::Any;
@@ -144,7 +144,7 @@ impl OnPage for Answer {
             /// `key=value` settings separated by `&` or new lines.
             sets: String,
             kwh: Num,
-            gb: Num,
+            call: Num,
             seed: Num,
             seeds: Num,
             /// `1`: also the sensitivity strip.
@@ -162,7 +162,7 @@ impl OnPage for Answer {
         // The prices are two settings of the cells world, before the reader's own.
         let sets = [
             price(&i.kwh, "price_kwh")?,
-            price(&i.gb, "price_gb")?,
+            price(&i.call, "complaint_cost")?,
             i.sets,
         ]
         .join("\n");

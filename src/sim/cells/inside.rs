@@ -51,21 +51,21 @@ impl CellsSim {
     }
 
     /// Lane `l`'s sleep decisions at `t`: which cells slept, which were overloaded (some of their
-    /// traffic went to a coverage cell that could not carry its cluster's), and the forecasts.
+    /// traffic went to a coverage cell that could not carry its cluster's: `congested` per cluster),
+    /// and the forecasts.
     pub(super) fn inside_lane(
         &mut self,
         l: usize,
         t: f64,
         loads: &[f64],
         (sleep, waking): (&[bool], &[bool]),
-        wake_frac: f64,
-        coverage: f64,
+        congested: &[bool],
     ) {
         if self.inside.is_none() {
             return;
         }
-        let (_, carried) = self.carried(loads, sleep, waking, wake_frac);
-        let spilled = carried.map(|c| c - c.min(coverage) > 1e-12);
+        let wake_frac = self.net.wake_frac;
+        let spilled = congested;
         let forecast = &self.lanes[l].forecast;
         let cluster = &self.world.cluster;
         let Some(inside) = self.inside.as_deref_mut() else {

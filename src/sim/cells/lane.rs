@@ -4,8 +4,9 @@
 //! interval's loads leave as the lane's labels.
 
 use super::forecast::{features, Example, Forecaster};
+use super::references::Refs;
 use super::{CellsSim, GB_PER_CELL_INTERVAL, INTERVAL};
-use crate::base::units::MINUTES_PER_HOUR;
+use crate::domain::network::{Sleeper, Step};
 use crate::learn::detect::PageHinkley;
 use crate::learn::progressive::{Deliver, Evaluated, Fifo, Label, Progressive};
 use crate::learn::schedule::Schedule;
@@ -24,8 +25,11 @@ pub struct Lane {
     /// Batch forecasts: `batch[(i - batch_from) * cells + cell]`.
     pub(super) batch: Vec<f64>,
     pub(super) batch_from: i64,
-    pub(super) asleep: Vec<bool>,
+    /// Which boosters sleep, and the coverage cells' last measured loads.
+    pub(super) state: Sleeper,
     pub(super) forecast: Vec<f64>,
+    /// Below this expected load a booster may sleep (tuned, or the threshold less the margin).
+    pub(super) level: f64,
     /// Forecasts that were not finite or absurd (beyond +-10 capacities): the model diverged.
     pub wild: u64,
 }
@@ -42,24 +46,13 @@ pub(super) fn detector() -> PageHinkley {
     PageHinkley::new(0.01, 3.0, 96)
 }
 
-/// What every lane's step of one interval shares: the references' outcomes (always on, the oracle)
-/// and the sleep policy's settings.
-#[derive(Clone, Copy, Debug, Default)]
-pub(super) struct Interval {
-    pub(super) always: (f64, f64, u32),
-    pub(super) oracle: (f64, f64, u32),
-    pub(super) threshold: f64,
-    pub(super) coverage: f64,
-    pub(super) wake_frac: f64,
-    pub(super) margin: f64,
-}
-
 /// Lane `l` of a cells experiment through interval `i`.
 pub(super) struct LaneStep<'a> {
     pub(super) sim: &'a mut CellsSim,
     pub(super) l: usize,
     pub(super) i: i64,
-    pub(super) at: Interval,
+    /// The references' outcomes of the interval.
+    pub(super) refs: &'a Refs,
 }
 
 impl Deliver for LaneStep<'_> {
@@ -88,30 +81,37 @@ impl Evaluated for LaneStep<'_> {
 
     /// The cells to sleep, the interval's outcome against the references, and the labels.
     fn score<'x>(&mut self, t: f64, loads: &'x [f64], _: ()) -> Label<'x, Labels> {
-        let (sim, l, at) = (&mut *self.sim, self.l, self.at);
+        let (sim, l) = (&mut *self.sim, self.l);
         let n = loads.len();
         let lane = &mut sim.lanes[l];
-        let sleep: Vec<bool> = match lane.cfg.policy {
-            Policy::Baseline => vec![false; n],
-            // The oracle knows the load: no margin.
-            Policy::Oracle => loads.iter().map(|&l| l < at.threshold).collect(),
-            Policy::Model => (lane.forecast.iter())
-                .map(|&f| f.is_finite() && f < at.threshold - at.margin)
-                .collect(),
-            Policy::Rule => lane.forecast.iter().map(|&f| f < at.threshold).collect(),
-        };
-        let waking: Vec<bool> = (0..n).map(|c| lane.asleep[c] && !sleep[c]).collect();
-        lane.asleep.copy_from_slice(&sleep);
-        let out = sim.outcome(loads, &sleep, &waking, at.wake_frac, at.coverage);
-        sim.inside_lane(l, t, loads, (&sleep, &waking), at.wake_frac, at.coverage);
-        sim.score(l, t, loads, out, at.always, at.oracle);
+        let mut sleep = vec![false; n];
+        match lane.cfg.policy {
+            Policy::Baseline => {}
+            Policy::Oracle => {
+                if let Some(s) = sim.refs.plan.as_ref().and_then(|p| p.get(self.i as usize)) {
+                    sleep.copy_from_slice(s);
+                }
+            }
+            // The rule's forecast is the last measured load, a model's its forecast.
+            Policy::Rule | Policy::Model => sim.net.decide_all(
+                &sim.members,
+                &lane.forecast,
+                lane.level,
+                &lane.state.cover,
+                &mut sleep,
+            ),
+        }
+        let waking: Vec<bool> = (0..n).map(|c| lane.state.asleep[c] && !sleep[c]).collect();
+        let out = sim.net.step(&sim.members, &mut lane.state, &sleep, loads);
+        sim.inside_lane(l, t, loads, (&sleep, &waking), &out.congested);
+        sim.score(l, t, loads, &out, self.refs);
         sim.labels(l, self.i, loads)
     }
 }
 
 impl CellsSim {
-    /// Lane `l`'s forecasts of interval `i`: the oracle knows the loads, the baseline repeats the
-    /// last interval, a model forecasts online or reads its batch table (refreshed when due).
+    /// Lane `l`'s forecasts of interval `i`: the oracle knows the loads, the baseline and the rule
+    /// repeat the last interval, a model forecasts online or reads its batch table (refreshed when due).
     pub(super) fn forecast(&mut self, l: usize, i: i64, loads: &[f64]) {
         let n = self.hist.n;
         let t = i as f64 * INTERVAL;
@@ -163,26 +163,40 @@ impl CellsSim {
     }
 
     /// Adds lane `l`'s outcome of the interval at `t` to the series, with the references'.
-    pub(super) fn score(
-        &mut self,
-        l: usize,
-        t: f64,
-        loads: &[f64],
-        out: (f64, f64, u32),
-        always: (f64, f64, u32),
-        oracle: (f64, f64, u32),
-    ) {
-        let kwh = |w: f64| w * INTERVAL / MINUTES_PER_HOUR / 1000.0;
+    pub(super) fn score(&mut self, l: usize, t: f64, loads: &[f64], out: &Step, refs: &Refs) {
         let abs_err: f64 = (self.lanes[l].forecast.iter())
             .zip(loads)
             .map(|(f, y)| if f.is_finite() { (f - y).abs() } else { *y })
             .sum();
+        let c = &self.world.cfg.cells;
+        let scale = c.network_cells / c.cells.max(1) as f64;
+        let net = &self.net;
+        let o = &out.outcome;
+        // What decides: the level of a lane that sleeps on an expectation, none for the others.
+        let level = match self.lanes[l].cfg.policy {
+            Policy::Rule | Policy::Model => Some(self.lanes[l].level),
+            _ => None,
+        };
         let s = &mut self.series;
-        s.add(l, t, f::ENERGY_KWH, kwh(out.0));
-        s.add(l, t, f::ALWAYS_ON_KWH, kwh(always.0));
-        s.add(l, t, f::ORACLE_KWH, kwh(oracle.0));
-        s.add(l, t, f::UNSERVED_GB, out.1 * GB_PER_CELL_INTERVAL);
-        s.add(l, t, f::VIOLATION_MIN, out.2 as f64 * INTERVAL);
+        s.add(l, t, f::ENERGY_KWH, net.kwh(o));
+        s.add(l, t, f::DEGRADED_GB, o.degraded * GB_PER_CELL_INTERVAL);
+        s.add(l, t, f::CONGESTED_MIN, o.congested_min);
+        s.add(l, t, f::CONGESTED_USER_MIN, o.congested_user_min);
+        s.add(l, t, f::COMPLAINTS, net.complaints(o));
+        s.add(l, t, f::COST, net.cost(o));
+        s.add(l, t, f::ASLEEP, out.asleep as f64);
+        s.add(l, t, f::LEVEL, level.unwrap_or(0.0));
+        s.add(l, t, f::LEVELLED, level.is_some() as u8 as f64);
+        s.add(l, t, f::INTERVALS, 1.0);
+        s.add(l, t, f::SCALE, scale);
+        s.add(l, t, f::ALWAYS_ON_KWH, net.kwh(&refs.always.outcome));
+        s.add(l, t, f::ALWAYS_ON_COST, net.cost(&refs.always.outcome));
+        s.add(l, t, f::RULE_COST, net.cost(&refs.rule.outcome));
+        let (okwh, ocost) = refs.oracle.as_ref().map_or((f64::NAN, f64::NAN), |r| {
+            (net.kwh(&r.outcome), net.cost(&r.outcome))
+        });
+        s.add(l, t, f::ORACLE_KWH, okwh);
+        s.add(l, t, f::ORACLE_COST, ocost);
         s.add(l, t, f::ABS_ERROR, abs_err);
         s.add(l, t, f::FORECASTS, loads.len() as f64);
         s.add(l, t, f::OFFERED_LOAD, loads.iter().sum());

@@ -1,7 +1,7 @@
 //! What the what-if evaluation ([`crate::study::whatif`]) reads of the network: the live loads, each
 //! cell's cluster and base load, the daily profiles (the network's, and the simulator's: off by
-//! `sim_error` exactly as the simulator `cells-sim-gap` trains on), and the outcome of one interval
-//! under the same power model and coverage layer as every lane.
+//! `sim_error` exactly as the simulator `cells-sim-gap` trains on, and scaled by its bias), and the
+//! boosters of each cluster (the network itself is [`super::network`], the same as every lane's).
 
 use super::{clock, CellsSim, Profile, DAY};
 use crate::base::rng::{stream, Rng};
@@ -31,7 +31,7 @@ impl Probe {
     pub fn new(cfg: &Config) -> Self {
         let mut cfg = cfg.clone();
         cfg.lanes = vec![LaneConfig {
-            policy: Policy::Oracle,
+            policy: Policy::Baseline,
             ..LaneConfig::default()
         }];
         Probe {
@@ -65,26 +65,21 @@ impl Probe {
         tabulate(&self.sim.world.real.profiles)
     }
 
-    /// The simulator's daily shapes, its profiles off by `err` (the same draws for every `err`: a
-    /// larger error moves the simulator further along the same direction).
-    pub fn sim_shapes(&self, err: f64) -> Shapes {
+    /// The simulator's daily shapes: its profiles off by `err` (the same draws for every `err`: a
+    /// larger error moves the simulator further along the same direction) and their daily peaks
+    /// scaled by `1 + bias` (negative: an optimistic simulator, which predicts less load than there
+    /// is).
+    pub fn sim_shapes(&self, err: f64, bias: f64) -> Shapes {
         let mut rng = Rng::new(self.seed, stream::CELLS_SIMULATOR);
         let p: Vec<Profile> = (self.sim.world.real.profiles.iter())
-            .map(|p| p.perturbed(err, &mut rng))
+            .map(|p| p.perturbed(err, &mut rng).biased(bias))
             .collect();
         tabulate(&p)
     }
 
-    /// Power (W), unserved load (capacity-cell units) and clusters in violation of one interval.
-    pub fn outcome(
-        &self,
-        loads: &[f64],
-        sleep: &[bool],
-        waking: &[bool],
-        wake_frac: f64,
-        coverage: f64,
-    ) -> (f64, f64, u32) {
-        self.sim.outcome(loads, sleep, waking, wake_frac, coverage)
+    /// The boosters of each cluster.
+    pub fn members(&self) -> &[Vec<usize>] {
+        self.sim.members()
     }
 }
 

@@ -62,6 +62,22 @@ impl Profile {
         Profile { weekday, weekend }
     }
 
+    /// The simulator's bias: every daily peak scaled by `1 + bias` (the night floor kept): negative,
+    /// an optimistic simulator, which expects gentler ramps and lower peaks than there are.
+    pub(super) fn biased(&self, bias: f64) -> Self {
+        let k = (1.0 + bias).max(0.0);
+        let scale = |(floor, bumps): &(f64, Vec<(f64, f64, f64)>)| {
+            (
+                *floor,
+                bumps.iter().map(|&(c, w, a)| (c, w, a * k)).collect(),
+            )
+        };
+        Profile {
+            weekday: scale(&self.weekday),
+            weekend: scale(&self.weekend),
+        }
+    }
+
     pub(super) fn at(&self, hour: f64, weekend: bool) -> f64 {
         let (floor, bumps) = if weekend {
             &self.weekend
@@ -97,6 +113,7 @@ pub(super) struct Generator {
 }
 
 /// The network every lane sees.
+#[derive(Clone)]
 pub struct World {
     pub(super) cfg: Config,
     pub(super) cluster: Vec<usize>,
@@ -124,7 +141,7 @@ impl World {
             let mut srng = Rng::new(cfg.seed as u64, stream::CELLS_SIMULATOR);
             let sp = profiles
                 .iter()
-                .map(|p| p.perturbed(c.sim_error, &mut srng))
+                .map(|p| p.perturbed(c.sim_error, &mut srng).biased(c.sim_bias))
                 .collect();
             Generator {
                 profiles: sp,

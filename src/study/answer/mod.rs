@@ -8,8 +8,9 @@
 //! for the whole grid instead of once per cell.
 //!
 //! Value is counted in the money the business is paid or pays: ads earn revenue (the cost per click of
-//! every clicked ad); the cellular network pays for its energy and for the traffic it could not carry
-//! ([`crate::base::metrics::cells_cost`], knobs `price_kwh` and `price_gb`). A cell's value lost is the
+//! every clicked ad); the cellular network pays for its energy and for the complaint calls its
+//! congested coverage cells bring ([`crate::domain::network::Network::cost`], knobs `price_kwh`,
+//! `complaint_cost`, `complaint_rate`). A cell's value lost is the
 //! money per day it earns less (or pays more) than the freshest corner (online, continual), also as a
 //! share of the value the ML system creates over the no-ML baseline (ads: a random ad; cells: always
 //! on). Where the seeds' 95% interval of a difference includes zero the map says so instead of a
@@ -119,15 +120,15 @@ pub struct Part {
 }
 
 /// The two domain figures kept per block: ads (expected revenue, expected clicks: from the true
-/// click probabilities of the ads shown, without the noise of sampled clicks), cells (kWh, unserved
-/// GB: functions of the world's loads, no sampling). The money of a block is computed from them
-/// (`stats::money`).
+/// click probabilities of the ads shown, without the noise of sampled clicks), cells (the money the
+/// network pays, energy and complaint calls, and degraded GB: functions of the world's loads, no
+/// sampling). The money of a block is computed from them (`stats::money`).
 pub const FIGURES: usize = 2;
 
 fn figure_fields(scenario: Scenario) -> [usize; FIGURES] {
     match scenario {
         Scenario::Ads => [fa::EXPECTED_REVENUE, fa::EXPECTED_CLICKS],
-        Scenario::Cells => [fc::ENERGY_KWH, fc::UNSERVED_GB],
+        Scenario::Cells => [fc::COST, fc::DEGRADED_GB],
     }
 }
 

@@ -37,6 +37,26 @@ pub const VARIATIONS: &[Variation] = &[
         change: |c| c.cells.price_kwh *= 3.0,
     },
     Variation {
+        name: "complaint cost ÷3",
+        scenario: Some(Scenario::Cells),
+        change: |c| c.cells.complaint_cost /= 3.0,
+    },
+    Variation {
+        name: "complaint cost ×3",
+        scenario: Some(Scenario::Cells),
+        change: |c| c.cells.complaint_cost *= 3.0,
+    },
+    Variation {
+        name: "sleep headroom 0.6",
+        scenario: Some(Scenario::Cells),
+        change: |c| c.cells.headroom = 0.6,
+    },
+    Variation {
+        name: "sleep headroom 0.95",
+        scenario: Some(Scenario::Cells),
+        change: |c| c.cells.headroom = 0.95,
+    },
+    Variation {
         name: "traffic volume ½",
         scenario: None,
         change: |c| {

@@ -15,7 +15,6 @@ use serde::Serialize;
 
 use super::{blocks, Part, Spec, BASELINE, FIGURES, ORACLE, REFS, RULE};
 use crate::base::json::Num;
-use crate::base::metrics::cells_cost;
 use crate::sim::config::Scenario;
 
 /// A difference between two lanes, in money per day, over the seeds.
@@ -67,7 +66,7 @@ pub struct Cell {
     /// `lost` as a share of the ML system's value (None where either is not measurable).
     pub share: Option<f64>,
     /// The cell's domain figures per day, averaged over the seeds: ads (expected revenue, expected
-    /// clicks), cells (kWh, unserved GB).
+    /// clicks), cells (money paid, degraded GB).
     pub figures: [f64; FIGURES],
     /// Its value per day (ads: expected revenue; cells: minus the cost).
     pub value: f64,
@@ -205,12 +204,12 @@ impl Map {
     }
 }
 
-/// The money of one block of one lane: ads earn their expected revenue; cells pay what
-/// [`cells_cost`] counts (negative: value is what is not paid).
-fn money(scenario: Scenario, cfg: &crate::sim::config::Config, f: &[f64]) -> f64 {
+/// The money of one block of one lane: ads earn their expected revenue; cells pay their energy bill
+/// and complaint calls, as the simulator counts them (negative: value is what is not paid).
+fn money(scenario: Scenario, f: &[f64]) -> f64 {
     match scenario {
         Scenario::Ads => f[0],
-        Scenario::Cells => -cells_cost(f[0], f[1], cfg.cells.price_kwh, cfg.cells.price_gb),
+        Scenario::Cells => -f[0],
     }
 }
 
@@ -253,7 +252,7 @@ fn collect(spec: &Spec, w: usize, parts: &[Part], days: f64) -> Collected {
         };
         vals.push(
             (lanes.iter())
-                .map(|v| v.chunks(FIGURES).map(|f| money(scenario, cfg, f)).collect())
+                .map(|v| v.chunks(FIGURES).map(|f| money(scenario, f)).collect())
                 .collect(),
         );
         figs.push(
@@ -481,7 +480,7 @@ pub fn to_csv(a: &Answer) -> String {
     for m in &a.maps {
         let names = match m.scenario {
             Scenario::Ads => ["expected_revenue", "expected_clicks"],
-            Scenario::Cells => ["energy_kwh", "unserved_gb"],
+            Scenario::Cells => ["cost", "degraded_gb"],
         };
         for (r, row) in m.cells.iter().enumerate() {
             for (c, cell) in row.iter().enumerate() {

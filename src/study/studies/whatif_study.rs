@@ -92,8 +92,8 @@ impl Study for WhatIf {
                 "Real money/day",
                 "Predicted energy saved",
                 "Real energy saved",
-                "Predicted unserved GB/day",
-                "Real unserved GB/day",
+                "Predicted complaint calls/day",
+                "Real complaint calls/day",
                 "",
             ],
             &["", "", "", "", "", "", "", ""],
@@ -113,8 +113,8 @@ impl Study for WhatIf {
                 fig(r.money_saved_day.mean),
                 format!("{}%", fig(p.energy_saved_pct.mean)),
                 format!("{}%", fig(r.energy_saved_pct.mean)),
-                fig(p.unserved_gb_day.mean),
-                fig(r.unserved_gb_day.mean),
+                fig(p.complaints_day.mean),
+                fig(r.complaints_day.mean),
                 marks.join(", "),
             ]);
         }

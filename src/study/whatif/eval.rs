@@ -4,9 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::Spec;
-use crate::base::units::MINUTES_PER_HOUR;
+use crate::domain::network::Sleeper;
 use crate::sim::cells::probe::{slot, Probe, Shapes, SLOTS};
-use crate::sim::cells::{GB_PER_CELL_INTERVAL, INTERVAL};
+use crate::sim::cells::{network, GB_PER_CELL_INTERVAL, INTERVAL};
 use crate::sim::config::Config;
 
 /// Days of live load the refit may observe before the decision: a day, a week, four weeks.
@@ -20,11 +20,14 @@ const SMOOTH: i64 = 2;
 /// the data outweighs it).
 const PRIOR: f64 = 4.0;
 
-/// Energy drawn and traffic left unserved over the horizon.
+/// Energy drawn, traffic degraded, complaint calls and money over the horizon.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Tally {
     pub kwh: f64,
-    pub unserved_gb: f64,
+    pub degraded_gb: f64,
+    pub complaints: f64,
+    /// The energy bill plus the complaint calls' cost ([`crate::domain::network::Network::cost`]).
+    pub cost: f64,
 }
 
 /// One network (live, simulated, refitted) under every knob value, with its always-on reference.
@@ -32,7 +35,7 @@ pub struct Tally {
 pub struct View {
     /// Every cell awake, under the configuration's own settings: what "saved" is counted from.
     pub always: Tally,
-    /// Per knob value, the oracle sleep policy.
+    /// Per knob value, the operators' rule with the interlock.
     pub at: Vec<Tally>,
 }
 
@@ -73,7 +76,8 @@ pub fn run_seed(spec: &Spec, seed: u32, errors: &[f64], windows: &[f64]) -> Seed
         cfg: &cfg,
         horizon,
     };
-    let sim: Vec<Shapes> = errors.iter().map(|&e| probe.sim_shapes(e)).collect();
+    let bias = cfg.cells.sim_bias;
+    let sim: Vec<Shapes> = errors.iter().map(|&e| probe.sim_shapes(e, bias)).collect();
     SeedRun {
         seed,
         days: cfg.days,
@@ -151,40 +155,39 @@ struct Eval<'a> {
 impl Eval<'_> {
     /// Every value's outcome on the live loads scaled by `scale` (none: the live network).
     fn view(&self, scale: Option<&Shapes>) -> View {
-        let c = &self.cfg.cells;
         View {
-            always: self.tally(scale, None, c.wake, c.coverage),
+            always: self.tally(scale, self.cfg, false),
             at: (self.spec.values.iter())
-                .map(|&v| {
-                    let k = self.spec.config(self.cfg.seed, v).cells;
-                    self.tally(scale, Some(k.threshold), k.wake, k.coverage)
-                })
+                .map(|&v| self.tally(scale, &self.spec.config(self.cfg.seed, v), true))
                 .collect(),
         }
     }
 
-    /// The oracle sleep policy (none: always on) over the horizon: a cell sleeps in an interval when
-    /// its load is below `threshold`; a cell that wakes sends its traffic to the coverage cell for
-    /// the first `wake` minutes.
-    fn tally(&self, scale: Option<&Shapes>, threshold: Option<f64>, wake: f64, cov: f64) -> Tally {
+    /// The operators' rule (none: always on) over the horizon under `cfg`'s settings: a cell sleeps
+    /// in an interval when its last measured load is below the threshold and its coverage cell's
+    /// interlock allows it; a cell that wakes sends its traffic to the coverage cell for the wake-up.
+    fn tally(&self, scale: Option<&Shapes>, cfg: &Config, sleeps: bool) -> Tally {
         let n = self.probe.cells();
-        let wake_frac = (wake / INTERVAL).clamp(0.0, 1.0);
-        let (mut loads, mut sleep) = (vec![f64::INFINITY; n], vec![false; n]);
-        let (mut asleep, mut waking) = (vec![false; n], vec![false; n]);
+        let net = network(cfg);
+        let members = self.probe.members();
+        let mut st = Sleeper::new(n, members.len());
+        let (mut last, mut loads, mut sleep) = (vec![f64::NAN; n], vec![0.0; n], vec![false; n]);
         let mut t = Tally::default();
         for (i, live) in self.horizon.chunks_exact(n).enumerate() {
             let (s, we) = slot(i as i64);
             for cell in 0..n {
-                // The last measured load decides (persistence).
-                sleep[cell] = threshold.is_some_and(|th| loads[cell] < th);
-                waking[cell] = asleep[cell] && !sleep[cell];
                 let f = scale.map_or(1.0, |r| r[self.probe.cluster(cell)][we][s]);
                 loads[cell] = live[cell] * f;
             }
-            asleep.copy_from_slice(&sleep);
-            let (w, unserved, _) = self.probe.outcome(&loads, &sleep, &waking, wake_frac, cov);
-            t.kwh += w * INTERVAL / MINUTES_PER_HOUR / 1000.0;
-            t.unserved_gb += unserved * GB_PER_CELL_INTERVAL;
+            if sleeps {
+                net.decide_all(members, &last, cfg.cells.threshold, &st.cover, &mut sleep);
+            }
+            let o = net.step(members, &mut st, &sleep, &loads).outcome;
+            t.kwh += net.kwh(&o);
+            t.degraded_gb += o.degraded * GB_PER_CELL_INTERVAL;
+            t.complaints += net.complaints(&o);
+            t.cost += net.cost(&o);
+            last.copy_from_slice(&loads);
         }
         t
     }

@@ -8,9 +8,12 @@
 //! between the simulator's pick and the truly best value, in money per day, is the regret of
 //! trusting the simulator.
 //!
-//! The policy is the oracle sleep policy (a cell sleeps in an interval when its load is below the
-//! threshold, paying the wake-up time when it wakes): it knows each interval's load of the network it
-//! runs on, so the only gap between prediction and reality is the simulator's, not a forecaster's.
+//! The policy is the operators' rule with the coverage interlock (a cell sleeps in an interval when its
+//! last measured load is below the threshold and its coverage cell can take its traffic, paying the
+//! wake-up time when it wakes, [`crate::domain::network`]): no forecaster, so the only gap between
+//! prediction and reality is the simulator's. The simulator is off by noise (`sim_error`) and by a
+//! bias (`sim_bias`: its profiles scaled by `1 + sim_bias`; negative: it predicts less load than
+//! there is).
 //!
 //! The simulated network is the live one with each cluster's daily shape replaced by the simulator's
 //! (`load x sim shape / live shape`, interval by interval): the same cells, base loads and noise
@@ -41,6 +44,8 @@ pub fn default_values(knob: &str) -> &'static str {
     match Knob::parse(knob) {
         Ok(Knob::Wake) => "0,1,2,4,6,8,10,15",
         Ok(Knob::Coverage) => "0.2,0.3,0.4,0.5,0.6,0.8,1,1.5,2",
+        Ok(Knob::Headroom) => "0.5,0.6,0.7,0.8,0.85,0.9,0.95,1",
+        Ok(Knob::WakeLimit) => "0.5,0.7,0.8,0.9,1,1.1,1.2,1.5",
         _ => DEFAULT_VALUES,
     }
 }
@@ -80,16 +85,23 @@ pub enum Knob {
     Wake,
     /// `coverage`: spare capacity of each cluster's coverage cell.
     Coverage,
+    /// `headroom`: the interlock's share of the coverage cell's capacity.
+    Headroom,
+    /// `wake_limit`: the coverage cell's load that wakes its boosters.
+    WakeLimit,
 }
 
 impl Knob {
-    pub const NAMES: [&'static str; 3] = ["threshold", "wake", "coverage"];
+    pub const NAMES: [&'static str; 5] =
+        ["threshold", "wake", "coverage", "headroom", "wake_limit"];
 
     pub fn parse(s: &str) -> Result<Knob, String> {
         match s.trim() {
             "threshold" => Ok(Knob::Threshold),
             "wake" => Ok(Knob::Wake),
             "coverage" => Ok(Knob::Coverage),
+            "headroom" => Ok(Knob::Headroom),
+            "wake_limit" => Ok(Knob::WakeLimit),
             other => Err(format!(
                 "knob `{}`: expected one of {}",
                 other.chars().take(40).collect::<String>(),
@@ -103,6 +115,8 @@ impl Knob {
             Knob::Threshold => "threshold",
             Knob::Wake => "wake",
             Knob::Coverage => "coverage",
+            Knob::Headroom => "headroom",
+            Knob::WakeLimit => "wake_limit",
         }
     }
 
@@ -112,6 +126,8 @@ impl Knob {
             Knob::Threshold => cfg.cells.threshold,
             Knob::Wake => cfg.cells.wake,
             Knob::Coverage => cfg.cells.coverage,
+            Knob::Headroom => cfg.cells.headroom,
+            Knob::WakeLimit => cfg.cells.wake_limit,
         }
     }
 }
@@ -168,6 +184,8 @@ impl Spec {
             Knob::Threshold => c.cells.threshold = value,
             Knob::Wake => c.cells.wake = value,
             Knob::Coverage => c.cells.coverage = value,
+            Knob::Headroom => c.cells.headroom = value,
+            Knob::WakeLimit => c.cells.wake_limit = value,
         }
         c
     }

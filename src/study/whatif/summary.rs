@@ -3,10 +3,10 @@
 
 use serde_json::{json, Value};
 
-use super::eval::{SeedRun, Tally, View, WINDOWS};
+use super::eval::{SeedRun, View, WINDOWS};
 use super::{Knob, Spec};
 use crate::base::json::json_num;
-use crate::base::metrics::{cells_cost, energy_saved_pct};
+use crate::base::metrics::energy_saved_pct;
 use crate::base::units::fmt_num;
 
 /// A mean over seeds with its 95% interval (normal approximation, `mean +- 1.96 sd / sqrt(n)`;
@@ -46,9 +46,11 @@ pub struct Outcome {
     /// Energy saved against the always-on network, percent.
     pub energy_saved_pct: Figure,
     /// Traffic the network could not carry, GB per day.
-    pub unserved_gb_day: Figure,
-    /// Money saved against the always-on network per day: energy at `price_kwh` minus unserved
-    /// traffic at `price_gb` ([`cells_cost`]).
+    pub degraded_gb_day: Figure,
+    /// Complaint calls per day.
+    pub complaints_day: Figure,
+    /// Money saved against the always-on network per day: the energy bill and the complaint calls'
+    /// cost ([`crate::domain::network::Network::cost`]).
     pub money_saved_day: Figure,
 }
 
@@ -94,16 +96,9 @@ pub struct Summary {
 /// Summarises `runs` at the simulator error of index `e` (into the errors the runs were made with,
 /// whose value is `sim_error`).
 pub fn summarize(spec: &Spec, runs: &[SeedRun], e: usize, sim_error: f64) -> Summary {
-    let price = (spec.cfg.cells.price_kwh, spec.cfg.cells.price_gb);
     let outcomes = |pick: &dyn Fn(&SeedRun) -> Option<&View>| -> Vec<Outcome> {
         (0..spec.values.len())
-            .map(|v| {
-                outcome(
-                    runs.iter().filter_map(|r| pick(r).map(|w| (r, w))),
-                    v,
-                    price,
-                )
-            })
+            .map(|v| outcome(runs.iter().filter_map(|r| pick(r).map(|w| (r, w))), v))
             .collect()
     };
     let real = outcomes(&|r| Some(&r.real));
@@ -118,7 +113,7 @@ pub fn summarize(spec: &Spec, runs: &[SeedRun], e: usize, sim_error: f64) -> Sum
         .map_or(0, Vec::len);
     let alone = |pick: &dyn Fn(&SeedRun) -> Option<&View>| -> Vec<f64> {
         (runs.iter())
-            .map(|r| seed_regret(r, pick(r), price, spec.values.len()))
+            .map(|r| seed_regret(r, pick(r), spec.values.len()))
             .collect()
     };
     let per_seed = alone(&|r| r.sim.get(e));
@@ -155,10 +150,10 @@ pub fn summarize(spec: &Spec, runs: &[SeedRun], e: usize, sim_error: f64) -> Sum
 }
 
 /// One seed decided alone: its real money at its own best value minus at the value `view` picks.
-fn seed_regret(r: &SeedRun, view: Option<&View>, price: (f64, f64), values: usize) -> f64 {
+fn seed_regret(r: &SeedRun, view: Option<&View>, values: usize) -> f64 {
     let one = |v: &View| -> Vec<Outcome> {
         (0..values)
-            .map(|k| outcome(std::iter::once((r, v)), k, price))
+            .map(|k| outcome(std::iter::once((r, v)), k))
             .collect()
     };
     let real = one(&r.real);
@@ -170,23 +165,21 @@ fn seed_regret(r: &SeedRun, view: Option<&View>, price: (f64, f64), values: usiz
 }
 
 /// Value `v`'s outcome over the seeds' views.
-fn outcome<'a>(
-    views: impl Iterator<Item = (&'a SeedRun, &'a View)>,
-    v: usize,
-    (price_kwh, price_gb): (f64, f64),
-) -> Outcome {
-    let cost = |t: &Tally| cells_cost(t.kwh, t.unserved_gb, price_kwh, price_gb);
-    let (mut saved, mut gb, mut money) = (Vec::new(), Vec::new(), Vec::new());
+fn outcome<'a>(views: impl Iterator<Item = (&'a SeedRun, &'a View)>, v: usize) -> Outcome {
+    let (mut saved, mut gb, mut calls, mut money) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (r, view) in views {
         let at = view.at.get(v).copied().unwrap_or_default();
         let days = r.days.max(f64::MIN_POSITIVE);
         saved.push(energy_saved_pct(view.always.kwh, at.kwh));
-        gb.push(at.unserved_gb / days);
-        money.push((cost(&view.always) - cost(&at)) / days);
+        gb.push(at.degraded_gb / days);
+        calls.push(at.complaints / days);
+        money.push((view.always.cost - at.cost) / days);
     }
     Outcome {
         energy_saved_pct: Figure::of(&saved),
-        unserved_gb_day: Figure::of(&gb),
+        degraded_gb_day: Figure::of(&gb),
+        complaints_day: Figure::of(&calls),
         money_saved_day: Figure::of(&money),
     }
 }
@@ -218,7 +211,8 @@ pub fn to_json(s: &Summary) -> Value {
             .map(|o| {
                 json!({
                     "energy_saved_pct": o.energy_saved_pct.json(),
-                    "unserved_gb_day": o.unserved_gb_day.json(),
+                    "degraded_gb_day": o.degraded_gb_day.json(),
+                    "complaints_day": o.complaints_day.json(),
                     "money_saved_day": o.money_saved_day.json(),
                 })
             })

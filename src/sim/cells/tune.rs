@@ -1,0 +1,94 @@
+//! Tuned sleep levels: every lane that sleeps (the operators' rule, each forecaster) picks its own
+//! level on its own warm-up history, as an operator tunes on last month's data: the money-optimal
+//! level over [`LEVELS`], scored on what the lane would have expected at the time (the rule: the last
+//! measured load; a forecaster: its forecasts made before it learned each load, test-then-train, never
+//! an in-sample fit, which would make the pick too bold), under the same interlock and prices as the
+//! run.
+//!
+//! A batch lane is tuned on its online test-then-train forecasts: its forecasts in the run are staler,
+//! so its pick is somewhat bolder than its own history would justify.
+
+use super::DAY;
+use crate::domain::network::{Network, Sleeper};
+
+/// Days of the warm-up tuned on (the last ones): a month, as an operator tunes on last month.
+pub(super) const TUNE_DAYS: i64 = 28;
+/// The sleep levels tried (0: never sleep, so a lane for which sleeping does not pay stays on).
+pub(super) const LEVELS: [f64; 13] = [
+    0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6,
+];
+
+/// What the warm-up records for tuning.
+pub(super) struct Tuning {
+    /// First interval recorded.
+    pub(super) from: i64,
+    n: usize,
+    /// Live loads, then the simulator's, per interval and cell.
+    pub(super) real: Vec<f64>,
+    pub(super) sim: Vec<f64>,
+    /// Per lane, its test-then-train forecasts (NaN where it made none).
+    pub(super) fc: Vec<Vec<f64>>,
+}
+
+impl Tuning {
+    /// A recording of the last [`TUNE_DAYS`] of a warm-up of `warm` intervals.
+    pub(super) fn new(lanes: usize, n: usize, warm: i64) -> Self {
+        Tuning {
+            from: -warm.min(TUNE_DAYS * DAY as i64),
+            n,
+            real: Vec::new(),
+            sim: Vec::new(),
+            fc: vec![Vec::new(); lanes],
+        }
+    }
+
+    /// Records interval `i`'s loads (once per interval, before its forecasts).
+    pub(super) fn put(&mut self, i: i64, real: &[f64], sim: &[f64]) -> bool {
+        if i < self.from {
+            return false;
+        }
+        self.real.extend_from_slice(real);
+        self.sim.extend_from_slice(sim);
+        for f in &mut self.fc {
+            f.resize(f.len() + self.n, f64::NAN);
+        }
+        true
+    }
+
+    /// Records lane `l`'s forecast of `cell` in the last interval recorded.
+    pub(super) fn forecast(&mut self, l: usize, cell: usize, f: f64) {
+        let at = self.fc[l].len() - self.n + cell;
+        self.fc[l][at] = f;
+    }
+
+    /// The rule's expectation: each interval's load is the one before it (none for the first).
+    pub(super) fn last_loads(&self, loads: &[f64]) -> Vec<f64> {
+        let mut e = vec![f64::NAN; self.n];
+        e.extend_from_slice(&loads[..loads.len().saturating_sub(self.n)]);
+        e
+    }
+}
+
+/// The money-optimal level of [`LEVELS`] on `loads` (intervals x cells) when the lane expects
+/// `expected` (same shape; NaN: no expectation, the booster stays awake). Ties go to the lower
+/// level (the cautious one).
+pub(super) fn pick(net: &Network, members: &[Vec<usize>], loads: &[f64], expected: &[f64]) -> f64 {
+    let n: usize = members.iter().map(Vec::len).sum();
+    if n == 0 || loads.len() < n {
+        return 0.0;
+    }
+    let mut best = (f64::INFINITY, 0.0);
+    let mut sleep = vec![false; n];
+    for level in LEVELS {
+        let mut st = Sleeper::new(n, members.len());
+        let mut money = 0.0;
+        for (l, e) in loads.chunks_exact(n).zip(expected.chunks_exact(n)) {
+            net.decide_all(members, e, level, &st.cover, &mut sleep);
+            money += net.cost(&net.step(members, &mut st, &sleep, l).outcome);
+        }
+        if money < best.0 - 1e-9 {
+            best = (money, level);
+        }
+    }
+    best.1
+}
