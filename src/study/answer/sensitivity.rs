@@ -175,14 +175,46 @@ pub fn held(main: &[Map], varied: &[(usize, Vec<Map>)]) -> Vec<Held> {
     out
 }
 
+/// The comparisons the main answer cannot measure (`ads ml_over_rule`, ...): none of them has a
+/// sign to keep.
+pub fn unmeasured(main: &[Map]) -> Vec<String> {
+    let mut out = Vec::new();
+    for m in main.iter().filter(|m| m.seeds > 0) {
+        if let Some(c) = comparisons(m) {
+            for (name, d) in COMPARISONS.iter().zip(c) {
+                if !d.measurable {
+                    out.push(format!("{} {name}", m.scenario.name()));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The sentence of the strip: under which variations every headline comparison held, and which did
-/// not under which.
-pub fn words(held: &[Held]) -> String {
+/// not under which; the comparisons the main answer cannot measure (`unmeasured`) are named apart.
+pub fn words(held: &[Held], unmeasured: &[String]) -> String {
     if held.is_empty() {
         return String::new();
     }
+    let apart: Vec<String> = unmeasured.iter().map(|c| c.replace('_', " ")).collect();
+    let held: Vec<Held> = (held.iter())
+        .filter(|h| !unmeasured.contains(&h.comparison))
+        .cloned()
+        .collect();
+    let note = if apart.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (Not measurable in the main answer, so left out: {}.)",
+            apart.join(", ")
+        )
+    };
+    if held.is_empty() {
+        return format!("Sensitivity: no headline comparison to vary.{note}");
+    }
     let mut names: Vec<&str> = Vec::new();
-    for h in held {
+    for h in &held {
         if !names.contains(&h.variation) {
             names.push(h.variation);
         }
@@ -194,7 +226,7 @@ pub fn words(held: &[Held]) -> String {
         .filter(|h| !h.held)
         .map(|h| format!("{} under {}", h.comparison.replace('_', " "), h.variation))
         .collect();
-    if !not.is_empty() {
+    let said = if !not.is_empty() {
         format!(
             "Sensitivity: the headline held under {} of {} variations{}; it did not hold for {}.",
             all.len(),
@@ -212,7 +244,8 @@ pub fn words(held: &[Held]) -> String {
             names.len(),
             names.join(", ")
         )
-    }
+    };
+    said + &note
 }
 
 #[cfg(test)]
@@ -264,16 +297,22 @@ mod tests {
     #[test]
     fn the_words_name_what_did_not_hold() {
         let all = [held("drift off", "ads ml_value", true)];
-        assert!(words(&all).starts_with("Sensitivity: every headline comparison"));
+        assert!(words(&all, &[]).starts_with("Sensitivity: every headline comparison"));
         let some = [
             held("drift off", "ads ml_value", true),
             held("drift doubled", "ads ml_over_rule", false),
         ];
-        let w = words(&some);
+        let w = words(&some, &[]);
         assert!(
             w.contains("held under 1 of 2 variations (drift off)"),
             "{w}"
         );
         assert!(w.contains("ads ml over rule under drift doubled"), "{w}");
+        let w = words(&some, &["ads ml_over_rule".into()]);
+        assert!(
+            w.starts_with("Sensitivity: every headline comparison"),
+            "{w}"
+        );
+        assert!(w.ends_with("left out: ads ml over rule.)"), "{w}");
     }
 }

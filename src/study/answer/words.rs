@@ -295,7 +295,10 @@ pub fn conclusion(
         lead_.push(comparing(&done));
     }
     if let Some(s) = sensitivity.filter(|s| !s.is_empty()) {
-        lead_.push(super::sensitivity::words(s));
+        lead_.push(super::sensitivity::words(
+            s,
+            &super::sensitivity::unmeasured(maps),
+        ));
     }
     let mut more: Vec<String> = done.iter().flat_map(|m| details(m)).collect();
     more.push("Intervals are 95% over the seeds' paired differences (every lane of a seed saw the same world); a difference whose interval includes zero is called not measurable, and a cell beside a neighbour it is not measurably apart from is marked \"≈\" on the map and in the table.".into());
