@@ -25,6 +25,7 @@ function job() {
     call: $('answer-call').value,
     seed: $('answer-seed').value,
     seeds: $('answer-seeds').value,
+    sensitivity: $('answer-sensitivity').value,
   };
 }
 
@@ -66,8 +67,17 @@ async function show(j) {
   await nextTask();
   draw();
   await nextTask();
-  $('answer-conclusion').textContent = r.words.join(' ');
+  // One paragraph per sentence: the lead sentences, then the details folded below.
+  const paras = (el, lines) => el.replaceChildren(...lines.map((w) => {
+    const p = document.createElement('p');
+    p.textContent = w;
+    return p;
+  }));
+  paras($('answer-conclusion'), r.words);
+  paras($('answer-details'), r.details || []);
   fillTable($('answer-table'), r.table);
+  $('answer-strip-wrap').hidden = !r.strip;
+  if (r.strip) fillTable($('answer-strip'), r.strip);
 }
 
 /** Runs the answer for the inputs (parts already run come from the studies' cache at once). */
@@ -142,7 +152,7 @@ export function setupAnswer(cat, state, dark) {
   const knob = (k) => cat.knobs.find((x) => x.key === k);
   $('answer-kwh-label').title = knob('price_kwh').help;
   $('answer-call-label').title = knob('complaint_cost').help;
-  $('answer-prices').textContent = `Cells pay ${knob('price_kwh').label.toLowerCase()}: ${knob('price_kwh').help} ${knob('complaint_cost').label}: ${knob('complaint_cost').help} Ads earn the cost per click of every clicked ad.`;
+  $('answer-prices').textContent = `Cells pay ${knob('price_kwh').label.toLowerCase()}: ${knob('price_kwh').help} ${knob('complaint_cost').label}: ${knob('complaint_cost').help} Ads earn the expected revenue of every shown ad (its true click probability times its cost per click).`;
   $('answer-run').addEventListener('click', runAnswer);
   $('answer-cancel').addEventListener('click', cancelAnswer);
   $('answer-view').addEventListener('change', draw);

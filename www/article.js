@@ -44,28 +44,15 @@ export const REVEALS = {
       text: `In this run, lane ${lane(best)} was closest to calibrated. Predicted over observed clicks: ${rows.map((r) => `${r.label} ${fmt(metric(r, 'calibration'), 2)}`).join(', ')} (1 is calibrated; below 1 the model under-predicts).`,
     };
   },
-  /** The answer map's JSON (`rtml answer --json`): where a day of staleness costs the larger share. */
+  /**
+   * The answer map's JSON (`rtml answer --json`): its `question` is worded and graded in Rust from the
+   * same numbers as the map; `outcome` is null where the run cannot measure the answer (no default).
+   */
   answer(_, answer) {
-    const at = (s, r, c) => {
-      const i = s.refresh.indexOf(r);
-      const j = s.every.indexOf(c);
-      return i < 0 || j < 0 ? null : { lost: s.value_lost[i][j], share: s.value_lost_share[i][j], measurable: s.measurable[i][j] };
-    };
-    const worst = {};
-    const parts = answer.scenarios.map((s) => {
-      const stalePred = at(s, '1d', 'continual');
-      const staleModel = at(s, 'online', '1d');
-      const shares = [stalePred, staleModel].filter((x) => x && x.share != null).map((x) => x.share);
-      worst[s.scenario] = shares.length ? Math.max(...shares) : null;
-      const say = (x, what) => (!x ? '' : x.share != null
-        ? `${what} loses ${fmt(100 * x.share)}% of the value (${fmt(x.lost, 0)} ${s.unit})`
-        : x.measurable ? `${what} loses ${fmt(x.lost, 0)} ${s.unit}, with no share of a value that is not measurably positive`
-          : `${what} shows no measurable difference`);
-      return `${s.scenario === 'ads' ? 'Ads' : 'Cells'}: ${[say(stalePred, 'a day-old prediction'), say(staleModel, 'a day-old model')].filter(Boolean).join('; ')}.`;
-    });
-    const [a, c] = [worst.ads, worst.cells];
-    const outcome = a == null && c == null ? 'same' : c == null ? 'ads' : a == null ? 'cells' : Math.abs(a - c) < 0.01 ? 'same' : a > c ? 'ads' : 'cells';
-    return { outcome, text: `In this run: ${parts.join(' ')} ${answer.conclusion.split('\n')[0]}` };
+    const q = answer.question;
+    const legend = document.querySelector('[data-question="answer"] legend');
+    if (legend && q) legend.textContent = q.text;
+    return { outcome: q ? q.outcome : null, text: `In this run: ${q ? q.why : ''} ${answer.conclusion.split('\n')[0]}` };
   },
   holiday(rows) {
     const worst = rows.reduce((w, r) => (metric(r, 'degraded_gb') > metric(w, 'degraded_gb') ? r : w));

@@ -26,6 +26,10 @@ pub struct AnswerArgs {
     /// The cells preset whose world the map runs in.
     #[arg(long, default_value = answer::DEFAULT_CELLS)]
     cells: String,
+    /// Also rerun the headline comparisons under each variation of the sensitivity strip (energy
+    /// price, traffic volume, drift, ...), one at a time, and say under which they held.
+    #[arg(long)]
+    sensitivity: bool,
     /// Print JSON instead of tables.
     #[arg(long)]
     json: bool,
@@ -60,6 +64,7 @@ pub fn answer(args: AnswerArgs) -> Result<(), String> {
             .join("\n"),
         seed: args.seed,
         seeds: args.seeds,
+        sensitivity: args.sensitivity,
     };
     // Its tasks run on every core at once: the memory is that many tasks'.
     let cost = super::limit::study::<Answer>(&job)?;

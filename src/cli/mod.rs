@@ -172,6 +172,16 @@ fn print_report(report: &rtml::study::Report, json: bool) {
         for w in &report.words {
             outln!("{w}");
         }
+        if let Some(t) = &report.strip {
+            outln!("");
+            out!("{}", t.text());
+        }
+        if !report.details.is_empty() {
+            outln!("\nDetails:");
+            for w in &report.details {
+                outln!("{w}");
+            }
+        }
     }
 }
 

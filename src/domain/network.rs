@@ -173,7 +173,8 @@ impl Network {
     /// the headroom; none sleeps when the coverage cell's measured load passed the wake limit.
     pub fn decide(&self, expected: &[f64], level: f64, coverage_load: f64, sleep: &mut [bool]) {
         sleep.iter_mut().for_each(|s| *s = false);
-        if coverage_load > self.wake_limit {
+        // A level of 0 or less sleeps nothing (not even a booster forecast below zero).
+        if coverage_load > self.wake_limit || level <= 0.0 {
             return;
         }
         let finite = |e: f64| if e.is_finite() { e } else { f64::INFINITY };

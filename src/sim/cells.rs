@@ -337,7 +337,7 @@ pub fn network(cfg: &Config) -> Network {
 /// threshold, the rule sleeps below the threshold itself.
 pub(crate) fn untuned_level(cfg: &Config, policy: Policy) -> f64 {
     match policy {
-        Policy::Model => cfg.cells.threshold - cfg.cells.margin,
+        Policy::Model => (cfg.cells.threshold - cfg.cells.margin).max(0.0),
         _ => cfg.cells.threshold,
     }
 }

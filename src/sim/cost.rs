@@ -216,7 +216,9 @@ fn ads(cfg: &Config, c: &mut Cost) {
         let x = letter(i);
         let lane = x.to_ascii_uppercase();
         let serve = match (l.policy, l.mode) {
-            (Policy::Model, Mode::Online) | (Policy::Oracle, _) => n_ads * SCORE + 0.1e-6,
+            (Policy::Model, Mode::Online) | (Policy::Oracle | Policy::Rule, _) => {
+                n_ads * SCORE + 0.1e-6
+            }
             _ => 0.1e-6,
         };
         c.add(

@@ -76,13 +76,14 @@ pub fn describe(lane: &LaneConfig, scenario: Scenario) -> String {
                 Scenario::Cells => "oracle (cheapest schedule, knowing every load)".into(),
             }
         }
-        Policy::Rule => return "rule (sleeps on the last measured load)".into(),
         Policy::Baseline => {
             return match scenario {
                 Scenario::Ads => "baseline (random ad, no learning)".into(),
                 Scenario::Cells => "baseline (always on)".into(),
             }
         }
+        Policy::Rule if scenario == Scenario::Ads => return "rule (observed CTR per ad)".into(),
+        Policy::Rule => return "rule (sleeps on the last measured load)".into(),
         Policy::Model => {}
     }
     let mode = match lane.mode {

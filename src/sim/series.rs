@@ -19,7 +19,10 @@ pub mod ads {
     pub const P_SUM: usize = 6;
     pub const UPDATES: usize = 7;
     pub const RETRAINS: usize = 8;
-    pub const FIELDS: usize = 9;
+    /// The cost per click of every shown ad times its true click probability: the revenue expected,
+    /// without the noise of the sampled clicks (what the answer counts).
+    pub const EXPECTED_REVENUE: usize = 9;
+    pub const FIELDS: usize = 10;
 }
 
 /// Accumulator fields of a cells lane, summed per bucket.

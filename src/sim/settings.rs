@@ -22,13 +22,6 @@ impl Config {
         }
         for (i, lane) in self.lanes.iter().enumerate() {
             let name = LANE_NAMES[i].to_ascii_lowercase();
-            if lane.policy == Policy::Rule && self.scenario == Scenario::Ads {
-                return Err(ConfigError::new(
-                    &format!("{name}.policy"),
-                    "rule",
-                    "model, oracle or baseline in ads (the rule is a cells policy)".into(),
-                ));
-            }
             if lane.policy == Policy::Oracle
                 && self.scenario == Scenario::Cells
                 && (self.cells.cells as usize).div_ceil(4) > ORACLE_MAX_PER_CLUSTER

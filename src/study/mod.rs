@@ -68,8 +68,13 @@ pub struct Report {
     /// What `rtml <study> --json` prints (pretty) and the page reads (as a JS value).
     pub json: Json,
     pub table: Table,
-    /// Sentences generated from the numbers, in order.
+    /// Sentences generated from the numbers, in order: what a reader takes in first.
     pub words: Vec<String>,
+    /// Sentences with the details (intervals, seed counts), folded below the words on the page and
+    /// printed after them on the command line.
+    pub details: Vec<String>,
+    /// A second, smaller table where a study has one (the answer's sensitivity strip).
+    pub strip: Option<Table>,
     /// For each sentence that reports a caption claim, whether it held as often as captions promise
     /// (`claims::held_enough`); `None` for the others.
     pub marks: Vec<Option<bool>>,

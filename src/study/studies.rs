@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 
 use super::{answer, cost, spread, sweep, Figure, Json, Report, Study, Table};
 use crate::base::metrics::info;
-use crate::base::money;
 use crate::base::units::fmt_figure;
 use crate::domain::cost::Cost;
 use crate::sim::config::Config;
@@ -145,6 +144,8 @@ impl Study for Spread {
             json,
             table,
             words,
+            details: Vec::new(),
+            strip: None,
             marks,
             figure: Figure::Spread {
                 config: Box::new(job.config.clone()),
@@ -347,6 +348,8 @@ impl Study for Sweep {
             json,
             table,
             words,
+            details: Vec::new(),
+            strip: None,
             marks: Vec::new(),
             figure: Figure::Sweep(summaries),
         })
@@ -354,6 +357,124 @@ impl Study for Sweep {
 }
 
 // ----- The answer: the freshness map -----------------------------------------------------------
+
+/// The sensitivity strip as a table: a row per variation and comparison.
+fn answer_strip(a: &answer::Answer) -> Option<Table> {
+    let held = a.sensitivity.as_ref().filter(|h| !h.is_empty())?;
+    let unit = a.maps.first().map(|m| m.unit.as_str()).unwrap_or("");
+    let mut t = Table::new(
+        &["Variation", "Comparison", "Held", "Mean", "95% interval"],
+        &["", "", "", unit, unit],
+    );
+    for h in held {
+        t.rows.push(vec![
+            h.variation.to_string(),
+            h.comparison.replace('_', " "),
+            if h.held { "held" } else { "not held" }.into(),
+            fig(h.mean.0),
+            format!("{} to {}", fig(h.lo.0), fig(h.hi.0)),
+        ]);
+    }
+    Some(t)
+}
+
+/// The answer's table: per scenario the reference figures (the ML system's value, the rule's, ML
+/// over the rule, the oracle's), then every cell of the map: the money lost wherever it is measurable
+/// (and the mean marked "n.m." where not), its interval, its share of the ML value where that value
+/// is measurably positive, the seeds that agree, and the neighbours it is within the noise of.
+pub fn answer_table(a: &answer::Answer) -> Table {
+    let unit = a.maps.first().map(|m| m.unit.as_str()).unwrap_or("");
+    let mut table = Table::new(
+        &[
+            "Scenario · predictions · model",
+            "Lost",
+            "95% interval",
+            "Share of ML value",
+            "Seeds agreeing",
+            "Within noise of",
+            "Per day",
+        ],
+        &["", unit, unit, "", "", "", ""],
+    );
+    let money = |d: &answer::stats::Diff| {
+        if d.measurable {
+            fig(d.mean)
+        } else {
+            format!("n.m. ({})", fig(d.mean))
+        }
+    };
+    let agree = |d: &answer::stats::Diff| format!("{} of {}", d.agree(), d.seeds);
+    for m in a.maps.iter().filter(|m| m.seeds > 0) {
+        let ads = m.scenario == crate::sim::config::Scenario::Ads;
+        let cur = m.unit.split('/').next().unwrap_or("");
+        let figs = |f: &[f64]| {
+            if ads {
+                format!(
+                    "{} {cur} expected, {} expected clicks",
+                    fig(f[0]),
+                    fig(f[1])
+                )
+            } else {
+                format!("pays {} {cur}, {} GB degraded", fig(f[0]), fig(f[1]))
+            }
+        };
+        let scen = m.scenario.name().to_string();
+        // The references as values (positive: the first is better).
+        for (what, d) in [
+            ("ML − no ML", &m.ml),
+            ("rule − no ML", &m.rule),
+            ("ML − rule", &m.ml_over_rule),
+            ("oracle − no ML", &m.oracle),
+        ] {
+            table.rows.push(vec![
+                format!("{scen} · {what}"),
+                money(d),
+                format!("{} to {}", fig(d.lo), fig(d.hi)),
+                String::new(),
+                agree(d),
+                String::new(),
+                String::new(),
+            ]);
+        }
+        let nc = m.cols.len();
+        for (r, row) in m.cells.iter().enumerate() {
+            for (k, c) in row.iter().enumerate() {
+                let corner = r == 0 && k == 0;
+                let share = match c.share {
+                    _ if corner => "reference".to_string(),
+                    Some(s) => format!("{}%", fmt_figure(Some(100.0 * s), 2)),
+                    None if c.lost.measurable => "no share (ML value n.m.)".into(),
+                    None => "–".into(),
+                };
+                let mut near = Vec::new();
+                if c.apart_right == Some(false) && k + 1 < nc {
+                    near.push(format!("{} · {}", m.rows[r], m.cols[k + 1]));
+                }
+                if c.apart_below == Some(false) && r + 1 < m.rows.len() {
+                    near.push(format!("{} · {}", m.rows[r + 1], m.cols[k]));
+                }
+                table.rows.push(vec![
+                    format!("{scen} · {} · {}", m.rows[r], m.cols[k]),
+                    if corner { "0".into() } else { money(&c.lost) },
+                    if corner {
+                        String::new()
+                    } else {
+                        format!("{} to {}", fig(c.lost.lo), fig(c.lost.hi))
+                    },
+                    share,
+                    if corner {
+                        String::new()
+                    } else {
+                        agree(&c.lost)
+                    },
+                    near.join(", "),
+                    figs(&c.figures),
+                ]);
+            }
+        }
+    }
+    table
+}
 
 /// The freshness map (`rtml answer`, the page's answer view).
 pub struct Answer;
@@ -383,65 +504,31 @@ impl Study for Answer {
         answer::run_task(&job.spec()?, *task, 1)
     }
 
+    /// A task's run does not depend on whether the strip is asked for: turning it on runs only the
+    /// variations.
+    fn run_key(job: &answer::Job, task: &answer::Task) -> String {
+        let j = answer::Job {
+            sensitivity: false,
+            ..job.clone()
+        };
+        format!("{j:?}|{task:?}")
+    }
+
     fn report(job: &answer::Job, parts: &[answer::Part]) -> Result<Report, String> {
         let a = answer::summarize(&job.spec()?, parts);
         let json = Json::Answer(Box::new(a.clone()));
-        let mut table = Table::new(
-            &[
-                "Scenario",
-                "Predictions",
-                "Model",
-                "Value lost per day",
-                "95% interval",
-                "Share of ML value",
-                "Domain figures per day",
-            ],
-            &["", "", "", "", "", "", ""],
-        );
-        for m in a.maps.iter().filter(|m| m.seeds > 0) {
-            let ads = m.scenario == crate::sim::config::Scenario::Ads;
-            let figs = |f: &[f64]| {
-                if ads {
-                    format!("revenue {}, {} clicks", money::amount(f[0], 3), fig(f[1]))
-                } else {
-                    format!("{} kWh, {} GB unserved", fig(f[0]), fig(f[1]))
-                }
-            };
-            let scen = m.scenario.name().to_string();
-            table.rows.push(vec![
-                scen.clone(),
-                "no ML".into(),
-                if ads { "random ad" } else { "always on" }.into(),
-                format!("{} {} (ML system's value)", fig(m.ml.mean), m.unit),
-                format!("{} to {}", fig(m.ml.lo), fig(m.ml.hi)),
-                String::new(),
-                figs(&m.baseline),
-            ]);
-            for (r, row) in m.cells.iter().enumerate() {
-                for (k, c) in row.iter().enumerate() {
-                    let share = match c.share {
-                        _ if r == 0 && k == 0 => "reference".to_string(),
-                        Some(s) => format!("{}%", fmt_figure(Some(100.0 * s), 2)),
-                        None if c.lost.measurable => "–".into(),
-                        None => "no measurable difference".into(),
-                    };
-                    table.rows.push(vec![
-                        scen.clone(),
-                        m.rows[r].clone(),
-                        m.cols[k].clone(),
-                        format!("{} {}", fig(c.lost.mean), m.unit),
-                        format!("{} to {}", fig(c.lost.lo), fig(c.lost.hi)),
-                        share,
-                        figs(&c.figures),
-                    ]);
-                }
-            }
+        let table = answer_table(&a);
+        let mut words = a.lead.clone();
+        let details = a.details.clone();
+        if words.is_empty() {
+            words = details.clone();
         }
-        let words = vec![a.conclusion.clone()];
         Ok(Report {
             json,
             table,
             words,
+            details,
+            strip: answer_strip(&a),
             marks: Vec::new(),
             figure: Figure::Answer(Box::new(a)),
         })

@@ -18,6 +18,10 @@ pub fn lane_knob_applies(key: &str, lane: &LaneConfig, scenario: Scenario) -> bo
     if key == "policy" {
         return true;
     }
+    // The ads rule shows a random ad on the lane's share of exploration too.
+    if lane.policy == Policy::Rule && scenario == Scenario::Ads {
+        return key == "explore";
+    }
     if lane.policy != Policy::Model {
         return false;
     }

@@ -160,6 +160,11 @@ pub const PANEL_KEYS: &[PanelKey] = &[
         accepts: Accepts::Settings,
     },
     PanelKey {
+        key: "answer.sensitivity",
+        default: "0",
+        accepts: Accepts::Choice { of: &["0", "1"] },
+    },
+    PanelKey {
         key: "answer.view",
         default: "map",
         accepts: Accepts::Choice {

@@ -150,6 +150,9 @@ impl OnPage for Answer {
             call: Num,
             seed: Num,
             seeds: Num,
+            /// `1`: also the sensitivity strip.
+            #[serde(default)]
+            sensitivity: Option<String>,
         }
         let i: In = from_js(input)?;
         let price = |n: &Num, key: &str| -> Result<String, JsValue> {
@@ -172,6 +175,7 @@ impl OnPage for Answer {
             sets,
             seed: Some(i.seed.whole("seed")?),
             seeds: i.seeds.whole("seeds")?,
+            sensitivity: i.sensitivity.is_some_and(|s| s.trim() == "1"),
         })
     }
 }
@@ -412,7 +416,7 @@ impl StudyView {
     }
 
     /// Reports the parts kept for `input` (its view settings may differ from the run's: a metric, a
-    /// slider step): `{json, table: {head, units, rows}, words, marks}`, `json` as the command line
+    /// slider step): `{json, table: {head, units, rows}, words, details, strip, marks}`, `json` as the command line
     /// prints; `marks[i]` says whether the claim sentence `words[i]` held as often as promised.
     pub fn report(&mut self, input: JsValue) -> Result<JsValue, JsValue> {
         let r = by_kind!(self.kind.as_str(), S => report::<S>(&mut self.parts, input))?;
@@ -420,6 +424,8 @@ impl StudyView {
         js_sys::Reflect::set(&out, &"json".into(), &to_js(&r.json))?;
         js_sys::Reflect::set(&out, &"table".into(), &to_js(&r.table))?;
         js_sys::Reflect::set(&out, &"words".into(), &to_js(&r.words))?;
+        js_sys::Reflect::set(&out, &"details".into(), &to_js(&r.details))?;
+        js_sys::Reflect::set(&out, &"strip".into(), &to_js(&r.strip))?;
         js_sys::Reflect::set(&out, &"marks".into(), &to_js(&r.marks))?;
         self.report = Some(r);
         Ok(out.into())

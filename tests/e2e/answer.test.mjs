@@ -48,7 +48,10 @@ test('a small answer map runs in workers, reaches its max, and equals `rtml answ
   assert.ok(bar[1] >= 4, `several tasks (${bar[1]})`);
   await everyPart(page, bar);
   assert.ok(await answerInk(page) > 0.05, 'the map is drawn');
-  assert.match(await page.textContent('#answer-conclusion'), /Ads \(ads-batch-vs-online, 2 seeds\)/);
+  assert.match(await page.textContent('#answer-conclusion'), /^Ads: the ML system/);
+  assert.match(await page.textContent('#answer-details'), /Ads \(ads-batch-vs-online, 2 seeds, paired\)/);
+  // The sensitivity strip is Rust's table, shown only when asked for.
+  assert.equal(await page.isHidden('#answer-strip-wrap'), true);
   assert.ok(await page.$$eval('#answer-table tbody tr', (r) => r.length) >= 52);
   if (process.env.ANSWER_EXPECTED) {
     const want = JSON.parse(readFileSync(process.env.ANSWER_EXPECTED, 'utf8'));
@@ -105,6 +108,10 @@ test('#tab=answer: the default map, first seed then every seed, timed; screensho
   await page.setViewportSize({ width: 375, height: 800 });
   await page.waitForTimeout(300);
   await page.locator('#answer-chart').screenshot({ path: OUT + 'answer-375.png' });
+  // Issue 26: on a phone the money lost and its interval are in view without scrolling sideways.
+  const edge = await page.evaluate(() => document.querySelector('#answer-table thead th:nth-child(3)').getBoundingClientRect().right);
+  assert.ok(edge <= 375, `the interval column ends at ${edge} px`);
+  await page.locator('#answer-table').screenshot({ path: OUT + 'answer-table-375.png' });
   assert.deepEqual(errors, []);
   localOnly(requests);
   await page.close();

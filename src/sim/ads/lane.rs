@@ -185,6 +185,9 @@ impl Labels<Example> for Joined {
     }
 }
 
+/// Impressions of the lane's average CTR an ad's own record starts from (the rule's smoothing).
+pub const RULE_PRIOR: f64 = 50.0;
+
 /// One lane of the ads experiment (aligned so that lanes on different threads share no cache line).
 #[repr(align(128))]
 pub struct Lane {
@@ -203,6 +206,8 @@ pub struct Lane {
     pub(super) best_version: u64,
     /// Baseline's running CTR estimate.
     pub(super) seen: (f64, f64),
+    /// The rule's clicks and impressions per ad id (`Policy::Rule`).
+    pub(super) counts: Vec<(f64, f64)>,
     pub(super) scratch: Vec<f64>,
     /// The online model's logit of every running ad for the current request.
     pub(super) zs: Vec<f64>,
@@ -233,6 +238,7 @@ impl Lane {
             best_of: Vec::new(),
             best_version: 0,
             seen: (0.0, 0.0),
+            counts: Vec::new(),
             scratch: Vec::new(),
             zs: Vec::new(),
             inside: None,
@@ -299,11 +305,11 @@ impl Lane {
         let pick = ((r.u_pick * n as f64) as usize).min(n - 1);
         match self.cfg.policy {
             Policy::Oracle => return (r.top, r.p_top),
-            // The rule is a cells policy: `Config::validate` refuses it in ads.
-            Policy::Baseline | Policy::Rule => {
+            Policy::Baseline => {
                 let p = (self.seen.0 + 2.0) / (self.seen.1 + 100.0);
                 return (pick, p);
             }
+            Policy::Rule => return self.rule(cat, pick, r.u_explore < self.cfg.explore),
             Policy::Model => {}
         }
         let explore = r.u_explore < self.cfg.explore;
@@ -355,6 +361,27 @@ impl Lane {
                 (best.0, sigmoid(score(cat.active[best.0])))
             })
         }
+    }
+
+    /// The rule without a model: the running ad with the highest observed click-through rate so
+    /// far, each ad's clicks and impressions since the start of the horizon smoothed towards the
+    /// lane's own average CTR by [`RULE_PRIOR`] impressions (a new ad starts at the average, so
+    /// every ad gets shown until its own record says otherwise); ties go to the first.
+    fn rule(&mut self, cat: &Catalogue, pick: usize, explore: bool) -> (usize, f64) {
+        let avg = (self.seen.0 + 2.0) / (self.seen.1 + 100.0);
+        self.counts.resize(cat.launched, (0.0, 0.0));
+        let ctr = |(c, n): (f64, f64)| (c + RULE_PRIOR * avg) / (n + RULE_PRIOR);
+        if explore {
+            return (pick, ctr(self.counts[cat.active[pick]]));
+        }
+        let mut best = (0, f64::NEG_INFINITY);
+        for (slot, &id) in cat.active.iter().enumerate() {
+            let p = ctr(self.counts[id]);
+            if p > best.1 {
+                best = (slot, p);
+            }
+        }
+        best
     }
 
     /// The warm-up on a batch: a uniformly random ad on every request, its label learned at once.
@@ -483,12 +510,22 @@ impl<'a> Evaluated for Serve<'a, '_> {
         row[f::ORACLE_CLICKS] += r.p_top;
         row[f::LOG_LOSS] += loss;
         row[f::P_SUM] += p_hat;
+        row[f::EXPECTED_REVENUE] += p_true * ad.cpc;
         if clicked {
             row[f::CLICKS] += 1.0;
             row[f::REVENUE] += ad.cpc;
         }
         match lane.cfg.policy {
-            Policy::Baseline | Policy::Rule => {
+            Policy::Baseline => {
+                lane.seen.0 += clicked as u8 as f64;
+                lane.seen.1 += 1.0;
+                Label::None
+            }
+            // The rule counts the clicks it sees at once (it has no training pipeline to wait for).
+            Policy::Rule => {
+                let c = &mut lane.counts[cat.active[slot]];
+                c.0 += clicked as u8 as f64;
+                c.1 += 1.0;
                 lane.seen.0 += clicked as u8 as f64;
                 lane.seen.1 += 1.0;
                 Label::None

@@ -20,12 +20,14 @@
 //! and the page in Web Workers; the summary depends only on the lanes' sums, not on how they were
 //! grouped, so both give the same JSON.
 
+mod axes;
+pub mod sensitivity;
 pub mod stats;
 pub mod words;
 
 use serde::{Deserialize, Serialize};
 
-use crate::base::units::{fmt_duration, TimeUnit, HOURS_PER_DAY, HOURS_PER_WEEK, MINUTES_PER_DAY};
+use crate::base::units::{MINUTES_PER_DAY, MINUTES_PER_HOUR};
 use crate::sim::config::{Config, LaneConfig, Mode, Policy, Scenario, Update};
 use crate::sim::experiment::Experiment;
 use crate::sim::presets::preset;
@@ -33,83 +35,36 @@ use crate::sim::series::{ads as fa, cells as fc};
 
 pub use stats::{Answer, Cell, Map};
 
-/// How fresh the predictions are (a row of the map).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub enum Row {
-    /// Predicted when the request (or interval) comes, from fresh inputs.
-    Online,
-    /// Read from a batch table refreshed every so many hours.
-    Batch(f64),
-}
-
-/// How fresh the model is (a column of the map).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub enum Col {
-    /// Learns every labelled event.
-    Continual,
-    /// Retrained every so many hours.
-    Every(f64),
-    /// Never updated after the warm-up.
-    Frozen,
-}
-
-impl Row {
-    /// `online`, `15m`, `1d`, ...
-    pub fn label(&self) -> String {
-        match self {
-            Row::Online => "online".into(),
-            Row::Batch(h) => fmt_duration(*h, TimeUnit::Hour),
-        }
-    }
-    /// Hours of staleness of a prediction at most (0 online).
-    pub fn hours(&self) -> f64 {
-        match self {
-            Row::Online => 0.0,
-            Row::Batch(h) => *h,
-        }
-    }
-}
-
-impl Col {
-    /// `continual`, `1h`, `7d`, `frozen`.
-    pub fn label(&self) -> String {
-        match self {
-            Col::Continual => "continual".into(),
-            Col::Every(h) => fmt_duration(*h, TimeUnit::Hour),
-            Col::Frozen => "frozen".into(),
-        }
-    }
-    /// Hours between model updates (0 continual, infinite frozen).
-    pub fn hours(&self) -> f64 {
-        match self {
-            Col::Continual => 0.0,
-            Col::Every(h) => *h,
-            Col::Frozen => f64::INFINITY,
-        }
-    }
-}
-
-/// The default rows: online, then batch refresh every 15 minutes, hour, 4 hours, day.
-pub const ROWS: [Row; 5] = [
-    Row::Online,
-    Row::Batch(0.25),
-    Row::Batch(1.0),
-    Row::Batch(4.0),
-    Row::Batch(HOURS_PER_DAY),
-];
-/// The default columns: continual, then retrain every hour, day, week, then frozen.
-pub const COLS: [Col; 5] = [
-    Col::Continual,
-    Col::Every(1.0),
-    Col::Every(HOURS_PER_DAY),
-    Col::Every(HOURS_PER_WEEK),
-    Col::Frozen,
-];
+pub use axes::{Col, Row, COLS, ROWS};
 /// The presets the map starts from (their world; the lanes are the map's).
 pub const DEFAULT_ADS: &str = "ads-batch-vs-online";
 pub const DEFAULT_CELLS: &str = "cells-sleep";
 /// Seeds by default (the page refines to these after drawing the first).
 pub const DEFAULT_SEEDS: u32 = 5;
+
+/// The share of ads requests on which every ads lane of the map (and the rule) shows a random ad:
+/// ad systems explore a little, and without it a greedy model that learns only from the ads it shows
+/// sometimes locks into a feedback loop (the `ads-explore` lesson), so the map would measure that
+/// accident of a seed rather than freshness (a continual corner 70-110 €/day below a daily retrain on
+/// 2 of 10 seeds, seeds 2000-2009).
+pub const ADS_EXPLORE: f64 = 0.05;
+
+/// The reference lanes every world runs before its map (lanes 0, 1, 2): no ML (ads a random ad,
+/// cells always on), a rule without a model (ads each ad's observed CTR, cells the last measured
+/// load), and the oracle (knows the truth).
+pub const REFS: [Policy; 3] = [Policy::Baseline, Policy::Rule, Policy::Oracle];
+/// Lane indices of the references.
+pub const BASELINE: usize = 0;
+pub const RULE: usize = 1;
+pub const ORACLE: usize = 2;
+
+/// Minutes between two decisions of a world's policy (cells: an interval; ads: every request).
+pub fn decision_minutes(scenario: Scenario) -> f64 {
+    match scenario {
+        Scenario::Ads => 0.0,
+        Scenario::Cells => crate::sim::cells::INTERVAL,
+    }
+}
 
 /// One scenario's world: a preset with settings on top.
 #[derive(Clone, Debug)]
@@ -125,9 +80,12 @@ pub struct Spec {
     pub rows: Vec<Row>,
     pub cols: Vec<Col>,
     pub seeds: u32,
+    /// Also run every variation of the sensitivity strip ([`sensitivity::VARIATIONS`]).
+    pub sensitivity: bool,
 }
 
-/// One unit of work: one world and seed, the rows `rows` (the first group also runs the baseline).
+/// One unit of work: one world and seed, a group of rows (the first group also runs the
+/// references), of the answer or of one variation of its sensitivity strip.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Task {
     pub world: usize,
@@ -135,6 +93,19 @@ pub struct Task {
     pub seed: u32,
     pub part: usize,
     pub parts: usize,
+    /// The variation ([`sensitivity::VARIATIONS`]; `world` indexes its worlds), None for the map.
+    #[serde(default)]
+    pub variation: Option<u8>,
+}
+
+impl Task {
+    /// The task within its variation's own specification.
+    fn inner(&self) -> Task {
+        Task {
+            variation: None,
+            ..*self
+        }
+    }
 }
 
 /// What one task computed: for each lane it ran, the kept sums per block (a day, or a bucket when
@@ -142,18 +113,21 @@ pub struct Task {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Part {
     pub task: Task,
-    /// Lane indices ([`Spec::lanes`]: 0 is the baseline, then row by row).
+    /// Lane indices ([`Spec::lanes`]: the references [`REFS`], then row by row).
     pub lanes: Vec<usize>,
     /// `sums[i][block * 2 + k]`: figure `k` of lane `lanes[i]` in that block.
     pub sums: Vec<Vec<f64>>,
 }
 
-/// The two domain figures kept per block: ads (revenue, clicks), cells (money, degraded GB).
+/// The two domain figures kept per block: ads (expected revenue, expected clicks: from the true
+/// click probabilities of the ads shown, without the noise of sampled clicks), cells (the money the
+/// network pays, energy and complaint calls, and degraded GB: functions of the world's loads, no
+/// sampling). The money of a block is computed from them (`stats::money`).
 pub const FIGURES: usize = 2;
 
 fn figure_fields(scenario: Scenario) -> [usize; FIGURES] {
     match scenario {
-        Scenario::Ads => [fa::REVENUE, fa::CLICKS],
+        Scenario::Ads => [fa::EXPECTED_REVENUE, fa::EXPECTED_CLICKS],
         Scenario::Cells => [fc::COST, fc::DEGRADED_GB],
     }
 }
@@ -168,6 +142,9 @@ pub struct Job {
     /// The first seed (`None`: each preset's own).
     pub seed: Option<u32>,
     pub seeds: u32,
+    /// Also run the sensitivity strip.
+    #[serde(default)]
+    pub sensitivity: bool,
 }
 
 impl Job {
@@ -183,7 +160,9 @@ impl Job {
                     .ok_or_else(|| format!("`{s}`: expected key=value"))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Spec::with_presets(&self.ads, &self.cells, self.seed, &pairs, self.seeds)
+        let mut spec = Spec::with_presets(&self.ads, &self.cells, self.seed, &pairs, self.seeds)?;
+        spec.sensitivity = self.sensitivity;
+        Ok(spec)
     }
 }
 
@@ -220,6 +199,7 @@ impl Spec {
             rows: ROWS.to_vec(),
             cols: COLS.to_vec(),
             seeds,
+            sensitivity: false,
         })
     }
 
@@ -231,7 +211,12 @@ impl Spec {
         sets: &[(String, String)],
         seeds: u32,
     ) -> Result<Spec, String> {
-        let a = World::new(ads, seed, sets)?;
+        // The ads lanes explore as ad systems do (a reader's `a.explore` overrides it).
+        let ads_sets: Vec<(String, String)> =
+            std::iter::once(("a.explore".to_string(), ADS_EXPLORE.to_string()))
+                .chain(sets.iter().cloned())
+                .collect();
+        let a = World::new(ads, seed, &ads_sets)?;
         let c = World::new(cells, seed, sets)?;
         if a.base.scenario != Scenario::Ads || c.base.scenario != Scenario::Cells {
             return Err("the first preset must be an ads preset, the second a cells preset".into());
@@ -239,17 +224,30 @@ impl Spec {
         Spec::new(vec![a, c], seeds)
     }
 
-    /// Lanes of world `w`: 0 the no-ML baseline, then `1 + row * cols + col`. Every lane takes its
-    /// other settings (learner, join window, retraining kind, ...) from the preset's lane A.
+    /// The rows of world `w`: the spec's, without a batch row whose refresh is no longer than the
+    /// world's decision interval (cells decide every 15 minutes: a table refreshed every 15 minutes
+    /// is the online row, so that row would only repeat it).
+    pub fn rows_of(&self, w: usize) -> Vec<Row> {
+        let decides = decision_minutes(self.worlds[w].base.scenario);
+        (self.rows.iter().copied())
+            .filter(|r| matches!(r, Row::Online) || r.hours() * MINUTES_PER_HOUR > decides)
+            .collect()
+    }
+
+    /// Lanes of world `w`: the references ([`REFS`]: the no-ML baseline, the rule, the oracle), then
+    /// `REFS.len() + row * cols + col` over [`Spec::rows_of`]. Every lane takes its other settings
+    /// (learner, join window, retraining kind, ...) from the preset's lane A.
     pub fn lanes(&self, w: usize) -> Vec<LaneConfig> {
         let base = &self.worlds[w].base;
         let mut template = base.lanes[0].clone();
         template.policy = Policy::Model;
-        let mut out = vec![LaneConfig {
-            policy: Policy::Baseline,
-            ..template.clone()
-        }];
-        for r in &self.rows {
+        let mut out: Vec<LaneConfig> = (REFS.iter())
+            .map(|&policy| LaneConfig {
+                policy,
+                ..template.clone()
+            })
+            .collect();
+        for r in &self.rows_of(w) {
             for c in &self.cols {
                 let mut l = template.clone();
                 match r {
@@ -273,9 +271,9 @@ impl Spec {
         out
     }
 
-    /// The lane index of a row and column.
+    /// The lane index of a row and column (of [`Spec::rows_of`]).
     pub fn lane_of(&self, row: usize, col: usize) -> usize {
-        1 + row * self.cols.len() + col
+        REFS.len() + row * self.cols.len() + col
     }
 
     /// Every task, seed by seed (the first seed of every world first, so a first map comes early);
@@ -285,7 +283,7 @@ impl Spec {
         for seed in 0..self.seeds {
             for (w, world) in self.worlds.iter().enumerate() {
                 let n = match world.base.scenario {
-                    Scenario::Ads => parts.clamp(1, self.rows.len().max(1)),
+                    Scenario::Ads => parts.clamp(1, self.rows_of(w).len().max(1)),
                     Scenario::Cells => 1,
                 };
                 out.extend((0..n).map(|part| Task {
@@ -293,21 +291,49 @@ impl Spec {
                     seed,
                     part,
                     parts: n,
+                    variation: None,
                 }));
+            }
+        }
+        if self.sensitivity {
+            for v in 0..sensitivity::VARIATIONS.len() {
+                if let Some(s) = sensitivity::variant(self, v) {
+                    out.extend(s.tasks(parts).into_iter().map(|t| Task {
+                        variation: Some(v as u8),
+                        ..t
+                    }));
+                }
             }
         }
         out
     }
 
+    /// The specification a task belongs to: this one, or one variation's.
+    pub fn of_task(&self, t: &Task) -> Result<std::borrow::Cow<'_, Spec>, String> {
+        match t.variation {
+            None => Ok(std::borrow::Cow::Borrowed(self)),
+            Some(v) => sensitivity::variant(self, v as usize)
+                .map(std::borrow::Cow::Owned)
+                .ok_or_else(|| format!("no variation {v}")),
+        }
+    }
+
     /// The lanes a task runs: its group of rows (consecutive rows, split as evenly as possible; the
-    /// first group, which holds the costlier online row, never the larger), and the baseline in the
-    /// first group.
+    /// first group, which holds the costlier online row, never the larger), and the references in
+    /// the first group.
     pub fn task_lanes(&self, t: &Task) -> Vec<usize> {
-        let rows = self.rows.len();
+        if t.variation.is_some() {
+            return (self.of_task(t).map(|s| s.task_lanes(&t.inner()))).unwrap_or_default();
+        }
+        let rows = self.rows_of(t.world).len();
         let parts = t.parts.clamp(1, rows.max(1));
         let bound = |p: usize| rows * p / parts;
         let (from, to) = (bound(t.part), bound(t.part + 1));
-        let mut lanes: Vec<usize> = if t.part == 0 { vec![0] } else { vec![] };
+        let mut lanes: Vec<usize> = if t.part == 0 {
+            (0..REFS.len()).collect()
+        } else {
+            vec![]
+        };
         for r in from..to {
             lanes.extend((0..self.cols.len()).map(|c| self.lane_of(r, c)));
         }
@@ -316,6 +342,9 @@ impl Spec {
 
     /// The configuration of a task: the world's seed, its lanes.
     pub fn task_config(&self, t: &Task) -> Result<Config, String> {
+        if t.variation.is_some() {
+            return self.of_task(t)?.task_config(&t.inner());
+        }
         let world = self
             .worlds
             .get(t.world)
@@ -333,6 +362,7 @@ impl Spec {
     /// The estimated cost of the whole map cut into the tasks of `parts` workers (on one thread; the
     /// memory: the largest task's).
     pub fn cost(&self, parts: usize) -> crate::sim::cost::Cost {
+        // (Variations' tasks are among `tasks`: `task_config` gives each its own configuration.)
         let mut total = crate::sim::cost::Cost::default();
         // The costliest task's parts, named by their knobs, stand for the whole map's.
         let mut top = crate::sim::cost::Cost::default();
@@ -383,6 +413,11 @@ pub fn blocks(cfg: &Config) -> Vec<f64> {
 
 /// Runs one task (on up to `threads` threads natively; the page's workers use one).
 pub fn run_task(spec: &Spec, t: Task, threads: usize) -> Result<Part, String> {
+    if t.variation.is_some() {
+        let mut p = run_task(spec.of_task(&t)?.as_ref(), t.inner(), threads)?;
+        p.task = t;
+        return Ok(p);
+    }
     let cfg = spec.task_config(&t)?;
     let scenario = cfg.scenario;
     let nblocks = blocks(&cfg).len();
@@ -415,12 +450,40 @@ pub fn run_task(spec: &Spec, t: Task, threads: usize) -> Result<Part, String> {
 /// The answer from the parts that have come in (any order, any grouping of lanes): a map per world
 /// over its complete seeds (`stats`), and the conclusion in words (`words`).
 pub fn summarize(spec: &Spec, parts: &[Part]) -> Answer {
-    let maps = stats::maps(spec, parts);
-    let conclusion = words::conclusion(&maps);
+    let main: Vec<Part> = (parts.iter())
+        .filter(|p| p.task.variation.is_none())
+        .cloned()
+        .collect();
+    let maps = stats::maps(spec, &main);
+    let sensitivity = spec.sensitivity.then(|| {
+        let varied: Vec<(usize, Vec<Map>)> = (0..sensitivity::VARIATIONS.len())
+            .filter_map(|v| {
+                let s = sensitivity::variant(spec, v)?;
+                let mine: Vec<Part> = (parts.iter())
+                    .filter(|p| p.task.variation == Some(v as u8))
+                    .map(|p| Part {
+                        task: p.task.inner(),
+                        ..p.clone()
+                    })
+                    .collect();
+                Some((v, stats::maps(&s, &mine)))
+            })
+            .collect();
+        sensitivity::held(&maps, &varied)
+    });
+    let (lead, details) = words::conclusion(&maps, sensitivity.as_deref());
     Answer {
+        conclusion: lead
+            .iter()
+            .chain(&details)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n"),
         maps,
         seeds: spec.seeds,
-        conclusion,
+        lead,
+        details,
+        sensitivity,
     }
 }
 
@@ -465,7 +528,7 @@ mod tests {
     fn tasks_cover_every_lane_once() {
         let s = small();
         for parts in 1..=6 {
-            let mut seen = vec![0; 1 + s.rows.len() * s.cols.len()];
+            let mut seen = vec![0; REFS.len() + s.rows_of(0).len() * s.cols.len()];
             for t in s.tasks(parts).iter().filter(|t| t.world == 0) {
                 for l in s.task_lanes(t) {
                     seen[l] += 1;

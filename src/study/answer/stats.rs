@@ -1,15 +1,19 @@
 //! The map's numbers from the tasks' sums: money per day, differences against the freshest corner and
-//! the no-ML baseline, their 95% intervals, the share of the ML system's value, and the JSON.
+//! the references (no ML, the rule, the oracle), their 95% intervals, the share of the ML system's
+//! value, and the JSON.
 //!
-//! A difference between two lanes is computed per seed (both lanes saw the same world) and averaged.
-//! Its interval is the Student t interval of that mean over the seeds; with a single seed, over the
-//! days of that seed (the day-to-day noise). A difference whose interval includes zero is *not
-//! measurable*: the map shows no percentage for it. The share of the ML system's value is only given
-//! where the ML system's own value over the baseline is measurably positive, so it cannot blow up.
+//! Every difference between two lanes is *paired*: computed per seed (both lanes saw the same world,
+//! the same requests and loads), then averaged. Its interval is the Student t interval of the mean
+//! of those per-seed differences; with a single seed, over the days of that seed (the day-to-day
+//! noise); "in k of n seeds" counts the seeds whose difference had the sign stated. A difference
+//! whose interval includes zero is *not measurable*. A cell's money is given wherever its loss is
+//! measurable; its share of the ML system's value only where, in addition, the ML system's own value
+//! over no ML is measurably positive (so a share cannot blow up): JSON readers tell the two apart by
+//! `measurable` and `ml_value.measurable`.
 
 use serde::Serialize;
 
-use super::{blocks, Part, Spec, FIGURES};
+use super::{blocks, Part, Spec, BASELINE, FIGURES, ORACLE, REFS, RULE};
 use crate::base::json::Num;
 use crate::sim::config::Scenario;
 
@@ -27,17 +31,49 @@ pub struct Diff {
     pub seeds: u32,
 }
 
+impl Diff {
+    /// Nothing measured yet.
+    pub const NONE: Diff = Diff {
+        mean: f64::NAN,
+        lo: f64::NAN,
+        hi: f64::NAN,
+        measurable: false,
+        held: 0,
+        seeds: 0,
+    };
+    /// Measurably above zero.
+    pub fn positive(&self) -> bool {
+        self.measurable && self.mean > 0.0
+    }
+    /// Measurably below zero.
+    pub fn negative(&self) -> bool {
+        self.measurable && self.mean < 0.0
+    }
+    /// Seeds whose difference had the sign of the mean.
+    pub fn agree(&self) -> u32 {
+        if self.mean >= 0.0 {
+            self.held
+        } else {
+            self.seeds - self.held
+        }
+    }
+}
+
 /// One cell of the map: the value lost against the freshest corner.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Cell {
     pub lost: Diff,
     /// `lost` as a share of the ML system's value (None where either is not measurable).
     pub share: Option<f64>,
-    /// The cell's domain figures per day, averaged over the seeds: ads (revenue, clicks), cells (kWh,
-    /// unserved GB).
+    /// The cell's domain figures per day, averaged over the seeds: ads (expected revenue, expected
+    /// clicks), cells (money paid, degraded GB).
     pub figures: [f64; FIGURES],
-    /// Its value per day (ads: revenue; cells: minus the cost).
+    /// Its value per day (ads: expected revenue; cells: minus the cost).
     pub value: f64,
+    /// Whether this cell and the next one to its right (and below it) differ measurably (None at
+    /// the edge): a reader reads no ranking into a pair that does not.
+    pub apart_right: Option<bool>,
+    pub apart_below: Option<bool>,
 }
 
 /// One scenario's map.
@@ -56,6 +92,14 @@ pub struct Map {
     pub seeds: u32,
     /// What the ML system (the freshest corner) earns or saves per day over the no-ML baseline.
     pub ml: Diff,
+    /// What the rule without a model earns or saves over the no-ML baseline.
+    pub rule: Diff,
+    /// The ML system over the rule (positive: ML earns its keep over the rule).
+    pub ml_over_rule: Diff,
+    /// The oracle (knows the truth) over the no-ML baseline: the most there is to earn or save.
+    pub oracle: Diff,
+    /// Rows of the spec left out of this map, and why.
+    pub notes: Vec<String>,
     /// The baseline's figures and value per day.
     pub baseline: [f64; FIGURES],
     pub baseline_value: f64,
@@ -73,7 +117,14 @@ pub struct Answer {
     pub maps: Vec<Map>,
     /// Seeds asked for.
     pub seeds: u32,
+    /// The lead sentences and the details, one paragraph (the JSON's `conclusion`).
     pub conclusion: String,
+    /// One sentence per scenario and one comparing them.
+    pub lead: Vec<String>,
+    /// Intervals, seed counts and the other cells, folded below the lead.
+    pub details: Vec<String>,
+    /// Each variation's headline comparisons (`--sensitivity`).
+    pub sensitivity: Option<Vec<super::sensitivity::Held>>,
 }
 
 /// The 97.5% quantile of Student's t with `df` degrees of freedom.
@@ -166,12 +217,12 @@ impl Map {
 
     /// Lane index of a cell.
     pub fn lane(&self, r: usize, c: usize) -> usize {
-        1 + r * self.cols.len() + c
+        REFS.len() + r * self.cols.len() + c
     }
 }
 
-/// The money of one block of one lane: ads earn their revenue; cells pay their energy bill and
-/// complaint calls (negative: value is what is not paid).
+/// The money of one block of one lane: ads earn their expected revenue; cells pay their energy bill
+/// and complaint calls, as the simulator counts them (negative: value is what is not paid).
 fn money(scenario: Scenario, f: &[f64]) -> f64 {
     match scenario {
         Scenario::Ads => f[0],
@@ -190,7 +241,7 @@ type Collected = (Vec<Vec<Vec<f64>>>, Vec<Vec<[f64; FIGURES]>>);
 fn collect(spec: &Spec, w: usize, parts: &[Part], days: f64) -> Collected {
     let cfg = &spec.worlds[w].base;
     let scenario = cfg.scenario;
-    let nl = 1 + spec.rows.len() * spec.cols.len();
+    let nl = REFS.len() + spec.rows_of(w).len() * spec.cols.len();
     let mut vals = Vec::new();
     let mut figs: Vec<Vec<[f64; FIGURES]>> = Vec::new();
     for s in 0..spec.seeds {
@@ -236,23 +287,32 @@ fn map(spec: &Spec, w: usize, parts: &[Part]) -> Map {
     let block_days = blocks(cfg);
     let days: f64 = block_days.iter().sum();
     let (vals, figs) = collect(spec, w, parts, days);
+    let rows = spec.rows_of(w);
+    let notes = (spec.rows.iter())
+        .filter(|r| !rows.contains(r))
+        .map(|r| {
+            format!(
+                "Batch refresh {} is left out: a {} world decides every {}, so a table refreshed that often is the online row.",
+                r.label(),
+                scenario.name(),
+                crate::base::units::fmt_duration(super::decision_minutes(scenario), crate::base::units::TimeUnit::Minute)
+            )
+        })
+        .collect();
     let mut m = Map {
         scenario,
         preset: world.preset.clone(),
         unit: unit(scenario),
-        rows: spec.rows.iter().map(|r| r.label()).collect(),
+        rows: rows.iter().map(|r| r.label()).collect(),
         cols: spec.cols.iter().map(|c| c.label()).collect(),
-        row_hours: spec.rows.iter().map(|r| r.hours()).collect(),
+        row_hours: rows.iter().map(|r| r.hours()).collect(),
         col_hours: spec.cols.iter().map(|c| c.hours()).collect(),
         seeds: vals.len() as u32,
-        ml: Diff {
-            mean: f64::NAN,
-            lo: f64::NAN,
-            hi: f64::NAN,
-            measurable: false,
-            held: 0,
-            seeds: 0,
-        },
+        ml: Diff::NONE,
+        rule: Diff::NONE,
+        ml_over_rule: Diff::NONE,
+        oracle: Diff::NONE,
+        notes,
         baseline: [f64::NAN; FIGURES],
         baseline_value: f64::NAN,
         cells: Vec::new(),
@@ -278,21 +338,28 @@ fn map(spec: &Spec, w: usize, parts: &[Part]) -> Map {
             / m.vals.len() as f64
     };
     let corner = m.lane(0, 0);
-    m.ml = m.diff(corner, 0);
-    m.baseline = avg_fig(0);
-    m.baseline_value = avg_val(&m, 0);
-    let ml_ok = m.ml.measurable && m.ml.mean > 0.0;
-    m.cells = (0..spec.rows.len())
+    m.ml = m.diff(corner, BASELINE);
+    m.rule = m.diff(RULE, BASELINE);
+    m.ml_over_rule = m.diff(corner, RULE);
+    m.oracle = m.diff(ORACLE, BASELINE);
+    m.baseline = avg_fig(BASELINE);
+    m.baseline_value = avg_val(&m, BASELINE);
+    let ml_ok = m.ml.positive();
+    let (nr, nc) = (rows.len(), spec.cols.len());
+    m.cells = (0..nr)
         .map(|r| {
-            (0..spec.cols.len())
+            (0..nc)
                 .map(|c| {
                     let l = m.lane(r, c);
                     let lost = m.diff(corner, l);
+                    let apart = |o: usize| m.diff(l, o).measurable;
                     Cell {
                         lost,
                         share: (lost.measurable && ml_ok).then(|| lost.mean / m.ml.mean),
                         figures: avg_fig(l),
                         value: avg_val(&m, l),
+                        apart_right: (c + 1 < nc).then(|| apart(m.lane(r, c + 1))),
+                        apart_below: (r + 1 < nr).then(|| apart(m.lane(r + 1, c))),
                     }
                 })
                 .collect()
@@ -313,7 +380,33 @@ pub fn maps(spec: &Spec, parts: &[Part]) -> Vec<Map> {
 #[derive(Clone, Debug, Serialize)]
 pub struct AnswerJson<'a> {
     pub scenarios: Vec<MapJson<'a>>,
+    /// The lead sentences (one per scenario, one comparing them), then the details.
     pub conclusion: &'a str,
+    /// `rtml answer --sensitivity`: each variation's headline comparisons (absent without it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<&'a [super::sensitivity::Held]>,
+    /// The essay's closing question, worded and graded from these numbers.
+    pub question: super::words::Question,
+}
+
+/// A paired difference in money per day in JSON: positive = the first is better.
+#[derive(Clone, Debug, Serialize)]
+pub struct DiffJson {
+    pub mean: Num,
+    pub lo: Num,
+    pub hi: Num,
+    pub measurable: bool,
+}
+
+impl From<&Diff> for DiffJson {
+    fn from(d: &Diff) -> Self {
+        DiffJson {
+            mean: Num(d.mean),
+            lo: Num(d.lo),
+            hi: Num(d.hi),
+            measurable: d.measurable,
+        }
+    }
 }
 
 /// One scenario of [`AnswerJson`]: rows are the prediction freshness (`refresh`), columns the model
@@ -325,11 +418,30 @@ pub struct MapJson<'a> {
     pub refresh: &'a [String],
     pub every: &'a [String],
     pub unit: &'a str,
+    /// Seeds counted (the intervals are over their paired differences).
+    pub seeds: u32,
+    /// The freshest corner over no ML (ads a random ad, cells always on).
+    pub ml_value: DiffJson,
+    /// The rule without a model over no ML.
+    pub rule_value: DiffJson,
+    /// The freshest corner over the rule.
+    pub ml_over_rule: DiffJson,
+    /// The oracle over no ML.
+    pub oracle_value: DiffJson,
     pub value_lost: Vec<Vec<Num>>,
-    pub value_lost_share: Vec<Vec<Option<Num>>>,
     pub lo: Vec<Vec<Num>>,
     pub hi: Vec<Vec<Num>>,
     pub measurable: Vec<Vec<bool>>,
+    /// The loss in money per day where `measurable` (null where not).
+    pub value_lost_money: Vec<Vec<Option<Num>>>,
+    /// The loss as a share of `ml_value`: only where the loss is measurable and `ml_value` measurably
+    /// positive (null otherwise; `measurable` says which).
+    pub value_lost_share: Vec<Vec<Option<Num>>>,
+    /// Whether a cell differs measurably from its right (lower) neighbour; null at the edge.
+    pub apart_from_right: Vec<Vec<Option<bool>>>,
+    pub apart_from_below: Vec<Vec<Option<bool>>>,
+    /// Rows left out, and why.
+    pub notes: &'a [String],
 }
 
 fn grid<T>(m: &Map, f: impl Fn(&Cell) -> T) -> Vec<Vec<T>> {
@@ -346,14 +458,25 @@ pub fn to_json(a: &Answer) -> AnswerJson<'_> {
                 refresh: &m.rows,
                 every: &m.cols,
                 unit: &m.unit,
+                seeds: m.seeds,
+                ml_value: (&m.ml).into(),
+                rule_value: (&m.rule).into(),
+                ml_over_rule: (&m.ml_over_rule).into(),
+                oracle_value: (&m.oracle).into(),
                 value_lost: grid(m, |c| Num(c.lost.mean)),
-                value_lost_share: grid(m, |c| c.share.map(Num)),
                 lo: grid(m, |c| Num(c.lost.lo)),
                 hi: grid(m, |c| Num(c.lost.hi)),
                 measurable: grid(m, |c| c.lost.measurable),
+                value_lost_money: grid(m, |c| c.lost.measurable.then_some(Num(c.lost.mean))),
+                value_lost_share: grid(m, |c| c.share.map(Num)),
+                apart_from_right: grid(m, |c| c.apart_right),
+                apart_from_below: grid(m, |c| c.apart_below),
+                notes: &m.notes,
             })
             .collect(),
         conclusion: &a.conclusion,
+        sensitivity: a.sensitivity.as_deref(),
+        question: super::words::question(&a.maps),
     }
 }
 
@@ -365,8 +488,8 @@ pub fn to_csv(a: &Answer) -> String {
     );
     for m in &a.maps {
         let names = match m.scenario {
-            Scenario::Ads => ["revenue", "clicks"],
-            Scenario::Cells => ["energy_kwh", "unserved_gb"],
+            Scenario::Ads => ["expected_revenue", "expected_clicks"],
+            Scenario::Cells => ["cost", "degraded_gb"],
         };
         for (r, row) in m.cells.iter().enumerate() {
             for (c, cell) in row.iter().enumerate() {

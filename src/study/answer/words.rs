@@ -1,7 +1,9 @@
-//! The conclusion in words, generated from the map's numbers: what the ML system is worth in each
-//! domain, what a day of staleness costs on each axis, which axis costs more, and in how many seeds
-//! each difference held. A sentence states a difference only where its interval excludes zero;
-//! otherwise it says "no measurable difference". Nothing here is written in advance of the numbers.
+//! The conclusion in words, generated from the map's numbers. It leads with one sentence per
+//! scenario (what the ML system is worth over no ML and over the rule, what a day of staleness costs
+//! on each axis) and one comparing them; the details (intervals, seed counts, the frozen model, the
+//! oracle, rows left out) are folded below. A sentence states a difference only where its interval
+//! excludes zero; otherwise it says "not measurable". Nothing here is written in advance of the
+//! numbers.
 
 use super::stats::{Diff, Map};
 use crate::base::units::fmt_figure;
@@ -20,141 +22,359 @@ fn seeds(held: u32, n: u32) -> String {
     format!("in {held} of {n} seed{}", if n == 1 { "" } else { "s" })
 }
 
-/// What one cell loses, in a clause: "lose 12 €/day, 30% of that value (in 5 of 5 seeds)" or "show no
-/// measurable difference (12 €/day, 95% interval -3 to 27)".
+/// "95% interval -3 to 27".
+fn interval(d: &Diff) -> String {
+    format!(
+        "95% interval {} to {}",
+        fmt_figure(Some(d.lo), 3),
+        fmt_figure(Some(d.hi), 3)
+    )
+}
+
+/// What one cell loses, in a clause: "lose 12 €/day, 30% of that value (less than the freshest
+/// corner in 5 of 5 seeds)" or "show no measurable difference (12 €/day, 95% interval -3 to 27)".
 fn loss(m: &Map, d: &Diff, plural: bool) -> String {
     let unit = &m.unit;
     let verb = if plural { "lose" } else { "loses" };
     if !d.measurable {
         return format!(
-            "{} no measurable difference ({}, 95% interval {} to {})",
+            "{} no measurable difference ({}, {})",
             if plural { "show" } else { "shows" },
             money(d.mean, unit),
-            fmt_figure(Some(d.lo), 3),
-            fmt_figure(Some(d.hi), 3)
+            interval(d)
         );
     }
-    let share = if m.ml.measurable && m.ml.mean > 0.0 {
+    let share = if m.ml.positive() {
         format!(", {} of that value", pct(d.mean / m.ml.mean))
     } else {
         String::new()
     };
     if d.mean > 0.0 {
         format!(
-            "{verb} {}{share} (less than the freshest corner {})",
+            "{verb} {}{share} (less than the freshest corner {}; {})",
             money(d.mean, unit),
-            seeds(d.held, d.seeds)
+            seeds(d.held, d.seeds),
+            interval(d)
         )
     } else {
         format!(
-            "{} {} more than the freshest corner ({})",
+            "{} {} more than the freshest corner ({}; {})",
             if plural { "gain" } else { "gains" },
             money(-d.mean, unit),
-            seeds(d.seeds - d.held, d.seeds)
+            seeds(d.agree(), d.seeds),
+            interval(d)
         )
     }
 }
 
-/// The sentences of one scenario.
-fn scenario(m: &Map) -> String {
-    let (name, earns, baseline) = match m.scenario {
-        Scenario::Ads => ("Ads", "earns", "the baseline policy (a random ad)"),
-        Scenario::Cells => ("Cells", "saves", "keeping every cell always on"),
-    };
-    let mut out = if m.seeds == 1 {
+/// The names of a scenario: its name, its verb, its no-ML baseline and its rule.
+fn names(s: Scenario) -> (&'static str, &'static str, &'static str, &'static str) {
+    match s {
+        Scenario::Ads => (
+            "Ads",
+            "earns",
+            "a random ad",
+            "the rule (each ad's observed click-through rate)",
+        ),
+        Scenario::Cells => (
+            "Cells",
+            "saves",
+            "keeping every cell on",
+            "the rule (sleep on the last measured load)",
+        ),
+    }
+}
+
+/// A short figure for a lead sentence: "767 €/day", or "not measurable".
+fn short(d: &Diff, unit: &str) -> String {
+    if d.measurable {
+        money(d.mean, unit)
+    } else {
+        "no measurable amount".into()
+    }
+}
+
+/// The two staleness cells: (a day of stale predictions, a day of stale model), as losses.
+fn stale(m: &Map) -> Option<(Diff, Diff, Diff)> {
+    let corner = m.lane(0, 0);
+    let p = m.at("1d", "continual").map(|(r, c)| m.lane(r, c))?;
+    let l = m.at("online", "1d").map(|(r, c)| m.lane(r, c))?;
+    Some((m.diff(corner, p), m.diff(corner, l), m.diff(l, p)))
+}
+
+/// The lead sentence of one scenario.
+fn lead(m: &Map) -> String {
+    let (name, earns, baseline, _) = names(m.scenario);
+    let u = &m.unit;
+    let value = if m.ml.positive() {
         format!(
-            "{name} ({}, 1 seed; intervals over its {} days): ",
+            "the ML system {earns} {} over {baseline}",
+            money(m.ml.mean, u)
+        )
+    } else if m.ml.negative() {
+        format!(
+            "the ML system costs {} more than {baseline}",
+            money(-m.ml.mean, u)
+        )
+    } else {
+        format!("the ML system's value over {baseline} is not measurable")
+    };
+    let and = if m.ml.positive() { " and" } else { "; it" };
+    let rule = if m.ml_over_rule.positive() {
+        format!(
+            "{and} {earns} {} more than the rule without a model: ML earns its keep over the rule",
+            money(m.ml_over_rule.mean, u)
+        )
+    } else if m.ml_over_rule.negative() {
+        format!(
+            "{and} {earns} {} less than the rule without a model: the rule does better",
+            money(-m.ml_over_rule.mean, u)
+        )
+    } else {
+        format!("{and} is not measurably apart from the rule without a model")
+    };
+    let staleness = match stale(m) {
+        Some((p, l, _)) => format!(
+            "; a day of stale predictions costs {}, a day of stale model {}",
+            short(&p, u),
+            short(&l, u)
+        ),
+        None => String::new(),
+    };
+    format!("{name}: {value}{rule}{staleness}.")
+}
+
+/// The sentence comparing the scenarios: which freshness matters more in each, and where ML earns
+/// its keep over the rule.
+fn comparing(maps: &[&Map]) -> String {
+    // (statement, domains it holds in), in order of first appearance.
+    let mut said: Vec<(&str, Vec<&str>)> = Vec::new();
+    let mut say = |what: &'static str, d: &'static str| match said.iter_mut().find(|s| s.0 == what)
+    {
+        Some(s) => s.1.push(d),
+        None => said.push((what, vec![d])),
+    };
+    for m in maps {
+        let d = m.scenario.name();
+        if let Some((_, _, x)) = stale(m) {
+            say(
+                if x.positive() {
+                    "fresh predictions matter more than a fresh model"
+                } else if x.negative() {
+                    "a fresh model matters more than fresh predictions"
+                } else {
+                    "neither freshness measurably matters more"
+                },
+                d,
+            );
+        }
+        say(
+            if m.ml_over_rule.positive() {
+                "ML earns its keep over the rule"
+            } else if m.ml_over_rule.negative() {
+                "the rule beats ML"
+            } else {
+                "ML and the rule are not measurably apart"
+            },
+            d,
+        );
+    }
+    let mut s = (said.iter())
+        .map(|(what, ds)| {
+            let both = ds.iter().map(|d| format!("in {d}")).collect::<Vec<_>>();
+            format!("{what} {}", both.join(" and "))
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    if let Some(c) = s.get(..1) {
+        s = c.to_uppercase() + &s[1..];
+    }
+    format!("{s}.")
+}
+
+/// The details of one scenario (intervals, seed counts, the frozen model, the rule, the oracle).
+fn details(m: &Map) -> Vec<String> {
+    let (name, earns, baseline, rule) = names(m.scenario);
+    let u = &m.unit;
+    let mut out = Vec::new();
+    let head = if m.seeds == 1 {
+        format!(
+            "{name} ({}, 1 seed; intervals over its {} days):",
             m.preset,
             m.days()
         )
     } else {
-        format!("{name} ({}, {} seeds): ", m.preset, m.seeds)
+        format!("{name} ({}, {} seeds, paired):", m.preset, m.seeds)
     };
-    if m.ml.measurable && m.ml.mean > 0.0 {
-        out.push_str(&format!(
-            "the ML system {earns} {} over {baseline}, {}.",
-            money(m.ml.mean, &m.unit),
-            seeds(m.ml.held, m.ml.seeds)
-        ));
-    } else if m.ml.measurable {
-        out.push_str(&format!(
-            "at these prices the ML system costs {} more than {baseline} ({}), so no share of its value is given.",
-            money(-m.ml.mean, &m.unit),
-            seeds(m.ml.seeds - m.ml.held, m.ml.seeds)
-        ));
-    } else {
-        out.push_str(&format!(
-            "the ML system creates no measurable value over {baseline} ({}, 95% interval {} to {}), so no share of its value is given.",
-            money(m.ml.mean, &m.unit),
-            fmt_figure(Some(m.ml.lo), 3),
-            fmt_figure(Some(m.ml.hi), 3)
+    let diff = |what: &str, d: &Diff| {
+        if d.measurable {
+            format!(
+                "{what} {} ({}; {})",
+                money(d.mean, u),
+                interval(d),
+                seeds(d.agree(), d.seeds)
+            )
+        } else {
+            format!(
+                "{what} no measurable amount ({}, {})",
+                money(d.mean, u),
+                interval(d)
+            )
+        }
+    };
+    // The ads oracle shows the ad most likely clicked, not the one that pays most: no bound on money.
+    let oracle = match m.scenario {
+        Scenario::Ads => "the click oracle (the ad most likely clicked, not a bound on revenue)",
+        Scenario::Cells => "the oracle, which knows the loads,",
+    };
+    out.push(format!(
+        "{head} the ML system {earns} {} over {baseline}; {rule} {earns} {}; the ML system over the rule: {}; {oracle} {earns} {}.",
+        diff("", &m.ml).trim_start(),
+        diff("", &m.rule).trim_start(),
+        diff("", &m.ml_over_rule).trim_start(),
+        diff("", &m.oracle).trim_start(),
+    ));
+    if !m.ml.positive() {
+        out.push(format!(
+            "{name}: no share of the ML system's value is given, as that value is not measurably positive; losses are in money."
         ));
     }
     let corner = m.lane(0, 0);
-    let pred = m.at("1d", "continual").map(|(r, c)| m.lane(r, c));
-    let model = m.at("online", "1d").map(|(r, c)| m.lane(r, c));
-    if let Some(p) = pred {
-        out.push_str(&format!(
-            " Predictions up to a day old (batch refresh 1d, continual model) {}.",
-            loss(m, &m.diff(corner, p), true)
+    let cell = |r: &str, c: &str| m.at(r, c).map(|(r, c)| m.diff(corner, m.lane(r, c)));
+    if let Some(p) = cell("1d", "continual") {
+        out.push(format!(
+            "{name}: predictions up to a day old (batch refresh 1d, continual model) {}.",
+            loss(m, &p, true)
         ));
     }
-    if let Some(l) = model {
-        out.push_str(&format!(
-            " A model up to a day old (retrained daily, online predictions) {}.",
-            loss(m, &m.diff(corner, l), false)
+    if let Some(l) = cell("online", "1d") {
+        out.push(format!(
+            "{name}: a model up to a day old (retrained daily, online predictions) {}.",
+            loss(m, &l, false)
         ));
+    }
+    if let Some((_, _, x)) = stale(m) {
+        out.push(if x.measurable {
+            format!(
+                "{name}: a day of stale {} costs {} more than a day of stale {} ({}; {}).",
+                if x.mean > 0.0 { "predictions" } else { "model" },
+                money(x.mean.abs(), u),
+                if x.mean > 0.0 { "model" } else { "predictions" },
+                seeds(x.agree(), x.seeds),
+                interval(&x)
+            )
+        } else {
+            format!(
+                "{name}: between a day of stale predictions and a day of stale model there is no measurable difference ({})." ,
+                interval(&x)
+            )
+        });
     }
     if let Some((r, c)) = m.at("online", "frozen") {
-        out.push_str(&format!(
-            " A model frozen after the warm-up (online predictions) {}.",
+        out.push(format!(
+            "{name}: a model frozen after the warm-up (online predictions) {}.",
             loss(m, &m.diff(corner, m.lane(r, c)), false)
         ));
     }
-    if let (Some(p), Some(l)) = (pred, model) {
-        out.push(' ');
-        out.push_str(&axes(m, m.diff(l, p)));
-    }
+    out.extend(m.notes.iter().map(|n| format!("{name}: {n}")));
     out
 }
 
-/// Which axis costs more at a day of staleness: `d` is the stale model's value minus the stale
-/// predictions' value (positive: stale predictions cost more).
-fn axes(m: &Map, d: Diff) -> String {
-    if !d.measurable {
-        return "Between a day of stale predictions and a day of stale model there is no measurable difference.".into();
-    }
-    if d.mean > 0.0 {
-        format!(
-            "So in {} fresh predictions matter more than a fresh model: a day of stale predictions costs {} more than a day of stale model ({}).",
-            domain(m),
-            money(d.mean, &m.unit),
-            seeds(d.held, d.seeds)
-        )
-    } else {
-        format!(
-            "So in {} a fresh model matters more than fresh predictions: a day of stale model costs {} more than a day of stale predictions ({}).",
-            domain(m),
-            money(-d.mean, &m.unit),
-            seeds(d.seeds - d.held, d.seeds)
-        )
-    }
-}
-
-fn domain(m: &Map) -> &'static str {
-    match m.scenario {
-        Scenario::Ads => "ads",
-        Scenario::Cells => "cells",
-    }
-}
-
-/// The whole conclusion: one paragraph per scenario with complete seeds, then the interval rule.
-pub fn conclusion(maps: &[Map]) -> String {
+/// The conclusion: the lead sentences (one per scenario with complete seeds, one comparing them,
+/// the sensitivity strip's), then the details.
+pub fn conclusion(
+    maps: &[Map],
+    sensitivity: Option<&[super::sensitivity::Held]>,
+) -> (Vec<String>, Vec<String>) {
     let done: Vec<&Map> = maps.iter().filter(|m| m.seeds > 0).collect();
     if done.is_empty() {
-        return String::new();
+        return (Vec::new(), Vec::new());
     }
-    let mut parts: Vec<String> = done.iter().map(|m| scenario(m)).collect();
-    parts.push("Intervals are 95%; every lane of a seed saw the same world, and a difference whose interval includes zero is called no measurable difference.".into());
-    parts.join("\n")
+    let mut lead_: Vec<String> = done.iter().map(|m| lead(m)).collect();
+    if done.len() > 1 {
+        lead_.push(comparing(&done));
+    }
+    if let Some(s) = sensitivity.filter(|s| !s.is_empty()) {
+        lead_.push(super::sensitivity::words(
+            s,
+            &super::sensitivity::unmeasured(maps),
+        ));
+    }
+    let mut more: Vec<String> = done.iter().flat_map(|m| details(m)).collect();
+    more.push("Intervals are 95% over the seeds' paired differences (every lane of a seed saw the same world); a difference whose interval includes zero is called not measurable, and a cell beside a neighbour it is not measurably apart from is marked \"≈\" on the map and in the table.".into());
+    (lead_, more)
+}
+
+/// The essay's closing question, worded and graded from the same numbers as the map (the JSON's
+/// `question`): where a day of staleness (the larger of a day-old prediction and a day-old model)
+/// costs the larger share of what the ML system is worth. A share exists only where the ML system's
+/// value is measurably positive and the loss measurable; when a scenario has none, or the run cannot
+/// tell the two apart, `outcome` is None and `text` says why (no default is picked).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Question {
+    pub text: String,
+    /// `[value, label]` of each choice.
+    pub choices: Vec<[String; 2]>,
+    /// The choice the run bears out: `ads`, `cells`, `same`; None where it is not measurable.
+    pub outcome: Option<String>,
+    /// What the run measured, in a sentence.
+    pub why: String,
+}
+
+/// A scenario's largest share lost to a day of staleness, with its interval (None where no share).
+fn day_share(m: &Map) -> Option<(f64, f64, f64)> {
+    let (p, l, _) = stale(m)?;
+    if !m.ml.positive() {
+        return None;
+    }
+    let worst = [p, l]
+        .into_iter()
+        .filter(|d| d.positive())
+        .max_by(|a, b| a.mean.total_cmp(&b.mean))?;
+    let s = |x: f64| x / m.ml.mean;
+    Some((s(worst.mean), s(worst.lo), s(worst.hi)))
+}
+
+/// The closing question of the essay from the answer's maps.
+pub fn question(maps: &[Map]) -> Question {
+    let find = |s: Scenario| maps.iter().find(|m| m.scenario == s && m.seeds > 0);
+    let (a, c) = (find(Scenario::Ads), find(Scenario::Cells));
+    let share = |m: Option<&Map>| m.and_then(day_share);
+    let say = |name: &str, m: Option<&Map>| match (m, share(m)) {
+        (None, _) => format!("{name}: not run"),
+        (Some(_), Some((x, lo, hi))) => format!(
+            "{name}: {} of the ML system's value (95% interval {} to {})",
+            pct(x),
+            pct(lo),
+            pct(hi)
+        ),
+        (Some(m), None) if !m.ml.positive() => {
+            format!("{name}: no share, as the ML system's value is not measurably positive")
+        }
+        (Some(_), None) => format!("{name}: no measurable loss from a day of staleness"),
+    };
+    let outcome = match (share(a), share(c)) {
+        (Some(x), Some(y)) if x.1 > y.2 => Some("ads"),
+        (Some(x), Some(y)) if y.1 > x.2 => Some("cells"),
+        (Some(_), Some(_)) => Some("same"),
+        _ => None,
+    };
+    let why = format!(
+        "A day of staleness costs: {}; {}.{}",
+        say("ads", a),
+        say("cells", c),
+        match outcome {
+            None => " This run cannot grade the question: it needs a measurable share in both.",
+            Some("same") => " The two intervals overlap: not measurably apart.",
+            _ => "",
+        }
+    );
+    Question {
+        text: "Put a price on both domains: expected revenue for ads; the cost the network pays for cells. Where does a day of staleness cost the larger share of what the ML system is worth?".into(),
+        choices: [("ads", "In ad ranking"), ("cells", "In the cellular network"), ("same", "About the same in both")]
+            .map(|(v, l)| [v.to_string(), l.to_string()])
+            .to_vec(),
+        outcome: outcome.map(str::to_string),
+        why,
+    }
 }

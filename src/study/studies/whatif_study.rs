@@ -128,6 +128,8 @@ impl Study for WhatIf {
             json,
             table,
             words,
+            details: Vec::new(),
+            strip: None,
             marks: Vec::new(),
             figure: Figure::WhatIf(Box::new(s)),
         })

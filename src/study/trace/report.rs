@@ -48,6 +48,8 @@ impl Study for Trace {
             table: table(&m),
             marks: vec![None; words.len()],
             words,
+            details: Vec::new(),
+            strip: None,
             figure: Figure::Trace(m),
         })
     }

@@ -123,6 +123,9 @@ pub struct Grid {
     pub rows: Vec<String>,
     pub cols: Vec<String>,
     pub cells: Vec<Vec<(String, Option<f64>)>>,
+    /// Per cell, whether it is within the noise of its neighbour to the right and below: an "≈" is
+    /// drawn on that border, so a reader does not read a ranking into it (empty: no marks).
+    pub near: Vec<Vec<(bool, bool)>>,
 }
 
 /// The grid of one scenario's map.
@@ -155,12 +158,27 @@ fn grid_of(m: &Map) -> Grid {
     } else {
         format!("value lost, {}", m.unit)
     };
+    let n = |d: &crate::study::answer::stats::Diff| {
+        if d.measurable {
+            fmt_figure(Some(d.mean), 3)
+        } else {
+            "n.m.".into()
+        }
+    };
     let ml = format!(
-        "ML system: {} {} over no ML",
-        fmt_figure(Some(m.ml.mean), 3),
+        "ML vs no ML {}, vs rule {} {}",
+        n(&m.ml),
+        n(&m.ml_over_rule),
         m.unit
     );
     let seeds = format!("{} seed{}", m.seeds, if m.seeds == 1 { "" } else { "s" });
+    let near = (m.cells.iter())
+        .map(|row| {
+            (row.iter())
+                .map(|c| (c.apart_right == Some(false), c.apart_below == Some(false)))
+                .collect()
+        })
+        .collect();
     Grid {
         title: format!("{}: {what}", name(m)),
         subtitle: format!("{ml}; {seeds}"),
@@ -168,6 +186,7 @@ fn grid_of(m: &Map) -> Grid {
         rows: m.rows.clone(),
         cols: m.cols.clone(),
         cells,
+        near,
     }
 }
 
@@ -225,6 +244,20 @@ pub(super) fn draw_grid<DB: DrawingBackend>(
                 font(pal, style, size).color(&fg).pos(centre),
             );
             area.draw(&t).map_err(err)?;
+        }
+    }
+    // "≈" on the border between two neighbours that are not measurably apart: no ranking to read.
+    let near = font(pal, style, 10.0).pos(Pos::new(HPos::Center, VPos::Center));
+    for (r, row) in g.near.iter().enumerate() {
+        for (c, &(right, below)) in row.iter().enumerate() {
+            let (x, y) = (left + c as i32 * cw, top + r as i32 * ch);
+            let mark = |at: (i32, i32)| area.draw(&Text::new("≈", at, near.clone()));
+            if right {
+                mark((x + cw, y + ch / 2)).map_err(err)?;
+            }
+            if below {
+                mark((x + cw / 2, y + ch)).map_err(err)?;
+            }
         }
     }
     Ok(())

@@ -69,6 +69,7 @@ fn grid(m: &Map) -> Grid {
         rows,
         cols: m.cols.clone(),
         cells,
+        near: Vec::new(),
     }
 }
 
