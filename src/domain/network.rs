@@ -160,8 +160,10 @@ impl Network {
                 * (w * congested(a) as u8 as f64 + (1.0 - w) * congested(b) as u8 as f64),
             coverage_load: if cap > 0.0 {
                 b / cap
+            } else if b > 0.0 {
+                f64::INFINITY
             } else {
-                f64::INFINITY * b
+                0.0
             },
         }
     }

@@ -207,13 +207,15 @@ impl CellsSim {
         }
         let (net, members) = (&self.net, &self.members);
         let live_rule = t.last_loads(&t.real);
-        self.refs.rule_level = tune::pick(net, members, &t.real, &live_rule);
+        if let Some(level) = tune::pick(net, members, &t.real, &live_rule) {
+            self.refs.rule_level = level;
+        }
         for (l, lane) in self.lanes.iter_mut().enumerate() {
             let simulated = lane.cfg.source == Source::Simulator && !t.sim.is_empty();
             let loads = if simulated { &t.sim } else { &t.real };
             lane.level = match lane.cfg.policy {
                 Policy::Rule => self.refs.rule_level,
-                Policy::Model => tune::pick(net, members, loads, &t.fc[l]),
+                Policy::Model => tune::pick(net, members, loads, &t.fc[l]).unwrap_or(lane.level),
                 _ => lane.level,
             };
         }

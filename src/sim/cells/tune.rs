@@ -71,11 +71,18 @@ impl Tuning {
 
 /// The money-optimal level of [`LEVELS`] on `loads` (intervals x cells) when the lane expects
 /// `expected` (same shape; NaN: no expectation, the booster stays awake). Ties go to the lower
-/// level (the cautious one).
-pub(super) fn pick(net: &Network, members: &[Vec<usize>], loads: &[f64], expected: &[f64]) -> f64 {
+/// level (the cautious one). `None` without a day of expectations to tune on (a warm-up of one day
+/// only fills the lags): the lane keeps its untuned level.
+pub(super) fn pick(
+    net: &Network,
+    members: &[Vec<usize>],
+    loads: &[f64],
+    expected: &[f64],
+) -> Option<f64> {
     let n: usize = members.iter().map(Vec::len).sum();
-    if n == 0 || loads.len() < n {
-        return 0.0;
+    let known = expected.iter().filter(|e| e.is_finite()).count();
+    if n == 0 || known < n * DAY {
+        return None;
     }
     let mut best = (f64::INFINITY, 0.0);
     let mut sleep = vec![false; n];
@@ -90,5 +97,5 @@ pub(super) fn pick(net: &Network, members: &[Vec<usize>], loads: &[f64], expecte
             best = (money, level);
         }
     }
-    best.1
+    Some(best.1)
 }
