@@ -197,3 +197,15 @@ fn parallel_runs_equal_the_tasks_run_one_by_one() {
     let n = one_by_one.len();
     assert_eq!(calls, (1..=n).map(|k| (k, n)).collect::<Vec<_>>());
 }
+
+/// The default lane is B unless B learns nothing (cells-sleep's B is the operators' rule): then the
+/// first lane that learns; a lane that learns nothing is refused, not swept into identical points.
+#[test]
+fn the_swept_lane_is_one_that_learns() {
+    let cfg = preset("cells-sleep").unwrap().config();
+    let points = vec![Point::Continual, Point::Frozen];
+    let spec = Spec::new(cfg.clone(), None, Param::Every, points.clone(), 1, None).unwrap();
+    assert_eq!(spec.lane, 2, "C, the forecaster");
+    let err = Spec::new(cfg, Some(1), Param::Every, points, 1, None).unwrap_err();
+    assert!(err.contains("no learned model"), "{err}");
+}

@@ -1,5 +1,5 @@
 //! The one currency of every table, chart and sentence, and the one way an amount of money is
-//! written. Ads earn revenue and cells pay for energy and for unserved traffic in the same money,
+//! written. Ads earn revenue and cells pay for energy and for complaint calls in the same money,
 //! so the answer can compare them; nothing else in the crate writes a currency symbol.
 
 /// The currency symbol as a literal (`currency!()`), or a unit per something (`currency!("kWh")` is

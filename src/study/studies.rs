@@ -302,7 +302,7 @@ impl Study for Sweep {
             jsons.push((world.name.clone(), spec.clone(), s.clone()));
             let abs: [&str; 2] = match spec.base.scenario {
                 crate::sim::config::Scenario::Ads => ["clicks", "revenue"],
-                crate::sim::config::Scenario::Cells => ["energy_kwh", "unserved"],
+                crate::sim::config::Scenario::Cells => ["energy_kwh", "cost"],
             };
             for p in &s.points {
                 let get = |k: &str| {

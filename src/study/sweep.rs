@@ -12,7 +12,7 @@ use crate::base::json::Num;
 use crate::base::units::{
     fmt_duration, parse_duration, TimeUnit, HOURS_PER_DAY, HOURS_PER_WEEK, MINUTES_PER_HOUR,
 };
-use crate::sim::config::{Config, ConfigError, Mode, Scenario, Update, LANE_NAMES};
+use crate::sim::config::{Config, ConfigError, Mode, Policy, Scenario, Update, LANE_NAMES};
 use crate::sim::experiment::Experiment;
 use crate::sim::series::{metric, Better};
 
@@ -145,12 +145,29 @@ impl Spec {
         seeds: u32,
         metric_key: Option<&str>,
     ) -> Result<Spec, String> {
-        let lane = lane.unwrap_or(if base.lanes.len() > 1 { 1 } else { 0 });
+        // Lane B unless it is no model (cells-sleep's B is the operators' rule): then the first
+        // lane that learns.
+        let model = |i: usize| base.lanes.get(i).is_some_and(|l| l.policy == Policy::Model);
+        let lane = lane.unwrap_or_else(|| {
+            let b = if base.lanes.len() > 1 { 1 } else { 0 };
+            if model(b) {
+                b
+            } else {
+                (0..base.lanes.len()).find(|&i| model(i)).unwrap_or(b)
+            }
+        });
         if lane >= base.lanes.len() {
             return Err(format!(
                 "lane {} does not exist: the configuration has {} lanes",
                 LANE_NAMES.get(lane).unwrap_or(&"?"),
                 base.lanes.len()
+            ));
+        }
+        if !model(lane) {
+            return Err(format!(
+                "lane {} is no learned model (its policy is {}): a freshness sweep needs a lane that learns",
+                LANE_NAMES[lane],
+                base.lanes[lane].policy.name()
             ));
         }
         if !(1..=MAX_SEEDS).contains(&seeds) {
