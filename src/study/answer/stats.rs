@@ -160,6 +160,11 @@ impl Diff {
     /// its 95% interval, the units in which it was positive.
     pub fn over(d: &[f64]) -> Diff {
         let (mean, half) = mean_half(d);
+        Diff::around(d, mean, half)
+    }
+
+    /// The difference with mean `mean` and interval half-width `half`, counted over the units `d`.
+    fn around(d: &[f64], mean: f64, half: f64) -> Diff {
         let (lo, hi) = (mean - half, mean + half);
         Diff {
             mean,
@@ -192,15 +197,7 @@ impl Map {
         } else {
             f64::NAN
         };
-        let (lo, hi) = (mean - half, mean + half);
-        Diff {
-            mean,
-            lo,
-            hi,
-            measurable: lo > 0.0 || hi < 0.0,
-            held: per_seed.iter().filter(|&&x| x > 0.0).count() as u32,
-            seeds: per_seed.len() as u32,
-        }
+        Diff::around(&per_seed, mean, half)
     }
 
     /// The row and column indices of a row label and a column label.
