@@ -169,8 +169,8 @@ fn a_short_trace_says_what_each_cell_needs() {
 #[test]
 fn rows_come_in_any_order_and_a_partial_map_is_no_error() {
     // The page draws the map as the workers finish rows, in any order: a map of the later rows
-    // without the first (online) row is partial, not "too short" (that failed a run on the page and
-    // left its status at "3 of 3 rows").
+    // without the first (online) row is partial (its first row empty), not "too short" (that failed
+    // a run on the page and left its status at "3 of 3 rows").
     let j = job(hourly(2, 22, 0), &[], "", "");
     let parts = run_native::<Trace>(&j, 2, |_, _| {}).unwrap();
     assert!(parts.len() > 1);
@@ -180,13 +180,7 @@ fn rows_come_in_any_order_and_a_partial_map_is_no_error() {
         panic!("a trace's map")
     };
     assert!(!m.first_in && m.cells[0].iter().all(|c| c.mae.is_none()));
-    // Reversed, the whole map is the same as in order.
-    let mut rev = parts.clone();
-    rev.reverse();
-    assert_eq!(
-        Trace::report(&j, &rev).unwrap().json.pretty(),
-        Trace::report(&j, &parts).unwrap().json.pretty()
-    );
+    // (Any subset in any order: tests/study_contract.rs, for every study.)
     // A trace that is truly too short still says so once its first row is in.
     let short = job(hourly(2, 6, 0), &[], "", "");
     let e = fails(&short);
