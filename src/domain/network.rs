@@ -282,6 +282,30 @@ impl Network {
     }
 }
 
+impl Network {
+    /// A day-ahead plan followed on the network: every booster sleeps when `plan` says so, unless
+    /// its coverage cell's measured load passed the wake limit in the planned sleep so far (the coverage
+    /// node asks for re-activation, as in [`Network::decide`]); a booster woken that way is `held`
+    /// awake until its plan wakes it anyway, so that it does not flap back to sleep into the same
+    /// load (an operator's choice, assumption: 3GPP leaves the switch-off to the booster's owner).
+    pub fn follow(
+        &self,
+        members: &[Vec<usize>],
+        plan: &[bool],
+        st: &Sleeper,
+        held: &mut [bool],
+        sleep: &mut [bool],
+    ) {
+        for (k, cells) in members.iter().enumerate() {
+            let woken = st.cover.get(k).is_some_and(|&c| c > self.wake_limit);
+            for &c in cells {
+                held[c] = plan[c] && (held[c] || woken);
+                sleep[c] = plan[c] && !held[c];
+            }
+        }
+    }
+}
+
 /// The most boosters per cluster whose every sleep schedule the oracle's programme searches (its
 /// work grows as `4^m`).
 pub const ORACLE_MAX_PER_CLUSTER: usize = 6;
