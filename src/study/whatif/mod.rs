@@ -32,7 +32,7 @@ use crate::sim::config::{Config, Scenario};
 /// The knob the page and the preset `cells-what-if` vary, and its values.
 pub const DEFAULT_KNOB: &str = "threshold";
 pub const DEFAULT_VALUES: &str =
-    "0.04,0.05,0.06,0.07,0.08,0.09,0.1,0.11,0.12,0.13,0.14,0.15,0.16,0.18,0.2,0.22,0.24,0.26,0.28,0.3";
+    "0.04,0.06,0.08,0.09,0.1,0.11,0.12,0.13,0.14,0.16,0.18,0.2,0.22,0.25,0.3";
 /// The simulator errors the page computes at once (its slider's steps): 0 to 1 by 0.1.
 pub const PAGE_ERRORS: usize = 11;
 /// Most values and seeds one evaluation takes.
