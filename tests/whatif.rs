@@ -1,7 +1,8 @@
 //! The what-if evaluation's claims, over seeds (each claim over blocks of ten seeds, as the preset
 //! `cells-what-if`'s caption makes them): a perfect simulator picks the truly best value on every
 //! seed; the regret of trusting the simulator grows with its error on average; refitting the
-//! simulator on more live load lowers the regret on average.
+//! simulator on more live load lowers the regret on average; an optimistic simulator costs far more
+//! than a pessimistic one.
 
 use rtml::sim::presets::preset;
 use rtml::study::whatif::{
@@ -99,6 +100,8 @@ fn biased(bias: f64, seed: u32) -> (f64, f64) {
 /// best plan saves, a pessimistic one (30% high) less than a tenth (half of that).
 #[test]
 fn an_optimistic_simulator_costs_more_than_a_pessimistic_one() {
+    let caption = preset("cells-what-if").unwrap().caption;
+    assert!(caption.contains("30% low") && caption.contains("a fifth") && caption.contains("half as much"));
     let blocks: Vec<u32> = std::env::var("WHATIF_BLOCKS")
         .map(|v| v.split(',').filter_map(|x| x.trim().parse().ok()).collect())
         .unwrap_or_else(|_| vec![1, 1001, 2001, 100_001]);

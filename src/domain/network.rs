@@ -430,6 +430,29 @@ mod tests {
     }
 
     #[test]
+    fn a_plan_woken_by_the_wake_limit_stays_awake_until_it_ends() {
+        let n = net();
+        let members = vec![vec![0, 1], vec![2]];
+        let mut st = Sleeper::new(3, 2);
+        let (mut held, mut sleep) = (vec![false; 3], vec![false; 3]);
+        let plan = [true, false, true];
+        n.follow(&members, &plan, &st, &mut held, &mut sleep);
+        assert_eq!(sleep, [true, false, true]);
+        // Cluster 0's coverage cell passes the wake limit: its planned sleeper wakes, and stays
+        // awake while the plan would sleep it, even once the load is gone; cluster 1 sleeps on.
+        st.cover = vec![0.95, 0.2];
+        n.follow(&members, &plan, &st, &mut held, &mut sleep);
+        assert_eq!(sleep, [false, false, true]);
+        st.cover = vec![0.1, 0.2];
+        n.follow(&members, &plan, &st, &mut held, &mut sleep);
+        assert_eq!(sleep, [false, false, true]);
+        // The plan wakes it; its next planned sleep is followed again.
+        n.follow(&members, &[false, false, true], &st, &mut held, &mut sleep);
+        n.follow(&members, &plan, &st, &mut held, &mut sleep);
+        assert_eq!(sleep, [true, false, true]);
+    }
+
+    #[test]
     fn the_oracle_is_no_costlier_than_any_schedule() {
         let n = net();
         let mut rng = crate::base::rng::Rng::new(7, 1);

@@ -76,6 +76,8 @@ pub struct Summary {
     pub knob: Knob,
     pub values: Vec<f64>,
     pub sim_error: f64,
+    /// The simulator's bias (`sim_bias`: its daily peaks scaled by `1 + sim_bias`).
+    pub sim_bias: f64,
     pub seeds: usize,
     pub predicted: Vec<Outcome>,
     pub real: Vec<Outcome>,
@@ -171,6 +173,7 @@ pub fn summarize(spec: &Spec, runs: &[SeedRun], e: usize, sim_error: f64) -> Sum
         knob: spec.knob,
         values: spec.values.clone(),
         sim_error,
+        sim_bias: spec.cfg.cells.sim_bias,
         seeds: runs.len(),
         predicted,
         real,
@@ -277,6 +280,7 @@ pub fn to_json(s: &Summary) -> Value {
 pub fn page_json(s: &Summary) -> Value {
     let mut j = to_json(s);
     j["sim_error"] = json_num(s.sim_error);
+    j["sim_bias"] = json_num(s.sim_bias);
     // The slider's step and how the page writes it.
     j["step"] = json!((s.sim_error * 10.0).round() as u32);
     j["error_label"] = json!(format!("{}%", (s.sim_error * 100.0).round()));
