@@ -41,7 +41,7 @@ async function run() {
   if (running) return;
   // The slider's step from the link, or (empty) the configuration's own simulator error.
   const own = $('whatif-error').dataset.own === '1';
-  const job = { preset: $('whatif-preset').value, knob: $('whatif-knob').value, values: $('whatif-values').value, seeds: $('whatif-seeds').value, step: own ? null : $('whatif-error').value, refit: false };
+  const job = { preset: $('whatif-preset').value, knob: $('whatif-knob').value, values: $('whatif-values').value, seeds: $('whatif-seeds').value, bias: $('whatif-bias').value, step: own ? null : $('whatif-error').value, refit: false };
   const key = JSON.stringify(job);
   const status = $('whatif-status');
   const bar = $('whatif-progress');
@@ -89,6 +89,8 @@ export function setupWhatif(dark, tab, values) {
   $('whatif-cancel').addEventListener('click', () => cancelStudy('whatif'));
   $('whatif-error').addEventListener('input', show);
   $('whatif-refit').addEventListener('change', show);
+  // The bias changes the simulator itself: its seeds run again.
+  $('whatif-bias').addEventListener('change', run);
   $('whatif').addEventListener('toggle', draw);
   new ResizeObserver(draw).observe($('whatif-chart'));
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', draw);

@@ -282,6 +282,30 @@ impl Network {
     }
 }
 
+impl Network {
+    /// A day-ahead plan followed on the network: every booster sleeps when `plan` says so, unless
+    /// its coverage cell's measured load passed the wake limit in the planned sleep so far (the coverage
+    /// node asks for re-activation, as in [`Network::decide`]); a booster woken that way is `held`
+    /// awake until its plan wakes it anyway, so that it does not flap back to sleep into the same
+    /// load (an operator's choice, assumption: 3GPP leaves the switch-off to the booster's owner).
+    pub fn follow(
+        &self,
+        members: &[Vec<usize>],
+        plan: &[bool],
+        st: &Sleeper,
+        held: &mut [bool],
+        sleep: &mut [bool],
+    ) {
+        for (k, cells) in members.iter().enumerate() {
+            let woken = st.cover.get(k).is_some_and(|&c| c > self.wake_limit);
+            for &c in cells {
+                held[c] = plan[c] && (held[c] || woken);
+                sleep[c] = plan[c] && !held[c];
+            }
+        }
+    }
+}
+
 /// The most boosters per cluster whose every sleep schedule the oracle's programme searches (its
 /// work grows as `4^m`).
 pub const ORACLE_MAX_PER_CLUSTER: usize = 6;
@@ -403,6 +427,29 @@ mod tests {
         assert_eq!(wake.degraded, 0.0);
         let wake = n.cluster(&[0.9, 0.0], &[false, false], &[true, false]);
         assert!((wake.congested_min - 2.0).abs() < 1e-9, "{wake:?}");
+    }
+
+    #[test]
+    fn a_plan_woken_by_the_wake_limit_stays_awake_until_it_ends() {
+        let n = net();
+        let members = vec![vec![0, 1], vec![2]];
+        let mut st = Sleeper::new(3, 2);
+        let (mut held, mut sleep) = (vec![false; 3], vec![false; 3]);
+        let plan = [true, false, true];
+        n.follow(&members, &plan, &st, &mut held, &mut sleep);
+        assert_eq!(sleep, [true, false, true]);
+        // Cluster 0's coverage cell passes the wake limit: its planned sleeper wakes, and stays
+        // awake while the plan would sleep it, even once the load is gone; cluster 1 sleeps on.
+        st.cover = vec![0.95, 0.2];
+        n.follow(&members, &plan, &st, &mut held, &mut sleep);
+        assert_eq!(sleep, [false, false, true]);
+        st.cover = vec![0.1, 0.2];
+        n.follow(&members, &plan, &st, &mut held, &mut sleep);
+        assert_eq!(sleep, [false, false, true]);
+        // The plan wakes it; its next planned sleep is followed again.
+        n.follow(&members, &[false, false, true], &st, &mut held, &mut sleep);
+        n.follow(&members, &plan, &st, &mut held, &mut sleep);
+        assert_eq!(sleep, [true, false, true]);
     }
 
     #[test]

@@ -26,7 +26,7 @@ use crate::domain::network::{Network, Sleeper};
 pub use crate::domain::power::earth;
 pub(crate) mod probe;
 
-use forecast::{features, History};
+use forecast::{batch_forecasts, features, History};
 pub use forecast::{Example, Forecaster};
 pub use inside::InsideGrids;
 pub use lane::Lane;
@@ -38,7 +38,7 @@ use world::{clock, Profile, World, DAY};
 
 use crate::learn::progressive::Progressive;
 use crate::learn::schedule::Schedule;
-use crate::sim::config::{CellType, Config, Policy, Scope, Source};
+use crate::sim::config::{CellType, Config, Mode, Policy, Scope, Source};
 use crate::sim::series::{cells as f, Series};
 use tune::Tuning;
 
@@ -169,16 +169,37 @@ impl CellsSim {
                 } else {
                     (&self.hist, &loads)
                 };
+                let global = lane.cfg.scope == Scope::Global;
+                // A batch lane's refresh period, in intervals: its tuning scores what it would
+                // have served, the forecasts of its last refresh.
+                let refresh = lane.schedule.plan().refresh;
+                let period = (lane.cfg.mode == Mode::Batch && refresh.is_finite())
+                    .then(|| (refresh / INTERVAL).round() as i64)
+                    .filter(|&p| p > 0);
+                if let (true, Some(p), Some(t)) = (recording, period, self.tuning.as_mut()) {
+                    // At each refresh, and at the first interval recorded if no refresh was (the
+                    // first day only fills the lags): forecasts up to the next refresh.
+                    let (from, f) = &mut t.batch[l];
+                    if i.rem_euclid(p) == 0 || from.is_none() {
+                        *from = Some(i);
+                        let model = &lane.schedule.model;
+                        let until = p - i.rem_euclid(p);
+                        batch_forecasts(h, &self.world.cluster, model, (i, until), global, f);
+                    }
+                }
                 for (cell, &y) in ys.iter().enumerate().take(n) {
                     let k = self.world.cluster[cell];
                     let m = lane.schedule.model.model_of(cell, k);
-                    let mut ex = features(h, cell, k, i, i, lane.cfg.scope == Scope::Global, m);
-                    if recording {
-                        // Test, then train: the forecast made before the load is learned.
-                        let f = lane.schedule.model.predict(&ex);
-                        if let Some(t) = self.tuning.as_mut() {
-                            t.forecast(l, cell, f);
-                        }
+                    let mut ex = features(h, cell, k, i, i, global, m);
+                    if let (true, Some(t)) = (recording, self.tuning.as_mut()) {
+                        // Test, then train: the forecast made before the load is learned (a batch
+                        // lane's, at its last refresh).
+                        let f = if period.is_some() {
+                            t.batched(l, i, cell)
+                        } else {
+                            lane.schedule.model.predict(&ex)
+                        };
+                        t.forecast(l, cell, f);
                     }
                     ex.y = y;
                     lane.schedule.warmup(i as f64 * INTERVAL, &ex);

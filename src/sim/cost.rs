@@ -80,7 +80,8 @@ const ORACLE_LOOKUP: f64 = 1.5e-9;
 const WHATIF_OBSERVED_DAYS: f64 = 28.0;
 /// Seconds per cell-interval of live load a what-if seed draws.
 const WHATIF_LIVE: f64 = 0.1e-6;
-/// Seconds per cell-interval, value and view (simulator, live, each refit) a what-if seed evaluates.
+/// Seconds per cell-interval, value and view (simulator, live, each refit) a what-if seed evaluates,
+/// per run of a value's plan (a view runs it on its own loads and on the live ones).
 const WHATIF_VIEW: f64 = 0.015e-6;
 
 /// The cost of one seed of `rtml whatif`: `cells` cells over `days` days (and the days observed
@@ -92,8 +93,8 @@ pub fn whatif_seed(cells: f64, days: f64, values: f64, views: f64) -> Cost {
     c.add("the world and the series", 0.0, BASE_BYTES);
     c.add("live load (cells, days)", live * WHATIF_LIVE, live * 8.0);
     c.add(
-        format!("{values} values × {views} views (--values, --refit, cells, days)"),
-        intervals * days * values * views * WHATIF_VIEW,
+        format!("{values} values × {views} views × 2 runs (--values, --refit, cells, days)"),
+        intervals * days * values * views * 2.0 * WHATIF_VIEW,
         0.0,
     );
     c

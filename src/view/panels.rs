@@ -227,6 +227,13 @@ pub const PANEL_KEYS: &[PanelKey] = &[
         },
     },
     PanelKey {
+        key: "whatif.bias",
+        default: "0",
+        accepts: Accepts::Choice {
+            of: &whatif::PAGE_BIASES,
+        },
+    },
+    PanelKey {
         key: "whatif.refit",
         default: "0",
         accepts: Accepts::Choice { of: &["0", "1"] },

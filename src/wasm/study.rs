@@ -6,7 +6,7 @@
 //!
 //! The studies (`kind`) and their inputs (numbers as numbers or as an input's text): `spread`
 //! (`{hash, seeds}`: the page's own link), `sweep` (`{worlds: [{label, preset}], param, values,
-//! seeds}`), `answer` (`{ads, cells, sets, kwh, call, seed, seeds}`), `whatif` (`{preset, knob, values,
+//! seeds}`), `answer` (`{ads, cells, sets, kwh, call, seed, seeds}`), `whatif` (`{preset, knob, values, bias,
 //! seeds, step, refit}`; `step` null: the configuration's own simulator error), `trace` (`{format,
 //! keys, values, refresh, every, text}`: the replay's settings as `Replay::new` takes them, the
 //! map's rows and columns, the file's text read in the page).
@@ -190,9 +190,14 @@ impl OnPage for WhatIf {
             seeds: Num,
             step: Option<Num>,
             refit: bool,
+            /// The simulator's bias (`sim_bias`); none: the preset's own.
+            bias: Option<String>,
         }
         let i: In = from_js(input)?;
-        let config = preset_config(&i.preset)?;
+        let mut config = preset_config(&i.preset)?;
+        if let Some(b) = i.bias.as_deref().filter(|b| !b.is_empty()) {
+            config.set("sim_bias", b).map_err(|e| err(e.to_string()))?;
+        }
         let step = match &i.step {
             Some(n) => n.whole("simulator error step")? as usize,
             None => crate::study::whatif::page_step(&config),

@@ -45,16 +45,23 @@ test('what-if: tab=whatif runs in workers, draws both curves, and the picks of s
   assert.equal(perfect.regret, 0);
   assert.match(await page.textContent('#whatif-caption'), /the picks agree/);
   const px0 = await curvePixels(page);
-  // A simulator 100% off: seeds deciding alone pick away from their own best, which costs money
-  // (the average curves' picks may still agree: the interlock keeps the cliff where it is); the
-  // true pick does not move.
+  // A simulator 100% off: seeds deciding alone pick away from their own best, which costs money;
+  // the real curve is its own plans run live, so it moves too.
   await slide(page, 10);
   const off = await page.evaluate(() => window.__whatif);
   assert.ok(off.wrong_seeds > 0 && off.seed_regret.mean > 0, JSON.stringify(off));
-  assert.equal(off.true_pick, perfect.true_pick);
+  assert.notDeepEqual(off.real, perfect.real, 'the real curve is the simulator\'s plans');
   assert.ok(off.regret >= 0);
   const px10 = await curvePixels(page);
   assert.notEqual(px0.sum, px10.sum, 'the chart was redrawn');
+
+  // An optimistic simulator (peaks 30% low) runs again; even without noise its pick costs money.
+  await page.selectOption('#whatif-bias', '-0.3');
+  await page.waitForFunction(() => /done/.test(document.getElementById('whatif-status').textContent) && window.__whatif.sim_bias === -0.3, null, { timeout: 180000 });
+  await slide(page, 0);
+  const optimistic = await page.evaluate(() => window.__whatif);
+  assert.ok(optimistic.regret > 0 && optimistic.seed_regret.mean > 0, JSON.stringify(optimistic));
+  assert.match(await page.textContent('#whatif-caption'), /30% low \(optimistic\)/);
 
   // The refit mode: its panel and sentence.
   await page.check('#whatif-refit');

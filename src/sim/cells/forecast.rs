@@ -140,3 +140,23 @@ pub(super) fn features(
         y: 0.0,
     }
 }
+
+/// Batch forecasts of intervals `i .. i + period` of every cell (`out[(j - i) * cells + cell]`),
+/// made at `i` by `model` from the observations known then: what a batch lane serves until its next
+/// refresh, and what its tuning scores (`cluster[cell]`: each cell's cluster).
+pub(super) fn batch_forecasts(
+    hist: &History,
+    cluster: &[usize],
+    model: &Forecaster,
+    (i, period): (i64, i64),
+    global: bool,
+    out: &mut Vec<f64>,
+) {
+    out.clear();
+    for j in i..i + period {
+        for (cell, &k) in cluster.iter().enumerate().take(hist.n) {
+            let ex = features(hist, cell, k, j, i, global, model.model_of(cell, k));
+            out.push(model.predict(&ex));
+        }
+    }
+}

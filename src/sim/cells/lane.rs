@@ -3,7 +3,7 @@
 //! every cell's load is forecast, the cells to sleep chosen and the outcome scored, and the
 //! interval's loads leave as the lane's labels.
 
-use super::forecast::{features, Example, Forecaster};
+use super::forecast::{batch_forecasts, features, Example, Forecaster};
 use super::references::Refs;
 use super::{CellsSim, GB_PER_CELL_INTERVAL, INTERVAL};
 use crate::domain::network::{Sleeper, Step};
@@ -129,15 +129,9 @@ impl CellsSim {
                     // Forecasts of the whole period, from the inputs known now.
                     let period = (lane.schedule.plan().refresh / INTERVAL) as i64;
                     lane.batch_from = i;
-                    lane.batch.clear();
-                    for j in i..i + period {
-                        for cell in 0..n {
-                            let k = self.world.cluster[cell];
-                            let m = lane.schedule.serving().model_of(cell, k);
-                            let ex = features(&self.hist, cell, k, j, i, global, m);
-                            lane.batch.push(lane.schedule.predict(&ex));
-                        }
-                    }
+                    let serving = lane.schedule.serving();
+                    let cluster = &self.world.cluster;
+                    batch_forecasts(&self.hist, cluster, serving, (i, period), global, &mut lane.batch);
                 }
                 let off = (i - lane.batch_from) as usize * n;
                 lane.forecast.copy_from_slice(&lane.batch[off..off + n]);

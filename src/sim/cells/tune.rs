@@ -5,8 +5,14 @@
 //! an in-sample fit, which would make the pick too bold), under the same interlock and prices as the
 //! run.
 //!
-//! A batch lane is tuned on its online test-then-train forecasts: its forecasts in the run are staler,
-//! so its pick is somewhat bolder than its own history would justify.
+//! A batch lane is tuned on the forecasts it would have served: during the recorded warm-up, at each
+//! of its refreshes (multiples of its refresh period, as in the run), the model as it stands then
+//! forecasts the whole period from the inputs known then ([`super::forecast::batch_forecasts`]), so
+//! its level is chosen for forecasts as stale as those it will use (tuned on online forecasts, a
+//! daily batch lane picked a level too bold for them and lost more than the ML value in the answer).
+//! The first interval recorded after the lags are filled refreshes too when no refresh came before
+//! it (a weekly lane on a week's warm-up would otherwise have nothing to tune on): its first period
+//! is a little fresher than the run's.
 
 use super::DAY;
 use crate::domain::network::{Network, Sleeper};
@@ -28,6 +34,9 @@ pub(super) struct Tuning {
     pub(super) sim: Vec<f64>,
     /// Per lane, its test-then-train forecasts (NaN where it made none).
     pub(super) fc: Vec<Vec<f64>>,
+    /// Per lane, the batch forecasts of its last refresh in the recording, and that refresh's
+    /// interval (a batch lane's; none before its first refresh).
+    pub(super) batch: Vec<(Option<i64>, Vec<f64>)>,
 }
 
 impl Tuning {
@@ -39,6 +48,7 @@ impl Tuning {
             real: Vec::new(),
             sim: Vec::new(),
             fc: vec![Vec::new(); lanes],
+            batch: vec![(None, Vec::new()); lanes],
         }
     }
 
@@ -59,6 +69,18 @@ impl Tuning {
     pub(super) fn forecast(&mut self, l: usize, cell: usize, f: f64) {
         let at = self.fc[l].len() - self.n + cell;
         self.fc[l][at] = f;
+    }
+
+    /// Lane `l`'s batch forecast of `cell` in interval `i`, from its last refresh (NaN before its
+    /// first, or past the period it covers).
+    pub(super) fn batched(&self, l: usize, i: i64, cell: usize) -> f64 {
+        match &self.batch[l] {
+            (Some(from), f) if i >= *from => {
+                let at = (i - from) as usize * self.n + cell;
+                f.get(at).copied().unwrap_or(f64::NAN)
+            }
+            _ => f64::NAN,
+        }
     }
 
     /// The rule's expectation: each interval's load is the one before it (none for the first).

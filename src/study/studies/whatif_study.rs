@@ -147,19 +147,33 @@ impl Study for WhatIf {
 /// alone, and each refit.
 fn whatif_words(s: &whatif::Summary) -> Vec<String> {
     let label = |i: usize| crate::base::units::fmt_num(s.values[i]);
+    let bias = match s.sim_bias {
+        b if b < 0.0 => format!(" and its peaks {}% low (optimistic)", (-b * 100.0).round()),
+        b if b > 0.0 => format!(" and its peaks {}% high (pessimistic)", (b * 100.0).round()),
+        _ => String::new(),
+    };
     let mut t = format!(
-        "With the simulator's profiles {}% off, it picks {} {}; on the live network {} is best",
+        "With the simulator's profiles {}% off{bias}, it picks {} {}; its day-ahead plans truly do best at {}",
         (s.sim_error * 100.0).round(),
         s.knob.name(),
         label(s.sim_pick),
         label(s.true_pick)
     );
     if s.regret > 0.0 {
+        let best = s.real[s.true_pick].money_saved_day.mean;
         t += &format!(
-            ", so trusting the simulator costs {} a day (averaged over {} seeds).",
+            ", so trusting the simulator costs {} a day (averaged over {} seeds)",
             money::amount(s.regret, 3),
             s.seeds
         );
+        if best > 0.0 {
+            t += &format!(
+                ", {}% of the {} the best plan saves",
+                (100.0 * s.regret / best).round(),
+                money::amount(best, 2)
+            );
+        }
+        t += ".";
     } else {
         t += &format!(": the picks agree (averaged over {} seeds).", s.seeds);
     }

@@ -30,13 +30,18 @@ pub struct Tally {
     pub cost: f64,
 }
 
-/// One network (live, simulated, refitted) under every knob value, with its always-on reference.
+/// One picture of the network (live, simulated, refitted) under every knob value, with its
+/// always-on reference: the day-ahead plan made on this picture, as this picture predicts it and
+/// as it truly does on the live network.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct View {
-    /// Every cell awake, under the configuration's own settings: what "saved" is counted from.
+    /// Every cell awake on this picture's loads, under the configuration's own settings: what
+    /// "saved" is predicted from.
     pub always: Tally,
-    /// Per knob value, the operators' rule with the interlock.
+    /// Per knob value, the plan made on this picture, run on its loads (the prediction).
     pub at: Vec<Tally>,
+    /// Per knob value, the same plan run on the live network (what deploying it truly gives).
+    pub live: Vec<Tally>,
 }
 
 /// What one seed gives: the live network and the simulator's views.
@@ -75,21 +80,19 @@ pub fn run_seed(spec: &Spec, seed: u32, errors: &[f64], windows: &[f64]) -> Seed
         probe: &probe,
         cfg: &cfg,
         horizon,
+        live: &live,
     };
     let bias = cfg.cells.sim_bias;
     let sim: Vec<Shapes> = errors.iter().map(|&e| probe.sim_shapes(e, bias)).collect();
     SeedRun {
         seed,
         days: cfg.days,
-        real: ev.view(None),
-        sim: sim
-            .iter()
-            .map(|s| ev.view(Some(&ratio(s, &live))))
-            .collect(),
+        real: ev.view(&live),
+        sim: sim.iter().map(|s| ev.view(s)).collect(),
         refit: (sim.iter())
             .map(|s| {
                 (windows.iter())
-                    .map(|&w| ev.view(Some(&ratio(&refit(&probe, observed, w, s), &live))))
+                    .map(|&w| ev.view(&refit(&probe, observed, w, s)))
                     .collect()
             })
             .collect(),
@@ -144,34 +147,80 @@ fn refit(probe: &Probe, observed: &[f64], days: f64, prior: &Shapes) -> Shapes {
         .collect()
 }
 
-/// The horizon's live loads and what a view needs to run the policy on them.
+/// A day-ahead sleep plan: per weekday or weekend (0, 1), per slot of the day, which boosters sleep.
+type Plan = [Vec<Vec<bool>>; 2];
+
+/// The horizon's live loads and what a view needs to plan and run the policy on them.
 struct Eval<'a> {
     spec: &'a Spec,
     probe: &'a Probe,
     cfg: &'a Config,
     horizon: &'a [f64],
+    /// The live network's daily shapes.
+    live: &'a Shapes,
 }
 
 impl Eval<'_> {
-    /// Every value's outcome on the live loads scaled by `scale` (none: the live network).
-    fn view(&self, scale: Option<&Shapes>) -> View {
-        View {
-            always: self.tally(scale, self.cfg, false),
-            at: (self.spec.values.iter())
-                .map(|&v| self.tally(scale, &self.spec.config(self.cfg.seed, v), true))
-                .collect(),
+    /// Every value's plan made on the picture whose daily shapes are `shapes`, run on that
+    /// picture's loads (the live loads scaled slot by slot by `shapes / live`) and on the live ones.
+    fn view(&self, shapes: &Shapes) -> View {
+        let scale = ratio(shapes, self.live);
+        let mut v = View {
+            always: self.tally(Some(&scale), self.cfg, None),
+            at: Vec::new(),
+            live: Vec::new(),
+        };
+        for &value in &self.spec.values {
+            let cfg = self.spec.config(self.cfg.seed, value);
+            let plan = self.plan(shapes, &cfg);
+            let live = self.tally(None, &cfg, Some(&plan));
+            // The live picture predicts what its plan truly does.
+            let at = if std::ptr::eq(shapes, self.live) {
+                live
+            } else {
+                self.tally(Some(&scale), &cfg, Some(&plan))
+            };
+            v.at.push(at);
+            v.live.push(live);
         }
+        v
     }
 
-    /// The operators' rule (none: always on) over the horizon under `cfg`'s settings: a cell sleeps
-    /// in an interval when its last measured load is below the threshold and its coverage cell's
-    /// interlock allows it; a cell that wakes sends its traffic to the coverage cell for the wake-up.
-    fn tally(&self, scale: Option<&Shapes>, cfg: &Config, sleeps: bool) -> Tally {
+    /// The day-ahead plan on daily shapes `shapes` under `cfg`'s settings: in each slot, the
+    /// interlock ([`crate::domain::network::Network::decide`]) on the loads the shapes make
+    /// expected (each booster's base load times its cluster's shape), with the threshold as the
+    /// level; no coverage cell is expected past the wake limit (the plan cannot know it).
+    fn plan(&self, shapes: &Shapes, cfg: &Config) -> Plan {
+        let n = self.probe.cells();
+        let net = network(cfg);
+        let members = self.probe.members();
+        let idle = vec![0.0; members.len()];
+        let mut expected = vec![0.0; n];
+        [0, 1].map(|we| {
+            (0..SLOTS)
+                .map(|s| {
+                    for (cell, e) in expected.iter_mut().enumerate() {
+                        let k = self.probe.cluster(cell);
+                        *e = self.probe.base(cell) * shapes[k][we][s];
+                    }
+                    let mut sleep = vec![false; n];
+                    net.decide_all(members, &expected, cfg.cells.threshold, &idle, &mut sleep);
+                    sleep
+                })
+                .collect()
+        })
+    }
+
+    /// A plan (none: always on) over the horizon under `cfg`'s settings, on the live loads scaled
+    /// by `scale` (none: the live network): each booster sleeps as planned, unless its coverage
+    /// cell passed the wake limit ([`crate::domain::network::Network::follow`]); a booster that
+    /// wakes sends its traffic to the coverage cell for the wake-up.
+    fn tally(&self, scale: Option<&Shapes>, cfg: &Config, plan: Option<&Plan>) -> Tally {
         let n = self.probe.cells();
         let net = network(cfg);
         let members = self.probe.members();
         let mut st = Sleeper::new(n, members.len());
-        let (mut last, mut loads, mut sleep) = (vec![f64::NAN; n], vec![0.0; n], vec![false; n]);
+        let (mut loads, mut sleep, mut held) = (vec![0.0; n], vec![false; n], vec![false; n]);
         let mut t = Tally::default();
         for (i, live) in self.horizon.chunks_exact(n).enumerate() {
             let (s, we) = slot(i as i64);
@@ -179,15 +228,14 @@ impl Eval<'_> {
                 let f = scale.map_or(1.0, |r| r[self.probe.cluster(cell)][we][s]);
                 loads[cell] = live[cell] * f;
             }
-            if sleeps {
-                net.decide_all(members, &last, cfg.cells.threshold, &st.cover, &mut sleep);
+            if let Some(p) = plan {
+                net.follow(members, &p[we][s], &st, &mut held, &mut sleep);
             }
             let o = net.step(members, &mut st, &sleep, &loads).outcome;
             t.kwh += net.kwh(&o);
             t.degraded_gb += o.degraded * GB_PER_CELL_INTERVAL;
             t.complaints += net.complaints(&o);
             t.cost += net.cost(&o);
-            last.copy_from_slice(&loads);
         }
         t
     }

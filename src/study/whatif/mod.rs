@@ -8,12 +8,23 @@
 //! between the simulator's pick and the truly best value, in money per day, is the regret of
 //! trusting the simulator.
 //!
-//! The policy is the operators' rule with the coverage interlock (a cell sleeps in an interval when its
-//! last measured load is below the threshold and its coverage cell can take its traffic, paying the
-//! wake-up time when it wakes, [`crate::domain::network`]): no forecaster, so the only gap between
-//! prediction and reality is the simulator's. The simulator is off by noise (`sim_error`) and by a
-//! bias (`sim_bias`: its profiles scaled by `1 + sim_bias`; negative: it predicts less load than
-//! there is).
+//! The policy is a day-ahead plan made on the simulator: for each 15-minute slot of a weekday and a
+//! weekend day, the coverage interlock ([`crate::domain::network::Network::decide`]) on the loads
+//! the simulator expects (each cell's base load times its cluster's simulated shape) decides which
+//! cells sleep; the plan is then followed on the network, where a coverage cell past the wake limit
+//! wakes its cells, who stay awake until the plan wakes them anyway
+//! ([`crate::domain::network::Network::follow`]). No forecaster, so the only gap between prediction
+//! and reality is the simulator's. A value's *prediction* is its plan run on the simulated network;
+//! its *real* outcome is the same plan run on the live network (what deploying it truly gives). The
+//! simulator is off by noise (`sim_error`) and by a bias (`sim_bias`: its daily peaks scaled by
+//! `1 + sim_bias`; negative: it predicts less load than there is, and its plans sleep cells into
+//! loads the coverage layer cannot carry).
+//!
+//! The operators' rule reading *live* loads (the lanes' `policy=rule`) barely feels the simulator:
+//! its interlock reads the truth at run time (measured: a simulator 30% optimistic or pessimistic
+//! moves its pick by 0.01 and costs 0.04 a day). A plan made ahead has no such guard, which is why
+//! the what-if evaluates one: it is how a setting chosen on a simulator is deployed when nothing
+//! re-checks it against live load before the fact.
 //!
 //! The simulated network is the live one with each cluster's daily shape replaced by the simulator's
 //! (`load x sim shape / live shape`, interval by interval): the same cells, base loads and noise
@@ -31,7 +42,10 @@ use crate::sim::config::{Config, Scenario};
 
 /// The knob the page and the preset `cells-what-if` vary, and its values.
 pub const DEFAULT_KNOB: &str = "threshold";
-pub const DEFAULT_VALUES: &str = "0.04,0.05,0.06,0.07,0.08,0.09,0.1,0.11,0.12,0.13,0.14,0.15,0.16";
+pub const DEFAULT_VALUES: &str =
+    "0.04,0.06,0.08,0.09,0.1,0.11,0.12,0.13,0.14,0.16,0.18,0.2,0.22,0.25,0.3";
+/// The simulator biases the page offers (`sim_bias`): optimistic (peaks 30% low), none, pessimistic.
+pub const PAGE_BIASES: [&str; 3] = ["-0.3", "0", "0.3"];
 /// The simulator errors the page computes at once (its slider's steps): 0 to 1 by 0.1.
 pub const PAGE_ERRORS: usize = 11;
 /// Most values and seeds one evaluation takes.

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::eval::{SeedRun, View, WINDOWS};
+use super::eval::{SeedRun, Tally, View, WINDOWS};
 use super::{Knob, Spec};
 use crate::base::json::json_num;
 use crate::base::metrics::energy_saved_pct;
@@ -76,6 +76,8 @@ pub struct Summary {
     pub knob: Knob,
     pub values: Vec<f64>,
     pub sim_error: f64,
+    /// The simulator's bias (`sim_bias`: its daily peaks scaled by `1 + sim_bias`).
+    pub sim_bias: f64,
     pub seeds: usize,
     pub predicted: Vec<Outcome>,
     pub real: Vec<Outcome>,
@@ -93,42 +95,76 @@ pub struct Summary {
     pub refit: Vec<Refit>,
 }
 
+/// A picture of the network in a seed's run: the simulator at error index `e`, refitted on window
+/// index `w` if any.
+#[derive(Clone, Copy)]
+struct Picture {
+    e: usize,
+    w: Option<usize>,
+}
+
+impl Picture {
+    fn of(self, r: &SeedRun) -> Option<&View> {
+        match self.w {
+            None => r.sim.get(self.e),
+            Some(w) => r.refit.get(self.e).and_then(|x| x.get(w)),
+        }
+    }
+}
+
+/// A picture's curve: its prediction (its plans on its own loads, against always-on on its own
+/// loads) or the truth (the same plans on the live network, against always-on there).
+fn curve(r: &SeedRun, view: &View, truth: bool) -> (Tally, Vec<Tally>) {
+    if truth {
+        (r.real.always, view.live.clone())
+    } else {
+        (view.always, view.at.clone())
+    }
+}
+
+/// Every value's outcome over the seeds, on picture `p`'s prediction or truth.
+fn outcomes(runs: &[SeedRun], values: usize, p: Picture, truth: bool) -> Vec<Outcome> {
+    let curves: Vec<(f64, (Tally, Vec<Tally>))> = (runs.iter())
+        .filter_map(|r| p.of(r).map(|v| (r.days, curve(r, v, truth))))
+        .collect();
+    (0..values).map(|v| outcome(&curves, v)).collect()
+}
+
 /// Summarises `runs` at the simulator error of index `e` (into the errors the runs were made with,
-/// whose value is `sim_error`).
+/// whose value is `sim_error`). The real curve is the simulator's plans run on the live network
+/// (what deploying each value truly gives), against always-on on the live network.
 pub fn summarize(spec: &Spec, runs: &[SeedRun], e: usize, sim_error: f64) -> Summary {
-    let outcomes = |pick: &dyn Fn(&SeedRun) -> Option<&View>| -> Vec<Outcome> {
-        (0..spec.values.len())
-            .map(|v| outcome(runs.iter().filter_map(|r| pick(r).map(|w| (r, w))), v))
-            .collect()
-    };
-    let real = outcomes(&|r| Some(&r.real));
-    let predicted = outcomes(&|r| r.sim.get(e));
+    let n = spec.values.len();
+    let sim = Picture { e, w: None };
+    let real = outcomes(runs, n, sim, true);
+    let predicted = outcomes(runs, n, sim, false);
     let true_pick = best(&real);
-    let regret_of = |p: usize| real[true_pick].money_saved_day.mean - real[p].money_saved_day.mean;
     let sim_pick = best(&predicted);
-    let regret = regret_of(sim_pick);
+    let money = |o: &[Outcome], k: usize| o[k].money_saved_day.mean;
+    let regret = money(&real, true_pick) - money(&real, sim_pick);
     let windows = runs
         .first()
         .and_then(|r| r.refit.get(e))
         .map_or(0, Vec::len);
-    let alone = |pick: &dyn Fn(&SeedRun) -> Option<&View>| -> Vec<f64> {
+    let alone = |p: Picture| -> Vec<f64> {
         (runs.iter())
-            .map(|r| seed_regret(r, pick(r), spec.values.len()))
+            .map(|r| seed_regret(r, p.of(r), n))
             .collect()
     };
-    let per_seed = alone(&|r| r.sim.get(e));
+    let per_seed = alone(sim);
     let refit = (0..windows)
         .map(|w| {
-            let view: &dyn Fn(&SeedRun) -> Option<&View> =
-                &|r| r.refit.get(e).and_then(|x| x.get(w));
-            let p = best(&outcomes(view));
+            let p = Picture { e, w: Some(w) };
+            let pick = best(&outcomes(runs, n, p, false));
+            let real_w = outcomes(runs, n, p, true);
+            let regret = money(&real_w, best(&real_w)) - money(&real_w, pick);
             let days = WINDOWS[w.min(WINDOWS.len() - 1)];
             Refit {
                 days,
-                sim_pick: p,
-                regret: regret_of(p),
+                sim_pick: pick,
+                regret,
                 waiting_cost: days * regret,
-                seed_regret: Figure::of(&alone(view)),
+                seed_regret: Figure::of(&alone(p)),
                 seed_waiting_cost: days * Figure::of(&per_seed).mean,
             }
         })
@@ -137,6 +173,7 @@ pub fn summarize(spec: &Spec, runs: &[SeedRun], e: usize, sim_error: f64) -> Sum
         knob: spec.knob,
         values: spec.values.clone(),
         sim_error,
+        sim_bias: spec.cfg.cells.sim_bias,
         seeds: runs.len(),
         predicted,
         real,
@@ -149,32 +186,32 @@ pub fn summarize(spec: &Spec, runs: &[SeedRun], e: usize, sim_error: f64) -> Sum
     }
 }
 
-/// One seed decided alone: its real money at its own best value minus at the value `view` picks.
+/// One seed decided alone on the picture `view`: the real money of its plan at its own best value
+/// minus at the value the picture predicts best.
 fn seed_regret(r: &SeedRun, view: Option<&View>, values: usize) -> f64 {
-    let one = |v: &View| -> Vec<Outcome> {
-        (0..values)
-            .map(|k| outcome(std::iter::once((r, v)), k))
-            .collect()
-    };
-    let real = one(&r.real);
     let Some(view) = view else {
         return f64::NAN;
     };
+    let one = |truth: bool| -> Vec<Outcome> {
+        let c = [(r.days, curve(r, view, truth))];
+        (0..values).map(|k| outcome(&c, k)).collect()
+    };
+    let real = one(true);
     let money = |k: usize| real[k].money_saved_day.mean;
-    money(best(&real)) - money(best(&one(view)))
+    money(best(&real)) - money(best(&one(false)))
 }
 
-/// Value `v`'s outcome over the seeds' views.
-fn outcome<'a>(views: impl Iterator<Item = (&'a SeedRun, &'a View)>, v: usize) -> Outcome {
+/// Value `v`'s outcome over the seeds' curves (days, always-on and one tally per value).
+fn outcome(curves: &[(f64, (Tally, Vec<Tally>))], v: usize) -> Outcome {
     let (mut saved, mut gb, mut calls, mut money) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for (r, view) in views {
-        let at = view.at.get(v).copied().unwrap_or_default();
-        let days = r.days.max(f64::MIN_POSITIVE);
-        saved.push(energy_saved_pct(view.always.kwh, at.kwh));
+    for (days, (always, at)) in curves {
+        let at = at.get(v).copied().unwrap_or_default();
+        let days = days.max(f64::MIN_POSITIVE);
+        saved.push(energy_saved_pct(always.kwh, at.kwh));
         gb.push(at.degraded_gb / days);
         calls.push(at.complaints / days);
-        money.push((view.always.cost - at.cost) / days);
+        money.push((always.cost - at.cost) / days);
     }
     Outcome {
         energy_saved_pct: Figure::of(&saved),
@@ -243,6 +280,7 @@ pub fn to_json(s: &Summary) -> Value {
 pub fn page_json(s: &Summary) -> Value {
     let mut j = to_json(s);
     j["sim_error"] = json_num(s.sim_error);
+    j["sim_bias"] = json_num(s.sim_bias);
     // The slider's step and how the page writes it.
     j["step"] = json!((s.sim_error * 10.0).round() as u32);
     j["error_label"] = json!(format!("{}%", (s.sim_error * 100.0).round()));
