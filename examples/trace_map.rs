@@ -122,6 +122,8 @@ fn main() {
         bytes: 0.0,
         line_bytes: 0.0,
         most: None,
+        groups: String::new(),
+        sets: String::new(),
     };
     let (real, secs) = map(&job(Source::Path(file.clone()), settings));
     summary("Real LTE trace", &real, secs);

@@ -24,6 +24,8 @@ fn job(text: String, settings: &[(&str, &str)], refresh: &str, every: &str) -> J
         bytes: 0.0,
         line_bytes: 0.0,
         most: None,
+        groups: String::new(),
+        sets: String::new(),
     }
 }
 

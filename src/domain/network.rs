@@ -282,6 +282,51 @@ impl Network {
     }
 }
 
+/// The sleep levels an operator tunes over (share of a booster's capacity; 0: never sleep, so a
+/// lane for which sleeping does not pay stays on).
+pub const SLEEP_LEVELS: [f64; 13] = [
+    0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6,
+];
+
+impl Network {
+    /// The money of a lane that sleeps at `level` over a record of `loads` (intervals x cells, the
+    /// cells of `members`) when it expects `expected` (same shape; NaN: no expectation, the
+    /// booster stays awake), every booster awake at the start.
+    pub fn money_at(
+        &self,
+        members: &[Vec<usize>],
+        loads: &[f64],
+        expected: &[f64],
+        level: f64,
+    ) -> f64 {
+        let n: usize = members.iter().map(Vec::len).sum();
+        if n == 0 {
+            return 0.0;
+        }
+        let mut st = Sleeper::new(n, members.len());
+        let mut sleep = vec![false; n];
+        let mut money = 0.0;
+        for (l, e) in loads.chunks_exact(n).zip(expected.chunks_exact(n)) {
+            self.decide_all(members, e, level, &st.cover, &mut sleep);
+            money += self.cost(&self.step(members, &mut st, &sleep, l).outcome);
+        }
+        money
+    }
+}
+
+/// The money-optimal level of `levels` given each level's money (lower is better); ties go to the
+/// lower level (the cautious one).
+pub fn cheapest_level(levels: &[f64], money: impl Fn(f64) -> f64) -> f64 {
+    let mut best = (f64::INFINITY, 0.0);
+    for &level in levels {
+        let m = money(level);
+        if m < best.0 - 1e-9 {
+            best = (m, level);
+        }
+    }
+    best.1
+}
+
 /// The most boosters per cluster whose every sleep schedule the oracle's programme searches (its
 /// work grows as `4^m`).
 pub const ORACLE_MAX_PER_CLUSTER: usize = 6;

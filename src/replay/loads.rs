@@ -122,6 +122,8 @@ struct Cell {
     progressive: Progressive<Fifo<Example>>,
     /// The batch table of the trace study's stale inputs ([`trace`]).
     inputs: trace::Inputs,
+    /// Every scored value and forecast, when the trace study keeps them ([`trace::Recorded`]).
+    recorded: trace::Recorded,
 }
 
 impl Cell {
@@ -257,6 +259,9 @@ impl Loads {
                 refresh: opts.refresh,
                 block: opts.block,
                 origin: None,
+                record: opts.record,
+                kept: 0,
+                overflow: false,
             },
             rule: trace::Blocks::default(),
             span: (f64::INFINITY, f64::NEG_INFINITY),
@@ -295,6 +300,7 @@ impl Loads {
         self.start_cell(c);
         let stale = self.trace_before(c, t, v, prev, dates);
         let block = self.block_of(t);
+        let keep = self.record_of(c).is_some();
         let cell = &mut self.cells[c];
         let mut step = Step {
             lanes: &mut self.lanes,
@@ -310,6 +316,7 @@ impl Loads {
             delay: self.delay,
             stale: stale.map(|x| (x, &mut cell.inputs)),
             block,
+            record: keep.then_some((&mut cell.recorded, prev)),
         };
         // Labels due by `t` (within rounding) are learned before the forecast.
         cell.progressive.step(&mut step, t + 1e-9, &(ex, v));
@@ -407,6 +414,8 @@ struct Step<'a> {
     stale: Option<([f64; D], &'a mut trace::Inputs)>,
     /// The trace study's block of this value.
     block: Option<i64>,
+    /// The trace study's record of the cell, and the last measured load (the rule's expectation).
+    record: Option<(&'a mut trace::Recorded, f64)>,
 }
 
 impl Deliver for Step<'_> {
@@ -495,6 +504,9 @@ impl Evaluated for Step<'_> {
                 lane.totals[k] += val;
             }
             trace::add_block(lane, self.block, err.abs());
+        }
+        if let Some((rec, prev)) = self.record.take() {
+            rec.push(self.t, v, prev, &fc[..self.lanes.len()]);
         }
         if self.delay == 0.0 {
             Label::now(ex, 0.0)
