@@ -12,7 +12,7 @@
 //! simulator, each lane (and the rule) picks its sleep level, money-optimal over
 //! [`SLEEP_LEVELS`], on its own forecasts of the first [`TUNE_DAYS`] days after the warm-up (an
 //! operator tunes on last month's data); money is counted from then on, week by week. With
-//! `tune=0` the levels are the untuned ones (the rule at `threshold`, a model at `threshold -
+//! `tune=off` the levels are the untuned ones (the rule at `threshold`, a model at `threshold -
 //! margin`) and money counts from the end of the warm-up.
 
 use serde::{Deserialize, Serialize};
@@ -266,7 +266,7 @@ pub fn money(
         return Err(format!(
             "money needs {} days after the warm-up ({} to tune the sleep levels on, as an operator \
              tunes on last month's data, then {} weeks to count), the trace has {}; with \
-             --set tune=0 the levels are the untuned ones and {} days suffice",
+             --set tune=off the levels are the untuned ones and {} days suffice",
             super::map::days(need),
             crate::base::units::fmt_num(tune_days),
             crate::base::units::fmt_num(MIN_WEEKS),
@@ -479,7 +479,7 @@ pub fn money_map(
         )
     } else {
         format!(
-            "untuned sleep levels (tune=0): the rule sleeps below {}, every model below {}.",
+            "untuned sleep levels (tune=off): the rule sleeps below {}, every model below {}.",
             crate::base::units::fmt_num(refs.rule_level),
             levels(refs).first().cloned().unwrap_or_default()
         )
