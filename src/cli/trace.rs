@@ -135,7 +135,8 @@ pub fn answer(
         outs.write(path, trace::report::to_csv(m))?;
     }
     if let Some(path) = &svg {
-        outs.write(path, rtml::view::chart::trace_svg(m, 1000, 620)?)?;
+        let height = if m.money.is_some() { 1100 } else { 620 };
+        outs.write(path, rtml::view::chart::trace_svg(m, 1000, height)?)?;
     }
     outs.commit()?;
     if quiet {
