@@ -199,12 +199,15 @@ pub fn from_table(text: &str) -> Result<String, String> {
     Ok(spec)
 }
 
+/// Each group's cell indices (in the file's records) and its spare capacity if given.
+pub type Resolved = Vec<(Vec<usize>, Option<f64>)>;
+
 /// The groups resolved against the file's cells (`names`, in the order of the records): each
 /// group's cell indices and capacity, and notices for cells left out.
 pub fn resolve(
     groups: &Groups,
     names: &[&str],
-) -> Result<(Vec<(Vec<usize>, Option<f64>)>, Vec<String>), String> {
+) -> Result<(Resolved, Vec<String>), String> {
     let listed = match groups {
         Groups::All => return Ok((vec![((0..names.len()).collect(), None)], Vec::new())),
         Groups::Listed(g) => g,

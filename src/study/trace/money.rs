@@ -131,14 +131,12 @@ fn align(rec: &Records, cells: &[usize], lanes: usize) -> Aligned {
     let r: Vec<&crate::replay::Recorded> = cells.iter().map(|&c| &rec.cells[c].1).collect();
     let mut at = vec![0usize; cells.len()];
     const SAME: f64 = 1e-6;
-    loop {
-        let Some(t) = (r.iter().zip(&at))
-            .map(|(x, &i)| x.times.get(i).copied())
-            .collect::<Option<Vec<f64>>>()
-            .map(|ts| ts.into_iter().fold(f64::INFINITY, f64::min))
-        else {
-            break;
-        };
+    // Until a booster's record ends (no interval of the group is complete after it).
+    while let Some(t) = (r.iter().zip(&at))
+        .map(|(x, &i)| x.times.get(i).copied())
+        .collect::<Option<Vec<f64>>>()
+        .map(|ts| ts.into_iter().fold(f64::INFINITY, f64::min))
+    {
         let all = r
             .iter()
             .zip(&at)
