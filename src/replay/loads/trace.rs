@@ -159,15 +159,17 @@ impl Loads {
 
     /// Every cell's record (taken: the replay keeps none after).
     pub(crate) fn take_records(&mut self) -> Records {
-        let mut names: Vec<(usize, String)> = (self.index.iter())
-            .map(|(k, &i)| (i, String::from_utf8_lossy(k).into_owned()))
-            .collect();
-        names.sort();
+        let mut cells = vec![(String::new(), Recorded::default()); self.cells.len()];
+        for (k, &i) in &self.index {
+            if let Some(c) = cells.get_mut(i) {
+                *c = (
+                    String::from_utf8_lossy(k).into_owned(),
+                    std::mem::take(&mut self.cells[i].recorded),
+                );
+            }
+        }
         Records {
-            cells: names
-                .into_iter()
-                .map(|(i, n)| (n, std::mem::take(&mut self.cells[i].recorded)))
-                .collect(),
+            cells,
             origin: self.study.origin,
             overflow: self.study.overflow,
         }

@@ -15,6 +15,8 @@
 //! Cells the groups name but the file does not hold are left out with a notice (an inventory lists
 //! the whole network), unless no group keeps a cell of the file: then it is an error.
 
+use std::collections::BTreeMap;
+
 use crate::base::echo::clip;
 
 /// Most cells the groups may name (the replay's bound on a trace's cells).
@@ -50,7 +52,8 @@ pub fn parse(spec: &str) -> Result<Option<Groups>, String> {
         return Err("--groups: at most 1 MB of cell names".into());
     }
     let mut groups: Vec<Group> = Vec::new();
-    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    // The replay's own map type of cell names (`Vec<u8>` keys): no other instance in the wasm.
+    let mut seen: BTreeMap<Vec<u8>, usize> = BTreeMap::new();
     for text in spec.split([';', '\n']).map(str::trim) {
         if text.is_empty() {
             continue;
@@ -69,7 +72,7 @@ pub fn parse(spec: &str) -> Result<Option<Groups>, String> {
         }
         let mut cells = Vec::new();
         for name in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-            if let Some(&j) = seen.get(name) {
+            if let Some(&j) = seen.get(name.as_bytes()) {
                 return Err(if j == k {
                     format!(
                         "--groups: cell `{}` is listed twice in group {k}",
@@ -83,7 +86,7 @@ pub fn parse(spec: &str) -> Result<Option<Groups>, String> {
                     )
                 });
             }
-            seen.insert(name, k);
+            seen.insert(name.as_bytes().to_vec(), k);
             cells.push(name.to_string());
         }
         if cells.is_empty() {
@@ -204,22 +207,21 @@ pub type Resolved = Vec<(Vec<usize>, Option<f64>)>;
 
 /// The groups resolved against the file's cells (`names`, in the order of the records): each
 /// group's cell indices and capacity, and notices for cells left out.
-pub fn resolve(
-    groups: &Groups,
-    names: &[&str],
-) -> Result<(Resolved, Vec<String>), String> {
+pub fn resolve(groups: &Groups, names: &[&str]) -> Result<(Resolved, Vec<String>), String> {
     let listed = match groups {
         Groups::All => return Ok((vec![((0..names.len()).collect(), None)], Vec::new())),
         Groups::Listed(g) => g,
     };
-    let index: std::collections::HashMap<&str, usize> =
-        names.iter().enumerate().map(|(i, &n)| (n, i)).collect();
+    let mut index: BTreeMap<Vec<u8>, usize> = BTreeMap::new();
+    for (i, &n) in names.iter().enumerate() {
+        index.insert(n.as_bytes().to_vec(), i);
+    }
     let mut out = Vec::new();
     let mut missing: Vec<&str> = Vec::new();
     for g in listed {
         let cells: Vec<usize> = (g.cells.iter())
             .filter_map(|c| {
-                let i = index.get(c.as_str()).copied();
+                let i = index.get(c.as_bytes()).copied();
                 if i.is_none() {
                     missing.push(c);
                 }
@@ -247,7 +249,7 @@ pub fn resolve(
     let mut notices = Vec::new();
     if !missing.is_empty() {
         notices.push(format!(
-            "{} cell{} of the coverage groups {} not in the file and {} left out: {}",
+            "{} cell{} of the coverage groups {} not in the file and {} left out: {}.",
             missing.len(),
             if missing.len() == 1 { "" } else { "s" },
             if missing.len() == 1 { "is" } else { "are" },
@@ -255,16 +257,18 @@ pub fn resolve(
             few(&missing)
         ));
     }
-    let grouped: std::collections::HashSet<usize> =
-        out.iter().flat_map(|g| g.0.iter().copied()).collect();
+    let mut grouped = vec![false; names.len()];
+    for &i in out.iter().flat_map(|g| g.0.iter()) {
+        grouped[i] = true;
+    }
     let alone: Vec<&str> = (0..names.len())
-        .filter(|i| !grouped.contains(i))
+        .filter(|&i| !grouped[i])
         .map(|i| names[i])
         .collect();
     if !alone.is_empty() {
         notices.push(format!(
-            "money counts the {} grouped cells only; {} cell{} of the file {} in no group: {}",
-            grouped.len(),
+            "money counts the {} grouped cells only; {} cell{} of the file {} in no group: {}.",
+            names.len() - alone.len(),
             alone.len(),
             if alone.len() == 1 { "" } else { "s" },
             if alone.len() == 1 { "is" } else { "are" },

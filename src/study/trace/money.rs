@@ -162,8 +162,9 @@ fn align(rec: &Records, cells: &[usize], lanes: usize) -> Aligned {
     a
 }
 
-/// Per week: money, degraded GB, kWh.
-type Acc = std::collections::BTreeMap<i64, [f64; 3]>;
+/// Per week since the first scored time: money, degraded GB, kWh (a vector indexed by the week:
+/// no map type of its own in the page's wasm).
+type Acc = Vec<[f64; 3]>;
 
 /// What a lane expects: a column's forecasts, or the rule's last measured loads.
 #[derive(Clone, Copy)]
@@ -192,7 +193,7 @@ fn run(
     net: &Network,
     a: &Aligned,
     m: usize,
-    week: &dyn Fn(f64) -> i64,
+    week: &dyn Fn(f64) -> usize,
     from: f64,
     acc: &mut Acc,
     mut sleep: impl FnMut(usize, f64, &mut [bool]),
@@ -209,7 +210,11 @@ fn run(
         if t < from {
             continue;
         }
-        let e = acc.entry(week(t)).or_insert([0.0; 3]);
+        let w = week(t);
+        if acc.len() <= w {
+            acc.resize(w + 1, [0.0; 3]);
+        }
+        let e = &mut acc[w];
         e[0] += net.cost(&o);
         e[1] += o.degraded * gb;
         e[2] += net.kwh(&o);
@@ -217,15 +222,15 @@ fn run(
 }
 
 /// Flattens a lane's weeks, with each week's hours (the most any group counted).
-fn flat(acc: &Acc, hours: &std::collections::BTreeMap<i64, f64>) -> Weeks {
-    acc.iter()
-        .flat_map(|(&w, x)| {
+fn flat(acc: &Acc, hours: &[f64]) -> Weeks {
+    (acc.iter().enumerate())
+        .flat_map(|(w, x)| {
             [
                 w as f64,
                 x[0],
                 x[1],
                 x[2],
-                hours.get(&w).copied().unwrap_or(0.0),
+                hours.get(w).copied().unwrap_or(0.0),
             ]
         })
         .collect()
@@ -252,10 +257,17 @@ pub fn money(
     let names: Vec<&str> = rec.cells.iter().map(|c| c.0.as_str()).collect();
     let (resolved, mut notices) = groups::resolve(spec, &names)?;
     let origin = rec.origin.unwrap_or(0.0);
-    let week = |t: f64| ((t - origin) / block_hours).floor() as i64;
+    let week = |t: f64| ((t - origin) / block_hours).floor().max(0.0) as usize;
     let last = (rec.cells.iter())
         .filter_map(|c| c.1.times.last().copied())
         .fold(origin, f64::max);
+    if (last - origin) / block_hours > crate::replay::MAX_BLOCKS as f64 {
+        return Err(format!(
+            "money is kept per week, at most {} of them, and this trace spans {} days",
+            crate::replay::MAX_BLOCKS,
+            super::map::days(last - origin)
+        ));
+    }
     let tune = cfg.cells.tune;
     let tune_days = if tune { TUNE_DAYS } else { 0.0 };
     let from = origin + tune_days * HOURS_PER_DAY;
@@ -286,14 +298,20 @@ pub fn money(
         aligned.push(a);
     }
     // Each week's hours: the most intervals any group counted in it.
-    let mut hours = std::collections::BTreeMap::new();
+    let mut hours: Vec<f64> = Vec::new();
     for a in &aligned {
-        let mut h: std::collections::BTreeMap<i64, f64> = std::collections::BTreeMap::new();
+        let mut h: Vec<f64> = Vec::new();
         for &t in a.times.iter().filter(|&&t| t >= from) {
-            *h.entry(week(t)).or_default() += step_hours;
+            let w = week(t);
+            if h.len() <= w {
+                h.resize(w + 1, 0.0);
+            }
+            h[w] += step_hours;
         }
-        for (w, x) in h {
-            let e: &mut f64 = hours.entry(w).or_default();
+        if hours.len() < h.len() {
+            hours.resize(h.len(), 0.0);
+        }
+        for (e, x) in hours.iter_mut().zip(h) {
             *e = e.max(x);
         }
     }
@@ -351,15 +369,16 @@ pub fn money(
         out.oracle = oracle(&nets, &aligned, &week, from, &hours).unwrap_or_default();
         if out.oracle.is_empty() {
             notices.push(format!(
-                "no oracle: its schedule is planned for groups of at most {ORACLE_BOOSTERS} boosters"
+                "no oracle: its schedule is planned for groups of at most {ORACLE_BOOSTERS} boosters."
             ));
         }
     }
     if skipped > 0 {
         notices.push(format!(
-            "{skipped} interval{} of a group left out of the money: a booster of the group had no \
-             value then",
-            if skipped == 1 { " was" } else { "s were" }
+            "{skipped} interval{} of a group {} left out of the money: a booster of the group had \
+             no value then.",
+            if skipped == 1 { "" } else { "s" },
+            if skipped == 1 { "was" } else { "were" }
         ));
     }
     out.notices = notices;
@@ -371,9 +390,9 @@ pub fn money(
 fn oracle(
     nets: &[Network],
     aligned: &[Aligned],
-    week: &dyn Fn(f64) -> i64,
+    week: &dyn Fn(f64) -> usize,
     from: f64,
-    hours: &std::collections::BTreeMap<i64, f64>,
+    hours: &[f64],
 ) -> Option<Weeks> {
     let mut acc = Acc::new();
     for (net, a) in nets.iter().zip(aligned) {
@@ -425,12 +444,15 @@ pub fn money_map(
     if kept_cols.first() != Some(&0) || kept_rows.first().map(|r| r.0) != Some(0) {
         return Ok(None);
     }
-    let by_week = |w: &Weeks| -> std::collections::BTreeMap<i64, [f64; 4]> {
+    // Each lane's weeks with hours counted, by week (in order).
+    let by_week = |w: &Weeks| -> Vec<(i64, [f64; 4])> {
         (w.chunks_exact(FIELDS))
             .filter(|x| x[4] > 0.0)
             .map(|x| (x[0] as i64, [x[1], x[2], x[3], x[4]]))
             .collect()
     };
+    let get =
+        |l: &[(i64, [f64; 4])], w: i64| l.binary_search_by_key(&w, |x| x.0).ok().map(|i| l[i].1);
     let mut lanes = vec![by_week(&refs.always), by_week(&refs.rule)];
     let oracle = (!refs.oracle.is_empty()).then(|| by_week(&refs.oracle));
     lanes.push(oracle.clone().unwrap_or_default());
@@ -439,19 +461,19 @@ pub fn money_map(
             lanes.push(m.cols.get(c).map(by_week).unwrap_or_default());
         }
     }
-    let weeks: Vec<i64> = (lanes[0].keys().copied())
-        .filter(|w| {
+    let weeks: Vec<i64> = (lanes[0].iter().map(|x| x.0))
+        .filter(|&w| {
             (lanes.iter().enumerate()).all(|(i, l)| {
-                (i == crate::study::answer::ORACLE && oracle.is_none()) || l.contains_key(w)
+                (i == crate::study::answer::ORACLE && oracle.is_none()) || get(l, w).is_some()
             })
         })
         .collect();
     let mut vals = Vec::new();
     let mut figs = Vec::new();
-    for w in &weeks {
+    for &w in &weeks {
         let (mut v, mut f) = (Vec::new(), Vec::new());
         for l in &lanes {
-            let x = l.get(w).copied().unwrap_or([f64::NAN; 4]);
+            let x = get(l, w).unwrap_or([f64::NAN; 4]);
             let days = x[3] / HOURS_PER_DAY;
             v.push(vec![-x[0] / days]);
             f.push([x[0] / days, x[1] / days]);
