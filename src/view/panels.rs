@@ -408,18 +408,8 @@ fn check(k: &PanelKey, value: &str) -> Result<String, String> {
                 return Err("at most 1000 characters of key=value settings".into());
             }
             let mut cfg = Config::default();
-            for pair in value
-                .split(['&', '\n'])
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-            {
-                let (key, v) = pair.split_once('=').ok_or_else(|| {
-                    format!(
-                        "`{}`: expected key=value",
-                        pair.chars().take(40).collect::<String>()
-                    )
-                })?;
-                cfg.set(key.trim(), v.trim()).map_err(|e| e.to_string())?;
+            for (key, v) in crate::sim::settings::pairs(value)? {
+                cfg.set(key, v).map_err(|e| e.to_string())?;
             }
             Ok(value.to_string())
         }

@@ -50,18 +50,7 @@ pub const KNOBS: [&str; 13] = [
 /// `&` or new lines).
 pub fn config(sets: &str) -> Result<Config, String> {
     let mut cfg = Config::for_scenario(Scenario::Cells);
-    for pair in sets
-        .split(['&', '\n'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        let (k, v) = pair.split_once('=').ok_or_else(|| {
-            format!(
-                "--set `{}`: expected key=value",
-                crate::base::echo::clip(pair)
-            )
-        })?;
-        let k = k.trim();
+    for (k, v) in crate::sim::settings::pairs(sets).map_err(|e| format!("--set {e}"))? {
         if !KNOBS.contains(&k) {
             return Err(format!(
                 "--set `{}`: a trace's money takes the network's settings only: {}",
@@ -69,7 +58,7 @@ pub fn config(sets: &str) -> Result<Config, String> {
                 KNOBS.join(", ")
             ));
         }
-        cfg.set(k, v.trim()).map_err(|e| e.to_string())?;
+        cfg.set(k, v).map_err(|e| e.to_string())?;
     }
     Ok(cfg)
 }
