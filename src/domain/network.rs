@@ -196,6 +196,37 @@ impl Network {
     }
 }
 
+impl Network {
+    /// A cell replayed on its own (`rtml replay` of a load trace, which has no coverage layer):
+    /// each cell its own cluster, whose fallback takes its traffic up to `threshold` (what a
+    /// sleeping cell carries above it is unserved: the `degraded` of [`Network::cluster`]) and
+    /// draws no power (the replay counts the cell's own energy), one transceiver chain per cell,
+    /// no wake-up delay, no wake limit, no prices. With it, [`Network::decide`] at level
+    /// `threshold` sleeps a cell whose expected load is below the threshold.
+    pub fn standalone(booster: Row, threshold: f64, interval_min: f64) -> Network {
+        let none = Row {
+            p0: 0.0,
+            delta_p: 0.0,
+            p_max: 0.0,
+            p_sleep: 0.0,
+        };
+        Network {
+            booster,
+            coverage_row: none,
+            chains: 1.0,
+            capacity: threshold,
+            headroom: 1.0,
+            wake_limit: f64::INFINITY,
+            wake_frac: 0.0,
+            interval_min,
+            users: 0.0,
+            complaint_rate: 0.0,
+            complaint_cost: 0.0,
+            price_kwh: 0.0,
+        }
+    }
+}
+
 /// A sleeping policy's state from one interval to the next: which boosters sleep, and each coverage
 /// cell's measured load at the end of the last interval (what the wake limit reads).
 #[derive(Clone, Debug, PartialEq)]

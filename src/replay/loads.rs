@@ -1,6 +1,8 @@
 //! Per-cell load traces (CSV) replayed through per-cell online regressions (RLS or NLMS), scored by
 //! forecast error and by what the sleep policy would have cost on the trace under the EARTH power
-//! model (Auer et al. 2011).
+//! model (Auer et al. 2011), through the one network model ([`Network::standalone`]: a trace has no
+//! coverage layer, so each cell stands alone; the freshness map's money, given coverage groups, runs
+//! the full model: [`crate::study::trace`]).
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -9,7 +11,8 @@ use super::time;
 use super::MAX_LANES;
 use super::{LaneSpec, ReplayOptions};
 use crate::domain::load::{load_features, D_LOCAL};
-use crate::domain::power::{earth, power};
+use crate::domain::network::Network;
+use crate::domain::power::earth;
 use crate::learn::detect::PageHinkley;
 use crate::learn::linreg::{RegParams, Regressor};
 use crate::learn::progressive::{Deliver, Evaluated, Fifo, Label, Progressive};
@@ -311,8 +314,7 @@ impl Loads {
             x: h - self.warmup,
             hours: step,
             warmup: self.warmup,
-            threshold: self.threshold,
-            power: self.power,
+            net: Network::standalone(self.power, self.threshold, step * 60.0),
             delay: self.delay,
             stale: stale.map(|x| (x, &mut cell.inputs)),
             block,
@@ -407,8 +409,8 @@ struct Step<'a> {
     /// The cell's step (hours).
     hours: f64,
     warmup: f64,
-    threshold: f64,
-    power: crate::domain::power::Row,
+    /// The cell on its own, at the sleep threshold ([`Network::standalone`]).
+    net: Network,
     delay: f64,
     /// The trace study's stale inputs and the cell's batch table, if the map's row is a batch.
     stale: Option<([f64; D], &'a mut trace::Inputs)>,
@@ -475,26 +477,29 @@ impl Evaluated for Step<'_> {
         fc: [f64; MAX_LANES],
     ) -> Label<'x, Example> {
         let hours = self.hours;
-        let kwh = |w: f64| w * hours / 1000.0;
-        let always = kwh(power(self.power, v, false));
-        let oracle = kwh(power(self.power, v, v < self.threshold));
+        let net = &self.net;
+        // The power model caps the load at 1 (a notice says so): the cell carries what it can.
+        let load = [v.min(1.0)];
+        let sleeps = |expected: f64| {
+            let mut s = [false];
+            net.decide(&[expected], net.capacity, 0.0, &mut s);
+            s
+        };
+        let always = net.kwh(&net.cluster(&load, &[false], &[false]));
+        let oracle = net.kwh(&net.cluster(&load, &sleeps(v), &[false]));
         for (lane, &fc) in self.lanes.iter_mut().zip(&fc) {
-            let asleep = fc.is_finite() && fc < self.threshold;
+            let asleep = sleeps(fc);
+            let o = net.cluster(&load, &asleep, &[false]);
             let err = if fc.is_finite() { fc - v } else { v };
-            let unserved = if asleep {
-                (v - self.threshold).max(0.0) * hours * GB_PER_CELL_HOUR
-            } else {
-                0.0
-            };
             let row = [
                 (f::FORECASTS, 1.0),
                 (f::ABS_ERROR, err.abs()),
                 (f::SQ_ERROR, err * err),
-                (f::ENERGY_KWH, kwh(power(self.power, v, asleep))),
+                (f::ENERGY_KWH, net.kwh(&o)),
                 (f::ALWAYS_ON_KWH, always),
                 (f::ORACLE_KWH, oracle),
-                (f::UNSERVED_GB, unserved),
-                (f::ASLEEP, asleep as u8 as f64),
+                (f::UNSERVED_GB, o.degraded * hours * GB_PER_CELL_HOUR),
+                (f::ASLEEP, asleep[0] as u8 as f64),
             ];
             let b = lane.series.at(self.x);
             for &(k, val) in &row {
