@@ -78,7 +78,50 @@ fn summary(name: &str, m: &Map, secs: f64) {
         fig(ratio(m, "1d")),
         fig(m.rule.zip(m.cells[0][0].mae).map(|(a, b)| a / b)),
     );
+    if let Some(mm) = &m.money {
+        println!("{}", money_table(mm));
+    }
     println!("{}\n", m.conclusion);
+}
+
+/// The money map as a Markdown table: money per day lost against the freshest corner (its 95%
+/// interval over the weeks), then the references over always on.
+fn money_table(mm: &rtml::study::answer::stats::Map) -> String {
+    let d = |x: &rtml::study::answer::stats::Diff| {
+        let m = if x.measurable {
+            fig(Some(x.mean))
+        } else {
+            format!("n.m. ({})", fig(Some(x.mean)))
+        };
+        format!("{m} [{}, {}]", fig(Some(x.lo)), fig(Some(x.hi)))
+    };
+    let mut s = format!(
+        "Money lost against the freshest corner, {} (95% interval over {} weeks):\n\n| inputs \\ model | {} |\n",
+        mm.unit,
+        mm.seeds,
+        mm.cols.join(" | ")
+    );
+    s.push_str(&format!("| --- |{}\n", " --- |".repeat(mm.cols.len())));
+    for (r, row) in mm.cells.iter().enumerate() {
+        let cells: Vec<String> = (row.iter().enumerate())
+            .map(|(c, x)| {
+                if r == 0 && c == 0 {
+                    format!("pays {}", fig(Some(x.figures[0])))
+                } else {
+                    d(&x.lost)
+                }
+            })
+            .collect();
+        s.push_str(&format!("| {} | {} |\n", mm.rows[r], cells.join(" | ")));
+    }
+    s.push_str(&format!(
+        "\nOver always on: ML {}, the rule {}, ML over the rule {}, the oracle {}.\n",
+        d(&mm.ml),
+        d(&mm.rule),
+        d(&mm.ml_over_rule),
+        d(&mm.oracle)
+    ));
+    s
 }
 
 fn main() {
@@ -89,13 +132,15 @@ fn main() {
     };
     let mut settings = Vec::new();
     let mut sim_days = "365".to_string();
+    let (mut groups, mut sets) = (String::new(), Vec::new());
     let mut rest = args[1..].iter();
     while let (Some(k), Some(v)) = (rest.next(), rest.next()) {
         let k = k.trim_start_matches("--");
-        if k == "sim-days" {
-            sim_days = v.clone();
-        } else {
-            settings.push((k.to_string(), v.clone()));
+        match k {
+            "sim-days" => sim_days = v.clone(),
+            "groups" => groups = v.clone(),
+            "set" => sets.push(v.clone()),
+            _ => settings.push((k.to_string(), v.clone())),
         }
     }
     let sha = std::process::Command::new("sha256sum")
@@ -113,7 +158,7 @@ fn main() {
         "Written by `cargo run --release --example trace_map -- {}` (file SHA-256 {sha}).\n",
         args.join(" ")
     );
-    let job = |source, settings: Vec<(String, String)>| Job {
+    let job = |source, settings: Vec<(String, String)>, groups: &str| Job {
         format: "load-csv".into(),
         settings,
         refresh: String::new(),
@@ -122,15 +167,27 @@ fn main() {
         bytes: 0.0,
         line_bytes: 0.0,
         most: None,
+        groups: groups.to_string(),
+        sets: if groups.is_empty() {
+            String::new()
+        } else {
+            sets.join("&")
+        },
     };
-    let (real, secs) = map(&job(Source::Path(file.clone()), settings));
+    let (real, secs) = map(&job(Source::Path(file.clone()), settings, &groups));
     summary("Real LTE trace", &real, secs);
     let mut cfg = rtml::sim::presets::preset("cells-sleep").unwrap().config();
     cfg.set("days", &sim_days).unwrap();
     let mut trace = Vec::new();
     rtml::sim::export::write(&cfg, &mut trace).unwrap();
     let text = String::from_utf8(trace).unwrap();
-    let (sim, secs) = map(&job(Source::Text(text), Vec::new()));
+    // The simulated side prices with the export's own coverage groups when the real one prices.
+    let sim_groups = if groups.is_empty() {
+        String::new()
+    } else {
+        rtml::sim::export::coverage_groups(&cfg).unwrap_or_default()
+    };
+    let (sim, secs) = map(&job(Source::Text(text), Vec::new(), &sim_groups));
     summary(
         &format!(
             "Simulated (cells-sleep, {sim_days} days, seed {}, exported)",

@@ -24,6 +24,8 @@ fn job(text: String, settings: &[(&str, &str)], refresh: &str, every: &str) -> J
         bytes: 0.0,
         line_bytes: 0.0,
         most: None,
+        groups: String::new(),
+        sets: String::new(),
     }
 }
 
@@ -378,4 +380,133 @@ fn the_online_rows_errors_are_the_replays_own() {
         mae(&m, "online", "frozen") / mae(&m, "online", "continual"),
         frozen / continual
     ));
+}
+
+/// A job with coverage groups and network settings.
+fn money_job(text: String, groups: &str, sets: &str, every: &str) -> Job {
+    Job {
+        groups: groups.into(),
+        sets: sets.into(),
+        ..job(text, &[], "online,4h,1d", every)
+    }
+}
+
+/// A cells world's answer map (one world, one seed) and its exported trace with its true groups.
+fn simulated(seed: u32, days: &str) -> (rtml::study::answer::stats::Map, String, String) {
+    use rtml::study::answer::{self, Spec, World};
+    let sets = vec![("days".to_string(), days.to_string())];
+    let world = World::new("cells-sleep", Some(seed), &sets).unwrap();
+    let cfg = world.base.clone();
+    let mut spec = Spec::new(vec![world], 1).unwrap();
+    spec.cols = vec![
+        answer::Col::Continual,
+        answer::Col::Every(24.0),
+        answer::Col::Frozen,
+    ];
+    spec.rows = vec![
+        answer::Row::Online,
+        answer::Row::Batch(4.0),
+        answer::Row::Batch(24.0),
+    ];
+    let a = answer::run(&spec, |_, _| {}).unwrap();
+    let mut trace = Vec::new();
+    rtml::sim::export::write(&cfg, &mut trace).unwrap();
+    let groups = rtml::sim::export::coverage_groups(&cfg).unwrap();
+    (a.maps[0].clone(), String::from_utf8(trace).unwrap(), groups)
+}
+
+#[test]
+fn a_simulated_trace_with_its_coverage_groups_prices_as_the_simulation() {
+    for seed in [3, 11] {
+        let (sim, text, groups) = simulated(seed, "63");
+        let j = money_job(text, &groups, "", "continual,1d,frozen");
+        let (m, r) = map(&j).unwrap();
+        let money = m.money.as_ref().expect("money with groups");
+        let lost = |mm: &rtml::study::answer::stats::Map, row: &str, col: &str| {
+            let (i, k) = mm.at(row, col).unwrap();
+            mm.cells[i][k].lost
+        };
+        for mm in [&sim, money] {
+            let who = format!("seed {seed}, {}", mm.preset);
+            // Stale inputs cost money, the staler the more: online < 4h < 1d (continual model).
+            let (a, b) = (lost(mm, "4h", "continual"), lost(mm, "1d", "continual"));
+            assert!(a.positive() && b.mean > a.mean, "{who}: 4h {a:?}, 1d {b:?}");
+            // A day of stale inputs costs more than a day of stale model.
+            let day_model = lost(mm, "online", "1d");
+            assert!(b.mean > day_model.mean + 0.5, "{who}: {b:?} {day_model:?}");
+            // The ML system saves money over keeping every cell on, and the oracle more.
+            assert!(mm.ml.positive(), "{who}: {:?}", mm.ml);
+            assert!(mm.oracle.mean > mm.ml.mean, "{who}: {:?}", mm.oracle);
+        }
+        // Every cell of the trace's map carries money, paired over its weeks; the table and the
+        // words show it, and no longer say money is missing.
+        assert!(money.seeds >= 4, "weeks: {}", money.seeds);
+        assert_eq!(money.cells.len() * money.cells[0].len(), 9);
+        assert!(r.table.head.iter().any(|h| h == "Money lost"));
+        assert!(r
+            .table
+            .rows
+            .iter()
+            .any(|row| row.last().is_some_and(|c| c.contains("GB degraded"))));
+        assert!(
+            r.words
+                .iter()
+                .any(|w| w.contains("over keeping every cell on")),
+            "{:?}",
+            r.words
+        );
+        assert!(!r.words.iter().any(|w| w.contains("coverage layer")));
+        // The JSON carries the money map.
+        let json = serde_json::to_value(rtml::study::trace::report::to_json(&m)).unwrap();
+        let sc = &json["scenarios"][0];
+        assert_eq!(sc["money"]["seeds"], money.seeds);
+        assert!(sc["money_why"].is_null());
+    }
+}
+
+#[test]
+fn hostile_coverage_groups_get_a_message() {
+    let text = hourly(3, 60, 0);
+    let err = |groups: &str, sets: &str| match map(&money_job(text.clone(), groups, sets, "")) {
+        Ok((m, _)) => panic!(
+            "a map for {groups:?} {sets:?}: money {:?}",
+            m.money.is_some()
+        ),
+        Err(e) => e,
+    };
+    let e = err("c0,c1;c1,c2", "");
+    assert!(e.contains("cell `c1` is in group 1 and in group 2"), "{e}");
+    let e = err("c0,c1 (lots)", "");
+    assert!(e.contains("not a spare capacity"), "{e}");
+    let e = err("x,y;z", "");
+    assert!(
+        e.contains("none of its cells is in the file") && e.contains("`c0`"),
+        "{e}"
+    );
+    let e = err("c0,c1", "days=3");
+    assert!(e.contains("network's settings only"), "{e}");
+    let e = err("c0,c1", "price_kwh=-1");
+    assert!(e.contains("price_kwh"), "{e}");
+    let e = err("", "price_kwh=0.3");
+    assert!(e.contains("needs --groups"), "{e}");
+    // A name the file lacks beside ones it holds: left out with a notice; a cell in no group too.
+    let (m, r) = map(&money_job(text.clone(), "c0, c1, nope", "", "")).unwrap();
+    assert!(m.money.is_some());
+    let words = r.words.join(" ");
+    assert!(
+        words.contains("`nope`") && words.contains("`c2`"),
+        "{words}"
+    );
+    // Too short to tune and count: the map shows its error and says what money needs.
+    let short = hourly(3, 30, 0);
+    let (m, r) = map(&money_job(short.clone(), "all", "", "")).unwrap();
+    assert!(m.money.is_none());
+    let words = r.words.join(" ");
+    assert!(
+        words.contains("money needs 42 days after the warm-up"),
+        "{words}"
+    );
+    // Untuned, the same trace prices.
+    let (m, _) = map(&money_job(short, "all", "tune=off", "")).unwrap();
+    assert!(m.money.as_ref().is_some_and(|mm| mm.seeds >= 2));
 }

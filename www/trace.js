@@ -48,6 +48,8 @@ function draw() {
 function show(job) {
   const r = view.report(job);
   window.__trace = r.json;
+  // With money the chart holds two maps (forecast error, money): twice the height.
+  $('trace-chart').classList.toggle('money', !!r.json?.scenarios?.[0]?.money);
   draw();
   $('trace-words').textContent = r.words.join(' ');
   fillTable($('trace-table'), r.table);
@@ -59,7 +61,7 @@ export function offerMap(file, options) {
   source = options.format ? { file, options } : null;
   $('trace').hidden = !source;
   // A click log has one row and columns in examples (Rust's defaults): the load trace's inputs hide.
-  for (const id of ['trace-refresh', 'trace-every']) $(id).parentElement.hidden = options.format === 'vw';
+  for (const id of ['trace-refresh', 'trace-every', 'trace-groups', 'trace-sets']) $(id).parentElement.hidden = options.format === 'vw';
   $('trace-chart').hidden = true;
   $('trace-words').textContent = '';
   $('trace-status').textContent = '';
@@ -81,8 +83,9 @@ async function run() {
   try {
     const { options } = source;
     const clicks = options.format === 'vw';
-    const job = { ...options, refresh: clicks ? '' : $('trace-refresh').value, every: clicks ? '' : $('trace-every').value, text: await text(source.file) };
-    const key = JSON.stringify([source.file.name, source.file.size, source.file.lastModified, options, job.refresh, job.every]);
+    const load = (id) => clicks ? '' : $(id).value;
+    const job = { ...options, refresh: load('trace-refresh'), every: load('trace-every'), groups: load('trace-groups'), sets: load('trace-sets'), text: await text(source.file) };
+    const key = JSON.stringify([source.file.name, source.file.size, source.file.lastModified, options, job.refresh, job.every, job.groups, job.sets]);
     view ??= new StudyView('trace');
     view.clear();
     const anyway = warned === key;

@@ -47,7 +47,14 @@ pub struct AnswerArgs {
 
 pub fn answer(args: AnswerArgs) -> Result<(), String> {
     if args.trace.given() {
-        return super::trace::answer(args.trace, args.json, &args.limit, args.csv, args.svg);
+        return super::trace::answer(
+            args.trace,
+            &args.set,
+            args.json,
+            &args.limit,
+            args.csv,
+            args.svg,
+        );
     }
     let sets = parse_sets(&args.set)?;
     Spec::with_presets(&args.ads, &args.cells, args.seed, &sets, args.seeds)?;

@@ -62,8 +62,8 @@ enum Command {
     Run(run::RunArgs),
     /// Freshness sweep: the outcome against the retraining interval (or batch refresh), over seeds.
     Sweep(sweep::SweepArgs),
-    /// The answer: a freshness map (prediction freshness x model freshness) for ads and for cells, value lost in money per day, and the conclusion in words; with --trace FILE, the map of your own load trace (forecast error).
-    Answer(answer::AnswerArgs),
+    /// The answer: a freshness map (prediction freshness x model freshness) for ads and for cells, value lost in money per day, and the conclusion in words; with --trace FILE, the map of your own load trace (forecast error; money where --groups says which cells share a coverage cell).
+    Answer(Box<answer::AnswerArgs>),
     /// Replay your own file (a Vowpal Wabbit click log or a per-cell load CSV) through the lanes, scored progressively.
     Replay(replay::ReplayArgs),
     /// What-if: each value of a sleep-policy knob as a simulator that is off predicts it and as the live network gives it.
@@ -96,7 +96,7 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run::run(args),
         Command::Sweep(args) => sweep::sweep(args),
         Command::Replay(args) => replay::replay(args),
-        Command::Answer(args) => answer::answer(args),
+        Command::Answer(args) => answer::answer(*args),
         Command::Whatif(args) => whatif::whatif(args),
     };
     match done {

@@ -143,6 +143,12 @@ pub fn run(args: RunArgs) -> Result<(), String> {
             "rtml: wrote {path}; replay it with `rtml replay --format {} {path}`",
             rtml::sim::export::replay_format(cfg.scenario)
         );
+        if let Some(g) = rtml::sim::export::coverage_groups(&cfg) {
+            eprintln!(
+                "rtml: its freshness map with the network's money: `rtml answer --trace {path} \
+                 --format load-csv --groups '{g}'`"
+            );
+        }
     }
     if quiet {
         // Standard output carries a file: the report would spoil it.

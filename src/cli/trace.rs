@@ -24,6 +24,17 @@ pub struct TraceArgs {
     /// (default `continual,1h,1d,7d,frozen`; a click log counts examples: `continual,10k,100k,frozen`).
     #[arg(long)]
     every: Option<String>,
+    /// With --trace (load-csv): which cells share a coverage cell, to count the network's money
+    /// (energy and complaint calls, degraded GB) as the cells world does: groups separated by `;`,
+    /// cells by `,`, a group's spare capacity in brackets (default `--set coverage=0.5`), e.g.
+    /// `cellA,cellB,cellC (0.8); cellD,cellE`; `all`: every cell under one coverage cell. Prices and
+    /// the interlock: `--set price_kwh=0.2`, `complaint_cost`, `headroom`, ... (the cells knobs).
+    #[arg(long, value_name = "GROUPS")]
+    groups: Option<String>,
+    /// With --trace (load-csv): the coverage groups from a CSV file with a `cell` and a `coverage`
+    /// column (the coverage cell each booster falls back on) and optionally `capacity`.
+    #[arg(long, value_name = "FILE", conflicts_with = "groups")]
+    coverage: Option<String>,
     #[command(flatten)]
     parse: super::replay::ParseArgs,
 }
@@ -39,6 +50,7 @@ impl TraceArgs {
 /// the JSON), and the files asked for.
 pub fn answer(
     args: TraceArgs,
+    sets: &[String],
     json: bool,
     limit: &super::limit::Limit,
     csv: Option<String>,
@@ -57,7 +69,20 @@ pub fn answer(
         let lines = head.iter().filter(|&&b| b == b'\n').count().max(1);
         (*size, head.len() as f64 / lines as f64)
     });
+    let groups = match &args.coverage {
+        Some(path) => {
+            let text = std::fs::read(path)
+                .map_err(|e| format!("--coverage {}: {e}", super::clip(path)))?;
+            if text.len() > 64 << 20 {
+                return Err(format!("--coverage {}: at most 64 MB", super::clip(path)));
+            }
+            trace::groups::from_table(&String::from_utf8_lossy(&text))?
+        }
+        None => args.groups.unwrap_or_default(),
+    };
     let mut job = Job {
+        groups,
+        sets: sets.join("&"),
         format,
         settings,
         refresh: args.refresh.unwrap_or_default(),
@@ -110,7 +135,8 @@ pub fn answer(
         outs.write(path, trace::report::to_csv(m))?;
     }
     if let Some(path) = &svg {
-        outs.write(path, rtml::view::chart::trace_svg(m, 1000, 620)?)?;
+        let height = if m.money.is_some() { 1100 } else { 620 };
+        outs.write(path, rtml::view::chart::trace_svg(m, 1000, height)?)?;
     }
     outs.commit()?;
     if quiet {

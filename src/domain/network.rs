@@ -196,6 +196,37 @@ impl Network {
     }
 }
 
+impl Network {
+    /// A cell replayed on its own (`rtml replay` of a load trace, which has no coverage layer):
+    /// each cell its own cluster, whose fallback takes its traffic up to `threshold` (what a
+    /// sleeping cell carries above it is unserved: the `degraded` of [`Network::cluster`]) and
+    /// draws no power (the replay counts the cell's own energy), one transceiver chain per cell,
+    /// no wake-up delay, no wake limit, no prices. With it, [`Network::decide`] at level
+    /// `threshold` sleeps a cell whose expected load is below the threshold.
+    pub fn standalone(booster: Row, threshold: f64, interval_min: f64) -> Network {
+        let none = Row {
+            p0: 0.0,
+            delta_p: 0.0,
+            p_max: 0.0,
+            p_sleep: 0.0,
+        };
+        Network {
+            booster,
+            coverage_row: none,
+            chains: 1.0,
+            capacity: threshold,
+            headroom: 1.0,
+            wake_limit: f64::INFINITY,
+            wake_frac: 0.0,
+            interval_min,
+            users: 0.0,
+            complaint_rate: 0.0,
+            complaint_cost: 0.0,
+            price_kwh: 0.0,
+        }
+    }
+}
+
 /// A sleeping policy's state from one interval to the next: which boosters sleep, and each coverage
 /// cell's measured load at the end of the last interval (what the wake limit reads).
 #[derive(Clone, Debug, PartialEq)]
@@ -304,6 +335,51 @@ impl Network {
             }
         }
     }
+}
+
+/// The sleep levels an operator tunes over (share of a booster's capacity; 0: never sleep, so a
+/// lane for which sleeping does not pay stays on).
+pub const SLEEP_LEVELS: [f64; 13] = [
+    0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6,
+];
+
+impl Network {
+    /// The money of a lane that sleeps at `level` over a record of `loads` (intervals x cells, the
+    /// cells of `members`) when it expects `expected` (same shape; NaN: no expectation, the
+    /// booster stays awake), every booster awake at the start.
+    pub fn money_at(
+        &self,
+        members: &[Vec<usize>],
+        loads: &[f64],
+        expected: &[f64],
+        level: f64,
+    ) -> f64 {
+        let n: usize = members.iter().map(Vec::len).sum();
+        if n == 0 {
+            return 0.0;
+        }
+        let mut st = Sleeper::new(n, members.len());
+        let mut sleep = vec![false; n];
+        let mut money = 0.0;
+        for (l, e) in loads.chunks_exact(n).zip(expected.chunks_exact(n)) {
+            self.decide_all(members, e, level, &st.cover, &mut sleep);
+            money += self.cost(&self.step(members, &mut st, &sleep, l).outcome);
+        }
+        money
+    }
+}
+
+/// The money-optimal level of `levels` given each level's money (lower is better); ties go to the
+/// lower level (the cautious one).
+pub fn cheapest_level(levels: &[f64], money: impl Fn(f64) -> f64) -> f64 {
+    let mut best = (f64::INFINITY, 0.0);
+    for &level in levels {
+        let m = money(level);
+        if m < best.0 - 1e-9 {
+            best = (m, level);
+        }
+    }
+    best.1
 }
 
 /// The most boosters per cluster whose every sleep schedule the oracle's programme searches (its

@@ -1,6 +1,8 @@
 //! Per-cell load traces (CSV) replayed through per-cell online regressions (RLS or NLMS), scored by
 //! forecast error and by what the sleep policy would have cost on the trace under the EARTH power
-//! model (Auer et al. 2011).
+//! model (Auer et al. 2011), through the one network model ([`Network::standalone`]: a trace has no
+//! coverage layer, so each cell stands alone; the freshness map's money, given coverage groups, runs
+//! the full model: [`crate::study::trace`]).
 
 use std::collections::{BTreeMap, VecDeque};
 
@@ -9,7 +11,8 @@ use super::time;
 use super::MAX_LANES;
 use super::{LaneSpec, ReplayOptions};
 use crate::domain::load::{load_features, D_LOCAL};
-use crate::domain::power::{earth, power};
+use crate::domain::network::Network;
+use crate::domain::power::earth;
 use crate::learn::detect::PageHinkley;
 use crate::learn::linreg::{RegParams, Regressor};
 use crate::learn::progressive::{Deliver, Evaluated, Fifo, Label, Progressive};
@@ -122,6 +125,8 @@ struct Cell {
     progressive: Progressive<Fifo<Example>>,
     /// The batch table of the trace study's stale inputs ([`trace`]).
     inputs: trace::Inputs,
+    /// Every scored value and forecast, when the trace study keeps them ([`trace::Recorded`]).
+    recorded: trace::Recorded,
 }
 
 impl Cell {
@@ -257,6 +262,9 @@ impl Loads {
                 refresh: opts.refresh,
                 block: opts.block,
                 origin: None,
+                record: opts.record,
+                kept: 0,
+                overflow: false,
             },
             rule: trace::Blocks::default(),
             span: (f64::INFINITY, f64::NEG_INFINITY),
@@ -295,6 +303,7 @@ impl Loads {
         self.start_cell(c);
         let stale = self.trace_before(c, t, v, prev, dates);
         let block = self.block_of(t);
+        let keep = self.record_of(c).is_some();
         let cell = &mut self.cells[c];
         let mut step = Step {
             lanes: &mut self.lanes,
@@ -305,11 +314,11 @@ impl Loads {
             x: h - self.warmup,
             hours: step,
             warmup: self.warmup,
-            threshold: self.threshold,
-            power: self.power,
+            net: Network::standalone(self.power, self.threshold, step * 60.0),
             delay: self.delay,
             stale: stale.map(|x| (x, &mut cell.inputs)),
             block,
+            record: keep.then_some((&mut cell.recorded, prev)),
         };
         // Labels due by `t` (within rounding) are learned before the forecast.
         cell.progressive.step(&mut step, t + 1e-9, &(ex, v));
@@ -400,13 +409,15 @@ struct Step<'a> {
     /// The cell's step (hours).
     hours: f64,
     warmup: f64,
-    threshold: f64,
-    power: crate::domain::power::Row,
+    /// The cell on its own, at the sleep threshold ([`Network::standalone`]).
+    net: Network,
     delay: f64,
     /// The trace study's stale inputs and the cell's batch table, if the map's row is a batch.
     stale: Option<([f64; D], &'a mut trace::Inputs)>,
     /// The trace study's block of this value.
     block: Option<i64>,
+    /// The trace study's record of the cell, and the last measured load (the rule's expectation).
+    record: Option<(&'a mut trace::Recorded, f64)>,
 }
 
 impl Deliver for Step<'_> {
@@ -466,26 +477,29 @@ impl Evaluated for Step<'_> {
         fc: [f64; MAX_LANES],
     ) -> Label<'x, Example> {
         let hours = self.hours;
-        let kwh = |w: f64| w * hours / 1000.0;
-        let always = kwh(power(self.power, v, false));
-        let oracle = kwh(power(self.power, v, v < self.threshold));
+        let net = &self.net;
+        // The power model caps the load at 1 (a notice says so): the cell carries what it can.
+        let load = [v.min(1.0)];
+        let sleeps = |expected: f64| {
+            let mut s = [false];
+            net.decide(&[expected], net.capacity, 0.0, &mut s);
+            s
+        };
+        let always = net.kwh(&net.cluster(&load, &[false], &[false]));
+        let oracle = net.kwh(&net.cluster(&load, &sleeps(v), &[false]));
         for (lane, &fc) in self.lanes.iter_mut().zip(&fc) {
-            let asleep = fc.is_finite() && fc < self.threshold;
+            let asleep = sleeps(fc);
+            let o = net.cluster(&load, &asleep, &[false]);
             let err = if fc.is_finite() { fc - v } else { v };
-            let unserved = if asleep {
-                (v - self.threshold).max(0.0) * hours * GB_PER_CELL_HOUR
-            } else {
-                0.0
-            };
             let row = [
                 (f::FORECASTS, 1.0),
                 (f::ABS_ERROR, err.abs()),
                 (f::SQ_ERROR, err * err),
-                (f::ENERGY_KWH, kwh(power(self.power, v, asleep))),
+                (f::ENERGY_KWH, net.kwh(&o)),
                 (f::ALWAYS_ON_KWH, always),
                 (f::ORACLE_KWH, oracle),
-                (f::UNSERVED_GB, unserved),
-                (f::ASLEEP, asleep as u8 as f64),
+                (f::UNSERVED_GB, o.degraded * hours * GB_PER_CELL_HOUR),
+                (f::ASLEEP, asleep[0] as u8 as f64),
             ];
             let b = lane.series.at(self.x);
             for &(k, val) in &row {
@@ -495,6 +509,9 @@ impl Evaluated for Step<'_> {
                 lane.totals[k] += val;
             }
             trace::add_block(lane, self.block, err.abs());
+        }
+        if let Some((rec, prev)) = self.record.take() {
+            rec.push(self.t, v, prev, &fc[..self.lanes.len()]);
         }
         if self.delay == 0.0 {
             Label::now(ex, 0.0)

@@ -79,7 +79,8 @@ pub use cost::{estimate, estimate_sample};
 pub use error::ReplayError;
 pub use lanes::{parse_lanes, Format, LaneSpec, MAX_LANES, MAX_WINDOW};
 pub use lines::MAX_LINE;
-pub use loads::trace::{TraceSums, MAX_BLOCKS};
+pub use loads::trace::{Recorded, Records, TraceSums, MAX_BLOCKS, MAX_RECORDED};
+pub use loads::MAX_CELLS;
 #[cfg(not(target_arch = "wasm32"))]
 pub use native::{run_file, run_file_within, run_session_within, STDIN};
 pub use options::{ReplayOptions, Setting, CLICK_WARMUP, LOAD_WARMUP, MAX_DELAY, SETTINGS};

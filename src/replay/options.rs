@@ -60,6 +60,9 @@ pub struct ReplayOptions {
     pub refresh: f64,
     /// Load traces, for the freshness map: forecast errors kept per block of so many hours (0: none).
     pub block: f64,
+    /// Load traces, for the freshness map's money: keep every scored value and forecast per cell
+    /// (at most `loads::trace::MAX_RECORDED`).
+    pub record: bool,
 }
 
 impl Default for ReplayOptions {
@@ -83,6 +86,7 @@ impl Default for ReplayOptions {
             reg: RegParams::default(),
             refresh: 0.0,
             block: 0.0,
+            record: false,
         }
     }
 }

@@ -243,6 +243,15 @@ impl Session {
         }
     }
 
+    /// Every cell's scored values and forecasts, if the options asked to keep them (taken: the
+    /// session keeps none after; `None` for a click log).
+    pub fn take_records(&mut self) -> Option<super::Records> {
+        match &mut self.engine {
+            Engine::Loads(l) => Some(l.take_records()),
+            Engine::Clicks(_) => None,
+        }
+    }
+
     /// Lines read so far.
     pub fn lines(&self) -> u64 {
         self.lines.line

@@ -20,3 +20,12 @@ pub fn replay_format(scenario: Scenario) -> &'static str {
         Scenario::Cells => "load-csv",
     }
 }
+
+/// The coverage groups of a cells world's exported trace (`rtml answer --trace --groups`); None for
+/// an ads world.
+pub fn coverage_groups(cfg: &Config) -> Option<String> {
+    match cfg.scenario {
+        Scenario::Ads => None,
+        Scenario::Cells => Some(crate::sim::cells::export::groups(cfg)),
+    }
+}

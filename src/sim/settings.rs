@@ -7,6 +7,20 @@ use crate::domain::network::ORACLE_MAX_PER_CLUSTER;
 use crate::sim::config::{Config, ConfigError, Policy, Scenario, LANE_NAMES, MAX_LANES};
 use crate::sim::knobs::{KNOBS, LANE_KNOBS};
 
+/// `key=value` settings separated by `&` or new lines (blank ones skipped; keys and values
+/// trimmed), as the page's inputs and the studies' jobs write them; the error names the pair that
+/// has no `=`.
+pub fn pairs(text: &str) -> Result<Vec<(&str, &str)>, String> {
+    (text.split(['&', '\n']).map(str::trim))
+        .filter(|s| !s.is_empty())
+        .map(|pair| {
+            pair.split_once('=')
+                .map(|(k, v)| (k.trim(), v.trim()))
+                .ok_or_else(|| format!("`{}`: expected key=value", crate::base::echo::clip(pair)))
+        })
+        .collect()
+}
+
 impl Config {
     /// Checks every knob against its range, and the lane count.
     pub fn validate(&self) -> Result<(), ConfigError> {

@@ -396,84 +396,112 @@ pub fn answer_table(a: &answer::Answer) -> Table {
         ],
         &["", unit, unit, "", "", "", ""],
     );
-    let money = |d: &answer::stats::Diff| {
-        if d.measurable {
-            fig(d.mean)
-        } else {
-            format!("n.m. ({})", fig(d.mean))
-        }
-    };
-    let agree = |d: &answer::stats::Diff| format!("{} of {}", d.agree(), d.seeds);
     for m in a.maps.iter().filter(|m| m.seeds > 0) {
-        let ads = m.scenario == crate::sim::config::Scenario::Ads;
-        let cur = m.unit.split('/').next().unwrap_or("");
-        let figs = |f: &[f64]| {
-            if ads {
-                format!(
-                    "{} {cur} expected, {} expected clicks",
-                    fig(f[0]),
-                    fig(f[1])
-                )
-            } else {
-                format!("pays {} {cur}, {} GB degraded", fig(f[0]), fig(f[1]))
-            }
-        };
         let scen = m.scenario.name().to_string();
-        // The references as values (positive: the first is better).
-        for (what, d) in [
-            ("ML − no ML", &m.ml),
-            ("rule − no ML", &m.rule),
-            ("ML − rule", &m.ml_over_rule),
-            ("oracle − no ML", &m.oracle),
-        ] {
-            table.rows.push(vec![
-                format!("{scen} · {what}"),
-                money(d),
+        for (what, cells) in money_refs(m) {
+            let mut row = vec![format!("{scen} · {what}")];
+            row.extend(cells);
+            table.rows.push(row);
+        }
+        for (r, row) in m.cells.iter().enumerate() {
+            for k in 0..row.len() {
+                let mut line = vec![format!("{scen} · {} · {}", m.rows[r], m.cols[k])];
+                line.extend(money_cells(m, r, k));
+                table.rows.push(line);
+            }
+        }
+    }
+    table
+}
+
+/// A difference in money for a table: the figure where measurable, "n.m. (figure)" where not.
+fn money_fig(d: &answer::stats::Diff) -> String {
+    if d.measurable {
+        fig(d.mean)
+    } else {
+        format!("n.m. ({})", fig(d.mean))
+    }
+}
+
+/// The references of a money map as table cells (lost, interval, share, agreeing, near, per day):
+/// the ML system's value, the rule's, ML over the rule, the oracle's (where there is one).
+pub fn money_refs(m: &answer::stats::Map) -> Vec<(&'static str, Vec<String>)> {
+    let agree = |d: &answer::stats::Diff| format!("{} of {}", d.agree(), d.seeds);
+    [
+        ("ML − no ML", &m.ml),
+        ("rule − no ML", &m.rule),
+        ("ML − rule", &m.ml_over_rule),
+        ("oracle − no ML", &m.oracle),
+    ]
+    .into_iter()
+    .filter(|(_, d)| !d.mean.is_nan())
+    .map(|(what, d)| {
+        (
+            what,
+            vec![
+                money_fig(d),
                 format!("{} to {}", fig(d.lo), fig(d.hi)),
                 String::new(),
                 agree(d),
                 String::new(),
                 String::new(),
-            ]);
-        }
-        let nc = m.cols.len();
-        for (r, row) in m.cells.iter().enumerate() {
-            for (k, c) in row.iter().enumerate() {
-                let corner = r == 0 && k == 0;
-                let share = match c.share {
-                    _ if corner => "reference".to_string(),
-                    Some(s) => format!("{}%", fmt_figure(Some(100.0 * s), 2)),
-                    None if c.lost.measurable => "no share (ML value n.m.)".into(),
-                    None => "–".into(),
-                };
-                let mut near = Vec::new();
-                if c.apart_right == Some(false) && k + 1 < nc {
-                    near.push(format!("{} · {}", m.rows[r], m.cols[k + 1]));
-                }
-                if c.apart_below == Some(false) && r + 1 < m.rows.len() {
-                    near.push(format!("{} · {}", m.rows[r + 1], m.cols[k]));
-                }
-                table.rows.push(vec![
-                    format!("{scen} · {} · {}", m.rows[r], m.cols[k]),
-                    if corner { "0".into() } else { money(&c.lost) },
-                    if corner {
-                        String::new()
-                    } else {
-                        format!("{} to {}", fig(c.lost.lo), fig(c.lost.hi))
-                    },
-                    share,
-                    if corner {
-                        String::new()
-                    } else {
-                        agree(&c.lost)
-                    },
-                    near.join(", "),
-                    figs(&c.figures),
-                ]);
-            }
-        }
+            ],
+        )
+    })
+    .collect()
+}
+
+/// One cell of a money map as table cells: the money lost against the freshest corner (where
+/// measurable), its interval, its share of the ML value, the units agreeing, the neighbours it is
+/// within the noise of, and what it pays (or earns) per day.
+pub fn money_cells(m: &answer::stats::Map, r: usize, k: usize) -> Vec<String> {
+    let c = &m.cells[r][k];
+    let nc = m.cols.len();
+    let cur = m.unit.split('/').next().unwrap_or("");
+    let f = &c.figures;
+    let per_day = if m.scenario == crate::sim::config::Scenario::Ads {
+        format!(
+            "{} {cur} expected, {} expected clicks",
+            fig(f[0]),
+            fig(f[1])
+        )
+    } else {
+        format!("pays {} {cur}, {} GB degraded", fig(f[0]), fig(f[1]))
+    };
+    let corner = r == 0 && k == 0;
+    let share = match c.share {
+        _ if corner => "reference".to_string(),
+        Some(s) => format!("{}%", fmt_figure(Some(100.0 * s), 2)),
+        None if c.lost.measurable => "no share (ML value n.m.)".into(),
+        None => "–".into(),
+    };
+    let mut near = Vec::new();
+    if c.apart_right == Some(false) && k + 1 < nc {
+        near.push(format!("{} · {}", m.rows[r], m.cols[k + 1]));
     }
-    table
+    if c.apart_below == Some(false) && r + 1 < m.rows.len() {
+        near.push(format!("{} · {}", m.rows[r + 1], m.cols[k]));
+    }
+    vec![
+        if corner {
+            "0".into()
+        } else {
+            money_fig(&c.lost)
+        },
+        if corner {
+            String::new()
+        } else {
+            format!("{} to {}", fig(c.lost.lo), fig(c.lost.hi))
+        },
+        share,
+        if corner {
+            String::new()
+        } else {
+            format!("{} of {}", c.lost.agree(), c.lost.seeds)
+        },
+        near.join(", "),
+        per_day,
+    ]
 }
 
 /// The freshness map (`rtml answer`, the page's answer view).

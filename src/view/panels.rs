@@ -48,6 +48,10 @@ pub enum Accepts {
     /// A trace map's rows (`online,4h,1d`) or columns (`continual,1h,1d,7d,frozen`).
     TraceRows,
     TraceCols,
+    /// A trace's coverage groups (`cellA,cellB (0.8); cellC`, `all`, or empty: no money).
+    TraceGroups,
+    /// A trace's network settings (`price_kwh=0.3&coverage=0.8`, the cells knobs of its money).
+    TraceSets,
 }
 
 /// One panel input.
@@ -83,7 +87,9 @@ impl PanelKey {
             | Accepts::Numbers
             | Accepts::Settings
             | Accepts::TraceRows
-            | Accepts::TraceCols => ("text", 0.0, 0.0, 0.0, ""),
+            | Accepts::TraceCols
+            | Accepts::TraceGroups
+            | Accepts::TraceSets => ("text", 0.0, 0.0, 0.0, ""),
         };
         Control {
             key: self.key,
@@ -248,6 +254,16 @@ pub const PANEL_KEYS: &[PanelKey] = &[
         default: trace::EVERY,
         accepts: Accepts::TraceCols,
     },
+    PanelKey {
+        key: "trace.groups",
+        default: "",
+        accepts: Accepts::TraceGroups,
+    },
+    PanelKey {
+        key: "trace.sets",
+        default: "",
+        accepts: Accepts::TraceSets,
+    },
 ];
 
 /// The panel input `key`, if it is one.
@@ -380,23 +396,27 @@ fn check(k: &PanelKey, value: &str) -> Result<String, String> {
             }
             Ok(list)
         }
+        Accepts::TraceGroups => {
+            if value.chars().count() > 4000 {
+                return Err("at most 4000 characters of coverage groups (a larger inventory: rtml answer --trace --coverage FILE)".into());
+            }
+            trace::groups::parse(value)?;
+            Ok(value.to_string())
+        }
+        Accepts::TraceSets => {
+            if value.chars().count() > 1000 {
+                return Err("at most 1000 characters of key=value settings".into());
+            }
+            trace::money::config(value)?;
+            Ok(value.to_string())
+        }
         Accepts::Settings => {
             if value.chars().count() > 1000 {
                 return Err("at most 1000 characters of key=value settings".into());
             }
             let mut cfg = Config::default();
-            for pair in value
-                .split(['&', '\n'])
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-            {
-                let (key, v) = pair.split_once('=').ok_or_else(|| {
-                    format!(
-                        "`{}`: expected key=value",
-                        pair.chars().take(40).collect::<String>()
-                    )
-                })?;
-                cfg.set(key.trim(), v.trim()).map_err(|e| e.to_string())?;
+            for (key, v) in crate::sim::settings::pairs(value)? {
+                cfg.set(key, v).map_err(|e| e.to_string())?;
             }
             Ok(value.to_string())
         }

@@ -226,6 +226,10 @@ impl OnPage for Trace {
             refresh: String,
             every: String,
             text: String,
+            #[serde(default)]
+            groups: String,
+            #[serde(default)]
+            sets: String,
         }
         let i: In = from_js(input)?;
         Ok(crate::study::trace::Job {
@@ -237,6 +241,8 @@ impl OnPage for Trace {
             bytes: 0.0,
             line_bytes: 0.0,
             most: None,
+            groups: i.groups,
+            sets: i.sets,
         })
     }
 }

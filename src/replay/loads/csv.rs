@@ -317,6 +317,7 @@ impl Loads {
                     lanes: Vec::new(),
                     progressive: Progressive::new(Fifo::bounded(MAX_CELL_BUFFER)),
                     inputs: Default::default(),
+                    recorded: Default::default(),
                 });
                 self.cells.len() - 1
             }

@@ -36,6 +36,7 @@ fn the_step_is_the_most_common_gap() {
         lanes: Vec::new(),
         progressive: Progressive::default(),
         inputs: Default::default(),
+        recorded: Default::default(),
     };
     for g in [2.0, 0.25, 0.25, 0.5, 0.25] {
         c.count_step(g);

@@ -59,6 +59,47 @@ pub(super) struct Study {
     pub block: f64,
     /// The first time of the file (blocks count from it).
     pub origin: Option<f64>,
+    /// Keep every scored value and forecast per cell ([`Recorded`], for the network's money).
+    pub record: bool,
+    /// Values kept so far, over every cell.
+    pub kept: usize,
+    /// More than [`MAX_RECORDED`] values were scored: the record stopped.
+    pub overflow: bool,
+}
+
+/// Most scored values kept for the network's money, over every cell (a value keeps its time, the
+/// value, the rule's expectation and one forecast per lane: at most 48 bytes with 8 lanes).
+pub const MAX_RECORDED: usize = 1_500_000;
+
+/// Every scored value of one cell, for the network's money ([`crate::study::trace`]): its time
+/// (hours), its value (a share of capacity, after `--scale`), the rule's expectation (the last
+/// measured load) and each lane's forecast (`lanes` per value, one after the other).
+#[derive(Clone, Debug, Default)]
+pub struct Recorded {
+    pub times: Vec<f64>,
+    pub values: Vec<f32>,
+    pub rule: Vec<f32>,
+    pub forecasts: Vec<f32>,
+}
+
+impl Recorded {
+    /// Keeps one scored value with the rule's expectation and the lanes' forecasts.
+    pub(super) fn push(&mut self, t: f64, v: f64, rule: f64, fc: &[f64]) {
+        self.times.push(t);
+        self.values.push(v as f32);
+        self.rule.push(rule as f32);
+        self.forecasts.extend(fc.iter().map(|&f| f as f32));
+    }
+}
+
+/// What the freshness map's money reads of a finished replay: every cell's name and record (in
+/// the order cells first appeared), the first scored time (blocks count from it), and whether the
+/// record overflowed [`MAX_RECORDED`].
+#[derive(Clone, Debug, Default)]
+pub struct Records {
+    pub cells: Vec<(String, Recorded)>,
+    pub origin: Option<f64>,
+    pub overflow: bool,
 }
 
 /// The inputs of a forecast of time `t` for the lanes: fresh (`None`), or the features known at the
@@ -100,6 +141,38 @@ impl Loads {
             .flatten()
             .unwrap_or(cell.inputs.last);
         Some(features(t, dates, cell.inputs.last, day_ago))
+    }
+
+    /// The record of cell `c` if the study keeps one and the bound allows another value.
+    pub(super) fn record_of(&mut self, c: usize) -> Option<&mut Recorded> {
+        let st = &mut self.study;
+        if !st.record || st.overflow {
+            return None;
+        }
+        if st.kept >= MAX_RECORDED {
+            st.overflow = true;
+            return None;
+        }
+        st.kept += 1;
+        Some(&mut self.cells[c].recorded)
+    }
+
+    /// Every cell's record (taken: the replay keeps none after).
+    pub(crate) fn take_records(&mut self) -> Records {
+        let mut cells = vec![(String::new(), Recorded::default()); self.cells.len()];
+        for (k, &i) in &self.index {
+            if let Some(c) = cells.get_mut(i) {
+                *c = (
+                    String::from_utf8_lossy(k).into_owned(),
+                    std::mem::take(&mut self.cells[i].recorded),
+                );
+            }
+        }
+        Records {
+            cells,
+            origin: self.study.origin,
+            overflow: self.study.overflow,
+        }
     }
 
     /// The block a forecast of `t` falls in, if blocks are kept.

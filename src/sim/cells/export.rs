@@ -47,6 +47,28 @@ pub fn write(cfg: &Config, out: &mut dyn Write) -> std::io::Result<()> {
     Ok(())
 }
 
+/// The exported trace's coverage groups as `rtml answer --trace --groups` reads them: each
+/// cluster's boosters under its coverage cell, with its spare capacity.
+pub fn groups(cfg: &Config) -> String {
+    let world = World::new(cfg, false);
+    let n = world.cluster.len();
+    (0..super::CLUSTERS.len())
+        .map(|k| {
+            let cells: Vec<String> = (0..n)
+                .filter(|&c| world.cluster[c] == k)
+                .map(|c| format!("cell{:02}", c + 1))
+                .collect();
+            format!(
+                "{} ({})",
+                cells.join(","),
+                crate::base::units::fmt_num(cfg.cells.coverage)
+            )
+        })
+        .filter(|g| !g.starts_with(' '))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::stamp;

@@ -15,14 +15,12 @@
 //! is a little fresher than the run's.
 
 use super::DAY;
-use crate::domain::network::{Network, Sleeper};
+use crate::domain::network::Network;
 
 /// Days of the warm-up tuned on (the last ones): a month, as an operator tunes on last month.
 pub(super) const TUNE_DAYS: i64 = 28;
-/// The sleep levels tried (0: never sleep, so a lane for which sleeping does not pay stays on).
-pub(super) const LEVELS: [f64; 13] = [
-    0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6,
-];
+/// The sleep levels tried ([`crate::domain::network::SLEEP_LEVELS`]).
+pub(super) const LEVELS: [f64; 13] = crate::domain::network::SLEEP_LEVELS;
 
 /// What the warm-up records for tuning.
 pub(super) struct Tuning {
@@ -106,18 +104,7 @@ pub(super) fn pick(
     if n == 0 || known < n * DAY {
         return None;
     }
-    let mut best = (f64::INFINITY, 0.0);
-    let mut sleep = vec![false; n];
-    for level in LEVELS {
-        let mut st = Sleeper::new(n, members.len());
-        let mut money = 0.0;
-        for (l, e) in loads.chunks_exact(n).zip(expected.chunks_exact(n)) {
-            net.decide_all(members, e, level, &st.cover, &mut sleep);
-            money += net.cost(&net.step(members, &mut st, &sleep, l).outcome);
-        }
-        if money < best.0 - 1e-9 {
-            best = (money, level);
-        }
-    }
-    Some(best.1)
+    Some(crate::domain::network::cheapest_level(&LEVELS, |level| {
+        net.money_at(members, loads, expected, level)
+    }))
 }

@@ -150,16 +150,10 @@ pub struct Job {
 impl Job {
     /// The specification, or a message naming what is wrong.
     pub fn spec(&self) -> Result<Spec, String> {
-        let pairs = (self.sets.split(['&', '\n']))
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
+        let pairs: Vec<(String, String)> = (crate::sim::settings::pairs(&self.sets)?.into_iter())
             .take(64)
-            .map(|s| {
-                s.split_once('=')
-                    .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
-                    .ok_or_else(|| format!("`{s}`: expected key=value"))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         let mut spec = Spec::with_presets(&self.ads, &self.cells, self.seed, &pairs, self.seeds)?;
         spec.sensitivity = self.sensitivity;
         Ok(spec)

@@ -105,6 +105,9 @@ pub struct Map {
     pub baseline_value: f64,
     pub cells: Vec<Vec<Cell>>,
     /// Per seed, lane and block: the lane's value in money (for further comparisons).
+    /// What the paired unit is called: `seed` (a trace: `week`).
+    #[serde(skip)]
+    pub per: &'static str,
     #[serde(skip)]
     vals: Vec<Vec<Vec<f64>>>,
     #[serde(skip)]
@@ -296,14 +299,65 @@ fn map(spec: &Spec, w: usize, parts: &[Part]) -> Map {
             )
         })
         .collect();
+    from_lanes(
+        Head {
+            scenario,
+            preset: world.preset.clone(),
+            rows: rows.iter().map(|r| r.label()).collect(),
+            cols: spec.cols.iter().map(|c| c.label()).collect(),
+            row_hours: rows.iter().map(|r| r.hours()).collect(),
+            col_hours: spec.cols.iter().map(|c| c.hours()).collect(),
+            notes,
+            per: "seed",
+        },
+        vals,
+        figs,
+        block_days,
+    )
+}
+
+/// What a map is of: its scenario, its name, its rows and columns, notes, and what its paired
+/// unit is called (`seed`; a trace's `week`).
+pub struct Head {
+    pub scenario: Scenario,
+    pub preset: String,
+    pub rows: Vec<String>,
+    pub cols: Vec<String>,
+    pub row_hours: Vec<f64>,
+    pub col_hours: Vec<f64>,
+    pub notes: Vec<String>,
+    pub per: &'static str,
+}
+
+/// A map from its lanes' money: `vals[unit][lane][block]` (the references [`REFS`], then row by
+/// row), the figures per day `figs[unit][lane]`, the blocks' lengths in days. The units are the
+/// paired ones (a simulation's seeds; a trace's weeks, each one block of a day's average).
+pub fn from_lanes(
+    head: Head,
+    vals: Vec<Vec<Vec<f64>>>,
+    figs: Vec<Vec<[f64; FIGURES]>>,
+    block_days: Vec<f64>,
+) -> Map {
+    let days: f64 = block_days.iter().sum();
+    let Head {
+        scenario,
+        preset,
+        rows,
+        cols,
+        row_hours,
+        col_hours,
+        notes,
+        per,
+    } = head;
+    let (nr, nc) = (rows.len(), cols.len());
     let mut m = Map {
         scenario,
-        preset: world.preset.clone(),
+        preset,
         unit: unit(scenario),
-        rows: rows.iter().map(|r| r.label()).collect(),
-        cols: spec.cols.iter().map(|c| c.label()).collect(),
-        row_hours: rows.iter().map(|r| r.hours()).collect(),
-        col_hours: spec.cols.iter().map(|c| c.hours()).collect(),
+        rows,
+        cols,
+        row_hours,
+        col_hours,
         seeds: vals.len() as u32,
         ml: Diff::NONE,
         rule: Diff::NONE,
@@ -313,6 +367,7 @@ fn map(spec: &Spec, w: usize, parts: &[Part]) -> Map {
         baseline: [f64::NAN; FIGURES],
         baseline_value: f64::NAN,
         cells: Vec::new(),
+        per,
         vals,
         block_days,
     };
@@ -342,7 +397,6 @@ fn map(spec: &Spec, w: usize, parts: &[Part]) -> Map {
     m.baseline = avg_fig(BASELINE);
     m.baseline_value = avg_val(&m, BASELINE);
     let ml_ok = m.ml.positive();
-    let (nr, nc) = (rows.len(), spec.cols.len());
     m.cells = (0..nr)
         .map(|r| {
             (0..nc)
@@ -445,32 +499,35 @@ fn grid<T>(m: &Map, f: impl Fn(&Cell) -> T) -> Vec<Vec<T>> {
     m.cells.iter().map(|r| r.iter().map(&f).collect()).collect()
 }
 
+/// One map as JSON (see [`MapJson`]).
+pub fn map_json(m: &Map) -> MapJson<'_> {
+    MapJson {
+        scenario: m.scenario,
+        preset: &m.preset,
+        refresh: &m.rows,
+        every: &m.cols,
+        unit: &m.unit,
+        seeds: m.seeds,
+        ml_value: (&m.ml).into(),
+        rule_value: (&m.rule).into(),
+        ml_over_rule: (&m.ml_over_rule).into(),
+        oracle_value: (&m.oracle).into(),
+        value_lost: grid(m, |c| Num(c.lost.mean)),
+        lo: grid(m, |c| Num(c.lost.lo)),
+        hi: grid(m, |c| Num(c.lost.hi)),
+        measurable: grid(m, |c| c.lost.measurable),
+        value_lost_money: grid(m, |c| c.lost.measurable.then_some(Num(c.lost.mean))),
+        value_lost_share: grid(m, |c| c.share.map(Num)),
+        apart_from_right: grid(m, |c| c.apart_right),
+        apart_from_below: grid(m, |c| c.apart_below),
+        notes: &m.notes,
+    }
+}
+
 /// The answer as JSON (see [`AnswerJson`]).
 pub fn to_json(a: &Answer) -> AnswerJson<'_> {
     AnswerJson {
-        scenarios: (a.maps.iter())
-            .map(|m| MapJson {
-                scenario: m.scenario,
-                preset: &m.preset,
-                refresh: &m.rows,
-                every: &m.cols,
-                unit: &m.unit,
-                seeds: m.seeds,
-                ml_value: (&m.ml).into(),
-                rule_value: (&m.rule).into(),
-                ml_over_rule: (&m.ml_over_rule).into(),
-                oracle_value: (&m.oracle).into(),
-                value_lost: grid(m, |c| Num(c.lost.mean)),
-                lo: grid(m, |c| Num(c.lost.lo)),
-                hi: grid(m, |c| Num(c.lost.hi)),
-                measurable: grid(m, |c| c.lost.measurable),
-                value_lost_money: grid(m, |c| c.lost.measurable.then_some(Num(c.lost.mean))),
-                value_lost_share: grid(m, |c| c.share.map(Num)),
-                apart_from_right: grid(m, |c| c.apart_right),
-                apart_from_below: grid(m, |c| c.apart_below),
-                notes: &m.notes,
-            })
-            .collect(),
+        scenarios: (a.maps.iter()).map(map_json).collect(),
         conclusion: &a.conclusion,
         sensitivity: a.sensitivity.as_deref(),
         question: super::words::question(&a.maps),

@@ -17,9 +17,13 @@ fn pct(x: f64) -> String {
     format!("{}%", fmt_figure(Some(100.0 * x), 2))
 }
 
-/// "in 4 of 5 seeds" (the seeds in which the difference had the sign stated).
-fn seeds(held: u32, n: u32) -> String {
-    format!("in {held} of {n} seed{}", if n == 1 { "" } else { "s" })
+/// "in 4 of 5 seeds" (the seeds in which the difference had the sign stated; a trace's weeks).
+fn seeds(m: &Map, held: u32, n: u32) -> String {
+    format!(
+        "in {held} of {n} {}{}",
+        m.per,
+        if n == 1 { "" } else { "s" }
+    )
 }
 
 /// "95% interval -3 to 27".
@@ -53,7 +57,7 @@ fn loss(m: &Map, d: &Diff, plural: bool) -> String {
         format!(
             "{verb} {}{share} (less than the freshest corner {}; {})",
             money(d.mean, unit),
-            seeds(d.held, d.seeds),
+            seeds(m, d.held, d.seeds),
             interval(d)
         )
     } else {
@@ -61,7 +65,7 @@ fn loss(m: &Map, d: &Diff, plural: bool) -> String {
             "{} {} more than the freshest corner ({}; {})",
             if plural { "gain" } else { "gains" },
             money(-d.mean, unit),
-            seeds(d.agree(), d.seeds),
+            seeds(m, d.agree(), d.seeds),
             interval(d)
         )
     }
@@ -103,7 +107,7 @@ fn stale(m: &Map) -> Option<(Diff, Diff, Diff)> {
 }
 
 /// The lead sentence of one scenario.
-fn lead(m: &Map) -> String {
+pub fn lead(m: &Map) -> String {
     let (name, earns, baseline, _) = names(m.scenario);
     let u = &m.unit;
     let value = if m.ml.positive() {
@@ -193,11 +197,13 @@ fn comparing(maps: &[&Map]) -> String {
 }
 
 /// The details of one scenario (intervals, seed counts, the frozen model, the rule, the oracle).
-fn details(m: &Map) -> Vec<String> {
+pub fn details(m: &Map) -> Vec<String> {
     let (name, earns, baseline, rule) = names(m.scenario);
     let u = &m.unit;
     let mut out = Vec::new();
-    let head = if m.seeds == 1 {
+    let head = if m.per != "seed" {
+        format!("{name} ({}, {} {}s, paired):", m.preset, m.seeds, m.per)
+    } else if m.seeds == 1 {
         format!(
             "{name} ({}, 1 seed; intervals over its {} days):",
             m.preset,
@@ -212,7 +218,7 @@ fn details(m: &Map) -> Vec<String> {
                 "{what} {} ({}; {})",
                 money(d.mean, u),
                 interval(d),
-                seeds(d.agree(), d.seeds)
+                seeds(m, d.agree(), d.seeds)
             )
         } else {
             format!(
@@ -227,12 +233,17 @@ fn details(m: &Map) -> Vec<String> {
         Scenario::Ads => "the click oracle (the ad most likely clicked, not a bound on revenue)",
         Scenario::Cells => "the oracle, which knows the loads,",
     };
+    // A trace's oracle is planned for small groups only: without it, no clause.
+    let oracle = if m.oracle.mean.is_nan() {
+        String::new()
+    } else {
+        format!("; {oracle} {earns} {}", diff("", &m.oracle).trim_start())
+    };
     out.push(format!(
-        "{head} the ML system {earns} {} over {baseline}; {rule} {earns} {}; the ML system over the rule: {}; {oracle} {earns} {}.",
+        "{head} the ML system {earns} {} over {baseline}; {rule} {earns} {}; the ML system over the rule: {}{oracle}.",
         diff("", &m.ml).trim_start(),
         diff("", &m.rule).trim_start(),
         diff("", &m.ml_over_rule).trim_start(),
-        diff("", &m.oracle).trim_start(),
     ));
     if !m.ml.positive() {
         out.push(format!(
@@ -260,7 +271,7 @@ fn details(m: &Map) -> Vec<String> {
                 if x.mean > 0.0 { "predictions" } else { "model" },
                 money(x.mean.abs(), u),
                 if x.mean > 0.0 { "model" } else { "predictions" },
-                seeds(x.agree(), x.seeds),
+                seeds(m, x.agree(), x.seeds),
                 interval(&x)
             )
         } else {

@@ -91,5 +91,7 @@ pub(super) fn click_part(t: Task, session: &Session) -> Part {
         ne: metric(crate::base::metrics::NE.key),
         auc: metric(crate::base::metrics::AUC.key),
         notices: r.notices.clone(),
+        money: None,
+        money_why: None,
     }
 }

@@ -51,6 +51,11 @@ pub struct Map {
     pub clicks: bool,
     pub ne: Vec<Option<f64>>,
     pub auc: Vec<Option<f64>>,
+    /// The network's money, where the job gives coverage groups ([`super::money`]): a map of the
+    /// simulated answer's kind over the rows and columns the trace is long enough for.
+    pub money: Option<crate::study::answer::stats::Map>,
+    /// Why there is no money (no coverage groups, or what they lack).
+    pub money_why: Option<String>,
 }
 
 /// Weekly MAE of a lane: `(week, mae)` where it forecast.
@@ -95,7 +100,7 @@ pub fn summarize(job: &Job, parts: &[Part]) -> Result<Map, String> {
     let rule = first.map(|p| p.rule.clone()).unwrap_or_default();
     let ml = corner.map(|c| paired(&rule, c)).filter(|d| d.seeds > 0);
     let ml_ok = ml.is_some_and(|d| d.measurable && d.mean > 0.0);
-    let cells = (rows.iter().enumerate())
+    let cells: Vec<Vec<Cell>> = (rows.iter().enumerate())
         .map(|(r, row)| {
             (cols.iter().enumerate())
                 .map(|(c, col)| {
@@ -138,8 +143,21 @@ pub fn summarize(job: &Job, parts: &[Part]) -> Result<Map, String> {
         .collect();
     let mut notices: Vec<String> = first.map(|p| p.notices.clone()).unwrap_or_default();
     notices.dedup();
+    let file = job.options(rows[0])?.name;
+    let short = |r: usize, c: usize| cells[r][c].why.is_some();
+    let short_rows: Vec<bool> = (0..rows.len()).map(|r| short(r, 0)).collect();
+    let short_cols: Vec<bool> = (0..cols.len()).map(|c| short(0, c)).collect();
+    let mine: Vec<&Part> = parts.iter().collect();
+    let (money, money_why) = if job.money_groups()?.is_none() {
+        (None, Some(super::report::NO_MONEY.to_string()))
+    } else {
+        match super::money::money_map(&file, &mine, &rows, &cols, &short_rows, &short_cols) {
+            Ok(m) => (m, None),
+            Err(e) => (None, Some(e)),
+        }
+    };
     Ok(Map {
-        file: job.options(rows[0])?.name,
+        file,
         unit: job.unit(),
         rows: rows.iter().map(Row::label).collect(),
         cols: cols.iter().map(Col::label).collect(),
@@ -176,6 +194,8 @@ pub fn summarize(job: &Job, parts: &[Part]) -> Result<Map, String> {
                     .filter(|x| x.is_finite())
             })
             .collect(),
+        money,
+        money_why,
     })
 }
 

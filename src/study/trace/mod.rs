@@ -28,7 +28,9 @@
 //! between training and serving; continual learning is this project's addition).
 
 mod clicks;
+pub mod groups;
 mod map;
+pub mod money;
 pub mod report;
 
 use serde::{Deserialize, Serialize};
@@ -91,6 +93,12 @@ pub struct Job {
     /// Stop once more than this many (decompressed) bytes were read (a gzip file that turns out
     /// larger than its start suggested).
     pub most: Option<u64>,
+    /// Which cells share a coverage cell ([`groups`]; empty: no money).
+    #[serde(default)]
+    pub groups: String,
+    /// The network's settings for the money (`key=value` by `&` or new lines, [`money::KNOBS`]).
+    #[serde(default)]
+    pub sets: String,
 }
 
 /// A row of the map: the batch period in hours (0: online).
@@ -236,6 +244,7 @@ impl Job {
         if o.format == crate::replay::Format::LoadCsv {
             o.refresh = row.0;
             o.block = BLOCK_HOURS;
+            o.record = self.money_groups()?.is_some();
         }
         if o.name.is_empty() {
             o.name = match &self.source {
@@ -245,6 +254,19 @@ impl Job {
             };
         }
         Ok(o)
+    }
+
+    /// The coverage groups, if money is asked for (checked with the network's settings).
+    pub fn money_groups(&self) -> Result<Option<groups::Groups>, String> {
+        let g = groups::parse(&self.groups)?;
+        if g.is_some() && self.clicks() {
+            return Err("--groups: a click log has no cells to sleep".into());
+        }
+        if g.is_none() && !self.sets.trim().is_empty() {
+            return Err("--set: the network's settings price the money, which needs --groups (which cells share a coverage cell)".into());
+        }
+        money::config(&self.sets)?;
+        Ok(g)
     }
 
     /// The unit of the forecast error: the value column (times `--scale`), as the file writes it.
@@ -291,6 +313,12 @@ pub struct Part {
     #[serde(default)]
     pub auc: Vec<f64>,
     pub notices: Vec<String>,
+    /// The network's money of this row's columns (and the references in the first row), where
+    /// the job gives coverage groups; or why there is none.
+    #[serde(default)]
+    pub money: Option<money::MoneyPart>,
+    #[serde(default)]
+    pub money_why: Option<String>,
 }
 
 /// Runs one row: a replay of the file with every column as a lane.
@@ -299,12 +327,30 @@ pub fn run_task(job: &Job, t: Task) -> Result<Part, String> {
     let row = *rows.get(t.row).ok_or_else(|| format!("no row {}", t.row))?;
     let opts = job.options(row)?;
     let warmup = opts.warmup_or_default();
-    let session = replay(job, opts)?;
+    let mut session = replay(job, opts)?;
     if job.clicks() {
         return Ok(click_part(t, &session));
     }
     let sums: TraceSums = session.trace().ok_or("not a load trace")?;
     let report = session.report();
+    let (mut money, mut money_why) = (None, None);
+    if let (Some(g), Some(rec)) = (job.money_groups()?, session.take_records()) {
+        let lanes = sums.lanes.len();
+        match money::money(
+            &rec,
+            &g,
+            &job.sets,
+            lanes,
+            sums.step_hours,
+            BLOCK_HOURS,
+            t.row == 0,
+        ) {
+            Ok(m) => money = Some(m),
+            // Cells the groups name that the file does not hold are the user's to fix.
+            Err(e) if e.starts_with("--groups") => return Err(e),
+            Err(e) => money_why = Some(e),
+        }
+    }
     Ok(Part {
         row: t.row,
         cols: sums.lanes.iter().map(|(_, b)| flat(b)).collect(),
@@ -318,6 +364,8 @@ pub fn run_task(job: &Job, t: Task) -> Result<Part, String> {
         ne: Vec::new(),
         auc: Vec::new(),
         notices: report.notices,
+        money,
+        money_why,
     })
 }
 

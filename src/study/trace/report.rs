@@ -14,7 +14,8 @@ use crate::study::{Figure, Json, Report, Study, Table};
 pub const NO_MONEY: &str = "Money (energy, degraded traffic, complaint calls) is not available \
 without a coverage layer: a trace says nothing of which cells share a coverage cell nor of its \
 capacity, which the cells world's sleep rule and its interlock need, so this map shows forecast \
-error only.";
+error only. Say which cells fall back on the same coverage cell (--groups, or the panel's coverage \
+groups) to price it.";
 
 /// The freshness map of a user's own file (`rtml answer --trace`, the replay panel's map).
 pub struct Trace;
@@ -126,6 +127,20 @@ fn table(m: &Map) -> Table {
             &["", "", &m.unit, &m.unit, "", "", ""],
         )
     };
+    let money = m.money.as_ref().filter(|mm| mm.seeds > 0);
+    if let Some(mm) = money {
+        for (h, u) in [
+            ("Money lost", mm.unit.as_str()),
+            ("95% interval (money)", mm.unit.as_str()),
+            ("Share of ML value", ""),
+            ("Weeks agreeing", ""),
+            ("Within noise of", ""),
+            ("Per day", ""),
+        ] {
+            t.head.push(h.to_string());
+            t.units.push(u.to_string());
+        }
+    }
     for (r, row) in m.cells.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
             let mut line = vec![m.rows[r].clone(), m.cols[c].clone()];
@@ -171,6 +186,12 @@ fn table(m: &Map) -> Table {
                     *last = format!("NE {}, AUC {}", fig(m.ne[c]), fig(m.auc[c]));
                 }
             }
+            if let Some(mm) = money {
+                match mm.at(&m.rows[r], &m.cols[c]) {
+                    Some((i, j)) => line.extend(crate::study::studies::money_cells(mm, i, j)),
+                    None => line.extend(std::iter::repeat_n(String::new(), 6)),
+                }
+            }
             t.rows.push(line);
         }
     }
@@ -195,6 +216,19 @@ fn table(m: &Map) -> Table {
     };
     let mut line = vec!["no model".to_string(), "last measured load".to_string()];
     line.extend(rule);
+    if let Some(mm) = money {
+        line.extend(std::iter::repeat_n(String::new(), 6));
+        t.rows.push(line);
+        // The money's references: the ML system and the rule over always on, ML over the rule,
+        // the oracle.
+        for (what, cells) in crate::study::studies::money_refs(mm) {
+            let mut row = vec!["money".to_string(), what.to_string()];
+            row.extend(std::iter::repeat_n(String::new(), 5));
+            row.extend(cells);
+            t.rows.push(row);
+        }
+        return t;
+    }
     t.rows.push(line);
     t
 }
@@ -345,7 +379,15 @@ fn words(m: &Map) -> Vec<String> {
     if m.weeks < 2 {
         out.push("With fewer than two weeks scored there is no interval: every difference is called not measurable.".into());
     }
-    out.push(NO_MONEY.into());
+    match (&m.money, &m.money_why) {
+        (Some(mm), _) if mm.seeds > 0 => {
+            out.push(crate::study::answer::words::lead(mm));
+            out.extend(crate::study::answer::words::details(mm));
+        }
+        (_, Some(why)) if why == NO_MONEY => out.push(NO_MONEY.into()),
+        (_, Some(why)) => out.push(format!("No money on this map: {why}.")),
+        _ => {}
+    }
     out.extend(m.notices.iter().map(|n| format!("Note: {n}.")));
     out
 }
@@ -444,8 +486,10 @@ pub struct MapJson<'a> {
     step_hours: Num,
     span_hours: Num,
     warmup_hours: Num,
-    money: Option<Num>,
-    money_why: &'static str,
+    /// The network's money where coverage groups were given: the simulated answer's map of money
+    /// per day, paired over the trace's weeks (`seeds` counts the weeks).
+    money: Option<crate::study::answer::stats::MapJson<'a>>,
+    money_why: Option<&'a str>,
     /// `mae` (a load trace: the `mae` matrix is the forecast error) or `log_loss` (a click log:
     /// the same matrix holds the log loss, and `ne` and `auc` each column's).
     metric: &'static str,
@@ -500,8 +544,12 @@ pub fn to_json(m: &Map) -> TraceJson<'_> {
             step_hours: Num(m.step_hours),
             span_hours: Num(m.span_hours),
             warmup_hours: Num(m.warmup_hours),
-            money: None,
-            money_why: NO_MONEY,
+            money: m
+                .money
+                .as_ref()
+                .filter(|mm| mm.seeds > 0)
+                .map(crate::study::answer::stats::map_json),
+            money_why: m.money_why.as_deref(),
             metric: if m.clicks { "log_loss" } else { "mae" },
             ne: m.ne.iter().map(|x| x.map(Num)).collect(),
             auc: m.auc.iter().map(|x| x.map(Num)).collect(),

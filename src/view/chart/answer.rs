@@ -128,8 +128,8 @@ pub struct Grid {
     pub near: Vec<Vec<(bool, bool)>>,
 }
 
-/// The grid of one scenario's map.
-fn grid_of(m: &Map) -> Grid {
+/// The grid of one scenario's map (a trace's money map too).
+pub(super) fn grid_of(m: &Map) -> Grid {
     // Without a share (no measurable ML value), colour by money against the largest loss.
     let scale = (m.cells.iter().flatten())
         .filter(|c| c.lost.measurable)
@@ -171,7 +171,12 @@ fn grid_of(m: &Map) -> Grid {
         n(&m.ml_over_rule),
         m.unit
     );
-    let seeds = format!("{} seed{}", m.seeds, if m.seeds == 1 { "" } else { "s" });
+    let seeds = format!(
+        "{} {}{}",
+        m.seeds,
+        m.per,
+        if m.seeds == 1 { "" } else { "s" }
+    );
     let near = (m.cells.iter())
         .map(|row| {
             (row.iter())

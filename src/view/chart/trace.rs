@@ -5,7 +5,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::answer::{draw_grid, Grid};
+use super::answer::{draw_grid, grid_of, Grid};
 use super::{err, palette, Style};
 use crate::base::units::fmt_figure;
 use crate::study::trace::Map;
@@ -81,7 +81,16 @@ pub fn draw_trace<DB: DrawingBackend>(
 ) -> Result<(), String> {
     let pal = palette(style.dark);
     root.fill(&pal.bg).map_err(err)?;
-    draw_grid(root, &grid(m), &pal, style)?;
+    match m.money.as_ref().filter(|mm| mm.seeds > 0) {
+        // With coverage groups: the forecast error above, the money below (the answer's map).
+        Some(mm) => {
+            let (_, h) = root.dim_in_pixel();
+            let (top, bottom) = root.split_vertically(h / 2);
+            draw_grid(&top, &grid(m), &pal, style)?;
+            draw_grid(&bottom, &grid_of(mm), &pal, style)?;
+        }
+        None => draw_grid(root, &grid(m), &pal, style)?,
+    }
     root.present().map_err(err)
 }
 
