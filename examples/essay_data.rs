@@ -111,24 +111,36 @@ pub fn traces(file: &str) -> (Value, String) {
 
 /// The trace's sentence as the page writes it (its words and the file's SHA-256).
 pub fn trace_words(words: &str, sha: &str) -> String {
-    format!("{words} (file SHA-256 {}…)", sha.chars().take(16).collect::<String>())
+    format!(
+        "{words} (file SHA-256 {}…)",
+        sha.chars().take(16).collect::<String>()
+    )
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// A study's table as the page's `fillTable` writes it.
 fn table_html(t: &Table) -> String {
     let head: String = (t.head.iter().zip(&t.units))
         .map(|(h, u)| {
-            let h = if u.is_empty() { h.clone() } else { format!("{h} ({u})") };
+            let h = if u.is_empty() {
+                h.clone()
+            } else {
+                format!("{h} ({u})")
+            };
             format!("<th scope=\"col\">{}</th>", escape(&h))
         })
         .collect();
     let rows: String = (t.rows.iter())
         .map(|r| {
-            let cells: String = r.iter().map(|c| format!("<td>{}</td>", escape(c))).collect();
+            let cells: String = r
+                .iter()
+                .map(|c| format!("<td>{}</td>", escape(c)))
+                .collect();
             format!("<tr>{cells}</tr>")
         })
         .collect();
@@ -137,7 +149,10 @@ fn table_html(t: &Table) -> String {
 
 /// Replaces what lies between `<!-- essay:NAME -->` and `<!-- /essay:NAME -->` in `html`.
 pub fn splice(html: &str, name: &str, content: &str) -> Option<String> {
-    let (open, close) = (format!("<!-- essay:{name} -->"), format!("<!-- /essay:{name} -->"));
+    let (open, close) = (
+        format!("<!-- essay:{name} -->"),
+        format!("<!-- /essay:{name} -->"),
+    );
     let a = html.find(&open)? + open.len();
     let b = a + html[a..].find(&close)?;
     Some(format!("{}{}{}", &html[..a], content, &html[b..]))
@@ -163,7 +178,10 @@ pub fn write_all(args: &[String], old: Option<&Value>) -> (Value, Vec<(&'static 
         (Some(f), _) => traces(f),
         (None, Some(o)) => {
             let t = o["traces"].clone();
-            let w = trace_words(t["words"].as_str().unwrap_or(""), t["real"]["sha256"].as_str().unwrap_or(""));
+            let w = trace_words(
+                t["words"].as_str().unwrap_or(""),
+                t["real"]["sha256"].as_str().unwrap_or(""),
+            );
             (t, w)
         }
         (None, None) => (Value::Null, String::new()),
@@ -189,7 +207,8 @@ fn main() {
         eprintln!("wrote {PATH} ({} bytes)", text.len());
         let mut html = std::fs::read_to_string(ARTICLE).expect("read the essay");
         for (name, content) in &blocks {
-            html = splice(&html, name, content).unwrap_or_else(|| panic!("no block {name} in {ARTICLE}"));
+            html = splice(&html, name, content)
+                .unwrap_or_else(|| panic!("no block {name} in {ARTICLE}"));
         }
         std::fs::write(ARTICLE, html).expect("write the essay");
     } else {

@@ -22,9 +22,15 @@ fn the_essays_stored_studies_are_written_again() {
     let args: Vec<String> = file.into_iter().map(str::to_string).collect();
     let (new, blocks) = essay_data::write_all(&args, Some(&old));
     let again = format!("rerun `{command}`");
-    assert_eq!(new["answer"], old["answer"], "the stored answer moved: {again}");
+    assert_eq!(
+        new["answer"], old["answer"],
+        "the stored answer moved: {again}"
+    );
     if file.is_some() {
-        assert_eq!(new["traces"], old["traces"], "the stored traces moved: {again}");
+        assert_eq!(
+            new["traces"], old["traces"],
+            "the stored traces moved: {again}"
+        );
         assert_eq!(new["command"], old["command"]);
     }
     let html = std::fs::read_to_string(essay_data::ARTICLE).expect("the essay");

@@ -35,7 +35,9 @@ pub fn whatif_at(j: &Value, k: usize) -> Option<String> {
         .or_else(|| j["values"][k].as_f64().map(|v| fmt_figure(Some(v), 3)))?;
     let (real, pred) = (&j["real"][k], &j["predicted"][k]);
     let day = |x: f64| money::amount_in(x, 3, &money::per("day"));
-    let seeds = j["seeds"].as_u64().map_or(String::new(), |n| format!(" over {n} seeds"));
+    let seeds = j["seeds"]
+        .as_u64()
+        .map_or(String::new(), |n| format!(" over {n} seeds"));
     Some(format!(
         "At {} = {label}, the live network saves {} of the energy, leaves {} GB a day degraded, \
          draws {} complaint calls a day and saves {} net (95% intervals{seeds}); the simulator \
@@ -73,8 +75,14 @@ mod tests {
         let j = json!({"knob": "threshold", "labels": ["0.1", "0.2"], "seeds": 10,
             "real": [o.clone(), o.clone()], "predicted": [o.clone(), o]});
         let s = words("whatif", &j, 1);
-        assert!(s.starts_with("At threshold = 0.2, the live network saves 20% (19% to 21%)"), "{s}");
-        assert!(s.contains(&money::amount_in(5.0, 3, &money::per("day"))), "{s}");
+        assert!(
+            s.starts_with("At threshold = 0.2, the live network saves 20% (19% to 21%)"),
+            "{s}"
+        );
+        assert!(
+            s.contains(&money::amount_in(5.0, 3, &money::per("day"))),
+            "{s}"
+        );
         assert!(s.contains("over 10 seeds"), "{s}");
         // Out of range, or another study: nothing.
         assert_eq!(words("whatif", &j, 2), "");
