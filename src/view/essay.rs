@@ -76,7 +76,7 @@ mod tests {
             "real": [o.clone(), o.clone()], "predicted": [o.clone(), o]});
         let s = words("whatif", &j, 1);
         assert!(
-            s.starts_with("At threshold = 0.2, the live network saves 20% (19% to 21%)"),
+            s.starts_with("At threshold = 0.2, the live network saves 20.0% (19.0% to 21.0%)"),
             "{s}"
         );
         assert!(
