@@ -48,7 +48,7 @@ function moneyAt() {
   $('money-words').textContent = essay_words('whatif', j, k);
   const c = $('money-chart');
   const dpr = fit(c);
-  if (dpr) money.view.draw(c, dpr, dark(), `at=${j.values[k]}`);
+  if (dpr) money.view.draw(c, dpr, dark(), String(j.values[k]));
   state('fig-money', 'drawn');
 }
 

@@ -423,7 +423,7 @@ impl StudyView {
     }
 
     /// Draws the last report on a canvas sized in device pixels (`view`: the answer's `map`,
-    /// `refresh` or `every`; the what-if's `at=X`, a mark on the knob's value X; ignored by the others).
+    /// `refresh` or `every`; the what-if's knob value to mark, as a number; ignored by the others).
     pub fn draw(
         &mut self,
         canvas: HtmlCanvasElement,
@@ -460,9 +460,9 @@ impl StudyView {
                     .map_err(err)?;
             }
             Figure::WhatIf(s) => {
-                // `at=X`: the reader's mark on the knob's value X (the essay's scrubbed setting).
+                // A number: the reader's mark on that value of the knob (the essay's scrubbed setting).
                 self.frames = chart::draw_whatif(&root, s, style).map_err(err)?;
-                let at = view.strip_prefix("at=").and_then(|v| v.parse::<f64>().ok());
+                let at = view.trim().parse::<f64>().ok();
                 if let (Some(f), Some(x)) = (self.frames.first(), at) {
                     chart::mark_x(&root, f, x, style).map_err(err)?;
                 }
