@@ -3,6 +3,8 @@
 // written for the address the essay is served from, and print shows each figure's PNG. Nothing the reader
 // chooses leaves the page: it is never stored and never sent.
 
+import { setupFigures, answerJson } from './essay.js';
+
 const fmt = (x, d = 1) => (Number.isFinite(x) ? x.toLocaleString('en', { maximumFractionDigits: d, minimumFractionDigits: d }) : 'n/a');
 const lane = (r) => `${r.label} (${r.description})`;
 const metric = (r, key) => r.metrics?.[key];
@@ -118,7 +120,10 @@ function setupQuestion(q) {
     out.hidden = false;
     out.textContent = 'Running the lesson…';
     const needs = q.dataset.needs || 'summary';
-    runLesson(frame, needs, (result) => {
+    // The answer's question is graded from the stored map's JSON (Rust words and grades it).
+    const ask = needs === 'stored' ? (then) => answerJson().then((answer) => then({ answer }), (e) => then({ error: e }))
+      : (then) => runLesson(frame, needs, then);
+    ask((result) => {
       let said;
       try {
         said = reveal(result.summary, result.answer);
@@ -152,6 +157,7 @@ function printFigures() {
   });
 }
 
+setupFigures();
 lazyLessons();
 listen();
 document.querySelectorAll('.question').forEach(setupQuestion);

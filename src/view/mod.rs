@@ -3,6 +3,7 @@
 
 pub mod chart;
 pub mod controls;
+pub mod essay;
 pub mod inside;
 pub mod panels;
 pub mod state;

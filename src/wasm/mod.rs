@@ -308,6 +308,11 @@ impl Playground {
         self.exp.done()
     }
 
+    /// Buckets simulated so far (the world panes' cursor runs from 0 to this, excluded).
+    pub fn filled(&self) -> u32 {
+        self.exp.filled() as u32
+    }
+
     /// Simulated days done.
     pub fn now_days(&self) -> f64 {
         self.exp.now() / MINUTES_PER_DAY
@@ -456,6 +461,15 @@ pub fn format_duration(value: f64, unit: &str) -> Option<String> {
 #[wasm_bindgen]
 pub fn format_figure(value: Option<f64>, sig: u32) -> String {
     fmt_figure(value, sig)
+}
+
+/// The essay's sentence about a study's JSON (a report's `json`) at position `at`
+/// (`view::essay::words`: the what-if at the knob's `at`-th value); empty when it does not hold it.
+#[wasm_bindgen]
+pub fn essay_words(kind: &str, json: JsValue, at: u32) -> String {
+    serde_wasm_bindgen::from_value::<serde_json::Value>(json)
+        .map(|j| crate::view::essay::words(kind, &j, at as usize))
+        .unwrap_or_default()
 }
 
 mod catalogue;

@@ -155,20 +155,11 @@ impl OnPage for Answer {
             sensitivity: Option<String>,
         }
         let i: In = from_js(input)?;
-        let price = |n: &Num, key: &str| -> Result<String, JsValue> {
-            match n {
-                Num::N(x) => Ok(x.to_string()),
-                Num::S(s) => Ok(s.trim().to_string()),
-            }
-            .map(|v| format!("{key}={v}"))
+        let text = |n: &Num| match n {
+            Num::N(x) => x.to_string(),
+            Num::S(s) => s.trim().to_string(),
         };
-        // The prices are two settings of the cells world, before the reader's own.
-        let sets = [
-            price(&i.kwh, "price_kwh")?,
-            price(&i.call, "complaint_cost")?,
-            i.sets,
-        ]
-        .join("\n");
+        let sets = crate::study::answer::page_sets(&text(&i.kwh), &text(&i.call), &i.sets);
         Ok(crate::study::answer::Job {
             ads: i.ads,
             cells: i.cells,
@@ -443,7 +434,7 @@ impl StudyView {
     }
 
     /// Draws the last report on a canvas sized in device pixels (`view`: the answer's `map`,
-    /// `refresh` or `every`; ignored by the others).
+    /// `refresh` or `every`; the what-if's knob value to mark, as a number; ignored by the others).
     pub fn draw(
         &mut self,
         canvas: HtmlCanvasElement,
@@ -480,7 +471,12 @@ impl StudyView {
                     .map_err(err)?;
             }
             Figure::WhatIf(s) => {
-                chart::draw_whatif(&root, s, style).map_err(err)?;
+                // A number: the reader's mark on that value of the knob (the essay's scrubbed setting).
+                self.frames = chart::draw_whatif(&root, s, style).map_err(err)?;
+                let at = view.trim().parse::<f64>().ok();
+                if let (Some(f), Some(x)) = (self.frames.first(), at) {
+                    chart::mark_x(&root, f, x, style).map_err(err)?;
+                }
             }
             Figure::Trace(m) => {
                 chart::draw_trace(&root, m, style).map_err(err)?;

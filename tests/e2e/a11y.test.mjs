@@ -101,6 +101,10 @@ test('axe-core: the essay, light and dark', async () => {
     const page = await context.newPage();
     await page.goto(BASE + 'article.html');
     await page.waitForSelector('iframe');
+    // With its own figures computed and drawn (their controls enabled, their read-outs written).
+    await page.waitForSelector('body[data-ready="1"]');
+    await page.evaluate(() => window.__essayStartAll());
+    await page.waitForFunction(() => [...document.querySelectorAll('figure.live')].every((f) => f.dataset.state === 'drawn'), null, { timeout: 120000 });
     await clean(page, `the essay (${colorScheme})`);
     await context.close();
   }

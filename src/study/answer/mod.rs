@@ -147,6 +147,17 @@ pub struct Job {
     pub sensitivity: bool,
 }
 
+/// The page's settings of the answer (`sets`) with its two prices before them, as the cells world's
+/// settings `price_kwh` and `complaint_cost` (the reader's own settings come last and win).
+pub fn page_sets(kwh: &str, call: &str, sets: &str) -> String {
+    [
+        format!("price_kwh={}", kwh.trim()),
+        format!("complaint_cost={}", call.trim()),
+        sets.to_string(),
+    ]
+    .join("\n")
+}
+
 impl Job {
     /// The specification, or a message naming what is wrong.
     pub fn spec(&self) -> Result<Spec, String> {

@@ -170,6 +170,28 @@ fn sw(style: Style, v: f64) -> u32 {
     (v * style.scale).round().max(1.0) as u32
 }
 
+/// A reader's mark on a panel already drawn: a vertical line at data `x` across `frame`'s plot area
+/// (the essay's scrubbed setting on the what-if chart). Nothing is drawn outside the x range.
+pub fn mark_x<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    frame: &Frame,
+    x: f64,
+    style: Style,
+) -> DrawResult {
+    let (lo, hi) = (frame.x0.min(frame.x1), frame.x0.max(frame.x1));
+    if !x.is_finite() || x < lo || x > hi {
+        return Ok(());
+    }
+    let px = frame.px_at(x).round() as i32;
+    let pal = palette(style.dark);
+    root.draw(&PathElement::new(
+        vec![(px, frame.top), (px, frame.bottom)],
+        pal.fg.mix(0.7).stroke_width(sw(style, 2.0)),
+    ))
+    .map_err(err)?;
+    root.present().map_err(err)
+}
+
 /// A compact axis label: 1.2k, 35, 0.031.
 pub fn short(v: f64) -> String {
     let a = v.abs();

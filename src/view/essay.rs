@@ -1,0 +1,91 @@
+//! The essay's sentences about a figure the reader scrubs, written from a study's JSON (the
+//! command line's `--json`, the page's report): every number with its interval over the seeds, money
+//! through [`crate::base::money`]. The page asks for them as the control moves (`essay_words`).
+
+use serde_json::Value;
+
+use crate::base::money;
+use crate::base::units::fmt_figure;
+
+/// A figure `{mean, lo, hi}` written by `with`, as "12.3% (11.1% to 13.5%)"; the interval left out
+/// when it is undefined.
+fn spread(f: &Value, with: impl Fn(f64) -> String) -> Option<String> {
+    let g = |k: &str| f[k].as_f64();
+    let mean = g("mean")?;
+    Some(match (g("lo"), g("hi")) {
+        (Some(lo), Some(hi)) => format!("{} ({} to {})", with(mean), with(lo), with(hi)),
+        _ => with(mean),
+    })
+}
+
+fn pct(x: f64) -> String {
+    format!("{}%", fmt_figure(Some(x), 3))
+}
+
+fn num(x: f64) -> String {
+    fmt_figure(Some(x), 3)
+}
+
+/// The what-if's outcome at the knob's `k`-th value (`rtml whatif --json`, or the page's report): on
+/// the live network and as the simulator predicted it, each with its 95% interval over the seeds.
+pub fn whatif_at(j: &Value, k: usize) -> Option<String> {
+    let label = j["labels"][k]
+        .as_str()
+        .map(str::to_string)
+        .or_else(|| j["values"][k].as_f64().map(|v| fmt_figure(Some(v), 3)))?;
+    let (real, pred) = (&j["real"][k], &j["predicted"][k]);
+    let day = |x: f64| money::amount_in(x, 3, &money::per("day"));
+    let seeds = j["seeds"]
+        .as_u64()
+        .map_or(String::new(), |n| format!(" over {n} seeds"));
+    Some(format!(
+        "At {} = {label}, the live network saves {} of the energy, leaves {} GB a day degraded, \
+         draws {} complaint calls a day and saves {} net (95% intervals{seeds}); the simulator \
+         predicted {} of the energy and {}.",
+        j["knob"].as_str().unwrap_or("the knob"),
+        spread(&real["energy_saved_pct"], pct)?,
+        spread(&real["degraded_gb_day"], num)?,
+        spread(&real["complaints_day"], num)?,
+        spread(&real["money_saved_day"], day)?,
+        spread(&pred["energy_saved_pct"], pct)?,
+        spread(&pred["money_saved_day"], day)?,
+    ))
+}
+
+/// The essay's sentence for a study's JSON at position `at` (`whatif`: the knob's `at`-th value);
+/// empty when the JSON does not hold it.
+pub fn words(kind: &str, j: &Value, at: usize) -> String {
+    match kind {
+        "whatif" => whatif_at(j, at),
+        _ => None,
+    }
+    .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_scrubbed_value_is_told_with_its_intervals_and_money() {
+        let f = |m: f64| json!({"mean": m, "lo": m - 1.0, "hi": m + 1.0});
+        let o = json!({"energy_saved_pct": f(20.0), "degraded_gb_day": f(3.0),
+            "complaints_day": f(2.0), "money_saved_day": f(5.0)});
+        let j = json!({"knob": "threshold", "labels": ["0.1", "0.2"], "seeds": 10,
+            "real": [o.clone(), o.clone()], "predicted": [o.clone(), o]});
+        let s = words("whatif", &j, 1);
+        assert!(
+            s.starts_with("At threshold = 0.2, the live network saves 20.0% (19.0% to 21.0%)"),
+            "{s}"
+        );
+        assert!(
+            s.contains(&money::amount_in(5.0, 3, &money::per("day"))),
+            "{s}"
+        );
+        assert!(s.contains("over 10 seeds"), "{s}");
+        // Out of range, or another study: nothing.
+        assert_eq!(words("whatif", &j, 2), "");
+        assert_eq!(words("sweep", &j, 0), "");
+    }
+}
