@@ -68,6 +68,8 @@ fn trace_job(source: Source, settings: Vec<(String, String)>) -> Job {
         bytes: 0.0,
         line_bytes: 0.0,
         most: None,
+        groups: String::new(),
+        sets: String::new(),
     }
 }
 

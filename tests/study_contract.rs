@@ -135,6 +135,8 @@ fn the_trace_map_reports_any_subset_in_any_order() {
         bytes: 0.0,
         line_bytes: 0.0,
         most: None,
+        groups: String::new(),
+        sets: String::new(),
     };
     any_order::<rtml::study::trace::Trace>("trace", &job);
 }
