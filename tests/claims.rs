@@ -47,7 +47,7 @@ const BREAKS: &[(&str, &[Break])] = &[
         "cells-holiday",
         // A never sleeps: it no longer saves as B does in the holiday. (A fed a day-old load, as C
         // is, still saves as B does: the empty cells sleep whatever the forecaster; the inputs'
-        // freshness shows in C's unserved traffic, the second claim.)
+        // freshness shows in C's money, the second claim: B and C swapped break it.)
         &[
             Break::Set(&[("a.policy", "baseline")]),
             Break::Lanes(&[0, 2, 1]),

@@ -109,7 +109,11 @@ fn biased(bias: f64, seed: u32) -> (f64, f64) {
 #[test]
 fn an_optimistic_simulator_costs_more_than_a_pessimistic_one() {
     let caption = preset("cells-what-if").unwrap().caption;
-    assert!(caption.contains("30% low") && caption.contains("a fifth") && caption.contains("half as much"));
+    assert!(
+        caption.contains("30% low")
+            && caption.contains("a fifth")
+            && caption.contains("half as much")
+    );
     for b in blocks(&[1, 1001, 2001, 100_001]) {
         let (mut opt, mut pes, mut best, mut worse) = (0.0, 0.0, 0.0, 0);
         for s in b..b + 10 {
@@ -127,7 +131,13 @@ fn an_optimistic_simulator_costs_more_than_a_pessimistic_one() {
         );
         assert!(opt >= 0.2 * best, "block {b}: optimistic {opt} of {best}");
         assert!(pes < 0.1 * best, "block {b}: pessimistic {pes} of {best}");
-        assert!(pes < 0.5 * opt, "block {b}: pessimistic {pes}, optimistic {opt}");
-        assert!(worse >= 9, "block {b}: optimistic worse on {worse} of 10 seeds");
+        assert!(
+            pes < 0.5 * opt,
+            "block {b}: pessimistic {pes}, optimistic {opt}"
+        );
+        assert!(
+            worse >= 9,
+            "block {b}: optimistic worse on {worse} of 10 seeds"
+        );
     }
 }

@@ -66,7 +66,7 @@ enum Command {
     Answer(Box<answer::AnswerArgs>),
     /// Replay your own file (a Vowpal Wabbit click log or a per-cell load CSV) through the lanes, scored progressively.
     Replay(replay::ReplayArgs),
-    /// What-if: each value of a sleep-policy knob as a simulator that is off predicts it and as the live network gives it.
+    /// What-if: each value of a sleep-policy knob as a day-ahead plan made on a simulator that is off, as the simulator predicts it and as the live network gives it.
     Whatif(whatif::WhatifArgs),
 }
 

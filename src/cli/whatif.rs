@@ -14,7 +14,7 @@ pub struct WhatifArgs {
     /// Preset name (a cells preset, see `rtml presets`).
     #[arg(long, default_value = "cells-what-if")]
     preset: String,
-    /// The policy knob to vary: threshold, wake or coverage.
+    /// The policy knob to vary: threshold, wake, coverage, headroom or wake_limit.
     #[arg(long, default_value = whatif::DEFAULT_KNOB)]
     knob: String,
     /// Comma-separated values of the knob (wake takes durations: 2m, 0.1h, or minutes).

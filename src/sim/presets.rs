@@ -72,9 +72,9 @@ pub static PRESETS: &[Preset] = &[
         name: "cells-holiday",
         title: "Cells: a holiday week",
         scenario: Scenario::Cells,
-        caption: "During the holiday week (days 7 to 14) the office cluster empties. A forecaster frozen before it (A) still sleeps the empty cells, because its forecasts use the latest load: continual learning (B) barely improves on it. Fresh inputs matter more than a fresh model here: forecasts computed once a day (C) leave much more traffic degraded on the coverage cells.",
+        caption: "During the holiday week (days 7 to 14) the office cluster empties. A forecaster frozen before it (A) still sleeps the empty cells, because its forecasts use the latest load: continual learning (B) barely improves on it. Fresh inputs matter more than a fresh model here: tuned on its own day-old forecasts, a forecaster whose forecasts are computed once a day (C) finds that sleeping does not pay, and saves less than half of B's money.",
         settings: &[("holiday", "7"), ("holiday_drop", "0.8"), ("days", "21"), ("lanes", "3"), ("a.update", "frozen"), ("b.update", "continual"), ("c.mode", "batch"), ("c.refresh", "1d"), ("c.update", "continual")],
-        metric: "degraded_gb",
+        metric: "saved_day",
     },
     Preset {
         name: "cells-what-if",

@@ -193,8 +193,8 @@ static HOLIDAY: &[Claim] = &[
         },
     },
     Claim {
-        text: "daily batch forecasts (C) leave over twice B's degraded traffic",
-        holds: |_, s| Some(get(s, 2, "degraded_gb")? > 2.0 * get(s, 1, "degraded_gb")?),
+        text: "daily batch forecasts (C) save less than half of B's money",
+        holds: |_, s| Some(get(s, 2, "saved_day")? < 0.5 * get(s, 1, "saved_day")?),
     },
 ];
 

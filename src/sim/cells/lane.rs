@@ -131,7 +131,14 @@ impl CellsSim {
                     lane.batch_from = i;
                     let serving = lane.schedule.serving();
                     let cluster = &self.world.cluster;
-                    batch_forecasts(&self.hist, cluster, serving, (i, period), global, &mut lane.batch);
+                    batch_forecasts(
+                        &self.hist,
+                        cluster,
+                        serving,
+                        (i, period),
+                        global,
+                        &mut lane.batch,
+                    );
                 }
                 let off = (i - lane.batch_from) as usize * n;
                 lane.forecast.copy_from_slice(&lane.batch[off..off + n]);

@@ -146,11 +146,8 @@ pub fn summarize(spec: &Spec, runs: &[SeedRun], e: usize, sim_error: f64) -> Sum
         .first()
         .and_then(|r| r.refit.get(e))
         .map_or(0, Vec::len);
-    let alone = |p: Picture| -> Vec<f64> {
-        (runs.iter())
-            .map(|r| seed_regret(r, p.of(r), n))
-            .collect()
-    };
+    let alone =
+        |p: Picture| -> Vec<f64> { (runs.iter()).map(|r| seed_regret(r, p.of(r), n)).collect() };
     let per_seed = alone(sim);
     let refit = (0..windows)
         .map(|w| {

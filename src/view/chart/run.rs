@@ -409,7 +409,8 @@ mod tests {
     #[test]
     fn a_lane_on_another_lanes_line_is_dashed_and_named_in_the_legend() {
         // In ads-batch-vs-online, lanes B and C (online, a daily retrain or continual) draw the same
-        // line; in cells-sim-gap every lane has its own.
+        // line; in cells-sim-gap untuned (tuned, its daily batch lanes all stay awake, so their
+        // money lines coincide) every lane has its own.
         let (svg, _) = frames(
             &finished("ads-batch-vs-online", "3"),
             "expected_ctr",
@@ -422,7 +423,9 @@ mod tests {
             "the legend names the overlap"
         );
         let green = |svg: &str| svg.matches("#009E73").count();
-        let mut cells = Experiment::new(preset("cells-sim-gap").expect("preset").config()).unwrap();
+        let mut cfg = preset("cells-sim-gap").expect("preset").config();
+        cfg.set("tune", "off").unwrap();
+        let mut cells = Experiment::new(cfg).unwrap();
         cells.run_to_end();
         let (plain, _) = frames(&cells, "mae", 1000, 640, 1.0);
         assert!(!plain.contains("overlap"));
