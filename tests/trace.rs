@@ -169,6 +169,27 @@ fn a_short_trace_says_what_each_cell_needs() {
 }
 
 #[test]
+fn rows_come_in_any_order_and_a_partial_map_is_no_error() {
+    // The page draws the map as the workers finish rows, in any order: a map of the later rows
+    // without the first (online) row is partial (its first row empty), not "too short" (that failed
+    // a run on the page and left its status at "3 of 3 rows").
+    let j = job(hourly(2, 22, 0), &[], "", "");
+    let parts = run_native::<Trace>(&j, 2, |_, _| {}).unwrap();
+    assert!(parts.len() > 1);
+    let later: Vec<_> = parts.iter().filter(|p| p.row != 0).cloned().collect();
+    let r = Trace::report(&j, &later).unwrap_or_else(|e| panic!("a partial map failed: {e}"));
+    let Figure::Trace(m) = &r.figure else {
+        panic!("a trace's map")
+    };
+    assert!(!m.first_in && m.cells[0].iter().all(|c| c.mae.is_none()));
+    // (Any subset in any order: tests/study_contract.rs, for every study.)
+    // A trace that is truly too short still says so once its first row is in.
+    let short = job(hourly(2, 6, 0), &[], "", "");
+    let e = fails(&short);
+    assert!(e.contains("too short to map"), "{e}");
+}
+
+#[test]
 fn hostile_traces_get_a_message_never_a_silent_zero() {
     // A single row: nothing after the warm-up.
     let e = fails(&job("time,value\n0,0.5\n".into(), &[], "", ""));

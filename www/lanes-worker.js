@@ -26,15 +26,21 @@ self.onmessage = async (e) => {
     return;
   }
   if (m.prime !== undefined) {
-    await ready;
-    prime(m.prime);
+    // A prime has no reply: a failure here is the next task's error (see below).
+    try {
+      await ready;
+      prime(m.prime);
+    } catch {
+      // (nothing to report to)
+    }
     return;
   }
   const id = m.id;
   current = id;
-  await ready;
   let run = null;
   try {
+    // Inside the try: a wasm that failed to load is this task's error, not a reply that never comes.
+    await ready;
     run = new LaneRun(m.hash, Uint32Array.from(m.lanes));
     const end = run.horizon();
     for (let i = 1; i <= CHUNKS; i++) {

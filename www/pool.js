@@ -170,6 +170,8 @@ const studies = new Pool(new URL('./study-worker.js', import.meta.url), cores())
 // the same inputs again, or 10 seeds after 5, reuse what was run. Oldest first out.
 const parts = new Map();
 const KEEP = 400;
+// The latest run of each study kind (a failure cancels only its own run's tasks).
+const current = new Map();
 
 /**
  * Runs the study `kind` (`spread`, `sweep`, `answer`, `whatif`) for a panel's `input` on the studies'
@@ -208,7 +210,17 @@ export function runStudy(kind, input, onPart = () => {}, onTasks = () => {}, opt
   onTasks(tasks.map((t) => ({ ...t, cached: parts.has(t.key) })));
   const out = new Array(tasks.length);
   let done = 0;
-  const got = (i, part) => { out[i] = part; done++; onPart(part, done, tasks.length); };
+  // Once the run has failed, its late parts are kept in the cache but not reported: the panel
+  // already shows the failure (a late "3 of 3 rows" once overwrote it).
+  let over = false;
+  const got = (i, part) => {
+    if (over) return;
+    out[i] = part;
+    done++;
+    onPart(part, done, tasks.length);
+  };
+  const run = {};
+  current.set(kind, run);
   const pending = [];
   tasks.forEach(({ key, task }, i) => {
     if (parts.has(key)) { got(i, parts.get(key)); return; }
@@ -222,7 +234,12 @@ export function runStudy(kind, input, onPart = () => {}, onTasks = () => {}, opt
       throw new Error(words(`a worker ran out of memory (${e.message}); ${what} was estimated ${c.text}, mostly ${c.lower}: lower that`));
     }));
   });
-  return Promise.all(pending).then(() => out);
+  return Promise.all(pending).then(() => out, (e) => {
+    over = true;
+    // A failed run stops its other tasks (a newer run of the same kind has cancelled them already).
+    if (!(e instanceof Cancelled) && current.get(kind) === run) studies.cancel(kind, true);
+    throw e;
+  });
 }
 
 /** Rust's estimate of a study on the page's workers (`study_cost`). */

@@ -47,10 +47,11 @@ async function* gunzip(file, progress) {
 }
 
 self.onmessage = async (e) => {
-  await ready;
   const { file, options } = e.data;
   let replay;
   try {
+    // Inside the try: a wasm that failed to load is the replay's error, not a reply that never comes.
+    await ready;
     replay = new Replay(options.format, options.keys, options.values);
     const t0 = performance.now();
     let lastPost = 0;

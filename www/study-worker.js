@@ -7,8 +7,9 @@ const ready = init();
 self.onmessage = async (e) => {
   const m = e.data;
   if (m.cancel || m.prime !== undefined) return;
-  await ready;
   try {
+    // Inside the try: a wasm that failed to load is this task's error, not a reply that never comes.
+    await ready;
     self.postMessage({ id: m.id, result: study_run(m.kind, m.input, m.task) });
   } catch (err) {
     self.postMessage({ id: m.id, error: String(err?.message ?? err) });

@@ -21,6 +21,15 @@ async function violations(page) {
   });
 }
 
+/** A chart's text alternative (issue 28 item 3): the canvas names what it draws (`aria-label`) and is
+ * described by the text generated from the same numbers (`aria-describedby`: the summary table, the
+ * words, the figures' table), which is there and holds figures. */
+async function described(page, id) {
+  const text = await page.$eval(`#${id}`, (c) => (c.getAttribute('aria-describedby') || '').split(/\s+/).filter(Boolean)
+    .map((d) => document.getElementById(d)?.textContent ?? '').join(' ').trim());
+  assert.match(text, /\d/, `#${id} is described by text with figures: ${JSON.stringify(text.slice(0, 200))}`);
+}
+
 async function clean(page, view) {
   const found = await violations(page);
   assert.deepEqual(found, [], `axe-core on ${view}`);
@@ -32,6 +41,7 @@ test('axe-core: the playground, light and dark, and the embed view', async () =>
     await page.emulateMedia({ colorScheme: scheme });
     await finish(page);
     await clean(page, `the playground (${scheme})`);
+    await described(page, 'chart');
     assert.deepEqual(errors, []);
     await page.close();
   }
@@ -57,18 +67,21 @@ test('axe-core: the answer, the sweep, the what-if and the replay views', async 
   await page.click('#answer summary');
   await page.waitForFunction(() => /^done/.test(document.getElementById('answer-status').textContent), null, { timeout: 300000 });
   await clean(page, 'the answer');
+  await described(page, 'answer-chart');
   // A small sweep.
   await page.evaluate(() => { document.getElementById('sweep').open = true; });
   await page.fill('#sweep-values', '1h, 1d');
   await page.click('#sweep-run');
   await page.waitForFunction(() => document.getElementById('sweep-status').textContent === 'done', null, { timeout: 300000 });
   await clean(page, 'the sweep');
+  await described(page, 'sweep-chart');
   assert.deepEqual(errors, []);
   await page.close();
 
   const w = await open('tab=whatif');
   await w.page.waitForFunction(() => /done/.test(document.getElementById('whatif-status').textContent), null, { timeout: 300000 });
   await clean(w.page, 'the what-if');
+  await described(w.page, 'whatif-chart');
   assert.deepEqual(w.errors, []);
   await w.page.close();
 
@@ -77,6 +90,7 @@ test('axe-core: the answer, the sweep, the what-if and the replay views', async 
   await r.page.click('#replay-run');
   await r.page.waitForFunction(() => document.querySelectorAll('#replay-table tbody tr').length > 0, null, { timeout: 120000 });
   await clean(r.page, 'the replay');
+  await described(r.page, 'replay-chart');
   assert.deepEqual(r.errors, []);
   await r.page.close();
 });

@@ -19,15 +19,33 @@ function trace() {
   return s;
 }
 
+/** Waits until the replay has ended, however it ended, and asserts that it ended done (a failure
+ * shows its own status and message instead of a timeout). */
+async function replayed(page) {
+  await page.waitForFunction(() => /done|stopped|cancelled|Not started/.test(document.getElementById('replay-status').textContent + document.getElementById('replay-error').textContent), null, { timeout: 120000 });
+  const status = await page.textContent('#replay-status');
+  assert.match(status, /done/, `${status}: ${await page.textContent('#replay-error')}`);
+}
+
+/** Waits until the map has ended (any status but an empty one, reading or counting rows) and asserts
+ * that it ended done: a failed, cancelled or refused map fails here with its message. */
+async function mapped(page) {
+  await page.waitForFunction(() => {
+    const s = document.getElementById('trace-status').textContent;
+    return s !== '' && !/^reading|rows$/.test(s);
+  }, null, { timeout: 180000 });
+  assert.equal(await page.textContent('#trace-status'), 'done');
+}
+
 async function replayThenMap(page, file, fields) {
   await page.setInputFiles('#replay-file', file);
   await page.selectOption('#replay-format', 'load-csv');
   for (const [id, v] of Object.entries(fields)) await page.fill('#' + id, v);
   await page.click('#replay-run');
-  await page.waitForFunction(() => /done/.test(document.getElementById('replay-status').textContent), null, { timeout: 120000 });
+  await replayed(page);
   assert.equal(await page.isVisible('#trace-run'), true);
   await page.click('#trace-run');
-  await page.waitForFunction(() => /done|failed/.test(document.getElementById('trace-status').textContent), null, { timeout: 180000 });
+  await mapped(page);
 }
 
 test('after a replay of a load trace, the freshness map of the file runs in workers and draws the answer\'s map', async () => {
@@ -100,11 +118,10 @@ test('after a replay of a click log, its map is the model\'s freshness in log lo
   await page.setInputFiles('#replay-file', { name: 'log.vw', mimeType: 'text/plain', buffer: Buffer.from(vw) });
   await page.selectOption('#replay-format', 'vw');
   await page.click('#replay-run');
-  await page.waitForFunction(() => /done/.test(document.getElementById('replay-status').textContent), null, { timeout: 120000 });
+  await replayed(page);
   assert.equal(await page.isVisible('#trace-refresh'), false);
   await page.click('#trace-run');
-  await page.waitForFunction(() => /done|failed/.test(document.getElementById('trace-status').textContent), null, { timeout: 120000 });
-  assert.equal(await page.textContent('#trace-status'), 'done');
+  await mapped(page);
   const m = (await page.evaluate(() => window.__trace)).scenarios[0];
   assert.equal(m.metric, 'log_loss');
   assert.deepEqual(m.every, ['continual', '10000', '100000', 'frozen']);

@@ -209,7 +209,9 @@ pub fn too_short(m: &Map) -> Option<String> {
             fmt_duration(m.span_hours, TimeUnit::Hour)
         ));
     }
-    if m.rows_done == 0
+    // Too short is the corner's verdict (row 0, the freshest column): a partial map whose first
+    // row has not come in yet (the workers finish rows in any order) is not too short.
+    if !m.first_in
         || m.cells
             .first()
             .and_then(|r| r.first())
