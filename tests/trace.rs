@@ -510,3 +510,49 @@ fn hostile_coverage_groups_get_a_message() {
     let (m, _) = map(&money_job(short, "all", "tune=off", "")).unwrap();
     assert!(m.money.as_ref().is_some_and(|mm| mm.seeds >= 2));
 }
+
+#[test]
+fn the_command_line_prices_a_trace_from_an_inventory_table() {
+    let f = temp("priced.csv", hourly(3, 40, 0).as_bytes());
+    let inventory = temp(
+        "cover.csv",
+        b"Cell;Coverage;Capacity\nc0;north;0.8\nc1;north;0.8\nc2;south;\n",
+    );
+    let (code, out, err) = rtml(&[
+        "answer",
+        "--trace",
+        s(&f),
+        "--format",
+        "load-csv",
+        "--coverage",
+        s(&inventory),
+        "--set",
+        "tune=off",
+        "--set",
+        "price_kwh=0.3",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("Money lost") && out.contains("over keeping every cell on"),
+        "{out}"
+    );
+    // An inventory without a coverage column, a knob the money does not take, groups and a table
+    // at once: exit 2 with the reason.
+    let bad = temp("bad.csv", b"cell,site\nc0,1\n");
+    for args in [
+        vec!["--coverage", s(&bad)],
+        vec!["--groups", "all", "--set", "days=3"],
+        vec!["--groups", "all", "--coverage", s(&inventory)],
+    ] {
+        let mut a = vec!["answer", "--trace", s(&f), "--format", "load-csv"];
+        a.extend(args.iter().copied());
+        let (code, out, err) = rtml(&a);
+        assert_eq!(code, 2, "{a:?}: {out}");
+        assert!(
+            err.contains("`coverage` column")
+                || err.contains("network's settings only")
+                || err.contains("cannot be used with"),
+            "{a:?}: {err}"
+        );
+    }
+}
