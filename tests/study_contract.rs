@@ -139,4 +139,11 @@ fn the_trace_map_reports_any_subset_in_any_order() {
         sets: String::new(),
     };
     any_order::<rtml::study::trace::Trace>("trace", &job);
+    // With coverage groups (untuned: three weeks are too short to tune on a month), the money too.
+    let priced = rtml::study::trace::Job {
+        groups: "c0,c1".into(),
+        sets: "tune=off".into(),
+        ..job
+    };
+    any_order::<rtml::study::trace::Trace>("trace with money", &priced);
 }

@@ -17,7 +17,10 @@ pub struct AnswerArgs {
     /// Seeds (1 to 50).
     #[arg(long, default_value_t = answer::DEFAULT_SEEDS)]
     seeds: u32,
-    /// A setting for both worlds, `key=value` (repeatable), e.g. `days=7`, `price_kwh=0.3`.
+    /// A setting for both worlds, `key=value` (repeatable), e.g. `days=7`, `price_kwh=0.3`; with
+    /// --trace and --groups, the network's settings of the money (the cells knobs `price_kwh`,
+    /// `complaint_cost`, `complaint_rate`, `users`, `coverage`, `headroom`, `wake_limit`, `wake`,
+    /// `chains`, `cell_type`, `tune`, `threshold`, `margin`).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
     /// The ads preset whose world the map runs in.

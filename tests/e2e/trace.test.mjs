@@ -79,6 +79,27 @@ test('after a replay of a load trace, the freshness map of the file runs in work
     await page.waitForTimeout(300);
     await (await page.$('#trace')).screenshot({ path: `${OUT}trace-${name}.png` });
   }
+  // Coverage groups: a cell in two groups is refused with a message and kept out of the link; `all`
+  // (untuned levels: the trace is too short to tune on a month) prices every cell of the map.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.fill('#trace-groups', 'c0,c1;c1');
+  await page.dispatchEvent('#trace-groups', 'change');
+  await page.waitForFunction(() => /group 1 and in group 2/.test(document.getElementById('notices').textContent));
+  assert.equal(await page.inputValue('#trace-groups'), '');
+  assert.doesNotMatch(await page.evaluate(() => location.hash), /trace\.groups/);
+  await page.fill('#trace-groups', 'all');
+  await page.dispatchEvent('#trace-groups', 'change');
+  await page.fill('#trace-sets', 'tune=off&price_kwh=0.3');
+  await page.dispatchEvent('#trace-sets', 'change');
+  await page.waitForFunction(() => /trace\.groups=all/.test(location.hash) && /trace\.sets=/.test(location.hash));
+  await page.click('#trace-run');
+  await page.waitForFunction(() => /done|failed/.test(document.getElementById('trace-status').textContent), null, { timeout: 180000 });
+  assert.equal(await page.textContent('#trace-status'), 'done');
+  const priced = (await page.evaluate(() => window.__trace)).scenarios[0];
+  assert.ok(priced.money && priced.money.seeds >= 2, JSON.stringify(priced.money_why));
+  assert.match(await page.textContent('#trace-words'), /over keeping every cell on/);
+  assert.ok((await page.$$eval('#trace-table thead th', (t) => t.map((x) => x.textContent))).some((h) => /Money lost/.test(h)));
+  await (await page.$('#trace')).screenshot({ path: `${OUT}trace-money.png` });
   assert.deepEqual(requests.filter((u) => !u.startsWith(BASE) && !u.startsWith('blob:') && !u.startsWith('data:')), []);
   assert.deepEqual(errors, []);
   await page.close();

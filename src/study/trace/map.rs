@@ -235,3 +235,39 @@ pub fn too_short(m: &Map) -> Option<String> {
         fmt_duration(m.warmup_hours, TimeUnit::Hour),
     ))
 }
+
+/// The map as CSV (`rtml answer --trace --csv`): a line per cell, then the rule's.
+pub fn to_csv(m: &Map) -> String {
+    let n = |x: Option<f64>| {
+        x.filter(|x| x.is_finite())
+            .map_or(String::new(), |x| x.to_string())
+    };
+    let mut out =
+        String::from("refresh,every,unit,mae,value_lost,lo,hi,measurable,weeks_higher,weeks,why\n");
+    let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+    for (r, row) in m.cells.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let d = cell.lost;
+            out.push_str(&format!(
+                "{},{},{},{},{},{},{},{},{},{},{}\n",
+                m.rows[r],
+                m.cols[c],
+                q(&m.unit),
+                n(cell.mae),
+                n(d.map(|d| d.mean)),
+                n(d.map(|d| d.lo)),
+                n(d.map(|d| d.hi)),
+                d.is_some_and(|d| d.measurable),
+                d.map_or(String::new(), |d| d.held.to_string()),
+                d.map_or(String::new(), |d| d.seeds.to_string()),
+                cell.why.as_deref().map_or(String::new(), q),
+            ));
+        }
+    }
+    out.push_str(&format!(
+        "no model,last load,{},{},,,,false,,,\n",
+        q(&m.unit),
+        n(m.rule)
+    ));
+    out
+}

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+pub use super::map::to_csv;
 use super::{run_task, summarize, too_short, Cell, Job, Map, Part, Task};
 use crate::base::json::Num;
 use crate::base::units::{fmt_duration, fmt_figure, TimeUnit};
@@ -16,6 +17,11 @@ without a coverage layer: a trace says nothing of which cells share a coverage c
 capacity, which the cells world's sleep rule and its interlock need, so this map shows forecast \
 error only. Say which cells fall back on the same coverage cell (--groups, or the panel's coverage \
 groups) to price it.";
+
+/// Why a click log's columns count examples, not hours.
+pub const CLICKS_IN_EXAMPLES: &str = "The columns count examples, not hours: Vowpal Wabbit text \
+carries no time of its own (a log's time, where it has one, would have to travel in each line's tag), \
+so a retrain every hour or day cannot be placed on this log.";
 
 /// The freshness map of a user's own file (`rtml answer --trace`, the replay panel's map).
 pub struct Trace;
@@ -459,6 +465,7 @@ fn click_words(m: &Map) -> Vec<String> {
     if n < 2 {
         out.push("With fewer than two slices scored there is no interval: every difference is called not measurable.".into());
     }
+    out.push(CLICKS_IN_EXAMPLES.into());
     out.extend(m.notices.iter().map(|n| format!("Note: {n}.")));
     out
 }
@@ -556,40 +563,4 @@ pub fn to_json(m: &Map) -> TraceJson<'_> {
         }],
         conclusion: &m.conclusion,
     }
-}
-
-/// The map as CSV (`rtml answer --trace --csv`): a line per cell, then the rule's.
-pub fn to_csv(m: &Map) -> String {
-    let n = |x: Option<f64>| {
-        x.filter(|x| x.is_finite())
-            .map_or(String::new(), |x| x.to_string())
-    };
-    let mut out =
-        String::from("refresh,every,unit,mae,value_lost,lo,hi,measurable,weeks_higher,weeks,why\n");
-    let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
-    for (r, row) in m.cells.iter().enumerate() {
-        for (c, cell) in row.iter().enumerate() {
-            let d = cell.lost;
-            out.push_str(&format!(
-                "{},{},{},{},{},{},{},{},{},{},{}\n",
-                m.rows[r],
-                m.cols[c],
-                q(&m.unit),
-                n(cell.mae),
-                n(d.map(|d| d.mean)),
-                n(d.map(|d| d.lo)),
-                n(d.map(|d| d.hi)),
-                d.is_some_and(|d| d.measurable),
-                d.map_or(String::new(), |d| d.held.to_string()),
-                d.map_or(String::new(), |d| d.seeds.to_string()),
-                cell.why.as_deref().map_or(String::new(), q),
-            ));
-        }
-    }
-    out.push_str(&format!(
-        "no model,last load,{},{},,,,false,,,\n",
-        q(&m.unit),
-        n(m.rule)
-    ));
-    out
 }
