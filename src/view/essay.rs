@@ -52,11 +52,18 @@ pub fn whatif_at(j: &Value, k: usize) -> Option<String> {
     ))
 }
 
-/// The essay's sentence for a study's JSON at position `at` (`whatif`: the knob's `at`-th value);
-/// empty when the JSON does not hold it.
-pub fn words(kind: &str, j: &Value, at: usize) -> String {
+/// The essay's sentence for a study's JSON at `at` (`whatif`: the knob's value number `at`;
+/// `breakeven`: the answer's JSON with `at` the units of each streaming stage, separated by
+/// commas); empty when the JSON does not hold it.
+pub fn words(kind: &str, j: &Value, at: &str) -> String {
     match kind {
-        "whatif" => whatif_at(j, at),
+        "whatif" => at.trim().parse().ok().and_then(|k| whatif_at(j, k)),
+        "breakeven" => {
+            let units: Vec<f64> = (at.split(','))
+                .map(|u| u.trim().parse().unwrap_or(f64::NAN))
+                .collect();
+            crate::study::breakeven::Breakeven::from_answer(j, &units).map(|b| b.words())
+        }
         _ => None,
     }
     .unwrap_or_default()
@@ -74,7 +81,7 @@ mod tests {
             "complaints_day": f(2.0), "money_saved_day": f(5.0)});
         let j = json!({"knob": "threshold", "labels": ["0.1", "0.2"], "seeds": 10,
             "real": [o.clone(), o.clone()], "predicted": [o.clone(), o]});
-        let s = words("whatif", &j, 1);
+        let s = words("whatif", &j, "1");
         assert!(
             s.starts_with("At threshold = 0.2, the live network saves 20.0% (19.0% to 21.0%)"),
             "{s}"
@@ -85,7 +92,7 @@ mod tests {
         );
         assert!(s.contains("over 10 seeds"), "{s}");
         // Out of range, or another study: nothing.
-        assert_eq!(words("whatif", &j, 2), "");
-        assert_eq!(words("sweep", &j, 0), "");
+        assert_eq!(words("whatif", &j, "2"), "");
+        assert_eq!(words("sweep", &j, "0"), "");
     }
 }

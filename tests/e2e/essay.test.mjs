@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { OUT, open, localOnly } from './lib.mjs';
 
 const FIGS = [
+  { fig: 'fig-stack', canvas: 'stack-chart', controls: ['stack-brokers', 'stack-stream', 'stack-cluster'], words: 'stack-words' },
   { fig: 'fig-money', canvas: 'money-chart', controls: ['money-at', 'money-error'], words: 'money-words' },
   { fig: 'fig-day', canvas: 'day-chart', controls: ['day-at'], words: 'day-at-out' },
   { fig: 'fig-maps', canvas: 'maps-chart', controls: ['maps-view'], words: 'maps-view-out' },
@@ -72,7 +73,7 @@ test('essay: each figure is drawn in the page and each control changes its pixel
   }
   const words = await page.textContent('#money-words');
   assert.match(words, /\(.+ to .+\)/, `the money read-out gives intervals: ${words}`);
-  assert.doesNotMatch(words + await page.textContent('#maps-words'), /NaN|undefined|n\/a/);
+  assert.doesNotMatch(words + await page.textContent('#maps-words') + await page.textContent('#stack-words'), /NaN|undefined|n\/a/);
   const after = await page.$eval('#sources', (e) => e.getBoundingClientRect().top + window.scrollY);
   assert.equal(after, before, 'the text below the figures did not move');
   assert.deepEqual(errors, []);
