@@ -104,9 +104,14 @@ pub fn traces(file: &str) -> (Value, String) {
     rtml::sim::export::write(&cfg, &mut text).expect("an export");
     let text = String::from_utf8(text).expect("text");
     let (sim, _) = trace(&trace_job(Source::Text(text), Vec::new()), "");
+    // The file by its name only: where it lies on this machine is no part of the essay.
+    let name = std::path::Path::new(file)
+        .file_name()
+        .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+    let words = report.words.join(" ").replace(file, &name);
     let v = json!({"real": real, "sim": sim, "sim_preset": "cells-sleep", "sim_days": SIM_DAYS,
-        "words": report.words.join(" ")});
-    (v, trace_words(&report.words.join(" "), &sha))
+        "words": words});
+    (v, trace_words(&words, &sha))
 }
 
 /// The trace's sentence as the page writes it (its words and the file's SHA-256).

@@ -196,6 +196,17 @@ function stackDraw() {
   state('fig-stack', 'drawn');
 }
 
+/** A lesson over `seeds` seeds in the study workers (the spread study of its link `hash`): the
+ * report's JSON, and Rust's grading of "which lane did worst" with its sentence. */
+export async function worstOverSeeds(hash, seeds) {
+  await wasm();
+  const input = { hash, seeds };
+  const view = new StudyView('spread');
+  await runStudy('spread', input, (part) => view.add(part), () => {}, { what: 'these seeds' });
+  const json = view.report(input).json;
+  return { outcome: essay_words('worst-lane', json, '') || null, text: essay_words('worst', json, '') };
+}
+
 const FIGURES = { 'fig-stack': [stackRun, stackDraw], 'fig-money': [moneyRun, moneyAt], 'fig-day': [dayRun, dayAt], 'fig-maps': [mapsOnce, mapsDraw] };
 
 /** Wires the figures: each computes when it first comes near, redraws on resize and on a change of
