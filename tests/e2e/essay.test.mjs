@@ -84,9 +84,12 @@ test('essay: each figure is drawn in the page and each control changes its pixel
 test('essay: the figures at 375 px and 700x500, light and dark, without sideways scroll', async () => {
   for (const [viewport, scheme] of [[{ width: 375, height: 800 }, 'light'], [{ width: 375, height: 800 }, 'dark'], [{ width: 700, height: 500 }, 'dark']]) {
     const { page, errors } = await openEssay(viewport, scheme);
+    const top = () => page.$eval('#sources', (e) => e.getBoundingClientRect().top + window.scrollY);
+    const before = await top();
     await page.evaluate(() => window.__essayStartAll());
+    for (const f of FIGS) await drawn(page, f.fig);
+    assert.equal(await top(), before, `the text did not move as the figures drew (${viewport.width} px)`);
     for (const f of FIGS) {
-      await drawn(page, f.fig);
       await page.$eval(`#${f.fig}`, (e) => e.scrollIntoView());
       await page.screenshot({ path: `${OUT}essay-${f.fig}-${viewport.width}-${scheme}.png` });
     }
