@@ -70,6 +70,15 @@ test('essay: each figure is drawn in the page and each control changes its pixel
       }
     }
     await page.screenshot({ path: `${OUT}essay-${f.fig}-1280.png` });
+    if (f.fig === 'fig-maps') {
+      await page.$eval('.trace-pair', (e) => e.scrollIntoView());
+      await page.screenshot({ path: `${OUT}essay-traces-1280.png` });
+    }
+  }
+  // The real trace's map and the simulated one beside it, from the stored studies.
+  for (const id of ['trace-real', 'trace-sim']) {
+    const ink = Number((await pixels(page, id)).split(':')[2]);
+    assert.ok(ink > 2000, `${id}: the trace's map is drawn (${ink} inked pixels)`);
   }
   const words = await page.textContent('#money-words');
   assert.match(words, /\(.+ to .+\)/, `the money read-out gives intervals: ${words}`);
