@@ -106,9 +106,14 @@ pub fn traces(file: &str) -> (Value, String) {
     rtml::sim::export::write(&cfg, &mut text).expect("an export");
     let text = String::from_utf8(text).expect("text");
     let (sim, _) = trace(&trace_job(Source::Text(text), Vec::new()), "");
+    // The file by its name only: where it lies on this machine is no part of the essay.
+    let name = std::path::Path::new(file)
+        .file_name()
+        .map_or(String::new(), |n| n.to_string_lossy().into_owned());
+    let words = report.words.join(" ").replace(file, &name);
     let v = json!({"real": real, "sim": sim, "sim_preset": "cells-sleep", "sim_days": SIM_DAYS,
-        "words": report.words.join(" ")});
-    (v, trace_words(&report.words.join(" "), &sha))
+        "words": words});
+    (v, trace_words(&words, &sha))
 }
 
 /// The trace's sentence as the page writes it (its words and the file's SHA-256).
@@ -149,6 +154,27 @@ fn table_html(t: &Table) -> String {
     format!("<thead><tr>{head}</tr></thead><tbody>{rows}</tbody>")
 }
 
+/// The break-even figure's knobs, one per streaming stage with its list price
+/// (`rtml::study::breakeven::STAGES`).
+fn stack_knobs() -> String {
+    use rtml::study::breakeven::{price_label, STAGES};
+    (STAGES.iter().enumerate())
+        .map(|(i, s)| {
+            format!(
+                "\n<div class=\"knob\"><label for=\"stack-{k}\">{} at {} <output id=\"stack-{k}-out\" for=\"stack-{k}\">{}</output></label>\n\
+                 <input type=\"range\" id=\"stack-{k}\" class=\"stack-knob\" min=\"0\" max=\"{}\" step=\"1\" value=\"{}\" disabled></div>",
+                escape(s.what),
+                escape(&price_label(i)),
+                s.units,
+                (s.units * 4.0).max(4.0),
+                s.units,
+                k = s.key,
+            )
+        })
+        .collect::<String>()
+        + "\n"
+}
+
 /// Replaces what lies between `<!-- essay:NAME -->` and `<!-- /essay:NAME -->` in `html`.
 pub fn splice(html: &str, name: &str, content: &str) -> Option<String> {
     let (open, close) = (
@@ -166,6 +192,7 @@ pub fn blocks(command: &str, answer: &Report, trace: &str) -> Vec<(&'static str,
     let strip = answer.strip.as_ref().map_or(String::new(), table_html);
     vec![
         ("command", escape(command)),
+        ("stack-knobs", stack_knobs()),
         ("maps-words", escape(&answer.words.join(" "))),
         ("maps-strip", strip),
         ("trace-words", escape(trace)),

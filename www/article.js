@@ -3,7 +3,7 @@
 // written for the address the essay is served from, and print shows each figure's PNG. Nothing the reader
 // chooses leaves the page: it is never stored and never sent.
 
-import { setupFigures, answerJson } from './essay.js';
+import { setupFigures, answerJson, worstOverSeeds } from './essay.js';
 
 const fmt = (x, d = 1) => (Number.isFinite(x) ? x.toLocaleString('en', { maximumFractionDigits: d, minimumFractionDigits: d }) : 'n/a');
 const lane = (r) => `${r.label} (${r.description})`;
@@ -47,14 +47,15 @@ export const REVEALS = {
     };
   },
   /**
-   * The answer map's JSON (`rtml answer --json`): its `question` is worded and graded in Rust from the
+   * The stored answer map's JSON (`rtml answer --json`, www/essay-data.json): its `question` is worded and graded in Rust from the
    * same numbers as the map; `outcome` is null where the run cannot measure the answer (no default).
    */
   answer(_, answer) {
     const q = answer.question;
     const legend = document.querySelector('[data-question="answer"] legend');
     if (legend && q) legend.textContent = q.text;
-    return { outcome: q ? q.outcome : null, text: `In this run: ${q ? q.why : ''} ${answer.conclusion.split('\n')[0]}` };
+    const seeds = answer.scenarios?.[0]?.seeds;
+    return { outcome: q ? q.outcome : null, text: `In the stored map (${seeds} seeds, the figure below): ${q ? q.why : ''} ${answer.conclusion.split('\n')[0]}` };
   },
   holiday(rows) {
     const worst = rows.reduce((w, r) => (metric(r, 'degraded_gb') > metric(w, 'degraded_gb') ? r : w));
@@ -123,14 +124,18 @@ function setupQuestion(q) {
     // The answer's question is graded from the stored map's JSON (Rust words and grades it).
     const ask = needs === 'stored' ? (then) => answerJson().then((answer) => then({ answer }), (e) => then({ error: e }))
       : (then) => runLesson(frame, needs, then);
-    ask((result) => {
-      let said;
+    // A question graded over seeds: Rust says which lane did worst on enough of them, or that the
+    // seeds do not settle it (then no verdict).
+    const over = q.dataset.seeds ? (then) => worstOverSeeds(q.dataset.hash, Number(q.dataset.seeds)).then((said) => then({ said }), (e) => then({ error: e })) : null;
+    (over ?? ask)((result) => {
+      let said = result.said;
       try {
-        said = reveal(result.summary, result.answer);
+        said ??= reveal(result.summary, result.answer);
       } catch (err) {
         said = { outcome: null, text: `The lesson ran, but its figures could not be read (${err}).` };
       }
-      const verdict = said.outcome == null ? '' : said.outcome === choice.value ? 'Your guess matches this run. ' : 'Not this time. ';
+      const what = q.dataset.seeds ? 'these seeds' : 'this run';
+      const verdict = said.outcome == null ? '' : said.outcome === choice.value ? `Your guess matches ${what}. ` : 'Not this time. ';
       out.textContent = verdict + said.text;
       if (why) why.hidden = false;
       button.disabled = false;

@@ -1,5 +1,5 @@
 // The essay's figures, drawn in its own canvases by the playground's Rust charts (no frame), each with
-// its own control: (a) the money of a sleep setting, scrubbed (the what-if study, computed in the
+// its own control: the streaming stack's break-even (the stored answer priced at the stages' sizes); (a) the money of a sleep setting, scrubbed (the what-if study, computed in the
 // study workers); (b) the cells' story, scrubbed in time (a Playground of the holiday week, run here in
 // slices of a few milliseconds); (c) the answer's freshness maps with the sensitivity strip and the
 // real LTE trace's map beside the simulated one (stored studies, `www/essay-data.json`, written by
@@ -45,7 +45,7 @@ function moneyAt() {
   const k = Number($('money-at').value);
   $('money-at-out').textContent = j.labels[k] ?? '';
   $('money-at').setAttribute('aria-valuetext', j.labels[k] ?? '');
-  $('money-words').textContent = essay_words('whatif', j, k);
+  $('money-words').textContent = essay_words('whatif', j, String(k));
   const c = $('money-chart');
   const dpr = fit(c);
   if (dpr) money.view.draw(c, dpr, dark(), String(j.values[k]));
@@ -148,6 +148,10 @@ function mapsDraw() {
   state('fig-maps', 'drawn');
 }
 
+let mapsRunning = null;
+/** The stored studies, read and reported once (the maps, the stack and the answer's question share them). */
+const mapsOnce = () => (mapsRunning ??= mapsRun());
+
 async function mapsRun() {
   state('fig-maps', 'running');
   const data = await (await fetch('essay-data.json')).json();
@@ -167,14 +171,43 @@ async function mapsRun() {
 /** The stored answer's report JSON (the map figure's), computing it if it has not come near yet. */
 export async function answerJson() {
   await wasm();
-  if (!maps.answer) {
-    $('fig-maps').dataset.started = '1';
-    await mapsRun();
-  }
+  await mapsOnce();
   return maps.answer.r.json;
 }
 
-const FIGURES = { 'fig-money': [moneyRun, moneyAt], 'fig-day': [dayRun, dayAt], 'fig-maps': [mapsRun, mapsDraw] };
+// (d) The stack's break-even: the stored answer's JSON priced at the stages' sizes.
+async function stackRun() {
+  state('fig-stack', 'running');
+  await answerJson();
+  document.querySelectorAll('.stack-knob').forEach((k) => { k.disabled = false; });
+  stackDraw();
+}
+
+function stackDraw() {
+  const { answer } = maps;
+  if (!answer) return;
+  const knobs = [...document.querySelectorAll('.stack-knob')];
+  knobs.forEach((k) => { $(`${k.id}-out`).textContent = k.value; });
+  const units = knobs.map((k) => k.value).join(',');
+  $('stack-words').textContent = essay_words('breakeven', answer.r.json, units);
+  const c = $('stack-chart');
+  const dpr = fit(c);
+  if (dpr) answer.v.draw(c, dpr, dark(), 'stack=' + units);
+  state('fig-stack', 'drawn');
+}
+
+/** A lesson over `seeds` seeds in the study workers (the spread study of its link `hash`): the
+ * report's JSON, and Rust's grading of "which lane did worst" with its sentence. */
+export async function worstOverSeeds(hash, seeds) {
+  await wasm();
+  const input = { hash, seeds };
+  const view = new StudyView('spread');
+  await runStudy('spread', input, (part) => view.add(part), () => {}, { what: 'these seeds' });
+  const json = view.report(input).json;
+  return { outcome: essay_words('worst-lane', json, '') || null, text: essay_words('worst', json, '') };
+}
+
+const FIGURES = { 'fig-stack': [stackRun, stackDraw], 'fig-money': [moneyRun, moneyAt], 'fig-day': [dayRun, dayAt], 'fig-maps': [mapsOnce, mapsDraw] };
 
 /** Wires the figures: each computes when it first comes near, redraws on resize and on a change of
  * colour scheme. */
@@ -183,6 +216,7 @@ export function setupFigures() {
   $('money-error').addEventListener('input', moneyShow);
   $('day-at').addEventListener('input', dayAt);
   $('maps-view').addEventListener('input', mapsDraw);
+  document.querySelectorAll('.stack-knob').forEach((k) => k.addEventListener('input', stackDraw));
   const start = (id) => {
     const [run] = FIGURES[id];
     const fig = $(id);

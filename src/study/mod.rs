@@ -26,6 +26,7 @@
 //! ```
 
 pub mod answer;
+pub mod breakeven;
 pub mod claims;
 pub mod cost;
 pub mod spread;

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use crate::base::money;
 use crate::base::units::fmt_figure;
+use crate::study::claims::held_enough;
 
 /// A figure `{mean, lo, hi}` written by `with`, as "12.3% (11.1% to 13.5%)"; the interval left out
 /// when it is undefined.
@@ -52,11 +53,88 @@ pub fn whatif_at(j: &Value, k: usize) -> Option<String> {
     ))
 }
 
-/// The essay's sentence for a study's JSON at position `at` (`whatif`: the knob's `at`-th value);
-/// empty when the JSON does not hold it.
-pub fn words(kind: &str, j: &Value, at: usize) -> String {
+/// The lane a spread over seeds (`rtml run --seeds N --json`) shows worst on its metric: the lane
+/// every other lane beat on as many seeds as a caption's claim needs ([`held_enough`]); None when no
+/// lane is (the question it answers is then not graded).
+pub fn worst_lane(j: &Value) -> Option<String> {
+    let lanes: Vec<&str> = (j["lanes"].as_array()?.iter())
+        .filter_map(|l| l["label"].as_str())
+        .collect();
+    let beaten = |x: &str| -> Option<bool> {
+        let mut all = true;
+        for p in j["pairs"].as_array()? {
+            let names: Vec<&str> = (p["lanes"].as_array()?.iter())
+                .filter_map(Value::as_str)
+                .collect();
+            let Some(i) = names.iter().position(|n| *n == x) else {
+                continue;
+            };
+            let other = p["better"][1 - i].as_u64()? as usize;
+            let of = j["seeds"].as_array()?.len();
+            all &= held_enough("", other, of);
+        }
+        Some(all)
+    };
+    lanes
+        .into_iter()
+        .find(|x| beaten(x) == Some(true))
+        .map(str::to_string)
+}
+
+/// The spread's metric per lane over its seeds, each with its interval, and how the worst lane
+/// compares with each other one seed by seed.
+pub fn spread_words(j: &Value) -> Option<String> {
+    let key = j["metric"].as_str()?;
+    let info = crate::base::metrics::info(key)?;
+    let n = j["seeds"].as_array()?.len();
+    let pct = (100.0 * j["interval"].as_f64().unwrap_or(0.9)).round();
+    let lanes: Vec<String> = (j["lanes"].as_array()?.iter())
+        .filter_map(|l| {
+            let f = &l["summary"][key];
+            Some(format!("{} {}", l["label"].as_str()?, spread(f, num)?))
+        })
+        .collect();
+    let mut s = format!(
+        "Over {n} seeds, {} per lane ({}): {} ({pct}% intervals).",
+        info.label.to_lowercase(),
+        info.unit,
+        lanes.join(", ")
+    );
+    match worst_lane(j) {
+        Some(w) => {
+            let beats: Vec<String> = (j["pairs"].as_array()?.iter())
+                .filter_map(|p| {
+                    let names: Vec<&str> =
+                        p["lanes"].as_array()?.iter().filter_map(Value::as_str).collect();
+                    let i = names.iter().position(|x| *x == w)?;
+                    let other = names[1 - i];
+                    let k = p["better"][1 - i].as_u64()?;
+                    Some(format!("{other} did better on {k} of {n}"))
+                })
+                .collect();
+            s.push_str(&format!(" Lane {w} did worst: {}.", beats.join(", ")));
+        }
+        None => s.push_str(&format!(
+            " No lane did worse than every other on 9 of {n} seeds: these seeds do not settle the question."
+        )),
+    }
+    Some(s)
+}
+
+/// The essay's sentence for a study's JSON at `at` (`whatif`: the knob's value number `at`;
+/// `breakeven`: the answer's JSON with `at` the units of each streaming stage, separated by
+/// commas); empty when the JSON does not hold it.
+pub fn words(kind: &str, j: &Value, at: &str) -> String {
     match kind {
-        "whatif" => whatif_at(j, at),
+        "whatif" => at.trim().parse().ok().and_then(|k| whatif_at(j, k)),
+        "worst" => spread_words(j),
+        "worst-lane" => worst_lane(j),
+        "breakeven" => {
+            let units: Vec<f64> = (at.split(','))
+                .map(|u| u.trim().parse().unwrap_or(f64::NAN))
+                .collect();
+            crate::study::breakeven::Breakeven::from_answer(j, &units).map(|b| b.words())
+        }
         _ => None,
     }
     .unwrap_or_default()
@@ -74,7 +152,7 @@ mod tests {
             "complaints_day": f(2.0), "money_saved_day": f(5.0)});
         let j = json!({"knob": "threshold", "labels": ["0.1", "0.2"], "seeds": 10,
             "real": [o.clone(), o.clone()], "predicted": [o.clone(), o]});
-        let s = words("whatif", &j, 1);
+        let s = words("whatif", &j, "1");
         assert!(
             s.starts_with("At threshold = 0.2, the live network saves 20.0% (19.0% to 21.0%)"),
             "{s}"
@@ -85,7 +163,31 @@ mod tests {
         );
         assert!(s.contains("over 10 seeds"), "{s}");
         // Out of range, or another study: nothing.
-        assert_eq!(words("whatif", &j, 2), "");
-        assert_eq!(words("sweep", &j, 0), "");
+        assert_eq!(words("whatif", &j, "2"), "");
+        assert_eq!(words("sweep", &j, "0"), "");
+    }
+
+    #[test]
+    fn the_worst_lane_is_the_one_every_other_beat_on_nine_seeds_of_ten() {
+        let f = |m: f64| json!({"degraded_gb": {"mean": m, "lo": m - 1.0, "hi": m + 1.0}});
+        let j = |c_lost_to_b: u64| {
+            json!({"metric": "degraded_gb", "interval": 0.9, "seeds": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+            "lanes": [{"label": "A", "summary": f(6.0)}, {"label": "B", "summary": f(5.0)},
+                {"label": "C", "summary": f(20.0)}],
+            "pairs": [{"lanes": ["A", "B"], "better": [1, 9]}, {"lanes": ["A", "C"], "better": [10, 0]},
+                {"lanes": ["B", "C"], "better": [c_lost_to_b, 10 - c_lost_to_b]}]})
+        };
+        assert_eq!(words("worst-lane", &j(9), ""), "C");
+        let s = words("worst", &j(9), "");
+        assert!(
+            s.contains("C 20.0 (19.0 to 21.0)")
+                && s.contains(
+                    "Lane C did worst: A did better on 10 of 10, B did better on 9 of 10"
+                ),
+            "{s}"
+        );
+        // Beaten on only 8 of 10 seeds by B: not graded.
+        assert_eq!(words("worst-lane", &j(8), ""), "");
+        assert!(words("worst", &j(8), "").contains("do not settle"));
     }
 }

@@ -463,12 +463,13 @@ pub fn format_figure(value: Option<f64>, sig: u32) -> String {
     fmt_figure(value, sig)
 }
 
-/// The essay's sentence about a study's JSON (a report's `json`) at position `at`
-/// (`view::essay::words`: the what-if at the knob's `at`-th value); empty when it does not hold it.
+/// The essay's sentence about a study's JSON (a report's `json`) at `at` (`view::essay::words`:
+/// the what-if at the knob's value number `at`, the answer's break-even for `at` units of each
+/// streaming stage); empty when it does not hold it.
 #[wasm_bindgen]
-pub fn essay_words(kind: &str, json: JsValue, at: u32) -> String {
+pub fn essay_words(kind: &str, json: JsValue, at: &str) -> String {
     serde_wasm_bindgen::from_value::<serde_json::Value>(json)
-        .map(|j| crate::view::essay::words(kind, &j, at as usize))
+        .map(|j| crate::view::essay::words(kind, &j, at))
         .unwrap_or_default()
 }
 

@@ -434,7 +434,8 @@ impl StudyView {
     }
 
     /// Draws the last report on a canvas sized in device pixels (`view`: the answer's `map`,
-    /// `refresh` or `every`; the what-if's knob value to mark, as a number; ignored by the others).
+    /// `refresh` or `every`; the answer's `stack=U1,U2,U3`, the streaming stack's break-even with those units of each
+    /// stage; the what-if's knob value to mark, as a number; ignored by the others).
     pub fn draw(
         &mut self,
         canvas: HtmlCanvasElement,
@@ -466,10 +467,21 @@ impl StudyView {
                     sweeps.iter().map(|(n, s)| (n.as_str(), s)).collect();
                 chart::draw_sweep(&root, &refs, style).map_err(err)?;
             }
-            Figure::Answer(a) => {
-                chart::draw_answer(&root, a, chart::AnswerSlice::parse(view), style)
-                    .map_err(err)?;
-            }
+            Figure::Answer(a) => match view.strip_prefix("stack=") {
+                // The streaming stack's break-even, the stages' units separated by commas.
+                Some(units) => {
+                    let units: Vec<f64> = (units.split(','))
+                        .map(|u| u.trim().parse().unwrap_or(f64::NAN))
+                        .collect();
+                    let b = crate::study::breakeven::Breakeven::from_maps(&a.maps, &units)
+                        .ok_or_else(|| err("this answer has no cells map to price"))?;
+                    chart::breakeven::draw_breakeven(&root, &b, style).map_err(err)?;
+                }
+                None => {
+                    chart::draw_answer(&root, a, chart::AnswerSlice::parse(view), style)
+                        .map_err(err)?;
+                }
+            },
             Figure::WhatIf(s) => {
                 // A number: the reader's mark on that value of the knob (the essay's scrubbed setting).
                 self.frames = chart::draw_whatif(&root, s, style).map_err(err)?;

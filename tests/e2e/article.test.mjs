@@ -41,7 +41,7 @@ test('article: each question reveals the figures of its own run after a choice',
     await button.press('Enter');
     await page.waitForFunction((el) => {
       const r = el.querySelector('.reveal');
-      return !r.hidden && /this run|matches|Not this time/.test(r.textContent) && !/Running/.test(r.textContent);
+      return !r.hidden && /this run|seeds|matches|Not this time/.test(r.textContent) && !/Running/.test(r.textContent);
     }, q, { timeout: name === 'answer' ? 300000 : 90000 });
     const text = await q.$eval('.reveal', (r) => r.textContent);
     assert.match(text, /\d/, `${name}: the reveal quotes the run's figures: ${text}`);

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { OUT, open, localOnly } from './lib.mjs';
 
 const FIGS = [
+  { fig: 'fig-stack', canvas: 'stack-chart', controls: ['stack-brokers', 'stack-stream', 'stack-cluster'], words: 'stack-words' },
   { fig: 'fig-money', canvas: 'money-chart', controls: ['money-at', 'money-error'], words: 'money-words' },
   { fig: 'fig-day', canvas: 'day-chart', controls: ['day-at'], words: 'day-at-out' },
   { fig: 'fig-maps', canvas: 'maps-chart', controls: ['maps-view'], words: 'maps-view-out' },
@@ -69,10 +70,19 @@ test('essay: each figure is drawn in the page and each control changes its pixel
       }
     }
     await page.screenshot({ path: `${OUT}essay-${f.fig}-1280.png` });
+    if (f.fig === 'fig-maps') {
+      await page.$eval('.trace-pair', (e) => e.scrollIntoView());
+      await page.screenshot({ path: `${OUT}essay-traces-1280.png` });
+    }
+  }
+  // The real trace's map and the simulated one beside it, from the stored studies.
+  for (const id of ['trace-real', 'trace-sim']) {
+    const ink = Number((await pixels(page, id)).split(':')[2]);
+    assert.ok(ink > 2000, `${id}: the trace's map is drawn (${ink} inked pixels)`);
   }
   const words = await page.textContent('#money-words');
   assert.match(words, /\(.+ to .+\)/, `the money read-out gives intervals: ${words}`);
-  assert.doesNotMatch(words + await page.textContent('#maps-words'), /NaN|undefined|n\/a/);
+  assert.doesNotMatch(words + await page.textContent('#maps-words') + await page.textContent('#stack-words'), /NaN|undefined|n\/a/);
   const after = await page.$eval('#sources', (e) => e.getBoundingClientRect().top + window.scrollY);
   assert.equal(after, before, 'the text below the figures did not move');
   assert.deepEqual(errors, []);
@@ -83,9 +93,12 @@ test('essay: each figure is drawn in the page and each control changes its pixel
 test('essay: the figures at 375 px and 700x500, light and dark, without sideways scroll', async () => {
   for (const [viewport, scheme] of [[{ width: 375, height: 800 }, 'light'], [{ width: 375, height: 800 }, 'dark'], [{ width: 700, height: 500 }, 'dark']]) {
     const { page, errors } = await openEssay(viewport, scheme);
+    const top = () => page.$eval('#sources', (e) => e.getBoundingClientRect().top + window.scrollY);
+    const before = await top();
     await page.evaluate(() => window.__essayStartAll());
+    for (const f of FIGS) await drawn(page, f.fig);
+    assert.equal(await top(), before, `the text did not move as the figures drew (${viewport.width} px)`);
     for (const f of FIGS) {
-      await drawn(page, f.fig);
       await page.$eval(`#${f.fig}`, (e) => e.scrollIntoView());
       await page.screenshot({ path: `${OUT}essay-${f.fig}-${viewport.width}-${scheme}.png` });
     }

@@ -392,13 +392,13 @@ fn copy_dist(out: &Path) -> Result<Vec<PathBuf>> {
     for entry in fs::read_dir(&www).map_err(|e| format!("cannot list {}: {e}", www.display()))? {
         let path = entry.map_err(|e| e.to_string())?.path();
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        if path.is_file() && matches!(ext, "html" | "css" | "js") {
+        if path.is_file() && matches!(ext, "html" | "css" | "js" | "json") {
             files.push(path);
         }
     }
     files.push(www.join("pkg").join("rtml.js"));
     files.push(www.join("pkg").join("rtml_bg.wasm"));
-    // The essay's print figures.
+    // The essay's print figures (its stored studies, `essay-data.json`, came with the files above).
     if let Ok(figs) = fs::read_dir(www.join("figures")) {
         files.extend(
             figs.filter_map(|e| e.ok().map(|e| e.path()))

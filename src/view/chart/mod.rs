@@ -6,6 +6,7 @@
 //! - [`answer`]: the freshness map per scenario, or a slice of it along either axis.
 //! - [`replay`]: a replayed file's metrics along the file.
 //! - [`whatif`]: the what-if evaluation (predicted and real outcome against a policy knob).
+//! - [`breakeven`]: the streaming stack's yearly cost against fresh inputs' value on a network.
 //! - `panel`: what they share (grid and axis theme, legend rows, plot geometry).
 //!
 //! Every drawing function returns the [`Frame`] of each panel it drew: where the plot area lies on
@@ -13,6 +14,7 @@
 //! time is under the pointer instead of repeating margins.
 
 pub mod answer;
+pub mod breakeven;
 pub mod inside;
 mod panel;
 pub mod replay;
