@@ -73,7 +73,7 @@ pub fn catalogue() -> JsValue {
         .map(|p| serde_json::json!({"name": p.name, "title": p.title, "caption": p.caption, "scenario": scen(Some(p.scenario)), "metric": p.metric}))
         .collect();
     // Example values of each what-if knob (the page fills its input with them).
-    let whatif_values: std::collections::BTreeMap<&str, &str> = (["threshold", "wake", "coverage"]
+    let whatif_values: std::collections::BTreeMap<&str, &str> = (crate::study::whatif::Knob::NAMES
         .iter())
     .map(|&k| (k, crate::study::whatif::default_values(k)))
     .collect();
