@@ -196,15 +196,19 @@ function stackDraw() {
   state('fig-stack', 'drawn');
 }
 
-/** A lesson over `seeds` seeds in the study workers (the spread study of its link `hash`): the
- * report's JSON, and Rust's grading of "which lane did worst" with its sentence. */
-export async function worstOverSeeds(hash, seeds) {
+/** A lesson over `seeds` seeds in the study workers (the spread study of its link `hash`), graded by
+ * Rust: `grade` is `worst` or `best` (the lane the others beat, or that beat them, on 9 of 10 seeds)
+ * or `lost:A,B` (how much of B's expected clicks A loses). `{outcome, text}`, `outcome` null when the
+ * seeds do not settle it. */
+export async function gradeOverSeeds(hash, seeds, grade) {
   await wasm();
   const input = { hash, seeds };
   const view = new StudyView('spread');
   await runStudy('spread', input, (part) => view.add(part), () => {}, { what: 'these seeds' });
   const json = view.report(input).json;
-  return { outcome: essay_words('worst-lane', json, '') || null, text: essay_words('worst', json, '') };
+  const [kind, at = ''] = grade.split(':');
+  const outcome = essay_words(kind === 'lost' ? 'lost-grade' : `${kind}-lane`, json, at);
+  return { outcome: outcome || null, text: essay_words(kind, json, at) };
 }
 
 const FIGURES = { 'fig-stack': [stackRun, stackDraw], 'fig-money': [moneyRun, moneyAt], 'fig-day': [dayRun, dayAt], 'fig-maps': [mapsOnce, mapsDraw] };
