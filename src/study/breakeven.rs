@@ -125,7 +125,8 @@ impl Breakeven {
         format!(
             "Fresh inputs (online against a day old) are worth {} per cell (95% interval {} to {}); \
              the streaming stages cost {} at these list prices. They pay for themselves from {} \
-             (between {} and {} over the interval); the answer's network of {} cells is {}.",
+             (between {} and {} over the interval); the answer's network of {} cells, where they \
+             are worth {} ({} to {}), is {}.",
             money::amount_in(m, 3, &year),
             money::amount_in(lo, 3, &year),
             money::amount_in(hi, 3, &year),
@@ -134,6 +135,9 @@ impl Breakeven {
             cells(hi),
             cells(lo),
             fmt_figure(Some(self.network_cells), 2),
+            money::amount_in(m * self.network_cells, 3, &year),
+            money::amount_in(lo * self.network_cells, 3, &year),
+            money::amount_in(hi * self.network_cells, 3, &year),
             match self.cells_for(lo) {
                 Some(n) if self.network_cells >= n => "past the break-even on every seed's interval",
                 _ if self.cells_for(m).is_some_and(|n| self.network_cells >= n) =>
@@ -174,6 +178,14 @@ mod tests {
         assert!(
             b.words()
                 .contains("past the break-even on every seed's interval"),
+            "{}",
+            b.words()
+        );
+        // The value scaled to the answer's network and a year.
+        let year = money::per("year");
+        assert!(
+            b.words()
+                .contains(&money::amount_in(365.0 * b.network_cells, 3, &year)),
             "{}",
             b.words()
         );
