@@ -28,4 +28,16 @@ for (const f of figures) {
   console.log(`wrote www/${f.png} from #${f.hash.split('#')[1]}`);
   await page.close();
 }
+// The essay's own live figures without a lesson (the stack's break-even): photographed in the essay
+// once drawn, for print.
+const page = await browser.newPage({ viewport: { width: 720, height: 900 }, deviceScaleFactor: 1.5 });
+await page.emulateMedia({ colorScheme: 'light' });
+await page.goto(BASE + 'article.html');
+for (const [fig, canvas, png] of [['fig-stack', 'stack-chart', 'figures/stack.png']]) {
+  await page.locator(`#${fig}`).scrollIntoViewIfNeeded();
+  await page.waitForSelector(`#${fig}[data-state="drawn"]`, { timeout: 120000 });
+  await (await page.$(`#${canvas}`)).screenshot({ path: WWW + png });
+  console.log(`wrote www/${png} from the essay's #${fig}`);
+}
+await page.close();
 await browser.close();

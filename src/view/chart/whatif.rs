@@ -121,10 +121,13 @@ fn curves<DB: DrawingBackend>(
 }
 
 fn knob_desc(s: &Summary) -> String {
-    match s.knob.name() {
-        "threshold" => "sleep threshold (share of capacity)".into(),
-        "wake" => "wake-up time (minutes)".into(),
-        _ => "coverage capacity (capacity cells)".into(),
+    use crate::study::whatif::Knob;
+    match s.knob {
+        Knob::Threshold => "sleep threshold (share of capacity)".into(),
+        Knob::Wake => "wake-up time (minutes)".into(),
+        Knob::Coverage => "coverage capacity (capacity cells)".into(),
+        Knob::Headroom => "interlock headroom (share of the coverage cell's spare capacity)".into(),
+        Knob::WakeLimit => "wake limit (coverage cell's load)".into(),
     }
 }
 
@@ -144,23 +147,28 @@ fn legend<DB: DrawingBackend>(
             crate::base::money::written(&short(s.regret), crate::base::money::CURRENCY)
         )
     };
-    let rows = [
-        (
-            PREDICTED,
-            format!(
-                "simulator ({:.0}% off) predicts; its pick {}",
-                s.sim_error * 100.0,
-                short(s.values[s.sim_pick])
+    let (sim, pick) = (s.sim_error * 100.0, short(s.values[s.sim_pick]));
+    let best = short(s.values[s.true_pick]);
+    // On a phone the rows are shorter and start further left, so that they fit (375 px).
+    let (rows, x) = if narrow(area, style) {
+        let rows = [
+            (PREDICTED, format!("simulator {sim:.0}% off: pick {pick}")),
+            (REAL, format!("live network: best {best}")),
+        ];
+        (rows, k(24.0))
+    } else {
+        let rows = [
+            (
+                PREDICTED,
+                format!("simulator ({sim:.0}% off) predicts; its pick {pick}"),
             ),
-        ),
-        (
-            REAL,
-            format!("live network; best {}{cost}", short(s.values[s.true_pick])),
-        ),
-    ];
+            (REAL, format!("live network; best {best}{cost}")),
+        ];
+        (rows, k(60.0))
+    };
     for (i, (c, text)) in rows.into_iter().enumerate() {
         let y = k(14.0) + i as i32 * k(16.0);
-        legend_row(area, (k(60.0), y), y - k(7.0), c, text, pal, style)?;
+        legend_row(area, (x, y), y - k(7.0), c, text, pal, style)?;
     }
     Ok(())
 }
