@@ -28,14 +28,15 @@ for (const f of figures) {
   console.log(`wrote www/${f.png} from #${f.hash.split('#')[1]}`);
   await page.close();
 }
-// The essay's own live figures without a lesson (the stack's break-even): photographed in the essay
-// once drawn, for print.
+// The essay's own live figures (no lesson frame: the stack's break-even, the what-if's money, the
+// freshness maps): photographed in the essay once drawn, for print.
 const page = await browser.newPage({ viewport: { width: 720, height: 900 }, deviceScaleFactor: 1.5 });
 await page.emulateMedia({ colorScheme: 'light' });
 await page.goto(BASE + 'article.html');
-for (const [fig, canvas, png] of [['fig-stack', 'stack-chart', 'figures/stack.png']]) {
+const live = [['fig-stack', 'stack-chart', 'figures/stack.png'], ['fig-money', 'money-chart', 'figures/whatif.png'], ['fig-maps', 'maps-chart', 'figures/answer.png']];
+for (const [fig, canvas, png] of live) {
   await page.locator(`#${fig}`).scrollIntoViewIfNeeded();
-  await page.waitForSelector(`#${fig}[data-state="drawn"]`, { timeout: 120000 });
+  await page.waitForSelector(`#${fig}[data-state="drawn"]`, { timeout: 300000 });
   await (await page.$(`#${canvas}`)).screenshot({ path: WWW + png });
   console.log(`wrote www/${png} from the essay's #${fig}`);
 }

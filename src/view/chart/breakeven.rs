@@ -35,6 +35,7 @@ pub fn draw_breakeven<DB: DrawingBackend>(
     let k = |v: f64| (v * style.scale) as i32;
     let mut chart = ChartBuilder::on(root)
         .margin(k(8.0) as u32)
+        .margin_right(k(22.0) as u32)
         .margin_top(k(40.0) as u32)
         .x_label_area_size(k(34.0) as u32)
         .y_label_area_size(k(60.0) as u32)
