@@ -186,8 +186,9 @@ test('the static site of `cargo xtask dist`, served by a plain static server, ru
   if (!dir) return t.skip('DIST_DIR not set (run through cargo xtask e2e)');
   const files = readdirSync(dir, { recursive: true }).filter((f) => f.includes('.')).sort();
   assert.ok(files.includes('index.html') && files.includes('article.html') && files.includes('pkg/rtml_bg.wasm'), files.join(' '));
-  assert.deepEqual(files.filter((f) => !/\.(html|css|js|wasm)$/.test(f) && !/^figures\/[\w-]+\.png$/.test(f)), [], 'nothing but the page, the article (with its print figures) and the wasm');
+  assert.deepEqual(files.filter((f) => !/\.(html|css|js|wasm)$/.test(f) && !/^figures\/[\w-]+\.png$/.test(f) && f !== 'essay-data.json'), [], 'nothing but the page, the article (with its print figures and its stored studies) and the wasm');
   assert.ok(files.some((f) => f.startsWith('figures/')), 'the essay\'s print figures are in the site');
+  assert.ok(files.includes('essay-data.json'), 'the essay\'s stored studies are in the site (its maps are drawn from them)');
   const port = await freePort();
   const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', dir], { stdio: 'ignore' });
   try {
