@@ -60,16 +60,8 @@ pub fn answer() -> (Value, Report) {
 
 fn trace_job(source: Source, settings: Vec<(String, String)>) -> Job {
     Job {
-        format: "load-csv".into(),
         settings,
-        refresh: String::new(),
-        every: String::new(),
-        source,
-        bytes: 0.0,
-        line_bytes: 0.0,
-        most: None,
-        groups: String::new(),
-        sets: String::new(),
+        ..Job::load_csv(source)
     }
 }
 

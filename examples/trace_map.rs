@@ -159,20 +159,14 @@ fn main() {
         args.join(" ")
     );
     let job = |source, settings: Vec<(String, String)>, groups: &str| Job {
-        format: "load-csv".into(),
         settings,
-        refresh: String::new(),
-        every: String::new(),
-        source,
-        bytes: 0.0,
-        line_bytes: 0.0,
-        most: None,
         groups: groups.to_string(),
         sets: if groups.is_empty() {
             String::new()
         } else {
             sets.join("&")
         },
+        ..Job::load_csv(source)
     };
     let (real, secs) = map(&job(Source::Path(file.clone()), settings, &groups));
     summary("Real LTE trace", &real, secs);

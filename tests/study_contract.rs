@@ -11,6 +11,9 @@ use rtml::study::studies::{
 };
 use rtml::study::Study;
 
+mod common;
+use common::hourly;
+
 /// Reports every prefix of every rotation of the parts, and the whole set reversed.
 fn any_order<S: Study>(name: &str, job: &S::Job) {
     let tasks = S::tasks(job, 2).unwrap_or_else(|e| panic!("{name}: tasks: {e}"));
@@ -113,31 +116,7 @@ fn the_what_if_reports_any_subset_in_any_order() {
 #[test]
 fn the_trace_map_reports_any_subset_in_any_order() {
     // Three weeks of two cells, hourly: a daily shape and some noise.
-    let mut text = String::from("time,cell,value\n");
-    let mut x = 7u64;
-    for h in 0..22 * 24 {
-        for c in 0..2 {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let noise = (x >> 40) as f64 / (1u64 << 24) as f64;
-            let v =
-                0.3 + 0.2 * ((h % 24) as f64 / 24.0 * std::f64::consts::TAU).sin() + 0.1 * noise;
-            text.push_str(&format!("{h},c{c},{v:.4}\n"));
-        }
-    }
-    let job = rtml::study::trace::Job {
-        format: "load-csv".into(),
-        settings: Default::default(),
-        refresh: String::new(),
-        every: String::new(),
-        source: rtml::study::trace::Source::Text(text),
-        bytes: 0.0,
-        line_bytes: 0.0,
-        most: None,
-        groups: String::new(),
-        sets: String::new(),
-    };
+    let job = rtml::study::trace::Job::load_csv(rtml::study::trace::Source::Text(hourly(2, 22, 0)));
     any_order::<rtml::study::trace::Trace>("trace", &job);
     // With coverage groups (untuned: three weeks are too short to tune on a month), the money too.
     let priced = rtml::study::trace::Job {

@@ -5,6 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod common;
+use common::hourly;
+
 use rtml::sim::config::Config;
 use rtml::sim::experiment::Experiment;
 use rtml::sim::presets::preset;
@@ -13,19 +16,13 @@ use rtml::study::{run_native, Figure, Study};
 
 fn job(text: String, settings: &[(&str, &str)], refresh: &str, every: &str) -> Job {
     Job {
-        format: "load-csv".into(),
         settings: settings
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
         refresh: refresh.into(),
         every: every.into(),
-        source: Source::Text(text),
-        bytes: 0.0,
-        line_bytes: 0.0,
-        most: None,
-        groups: String::new(),
-        sets: String::new(),
+        ..Job::load_csv(Source::Text(text))
     }
 }
 
@@ -129,25 +126,6 @@ fn a_simulated_trace_maps_in_the_simulations_order() {
         r.words
     );
     assert!(m.rule.is_some_and(|x| x > 0.0));
-}
-
-/// An hourly trace of `cells` cells over `days` days from hour `start` (times are plain numbers of
-/// hours): a daily shape and some noise.
-fn hourly(cells: usize, days: usize, start: u64) -> String {
-    let mut s = String::from("time,cell,value\n");
-    let mut x = 7u64;
-    for h in 0..days * 24 {
-        for c in 0..cells {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let noise = (x >> 40) as f64 / (1u64 << 24) as f64;
-            let v =
-                0.3 + 0.2 * ((h % 24) as f64 / 24.0 * std::f64::consts::TAU).sin() + 0.1 * noise;
-            s.push_str(&format!("{},c{c},{v:.4}\n", start + h as u64));
-        }
-    }
-    s
 }
 
 #[test]

@@ -326,3 +326,22 @@ fn check_totals(e: &Experiment, what: &str) {
         }
     }
 }
+
+/// An hourly trace of `cells` cells over `days` days from hour `start` (times are plain numbers of
+/// hours): a daily shape and some noise.
+pub fn hourly(cells: usize, days: usize, start: u64) -> String {
+    let mut s = String::from("time,cell,value\n");
+    let mut x = 7u64;
+    for h in 0..days * 24 {
+        for c in 0..cells {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let noise = (x >> 40) as f64 / (1u64 << 24) as f64;
+            let v =
+                0.3 + 0.2 * ((h % 24) as f64 / 24.0 * std::f64::consts::TAU).sin() + 0.1 * noise;
+            s.push_str(&format!("{},c{c},{v:.4}\n", start + h as u64));
+        }
+    }
+    s
+}

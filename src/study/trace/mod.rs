@@ -185,6 +185,23 @@ pub fn parse_every(s: &str) -> Result<Vec<f64>, String> {
 }
 
 impl Job {
+    /// A load trace's job at every default (the replay's settings, the default rows and columns,
+    /// no money, the size unknown): set the fields that differ with `..Job::load_csv(source)`.
+    pub fn load_csv(source: Source) -> Job {
+        Job {
+            format: "load-csv".into(),
+            settings: Vec::new(),
+            refresh: String::new(),
+            every: String::new(),
+            source,
+            bytes: 0.0,
+            line_bytes: 0.0,
+            most: None,
+            groups: String::new(),
+            sets: String::new(),
+        }
+    }
+
     /// Whether the file is a click log (Vowpal Wabbit text): one row, columns in examples.
     pub fn clicks(&self) -> bool {
         self.format.trim() == "vw"
