@@ -280,17 +280,29 @@ fn the_command_line_json_has_exactly_the_fields_of_the_issue() {
     assert_eq!(scen[1]["unit"], "€/day");
 }
 
-/// Issue 26's must-hold at default settings on a block of seeds no other test uses (the ads world
+/// Issue 26's must-hold at default settings on blocks of seeds no other test uses (the ads world
 /// only, to spare CI: the cells world's figures are the cells issue's): the ML system's value, the
-/// frozen column and the 1-day batch row measurably positive, every measurable cell with money in
-/// the table and the JSON.
+/// frozen column and the 1-day batch row measurably positive; a 1% difference in the ML value
+/// measurable (the online row's hourly and daily retrains, whose true difference from the corner is
+/// below 1%, have intervals narrower than 1% of the ML value: the shared log, `answer::ADS_LOG`;
+/// with each lane on its own log they are 0.7-10% wide); every measurable cell with money in the
+/// table and the JSON. `ANSWER_BLOCKS=1,2,...` checks other blocks.
 #[test]
 fn at_defaults_the_ads_answer_measures_what_the_world_does() {
+    let blocks: Vec<u32> = std::env::var("ANSWER_BLOCKS")
+        .map(|v| v.split(',').filter_map(|b| b.trim().parse().ok()).collect())
+        .unwrap_or_else(|_| vec![8101, 5555]);
+    for block in blocks {
+        ads_at_defaults(block);
+    }
+}
+
+fn ads_at_defaults(block: u32) {
     let job = answer::Job {
         ads: answer::DEFAULT_ADS.into(),
         cells: answer::DEFAULT_CELLS.into(),
         sets: String::new(),
-        seed: Some(8101),
+        seed: Some(block),
         seeds: answer::DEFAULT_SEEDS,
         sensitivity: false,
     };
@@ -298,23 +310,30 @@ fn at_defaults_the_ads_answer_measures_what_the_world_does() {
     spec.worlds.truncate(1);
     let a = answer::run(&spec, |_, _| {}).unwrap();
     let m = &a.maps[0];
-    assert!(m.ml.positive(), "{:?}", m.ml);
+    assert!(m.ml.positive(), "block {block}: {:?}", m.ml);
     let frozen = m.cols.iter().position(|c| c == "frozen").unwrap();
     let day = m.rows.iter().position(|r| r == "1d").unwrap();
-    // The batch rows' frozen cells measurably; the online row's on every seed but its interval
-    // (issue 26 asks for it measurable: at 5 seeds it is on seeds 2000-2004, 3000-3004, 7777-7781
-    // and 104000-104004, not on 8101-8105, [-8.7, 74.9] with 5 of 5 seeds positive: still open).
     for r in 0..m.rows.len() {
         let d = m.cells[r][frozen].lost;
-        let ok = if r == 0 {
-            d.mean > 0.0 && d.held == d.seeds
-        } else {
-            d.positive()
-        };
-        assert!(ok, "{} frozen: {d:?}", m.rows[r]);
+        assert!(d.positive(), "block {block}: {} frozen: {d:?}", m.rows[r]);
     }
     for (c, cell) in m.cells[day].iter().enumerate() {
-        assert!(cell.lost.positive(), "1d {}: {:?}", m.cols[c], cell.lost);
+        assert!(
+            cell.lost.positive(),
+            "block {block}: 1d {}: {:?}",
+            m.cols[c],
+            cell.lost
+        );
+    }
+    for col in ["1h", "1d"] {
+        let c = m.cols.iter().position(|x| x == col).unwrap();
+        let d = m.cells[0][c].lost;
+        let half = (d.hi - d.lo) / 2.0;
+        assert!(
+            half < 0.01 * m.ml.mean,
+            "block {block}: online {col}: {d:?} is wider than 1% of the ML value {}",
+            m.ml.mean
+        );
     }
     // Every measurable cell has its money in the JSON and a number in the table.
     let json = serde_json::to_value(answer::stats::to_json(&a)).unwrap();

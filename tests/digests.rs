@@ -63,6 +63,18 @@ fn thread_count_and_slicing_never_change_a_number() {
             ],
         ),
         ("ads-drift", &[("lanes", "1"), ("a.policy", "baseline")]),
+        // A shared log: the logging lane (here B, the first that keeps learning) serves each batch
+        // first, on the drawing thread; the others learn from its log.
+        (
+            "ads-drift",
+            &[
+                ("log", "shared"),
+                ("lanes", "4"),
+                ("d.mode", "batch"),
+                ("d.update", "triggered"),
+                ("a.explore", "0.1"),
+            ],
+        ),
     ];
     for (name, settings) in variants {
         for seed in 1..=2u32 {

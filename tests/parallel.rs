@@ -120,3 +120,49 @@ fn kept_lanes_and_a_re_run_of_the_changed_one_give_the_numbers_of_a_fresh_run() 
     let found: Vec<usize> = kept.find(&short).iter().map(|p| p.lanes[0]).collect();
     assert_eq!(found, vec![1, 2]);
 }
+
+/// With a shared log a lane's outcome depends on the logging lane too: the page's split keeps the
+/// logging lane in the run of every lane (the assembled digest is the full run's), and the kept
+/// lanes' key changes with the logging lane's settings (a kept lane is not reused after them).
+#[test]
+fn a_shared_log_runs_with_its_logging_lane_and_keys_on_it() {
+    let mut cfg = rtml::sim::presets::preset("ads-batch-vs-online")
+        .unwrap()
+        .config();
+    cfg.days = 3.0;
+    cfg.warmup = 2.0;
+    cfg.set("log", "shared").unwrap();
+    cfg.set("a.mode", "online").unwrap();
+    let whole = {
+        let mut e = Experiment::new(cfg.clone()).unwrap();
+        e.run_to_end();
+        e.digest()
+    };
+    for workers in [1, 2, 3] {
+        let parts = split(&cfg, workers);
+        let mut e = Experiment::new(cfg.clone()).unwrap();
+        e.adopt(&run_parts(&cfg, &parts, None));
+        assert_eq!(e.digest(), whole, "{parts:?}");
+    }
+    let own = {
+        let mut c = cfg.clone();
+        c.set("log", "own").unwrap();
+        let mut e = Experiment::new(c).unwrap();
+        e.run_to_end();
+        e.digest()
+    };
+    assert_ne!(own, whole, "lane B and C learn from lane A's log");
+    let mut other = cfg.clone();
+    other.set("a.every", "6h").unwrap();
+    assert_ne!(
+        rtml::sim::parallel::world_key(&other),
+        rtml::sim::parallel::world_key(&cfg)
+    );
+    let mut kept = rtml::sim::parallel::LaneResults::new(8);
+    kept.keep(&cfg, &run_parts(&cfg, &split(&cfg, 1), None));
+    assert_eq!(kept.find(&cfg).len(), 3);
+    assert!(
+        kept.find(&other).is_empty(),
+        "lane C's kept run learned from the old lane A"
+    );
+}

@@ -124,7 +124,25 @@ pub enum Source {
     Simulator,
 }
 
+/// What an ads world's learning lanes learn from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Log {
+    /// Each learning lane learns from the ads it shows itself: its own feedback loop, as a system
+    /// deployed alone.
+    #[default]
+    Own,
+    /// Every learning lane learns from the log of the first lane that keeps learning (the
+    /// production system): candidate models and prediction tables trained on one log, as He et al.
+    /// 2014 measured data freshness (Facebook, "Practical Lessons from Predicting Clicks on Ads",
+    /// section 3.3: models trained on one day's data and tested on the following days). The lanes
+    /// then differ only in how fresh their predictions and models are, not in what they happened
+    /// to show and so learn.
+    Shared,
+}
+
 words!(Scenario { Ads => "ads", Cells => "cells" });
+words!(Log { Own => "own", Shared => "shared" });
 
 impl Scenario {
     /// The metric a scenario shows when neither a preset nor the reader chose one: the one default
@@ -169,6 +187,8 @@ pub struct AdsConfig {
     pub walk: f64,
     pub weekend: f64,
     pub click_delay: f64,
+    /// What the learning lanes learn from ([`Log`]).
+    pub log: Log,
 }
 
 impl Default for AdsConfig {
@@ -191,6 +211,7 @@ impl Default for AdsConfig {
             walk: 0.2,
             weekend: 0.0,
             click_delay: 10.0,
+            log: Log::Own,
         }
     }
 }
@@ -361,6 +382,16 @@ impl Default for Config {
 }
 
 impl Config {
+    /// The lane whose shown ads every learning lane learns from ([`Log::Shared`] in an ads world):
+    /// the first lane whose model keeps learning after the warm-up. None: each lane learns from its
+    /// own log (then a lane's outcome depends on its world and its own settings only).
+    pub fn logger(&self) -> Option<usize> {
+        if self.scenario != Scenario::Ads || self.ads.log != Log::Shared {
+            return None;
+        }
+        (self.lanes.iter()).position(|l| l.policy == Policy::Model && l.update != Update::Frozen)
+    }
+
     /// The default configuration of a scenario: a batch, daily-retrained lane against an online,
     /// continual one.
     pub fn for_scenario(scenario: Scenario) -> Self {

@@ -10,7 +10,7 @@ use crate::base::units::{
 };
 use crate::learn::linreg::RegKind;
 use crate::sim::config::{
-    CellType, Config, ConfigError, LaneConfig, Mode, Policy, Scenario, Scope, Source, Update,
+    CellType, Config, ConfigError, LaneConfig, Log, Mode, Policy, Scenario, Scope, Source, Update,
 };
 
 /// A knob's value.
@@ -301,6 +301,8 @@ pub static KNOBS: &[Knob] = &[
         get: |c| Value::Num(c.ads.weekend), set: |c, v| c.ads.weekend = num(v) },
     Knob { key: "click_delay", label: "Click delay", help: "Mean time between an impression and its click.", unit: "min", scenario: ADS, kind: plain(TimeUnit::Minute, 0.0, MINUTES_PER_DAY),
         get: |c| Value::Num(c.ads.click_delay), set: |c, v| c.ads.click_delay = num(v) },
+    Knob { key: "log", label: "Training log", help: "Own: each learning lane learns from the ads it shows (its own feedback loop, as a system deployed alone). Shared: every learning lane learns from the ads the first lane that keeps learning shows, as candidate models trained on one production log (how He et al. 2014 measured freshness): lanes then differ only in how fresh their predictions and models are.", unit: "", scenario: ADS, kind: Kind::Choice(Log::NAMES),
+        get: |c| Value::Choice(c.ads.log.name()), set: |c, v| c.ads.log = pick(&v, Log::Own) },
     // Cells world.
     Knob { key: "cells", label: "Capacity cells", help: "Cells that may sleep, spread over office, residential, nightlife and transit clusters.", unit: "", scenario: CELLS, kind: i(4.0, 64.0),
         get: |c| Value::Num(c.cells.cells as f64), set: |c, v| c.cells.cells = num(v) as u32 },

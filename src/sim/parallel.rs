@@ -70,6 +70,10 @@ fn weight(cfg: &Config, l: &LaneConfig) -> f64 {
 /// also pays for building the world and the warm-up, so fewer, fuller parts can be faster than one
 /// lane per worker on a machine with few cores.
 pub fn split(cfg: &Config, workers: usize) -> Vec<Vec<usize>> {
+    // Lanes learning from a shared log need the logging lane in their run: one part.
+    if cfg.logger().is_some() {
+        return vec![(0..cfg.lanes.len()).collect()];
+    }
     // At most four lanes: a greedy deal of the costliest lane first to the least loaded part, without
     // the standard library's sorts (each instantiation adds kilobytes to the page's wasm).
     let n = cfg.lanes.len();
@@ -109,11 +113,13 @@ pub fn split(cfg: &Config, workers: usize) -> Vec<Vec<usize>> {
 }
 
 /// Everything a world depends on: the configuration without its lanes, written out (`{:?}` writes
-/// every number exactly, `-0` included).
+/// every number exactly, `-0` included), and the logging lane's settings when the lanes learn from
+/// a shared log (every lane's outcome then depends on them).
 pub fn world_key(cfg: &Config) -> String {
+    let logger = cfg.logger().map(|l| cfg.lanes[l].clone());
     let mut c = cfg.clone();
     c.lanes.clear();
-    format!("{c:?}")
+    format!("{c:?}{logger:?}")
 }
 
 /// Finished lanes, each kept under its world and its own settings (the most recent first).
@@ -196,6 +202,10 @@ pub fn split_rest(cfg: &Config, known: &[Part], workers: usize) -> Vec<Vec<usize
         .collect();
     if todo.is_empty() {
         return Vec::new();
+    }
+    if cfg.logger().is_some() {
+        // The logging lane runs with them (and kept lanes run again: one run, as `split`).
+        return split(cfg, workers);
     }
     split(&subset(cfg, &todo), workers)
         .into_iter()

@@ -90,7 +90,7 @@ pub fn world_group(key: &str) -> Option<(&'static str, bool)> {
         "affinity" | "segments" | "categories" | "catalogue" | "base_ctr" => ("tastes", true),
         "click_delay" | "threshold" | "wake" | "headroom" | "tune" => ("network", false),
         "coverage" | "margin" | "cell_type" | "chains" | "wake_limit" | "price_kwh"
-        | "complaint_cost" | "complaint_rate" | "users" | "network_cells" | "sim_bias" => {
+        | "complaint_cost" | "complaint_rate" | "users" | "network_cells" | "sim_bias" | "log" => {
             ("network", true)
         }
         "shift" | "shift_day" | "launches" | "campaign_days" | "building" | "building_load"

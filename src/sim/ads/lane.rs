@@ -5,17 +5,17 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
 
-use crate::base::metrics::log_loss;
 use crate::base::rng::sigmoid;
 use crate::learn::detect::PageHinkley;
 use crate::learn::ftrl::Labelled;
 use crate::learn::ftrl::{hash_feature, Ftrl};
-use crate::learn::progressive::{Deliver, Evaluated, Label, Labels, Progressive};
+use crate::learn::progressive::{Labels, Progressive};
 use crate::learn::schedule::{Learn, Plan, Schedule};
-use crate::sim::config::{LaneConfig, Mode, Policy, Update};
-use crate::sim::inside::{self, vote, Rows};
+use crate::sim::config::{LaneConfig, Mode, Policy};
+use crate::sim::inside::Rows;
 use crate::sim::series::{ads as f, LaneSums};
 
+use super::step::{Finish, Serve};
 use super::*;
 
 /// Raw feature hashes, precomputed for every (namespace, value) the world can produce.
@@ -254,7 +254,7 @@ impl Lane {
     #[cfg(not(target_arch = "wasm32"))]
     pub(super) fn cost(&self) -> u32 {
         match (self.cfg.policy, self.cfg.update) {
-            (Policy::Model, Update::Frozen) => 2,
+            (Policy::Model, crate::sim::config::Update::Frozen) => 2,
             (Policy::Model, _) => 4,
             _ => 1,
         }
@@ -334,13 +334,9 @@ impl Lane {
             let slot = if explore { pick } else { first_max(&self.zs) };
             (slot, sigmoid(self.zs[slot]))
         } else {
-            let row = seg_token * self.cols;
-            let score = |i: usize| -> f64 {
-                match self.col_of.get(i) {
-                    Some(&c) if c != u32::MAX => self.table[row + c as usize],
-                    _ => self.prior[seg_token],
-                }
-            };
+            let (col_of, table, prior) = (&self.col_of[..], &self.table[..], &self.prior[..]);
+            let cols = self.cols;
+            let score = |i: usize| table_logit((col_of, table, prior, cols), seg_token, i);
             // A segment's best ad changes only when the table is refreshed or the catalogue changes.
             if self.best_version != cat.version {
                 self.best_version = cat.version;
@@ -360,6 +356,23 @@ impl Lane {
                 }
                 (best.0, sigmoid(score(cat.active[best.0])))
             })
+        }
+    }
+
+    /// The lane's predicted click probability of `slot` on the request it has just chosen for
+    /// (after [`Lane::choose`]: an online lane's logits of every running ad are still in `zs`).
+    pub(super) fn predicted(&self, cat: &Catalogue, r: &Request, slot: usize) -> f64 {
+        if self.online() {
+            sigmoid(self.zs[slot])
+        } else {
+            let seg_token = if r.known { r.segment } else { cat.segments };
+            let t = (
+                &self.col_of[..],
+                &self.table[..],
+                &self.prior[..],
+                self.cols,
+            );
+            sigmoid(table_logit(t, seg_token, cat.active[slot]))
         }
     }
 
@@ -401,7 +414,16 @@ impl Lane {
     /// Serves a batch of requests, each a step of the one loop ([`Serve`]): labels due and retrains
     /// first, then the choice, its outcome in the lane's sums, and its label on the way to the
     /// learner.
-    pub(super) fn serve(&mut self, h: &Hashes, batch: &Batch, sums: &mut LaneSums) {
+    ///
+    /// `log`: given to the logging lane, which records the slot it shows on every request; the
+    /// other lanes learn from the batch's log when it has one ([`crate::sim::config::Log`]).
+    pub(super) fn serve(
+        &mut self,
+        h: &Hashes,
+        batch: &Batch,
+        sums: &mut LaneSums,
+        log: Option<&mut Vec<u32>>,
+    ) {
         let mut p = std::mem::take(&mut self.progressive);
         let learns = self.learns();
         let mut step = Serve {
@@ -409,8 +431,10 @@ impl Lane {
             h,
             cat: &batch.cat,
             sums,
+            log,
         };
-        for x in batch.iter() {
+        for (i, (r, truth)) in batch.iter().enumerate() {
+            let x = (r, truth, batch.log.get(i).map(|&s| s as usize));
             let before = (step.lane.schedule.retrains, step.lane.schedule.updates);
             p.step(&mut step, x.0.t, &x);
             if learns {
@@ -432,127 +456,16 @@ impl Lane {
     }
 }
 
-/// A lane's schedule at the end of the horizon, with no request to serve.
-struct Finish<'a>(&'a mut Schedule<Example, Ftrl>);
-
-impl Deliver for Finish<'_> {
-    type Example = Example;
-    fn learn(&mut self, at: f64, ex: &Example, loss: f64) {
-        self.0.label(at, ex, loss);
-    }
-    fn ready(&mut self, t: f64) {
-        self.0.tick(t);
-    }
-}
-
-/// A lane serving a batch: what the one loop ([`crate::learn::progressive`]) asks of it for each
-/// request.
-pub(super) struct Serve<'a, 's> {
-    lane: &'a mut Lane,
-    h: &'a Hashes,
-    cat: &'a Catalogue,
-    sums: &'a mut LaneSums<'s>,
-}
-
-impl Deliver for Serve<'_, '_> {
-    type Example = Example;
-
-    fn learn(&mut self, at: f64, ex: &Example, loss: f64) {
-        self.lane.schedule.label(at, ex, loss);
-    }
-
-    /// Retrains due, and the batch table's refresh.
-    fn ready(&mut self, t: f64) {
-        let lane = &mut *self.lane;
-        if lane.learns() {
-            lane.schedule.tick(t);
-            if !lane.online() && lane.schedule.refresh_due(t) {
-                lane.refresh(self.cat, self.h, t);
-            }
-        }
-    }
-}
-
-impl<'a> Evaluated for Serve<'a, '_> {
-    /// A request and the true logits of the running ads.
-    type Input = (&'a Request, &'a [f64]);
-    /// The slot shown and the lane's predicted click probability.
-    type Prediction = (usize, f64);
-
-    fn predict(&mut self, _: f64, x: &Self::Input) -> (usize, f64) {
-        self.lane.choose(self.cat, self.h, x.0)
-    }
-
-    fn score<'x>(
-        &mut self,
-        _: f64,
-        &(r, truth): &'x Self::Input,
-        (slot, p_hat): (usize, f64),
-    ) -> Label<'x, Example> {
-        let (lane, cat, h) = (&mut *self.lane, self.cat, self.h);
-        let ad = &cat.live[slot];
-        if let Some(row) = lane.inside.as_mut().and_then(|l| l.at(r.t, r.segment)) {
-            row[inside::ads::SHOWN] += 1.0;
-            row[inside::ads::HITS] += (slot == r.top) as u8 as f32;
-            vote(
-                row,
-                inside::ads::AD,
-                cat.active[slot] as f32,
-                ad.category as f32,
-            );
-        }
-        let p_true = r.p_true(truth, slot);
-        let clicked = r.u_click < p_true;
-        let loss = log_loss(p_hat, clicked);
-        let row = self.sums.row_mut(r.t);
-        row[f::IMPRESSIONS] += 1.0;
-        row[f::EXPECTED_CLICKS] += p_true;
-        row[f::ORACLE_CLICKS] += r.p_top;
-        row[f::LOG_LOSS] += loss;
-        row[f::P_SUM] += p_hat;
-        row[f::EXPECTED_REVENUE] += p_true * ad.cpc;
-        if clicked {
-            row[f::CLICKS] += 1.0;
-            row[f::REVENUE] += ad.cpc;
-        }
-        match lane.cfg.policy {
-            Policy::Baseline => {
-                lane.seen.0 += clicked as u8 as f64;
-                lane.seen.1 += 1.0;
-                Label::None
-            }
-            // The rule counts the clicks it sees at once (it has no training pipeline to wait for).
-            Policy::Rule => {
-                let c = &mut lane.counts[cat.active[slot]];
-                c.0 += clicked as u8 as f64;
-                c.1 += 1.0;
-                lane.seen.0 += clicked as u8 as f64;
-                lane.seen.1 += 1.0;
-                Label::None
-            }
-            Policy::Oracle => Label::None,
-            Policy::Model if lane.cfg.update == Update::Frozen => Label::None,
-            Policy::Model => {
-                let seg_token = if r.known { r.segment } else { cat.segments };
-                let mut ex = h.logged(r, seg_token, ad, lane.online());
-                // The log sees a click only if it came within the join window; the rest arrive
-                // as non-clicks when the window closes.
-                let joined = clicked && r.click_delay <= lane.cfg.join;
-                ex.y = joined as u8 as f64;
-                let loss = if joined == clicked {
-                    loss
-                } else {
-                    log_loss(p_hat, joined)
-                };
-                let delay = lane.cfg.label_delay;
-                let at = if joined {
-                    r.t + r.click_delay + delay
-                } else {
-                    r.t + lane.cfg.join + delay
-                };
-                Label::later(at, ex, loss)
-            }
-        }
+/// A batch lane's table logit of ad id `i` for a segment token (the segment's prior for an ad the
+/// table has not scored yet), from the lane's `(col_of, table, prior, cols)`.
+fn table_logit(
+    (col_of, table, prior, cols): (&[u32], &[f64], &[f64], usize),
+    seg_token: usize,
+    i: usize,
+) -> f64 {
+    match col_of.get(i) {
+        Some(&c) if c != u32::MAX => table[seg_token * cols + c as usize],
+        _ => prior[seg_token],
     }
 }
 

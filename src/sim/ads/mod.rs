@@ -11,6 +11,7 @@
 pub mod export;
 mod lane;
 mod serve;
+mod step;
 mod warm;
 mod world;
 
@@ -38,6 +39,9 @@ pub struct AdsSim {
     started: bool,
     /// For each lane, the lane whose warm-up it adopts (itself if it runs its own).
     leader: Vec<usize>,
+    /// The lane whose shown ads every learning lane learns from ([`crate::sim::config::Log::Shared`]:
+    /// the first lane that keeps learning), or None (each learns from its own).
+    logger: Option<usize>,
     /// Request buffers, kept from one step to the next.
     batches: Vec<Batch>,
     threads: usize,
@@ -54,6 +58,7 @@ impl AdsSim {
         let world = World::new(cfg, t0);
         let hashes = Hashes::new(world.s, world.k);
         let lanes: Vec<Lane> = cfg.lanes.iter().map(Lane::new).collect();
+        let logger = cfg.logger();
         let series = Series::new(cfg.horizon_min(), lanes.len(), f::FIELDS);
         let mut sim = AdsSim {
             world,
@@ -63,6 +68,7 @@ impl AdsSim {
             now: t0,
             horizon: cfg.horizon_min(),
             started: false,
+            logger,
             leader: Vec::new(),
             batches: Vec::new(),
             threads: default_threads(),
@@ -178,9 +184,9 @@ impl AdsSim {
             &mut self.world,
             &mut self.batches,
             (t.min(0.0), true),
-            leaders,
+            (leaders, None),
             self.threads,
-            |lane, _, batch| lane.warm(h, batch),
+            |lane, _, batch, _| lane.warm(h, batch),
         );
         self.now = self.now.max(t.min(0.0));
     }
@@ -230,9 +236,9 @@ impl AdsSim {
             &mut self.world,
             &mut self.batches,
             (until, false),
-            lanes,
+            (lanes, self.logger),
             self.threads,
-            |lane, sums, batch| lane.serve(h, batch, sums),
+            |lane, sums, batch, log| lane.serve(h, batch, sums, log),
         );
         self.now = self.now.max(until);
         if self.done() {

@@ -17,6 +17,9 @@ pub struct Batch {
     /// `truth[i * n..(i + 1) * n]` are the true logits of request i (`n` running ads in `cat`).
     pub(super) truth: Vec<f64>,
     pub(super) cat: Catalogue,
+    /// The slot the logging lane showed on each request (empty: every lane learns from its own;
+    /// see [`crate::sim::config::Log`]), written before the other lanes serve the batch.
+    pub(super) log: Vec<u32>,
 }
 
 impl Batch {
@@ -40,6 +43,7 @@ impl Batch {
     pub(super) fn fill(&mut self, world: &mut World, until: f64, warm: bool) -> bool {
         self.reqs.clear();
         self.truth.clear();
+        self.log.clear();
         while let Some(t) = world.peek(until) {
             let full = self.reqs.len() >= Self::MAX
                 || self.truth.len() + world.cat.live.len() > Self::MAX_TRUTH;
@@ -71,35 +75,52 @@ pub fn default_threads() -> usize {
     }
 }
 
+/// What serves a batch on a lane: `work(lane, sums, batch, log)`, where `log` is given to the
+/// logging lane only, to record the slot it shows on each request.
+pub(super) trait Work:
+    Fn(&mut Lane, &mut LaneSums, &Batch, Option<&mut Vec<u32>>) + Sync
+{
+}
+impl<F: Fn(&mut Lane, &mut LaneSums, &Batch, Option<&mut Vec<u32>>) + Sync> Work for F {}
+
 /// Draws the requests before `until` batch by batch and has `work` serve every batch on every one of
-/// `lanes`, in request order within each lane. Lanes share nothing but the batches, so the numbers are
-/// the same however the work is spread: with `threads > 1` (natively) the lanes are split over up to
-/// `threads` worker threads, each going through the batches at its own pace, while this thread draws
-/// the batches ahead of them (up to `batches.len()` in flight).
-pub(super) fn stream<F>(
+/// `lanes`, in request order within each lane. The logging lane (`logger`, an index into `lanes`),
+/// if any, serves each batch first, on this thread, and writes the batch's log; the other lanes
+/// share nothing but the batches, so the numbers are the same however the work is spread: with
+/// `threads > 1` (natively) they are split over up to `threads` worker threads, each going through
+/// the batches at its own pace, while this thread draws the batches ahead of them (up to
+/// `batches.len()` in flight).
+pub(super) fn stream<F: Work>(
     world: &mut World,
     batches: &mut Vec<Batch>,
     (until, warm): (f64, bool),
-    lanes: Vec<(&mut Lane, LaneSums)>,
+    (lanes, logger): (Vec<(&mut Lane, LaneSums)>, Option<usize>),
     threads: usize,
     work: F,
-) where
-    F: Fn(&mut Lane, &mut LaneSums, &Batch) + Sync,
-{
+) {
     if batches.is_empty() {
         batches.push(Batch::default());
     }
+    let mut lanes = lanes;
+    let mut logger = logger.filter(|&i| i < lanes.len()).map(|i| lanes.remove(i));
+    let mut first = |batch: &mut Batch| {
+        if let Some((lane, sums)) = logger.as_mut() {
+            let mut log = std::mem::take(&mut batch.log);
+            work(lane, sums, batch, Some(&mut log));
+            batch.log = log;
+        }
+    };
     #[cfg(not(target_arch = "wasm32"))]
     if threads > 1 && !lanes.is_empty() {
         let groups = deal(lanes, threads);
-        return stream_threads(world, batches, (until, warm), groups, &work);
+        return stream_threads(world, batches, (until, warm), groups, &mut first, &work);
     }
     let _ = threads;
-    let mut lanes = lanes;
     let batch = &mut batches[0];
     while batch.fill(world, until, warm) {
+        first(batch);
         for (lane, sums) in lanes.iter_mut() {
-            work(lane, sums, batch);
+            work(lane, sums, batch, None);
         }
     }
 }
@@ -127,15 +148,14 @@ fn deal<'a>(
 /// [`stream`] on one worker thread per group of lanes while this thread draws the batches ahead
 /// (at most `IN_FLIGHT` in flight, recycled once no worker holds them).
 #[cfg(not(target_arch = "wasm32"))]
-fn stream_threads<F>(
+fn stream_threads<F: Work>(
     world: &mut World,
     batches: &mut Vec<Batch>,
     (until, warm): (f64, bool),
     groups: Vec<Vec<(&mut Lane, LaneSums<'_>)>>,
+    first: &mut dyn FnMut(&mut Batch),
     work: &F,
-) where
-    F: Fn(&mut Lane, &mut LaneSums, &Batch) + Sync,
-{
+) {
     use std::collections::VecDeque;
     use std::sync::{mpsc, Arc};
     const IN_FLIGHT: usize = 8;
@@ -153,7 +173,7 @@ fn stream_threads<F>(
                 let mut group = group;
                 for batch in rx {
                     for (lane, sums) in group.iter_mut() {
-                        work(lane, sums, &batch);
+                        work(lane, sums, &batch, None);
                     }
                     drop(batch);
                     let _ = done.send(());
@@ -173,13 +193,12 @@ fn stream_threads<F>(
                 }
                 done_rx.recv().expect("workers alive");
             };
-            if !Arc::get_mut(&mut batch)
-                .expect("free batch")
-                .fill(world, until, warm)
-            {
+            let b = Arc::get_mut(&mut batch).expect("free batch");
+            if !b.fill(world, until, warm) {
                 free.push(batch);
                 break;
             }
+            first(b);
             for tx in &senders {
                 tx.send(Arc::clone(&batch)).expect("workers alive");
             }

@@ -23,6 +23,7 @@
 mod axes;
 pub mod sensitivity;
 pub mod stats;
+mod tasks;
 pub mod words;
 
 use serde::{Deserialize, Serialize};
@@ -40,7 +41,7 @@ pub use axes::{Col, Row, COLS, ROWS};
 pub const DEFAULT_ADS: &str = "ads-batch-vs-online";
 pub const DEFAULT_CELLS: &str = "cells-sleep";
 /// Seeds by default (the page refines to these after drawing the first).
-pub const DEFAULT_SEEDS: u32 = 5;
+pub const DEFAULT_SEEDS: u32 = 8;
 
 /// The share of ads requests on which every ads lane of the map (and the rule) shows a random ad:
 /// ad systems explore a little, and without it a greedy model that learns only from the ads it shows
@@ -48,6 +49,16 @@ pub const DEFAULT_SEEDS: u32 = 5;
 /// accident of a seed rather than freshness (a continual corner 70-110 €/day below a daily retrain on
 /// 2 of 10 seeds, seeds 2000-2009).
 pub const ADS_EXPLORE: f64 = 0.05;
+
+/// What the ads map's lanes learn from: one log, the one the freshest corner (online, continual:
+/// the production system) collects, as He et al. 2014 compared data freshness on one log
+/// ([`crate::sim::config::Log::Shared`]). Each cell is then that system with staler predictions
+/// or a staler model, and differs from the corner by freshness alone; with its own log each lane
+/// would also carry its own feedback loop (what it happened to show, it learns), whose chance
+/// differences between two lanes on the same world (tens of euros a day between a continual and
+/// an hourly model) hide a freshness effect of 1% of the ML value. A reader's `log=own` brings
+/// the feedback loops back.
+pub const ADS_LOG: crate::sim::config::Log = crate::sim::config::Log::Shared;
 
 /// The reference lanes every world runs before its map (lanes 0, 1, 2): no ML (ads a random ad,
 /// cells always on), a rule without a model (ads each ad's observed CTR, cells the last measured
@@ -217,10 +228,14 @@ impl Spec {
         seeds: u32,
     ) -> Result<Spec, String> {
         // The ads lanes explore as ad systems do (a reader's `a.explore` overrides it).
-        let ads_sets: Vec<(String, String)> =
-            std::iter::once(("a.explore".to_string(), ADS_EXPLORE.to_string()))
-                .chain(sets.iter().cloned())
-                .collect();
+        // ... and learn from one log, the freshest corner's ([`ADS_LOG`]).
+        let ads_sets: Vec<(String, String)> = [
+            ("a.explore".to_string(), ADS_EXPLORE.to_string()),
+            ("log".to_string(), ADS_LOG.name().to_string()),
+        ]
+        .into_iter()
+        .chain(sets.iter().cloned())
+        .collect();
         let a = World::new(ads, seed, &ads_sets)?;
         let c = World::new(cells, seed, sets)?;
         if a.base.scenario != Scenario::Ads || c.base.scenario != Scenario::Cells {
@@ -280,127 +295,6 @@ impl Spec {
     pub fn lane_of(&self, row: usize, col: usize) -> usize {
         REFS.len() + row * self.cols.len() + col
     }
-
-    /// Every task, seed by seed (the first seed of every world first, so a first map comes early);
-    /// ads worlds split into up to `parts` groups of rows, cells (cheap) in one.
-    pub fn tasks(&self, parts: usize) -> Vec<Task> {
-        let mut out = Vec::new();
-        for seed in 0..self.seeds {
-            for (w, world) in self.worlds.iter().enumerate() {
-                let n = match world.base.scenario {
-                    Scenario::Ads => parts.clamp(1, self.rows_of(w).len().max(1)),
-                    Scenario::Cells => 1,
-                };
-                out.extend((0..n).map(|part| Task {
-                    world: w,
-                    seed,
-                    part,
-                    parts: n,
-                    variation: None,
-                }));
-            }
-        }
-        if self.sensitivity {
-            for v in 0..sensitivity::VARIATIONS.len() {
-                if let Some(s) = sensitivity::variant(self, v) {
-                    out.extend(s.tasks(parts).into_iter().map(|t| Task {
-                        variation: Some(v as u8),
-                        ..t
-                    }));
-                }
-            }
-        }
-        out
-    }
-
-    /// The specification a task belongs to: this one, or one variation's.
-    pub fn of_task(&self, t: &Task) -> Result<std::borrow::Cow<'_, Spec>, String> {
-        match t.variation {
-            None => Ok(std::borrow::Cow::Borrowed(self)),
-            Some(v) => sensitivity::variant(self, v as usize)
-                .map(std::borrow::Cow::Owned)
-                .ok_or_else(|| format!("no variation {v}")),
-        }
-    }
-
-    /// The lanes a task runs: its group of rows (consecutive rows, split as evenly as possible; the
-    /// first group, which holds the costlier online row, never the larger), and the references in
-    /// the first group.
-    pub fn task_lanes(&self, t: &Task) -> Vec<usize> {
-        if t.variation.is_some() {
-            return (self.of_task(t).map(|s| s.task_lanes(&t.inner()))).unwrap_or_default();
-        }
-        let rows = self.rows_of(t.world).len();
-        let parts = t.parts.clamp(1, rows.max(1));
-        let bound = |p: usize| rows * p / parts;
-        let (from, to) = (bound(t.part), bound(t.part + 1));
-        let mut lanes: Vec<usize> = if t.part == 0 {
-            (0..REFS.len()).collect()
-        } else {
-            vec![]
-        };
-        for r in from..to {
-            lanes.extend((0..self.cols.len()).map(|c| self.lane_of(r, c)));
-        }
-        lanes
-    }
-
-    /// The configuration of a task: the world's seed, its lanes.
-    pub fn task_config(&self, t: &Task) -> Result<Config, String> {
-        if t.variation.is_some() {
-            return self.of_task(t)?.task_config(&t.inner());
-        }
-        let world = self
-            .worlds
-            .get(t.world)
-            .ok_or_else(|| format!("no world {}", t.world))?;
-        if t.seed >= self.seeds || t.part >= t.parts.max(1) {
-            return Err(format!("task out of range: {t:?}"));
-        }
-        let all = self.lanes(t.world);
-        let mut c = world.base.clone();
-        c.seed = world.base.seed.wrapping_add(t.seed);
-        c.lanes = self.task_lanes(t).iter().map(|&i| all[i].clone()).collect();
-        Ok(c)
-    }
-
-    /// The estimated cost of the whole map cut into the tasks of `parts` workers (on one thread; the
-    /// memory: the largest task's).
-    pub fn cost(&self, parts: usize) -> crate::sim::cost::Cost {
-        // (Variations' tasks are among `tasks`: `task_config` gives each its own configuration.)
-        let mut total = crate::sim::cost::Cost::default();
-        // The costliest task's parts, named by their knobs, stand for the whole map's.
-        let mut top = crate::sim::cost::Cost::default();
-        for t in self.tasks(parts) {
-            if let Ok(mut c) = self.task_config(&t) {
-                // The estimator knows at most four lanes: scale a four-lane estimate.
-                let n = c.lanes.len();
-                c.lanes.truncate(4);
-                let k = n as f64 / c.lanes.len() as f64;
-                let mut e = crate::sim::cost::estimate(&c);
-                e.seconds *= k;
-                e.bytes *= k;
-                for p in &mut e.parts {
-                    p.seconds *= k;
-                    p.bytes *= k;
-                }
-                total.seconds += e.seconds;
-                total.bytes = total.bytes.max(e.bytes);
-                if e.seconds + e.bytes * 1e-8 > top.seconds + top.bytes * 1e-8 {
-                    top = e;
-                }
-            }
-        }
-        let runs = total.seconds / top.seconds.max(1e-12);
-        total.parts = (top.parts.into_iter())
-            .map(|mut p| {
-                p.seconds *= runs;
-                p.what = format!("{}, in every one of the map's runs (--seeds)", p.what);
-                p
-            })
-            .collect();
-        total
-    }
 }
 
 /// The blocks of a horizon: for each, its length in days (a day, or a bucket when buckets are longer).
@@ -424,6 +318,7 @@ pub fn run_task(spec: &Spec, t: Task, threads: usize) -> Result<Part, String> {
         return Ok(p);
     }
     let cfg = spec.task_config(&t)?;
+    let skip = spec.logger(&t).is_some() as usize;
     let scenario = cfg.scenario;
     let nblocks = blocks(&cfg).len();
     let width = crate::sim::series::bucket_minutes(cfg.horizon_min()).max(MINUTES_PER_DAY);
@@ -432,7 +327,7 @@ pub fn run_task(spec: &Spec, t: Task, threads: usize) -> Result<Part, String> {
     exp.run_to_end();
     let s = exp.series();
     let fields = figure_fields(scenario);
-    let sums = (0..s.lanes.len())
+    let sums = (skip..s.lanes.len())
         .map(|l| {
             let mut v = vec![0.0; nblocks * FIGURES];
             for b in 0..s.buckets {
