@@ -139,7 +139,7 @@ pub const PANEL_KEYS: &[PanelKey] = &[
     },
     PanelKey {
         key: "answer.seeds",
-        default: "5",
+        default: "8",
         accepts: count(1, answer::MAX_SEEDS),
     },
     PanelKey {
@@ -487,7 +487,8 @@ mod tests {
         assert!(p.set("whatif.values", "0.1,x").is_err());
         assert!(p.set("nope", "1").is_err());
         // Back to a default: the link no longer carries it.
-        p.set("answer.seeds", "5").unwrap();
+        p.set("answer.seeds", &answer::DEFAULT_SEEDS.to_string())
+            .unwrap();
         assert!(!p.changed().iter().any(|c| c.0 == "answer.seeds"));
     }
 }

@@ -288,7 +288,7 @@ fn map(spec: &Spec, w: usize, parts: &[Part]) -> Map {
     let days: f64 = block_days.iter().sum();
     let (vals, figs) = collect(spec, w, parts, days);
     let rows = spec.rows_of(w);
-    let notes = (spec.rows.iter())
+    let mut notes: Vec<String> = (spec.rows.iter())
         .filter(|r| !rows.contains(r))
         .map(|r| {
             format!(
@@ -299,6 +299,13 @@ fn map(spec: &Spec, w: usize, parts: &[Part]) -> Map {
             )
         })
         .collect();
+    if cfg.scenario == Scenario::Ads && cfg.ads.log == crate::sim::config::Log::Shared {
+        notes.push(format!(
+            "Every cell learns from the one log the freshest corner ({} · {}) collects, so it differs from the corner by freshness alone, not by what it happened to show and so learn (log=own gives each its own feedback loop).",
+            rows.first().map(|r| r.label()).unwrap_or_default(),
+            spec.cols.first().map(|c| c.label()).unwrap_or_default(),
+        ));
+    }
     from_lanes(
         Head {
             scenario,
