@@ -135,9 +135,11 @@ pub enum Log {
     /// Every learning lane learns from the log of the first lane that keeps learning (the
     /// production system): candidate models and prediction tables trained on one log, as He et al.
     /// 2014 measured data freshness (Facebook, "Practical Lessons from Predicting Clicks on Ads",
-    /// section 3.3: models trained on one day's data and tested on the following days). The lanes
-    /// then differ only in how fresh their predictions and models are, not in what they happened
-    /// to show and so learn.
+    /// ADKDD 2014, section 3.2 "Data freshness": a model trained on one day of the production log
+    /// and tested on the following days, every experiment on logged data). The lanes then differ
+    /// only in how fresh their predictions and models are, not in what they happened to show and
+    /// so learn. An assumption of this project: the log is the freshest lane's (the paper's is
+    /// Facebook's production system's; which model served it is not said).
     Shared,
 }
 
