@@ -506,11 +506,9 @@ pub fn to_json<'a>(name: &'a str, spec: &Spec, s: &'a Summary) -> SweepJson<'a> 
             },
             label: &p.label,
             mean: Num(p.mean),
-            metrics: p
-                .metrics
-                .iter()
-                .map(|(k, v)| (k.as_str(), Num(*v)))
-                .collect(),
+            metrics: crate::base::json::map_of(
+                p.metrics.iter().map(|(k, v)| (k.as_str(), Num(*v))),
+            ),
             retrains: Num(p.retrains),
             sd: Num(p.sd),
             share: Num(p.share),
