@@ -420,7 +420,7 @@ impl Playground {
 
     /// The configuration as pretty JSON.
     pub fn settings_json(&self) -> String {
-        serde_json::to_string_pretty(&self.state.config).unwrap_or_default()
+        crate::base::json::to_string_pretty(&self.state.config)
     }
 
     /// A digest of every series and summary value (equal to `rtml run --digest`).
