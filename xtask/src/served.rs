@@ -5,8 +5,8 @@
 //! difference a reader of the served copy sees.
 
 /// Where the lexer is at the start of a line of JavaScript: in code, or inside a template literal
-/// (whose lines are text, kept as they are). `depth` counts the `${ ... }` expressions open inside
-/// templates, each with its own brace depth.
+/// (whose lines are text, kept as they are). `braces` holds, for each `${ ... }` expression open
+/// inside a template, the depth of the braces opened within it.
 #[derive(Default)]
 struct Js {
     /// One entry per open template (`true`) or `${` expression (`false`) inside one.
