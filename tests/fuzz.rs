@@ -102,6 +102,8 @@ proptest! {
     #[test]
     fn configuration_json_round_trips_and_agrees_with_the_knob_table(c in common::valid_config()) {
         let json = serde_json::to_string_pretty(&c).unwrap();
+        // The page writes the file without serde_json's float formatter: the same text.
+        prop_assert_eq!(&rtml::base::json::to_string_pretty(&c), &json);
         let back: Config = serde_json::from_str(&json).unwrap();
         prop_assert_eq!(&back, &c);
         prop_assert!(back.validate().is_ok());

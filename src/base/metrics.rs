@@ -15,7 +15,8 @@ pub enum Better {
     Neutral,
 }
 
-/// What a metric is, wherever it is shown.
+/// What a metric is, wherever it is shown. Its label is ASCII (a test checks): sentences lowercase
+/// it with [`Info::label_lower`], which needs no Unicode case tables in the wasm.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Info {
     pub key: &'static str,
@@ -25,6 +26,13 @@ pub struct Info {
     pub better: Better,
     /// One sentence for the tooltip.
     pub help: &'static str,
+}
+
+impl Info {
+    /// The label in lower case, for the middle of a sentence.
+    pub fn label_lower(&self) -> String {
+        self.label.to_ascii_lowercase()
+    }
 }
 
 pub static EXPECTED_CTR: Info = Info {
@@ -360,6 +368,14 @@ mod tests {
         for (i, m) in ALL.iter().enumerate() {
             assert!(ALL[..i].iter().all(|o| o.key != m.key), "{} twice", m.key);
             assert_eq!(info(m.key), Some(*m));
+        }
+    }
+
+    #[test]
+    fn labels_are_ascii_so_their_lower_case_is_unicodes() {
+        for m in ALL {
+            assert!(m.label.is_ascii(), "{}: {:?}", m.key, m.label);
+            assert_eq!(m.label_lower(), m.label.to_lowercase());
         }
     }
 }

@@ -5,5 +5,6 @@ pub mod echo;
 pub mod json;
 pub mod metrics;
 pub mod money;
+pub mod order;
 pub mod rng;
 pub mod units;

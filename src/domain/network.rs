@@ -185,7 +185,7 @@ impl Network {
         let mut order: Vec<usize> = (0..expected.len())
             .filter(|&c| finite(expected[c]) < level)
             .collect();
-        order.sort_by(|&x, &y| expected[x].total_cmp(&expected[y]).then(x.cmp(&y)));
+        crate::base::order::by_key(&mut order, expected);
         for c in order {
             let e = expected[c].max(0.0);
             if carried + e <= limit {

@@ -9,7 +9,7 @@ use super::buckets::Buckets;
 use super::lanes::Format;
 use super::lanes::LaneSpec;
 use super::{clicks, loads};
-use crate::base::json::json_num;
+use crate::base::json::{json_num, object_of};
 use crate::base::metrics::{self as m, ratio};
 use crate::base::units::{fmt_duration, fmt_figure, fmt_num, TimeUnit};
 
@@ -305,11 +305,7 @@ pub fn report_json(report: &Report, elapsed_secs: f64) -> serde_json::Value {
 
 /// One lane of [`report_json`], with the replay's throughput `rate`.
 fn lane_json(l: &LaneReport, rate: f64) -> serde_json::Value {
-    let metrics: serde_json::Map<String, serde_json::Value> = l
-        .metrics
-        .iter()
-        .map(|(k, v)| (k.clone(), json_num(*v)))
-        .collect();
+    let metrics = object_of(l.metrics.iter().map(|(k, v)| (k.clone(), json_num(*v))));
     let rows: Vec<serde_json::Value> = l
         .series
         .rows

@@ -375,14 +375,10 @@ pub fn to_json(preset: &str, spread: &Spread) -> serde_json::Value {
         .lanes
         .iter()
         .map(|l| {
-            let m: serde_json::Map<String, serde_json::Value> = l
-                .figures
-                .iter()
-                .map(|f| {
-                    let v = serde_json::json!({"mean": opt(f.mean), "lo": opt(f.lo), "hi": opt(f.hi), "seeds": f.defined});
-                    (f.key.to_string(), v)
-                })
-                .collect();
+            let m = crate::base::json::object_of(l.figures.iter().map(|f| {
+                let v = serde_json::json!({"mean": opt(f.mean), "lo": opt(f.lo), "hi": opt(f.hi), "seeds": f.defined});
+                (f.key.to_string(), v)
+            }));
             serde_json::json!({"label": l.label, "description": l.description, "summary": m})
         })
         .collect();

@@ -328,7 +328,7 @@ impl Study for Sweep {
                         .join(", "),
                 ]);
             }
-            let label = info(&s.metric).map_or(s.metric.clone(), |m| m.label.to_lowercase());
+            let label = info(&s.metric).map_or(s.metric.clone(), |m| m.label_lower());
             said.push(format!(
                 "{} lose {:.3}% of their {label} per hour of staleness ({:.1}% of the frozen-to-continual gap)",
                 world.label,

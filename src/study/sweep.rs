@@ -350,16 +350,16 @@ pub fn summarize(spec: &Spec, runs: &[Run]) -> Summary {
 
 /// The points in the order they are shown: continual, the intervals from the shortest, frozen.
 fn point_order(spec: &Spec) -> Vec<Point> {
-    let mut hours: Vec<Point> = spec
-        .values
-        .iter()
-        .copied()
-        .filter(|p| matches!(p, Point::Hours(_)))
+    let hours: Vec<f64> = (spec.values.iter())
+        .filter_map(|p| match p {
+            Point::Hours(h) => Some(*h),
+            _ => None,
+        })
         .collect();
-    hours.sort_by(|a, b| match (a, b) {
-        (Point::Hours(x), Point::Hours(y)) => x.total_cmp(y),
-        _ => std::cmp::Ordering::Equal,
-    });
+    let mut hours: Vec<Point> = crate::base::order::sorted_by(&hours, |&h| h)
+        .into_iter()
+        .map(Point::Hours)
+        .collect();
     hours.dedup();
     std::iter::once(Point::Continual)
         .chain(hours)
@@ -506,11 +506,9 @@ pub fn to_json<'a>(name: &'a str, spec: &Spec, s: &'a Summary) -> SweepJson<'a> 
             },
             label: &p.label,
             mean: Num(p.mean),
-            metrics: p
-                .metrics
-                .iter()
-                .map(|(k, v)| (k.as_str(), Num(*v)))
-                .collect(),
+            metrics: crate::base::json::map_of(
+                p.metrics.iter().map(|(k, v)| (k.as_str(), Num(*v))),
+            ),
             retrains: Num(p.retrains),
             sd: Num(p.sd),
             share: Num(p.share),

@@ -152,7 +152,7 @@ pub fn spread_words(j: &Value, best: bool) -> Option<String> {
     };
     let mut s = format!(
         "Over {n} seeds, {} per lane{unit}: {} ({pct}% intervals over the seeds).",
-        info.label.to_lowercase(),
+        info.label_lower(),
         lanes.join(", ")
     );
     match extreme_lane(j, best) {

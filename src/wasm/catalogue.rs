@@ -4,6 +4,7 @@
 use wasm_bindgen::prelude::*;
 
 use super::to_js;
+use crate::base::json::{map_of, object_of};
 use crate::base::units::MINUTES_PER_DAY;
 use crate::sim::config::{Scenario, LANE_NAMES};
 use crate::sim::knobs::{Kind, KNOBS, LANE_KNOBS};
@@ -59,24 +60,21 @@ pub fn catalogue() -> JsValue {
         .map(|m| serde_json::json!({"key": m.key, "label": m.label, "unit": m.unit, "help": m.help, "scenario": scen(Some(m.scenario)), "better": m.better}))
         .collect();
     // Every metric's label, unit and help by key (the replay's table names its columns with it).
-    let vocabulary: serde_json::Map<String, serde_json::Value> = crate::base::metrics::ALL
-        .iter()
-        .map(|m| {
-            (
-                m.key.to_string(),
-                serde_json::json!({"label": m.label, "unit": m.unit, "help": m.help}),
-            )
-        })
-        .collect();
+    let vocabulary = object_of(crate::base::metrics::ALL.iter().map(|m| {
+        (
+            m.key.to_string(),
+            serde_json::json!({"label": m.label, "unit": m.unit, "help": m.help}),
+        )
+    }));
     let presets: Vec<serde_json::Value> = PRESETS
         .iter()
         .map(|p| serde_json::json!({"name": p.name, "title": p.title, "caption": p.caption, "scenario": scen(Some(p.scenario)), "metric": p.metric}))
         .collect();
     // Example values of each what-if knob (the page fills its input with them).
-    let whatif_values: std::collections::BTreeMap<&str, &str> = (crate::study::whatif::Knob::NAMES
-        .iter())
-    .map(|&k| (k, crate::study::whatif::default_values(k)))
-    .collect();
+    let whatif_values = map_of(
+        (crate::study::whatif::Knob::NAMES.iter())
+            .map(|&k| (k, crate::study::whatif::default_values(k))),
+    );
     to_js(
         &serde_json::json!({"vocabulary": vocabulary, "knobs": knobs, "groups": groups, "captionMax": crate::view::state::CAPTION_MAX, "laneKnobs": lane_knobs, "metrics": metrics, "presets": presets, "colors": LANE_CSS, "lanes": LANE_NAMES, "panels": chart::PANELS, "sweepValues": crate::study::sweep::DEFAULT_VALUES, "whatifValues": whatif_values, "panels": crate::view::panels::PANEL_KEYS.iter().map(|k| k.control()).collect::<Vec<_>>(), "answer": {"ads": crate::study::answer::DEFAULT_ADS, "cells": crate::study::answer::DEFAULT_CELLS, "seeds": crate::study::answer::DEFAULT_SEEDS}, "minutesPerDay": MINUTES_PER_DAY}),
     )

@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlCanvasElement;
 
-use crate::base::json::json_num;
+use crate::base::json::{json_num, map_of, object_of};
 use crate::base::units::{fmt_duration, fmt_figure, TimeUnit, MINUTES_PER_DAY, MINUTES_PER_HOUR};
 use crate::sim::config::{Scenario, LANE_NAMES};
 use crate::sim::cost::{self, Cost};
@@ -360,13 +360,9 @@ impl Playground {
 
     /// The current state as plain data: settings, metric, view, hidden controls, embed, preset.
     pub fn state(&self) -> JsValue {
-        let pairs: serde_json::Map<String, serde_json::Value> = self
-            .state
-            .config
-            .pairs()
-            .into_iter()
-            .map(|(k, v)| (k, serde_json::Value::String(v)))
-            .collect();
+        let pairs = object_of(
+            (self.state.config.pairs().into_iter()).map(|(k, v)| (k, serde_json::Value::String(v))),
+        );
         to_js(&serde_json::json!({
             "scenario": self.state.config.scenario,
             "preset": self.state.preset,
@@ -376,7 +372,7 @@ impl Playground {
             "embed": self.state.embed,
             "tab": self.state.tab,
             "caption": self.state.caption,
-            "panels": self.state.panels.all().into_iter().collect::<std::collections::BTreeMap<_, _>>(),
+            "panels": map_of(self.state.panels.all()),
             "lanes": self.state.config.lanes.len(),
             "settings": pairs,
             "laneControls": lane_controls(&self.state.config),
@@ -410,11 +406,7 @@ impl Playground {
             .into_iter()
             .enumerate()
             .map(|(l, s)| {
-                let m: serde_json::Map<String, serde_json::Value> = s
-                    .metrics
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), json_num(*v)))
-                    .collect();
+                let m = object_of(s.metrics.iter().map(|(k, v)| (k.to_string(), json_num(*v))));
                 serde_json::json!({"label": s.label, "description": s.description, "color": LANE_CSS[l], "metrics": m})
             })
             .collect();
@@ -428,7 +420,7 @@ impl Playground {
 
     /// The configuration as pretty JSON.
     pub fn settings_json(&self) -> String {
-        serde_json::to_string_pretty(&self.state.config).unwrap_or_default()
+        crate::base::json::to_string_pretty(&self.state.config)
     }
 
     /// A digest of every series and summary value (equal to `rtml run --digest`).

@@ -13,6 +13,8 @@ use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+mod served;
+
 const TARGET: &str = "wasm32-unknown-unknown";
 
 type Result<T> = std::result::Result<T, String>;
@@ -152,9 +154,10 @@ fn build() -> Result<PathBuf> {
         raw.len() / 1024,
         gzip_len(&raw) / 1024
     );
-    let total = page_gzip_bytes()?;
+    let (total, dist) = page_gzip_bytes()?;
     eprintln!(
-        "xtask: whole page (html, css, js, wasm) {} KB gzip",
+        "xtask: whole page (html, css, js, wasm) {} KB gzip as served ({} KB as in www/, comments and all)",
+        dist / 1024,
         total / 1024
     );
     Ok(bg)
@@ -198,9 +201,10 @@ fn gzip_len(bytes: &[u8]) -> usize {
     enc.finish().expect("writing to memory").len()
 }
 
-/// Gzip size of every file the page loads (everything under www/ except the essay: `article.*`, figures).
-fn page_gzip_bytes() -> Result<usize> {
-    fn walk(dir: &Path, total: &mut usize) -> Result<()> {
+/// Gzip size of every file the page loads (everything under www/ except the essay: `article.*`, figures),
+/// as in `www/` and as served (`cargo xtask dist`'s copy: [`served::strip`]).
+fn page_gzip_bytes() -> Result<(usize, usize)> {
+    fn walk(dir: &Path, total: &mut (usize, usize)) -> Result<()> {
         for entry in fs::read_dir(dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))? {
             let path = entry.map_err(|e| e.to_string())?.path();
             let essay = path
@@ -214,12 +218,14 @@ fn page_gzip_bytes() -> Result<usize> {
                     Some("html" | "js" | "css" | "wasm" | "svg")
                 )
             {
-                *total += gzip_len(&fs::read(&path).map_err(|e| e.to_string())?);
+                let text = fs::read(&path).map_err(|e| e.to_string())?;
+                total.0 += gzip_len(&text);
+                total.1 += gzip_len(&served_bytes(&path, text)?);
             }
         }
         Ok(())
     }
-    let mut total = 0;
+    let mut total = (0, 0);
     walk(&root().join("www"), &mut total)?;
     Ok(total)
 }
@@ -245,8 +251,8 @@ fn mime(path: &Path) -> &'static str {
 /// (`Connection: close`), like Python's `http.server`. With tiny_http's keep-alive connections, a page
 /// load in the end-to-end tests now and then waited 30 s for a response that never came (the article
 /// and replay tests); a browser opens a new connection per request here, which costs nothing locally.
-fn serve_forever(listener: TcpListener) {
-    let www = root().join("www").canonicalize().expect("www/ exists");
+fn serve_forever(listener: TcpListener, dir: PathBuf) {
+    let www = dir.canonicalize().expect("the folder served exists");
     for stream in listener.incoming() {
         let Ok(stream) = stream else { continue };
         let www = www.clone();
@@ -369,7 +375,7 @@ fn serve(args: &[String]) -> Result<()> {
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("\nServing the playground at http://{addr}/  (Ctrl-C to stop)");
     println!("Example article with embedded lessons: http://{addr}/article.html");
-    serve_forever(listener);
+    serve_forever(listener, root().join("www"));
     Ok(())
 }
 
@@ -385,7 +391,18 @@ fn dist(args: &[String]) -> Result<Vec<PathBuf>> {
     copy_dist(&PathBuf::from(dir))
 }
 
-/// The copy of [`dist`], from an already built `www/`.
+/// A file of `www/` as served: text files through [`served::strip`], others as they are.
+fn served_bytes(path: &Path, bytes: Vec<u8>) -> Result<Vec<u8>> {
+    let name = path.to_string_lossy();
+    if !(name.ends_with(".js") || name.ends_with(".css")) {
+        return Ok(bytes);
+    }
+    let text = String::from_utf8(bytes).map_err(|e| format!("{name}: {e}"))?;
+    Ok(served::strip(&name, &text)?.into_bytes())
+}
+
+/// The copy of [`dist`], from an already built `www/`: the ES modules and styles without their
+/// whole-line comments ([`served::strip`]).
 fn copy_dist(out: &Path) -> Result<Vec<PathBuf>> {
     let www = root().join("www");
     let mut files: Vec<PathBuf> = Vec::new();
@@ -414,8 +431,9 @@ fn copy_dist(out: &Path) -> Result<Vec<PathBuf>> {
     for f in &files {
         let rel = f.strip_prefix(&www).map_err(|e| e.to_string())?;
         let to = out.join(rel);
-        fs::copy(f, &to)
-            .map_err(|e| format!("cannot copy {} to {}: {e}", f.display(), to.display()))?;
+        let bytes = fs::read(f).map_err(|e| format!("cannot read {}: {e}", f.display()))?;
+        fs::write(&to, served_bytes(f, bytes)?)
+            .map_err(|e| format!("cannot write {}: {e}", to.display()))?;
         written.push(to);
     }
     eprintln!(
@@ -565,7 +583,7 @@ fn figures() -> Result<()> {
     let listener = TcpListener::bind(("127.0.0.1", 0))
         .map_err(|e| format!("cannot open a local port: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    std::thread::spawn(move || serve_forever(listener));
+    std::thread::spawn(move || serve_forever(listener, root().join("www")));
     run(
         Command::new("node")
             .arg(e2e.join("figures.mjs"))
@@ -629,7 +647,9 @@ fn end_to_end(only: &[String]) -> Result<()> {
     let listener = TcpListener::bind(("127.0.0.1", 0))
         .map_err(|e| format!("cannot open a local port: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    std::thread::spawn(move || serve_forever(listener));
+    // The copy a host serves (comments stripped), so that the suite tests what readers load.
+    let served = dist_dir.clone();
+    std::thread::spawn(move || serve_forever(listener, served));
     run(
         Command::new("node")
             .arg("--test")

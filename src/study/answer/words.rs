@@ -190,8 +190,9 @@ fn comparing(maps: &[&Map]) -> String {
         })
         .collect::<Vec<_>>()
         .join("; ");
-    if let Some(c) = s.get(..1) {
-        s = c.to_uppercase() + &s[1..];
+    // The first byte when it is a whole character (ASCII), as `str::make_ascii_uppercase`.
+    if let Some(c) = s.get_mut(..1) {
+        c.make_ascii_uppercase();
     }
     format!("{s}.")
 }

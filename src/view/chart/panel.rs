@@ -32,7 +32,11 @@ where
 
 /// The charts' font at `size` CSS pixels.
 pub(super) fn font(pal: &Palette, style: Style, size: f64) -> TextStyle<'static> {
-    ("sans-serif", px(style, size)).into_font().color(&pal.fg)
+    // The family itself, not its name: plotters' `From<&str>` lowercases the name, which links
+    // Unicode's case tables into the wasm (about 25 KB).
+    (FontFamily::SansSerif, px(style, size))
+        .into_font()
+        .color(&pal.fg)
 }
 
 /// Where a panel's plot area lies and what it spans, from plotters' mapping of the range's corners.

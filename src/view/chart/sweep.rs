@@ -191,13 +191,13 @@ fn cost_panel<DB: DrawingBackend>(
         .map_err(err)?;
     for (i, (_, s)) in sweeps.iter().enumerate() {
         let c = LANE_COLORS[i % 4];
-        let mut pts: Vec<(f64, f64)> = s
+        let pts: Vec<(f64, f64)> = s
             .points
             .iter()
             .filter(|p| p.share.is_finite())
             .map(|p| (p.cost.max(1.0), p.share))
             .collect();
-        pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let pts = crate::base::order::sorted_by(&pts, |p| p.0);
         chart
             .draw_series(
                 pts.iter()
