@@ -141,6 +141,9 @@ export async function runAnswer() {
   }
 }
 
+/** Whether a run of the answer is going. */
+export function answerRunning() { return running; }
+
 export function cancelAnswer() {
   cancelStudy('answer');
 }

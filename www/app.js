@@ -2,8 +2,8 @@
 // simulation state lives in Rust behind the `Playground` handle. URL values are only ever inserted as
 // text (textContent, value), never as HTML.
 import init, { Playground, catalogue, format_duration, format_figure } from './pkg/rtml.js';
-import { runSweep, cancelSweep, redrawSweep } from './sweep.js';
-import { setupAnswer, redrawAnswer } from './answer.js';
+import { runSweep, cancelSweep, redrawSweep, sweepRunning } from './sweep.js';
+import { setupAnswer, redrawAnswer, runAnswer, cancelAnswer, answerRunning } from './answer.js';
 import { setupWhatif } from './whatif.js';
 import { setupReplay, redrawReplay } from './replay.js';
 import { setupBridge } from './bridge.js';
@@ -557,7 +557,13 @@ async function main() {
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', (e) => { ui.dark = e.matches; render(); redrawSweep(ui.dark); redrawReplay(ui.dark); redrawAnswer(); });
   // A link followed after load (a hash change, back or forward; popstate comes first): its settings,
   // and its tab opened as at load.
-  const follow = () => {
+  // A study's tab runs the link's inputs, as at load: a run going is cancelled first (the inputs it
+  // runs are no longer the link's); an unchanged one comes from the cache.
+  const studies = {
+    answer: [runAnswer, cancelAnswer, answerRunning],
+    sweep: [() => runSweep(ui.dark), cancelSweep, sweepRunning],
+  };
+  const follow = async () => {
     if (location.hash === '#' + ui.pg.hash()) return;
     const tab = ui.state.tab;
     notify(ui.pg.load(location.hash));
@@ -565,6 +571,14 @@ async function main() {
     for (const show of ui.panelShows) show();
     restart();
     if (ui.state.tab !== tab) openTab(ui.state.tab);
+    const study = studies[ui.state.tab];
+    if (!study) return;
+    const [run, cancel, busy] = study;
+    if (busy()) {
+      cancel();
+      await until(() => !busy());
+    }
+    run();
   };
   window.addEventListener('hashchange', follow);
   window.addEventListener('popstate', follow);

@@ -68,6 +68,9 @@ export async function runSweep(dark) {
   }
 }
 
+/** Whether a sweep is going. */
+export function sweepRunning() { return running; }
+
 export function cancelSweep() {
   cancelStudy('sweep');
 }

@@ -87,6 +87,20 @@ test('the answer can be cancelled', async () => {
   await page.close();
 });
 
+test('a followed link runs its own answer inputs: a run of other inputs going is cancelled first', async () => {
+  const { page, errors } = await open('tab=answer&answer.seed=9101&answer.seeds=3');
+  await page.waitForFunction(() => !document.getElementById('answer-cancel').disabled);
+  const hash = await page.evaluate(() => location.hash);
+  assert.ok(hash.includes('answer.seeds=3'), hash);
+  // As back, forward or a lesson link in the page would: the link's inputs, not the run going.
+  await page.evaluate(() => { location.hash = location.hash.replace('answer.seeds=3', 'answer.seeds=1'); });
+  await done(page);
+  assert.equal(await page.inputValue('#answer-seeds'), '1');
+  assert.deepEqual(await page.evaluate(() => window.__answer.scenarios.map((s) => s.seeds)), [1, 1]);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('#tab=answer: the default map, first seed then every seed, timed; screenshots', async () => {
   const { page, errors, requests } = await open('tab=answer');
   await page.evaluate(() => {
