@@ -20,8 +20,9 @@ async function openEssay(viewport, colorScheme = 'light') {
   return o;
 }
 
-/** A signature of a canvas's pixels (and size). */
-const pixels = (page, id) => page.evaluate((id) => {
+/** A signature of a canvas's pixels (and size), computed in the page: `pixels` reads it once,
+ * the wait for a control's change compares it until it differs. */
+function signature(id) {
   const c = document.getElementById(id);
   if (!c.width || !c.height) return 'empty';
   const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -32,7 +33,8 @@ const pixels = (page, id) => page.evaluate((id) => {
     if (Math.abs(d[i] - d[0]) + Math.abs(d[i + 1] - d[1]) + Math.abs(d[i + 2] - d[2]) > 30) ink++;
   }
   return `${c.width}x${c.height}:${h}:${ink}`;
-}, id);
+}
+const pixels = (page, id) => page.evaluate(signature, id);
 
 const drawn = (page, fig) => page.waitForSelector(`#${fig}[data-state="drawn"]`, { timeout: 120000 });
 
@@ -54,17 +56,7 @@ test('essay: each figure is drawn in the page and each control changes its pixel
       // Towards the end with the keyboard (Home first when the control already stands at its end).
       const atEnd = await page.$eval(`#${c}`, (e) => e.value === e.max);
       await page.keyboard.press(atEnd ? 'Home' : 'End');
-      await page.waitForFunction(([id, w]) => {
-        const cv = document.getElementById(id);
-        const d = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
-        let h = 0;
-        let ink = 0;
-        for (let i = 0; i < d.length; i += 4) {
-          h = (h * 31 + d[i] + d[i + 1] * 3 + d[i + 2] * 7) >>> 0;
-          if (Math.abs(d[i] - d[0]) + Math.abs(d[i + 1] - d[1]) + Math.abs(d[i + 2] - d[2]) > 30) ink++;
-        }
-        return `${cv.width}x${cv.height}:${h}:${ink}` !== w;
-      }, [f.canvas, was], { timeout: 10000 });
+      await page.waitForFunction(`(${signature})(${JSON.stringify(f.canvas)}) !== ${JSON.stringify(was)}`, null, { timeout: 10000 });
       if (c !== 'money-error') {
         assert.notEqual(await page.textContent(`#${f.words}`), said, `${c}: the words follow the control`);
       }
