@@ -15,6 +15,7 @@ use crate::sim::config::{LaneConfig, Mode, Policy};
 use crate::sim::inside::Rows;
 use crate::sim::series::{ads as f, LaneSums};
 
+use super::serve::Shown;
 use super::step::{Finish, Serve};
 use super::*;
 
@@ -422,7 +423,7 @@ impl Lane {
         h: &Hashes,
         batch: &Batch,
         sums: &mut LaneSums,
-        log: Option<&mut Vec<u32>>,
+        log: Option<&mut Vec<Shown>>,
     ) {
         let mut p = std::mem::take(&mut self.progressive);
         let learns = self.learns();
@@ -434,7 +435,7 @@ impl Lane {
             log,
         };
         for (i, (r, truth)) in batch.iter().enumerate() {
-            let x = (r, truth, batch.log.get(i).map(|&s| s as usize));
+            let x = (r, truth, batch.log.get(i).map(|&(s, c)| (s as usize, c)));
             let before = (step.lane.schedule.retrains, step.lane.schedule.updates);
             p.step(&mut step, x.0.t, &x);
             if learns {

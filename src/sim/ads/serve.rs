@@ -17,9 +17,10 @@ pub struct Batch {
     /// `truth[i * n..(i + 1) * n]` are the true logits of request i (`n` running ads in `cat`).
     pub(super) truth: Vec<f64>,
     pub(super) cat: Catalogue,
-    /// The slot the logging lane showed on each request (empty: every lane learns from its own;
-    /// see [`crate::sim::config::Log`]), written before the other lanes serve the batch.
-    pub(super) log: Vec<u32>,
+    /// The slot the logging lane showed on each request and whether it was clicked (empty: every
+    /// lane learns from its own; see [`crate::sim::config::Log`]), written before the other lanes
+    /// serve the batch.
+    pub(super) log: Vec<Shown>,
 }
 
 impl Batch {
@@ -75,13 +76,16 @@ pub fn default_threads() -> usize {
     }
 }
 
+/// The logging lane's slot shown on a request, and whether it was clicked.
+pub(super) type Shown = (u32, bool);
+
 /// What serves a batch on a lane: `work(lane, sums, batch, log)`, where `log` is given to the
-/// logging lane only, to record the slot it shows on each request.
+/// logging lane only, to record what it shows on each request.
 pub(super) trait Work:
-    Fn(&mut Lane, &mut LaneSums, &Batch, Option<&mut Vec<u32>>) + Sync
+    Fn(&mut Lane, &mut LaneSums, &Batch, Option<&mut Vec<Shown>>) + Sync
 {
 }
-impl<F: Fn(&mut Lane, &mut LaneSums, &Batch, Option<&mut Vec<u32>>) + Sync> Work for F {}
+impl<F: Fn(&mut Lane, &mut LaneSums, &Batch, Option<&mut Vec<Shown>>) + Sync> Work for F {}
 
 /// Draws the requests before `until` batch by batch and has `work` serve every batch on every one of
 /// `lanes`, in request order within each lane. The logging lane (`logger`, an index into `lanes`),

@@ -11,6 +11,7 @@ use crate::sim::inside::{self, vote};
 use crate::sim::series::{ads as f, LaneSums};
 
 use super::lane::{Example, Lane};
+use super::serve::Shown;
 use super::*;
 
 /// A lane's schedule at the end of the horizon, with no request to serve.
@@ -33,8 +34,8 @@ pub(super) struct Serve<'a, 's> {
     pub(super) h: &'a Hashes,
     pub(super) cat: &'a Catalogue,
     pub(super) sums: &'a mut LaneSums<'s>,
-    /// The logging lane's record of the slots it shows.
-    pub(super) log: Option<&'a mut Vec<u32>>,
+    /// The logging lane's record of what it shows.
+    pub(super) log: Option<&'a mut Vec<Shown>>,
 }
 
 impl Deliver for Serve<'_, '_> {
@@ -57,9 +58,9 @@ impl Deliver for Serve<'_, '_> {
 }
 
 impl<'a> Evaluated for Serve<'a, '_> {
-    /// A request, the true logits of the running ads, and the slot the logging lane showed (None:
-    /// the lane learns from its own).
-    type Input = (&'a Request, &'a [f64], Option<usize>);
+    /// A request, the true logits of the running ads, and the slot the logging lane showed with
+    /// its click (None: the lane learns from its own).
+    type Input = (&'a Request, &'a [f64], Option<(usize, bool)>);
     /// The slot shown and the lane's predicted click probability.
     type Prediction = (usize, f64);
 
@@ -74,9 +75,6 @@ impl<'a> Evaluated for Serve<'a, '_> {
         (slot, p_hat): (usize, f64),
     ) -> Label<'x, Example> {
         let (lane, cat, h) = (&mut *self.lane, self.cat, self.h);
-        if let Some(log) = self.log.as_mut() {
-            log.push(slot as u32);
-        }
         let ad = &cat.live[slot];
         if let Some(row) = lane.inside.as_mut().and_then(|l| l.at(r.t, r.segment)) {
             row[inside::ads::SHOWN] += 1.0;
@@ -90,6 +88,9 @@ impl<'a> Evaluated for Serve<'a, '_> {
         }
         let p_true = r.p_true(truth, slot);
         let clicked = r.u_click < p_true;
+        if let Some(log) = self.log.as_mut() {
+            log.push((slot as u32, clicked));
+        }
         let loss = log_loss(p_hat, clicked);
         let row = self.sums.row_mut(r.t);
         row[f::IMPRESSIONS] += 1.0;
@@ -124,8 +125,7 @@ impl<'a> Evaluated for Serve<'a, '_> {
                 // the same request), with the loss of this lane's own prediction of it (read only
                 // by a drift detector's retrains: computed only for those).
                 let (ad, clicked, p_hat, loss) = match logged {
-                    Some(l) if l != slot => {
-                        let clicked = r.u_click < r.p_true(truth, l);
+                    Some((l, clicked)) if l != slot => {
                         let (p, loss) = if lane.cfg.update == Update::Triggered {
                             let p = lane.predicted(cat, r, l);
                             (p, log_loss(p, clicked))
