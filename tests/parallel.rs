@@ -166,3 +166,72 @@ fn a_shared_log_runs_with_its_logging_lane_and_keys_on_it() {
         "lane C's kept run learned from the old lane A"
     );
 }
+
+/// On a shared log, batch lanes with the same learner and schedule learn one model (the first of
+/// them trains it, `Lane::model_key`): each such lane's numbers, retrain marks included, are those
+/// it has when it learns its own copy, i.e. when it runs beside the logging lane alone. A lane
+/// retrained by a drift detector (it reads its own loss) and one of another schedule keep their own.
+#[test]
+fn lanes_learning_one_shared_model_have_the_numbers_of_their_own_copies() {
+    let mut cfg = rtml::sim::presets::preset("ads-batch-vs-online")
+        .unwrap()
+        .config();
+    cfg.days = 3.0;
+    cfg.warmup = 2.0;
+    cfg.set("log", "shared").unwrap();
+    let logger = rtml::sim::config::LaneConfig::default();
+    let batch = |refresh: &str, update: &str, explore: &str| {
+        let mut c = cfg.clone();
+        c.lanes = vec![rtml::sim::config::LaneConfig::default()];
+        for (k, v) in [
+            ("a.mode", "batch"),
+            ("a.refresh", refresh),
+            ("a.update", update),
+            ("a.every", "6h"),
+            ("a.explore", explore),
+        ] {
+            c.set(k, v).unwrap();
+        }
+        c.lanes.remove(0)
+    };
+    let lanes = vec![
+        logger.clone(),
+        batch("1h", "periodic", "0"),
+        batch("4h", "periodic", "0.05"),
+        batch("1d", "periodic", "0"),
+        batch("4h", "continual", "0"),
+        batch("15m", "periodic", "0.1"),
+        batch("1h", "triggered", "0"),
+        batch("4h", "triggered", "0"),
+    ];
+    let run = |lanes: Vec<rtml::sim::config::LaneConfig>| {
+        let mut c = cfg.clone();
+        c.lanes = lanes;
+        let mut e = Experiment::with_many_lanes(c).unwrap();
+        e.set_threads(2);
+        e.run_to_end();
+        e
+    };
+    let together = run(lanes.clone());
+    let s = together.series();
+    for (l, lane) in lanes.iter().enumerate().skip(1) {
+        let alone = run(vec![logger.clone(), lane.clone()]);
+        let a = alone.series();
+        for b in 0..s.buckets {
+            let (x, y) = (s.row(l, b), a.row(1, b));
+            assert!(
+                x.iter().zip(y).all(|(x, y)| x.to_bits() == y.to_bits()),
+                "lane {l}, bucket {b}: {x:?} against {y:?}"
+            );
+        }
+        assert_eq!(
+            together.retrain_marks(l),
+            alone.retrain_marks(1),
+            "lane {l}"
+        );
+        assert!(
+            !together.retrain_marks(l).is_empty() || l == 4,
+            "lane {l} retrains"
+        );
+    }
+}

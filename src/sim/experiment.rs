@@ -516,7 +516,7 @@ impl Experiment {
             return o.marks.get(l).cloned().unwrap_or_default();
         }
         match &self.sim {
-            Sim::Ads(s) => s.lanes[l].marks().to_vec(),
+            Sim::Ads(s) => s.marks(l).to_vec(),
             Sim::Cells(s) => s.lanes[l].marks().to_vec(),
         }
     }

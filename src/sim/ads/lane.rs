@@ -11,7 +11,7 @@ use crate::learn::ftrl::Labelled;
 use crate::learn::ftrl::{hash_feature, Ftrl};
 use crate::learn::progressive::{Labels, Progressive};
 use crate::learn::schedule::{Learn, Plan, Schedule};
-use crate::sim::config::{LaneConfig, Mode, Policy};
+use crate::sim::config::{LaneConfig, Mode, Policy, Update};
 use crate::sim::inside::Rows;
 use crate::sim::series::{ads as f, LaneSums};
 
@@ -269,10 +269,30 @@ impl Lane {
         self.cfg.mode == Mode::Online
     }
 
-    /// Recomputes the batch table from the serving model, with features as of time t (no intent).
-    pub(super) fn refresh(&mut self, cat: &Catalogue, h: &Hashes, t: f64) {
+    /// Lanes with the same key learn the same model when they learn from one shared log: batch
+    /// lanes whose learner and schedule are the same (their batch refresh and exploration may
+    /// differ), not retrained by a drift detector (it reads the lane's own loss). None: a lane that
+    /// learns its own (an online lane, a rule, a triggered retrain).
+    pub(super) fn model_key(&self) -> Option<LaneConfig> {
+        let shares = self.learns() && !self.online() && self.cfg.update != Update::Triggered;
+        shares.then(|| LaneConfig {
+            refresh: 0.0,
+            explore: 0.0,
+            ..self.cfg.clone()
+        })
+    }
+
+    /// Recomputes the batch table from the serving model (its own, or `from`'s: the lane that
+    /// learns the model it serves from), with features as of time t (no intent).
+    pub(super) fn refresh(
+        &mut self,
+        cat: &Catalogue,
+        h: &Hashes,
+        t: f64,
+        from: Option<&Schedule<Example, Ftrl>>,
+    ) {
         let (hour, weekend) = clock(t);
-        let w = self.schedule.serving();
+        let w = from.unwrap_or(&self.schedule).serving();
         let s1 = cat.segments + 1;
         self.cols = cat.active.len();
         self.best_of.clear();
@@ -433,6 +453,7 @@ impl Lane {
             cat: &batch.cat,
             sums,
             log,
+            model: None,
         };
         for (i, (r, truth)) in batch.iter().enumerate() {
             let x = (r, truth, batch.log.get(i).map(|&(s, c)| (s as usize, c)));

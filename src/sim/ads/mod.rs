@@ -39,6 +39,9 @@ pub struct AdsSim {
     started: bool,
     /// For each lane, the lane whose warm-up it adopts (itself if it runs its own).
     leader: Vec<usize>,
+    /// For each lane, the lane that learns the model it serves from after the warm-up (itself,
+    /// unless lanes learn one model from a shared log: [`Lane::model_key`]).
+    trainer: Vec<usize>,
     /// The lane whose shown ads every learning lane learns from ([`crate::sim::config::Log::Shared`]:
     /// the first lane that keeps learning), or None (each learns from its own).
     logger: Option<usize>,
@@ -70,12 +73,14 @@ impl AdsSim {
             started: false,
             logger,
             leader: Vec::new(),
+            trainer: Vec::new(),
             batches: Vec::new(),
             threads: default_threads(),
             t0,
             world_key: warm::world_key(cfg),
         };
         sim.leader = sim.leaders();
+        sim.trainer = sim.trainers();
         sim
     }
 
@@ -156,6 +161,29 @@ impl AdsSim {
         leader
     }
 
+    /// On a shared log, batch lanes with the same learner and schedule learn the same model: the
+    /// first of them (never the logging lane, which serves first on its own) learns it for all.
+    fn trainers(&self) -> Vec<usize> {
+        let mut of: Vec<usize> = (0..self.lanes.len()).collect();
+        if self.logger.is_none() {
+            return of;
+        }
+        let keys: Vec<Option<_>> = (self.lanes.iter().enumerate())
+            .map(|(i, l)| l.model_key().filter(|_| Some(i) != self.logger))
+            .collect();
+        for i in 0..keys.len() {
+            if keys[i].is_some() {
+                of[i] = (0..i).find(|&j| keys[j] == keys[i]).unwrap_or(i);
+            }
+        }
+        of
+    }
+
+    /// Retrain times (minutes) of lane `l`: those of the model it serves from.
+    pub fn marks(&self, l: usize) -> &[f64] {
+        self.lanes[self.trainer.get(l).copied().unwrap_or(l)].marks()
+    }
+
     /// The warm-up up to time `t` (minutes, negative before the horizon): a uniformly random ad on
     /// every request, labels learned at once by every lane. At `t >= 0` the warm-up ends.
     pub fn warm_until(&mut self, t: f64) {
@@ -177,7 +205,7 @@ impl AdsSim {
             .zip(self.series.per_lane())
             .enumerate()
             .filter(|(i, (lane, _))| lane.learns() && leader[*i] == *i)
-            .map(|(_, item)| item)
+            .map(|(_, item)| vec![item])
             .collect();
         let h = &self.hashes;
         stream(
@@ -186,7 +214,11 @@ impl AdsSim {
             (t.min(0.0), true),
             (leaders, None),
             self.threads,
-            |lane, _, batch, _| lane.warm(h, batch),
+            |group, batch, _| {
+                for (lane, _) in group.iter_mut() {
+                    lane.warm(h, batch)
+                }
+            },
         );
         self.now = self.now.max(t.min(0.0));
     }
@@ -204,7 +236,7 @@ impl AdsSim {
         for lane in &mut self.lanes {
             lane.schedule.start(0.0);
             if !lane.online() && lane.learns() && lane.schedule.refresh_due(0.0) {
-                lane.refresh(&self.world.cat, &self.hashes, 0.0);
+                lane.refresh(&self.world.cat, &self.hashes, 0.0, None);
             }
         }
         self.now = 0.0;
@@ -230,21 +262,36 @@ impl AdsSim {
     pub fn run_until(&mut self, until: f64) {
         self.warm_until(0.0);
         let until = until.min(self.horizon);
-        let lanes = self.lanes.iter_mut().zip(self.series.per_lane()).collect();
+        let lanes = self.lanes.iter_mut().zip(self.series.per_lane());
+        // Lanes grouped by the lane that learns their model (the first of each group).
+        let mut groups: Vec<Group> = Vec::new();
+        let mut at = vec![usize::MAX; self.trainer.len()];
+        for (i, item) in lanes.enumerate() {
+            let t = self.trainer[i];
+            if at[t] == usize::MAX {
+                at[t] = groups.len();
+                groups.push(Vec::new());
+            }
+            groups[at[t]].push(item);
+        }
+        let logger = self.logger.map(|l| at[l]);
         let h = &self.hashes;
         stream(
             &mut self.world,
             &mut self.batches,
             (until, false),
-            (lanes, self.logger),
+            (groups, logger),
             self.threads,
-            |lane, sums, batch, log| lane.serve(h, batch, sums, log),
+            |group, batch, log| step::serve_group(group, h, batch, log),
         );
         self.now = self.now.max(until);
         if self.done() {
             let end = self.horizon;
-            for lane in &mut self.lanes {
-                lane.finish(end);
+            for (i, lane) in self.lanes.iter_mut().enumerate() {
+                // A lane served from another's model has no labels and no retrains of its own.
+                if self.trainer[i] == i {
+                    lane.finish(end);
+                }
             }
         }
     }

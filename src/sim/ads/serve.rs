@@ -79,84 +79,87 @@ pub fn default_threads() -> usize {
 /// The logging lane's slot shown on a request, and whether it was clicked.
 pub(super) type Shown = (u32, bool);
 
-/// What serves a batch on a lane: `work(lane, sums, batch, log)`, where `log` is given to the
-/// logging lane only, to record what it shows on each request.
+/// Lanes served together, one after the other on each request: a lane alone, or lanes that learn
+/// one model from a shared log (the first trains it; see [`super::step::serve_group`]).
+pub(super) type Group<'a> = Vec<(&'a mut Lane, LaneSums<'a>)>;
+
+/// What serves a batch on a group of lanes: `work(group, batch, log)`, where `log` is given to the
+/// logging lane only (a group of its own), to record what it shows on each request.
 pub(super) trait Work:
-    Fn(&mut Lane, &mut LaneSums, &Batch, Option<&mut Vec<Shown>>) + Sync
+    Fn(&mut [(&mut Lane, LaneSums)], &Batch, Option<&mut Vec<Shown>>) + Sync
 {
 }
-impl<F: Fn(&mut Lane, &mut LaneSums, &Batch, Option<&mut Vec<Shown>>) + Sync> Work for F {}
+impl<F: Fn(&mut [(&mut Lane, LaneSums)], &Batch, Option<&mut Vec<Shown>>) + Sync> Work for F {}
 
 /// Draws the requests before `until` batch by batch and has `work` serve every batch on every one of
-/// `lanes`, in request order within each lane. The logging lane (`logger`, an index into `lanes`),
-/// if any, serves each batch first, on this thread, and writes the batch's log; the other lanes
-/// share nothing but the batches, so the numbers are the same however the work is spread: with
-/// `threads > 1` (natively) they are split over up to `threads` worker threads, each going through
-/// the batches at its own pace, while this thread draws the batches ahead of them (up to
-/// `batches.len()` in flight).
+/// `groups`, in request order within each group. The logging lane's group (`logger`, an index into
+/// `groups`), if any, serves each batch first, on this thread, and writes the batch's log; the other
+/// groups share nothing but the batches, so the numbers are the same however the work is spread:
+/// with `threads > 1` (natively) the groups are split over up to `threads` worker threads, each
+/// going through the batches at its own pace, while this thread draws the batches ahead of them (up
+/// to `batches.len()` in flight).
 pub(super) fn stream<F: Work>(
     world: &mut World,
     batches: &mut Vec<Batch>,
     (until, warm): (f64, bool),
-    (lanes, logger): (Vec<(&mut Lane, LaneSums)>, Option<usize>),
+    (groups, logger): (Vec<Group>, Option<usize>),
     threads: usize,
     work: F,
 ) {
     if batches.is_empty() {
         batches.push(Batch::default());
     }
-    let mut lanes = lanes;
-    let mut logger = logger.filter(|&i| i < lanes.len()).map(|i| lanes.remove(i));
+    let mut groups = groups;
+    let mut logger = logger
+        .filter(|&i| i < groups.len())
+        .map(|i| groups.remove(i));
     let mut first = |batch: &mut Batch| {
-        if let Some((lane, sums)) = logger.as_mut() {
+        if let Some(group) = logger.as_mut() {
             let mut log = std::mem::take(&mut batch.log);
-            work(lane, sums, batch, Some(&mut log));
+            work(group, batch, Some(&mut log));
             batch.log = log;
         }
     };
     #[cfg(not(target_arch = "wasm32"))]
-    if threads > 1 && !lanes.is_empty() {
-        let groups = deal(lanes, threads);
-        return stream_threads(world, batches, (until, warm), groups, &mut first, &work);
+    if threads > 1 && !groups.is_empty() {
+        let dealt = deal(groups, threads);
+        return stream_threads(world, batches, (until, warm), dealt, &mut first, &work);
     }
     let _ = threads;
     let batch = &mut batches[0];
     while batch.fill(world, until, warm) {
         first(batch);
-        for (lane, sums) in lanes.iter_mut() {
-            work(lane, sums, batch, None);
+        for group in groups.iter_mut() {
+            work(group, batch, None);
         }
     }
 }
 
-/// Learning lanes cost the most: deals the lanes out, costliest first, to the least loaded of
-/// `threads` groups.
+/// Learning lanes cost the most: deals the groups out, costliest first, to the least loaded of
+/// `threads` threads.
 #[cfg(not(target_arch = "wasm32"))]
-fn deal<'a>(
-    lanes: Vec<(&'a mut Lane, LaneSums<'a>)>,
-    threads: usize,
-) -> Vec<Vec<(&'a mut Lane, LaneSums<'a>)>> {
-    let n = threads.min(lanes.len());
-    let mut groups: Vec<(u32, Vec<(&'a mut Lane, LaneSums<'a>)>)> =
-        (0..n).map(|_| (0, Vec::new())).collect();
-    let mut lanes = lanes;
-    lanes.sort_by_key(|(lane, _)| std::cmp::Reverse(lane.cost()));
-    for item in lanes {
-        let group = groups.iter_mut().min_by_key(|g| g.0).expect("n >= 1");
-        group.0 += item.0.cost();
-        group.1.push(item);
+fn deal(groups: Vec<Group<'_>>, threads: usize) -> Vec<Vec<Group<'_>>> {
+    let n = threads.min(groups.len());
+    let cost = |g: &Group| g.iter().map(|(lane, _)| lane.cost()).sum::<u32>();
+    let mut dealt: Vec<(u32, Vec<Group>)> = (0..n).map(|_| (0, Vec::new())).collect();
+    let mut groups = groups;
+    groups.sort_by_key(|g| std::cmp::Reverse(cost(g)));
+    for g in groups {
+        let to = dealt.iter_mut().min_by_key(|d| d.0).expect("n >= 1");
+        to.0 += cost(&g);
+        to.1.push(g);
     }
-    groups.into_iter().map(|g| g.1).collect()
+    dealt.into_iter().map(|d| d.1).collect()
 }
 
-/// [`stream`] on one worker thread per group of lanes while this thread draws the batches ahead
+/// [`stream`] on one worker thread per share of the groups while this thread draws the batches ahead
 /// (at most `IN_FLIGHT` in flight, recycled once no worker holds them).
 #[cfg(not(target_arch = "wasm32"))]
 fn stream_threads<F: Work>(
     world: &mut World,
     batches: &mut Vec<Batch>,
     (until, warm): (f64, bool),
-    groups: Vec<Vec<(&mut Lane, LaneSums<'_>)>>,
+    dealt: Vec<Vec<Group<'_>>>,
     first: &mut dyn FnMut(&mut Batch),
     work: &F,
 ) {
@@ -169,15 +172,15 @@ fn stream_threads<F: Work>(
     std::thread::scope(|scope| {
         let (done_tx, done_rx) = mpsc::channel::<()>();
         let mut senders = Vec::new();
-        for group in groups {
+        for mine in dealt {
             let (tx, rx) = mpsc::channel::<Arc<Batch>>();
             senders.push(tx);
             let done = done_tx.clone();
             scope.spawn(move || {
-                let mut group = group;
+                let mut mine = mine;
                 for batch in rx {
-                    for (lane, sums) in group.iter_mut() {
-                        work(lane, sums, &batch, None);
+                    for group in mine.iter_mut() {
+                        work(group, &batch, None);
                     }
                     drop(batch);
                     let _ = done.send(());

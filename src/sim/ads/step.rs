@@ -4,7 +4,7 @@
 
 use crate::base::metrics::log_loss;
 use crate::learn::ftrl::Ftrl;
-use crate::learn::progressive::{Deliver, Evaluated, Label};
+use crate::learn::progressive::{Deliver, Evaluated, Label, Progressive};
 use crate::learn::schedule::Schedule;
 use crate::sim::config::{Policy, Update};
 use crate::sim::inside::{self, vote};
@@ -36,6 +36,9 @@ pub(super) struct Serve<'a, 's> {
     pub(super) sums: &'a mut LaneSums<'s>,
     /// The logging lane's record of what it shows.
     pub(super) log: Option<&'a mut Vec<Shown>>,
+    /// The schedule of the lane that trains the model this one serves from (None: its own; see
+    /// [`serve_group`]).
+    pub(super) model: Option<&'a Schedule<Example, Ftrl>>,
 }
 
 impl Deliver for Serve<'_, '_> {
@@ -45,13 +48,15 @@ impl Deliver for Serve<'_, '_> {
         self.lane.schedule.label(at, ex, loss);
     }
 
-    /// Retrains due, and the batch table's refresh.
+    /// Retrains due (of the lane's own model), and the batch table's refresh.
     fn ready(&mut self, t: f64) {
         let lane = &mut *self.lane;
         if lane.learns() {
-            lane.schedule.tick(t);
+            if self.model.is_none() {
+                lane.schedule.tick(t);
+            }
             if !lane.online() && lane.schedule.refresh_due(t) {
-                lane.refresh(self.cat, self.h, t);
+                lane.refresh(self.cat, self.h, t, self.model);
             }
         }
     }
@@ -120,6 +125,8 @@ impl<'a> Evaluated for Serve<'a, '_> {
             }
             Policy::Oracle => Label::None,
             Policy::Model if lane.cfg.update == Update::Frozen => Label::None,
+            // Another lane learns the model this one serves from.
+            Policy::Model if self.model.is_some() => Label::None,
             Policy::Model => {
                 // A shared log: the label of the ad the logging lane showed (the same click on
                 // the same request), with the loss of this lane's own prediction of it (read only
@@ -156,5 +163,70 @@ impl<'a> Evaluated for Serve<'a, '_> {
                 Label::later(at, ex, loss)
             }
         }
+    }
+}
+
+/// Serves a batch on a group of lanes ([`super::serve::Group`]). A lane alone serves it as its own
+/// loop ([`Lane::serve`]). Lanes that learn one model (batch lanes learning the same shared log
+/// with the same learner and schedule, [`Lane::model_key`]) serve it request by request: the first
+/// learns and serves, then each other one serves the same request from the first's model, its
+/// table refreshed from the first's weights at that request. Those are the weights it would have
+/// learned itself (the same examples at the same times, the same retrains), so every number is the
+/// same as when each lane learns its own copy, at the cost of one.
+pub(super) fn serve_group(
+    group: &mut [(&mut Lane, LaneSums)],
+    h: &Hashes,
+    batch: &Batch,
+    log: Option<&mut Vec<Shown>>,
+) {
+    let Some(((first, first_sums), rest)) = group.split_first_mut() else {
+        return;
+    };
+    if rest.is_empty() {
+        first.serve(h, batch, first_sums, log);
+        return;
+    }
+    debug_assert!(log.is_none(), "the logging lane learns its own model");
+    let mut p = std::mem::take(&mut first.progressive);
+    let mut ps: Vec<Progressive<_>> = (rest.iter_mut())
+        .map(|(lane, _)| std::mem::take(&mut lane.progressive))
+        .collect();
+    for (i, (r, truth)) in batch.iter().enumerate() {
+        let x = (r, truth, batch.log.get(i).map(|&(s, c)| (s as usize, c)));
+        let before = (first.schedule.retrains, first.schedule.updates);
+        let mut step = Serve {
+            lane: first,
+            h,
+            cat: &batch.cat,
+            sums: first_sums,
+            log: None,
+            model: None,
+        };
+        p.step(&mut step, r.t, &x);
+        let s = &first.schedule;
+        let counts = (
+            (s.retrains - before.0) as f64,
+            (s.updates - before.1) as f64,
+        );
+        for sums in std::iter::once(&mut *first_sums).chain(rest.iter_mut().map(|g| &mut g.1)) {
+            let row = sums.row_mut(r.t);
+            row[f::RETRAINS] += counts.0;
+            row[f::UPDATES] += counts.1;
+        }
+        for ((lane, sums), q) in rest.iter_mut().zip(&mut ps) {
+            let mut step = Serve {
+                lane,
+                h,
+                cat: &batch.cat,
+                sums,
+                log: None,
+                model: Some(&first.schedule),
+            };
+            q.step(&mut step, r.t, &x);
+        }
+    }
+    first.progressive = p;
+    for ((lane, _), q) in rest.iter_mut().zip(ps) {
+        lane.progressive = q;
     }
 }
