@@ -5,7 +5,8 @@
 //   knobs:   every ads preset from the menu, then a lane knob (a.explore) twice, each to the final chart;
 //   answer:  `#tab=answer`, the default map (first map, all seeds, the longest main-thread task after
 //            the page is ready, as tests/e2e/answer.test.mjs measures it).
-// Usage: [WWW=/path/to/www] [ONLY=presets,knobs,answer] [TRACE=1] node tests/e2e/bench-wait.mjs [rounds]
+// Usage: [WWW=/path/to/www] [ONLY=presets,knobs,answer] [ANSWER=answer.seeds=10] [TRACE=1] node tests/e2e/bench-wait.mjs [rounds]
+// (ANSWER: more of the answer's link, e.g. another number of seeds)
 // To compare two builds, run it on each in turn (the machine's load changes from minute to minute).
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -85,7 +86,7 @@ async function answer() {
     new PerformanceObserver((l) => { for (const e of l.getEntries()) { window.__longest = Math.max(window.__longest, e.duration); window.__ltl.push([Math.round(e.startTime), Math.round(e.duration)]); } })
       .observe({ type: 'longtask', buffered: true });
   });
-  await page.goto(`${BASE}index.html#tab=answer`);
+  await page.goto(`${BASE}index.html#tab=answer${process.env.ANSWER ? `&${process.env.ANSWER}` : ''}`);
   await page.waitForFunction(() => window.__answerTiming && window.__answerTiming.done != null, null, { timeout: 300000, polling: 100 });
   const t = await page.evaluate(() => ({ ...window.__answerTiming, longest: Math.max(0, ...window.__ltl.filter((x) => x[0] >= window.__ready).map((x) => x[1])), load: Math.max(0, ...window.__ltl.filter((x) => x[0] < window.__ready).map((x) => x[1])) }));
   if (process.env.TRACE) console.log('long tasks [start, ms]', JSON.stringify(await page.evaluate(() => window.__ltl)), 'ready at', await page.evaluate(() => Math.round(window.__ready)));
