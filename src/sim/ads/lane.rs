@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
 
+use crate::base::metrics::log_loss;
 use crate::base::rng::sigmoid;
 use crate::learn::detect::PageHinkley;
 use crate::learn::ftrl::Labelled;
@@ -201,10 +202,13 @@ pub struct Lane {
     pub(super) col_of: Vec<u32>,
     pub(super) cols: usize,
     pub(super) prior: Vec<f64>,
-    /// Each segment's best slot under `table` and its predicted probability (None until needed),
-    /// for catalogue `best_version`.
-    pub(super) best_of: Vec<Option<(usize, f64)>>,
+    /// Each segment's best slot under `table`, its predicted probability and the log loss of that
+    /// prediction on a non-click and a click (None until needed; a loss NaN until needed), for
+    /// catalogue `best_version`.
+    pub(super) best_of: Vec<Option<(usize, f64, [f64; 2])>>,
     pub(super) best_version: u64,
+    /// The segment token whose best slot the last choice was (None: any other choice).
+    pub(super) chose_best: Option<usize>,
     /// Baseline's running CTR estimate.
     pub(super) seen: (f64, f64),
     /// The rule's clicks and impressions per ad id (`Policy::Rule`).
@@ -238,6 +242,7 @@ impl Lane {
             prior: Vec::new(),
             best_of: Vec::new(),
             best_version: 0,
+            chose_best: None,
             seen: (0.0, 0.0),
             counts: Vec::new(),
             scratch: Vec::new(),
@@ -321,6 +326,7 @@ impl Lane {
 
     /// Picks the slot (index into `cat.active`) to show, and the lane's predicted click probability.
     pub(super) fn choose(&mut self, cat: &Catalogue, h: &Hashes, r: &Request) -> (usize, f64) {
+        self.chose_best = None;
         let n = cat.active.len();
         let seg_token = if r.known { r.segment } else { cat.segments };
         let pick = ((r.u_pick * n as f64) as usize).min(n - 1);
@@ -367,7 +373,8 @@ impl Lane {
             if explore {
                 return (pick, sigmoid(score(cat.active[pick])));
             }
-            *self.best_of[seg_token].get_or_insert_with(|| {
+            self.chose_best = Some(seg_token);
+            let best = self.best_of[seg_token].get_or_insert_with(|| {
                 let mut best = (0, f64::NEG_INFINITY);
                 for (slot, &i) in cat.active.iter().enumerate() {
                     let z = score(i);
@@ -375,8 +382,26 @@ impl Lane {
                         best = (slot, z);
                     }
                 }
-                (best.0, sigmoid(score(cat.active[best.0])))
-            })
+                (best.0, sigmoid(score(cat.active[best.0])), [f64::NAN; 2])
+            });
+            (best.0, best.1)
+        }
+    }
+
+    /// The log loss of the lane's last choice, predicted `p`, on click `y`: a batch lane's best slot
+    /// for a segment has the same prediction until the next refresh, so its loss is kept.
+    pub(super) fn loss(&mut self, p: f64, y: bool) -> f64 {
+        let kept = (self.chose_best)
+            .and_then(|seg| self.best_of.get_mut(seg)?.as_mut())
+            .map(|b| &mut b.2[y as usize]);
+        match kept {
+            Some(l) => {
+                if l.is_nan() {
+                    *l = log_loss(p, y);
+                }
+                *l
+            }
+            None => log_loss(p, y),
         }
     }
 

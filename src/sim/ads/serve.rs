@@ -1,6 +1,9 @@
 //! Requests drawn in batches, one catalogue each, and served by the lanes: natively on worker
 //! threads while the world draws ahead, in wasm on one thread.
 
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
+use crate::base::rng::sigmoid;
 use crate::sim::series::LaneSums;
 
 use super::*;
@@ -10,17 +13,33 @@ use super::*;
 ///
 /// Aligned to 128 bytes, like [`Lane`], so that the thread drawing one batch and the threads serving
 /// the other never write to a cache line the others read (false sharing).
-#[derive(Clone, Default)]
+#[derive(Default)]
 #[repr(align(128))]
 pub struct Batch {
     pub(super) reqs: Vec<Request>,
     /// `truth[i * n..(i + 1) * n]` are the true logits of request i (`n` running ads in `cat`).
     pub(super) truth: Vec<f64>,
+    /// Their click probabilities as far as a lane has needed them ([`Truth`]).
+    p: Vec<AtomicU64>,
     pub(super) cat: Catalogue,
     /// The slot the logging lane showed on each request and whether it was clicked (empty: every
     /// lane learns from its own; see [`crate::sim::config::Log`]), written before the other lanes
     /// serve the batch.
     pub(super) log: Vec<Shown>,
+}
+
+impl Clone for Batch {
+    fn clone(&self) -> Self {
+        Batch {
+            reqs: self.reqs.clone(),
+            truth: self.truth.clone(),
+            p: (self.p.iter())
+                .map(|p| AtomicU64::new(p.load(Relaxed)))
+                .collect(),
+            cat: self.cat.clone(),
+            log: self.log.clone(),
+        }
+    }
 }
 
 impl Batch {
@@ -30,12 +49,16 @@ impl Batch {
     const MAX_TRUTH: usize = 1 << 16;
 
     /// Each request with its true logits (none in the warm-up).
-    pub(super) fn iter(&self) -> impl Iterator<Item = (&Request, &[f64])> {
+    pub(super) fn iter(&self) -> impl Iterator<Item = (&Request, Truth<'_>)> {
         let n = self.cat.live.len();
-        self.reqs
-            .iter()
-            .enumerate()
-            .map(move |(i, r)| (r, self.truth.get(i * n..(i + 1) * n).unwrap_or(&[])))
+        self.reqs.iter().enumerate().map(move |(i, r)| {
+            let at = i * n..(i + 1) * n;
+            let truth = Truth {
+                logit: self.truth.get(at.clone()).unwrap_or(&[]),
+                p: self.p.get(at).unwrap_or(&[]),
+            };
+            (r, truth)
+        })
     }
 
     /// Draws the requests before `until` into the batch, stopping early where the catalogue is about to
@@ -60,7 +83,38 @@ impl Batch {
                 "catalogue changed in a batch"
             );
         }
+        self.p.clear();
+        self.p
+            .resize_with(self.truth.len(), || AtomicU64::new(UNKNOWN));
         !self.reqs.is_empty()
+    }
+}
+
+/// A request's true logits of the running ads (in slot order), and their click probabilities as far
+/// as a lane has needed them: the sigmoid of a logit is computed by the first lane that shows the
+/// ad and read by the others, on any thread (the same value whoever computes it).
+#[derive(Clone, Copy)]
+pub struct Truth<'a> {
+    logit: &'a [f64],
+    p: &'a [AtomicU64],
+}
+
+/// A click probability not computed yet (no sigmoid gives these bits: a NaN's).
+const UNKNOWN: u64 = u64::MAX;
+
+impl Truth<'_> {
+    /// True click probability of the ad in `slot` on request `r`.
+    pub(super) fn p(&self, r: &Request, slot: usize) -> f64 {
+        if slot == r.top {
+            return r.p_top;
+        }
+        let known = self.p[slot].load(Relaxed);
+        if known != UNKNOWN {
+            return f64::from_bits(known);
+        }
+        let p = sigmoid(self.logit[slot]);
+        self.p[slot].store(p.to_bits(), Relaxed);
+        p
     }
 }
 

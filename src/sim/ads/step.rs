@@ -65,7 +65,7 @@ impl Deliver for Serve<'_, '_> {
 impl<'a> Evaluated for Serve<'a, '_> {
     /// A request, the true logits of the running ads, and the slot the logging lane showed with
     /// its click (None: the lane learns from its own).
-    type Input = (&'a Request, &'a [f64], Option<(usize, bool)>);
+    type Input = (&'a Request, Truth<'a>, Option<(usize, bool)>);
     /// The slot shown and the lane's predicted click probability.
     type Prediction = (usize, f64);
 
@@ -91,12 +91,12 @@ impl<'a> Evaluated for Serve<'a, '_> {
                 ad.category as f32,
             );
         }
-        let p_true = r.p_true(truth, slot);
+        let p_true = truth.p(r, slot);
         let clicked = r.u_click < p_true;
         if let Some(log) = self.log.as_mut() {
             log.push((slot as u32, clicked));
         }
-        let loss = log_loss(p_hat, clicked);
+        let loss = lane.loss(p_hat, clicked);
         let row = self.sums.row_mut(r.t);
         row[f::IMPRESSIONS] += 1.0;
         row[f::EXPECTED_CLICKS] += p_true;

@@ -57,15 +57,6 @@ pub struct Request {
 }
 
 impl Request {
-    /// True click probability of the ad in `slot`, given this request's true logits.
-    pub(super) fn p_true(&self, truth: &[f64], slot: usize) -> f64 {
-        if slot == self.top {
-            self.p_top
-        } else {
-            sigmoid(truth[slot])
-        }
-    }
-
     /// The warm-up's slot: a uniformly random one of `n` running ads.
     pub(super) fn picked(&self, n: usize) -> usize {
         ((self.u_pick * n as f64) as usize).min(n - 1)
