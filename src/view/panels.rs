@@ -139,7 +139,7 @@ pub const PANEL_KEYS: &[PanelKey] = &[
     },
     PanelKey {
         key: "answer.seeds",
-        default: "8",
+        default: "10",
         accepts: count(1, answer::MAX_SEEDS),
     },
     PanelKey {

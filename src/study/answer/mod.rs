@@ -41,7 +41,7 @@ pub use axes::{Col, Row, COLS, ROWS};
 pub const DEFAULT_ADS: &str = "ads-batch-vs-online";
 pub const DEFAULT_CELLS: &str = "cells-sleep";
 /// Seeds by default (the page refines to these after drawing the first).
-pub const DEFAULT_SEEDS: u32 = 8;
+pub const DEFAULT_SEEDS: u32 = 10;
 
 /// The share of ads requests on which every ads lane of the map (and the rule) shows a random ad:
 /// ad systems explore a little, and without it a greedy model that learns only from the ads it shows
