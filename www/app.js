@@ -15,6 +15,8 @@ import { setupSpread, spreadActive, restartSpread, viewSpread, drawSpread, sprea
 
 const $ = (id) => document.getElementById(id);
 const FRAME_BUDGET_MS = 12;
+// A frame whose script ran longer than this is followed by frames that either run or draw.
+const SPLIT_FRAME_MS = 25;
 
 const ui = {
   pg: null,
@@ -43,6 +45,13 @@ const ui = {
   lastWaitMs: null,
   // The chart is on screen (set by an IntersectionObserver, which reports right after the first frame).
   chartSeen: false,
+  // The last frame's script (ms): the first frames after load count as long (see `frame`).
+  frameMs: Infinity,
+  ranLast: false,
+  // A playing run's time not yet simulated (ms of the clock), from frames that only drew.
+  owedMs: 0,
+  // The chart was drawn, its tables not yet (a split frame).
+  tablesDue: false,
 };
 
 // Lanes of an ads run are simulated side by side in workers, each rebuilding the same world (common
@@ -266,7 +275,8 @@ function buildControls() {
 
 // ---- drawing ----------------------------------------------------------------------------------
 
-function draw() {
+// Draws the chart and what follows it (`later`: the chart now, the rest at the next frame).
+function draw(later = false) {
   const canvas = $('chart');
   const dpr = Math.min(window.devicePixelRatio || 1, 3);
   const w = canvas.clientWidth;
@@ -293,6 +303,16 @@ function draw() {
       notify([`The chart could not be drawn: ${e}`]);
     }
   }
+  if (later) {
+    ui.tablesDue = true;
+    return;
+  }
+  drawTables();
+}
+
+// The summary table, the world panes, the warnings, the progress and the clock: what follows the chart.
+function drawTables() {
+  ui.tablesDue = false;
   renderSummary();
   drawInside();
   const warnings = ui.pg.warnings();
@@ -348,23 +368,36 @@ function frame(ts) {
   const dt = ui.lastFrame ? Math.min(ts - ui.lastFrame, 100) : 16;
   ui.lastFrame = ts;
   const t0 = performance.now();
-  if (ui.held || spreadActive()) {
+  // After a long frame (the first ones after load, while the engine's code is still being optimised;
+  // a slow phone) a frame either runs or draws, in turn, so that no task grows long; a playing run
+  // catches up the time of the frames it did not run.
+  const split = ui.frameMs > SPLIT_FRAME_MS;
+  const runTurn = !split || !ui.ranLast || !ui.dirty;
+  ui.owedMs = Math.min(ui.owedMs + dt, 200);
+  let ran = false;
+  if (ui.held || spreadActive() || !runTurn) {
     // Nothing runs until the warning is confirmed; several seeds run in workers.
   } else if (ui.playing && !ui.pg.done()) {
     const daysPerSecond = Number($('speed').value);
-    ui.pg.run_for(daysPerSecond * ui.cat.minutesPerDay * dt / 1000, FRAME_BUDGET_MS);
+    ui.pg.run_for(daysPerSecond * ui.cat.minutesPerDay * ui.owedMs / 1000, FRAME_BUDGET_MS);
     ui.dirty = true;
+    ran = true;
     if (ui.pg.done()) setPlaying(false);
   } else if (ui.finishing) {
     ui.pg.run_for(1e9, FRAME_BUDGET_MS);
     ui.dirty = true;
+    ran = true;
     if (ui.pg.done()) ui.finishing = false;
   }
+  if (runTurn) ui.owedMs = 0;
   // While a run finishes, the chart is redrawn about ten times a second (partial results), not every frame.
   // Playing with prefers-reduced-motion: the chart moves once a second, not every frame.
   const calm = ui.playing && REDUCED_MOTION.matches && ts - (ui.lastDraw || 0) < 1000;
-  if (ui.dirty && !calm && (!(ui.finishing || ui.parallel) || ts - (ui.lastDraw || 0) > 100)) {
-    draw();
+  if (ui.tablesDue && !ran) {
+    drawTables();
+  } else if (ui.dirty && !calm && !(split && ran) && (!(ui.finishing || ui.parallel) || ts - (ui.lastDraw || 0) > 100)) {
+    // Split, the chart now and its tables next frame.
+    draw(split);
     ui.dirty = false;
     ui.lastDraw = ts;
     // The redraws while playing (the end-to-end test of reduced motion reads them).
@@ -374,7 +407,9 @@ function frame(ts) {
       ui.changedAt = 0;
     }
   }
-  ui.longestTaskMs = Math.max(ui.longestTaskMs, performance.now() - t0);
+  ui.ranLast = ran;
+  ui.frameMs = performance.now() - t0;
+  ui.longestTaskMs = Math.max(ui.longestTaskMs, ui.frameMs);
   requestAnimationFrame(frame);
 }
 
@@ -493,8 +528,13 @@ async function benchmark() {
 
 // ---- start ------------------------------------------------------------------------------------
 
+// The page's start is cut into tasks, each short, so that it never holds the thread long (a reader's
+// scroll or tap is answered between them).
+const nextTask = () => new Promise((r) => setTimeout(r, 0));
+
 async function main() {
   await init();
+  await nextTask();
   ui.cat = catalogue();
   const bench = location.hash.includes('bench=1');
   ui.pg = new Playground(bench ? '' : location.hash);
@@ -503,8 +543,10 @@ async function main() {
   ui.state = ui.pg.state();
   notify(ui.pg.notices());
   showCost();
+  await nextTask();
   buildControls();
   writeHash(false);
+  await nextTask();
 
   for (const r of document.querySelectorAll('input[name=scenario]')) r.addEventListener('change', () => change('scenario', r.value));
   for (const r of document.querySelectorAll('input[name=view]')) r.addEventListener('change', () => { ui.pg.set('view', r.value); viewSpread(ui.pg.hash()); ui.state = ui.pg.state(); writeHash(true); render(); });
@@ -588,6 +630,7 @@ async function main() {
     $('play').click();
   });
   bindPanels();
+  await nextTask();
   // Freshness sweep.
   $('sweep-run').addEventListener('click', () => runSweep(ui.dark));
   $('sweep-cancel').addEventListener('click', cancelSweep);
@@ -609,6 +652,16 @@ async function main() {
   }
   // For tests and the curious: memory in use (wasm linear memory, JS heap where the browser tells) and
   // where the chart's panels lie (device pixels, days).
+  // The first drawing, in tasks of its own before the page is ready: the chart (if on screen), then
+  // its tables (the first of each is the slowest, the engine's and the browser's code still cold).
+  const box = $('chart').getBoundingClientRect();
+  ui.chartSeen = box.bottom > 0 && box.top < innerHeight;
+  await nextTask();
+  draw(true);
+  await nextTask();
+  drawTables();
+  ui.dirty = false;
+  await nextTask();
   window.__rtml = { lastWaitMs: () => ui.lastWaitMs, digest: () => ui.pg.digest(), progress: () => ui.pg.progress(), memory: () => ({ wasm: ui.pg.memory_bytes(), js: performance.memory ? performance.memory.usedJSHeapSize : 0 }), plot: () => ui.pg.plot(), benchmark };
   document.body.dataset.ready = '1';
   // The lane workers start now and warm up this configuration (an ads one: their engine code gets compiled).
