@@ -231,20 +231,29 @@ test('soak: playing a simulated year keeps the JS heap and the wasm memory bound
   await page.close();
 });
 
-test('in-page benchmark: re-run and redraw of every preset (figures printed for BENCHMARKS.md)', async () => {
+test('in-page benchmark: every preset re-run and redrawn, a lane added and removed, the scenario switched, each view opened (figures printed for BENCHMARKS.md)', async () => {
   const { page, errors } = await open('bench=1');
-  await page.waitForFunction(() => window.__benchmark, null, { timeout: 120000 });
+  await page.waitForFunction(() => window.__benchmark, null, { timeout: 300000 });
   const results = await page.evaluate(() => window.__benchmark);
   for (const r of results) console.log('bench', JSON.stringify(r));
-  // One row per preset of the menu (its first option is "custom settings"), in its order, then the longest task.
+  // One row per preset of the menu (its first option is "custom settings"), in its order, then a lane
+  // added and removed, the scenario switched and back, each view opened, then the longest task.
   const presets = (await page.$$eval('#preset option', (o) => o.map((x) => x.value))).slice(1);
   assert.ok(presets.length >= 12, `${presets.length} presets in the menu`);
-  assert.deepEqual(results.map((r) => r.preset), [...presets, 'longest main-thread task (long-task timing)']);
+  const last = presets.at(-1).startsWith('ads') ? 'ads' : 'cells';
+  const other = last === 'ads' ? 'cells' : 'ads';
+  const actions = results.slice(presets.length, -1);
+  assert.deepEqual(results.map((r) => r.preset), [...presets, ...actions.map((r) => r.preset), 'longest main-thread task (long-task timing)']);
+  assert.deepEqual(actions.map((r) => r.preset).sort(), ['a lane added', 'a lane removed', `scenario switched to ${other}`, `scenario switched to ${last}`, 'sweep view opened', 'whatif view opened', 'replay view opened', 'answer view opened'].sort());
+  for (const r of actions) {
+    assert.ok(Number.isFinite(r.longest_task_ms) && r.longest_task_ms >= 0, `${r.preset}: longest task ${r.longest_task_ms} ms`);
+    if (!r.preset.endsWith('view opened')) assert.equal(r.done, true, `${r.preset}: the run finished`);
+  }
   // Each wait is measured from a real re-run: the run finished, and it is the preset's run (the digest
   // of tests/digests.txt), not the previous preset's; its figures are finite times.
   const { readFileSync } = await import('node:fs');
   const digests = Object.fromEntries(readFileSync(new URL('../digests.txt', import.meta.url), 'utf8').trim().split('\n').map((l) => l.split(' ')));
-  for (const r of results.slice(0, -1)) {
+  for (const r of results.slice(0, presets.length)) {
     assert.equal(r.done, true, `${r.preset}: the run finished before its wait was taken`);
     assert.equal(r.digest, digests[r.preset], `${r.preset}: the digest of the preset's run`);
     assert.ok(Number.isFinite(r.wait_ms) && r.wait_ms > 0, `${r.preset}: wait ${r.wait_ms} ms`);
