@@ -4,7 +4,7 @@
 import init, { Playground, catalogue, format_duration, format_figure } from './pkg/rtml.js';
 import { runSweep, cancelSweep, redrawSweep, sweepRunning } from './sweep.js';
 import { setupAnswer, redrawAnswer, runAnswer, cancelAnswer, answerRunning } from './answer.js';
-import { setupWhatif } from './whatif.js';
+import { setupWhatif, runWhatif, cancelWhatif, whatifRunning } from './whatif.js';
 import { setupReplay, redrawReplay } from './replay.js';
 import { setupBridge } from './bridge.js';
 import { worldControls, laneControls } from './controls.js';
@@ -629,6 +629,7 @@ async function main() {
   const studies = {
     answer: [runAnswer, cancelAnswer, answerRunning],
     sweep: [() => runSweep(ui.dark), cancelSweep, sweepRunning],
+    whatif: [runWhatif, cancelWhatif, whatifRunning],
   };
   const follow = async () => {
     if (location.hash === '#' + ui.pg.hash()) return;

@@ -75,6 +75,11 @@ async function run() {
   }
 }
 
+/** Runs the panel's inputs (a followed link's: app.js), whether it is running, and cancels it. */
+export const runWhatif = run;
+export function whatifRunning() { return running; }
+export function cancelWhatif() { cancelStudy('whatif'); }
+
 /** Wires the panel; `presets` is the catalogue's list, `tab` the page's tab (`whatif` opens and runs it). */
 export function setupWhatif(dark, tab, values) {
   getDark = dark;
@@ -86,7 +91,7 @@ export function setupWhatif(dark, tab, values) {
     $('whatif-values').dispatchEvent(new Event('change'));
   });
   $('whatif-run').addEventListener('click', run);
-  $('whatif-cancel').addEventListener('click', () => cancelStudy('whatif'));
+  $('whatif-cancel').addEventListener('click', cancelWhatif);
   $('whatif-error').addEventListener('input', show);
   $('whatif-refit').addEventListener('change', show);
   // The bias changes the simulator itself: its seeds run again.

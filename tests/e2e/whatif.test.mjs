@@ -94,6 +94,21 @@ test('what-if: readable on a phone and in dark mode; bad values get a message, n
   await page.close();
 });
 
+test('what-if: a followed link runs its own inputs, the run going cancelled first', async () => {
+  const { page, errors } = await open('tab=whatif&whatif.seeds=2');
+  await page.waitForFunction(() => /done/.test(document.getElementById('whatif-status').textContent), null, { timeout: 180000 });
+  assert.equal(await page.evaluate(() => window.__whatif.seeds), 2);
+  // A link with other inputs while a run of 3 seeds is going: the panel ends with the link's.
+  await page.fill('#whatif-seeds', '3');
+  await page.dispatchEvent('#whatif-seeds', 'change');
+  await page.click('#whatif-run');
+  await page.evaluate(() => { location.hash = 'tab=whatif&whatif.seeds=1'; });
+  await page.waitForFunction(() => /done/.test(document.getElementById('whatif-status').textContent) && window.__whatif.seeds === 1, null, { timeout: 180000 });
+  assert.equal(await page.inputValue('#whatif-seeds'), '1');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('what-if: a lesson link embedded in a 700x500 frame shows the chart', async () => {
   const { page, errors } = await open('tab=whatif&embed=1', { width: 700, height: 500 });
   await page.waitForFunction(() => /done/.test(document.getElementById('whatif-status').textContent), null, { timeout: 180000 });
