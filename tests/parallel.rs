@@ -235,3 +235,68 @@ fn lanes_learning_one_shared_model_have_the_numbers_of_their_own_copies() {
         );
     }
 }
+
+/// Cells lanes learn the loads the network carries whatever they decide, so lanes whose forecasters
+/// learn alike learn one model (the first trains it; online and batch lanes of any refresh alike):
+/// each lane's numbers, retrain marks included, are those it has alone. A lane retrained by a drift
+/// detector keeps its own.
+#[test]
+fn cells_lanes_learning_one_model_have_the_numbers_they_have_alone() {
+    let mut cfg = rtml::sim::presets::preset("cells-sleep").unwrap().config();
+    cfg.days = 4.0;
+    cfg.warmup = 10.0;
+    let lane = |sets: &[(&str, &str)]| {
+        let mut c = cfg.clone();
+        for (k, v) in sets {
+            c.set(&format!("a.{k}"), v).unwrap();
+        }
+        c.lanes[0].clone()
+    };
+    let model = [("policy", "model"), ("every", "6h")];
+    let with = |more: &[(&'static str, &'static str)]| lane(&[model.as_slice(), more].concat());
+    // Online lanes after batch ones: followers too.
+    let lanes = vec![
+        with(&[("mode", "batch"), ("refresh", "1h"), ("update", "periodic")]),
+        with(&[("mode", "online"), ("update", "periodic")]),
+        with(&[("mode", "batch"), ("refresh", "4h"), ("update", "periodic")]),
+        with(&[
+            ("mode", "batch"),
+            ("refresh", "1d"),
+            ("update", "continual"),
+        ]),
+        with(&[("mode", "online"), ("update", "continual")]),
+        with(&[("mode", "batch"), ("refresh", "4h"), ("update", "frozen")]),
+        with(&[("mode", "online"), ("update", "triggered")]),
+        with(&[
+            ("mode", "batch"),
+            ("refresh", "1h"),
+            ("update", "triggered"),
+        ]),
+    ];
+    let run = |lanes: Vec<rtml::sim::config::LaneConfig>| {
+        let mut c = cfg.clone();
+        c.lanes = lanes;
+        let mut e = Experiment::with_many_lanes(c).unwrap();
+        e.run_to_end();
+        e
+    };
+    let together = run(lanes.clone());
+    let s = together.series();
+    for (l, lane) in lanes.iter().enumerate() {
+        let alone = run(vec![lane.clone()]);
+        let a = alone.series();
+        for b in 0..s.buckets {
+            let (x, y) = (s.row(l, b), a.row(0, b));
+            assert!(
+                x.iter().zip(y).all(|(x, y)| x.to_bits() == y.to_bits()),
+                "lane {l}, bucket {b}: {x:?} against {y:?}"
+            );
+        }
+        assert_eq!(
+            together.retrain_marks(l),
+            alone.retrain_marks(0),
+            "lane {l}"
+        );
+    }
+    assert!(!together.retrain_marks(2).is_empty(), "a follower retrains");
+}

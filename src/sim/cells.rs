@@ -76,6 +76,8 @@ pub struct CellsSim {
     sim_hist: History,
     /// What the world panes show, when asked for ([`CellsSim::record_inside`]).
     inside: Option<Box<InsideGrids>>,
+    /// For each lane, the lane whose model it serves from (see [`CellsSim::trainers`]).
+    trainer: Vec<usize>,
 }
 
 impl CellsSim {
@@ -130,7 +132,30 @@ impl CellsSim {
             warm_next: -warm,
             sim_hist: History::new(if needs_sim { n } else { 0 }),
             inside: None,
+            trainer: Vec::new(),
         }
+        .with_trainers()
+    }
+
+    /// Every lane learns the loads the network carries, whatever it decides, so lanes whose
+    /// forecasters learn alike ([`Lane::model_key`]: the same learner, scope, history and schedule;
+    /// their predictions may be online or batch, refreshed at any period) learn one model: the first
+    /// of them learns it, the others forecast from it, at the same interval, with the numbers of
+    /// their own copies.
+    fn with_trainers(mut self) -> Self {
+        let keys: Vec<_> = self.lanes.iter().map(Lane::model_key).collect();
+        self.trainer = (0..keys.len())
+            .map(|l| match &keys[l] {
+                Some(key) => (0..l).find(|&j| keys[j].as_ref() == Some(key)).unwrap_or(l),
+                None => l,
+            })
+            .collect();
+        self
+    }
+
+    /// Retrain times (minutes) of lane `l`: those of the model it serves from.
+    pub fn marks(&self, l: usize) -> &[f64] {
+        self.lanes[self.trainer.get(l).copied().unwrap_or(l)].marks()
     }
 
     /// True until the warm-up is over.
@@ -159,50 +184,90 @@ impl CellsSim {
             if i < self.warm_from + DAY as i64 {
                 continue;
             }
-            for (l, lane) in self.lanes.iter_mut().enumerate() {
-                if lane.cfg.policy != Policy::Model {
-                    continue;
-                }
-                let simulated = lane.cfg.source == Source::Simulator;
-                let (h, ys) = if simulated {
-                    (&self.sim_hist, &sim_loads)
+            // Each model lane's view: simulated or real history, a global model, and a batch lane's
+            // refresh period in intervals (its tuning scores what it would have served: the
+            // forecasts of its last refresh).
+            let views: Vec<Option<(bool, bool, Option<i64>)>> = (self.lanes.iter())
+                .map(|lane| {
+                    let refresh = lane.schedule.plan().refresh;
+                    let period = (lane.cfg.mode == Mode::Batch && refresh.is_finite())
+                        .then(|| (refresh / INTERVAL).round() as i64)
+                        .filter(|&p| p > 0);
+                    let simulated = lane.cfg.source == Source::Simulator;
+                    let global = lane.cfg.scope == Scope::Global;
+                    (lane.cfg.policy == Policy::Model).then_some((simulated, global, period))
+                })
+                .collect();
+            let (lanes, trainer, cluster) = (&mut self.lanes, &self.trainer, &self.world.cluster);
+            let (hist, sim_hist) = (&self.hist, &self.sim_hist);
+            let source = |simulated: bool| {
+                if simulated {
+                    (sim_hist, &sim_loads)
                 } else {
-                    (&self.hist, &loads)
-                };
-                let global = lane.cfg.scope == Scope::Global;
-                // A batch lane's refresh period, in intervals: its tuning scores what it would
-                // have served, the forecasts of its last refresh.
-                let refresh = lane.schedule.plan().refresh;
-                let period = (lane.cfg.mode == Mode::Batch && refresh.is_finite())
-                    .then(|| (refresh / INTERVAL).round() as i64)
-                    .filter(|&p| p > 0);
-                if let (true, Some(p), Some(t)) = (recording, period, self.tuning.as_mut()) {
-                    // At each refresh, and at the first interval recorded if no refresh was (the
-                    // first day only fills the lags): forecasts up to the next refresh.
+                    (hist, &loads)
+                }
+            };
+            let tuning = self.tuning.as_mut().filter(|_| recording);
+            // Test, then train, every lane on the model it serves from (its trainer's, [`trainers`]):
+            // a batch lane's forecasts at each refresh (and at the first interval recorded if no
+            // refresh was: the first day only fills the lags), then cell by cell every lane's
+            // forecast before the trainers learn the cell's load.
+            let mut tuning = tuning;
+            if let Some(t) = tuning.as_mut() {
+                for (l, view) in views.iter().enumerate() {
+                    let Some((simulated, global, Some(p))) = *view else {
+                        continue;
+                    };
                     let (from, f) = &mut t.batch[l];
                     if i.rem_euclid(p) == 0 || from.is_none() {
                         *from = Some(i);
-                        let model = &lane.schedule.model;
+                        let model = &lanes[trainer[l]].schedule.model;
                         let until = p - i.rem_euclid(p);
-                        batch_forecasts(h, &self.world.cluster, model, (i, until), global, f);
+                        let h = source(simulated).0;
+                        batch_forecasts(h, cluster, model, (i, until), global, f);
                     }
                 }
-                for (cell, &y) in ys.iter().enumerate().take(n) {
-                    let k = self.world.cluster[cell];
-                    let m = lane.schedule.model.model_of(cell, k);
+            }
+            for (cell, &k) in cluster.iter().enumerate().take(n) {
+                // A lane's example of the cell, for the model `m` of its forecaster.
+                let example = |(simulated, global): (bool, bool), m: usize| {
+                    let (h, ys) = source(simulated);
+                    let y = *ys.get(cell)?;
                     let mut ex = features(h, cell, k, i, i, global, m);
-                    if let (true, Some(t)) = (recording, self.tuning.as_mut()) {
-                        // Test, then train: the forecast made before the load is learned (a batch
-                        // lane's, at its last refresh).
-                        let f = if period.is_some() {
-                            t.batched(l, i, cell)
-                        } else {
-                            lane.schedule.model.predict(&ex)
+                    ex.y = y;
+                    Some(ex)
+                };
+                if let Some(t) = tuning.as_mut() {
+                    for (l, view) in views.iter().enumerate() {
+                        let Some((simulated, global, period)) = *view else {
+                            continue;
+                        };
+                        // A forecast made before the load is learned (a batch lane's, at its
+                        // last refresh).
+                        let f = match period {
+                            Some(_) => t.batched(l, i, cell),
+                            None => {
+                                let model = &lanes[trainer[l]].schedule.model;
+                                match example((simulated, global), model.model_of(cell, k)) {
+                                    Some(ex) => model.predict(&ex),
+                                    None => continue,
+                                }
+                            }
                         };
                         t.forecast(l, cell, f);
                     }
-                    ex.y = y;
-                    lane.schedule.warmup(i as f64 * INTERVAL, &ex);
+                }
+                for (l, view) in views.iter().enumerate() {
+                    let Some((simulated, global, _)) = *view else {
+                        continue;
+                    };
+                    if trainer[l] != l {
+                        continue;
+                    }
+                    let m = lanes[l].schedule.model.model_of(cell, k);
+                    if let Some(ex) = example((simulated, global), m) {
+                        lanes[l].schedule.warmup(i as f64 * INTERVAL, &ex);
+                    }
                 }
             }
         }
@@ -279,8 +344,9 @@ impl CellsSim {
         self.world.loads(i, false, &mut loads);
         let last: Vec<f64> = (0..n).map(|c| self.hist.get(i - 1, c)).collect();
         let refs = self.refs.step(&self.net, &self.members, i, &loads, &last);
-        for l in 0..self.lanes.len() {
-            let before = self.lane_costs(l);
+        // Costs before the interval: a lane served from another's model counts its trainer's.
+        let before: Vec<_> = (0..self.lanes.len()).map(|l| self.lane_costs(l)).collect();
+        for (l, &before) in before.iter().enumerate() {
             let mut p = std::mem::take(&mut self.lanes[l].progressive);
             p.step(
                 &mut LaneStep {
@@ -302,8 +368,8 @@ impl CellsSim {
         if self.done() {
             // Labels and retrains due by the end of the last interval.
             let end = self.next as f64 * INTERVAL;
-            for l in 0..self.lanes.len() {
-                let before = self.lane_costs(l);
+            let before: Vec<_> = (0..self.lanes.len()).map(|l| self.lane_costs(l)).collect();
+            for (l, &before) in before.iter().enumerate() {
                 let mut p = std::mem::take(&mut self.lanes[l].progressive);
                 let i = self.next;
                 p.deliver(

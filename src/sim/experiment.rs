@@ -517,7 +517,7 @@ impl Experiment {
         }
         match &self.sim {
             Sim::Ads(s) => s.marks(l).to_vec(),
-            Sim::Cells(s) => s.lanes[l].marks().to_vec(),
+            Sim::Cells(s) => s.marks(l).to_vec(),
         }
     }
 

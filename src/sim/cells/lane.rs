@@ -39,6 +39,19 @@ impl Lane {
     pub fn marks(&self) -> &[f64] {
         &self.schedule.marks
     }
+
+    /// Lanes with the same key learn the same model: a model lane's settings but those of how its
+    /// predictions are served (online or batch, the refresh period, exploration), unless a drift
+    /// detector retrains it (it reads the lane's own errors). None: a lane that learns nothing.
+    pub(super) fn model_key(&self) -> Option<LaneConfig> {
+        let learns = self.cfg.policy == Policy::Model && self.cfg.update != Update::Triggered;
+        learns.then(|| LaneConfig {
+            mode: Mode::Online,
+            refresh: 0.0,
+            explore: 0.0,
+            ..self.cfg.clone()
+        })
+    }
 }
 
 /// Fixed parameters of the drift detector on the absolute forecast error.
@@ -66,7 +79,10 @@ impl Deliver for LaneStep<'_> {
     }
 
     fn ready(&mut self, t: f64) {
-        self.sim.lanes[self.l].schedule.tick(t);
+        // A lane served from another's model has no retrains of its own.
+        if self.sim.trainer[self.l] == self.l {
+            self.sim.lanes[self.l].schedule.tick(t);
+        }
     }
 }
 
@@ -115,7 +131,11 @@ impl CellsSim {
     pub(super) fn forecast(&mut self, l: usize, i: i64, loads: &[f64]) {
         let n = self.hist.n;
         let t = i as f64 * INTERVAL;
-        let lane = &mut self.lanes[l];
+        // The model it serves from: its own, or its trainer's (an earlier lane, stepped already
+        // through this interval).
+        let (before, after) = self.lanes.split_at_mut(l);
+        let lane = &mut after[0];
+        let trainer = (before.get(self.trainer[l])).map(|t| &t.schedule);
         let global = lane.cfg.scope == Scope::Global;
         match lane.cfg.policy {
             Policy::Oracle => lane.forecast.copy_from_slice(loads),
@@ -129,7 +149,7 @@ impl CellsSim {
                     // Forecasts of the whole period, from the inputs known now.
                     let period = (lane.schedule.plan().refresh / INTERVAL) as i64;
                     lane.batch_from = i;
-                    let serving = lane.schedule.serving();
+                    let serving = trainer.unwrap_or(&lane.schedule).serving();
                     let cluster = &self.world.cluster;
                     batch_forecasts(
                         &self.hist,
@@ -144,11 +164,12 @@ impl CellsSim {
                 lane.forecast.copy_from_slice(&lane.batch[off..off + n]);
             }
             Policy::Model => {
+                let schedule = trainer.unwrap_or(&lane.schedule);
                 for cell in 0..n {
                     let k = self.world.cluster[cell];
-                    let m = lane.schedule.serving().model_of(cell, k);
+                    let m = schedule.serving().model_of(cell, k);
                     let ex = features(&self.hist, cell, k, i, i, global, m);
-                    lane.forecast[cell] = lane.schedule.predict(&ex);
+                    lane.forecast[cell] = schedule.predict(&ex);
                 }
             }
         }
@@ -207,7 +228,8 @@ impl CellsSim {
     /// serving model's error on it (for the drift detector).
     fn labels(&self, l: usize, i: i64, loads: &[f64]) -> Label<'static, Labels> {
         let lane = &self.lanes[l];
-        if lane.cfg.policy != Policy::Model || lane.cfg.update == Update::Frozen {
+        let frozen = lane.cfg.update == Update::Frozen;
+        if lane.cfg.policy != Policy::Model || frozen || self.trainer[l] != l {
             return Label::None;
         }
         let global = lane.cfg.scope == Scope::Global;
@@ -224,13 +246,15 @@ impl CellsSim {
         Label::later(arrive, labels, 0.0)
     }
 
-    /// Lane `l`'s retrains and example-updates so far.
+    /// Lane `l`'s retrains and example-updates so far (those of the model it serves from).
     pub(super) fn lane_costs(&self, l: usize) -> (u64, u64) {
-        let s = &self.lanes[l].schedule;
+        let s = &self.lanes[self.trainer[l]].schedule;
         (s.retrains, s.updates)
     }
 
-    /// Adds lane `l`'s retrains and updates since `before` to the series at `t`.
+    /// Adds lane `l`'s retrains and updates since `before` to the series at `t` (a lane served
+    /// from another's model: its trainer's, `before` being the trainer's too, taken before the
+    /// interval: the trainer, an earlier lane, has stepped through it already).
     pub(super) fn count_costs(&mut self, l: usize, t: f64, before: (u64, u64)) {
         let now = self.lane_costs(l);
         self.series
