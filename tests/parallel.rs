@@ -300,3 +300,133 @@ fn cells_lanes_learning_one_model_have_the_numbers_they_have_alone() {
     }
     assert!(!together.retrain_marks(2).is_empty(), "a follower retrains");
 }
+
+/// The same on harder ground: several groups of one model (stateless retrains with a window and a
+/// deploy delay, stateful ones with deploys waiting longer than their period, frozen lanes, continual
+/// ones with a join window and a label delay), on a world of new campaigns with late clicks, on three
+/// threads, stepped in uneven slices, from a kept warm-up and recording the world panes: each lane's
+/// sums, marks and panes are those of its own copy; and on one thread with a batch logging lane (lanes
+/// of its learner and schedule learn their own model, frozen lanes before it share theirs).
+#[test]
+fn lanes_learning_one_shared_model_keep_their_numbers_in_every_setting() {
+    use rtml::sim::ads::WarmCache;
+    use rtml::sim::config::LaneConfig;
+    let mut cfg = rtml::sim::presets::preset("ads-new-campaigns")
+        .unwrap()
+        .config();
+    cfg.days = 2.0;
+    cfg.warmup = 1.0;
+    cfg.set("log", "shared").unwrap();
+    cfg.set("click_delay", "1h").unwrap();
+    let lane = |kv: &[(&str, &str)]| {
+        let mut c = cfg.clone();
+        c.lanes = vec![LaneConfig::default()];
+        for (k, v) in kv {
+            c.set(&format!("a.{k}"), v).unwrap();
+        }
+        c.lanes.remove(0)
+    };
+    let stateless = [
+        ("mode", "batch"),
+        ("update", "periodic"),
+        ("every", "6h"),
+        ("retrain", "stateless"),
+        ("window", "1d"),
+        ("deploy", "2h"),
+    ];
+    let waiting = [
+        ("mode", "batch"),
+        ("update", "periodic"),
+        ("every", "3h"),
+        ("deploy", "8h"),
+    ];
+    let frozen = [("mode", "batch"), ("update", "frozen")];
+    let late = [
+        ("mode", "batch"),
+        ("update", "continual"),
+        ("label_delay", "30"),
+        ("join", "10"),
+    ];
+    let with = |base: &[(&'static str, &'static str)], more: &[(&'static str, &'static str)]| {
+        lane(&[base, more].concat())
+    };
+    // Every run, together or alone, from one cache of warm-ups (as the page's lane workers).
+    let mut cache = WarmCache::new(4);
+    let mut run = |lanes: &[LaneConfig], threads: usize, step: f64| {
+        let mut c = cfg.clone();
+        c.lanes = lanes.to_vec();
+        let mut e = Experiment::with_many_lanes(c).unwrap();
+        e.set_threads(threads);
+        e.record_inside();
+        e.warm_cached(&mut cache);
+        let mut t = 0.0;
+        while !e.done() {
+            t += step;
+            e.run_until(t);
+        }
+        e
+    };
+    let mut check = |lanes: Vec<LaneConfig>, logger: usize, threads: usize| {
+        let together = run(&lanes, threads, 137.0);
+        let s = together.series();
+        for (l, one) in lanes.iter().enumerate().filter(|&(l, _)| l != logger) {
+            let (pair, at) = if l < logger {
+                (vec![one.clone(), lanes[logger].clone()], 0)
+            } else {
+                (vec![lanes[logger].clone(), one.clone()], 1)
+            };
+            let alone = run(&pair, 1, 1e9);
+            let a = alone.series();
+            for b in 0..s.buckets {
+                let (x, y) = (s.row(l, b), a.row(at, b));
+                assert!(
+                    x.iter().zip(y).all(|(x, y)| x.to_bits() == y.to_bits()),
+                    "lane {l}, bucket {b}: {x:?} against {y:?}"
+                );
+            }
+            assert_eq!(
+                together.retrain_marks(l),
+                alone.retrain_marks(at),
+                "lane {l}"
+            );
+            let (ti, ai) = (together.inside().unwrap(), alone.inside().unwrap());
+            assert_eq!(ti.lanes[l], ai.lanes[at], "lane {l}'s panes");
+            assert_eq!(ti.world, ai.world);
+        }
+        together
+    };
+    let together = check(
+        vec![
+            LaneConfig::default(),
+            with(&stateless, &[("refresh", "1h")]),
+            with(&stateless, &[("refresh", "4h"), ("explore", "0.1")]),
+            with(&waiting, &[("refresh", "1h")]),
+            with(&waiting, &[("refresh", "15m"), ("explore", "0.2")]),
+            with(&frozen, &[("refresh", "1h")]),
+            with(&frozen, &[("refresh", "6h"), ("explore", "0.1")]),
+            with(&late, &[("refresh", "1h")]),
+            with(&late, &[("refresh", "3h"), ("explore", "0.05")]),
+            with(
+                &[("mode", "batch"), ("update", "triggered")],
+                &[("refresh", "2h")],
+            ),
+        ],
+        0,
+        3,
+    );
+    for l in [1, 2, 3, 4] {
+        assert!(!together.retrain_marks(l).is_empty(), "lane {l} retrains");
+    }
+    let every6h = [("mode", "batch"), ("update", "periodic"), ("every", "6h")];
+    check(
+        vec![
+            with(&frozen, &[("refresh", "1h")]),
+            with(&frozen, &[("refresh", "2h"), ("explore", "0.3")]),
+            with(&every6h, &[("refresh", "1h")]),
+            with(&every6h, &[("refresh", "4h")]),
+            with(&every6h, &[("refresh", "15m"), ("explore", "0.1")]),
+        ],
+        2,
+        1,
+    );
+}
