@@ -15,7 +15,7 @@ import { setupSpread, spreadActive, restartSpread, viewSpread, drawSpread, sprea
 
 const $ = (id) => document.getElementById(id);
 const FRAME_BUDGET_MS = 12;
-// A frame whose script ran longer than this is followed by frames that either run or draw.
+// A frame whose script ran longer than this is followed, for a second, by frames that either run or draw.
 const SPLIT_FRAME_MS = 25;
 
 const ui = {
@@ -45,8 +45,10 @@ const ui = {
   lastWaitMs: null,
   // The chart is on screen (set by an IntersectionObserver, which reports right after the first frame).
   chartSeen: false,
-  // The last frame's script (ms): the first frames after load count as long (see `frame`).
+  // The last frame's script (ms; the first frames after load count as long) and when a frame was
+  // last long (see `frame`).
   frameMs: Infinity,
+  longAt: -Infinity,
   ranLast: false,
   // A playing run's time not yet simulated (ms of the clock), from frames that only drew.
   owedMs: 0,
@@ -313,6 +315,8 @@ function draw(later = false) {
 // The summary table, the world panes, the warnings, the progress and the clock: what follows the chart.
 function drawTables() {
   ui.tablesDue = false;
+  // Several seeds came in meanwhile: their own summary is drawn with their chart.
+  if (spreadActive()) return;
   renderSummary();
   drawInside();
   const warnings = ui.pg.warnings();
@@ -368,10 +372,10 @@ function frame(ts) {
   const dt = ui.lastFrame ? Math.min(ts - ui.lastFrame, 100) : 16;
   ui.lastFrame = ts;
   const t0 = performance.now();
-  // After a long frame (the first ones after load, while the engine's code is still being optimised;
-  // a slow phone) a frame either runs or draws, in turn, so that no task grows long; a playing run
-  // catches up the time of the frames it did not run.
-  const split = ui.frameMs > SPLIT_FRAME_MS;
+  // For a second after a long frame (the first ones after load, while the engine's code is still
+  // being optimised; a slow phone) a frame either runs or draws, in turn, so that no task grows long;
+  // a playing run catches up the time of the frames it did not run.
+  const split = ui.frameMs > SPLIT_FRAME_MS || ts - ui.longAt < 1000;
   const runTurn = !split || !ui.ranLast || !ui.dirty;
   ui.owedMs = Math.min(ui.owedMs + dt, 200);
   let ran = false;
@@ -409,6 +413,7 @@ function frame(ts) {
   }
   ui.ranLast = ran;
   ui.frameMs = performance.now() - t0;
+  if (ui.frameMs > SPLIT_FRAME_MS) ui.longAt = ts;
   ui.longestTaskMs = Math.max(ui.longestTaskMs, ui.frameMs);
   requestAnimationFrame(frame);
 }
@@ -686,7 +691,6 @@ async function main() {
   draw(true);
   await nextTask();
   drawTables();
-  ui.dirty = false;
   await nextTask();
   window.__rtml = { lastWaitMs: () => ui.lastWaitMs, digest: () => ui.pg.digest(), progress: () => ui.pg.progress(), memory: () => ({ wasm: ui.pg.memory_bytes(), js: performance.memory ? performance.memory.usedJSHeapSize : 0 }), plot: () => ui.pg.plot(), benchmark };
   document.body.dataset.ready = '1';
