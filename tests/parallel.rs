@@ -21,6 +21,24 @@ fn run_parts(cfg: &Config, parts: &[Vec<usize>], until: Option<f64>) -> Vec<Part
         .collect()
 }
 
+/// Lane `l` of `together` has, bit for bit, every sum and the retrain marks of lane `at` of `alone`.
+fn same_lane(together: &Experiment, l: usize, alone: &Experiment, at: usize) {
+    let (s, a) = (together.series(), alone.series());
+    assert_eq!(s.buckets, a.buckets);
+    for b in 0..s.buckets {
+        let (x, y) = (s.row(l, b), a.row(at, b));
+        assert!(
+            x.iter().zip(y).all(|(x, y)| x.to_bits() == y.to_bits()),
+            "lane {l}, bucket {b}: {x:?} against {y:?}"
+        );
+    }
+    assert_eq!(
+        together.retrain_marks(l),
+        alone.retrain_marks(at),
+        "lane {l}"
+    );
+}
+
 #[test]
 fn every_preset_assembled_from_parts_has_the_full_runs_digest() {
     let stored = include_str!("digests.txt");
@@ -213,22 +231,9 @@ fn lanes_learning_one_shared_model_have_the_numbers_of_their_own_copies() {
         e
     };
     let together = run(lanes.clone());
-    let s = together.series();
     for (l, lane) in lanes.iter().enumerate().skip(1) {
         let alone = run(vec![logger.clone(), lane.clone()]);
-        let a = alone.series();
-        for b in 0..s.buckets {
-            let (x, y) = (s.row(l, b), a.row(1, b));
-            assert!(
-                x.iter().zip(y).all(|(x, y)| x.to_bits() == y.to_bits()),
-                "lane {l}, bucket {b}: {x:?} against {y:?}"
-            );
-        }
-        assert_eq!(
-            together.retrain_marks(l),
-            alone.retrain_marks(1),
-            "lane {l}"
-        );
+        same_lane(&together, l, &alone, 1);
         assert!(
             !together.retrain_marks(l).is_empty() || l == 4,
             "lane {l} retrains"
@@ -281,22 +286,9 @@ fn cells_lanes_learning_one_model_have_the_numbers_they_have_alone() {
         e
     };
     let together = run(lanes.clone());
-    let s = together.series();
     for (l, lane) in lanes.iter().enumerate() {
         let alone = run(vec![lane.clone()]);
-        let a = alone.series();
-        for b in 0..s.buckets {
-            let (x, y) = (s.row(l, b), a.row(0, b));
-            assert!(
-                x.iter().zip(y).all(|(x, y)| x.to_bits() == y.to_bits()),
-                "lane {l}, bucket {b}: {x:?} against {y:?}"
-            );
-        }
-        assert_eq!(
-            together.retrain_marks(l),
-            alone.retrain_marks(0),
-            "lane {l}"
-        );
+        same_lane(&together, l, &alone, 0);
     }
     assert!(!together.retrain_marks(2).is_empty(), "a follower retrains");
 }
@@ -368,7 +360,6 @@ fn lanes_learning_one_shared_model_keep_their_numbers_in_every_setting() {
     };
     let mut check = |lanes: Vec<LaneConfig>, logger: usize, threads: usize| {
         let together = run(&lanes, threads, 137.0);
-        let s = together.series();
         for (l, one) in lanes.iter().enumerate().filter(|&(l, _)| l != logger) {
             let (pair, at) = if l < logger {
                 (vec![one.clone(), lanes[logger].clone()], 0)
@@ -376,19 +367,7 @@ fn lanes_learning_one_shared_model_keep_their_numbers_in_every_setting() {
                 (vec![lanes[logger].clone(), one.clone()], 1)
             };
             let alone = run(&pair, 1, 1e9);
-            let a = alone.series();
-            for b in 0..s.buckets {
-                let (x, y) = (s.row(l, b), a.row(at, b));
-                assert!(
-                    x.iter().zip(y).all(|(x, y)| x.to_bits() == y.to_bits()),
-                    "lane {l}, bucket {b}: {x:?} against {y:?}"
-                );
-            }
-            assert_eq!(
-                together.retrain_marks(l),
-                alone.retrain_marks(at),
-                "lane {l}"
-            );
+            same_lane(&together, l, &alone, at);
             let (ti, ai) = (together.inside().unwrap(), alone.inside().unwrap());
             assert_eq!(ti.lanes[l], ai.lanes[at], "lane {l}'s panes");
             assert_eq!(ti.world, ai.world);
