@@ -207,12 +207,11 @@ impl CellsSim {
                     (hist, &loads)
                 }
             };
-            let tuning = self.tuning.as_mut().filter(|_| recording);
-            // Test, then train, every lane on the model it serves from (its trainer's, [`trainers`]):
-            // a batch lane's forecasts at each refresh (and at the first interval recorded if no
-            // refresh was: the first day only fills the lags), then cell by cell every lane's
-            // forecast before the trainers learn the cell's load.
-            let mut tuning = tuning;
+            // Test, then train, every lane on the model it serves from (its trainer's:
+            // [`CellsSim::with_trainers`]): a batch lane's forecasts at each refresh (and at the
+            // first interval recorded if no refresh was: the first day only fills the lags), then
+            // cell by cell every lane's forecast before the trainers learn the cell's load.
+            let mut tuning = self.tuning.as_mut().filter(|_| recording);
             if let Some(t) = tuning.as_mut() {
                 for (l, view) in views.iter().enumerate() {
                     let Some((simulated, global, Some(p))) = *view else {
