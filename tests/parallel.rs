@@ -21,6 +21,15 @@ fn run_parts(cfg: &Config, parts: &[Vec<usize>], until: Option<f64>) -> Vec<Part
         .collect()
 }
 
+/// A preset's world over `days` after `warmup` days, its lanes learning from one shared log.
+fn shared_log(preset: &str, days: f64, warmup: f64) -> Config {
+    let mut cfg = rtml::sim::presets::preset(preset).unwrap().config();
+    cfg.days = days;
+    cfg.warmup = warmup;
+    cfg.set("log", "shared").unwrap();
+    cfg
+}
+
 /// Lane `l` of `together` has, bit for bit, every sum and the retrain marks of lane `at` of `alone`.
 fn same_lane(together: &Experiment, l: usize, alone: &Experiment, at: usize) {
     let (s, a) = (together.series(), alone.series());
@@ -144,12 +153,7 @@ fn kept_lanes_and_a_re_run_of_the_changed_one_give_the_numbers_of_a_fresh_run() 
 /// lanes' key changes with the logging lane's settings (a kept lane is not reused after them).
 #[test]
 fn a_shared_log_runs_with_its_logging_lane_and_keys_on_it() {
-    let mut cfg = rtml::sim::presets::preset("ads-batch-vs-online")
-        .unwrap()
-        .config();
-    cfg.days = 3.0;
-    cfg.warmup = 2.0;
-    cfg.set("log", "shared").unwrap();
+    let mut cfg = shared_log("ads-batch-vs-online", 3.0, 2.0);
     cfg.set("a.mode", "online").unwrap();
     let whole = {
         let mut e = Experiment::new(cfg.clone()).unwrap();
@@ -191,12 +195,7 @@ fn a_shared_log_runs_with_its_logging_lane_and_keys_on_it() {
 /// retrained by a drift detector (it reads its own loss) and one of another schedule keep their own.
 #[test]
 fn lanes_learning_one_shared_model_have_the_numbers_of_their_own_copies() {
-    let mut cfg = rtml::sim::presets::preset("ads-batch-vs-online")
-        .unwrap()
-        .config();
-    cfg.days = 3.0;
-    cfg.warmup = 2.0;
-    cfg.set("log", "shared").unwrap();
+    let cfg = shared_log("ads-batch-vs-online", 3.0, 2.0);
     let logger = rtml::sim::config::LaneConfig::default();
     let batch = |refresh: &str, update: &str, explore: &str| {
         let mut c = cfg.clone();
@@ -303,12 +302,7 @@ fn cells_lanes_learning_one_model_have_the_numbers_they_have_alone() {
 fn lanes_learning_one_shared_model_keep_their_numbers_in_every_setting() {
     use rtml::sim::ads::WarmCache;
     use rtml::sim::config::LaneConfig;
-    let mut cfg = rtml::sim::presets::preset("ads-new-campaigns")
-        .unwrap()
-        .config();
-    cfg.days = 2.0;
-    cfg.warmup = 1.0;
-    cfg.set("log", "shared").unwrap();
+    let mut cfg = shared_log("ads-new-campaigns", 2.0, 1.0);
     cfg.set("click_delay", "1h").unwrap();
     let lane = |kv: &[(&str, &str)]| {
         let mut c = cfg.clone();
