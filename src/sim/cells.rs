@@ -144,12 +144,7 @@ impl CellsSim {
     /// their own copies.
     fn with_trainers(mut self) -> Self {
         let keys: Vec<_> = self.lanes.iter().map(Lane::model_key).collect();
-        self.trainer = (0..keys.len())
-            .map(|l| match &keys[l] {
-                Some(key) => (0..l).find(|&j| keys[j].as_ref() == Some(key)).unwrap_or(l),
-                None => l,
-            })
-            .collect();
+        self.trainer = crate::sim::trainers(&keys);
         self
     }
 

@@ -19,6 +19,18 @@ use crate::base::units::MINUTES_PER_HOUR;
 use crate::learn::schedule::{Plan, MAX_BUFFER};
 use config::{LaneConfig, Mode};
 
+/// For each lane, the first lane whose model key equals its own (itself if none comes before it, or
+/// if it has no key: it learns its own model). Lanes with one key learn one model, and that first
+/// lane trains it.
+pub(crate) fn trainers<K: PartialEq>(keys: &[Option<K>]) -> Vec<usize> {
+    (0..keys.len())
+        .map(|l| match &keys[l] {
+            Some(key) => (0..l).find(|&j| keys[j].as_ref() == Some(key)).unwrap_or(l),
+            None => l,
+        })
+        .collect()
+}
+
 /// A simulated lane's schedule, in minutes (the simulator's clock). Batch predictions are
 /// refreshed every `refresh` hours; `refresh_step` rounds the period to a whole number of the
 /// world's steps (at least one).

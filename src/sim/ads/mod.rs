@@ -164,19 +164,13 @@ impl AdsSim {
     /// On a shared log, batch lanes with the same learner and schedule learn the same model: the
     /// first of them (never the logging lane, which serves first on its own) learns it for all.
     fn trainers(&self) -> Vec<usize> {
-        let mut of: Vec<usize> = (0..self.lanes.len()).collect();
-        if self.logger.is_none() {
-            return of;
-        }
         let keys: Vec<Option<_>> = (self.lanes.iter().enumerate())
-            .map(|(i, l)| l.model_key().filter(|_| Some(i) != self.logger))
+            .map(|(i, l)| {
+                l.model_key()
+                    .filter(|_| self.logger.is_some_and(|g| g != i))
+            })
             .collect();
-        for i in 0..keys.len() {
-            if keys[i].is_some() {
-                of[i] = (0..i).find(|&j| keys[j] == keys[i]).unwrap_or(i);
-            }
-        }
-        of
+        crate::sim::trainers(&keys)
     }
 
     /// Retrain times (minutes) of lane `l`: those of the model it serves from.
