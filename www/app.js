@@ -54,6 +54,8 @@ const ui = {
   owedMs: 0,
   // The chart was drawn, its tables not yet (a split frame).
   tablesDue: false,
+  // When the chart was last drawn with the run's final numbers (0: partial ones).
+  finalDrawnAt: 0,
 };
 
 // Lanes of an ads run are simulated side by side in workers, each rebuilding the same world (common
@@ -360,6 +362,15 @@ function renderSummary() {
   $('summary').tBodies[0].replaceChildren(...body);
 }
 
+// The reader's wait after a change ends when the final chart and its tables are drawn (in split
+// frames the tables follow the chart a frame later).
+function settled() {
+  if (ui.changedAt && ui.finalDrawnAt >= ui.changedAt && !ui.tablesDue) {
+    ui.lastWaitMs = performance.now() - ui.changedAt;
+    ui.changedAt = 0;
+  }
+}
+
 function render() {
   ui.dirty = true;
 }
@@ -399,6 +410,7 @@ function frame(ts) {
   const calm = ui.playing && REDUCED_MOTION.matches && ts - (ui.lastDraw || 0) < 1000;
   if (ui.tablesDue && !ran) {
     drawTables();
+    settled();
   } else if (ui.dirty && !calm && !(split && ran) && (!(ui.finishing || ui.parallel) || ts - (ui.lastDraw || 0) > 100)) {
     // Split, the chart now and its tables next frame.
     draw(split);
@@ -406,10 +418,8 @@ function frame(ts) {
     ui.lastDraw = ts;
     // The redraws while playing (the end-to-end test of reduced motion reads them).
     if (ui.playing) window.__draws = (window.__draws || []).slice(-20).concat(ts);
-    if (ui.changedAt && ui.pg.done() && !ui.parallel && !ui.finishing) {
-      ui.lastWaitMs = performance.now() - ui.changedAt;
-      ui.changedAt = 0;
-    }
+    ui.finalDrawnAt = ui.pg.done() && !ui.parallel && !ui.finishing ? performance.now() : 0;
+    settled();
   }
   ui.ranLast = ran;
   ui.frameMs = performance.now() - t0;
