@@ -7,7 +7,8 @@
 //! - [`replay`]: a replayed file's metrics along the file.
 //! - [`whatif`]: the what-if evaluation (predicted and real outcome against a policy knob).
 //! - [`breakeven`]: the streaming stack's yearly cost against fresh inputs' value on a network.
-//! - `panel`: what they share (grid and axis theme, legend rows, plot geometry).
+//! - `panel`: what they share (grid and axis theme, legend rows, plot geometry); `legend`: the run
+//!   chart's legend, laid out for the room it has.
 //!
 //! Every drawing function returns the [`Frame`] of each panel it drew: where the plot area lies on
 //! the canvas and what data it spans. The code that draws owns the geometry; the page asks Rust which
@@ -16,6 +17,7 @@
 pub mod answer;
 pub mod breakeven;
 pub mod inside;
+mod legend;
 mod panel;
 pub mod replay;
 pub mod run;

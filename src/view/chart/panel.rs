@@ -98,12 +98,6 @@ pub(super) struct Overlaps {
     pub with: Vec<Option<usize>>,
 }
 
-impl Overlaps {
-    pub fn any(&self) -> bool {
-        self.with.iter().any(Option::is_some)
-    }
-}
-
 /// Points in a row a lane must lie on another for it to count as hidden.
 const MIN_RUN: usize = 4;
 

@@ -6,12 +6,11 @@ use crate::base::units::MINUTES_PER_DAY;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::panel::{
-    coinciding, font, frame_of, lane_line, legend_row, overlap_note, theme, Chart, Overlaps,
-};
+use super::legend::{legend, legend_px, Legend};
+use super::panel::{coinciding, font, frame_of, lane_line, overlap_note, theme, Chart, Overlaps};
 use super::LANE_COLORS;
 use super::{err, palette, short, sw, y_range, DrawResult, Frame, Frames, Palette, Style};
-use crate::sim::config::{Scenario, LANE_NAMES};
+use crate::sim::config::Scenario;
 use crate::sim::experiment::Experiment;
 use crate::sim::series::metric;
 
@@ -83,7 +82,8 @@ pub fn draw<DB: DrawingBackend>(
     let rel = relative_outcomes(exp);
     let y2 = y_range(rel.iter().flatten().copied().chain([0.0]));
     let on2 = coinciding(&rel, y2, plot_px(&middle, style), style);
-    let (f1, on1) = metric_panel(&top, exp, key, &xs, &pal, style, on2.any())?;
+    let form = Legend::of(&top, exp, style);
+    let (f1, on1) = metric_panel(&top, exp, key, &xs, &pal, style, &form, &on2)?;
     let f2 = panel(
         &middle,
         outcome_of(exp.config().scenario).1,
@@ -93,7 +93,7 @@ pub fn draw<DB: DrawingBackend>(
         style,
         |chart| lane_lines(chart, &xs, &rel, &on2, style),
     )?;
-    legend(&top, exp, &overlap_note(&[&on1, &on2]), &pal, style)?;
+    legend(&top, exp, &form, &overlap_note(&[&on1, &on2]), &pal, style)?;
     let f3 = timeline_panel(&bottom, exp, &pal, style)?;
     root.present().map_err(err)?;
     Ok(vec![f1, f2, f3])
@@ -101,7 +101,7 @@ pub fn draw<DB: DrawingBackend>(
 
 /// The plot area's height in device pixels of a panel drawn on `area` (about: its caption, margins and
 /// day labels taken off).
-fn plot_px<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, style: Style) -> f64 {
+pub(super) fn plot_px<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, style: Style) -> f64 {
     (area.dim_in_pixel().1 as f64 - 54.0 * style.scale).max(1.0)
 }
 
@@ -126,9 +126,10 @@ fn relative_outcomes(exp: &Experiment) -> Vec<Vec<f64>> {
         .collect()
 }
 
-/// Panel 1: the metric per lane, with the drift events as vertical lines. `noted`: the legend has
-/// a note on overlapping lanes whatever this panel finds (from the panel below). Returns the frame
-/// and, per lane, the earlier lane it lies on.
+/// Panel 1: the metric per lane, with the drift events as vertical lines, under the legend laid out
+/// as `form` (whose note on overlapping lanes also names those of the panel below, `below`). Returns
+/// the frame and, per lane, the earlier lane it lies on.
+#[allow(clippy::too_many_arguments)]
 fn metric_panel<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     exp: &Experiment,
@@ -136,7 +137,8 @@ fn metric_panel<DB: DrawingBackend>(
     xs: &[f64],
     pal: &Palette,
     style: Style,
-    noted: bool,
+    form: &Legend,
+    below: &Overlaps,
 ) -> Result<(Frame, Overlaps), String> {
     let m = metric(exp.config().scenario, key)
         .ok_or_else(|| format!("chart: no metric `{key}` for this scenario"))?;
@@ -161,20 +163,27 @@ fn metric_panel<DB: DrawingBackend>(
         ", per bucket"
     };
     let title = format!("{}{unit}{view}", m.label);
-    // Headroom above the data for the legend (one line per lane, one more for a note on overlapping
-    // lanes), so that it never covers a line.
+    // Headroom above the data for the legend (its rows, and those of a note on overlapping lanes),
+    // so that it never covers a line.
     let plot_px = plot_px(area, style);
     let (lo, hi) = y_range(ys.iter().flatten().copied());
     let range = |lines: usize| {
-        let legend_px = (lines as f64 * 15.0 + 6.0) * style.scale;
-        let room = (legend_px / plot_px).clamp(0.0, 0.5);
+        let room = (legend_px(lines, style) / plot_px).clamp(0.0, 0.5);
         (lo, hi + (hi - lo) * room / (1.0 - room))
     };
-    let mut y = range(lanes);
+    let rows_with = |on: &Overlaps| form.rows(lanes, &overlap_note(&[on, below]), style);
+    let mut rows = form.rows(lanes, "", style);
+    let mut y = range(rows);
     let mut on = coinciding(&ys, y, plot_px, style);
-    if noted || on.any() {
-        // A taller range: lines only come closer, so what coincided still does.
-        y = range(lanes + 1);
+    // A taller range: lines only come closer, so what coincided still does (a longer note may want
+    // one row more: a few rounds at most).
+    for _ in 0..3 {
+        let want = rows_with(&on);
+        if want == rows {
+            break;
+        }
+        rows = want;
+        y = range(rows);
         on = coinciding(&ys, y, plot_px, style);
     }
     let frame = panel(area, &title, exp.config().days, y, 5, style, |chart| {
@@ -279,51 +288,6 @@ fn lane_lines<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Lane names and descriptions in the top-left corner of the first panel.
-fn legend<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    exp: &Experiment,
-    note: &str,
-    pal: &Palette,
-    style: Style,
-) -> DrawResult {
-    let x0 = (64.0 * style.scale) as i32;
-    let line = (15.0 * style.scale) as i32;
-    let y0 = (30.0 * style.scale) as i32;
-    for (l, lane) in exp.config().lanes.iter().enumerate() {
-        let y = y0 + l as i32 * line;
-        let text = format!(
-            "{}: {}",
-            LANE_NAMES[l],
-            crate::sim::experiment::describe(lane, exp.config().scenario)
-        );
-        let w = (text.len() as f64 * 6.2 * style.scale) as i32 + (28.0 * style.scale) as i32;
-        area.draw(&Rectangle::new(
-            [(x0 - 4, y - line / 2), (x0 + w, y + line / 2)],
-            pal.bg.mix(0.8).filled(),
-        ))
-        .map_err(err)?;
-        let text_y = y - line / 2 + 2;
-        legend_row(area, (x0, y), text_y, LANE_COLORS[l], text, pal, style)?;
-    }
-    if !note.is_empty() {
-        let y = y0 + exp.config().lanes.len() as i32 * line;
-        let w = (note.len() as f64 * 6.2 * style.scale) as i32;
-        area.draw(&Rectangle::new(
-            [(x0 - 4, y - line / 2), (x0 + w, y + line / 2)],
-            pal.bg.mix(0.8).filled(),
-        ))
-        .map_err(err)?;
-        area.draw(&Text::new(
-            note.to_string(),
-            (x0, y - line / 2 + 2),
-            font(pal, style, 11.5),
-        ))
-        .map_err(err)?;
-    }
-    Ok(())
-}
-
 /// One panel over the time axis (0 to `days`); `y_labels` is the number of y tick labels (0 for the
 /// timeline strip). Returns the panel's frame.
 pub(super) fn panel<DB: DrawingBackend, F>(
@@ -343,14 +307,6 @@ where
     let (aw, ah) = area.dim_in_pixel();
     let fit = (aw as f64 / (60.0 * style.scale)) as usize;
     let x_labels = (days.min(14.0) as usize + 1).min(fit).max(2);
-    // As many y labels as fit one above the other (about 18 CSS pixels each, after the title and
-    // the day labels): a short panel gets two or three, never overlapping.
-    let fit_y = ((ah as f64 / style.scale - 6.0 - 20.0 - 22.0) / 18.0).max(2.0) as usize;
-    let y_labels = if y_labels == 0 {
-        0
-    } else {
-        y_labels.min(fit_y)
-    };
     let mut chart = ChartBuilder::on(area)
         .margin((6.0 * style.scale) as u32)
         .margin_right((22.0 * style.scale) as u32)
@@ -359,6 +315,18 @@ where
         .y_label_area_size((52.0 * style.scale) as u32)
         .build_cartesian_2d(0.0..days, y0..y1)
         .map_err(err)?;
+    // As many y labels as fit one above the other (about 18 CSS pixels each, after the title and
+    // the day labels): a short panel gets two or three, a very short one (an embedded lesson's
+    // middle panel) one, never overlapping (two labels fall on round numbers, not at the plot's
+    // ends: they need about twice their spacing).
+    let plot_h = chart.plotting_area().dim_in_pixel().1 as f64 / style.scale;
+    let fit_y = ((ah as f64 / style.scale - 6.0 - 20.0 - 22.0) / 18.0).max(2.0) as usize;
+    let fit_y = if plot_h < 36.0 { 1 } else { fit_y };
+    let y_labels = if y_labels == 0 {
+        0
+    } else {
+        y_labels.min(fit_y)
+    };
     theme(&mut chart.configure_mesh(), &pal, style)
         .x_labels(x_labels)
         .x_label_formatter(&|d| format!("day {}", (*d).round() as i64))
@@ -448,6 +416,32 @@ mod tests {
             assert_eq!(f[0].left, (58.0 * scale) as i32);
             assert_eq!(f[0].right, w as i32 - (22.0 * scale) as i32 - 1);
             assert!(f[0].bottom <= f[1].top && f[1].bottom <= f[2].top);
+        }
+    }
+
+    #[test]
+    fn a_short_panels_y_labels_never_overlap() {
+        // The page's chart in a 700x500 embedded lesson: the middle panel is a few pixels high.
+        let exp = finished("cells-sleep", "3");
+        for (w, h) in [(684, 300), (684, 240), (1000, 640)] {
+            let (svg, f) = frames(&exp, "saved_day", w, h, 1.0);
+            let lines: Vec<&str> = svg.lines().collect();
+            for p in &f[..2] {
+                // The y labels: right-aligned texts left of the plot, between its top and bottom.
+                let mut rows: Vec<f64> = (lines.iter())
+                    .filter(|l| l.starts_with("<text") && l.contains("text-anchor=\"end\""))
+                    .map(|l| l.split(" y=\"").nth(1).unwrap().split('"').next().unwrap())
+                    .map(|y| y.parse::<f64>().unwrap())
+                    .filter(|&y| y >= p.top as f64 && y <= p.bottom as f64)
+                    .collect();
+                rows.sort_by(f64::total_cmp);
+                assert!(!rows.is_empty(), "{w}x{h}: a label");
+                let gaps = rows.windows(2).map(|r| r[1] - r[0]);
+                assert!(
+                    gaps.clone().all(|g| g >= 12.0),
+                    "{w}x{h}: labels at {rows:?}"
+                );
+            }
         }
     }
 
