@@ -304,3 +304,78 @@ fn cr_only_line_endings_are_read_as_lines_and_crlf_still_works() {
     let e = replay(&o, b"time,load\r0,0.5\rnoon,0.5\r").unwrap_err();
     assert_eq!(e.line, Some(3), "{e}");
 }
+
+// --- issue r3s6 (hostile review of the command line) --------------------------------------------------
+
+/// Unix seconds or milliseconds in the time column would be read as hours (two weeks of data as
+/// 2,000 "weeks", energy in millions of kWh): the first time is refused with what to do.
+#[test]
+fn unix_seconds_in_the_time_column_are_refused_with_what_to_do() {
+    for (start, step) in [(1_703_462_400.0, 900.0), (1_703_462_400_000.0, 900_000.0)] {
+        let mut s = String::from("time,load\n");
+        for i in 0..300 {
+            s.push_str(&format!("{},0.5\n", start + i as f64 * step));
+        }
+        let o = load_opts("frozen,continual");
+        let e = replay(&o, s.as_bytes()).unwrap_err().message;
+        assert!(
+            e.contains("line 2") && e.contains("Unix seconds") && e.contains("2019-01-01 00:00"),
+            "{e}"
+        );
+        // --skip-bad cannot skip it: every row would go.
+        let skip = opts(
+            "load-csv",
+            &[
+                ("time-col", "time"),
+                ("value-col", "load"),
+                ("skip-bad", ""),
+            ],
+        );
+        assert!(replay(&skip, s.as_bytes()).is_err());
+    }
+    // Hours from a small origin still read (and a far row later is only flagged: see above).
+    let r = replay(&load_opts("frozen"), gap_trace("210").as_bytes()).unwrap();
+    assert!(r.lanes[0].examples > 0);
+}
+
+/// A click log whose scored examples all weigh 0, or all have one label, says why its metrics are
+/// undefined instead of printing a table of dashes.
+#[test]
+fn a_click_log_with_undefined_metrics_says_why() {
+    let log = |line: &str| format!("{line}\n").repeat(400);
+    let o = opts("vw", &[("warmup", "100")]);
+    for (data, needle) in [
+        (log("1 0 |f a"), "weight 0"),
+        (log("-1 |f a"), "none of the 300 scored examples is a click"),
+        (
+            log("1 |f a"),
+            "every one of the 300 scored examples is a click",
+        ),
+    ] {
+        let r = replay(&o, data.as_bytes()).unwrap();
+        assert!(
+            r.notices.iter().any(|n| n.contains(needle)),
+            "{needle}: {:?}",
+            r.notices
+        );
+    }
+    // Both labels with weight: nothing to say.
+    let mixed = "1 |f a\n-1 |f b\n".repeat(200);
+    let r = replay(&o, mixed.as_bytes()).unwrap();
+    assert!(r.notices.is_empty(), "{:?}", r.notices);
+}
+
+/// A warm-up too long for the default stateless lane's window names the warm-up, not the lane.
+#[test]
+fn a_warmup_too_long_for_the_default_window_names_the_warmup() {
+    let s = [("warmup", "99999999999".to_string())];
+    let e = ReplayOptions::from_args("vw", &s).unwrap_err().message;
+    assert!(
+        e.contains("--warmup") && e.contains("stateless:100000/"),
+        "{e}"
+    );
+    // A window given too long names the window.
+    let s = [("lanes", "stateless:10/999999999".to_string())];
+    let e = ReplayOptions::from_args("vw", &s).unwrap_err().message;
+    assert!(e.contains("the window is at most"), "{e}");
+}

@@ -276,6 +276,7 @@ impl Session {
         let (examples, cells, lanes): (u64, u64, Vec<LaneReport>) = match &self.engine {
             Engine::Clicks(c) => {
                 let held = self.held.as_ref().map_or(0, |h| h.examples.len() as u64);
+                notices.extend(report::click_notices(c));
                 (c.examples + held, 0, report::click_lanes(c, format))
             }
             Engine::Loads(l) => {
