@@ -329,12 +329,15 @@ impl Study for Sweep {
                 ]);
             }
             let label = info(&s.metric).map_or(s.metric.clone(), |m| m.label_lower());
-            said.push(format!(
-                "{} lose {:.3}% of their {label} per hour of staleness ({:.1}% of the frozen-to-continual gap)",
-                world.label,
-                s.value_loss_per_hour * 100.0,
-                s.loss_per_hour * 100.0
-            ));
+            said.push(match s.unmeasured() {
+                Some(why) => format!("{}'s {label} lost per hour of staleness is {why}", world.label),
+                None => format!(
+                    "{} lose {:.3}% of their {label} per hour of staleness ({:.1}% of the frozen-to-continual gap)",
+                    world.label,
+                    s.value_loss_per_hour * 100.0,
+                    s.loss_per_hour * 100.0
+                ),
+            });
             summaries.push((world.label.clone(), s));
         }
         let words = vec![format!(
