@@ -601,3 +601,35 @@ fn an_unknown_metric_lists_the_metrics() {
         );
     }
 }
+
+/// An option of the other format (a load trace's `--threshold` with a click log, a click log's
+/// `--bits` with a load trace) is refused by name instead of being ignored.
+#[test]
+fn an_option_of_the_other_format_is_refused_not_ignored() {
+    for (format, flag, value) in [
+        ("vw", "--threshold", "0.3"),
+        ("vw", "--delimiter", ";"),
+        ("load-csv", "--bits", "20"),
+        ("load-csv", "--ftrl", "alpha=1"),
+    ] {
+        let replay = ["replay", "--format", format, flag, value, "x", "--estimate"];
+        let answer = [
+            "answer",
+            "--trace",
+            "x",
+            "--format",
+            format,
+            flag,
+            value,
+            "--estimate",
+        ];
+        for args in [&replay[..], &answer[..]] {
+            let (code, _, err) = rtml(args);
+            assert_eq!(code, 2, "{args:?}: {err}");
+            assert!(
+                err.contains(flag) && err.contains("leave it out"),
+                "{args:?}: {err}"
+            );
+        }
+    }
+}

@@ -71,7 +71,7 @@ pub fn answer(
     let format = args
         .format
         .ok_or("--trace needs --format load-csv (a per-cell load trace) or vw (a click log)")?;
-    let settings = super::replay::settings(&args.parse)
+    let settings = super::replay::settings_for(&format, &args.parse)?
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
         .collect();
