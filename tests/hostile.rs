@@ -379,3 +379,18 @@ fn a_warmup_too_long_for_the_default_window_names_the_warmup() {
     let e = ReplayOptions::from_args("vw", &s).unwrap_err().message;
     assert!(e.contains("the window is at most"), "{e}");
 }
+
+/// A scale too small for six decimals is echoed as given, not as `--scale 0`.
+#[test]
+fn a_tiny_scale_is_echoed_as_given() {
+    let o = opts(
+        "load-csv",
+        &[
+            ("time-col", "time"),
+            ("value-col", "load"),
+            ("scale", "1e-300"),
+        ],
+    );
+    let e = replay(&o, gap_trace("210").as_bytes()).unwrap_err().message;
+    assert!(e.contains("--scale 1e-300"), "{e}");
+}

@@ -249,9 +249,13 @@ impl Loads {
                         "value `{}` is too large (above {:e} after --scale {}): `{}`",
                         shorten(vtext),
                         MAX_LOAD,
-                        fmt(self.scale),
+                        // A scale too small for six decimals is shown as it is, not as 0.
+                        match fmt(self.scale) {
+                            z if z == "0" => format!("{:e}", self.scale),
+                            s => s,
+                        },
                         shorten(line)
-                    )))
+                    )));
                 }
                 Some(v) if v.is_finite() => {
                     return Err(LineError::Bad(format!(
