@@ -394,3 +394,32 @@ fn a_tiny_scale_is_echoed_as_given() {
     let e = replay(&o, gap_trace("210").as_bytes()).unwrap_err().message;
     assert!(e.contains("--scale 1e-300"), "{e}");
 }
+
+/// A file that is not text (UTF-16 as Excel saves "Unicode text", another archive than gzip, binary
+/// data) is told by its first bytes, with what to do, in either format.
+#[test]
+fn a_file_that_is_not_text_says_what_it_is() {
+    let utf16: Vec<u8> = "\u{feff}time,load\n0,0.5\n"
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    let cases: [(&[u8], &str); 5] = [
+        (&utf16, "UTF-16"),
+        (b"PK\x03\x04\x14\x00rest", "zip"),
+        (b"\xFD7zXZ\x00\x00rest", "xz"),
+        (b"BZh91AY&SY", "bzip2"),
+        (b"1 |a x\x00\x00\x00\n", "zero bytes"),
+    ];
+    for (data, needle) in cases {
+        for o in [opts("vw", &[]), load_opts("frozen")] {
+            let e = replay(&o, data).unwrap_err().message;
+            assert!(e.contains(needle), "{needle}: {e}");
+        }
+    }
+    // Text that happens to start like a magic number is still read.
+    let r = replay(
+        &load_opts("frozen"),
+        gap_trace("210").replacen("time", "BZh", 1).as_bytes(),
+    );
+    assert!(r.is_err_and(|e| e.message.contains("time")));
+}
