@@ -423,3 +423,28 @@ fn a_file_that_is_not_text_says_what_it_is() {
     );
     assert!(r.is_err_and(|e| e.message.contains("time")));
 }
+
+/// A cell column that names a row each (the time, a value) scores nothing: the notice names
+/// --cell-col, not the warm-up.
+#[test]
+fn a_cell_column_of_one_row_a_cell_names_cell_col() {
+    let o = opts(
+        "load-csv",
+        &[
+            ("time-col", "time"),
+            ("value-col", "load"),
+            ("cell-col", "time"),
+        ],
+    );
+    let r = replay(&o, gap_trace("210").as_bytes()).unwrap();
+    let n = r.nothing_scored().unwrap();
+    assert!(n.contains("--cell-col") && !n.contains("--warmup"), "{n}");
+    // A trace shorter than the warm-up still names the warm-up.
+    let short: String = (0..100).map(|h| format!("{h},0.5\n")).collect();
+    let r = replay(
+        &load_opts("frozen"),
+        format!("time,load\n{short}").as_bytes(),
+    )
+    .unwrap();
+    assert!(r.nothing_scored().unwrap().contains("--warmup"));
+}

@@ -86,6 +86,13 @@ impl Report {
                 fmt_num(self.warmup),
                 self.examples / 2
             )
+        } else if self.cells > 1 && self.examples < 3 * self.cells {
+            // Cells of a row or two each: the cell column names something else (a time, a value).
+            format!(
+                "nothing was scored: {} values over {} cells, at most a few rows a cell; is \
+                 --cell-col the column naming the cells (omit it for a single series)?",
+                self.examples, self.cells
+            )
         } else {
             format!(
                 "nothing was scored: every cell's trace ended within its warm-up of {} hours; \
