@@ -633,3 +633,23 @@ fn an_option_of_the_other_format_is_refused_not_ignored() {
         }
     }
 }
+
+/// A claim the run does not cover (the holiday switched off) is said to be unchecked, not
+/// "held in 0 of 0 seeds".
+#[test]
+fn a_claim_the_run_does_not_cover_is_said_unchecked() {
+    let (code, out, err) = rtml(&[
+        "run",
+        "--preset",
+        "cells-holiday",
+        "--seeds",
+        "2",
+        "--set",
+        "holiday=off",
+        "--set",
+        "days=3",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("0 of 0"), "{out}");
+    assert!(out.contains("not checked"), "{out}");
+}

@@ -137,7 +137,14 @@ impl Study for Spread {
         }
         let mut marks = vec![None; words.len()];
         for c in &s.claims {
-            words.push(format!("held in {} of {} seeds: {}", c.held, c.of, c.claim));
+            words.push(match c.of {
+                // The run does not cover what the claim is about (its day, its lanes): said, not "0 of 0".
+                0 => format!(
+                    "not checked (the run does not cover it: its days or lanes): {}",
+                    c.claim
+                ),
+                of => format!("held in {} of {of} seeds: {}", c.held, c.claim),
+            });
             marks.push(Some(super::claims::held_enough(c.claim, c.held, c.of)));
         }
         Ok(Report {
