@@ -494,3 +494,162 @@ fn run_and_the_page_default_to_the_same_metric_after_a_change_of_scenario() {
     let v: serde_json::Value = serde_json::from_str(&out).expect("json");
     assert_eq!(v["metric"], page.metric.as_str(), "{out}");
 }
+
+// --- a hostile review of the command line (session r3s6) ---------------------------------------------
+
+/// A run that cannot start (an oracle lane over more than 24 cells) is refused for that reason by
+/// `--estimate` and by the cost check, not priced or refused for its cost with `--no-limit` offered.
+#[test]
+fn a_run_that_cannot_start_is_refused_before_its_estimate() {
+    for extra in [&["--estimate"][..], &[], &["--no-limit"]] {
+        let mut args = vec!["run", "--preset", "cells-sleep", "--set", "cells=64"];
+        args.extend(extra);
+        let (code, out, err) = rtml(&args);
+        assert_eq!(code, 2, "{extra:?}: {out}");
+        assert!(
+            err.contains("d.policy") && err.contains("24 cells") && !err.contains("--no-limit"),
+            "{extra:?}: {err}"
+        );
+    }
+}
+
+/// Valid sweeps whose loss per hour cannot be fitted (no interval of a day or less; no traffic)
+/// say so in words and in the chart's legend, never "NaN%".
+#[test]
+fn a_sweep_without_a_slope_says_why_instead_of_nan() {
+    for (sets, why) in [
+        (&["--values", "2d"][..], "none was swept"),
+        (&["--values", "1h", "--set", "volume=0"], "undefined"),
+    ] {
+        let mut args = vec![
+            "sweep", "--seeds", "1", "--set", "days=1", "--set", "warmup=1",
+        ];
+        args.extend(sets);
+        let (code, out, err) = rtml(&args);
+        assert_eq!(code, 0, "{err}");
+        assert!(!out.contains("NaN") && out.contains(why), "{sets:?}: {out}");
+        let (code, svg, err) = rtml(&[&args[..], &["--svg", "-"]].concat());
+        assert_eq!(code, 0, "{err}");
+        assert!(!svg.contains("NaN") && svg.contains(why), "{sets:?}");
+    }
+}
+
+/// The answer's options read from a file are refused without `--trace`, and the simulator's options
+/// with it, instead of being ignored.
+#[test]
+fn answer_options_for_the_other_source_are_refused_not_ignored() {
+    for args in [
+        &["answer", "--format", "vw"][..],
+        &["answer", "--groups", "all"],
+        &["answer", "--coverage", "nowhere.csv"],
+        &["answer", "--lanes", "frozen"],
+        &["answer", "--warmup", "2d"],
+        &[
+            "answer",
+            "--trace",
+            "x.csv",
+            "--format",
+            "load-csv",
+            "--sensitivity",
+        ],
+        &[
+            "answer", "--trace", "x.csv", "--format", "load-csv", "--seeds", "3",
+        ],
+        &[
+            "answer",
+            "--trace",
+            "x.csv",
+            "--format",
+            "load-csv",
+            "--ads",
+            "ads-drift",
+        ],
+    ] {
+        let (code, out, err) = rtml(&[args, &["--estimate"]].concat());
+        assert_eq!(code, 2, "{args:?}: {out}");
+        assert!(err.contains("--trace"), "{args:?}: {err}");
+    }
+}
+
+/// A failing study ends its progress line before the error, which starts a line of its own.
+#[test]
+fn an_error_after_progress_starts_its_own_line() {
+    let dir = std::env::temp_dir().join(format!("rtml-line-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("h.csv");
+    std::fs::write(&file, "time,cell,value\n").unwrap();
+    let f = file.to_str().unwrap();
+    let (code, _, err) = rtml(&["answer", "--trace", f, "--format", "load-csv"]);
+    assert_eq!(code, 2, "{err}");
+    let last = err.lines().last().unwrap();
+    assert!(
+        last.starts_with("rtml: ") && last.contains("no value"),
+        "{err:?}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// An unknown metric is refused with the scenario's metrics to choose from.
+#[test]
+fn an_unknown_metric_lists_the_metrics() {
+    for cmd in ["run", "sweep"] {
+        let (code, _, err) = rtml(&[cmd, "--metric", "nope", "--estimate"]);
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.contains("choose one of") && err.contains("expected_ctr"),
+            "{cmd}: {err}"
+        );
+    }
+}
+
+/// An option of the other format (a load trace's `--threshold` with a click log, a click log's
+/// `--bits` with a load trace) is refused by name instead of being ignored.
+#[test]
+fn an_option_of_the_other_format_is_refused_not_ignored() {
+    for (format, flag, value) in [
+        ("vw", "--threshold", "0.3"),
+        ("vw", "--delimiter", ";"),
+        ("load-csv", "--bits", "20"),
+        ("load-csv", "--ftrl", "alpha=1"),
+    ] {
+        let replay = ["replay", "--format", format, flag, value, "x", "--estimate"];
+        let answer = [
+            "answer",
+            "--trace",
+            "x",
+            "--format",
+            format,
+            flag,
+            value,
+            "--estimate",
+        ];
+        for args in [&replay[..], &answer[..]] {
+            let (code, _, err) = rtml(args);
+            assert_eq!(code, 2, "{args:?}: {err}");
+            assert!(
+                err.contains(flag) && err.contains("leave it out"),
+                "{args:?}: {err}"
+            );
+        }
+    }
+}
+
+/// A claim the run does not cover (the holiday switched off) is said to be unchecked, not
+/// "held in 0 of 0 seeds".
+#[test]
+fn a_claim_the_run_does_not_cover_is_said_unchecked() {
+    let (code, out, err) = rtml(&[
+        "run",
+        "--preset",
+        "cells-holiday",
+        "--seeds",
+        "2",
+        "--set",
+        "holiday=off",
+        "--set",
+        "days=3",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("0 of 0"), "{out}");
+    assert!(out.contains("not checked"), "{out}");
+}

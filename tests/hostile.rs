@@ -304,3 +304,147 @@ fn cr_only_line_endings_are_read_as_lines_and_crlf_still_works() {
     let e = replay(&o, b"time,load\r0,0.5\rnoon,0.5\r").unwrap_err();
     assert_eq!(e.line, Some(3), "{e}");
 }
+
+// --- issue r3s6 (hostile review of the command line) --------------------------------------------------
+
+/// Unix seconds or milliseconds in the time column would be read as hours (two weeks of data as
+/// 2,000 "weeks", energy in millions of kWh): the first time is refused with what to do.
+#[test]
+fn unix_seconds_in_the_time_column_are_refused_with_what_to_do() {
+    for (start, step) in [(1_703_462_400.0, 900.0), (1_703_462_400_000.0, 900_000.0)] {
+        let mut s = String::from("time,load\n");
+        for i in 0..300 {
+            s.push_str(&format!("{},0.5\n", start + i as f64 * step));
+        }
+        let o = load_opts("frozen,continual");
+        let e = replay(&o, s.as_bytes()).unwrap_err().message;
+        assert!(
+            e.contains("line 2") && e.contains("Unix seconds") && e.contains("2019-01-01 00:00"),
+            "{e}"
+        );
+        // --skip-bad cannot skip it: every row would go.
+        let skip = opts(
+            "load-csv",
+            &[
+                ("time-col", "time"),
+                ("value-col", "load"),
+                ("skip-bad", ""),
+            ],
+        );
+        assert!(replay(&skip, s.as_bytes()).is_err());
+    }
+    // Hours from a small origin still read (and a far row later is only flagged: see above).
+    let r = replay(&load_opts("frozen"), gap_trace("210").as_bytes()).unwrap();
+    assert!(r.lanes[0].examples > 0);
+}
+
+/// A click log whose scored examples all weigh 0, or all have one label, says why its metrics are
+/// undefined instead of printing a table of dashes.
+#[test]
+fn a_click_log_with_undefined_metrics_says_why() {
+    let log = |line: &str| format!("{line}\n").repeat(400);
+    let o = opts("vw", &[("warmup", "100")]);
+    for (data, needle) in [
+        (log("1 0 |f a"), "weight 0"),
+        (log("-1 |f a"), "none of the 300 scored examples is a click"),
+        (
+            log("1 |f a"),
+            "every one of the 300 scored examples is a click",
+        ),
+    ] {
+        let r = replay(&o, data.as_bytes()).unwrap();
+        assert!(
+            r.notices.iter().any(|n| n.contains(needle)),
+            "{needle}: {:?}",
+            r.notices
+        );
+    }
+    // Both labels with weight: nothing to say.
+    let mixed = "1 |f a\n-1 |f b\n".repeat(200);
+    let r = replay(&o, mixed.as_bytes()).unwrap();
+    assert!(r.notices.is_empty(), "{:?}", r.notices);
+}
+
+/// A warm-up too long for the default stateless lane's window names the warm-up, not the lane.
+#[test]
+fn a_warmup_too_long_for_the_default_window_names_the_warmup() {
+    let s = [("warmup", "99999999999".to_string())];
+    let e = ReplayOptions::from_args("vw", &s).unwrap_err().message;
+    assert!(
+        e.contains("--warmup") && e.contains("stateless:100000/"),
+        "{e}"
+    );
+    // A window given too long names the window.
+    let s = [("lanes", "stateless:10/999999999".to_string())];
+    let e = ReplayOptions::from_args("vw", &s).unwrap_err().message;
+    assert!(e.contains("the window is at most"), "{e}");
+}
+
+/// A scale too small for six decimals is echoed as given, not as `--scale 0`.
+#[test]
+fn a_tiny_scale_is_echoed_as_given() {
+    let o = opts(
+        "load-csv",
+        &[
+            ("time-col", "time"),
+            ("value-col", "load"),
+            ("scale", "1e-300"),
+        ],
+    );
+    let e = replay(&o, gap_trace("210").as_bytes()).unwrap_err().message;
+    assert!(e.contains("--scale 1e-300"), "{e}");
+}
+
+/// A file that is not text (UTF-16 as Excel saves "Unicode text", another archive than gzip, binary
+/// data) is told by its first bytes, with what to do, in either format.
+#[test]
+fn a_file_that_is_not_text_says_what_it_is() {
+    let utf16: Vec<u8> = "\u{feff}time,load\n0,0.5\n"
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    let cases: [(&[u8], &str); 5] = [
+        (&utf16, "UTF-16"),
+        (b"PK\x03\x04\x14\x00rest", "zip"),
+        (b"\xFD7zXZ\x00\x00rest", "xz"),
+        (b"BZh91AY&SY", "bzip2"),
+        (b"1 |a x\x00\x00\x00\n", "zero bytes"),
+    ];
+    for (data, needle) in cases {
+        for o in [opts("vw", &[]), load_opts("frozen")] {
+            let e = replay(&o, data).unwrap_err().message;
+            assert!(e.contains(needle), "{needle}: {e}");
+        }
+    }
+    // Text that happens to start like a magic number is still read.
+    let r = replay(
+        &load_opts("frozen"),
+        gap_trace("210").replacen("time", "BZh", 1).as_bytes(),
+    );
+    assert!(r.is_err_and(|e| e.message.contains("time")));
+}
+
+/// A cell column that names a row each (the time, a value) scores nothing: the notice names
+/// --cell-col, not the warm-up.
+#[test]
+fn a_cell_column_of_one_row_a_cell_names_cell_col() {
+    let o = opts(
+        "load-csv",
+        &[
+            ("time-col", "time"),
+            ("value-col", "load"),
+            ("cell-col", "time"),
+        ],
+    );
+    let r = replay(&o, gap_trace("210").as_bytes()).unwrap();
+    let n = r.nothing_scored().unwrap();
+    assert!(n.contains("--cell-col") && !n.contains("--warmup"), "{n}");
+    // A trace shorter than the warm-up still names the warm-up.
+    let short: String = (0..100).map(|h| format!("{h},0.5\n")).collect();
+    let r = replay(
+        &load_opts("frozen"),
+        format!("time,load\n{short}").as_bytes(),
+    )
+    .unwrap();
+    assert!(r.nothing_scored().unwrap().contains("--warmup"));
+}

@@ -12,10 +12,10 @@ use super::parse_sets;
 #[derive(Args)]
 pub struct AnswerArgs {
     /// First seed (each scenario's seeds run from it).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "trace")]
     seed: Option<u32>,
     /// Seeds (1 to 50).
-    #[arg(long, default_value_t = answer::DEFAULT_SEEDS)]
+    #[arg(long, default_value_t = answer::DEFAULT_SEEDS, conflicts_with = "trace")]
     seeds: u32,
     /// A setting for both worlds, `key=value` (repeatable), e.g. `days=7`, `price_kwh=0.3`; with
     /// --trace and --groups, the network's settings of the money (the cells knobs `price_kwh`,
@@ -24,14 +24,14 @@ pub struct AnswerArgs {
     #[arg(long = "set", value_name = "KEY=VALUE")]
     set: Vec<String>,
     /// The ads preset whose world the map runs in.
-    #[arg(long, default_value = answer::DEFAULT_ADS)]
+    #[arg(long, default_value = answer::DEFAULT_ADS, conflicts_with = "trace")]
     ads: String,
     /// The cells preset whose world the map runs in.
-    #[arg(long, default_value = answer::DEFAULT_CELLS)]
+    #[arg(long, default_value = answer::DEFAULT_CELLS, conflicts_with = "trace")]
     cells: String,
     /// Also rerun the headline comparisons under each variation of the sensitivity strip (energy
     /// price, traffic volume, drift, ...), one at a time, and say under which they held.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "trace")]
     sensitivity: bool,
     /// Print JSON instead of tables.
     #[arg(long)]
@@ -58,6 +58,11 @@ pub fn answer(args: AnswerArgs) -> Result<(), String> {
             args.csv,
             args.svg,
         );
+    }
+    if let Some(flag) = args.trace.stray() {
+        return Err(format!(
+            "{flag} reads a file: it needs --trace FILE (without it, the map is the simulator's)"
+        ));
     }
     let sets = parse_sets(&args.set)?;
     Spec::with_presets(&args.ads, &args.cells, args.seed, &sets, args.seeds)?;

@@ -136,6 +136,9 @@ fn build_config(name: &str, seed: Option<u32>, sets: &[String]) -> Result<Config
     if let Some(s) = seed {
         cfg.seed = s;
     }
+    // The rules between knobs (an oracle lane's cell count): checked before the estimate, which
+    // would otherwise price, or refuse for its cost, a run that cannot start.
+    cfg.validate().map_err(|e| e.to_string())?;
     Ok(cfg)
 }
 
@@ -152,15 +155,18 @@ where
     S::Task: Sync,
     S::Part: Send,
 {
+    let mut shown = false;
     let parts = rtml::study::run_native::<S>(job, cores, |i, n| {
         if !quiet {
             eprint!("\rrtml: {name} {i}/{n} {what}");
+            shown = true;
         }
-    })?;
-    if !quiet {
+    });
+    // The progress line ends before what follows, an error too.
+    if shown {
         eprintln!();
     }
-    S::report(job, &parts)
+    S::report(job, &parts?)
 }
 
 /// A study's report as the page shows it: the JSON alone with `--json`, else the table and the words.

@@ -77,7 +77,7 @@ pub struct ParseArgs {
 }
 
 pub fn replay(args: ReplayArgs) -> Result<(), String> {
-    let settings = settings(&args.parse);
+    let settings = settings_for(&args.format, &args.parse)?;
     let opts = rtml::replay::ReplayOptions::from_args(&args.format, &settings)
         .map_err(|e| e.to_string())?;
     let file = &args.file;
@@ -100,6 +100,34 @@ limit (5 minutes of work or 2 GB); lower --lanes or --bits, or pass --no-limit t
         out!("{}", rtml::replay::format_table(&report, secs));
     }
     Ok(())
+}
+
+/// Options of one format only: given with the other, they would be ignored.
+const VW_ONLY: &[&str] = &["bits", "ftrl"];
+const LOAD_ONLY: &[&str] = &[
+    "delimiter",
+    "time-col",
+    "cell-col",
+    "value-col",
+    "scale",
+    "threshold",
+    "learner",
+    "cell-type",
+];
+
+/// The options given for `format`, refused by name when they belong to the other format.
+pub fn settings_for(format: &str, a: &ParseArgs) -> Result<Vec<(&'static str, String)>, String> {
+    let given = settings(a);
+    let (other, theirs, ours) = match format {
+        "vw" => (LOAD_ONLY, "a load trace (--format load-csv)", "a click log"),
+        _ => (VW_ONLY, "a click log (--format vw)", "a load trace"),
+    };
+    match given.iter().find(|(k, _)| other.contains(k)) {
+        Some((k, _)) => Err(format!(
+            "--{k} is an option of {theirs}, not of {ours}: leave it out"
+        )),
+        None => Ok(given),
+    }
 }
 
 /// The options given, as `(name, value)` in the replay's own option names.

@@ -4,7 +4,6 @@ use clap::Args;
 use rtml::base::json::json_num;
 use rtml::sim::experiment::{Experiment, LaneSummary};
 use rtml::sim::presets::preset;
-use rtml::sim::series::metric;
 
 use super::output::{Outputs, STDOUT};
 use super::{build_config, show};
@@ -75,12 +74,7 @@ pub fn run(args: RunArgs) -> Result<(), String> {
             cfg.scenario.default_metric().to_string()
         }
     });
-    if metric(cfg.scenario, &key).is_none() {
-        return Err(format!(
-            "no metric `{key}` for the {:?} scenario",
-            cfg.scenario
-        ));
-    }
+    rtml::sim::series::metric_or_list(cfg.scenario, &key)?;
     if let Some(n) = args.seeds {
         refuse_with_seeds(&args)?;
         let mut outs = Outputs::default();

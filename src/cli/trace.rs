@@ -14,26 +14,31 @@ pub struct TraceArgs {
     trace: Option<String>,
     /// With --trace: what the file is, `load-csv` (a per-cell load trace) or `vw` (a click log in
     /// Vowpal Wabbit text: the model's freshness only, in log loss, NE and AUC).
-    #[arg(long)]
+    #[arg(long, requires = "trace")]
     format: Option<String>,
     /// With --trace: the rows, how stale the forecast's inputs are: `online` (the trace's own
     /// interval) and batch refresh periods (default `online,4h,1d`).
-    #[arg(long)]
+    #[arg(long, requires = "trace")]
     refresh: Option<String>,
     /// With --trace: the columns, how fresh the model is: `continual`, retrain periods and `frozen`
     /// (default `continual,1h,1d,7d,frozen`; a click log counts examples: `continual,10k,100k,frozen`).
-    #[arg(long)]
+    #[arg(long, requires = "trace")]
     every: Option<String>,
     /// With --trace (load-csv): which cells share a coverage cell, to count the network's money
     /// (energy and complaint calls, degraded GB) as the cells world does: groups separated by `;`,
     /// cells by `,`, a group's spare capacity in brackets (default `--set coverage=0.5`), e.g.
     /// `cellA,cellB,cellC (0.8); cellD,cellE`; `all`: every cell under one coverage cell. Prices and
     /// the interlock: `--set price_kwh=0.2`, `complaint_cost`, `headroom`, ... (the cells knobs).
-    #[arg(long, value_name = "GROUPS")]
+    #[arg(long, value_name = "GROUPS", requires = "trace")]
     groups: Option<String>,
     /// With --trace (load-csv): the coverage groups from a CSV file with a `cell` and a `coverage`
     /// column (the coverage cell each booster falls back on) and optionally `capacity`.
-    #[arg(long, value_name = "FILE", conflicts_with = "groups")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "groups",
+        requires = "trace"
+    )]
     coverage: Option<String>,
     #[command(flatten)]
     parse: super::replay::ParseArgs,
@@ -43,6 +48,12 @@ impl TraceArgs {
     /// Whether a trace was given.
     pub fn given(&self) -> bool {
         self.trace.is_some()
+    }
+
+    /// A reading option (`--lanes`, `--bits`, ...) given without a trace, which nothing would read.
+    pub fn stray(&self) -> Option<String> {
+        let given = super::replay::settings(&self.parse);
+        given.first().map(|(k, _)| format!("--{k}"))
     }
 }
 
@@ -60,7 +71,7 @@ pub fn answer(
     let format = args
         .format
         .ok_or("--trace needs --format load-csv (a per-cell load trace) or vw (a click log)")?;
-    let settings = super::replay::settings(&args.parse)
+    let settings = super::replay::settings_for(&format, &args.parse)?
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
         .collect();

@@ -194,10 +194,17 @@ fn parse_lane(part: &str, format: Format, warmup: f64) -> Result<LaneSpec, Repla
                 return Err(bad("the window must be positive".into()));
             }
             if format == Format::Vw && window > MAX_WINDOW {
-                return Err(bad(format!(
-                    "the window is at most {} examples",
-                    fmt_num(MAX_WINDOW)
-                )));
+                let most = fmt_num(MAX_WINDOW);
+                return Err(bad(match w {
+                    Some(_) => format!("the window is at most {most} examples"),
+                    // The window was not given: it is the warm-up, which the user set.
+                    None => format!(
+                        "its window, the warm-up of {} examples, is at most {most} examples: pass \
+                         a smaller --warmup, or give the window, e.g. `{kind}:{}/{most}`",
+                        fmt_num(window),
+                        fmt_num(every)
+                    ),
+                }));
             }
             LaneSpec::Stateless { every, window }
         }

@@ -86,6 +86,13 @@ impl Report {
                 fmt_num(self.warmup),
                 self.examples / 2
             )
+        } else if self.cells > 1 && self.examples < 3 * self.cells {
+            // Cells of a row or two each: the cell column names something else (a time, a value).
+            format!(
+                "nothing was scored: {} values over {} cells, at most a few rows a cell; is \
+                 --cell-col the column naming the cells (omit it for a single series)?",
+                self.examples, self.cells
+            )
         } else {
             format!(
                 "nothing was scored: every cell's trace ended within its warm-up of {} hours; \
@@ -159,6 +166,39 @@ pub(super) fn load_lanes(l: &loads::Loads, format: Format) -> Vec<LaneReport> {
             lane_report(o.spec, format, &o.totals, &o.series, count, load_metrics)
         })
         .collect()
+}
+
+/// What is worth knowing about a click log: why the metrics that need both labels, or any weight,
+/// are undefined ("-" in the table, null in JSON) when every scored example weighs 0 or has one label.
+pub(super) fn click_notices(c: &clicks::Clicks) -> Vec<String> {
+    use clicks::f;
+    // Every lane scores the same examples: the first lane's sums stand for all.
+    let Some(t) = c.lanes.first().map(|l| &l.totals) else {
+        return Vec::new();
+    };
+    let (count, weight, clicks) = (t[f::COUNT], t[f::WEIGHT], t[f::CLICKS]);
+    if count == 0.0 {
+        return Vec::new();
+    }
+    let scored = fmt_figure(Some(count), 3);
+    vec![if weight == 0.0 {
+        format!(
+            "every scored example ({scored}) has importance weight 0, so none counts and no metric \
+             is defined: is the number after the label a weight? (`-1 1 |f ...`: label -1, weight 1)"
+        )
+    } else if clicks == 0.0 {
+        format!(
+            "none of the {scored} scored examples is a click (label 1): NE, AUC and calibration \
+             need clicks; is the label the first field, 1 for a click?"
+        )
+    } else if clicks == weight {
+        format!(
+            "every one of the {scored} scored examples is a click: NE and AUC need non-clicks \
+             (label -1 or 0) too"
+        )
+    } else {
+        return Vec::new();
+    }]
 }
 
 /// What is worth knowing about a load trace read with `scale`: gaps, missing values, overloads.

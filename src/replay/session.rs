@@ -58,11 +58,34 @@ pub fn default_click_warmup(examples: u64) -> f64 {
 /// The first bytes of a gzip file.
 pub(super) const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
-/// The error for a compressed file (the session reads text only).
+/// The error for a file that is not text, told by its first bytes (the session reads text only; the
+/// command line and the page decompress gzip before it, not other archives): what to do about it.
 pub(super) fn gzip_error(first_chunk: &[u8]) -> Option<ReplayError> {
-    first_chunk
-        .starts_with(&GZIP_MAGIC)
-        .then(|| ReplayError::plain("the file is gzip-compressed: decompress it first"))
+    let b = first_chunk;
+    let archive =
+        |what: &str| format!("the file is {what}: decompress it first (gzip is read as it is)");
+    let message = if b.starts_with(&GZIP_MAGIC) {
+        "the file is gzip-compressed: decompress it first".to_string()
+    } else if b.starts_with(b"PK\x03\x04") {
+        archive("a zip archive")
+    } else if b.starts_with(b"\xFD7zXZ\x00") {
+        archive("xz-compressed")
+    } else if b.starts_with(b"BZh") && b.get(3).is_some_and(|d| (b'1'..=b'9').contains(d)) {
+        archive("bzip2-compressed")
+    } else if b.starts_with(b"\x28\xB5\x2F\xFD") {
+        archive("zstd-compressed")
+    } else if b.starts_with(b"\xFF\xFE")
+        || b.starts_with(b"\xFE\xFF")
+        || b[..b.len().min(4096)].contains(&0)
+    {
+        // Text never holds a zero byte; UTF-16 (Excel's "Unicode text") holds one in every ASCII character.
+        "the file is UTF-16 text or binary data (it holds zero bytes): save it as UTF-8 text, e.g. \
+         `iconv -f UTF-16 -t UTF-8 FILE > FILE.csv`"
+            .to_string()
+    } else {
+        return None;
+    };
+    Some(ReplayError::plain(message))
 }
 
 impl Session {
@@ -276,6 +299,7 @@ impl Session {
         let (examples, cells, lanes): (u64, u64, Vec<LaneReport>) = match &self.engine {
             Engine::Clicks(c) => {
                 let held = self.held.as_ref().map_or(0, |h| h.examples.len() as u64);
+                notices.extend(report::click_notices(c));
                 (c.examples + held, 0, report::click_lanes(c, format))
             }
             Engine::Loads(l) => {

@@ -391,3 +391,16 @@ pub fn metrics(scenario: Scenario) -> impl Iterator<Item = &'static Metric> {
 pub fn metric(scenario: Scenario, key: &str) -> Option<&'static Metric> {
     metrics(scenario).find(|m| m.key == key)
 }
+
+/// A metric by key in a scenario, or the error that names the scenario's metrics.
+pub fn metric_or_list(scenario: Scenario, key: &str) -> Result<&'static Metric, String> {
+    metric(scenario, key).ok_or_else(|| {
+        let keys: Vec<&str> = metrics(scenario).map(|m| m.key).collect();
+        let key = crate::base::echo::clip(key);
+        let name = scenario.name();
+        format!(
+            "no metric `{key}` for the {name} scenario; choose one of: {}",
+            keys.join(", ")
+        )
+    })
+}

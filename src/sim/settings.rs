@@ -44,7 +44,7 @@ impl Config {
                     &format!("{name}.policy"),
                     "oracle",
                     format!(
-                        "another policy with more than {} cells: the oracle searches every sleep schedule of a cluster's cells",
+                        "another policy (e.g. {name}.policy=rule) with more than {} cells, or at most {0} cells: the oracle searches every sleep schedule of a cluster's cells",
                         4 * ORACLE_MAX_PER_CLUSTER
                     ),
                 ));

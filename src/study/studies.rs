@@ -137,7 +137,14 @@ impl Study for Spread {
         }
         let mut marks = vec![None; words.len()];
         for c in &s.claims {
-            words.push(format!("held in {} of {} seeds: {}", c.held, c.of, c.claim));
+            words.push(match c.of {
+                // The run does not cover what the claim is about (its day, its lanes): said, not "0 of 0".
+                0 => format!(
+                    "not checked (the run does not cover it: its days or lanes): {}",
+                    c.claim
+                ),
+                of => format!("held in {} of {of} seeds: {}", c.held, c.claim),
+            });
             marks.push(Some(super::claims::held_enough(c.claim, c.held, c.of)));
         }
         Ok(Report {
@@ -329,12 +336,15 @@ impl Study for Sweep {
                 ]);
             }
             let label = info(&s.metric).map_or(s.metric.clone(), |m| m.label_lower());
-            said.push(format!(
-                "{} lose {:.3}% of their {label} per hour of staleness ({:.1}% of the frozen-to-continual gap)",
-                world.label,
-                s.value_loss_per_hour * 100.0,
-                s.loss_per_hour * 100.0
-            ));
+            said.push(match s.unmeasured() {
+                Some(why) => format!("{}'s {label} lost per hour of staleness is {why}", world.label),
+                None => format!(
+                    "{} lose {:.3}% of their {label} per hour of staleness ({:.1}% of the frozen-to-continual gap)",
+                    world.label,
+                    s.value_loss_per_hour * 100.0,
+                    s.loss_per_hour * 100.0
+                ),
+            });
             summaries.push((world.label.clone(), s));
         }
         let words = vec![format!(

@@ -177,8 +177,7 @@ impl Spec {
             return Err("no sweep values".into());
         }
         let key = metric_key.unwrap_or(default_outcome(base.scenario));
-        let m = metric(base.scenario, key)
-            .ok_or_else(|| format!("no metric `{key}` for this scenario"))?;
+        let m = crate::sim::series::metric_or_list(base.scenario, key)?;
         base.validate().map_err(|e| e.to_string())?;
         Ok(Spec {
             base,
@@ -305,6 +304,22 @@ pub struct Summary {
     /// Outcome lost per hour of staleness, as a share of the continual outcome (0 to 1 per hour),
     /// from the points up to one day.
     pub value_loss_per_hour: f64,
+}
+
+impl Summary {
+    /// Why the loss per hour of staleness is not measured, `None` when it is: the sentences and
+    /// the chart's legend say this instead of "NaN%".
+    pub fn unmeasured(&self) -> Option<&'static str> {
+        if self.loss_per_hour.is_finite() && self.value_loss_per_hour.is_finite() {
+            return None;
+        }
+        let day = |p: &PointStats| matches!(p.point, Point::Hours(h) if h <= HOURS_PER_DAY);
+        Some(if self.points.iter().any(day) {
+            "not measured: the outcome is undefined, or frozen and continual do not differ"
+        } else {
+            "not measured: it is fitted on the intervals of a day or less, and none was swept"
+        })
+    }
 }
 
 fn mean_sd(v: &[f64]) -> (f64, f64) {

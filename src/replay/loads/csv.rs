@@ -9,6 +9,11 @@ use crate::replay::time::{self, Stamp};
 use crate::replay::{shorten, ReplayError};
 use std::collections::VecDeque;
 
+/// The first time of a trace in plain numbers (hours) from this far on is refused: 1e8 hours is
+/// over 11,000 years, and Unix seconds pass it from 1973 on (milliseconds from 1970-01-02). A later
+/// row that far is a typo the gap notice names (`tests/hostile.rs`).
+const EPOCH_LIKE_HOURS: f64 = 1e8;
+
 /// Column positions found in the header.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Cols {
@@ -244,9 +249,13 @@ impl Loads {
                         "value `{}` is too large (above {:e} after --scale {}): `{}`",
                         shorten(vtext),
                         MAX_LOAD,
-                        fmt(self.scale),
+                        // A scale too small for six decimals is shown as it is, not as 0.
+                        match fmt(self.scale) {
+                            z if z == "0" => format!("{:e}", self.scale),
+                            s => s,
+                        },
                         shorten(line)
-                    )))
+                    )));
                 }
                 Some(v) if v.is_finite() => {
                     return Err(LineError::Bad(format!(
@@ -280,6 +289,19 @@ impl Loads {
             }
         };
         match self.dates {
+            // Plain numbers count hours: a first time this far from hour 0 is Unix seconds or
+            // milliseconds, whose every row would be read as hours (days of data as years).
+            None if !dates && t.abs() >= EPOCH_LIKE_HOURS => {
+                return Err(LineError::Fatal(ReplayError::plain(format!(
+                    "line {}: time `{}` is a plain number, which counts hours ({} years from hour 0): \
+                     Unix seconds or milliseconds? write the times as dates such as 2019-01-01 00:00 \
+                     (e.g. with `date -u -d @SECONDS '+%F %T'`): `{}`",
+                    self.line,
+                    shorten(ttext),
+                    crate::base::units::fmt_num((t.abs() / 8766.0).round()),
+                    shorten(line)
+                ))))
+            }
             None => self.dates = Some(dates),
             Some(d) if d != dates => {
                 return Err(LineError::Bad(format!(

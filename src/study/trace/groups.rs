@@ -63,6 +63,14 @@ pub fn parse(spec: &str) -> Result<Option<Groups>, String> {
             Some((names, cap)) => (names, Some(capacity(cap, k)?)),
             None => (text, None),
         };
+        if names.trim().eq_ignore_ascii_case("all") {
+            return Err(format!(
+                "--groups: `{}`: `all` stands alone, with no bracket: every cell under one \
+                 coverage cell, whose spare capacity is the `coverage` setting (e.g. --set \
+                 coverage=0.8)",
+                clip(text)
+            ));
+        }
         if names.contains('(') || names.contains(')') {
             return Err(format!(
                 "--groups: group {k} `{}`: a bracket holds the coverage cell's spare capacity and \
@@ -300,6 +308,11 @@ mod tests {
         );
         assert_eq!(parse("  ").unwrap(), None);
         assert_eq!(parse("ALL").unwrap(), Some(Groups::All));
+        // `all` with a capacity, or beside a group, is not read as a cell named `all`.
+        for spec in ["all (0.8)", "all; cellA"] {
+            let e = parse(spec).unwrap_err();
+            assert!(e.contains("stands alone") && e.contains("coverage="), "{e}");
+        }
         let t = "Cell;Coverage;Capacity\nx;C1;0.5\ny;C2;\nz;C1;0.5\n";
         assert_eq!(from_table(t).unwrap(), "x,z (0.5);y");
     }

@@ -173,7 +173,15 @@ impl Spec {
             }
             let mut c = cfg.clone();
             c.set(knob.name(), v).map_err(|e| e.to_string())?;
-            vals.push(knob.get(&c));
+            let x = knob.get(&c);
+            if vals.contains(&x) {
+                // Two rows of the same plan: the table and the pick would list it twice.
+                return Err(format!(
+                    "--values: `{}` is given twice",
+                    crate::base::echo::clip(v)
+                ));
+            }
+            vals.push(x);
         }
         if vals.is_empty() {
             return Err("--values: give at least one value, e.g. 0.1,0.2,0.3".into());

@@ -27,6 +27,9 @@ fn bad_specs_are_refused_with_a_message() {
     assert!(e("threshold", "", 1).contains("at least one"));
     assert!(e("threshold", "0.1", 0).contains("seeds"));
     assert!(e("wake", "1h", 1).contains("wake"));
+    // The same value twice (also written two ways) would be two rows of one plan.
+    assert!(e("threshold", "0.1,0.2,0.1", 1).contains("twice"));
+    assert!(e("wake", "6,0.1h", 1).contains("`0.1h` is given twice"));
     let ads = preset("ads-drift").unwrap().config();
     assert!(Spec::new(ads, "threshold", "0.1", 1).is_err());
     let ok = Spec::new(cfg, "wake", "0,0.1h,5", 2).unwrap();

@@ -218,12 +218,15 @@ fn legend<DB: DrawingBackend>(
     let x0 = (70.0 * style.scale) as i32;
     for (i, (name, s)) in sweeps.iter().enumerate() {
         let y = (34.0 * style.scale) as i32 + i as i32 * (16.0 * style.scale) as i32;
-        let text = format!(
-            "{name}: loses {:.3}% of its {} per hour of staleness ({:.1}% of the gap)",
-            s.value_loss_per_hour * 100.0,
-            s.metric.replace('_', " "),
-            s.loss_per_hour * 100.0
-        );
+        let metric = s.metric.replace('_', " ");
+        let text = match s.unmeasured() {
+            Some(why) => format!("{name}: {metric} lost per hour of staleness {why}"),
+            None => format!(
+                "{name}: loses {:.3}% of its {metric} per hour of staleness ({:.1}% of the gap)",
+                s.value_loss_per_hour * 100.0,
+                s.loss_per_hour * 100.0
+            ),
+        };
         let text_y = y - (7.0 * style.scale) as i32;
         legend_row(root, (x0, y), text_y, LANE_COLORS[i % 4], text, pal, style)?;
     }
