@@ -190,44 +190,18 @@ impl Spec {
         })
     }
 
-    /// The estimated cost of every run of the sweep, added up (on one thread; memory: the largest
-    /// run's, as if `parallel` ran at once). Each part is the same part of every run that has it,
-    /// its work added up, so that the part a message names as the costliest is costliest over the
-    /// whole sweep (it once named one run's part: 0.2 s of a 6-minute sweep).
+    /// The estimated cost of every run of the sweep, added up part by part (on one thread; memory:
+    /// the largest run's, as if `parallel` ran at once): the part a message names as the costliest
+    /// is costliest over the whole sweep (it once named one run's part: 0.2 s of a 6-minute sweep).
     pub fn cost(&self, parallel: usize) -> crate::sim::cost::Cost {
-        let at_once = parallel.max(1) as f64;
         let mut total = crate::sim::cost::Cost::default();
-        let mut runs: Vec<usize> = Vec::new();
         for (p, s) in self.tasks() {
             if let Ok(c) = self.config(p, s) {
-                let c = crate::sim::cost::estimate(&c);
-                total.seconds += c.seconds;
-                total.bytes = total.bytes.max(c.bytes * at_once);
-                for part in c.parts {
-                    match total.parts.iter().position(|q| q.what == part.what) {
-                        Some(i) => {
-                            total.parts[i].seconds += part.seconds;
-                            total.parts[i].bytes = total.parts[i].bytes.max(part.bytes * at_once);
-                            runs[i] += 1;
-                        }
-                        None => {
-                            total.parts.push(crate::domain::cost::Part {
-                                bytes: part.bytes * at_once,
-                                ..part
-                            });
-                            runs.push(1);
-                        }
-                    }
-                }
+                total.add_run(crate::sim::cost::estimate(&c), parallel.max(1) as f64);
             }
         }
-        for (part, n) in total.parts.iter_mut().zip(runs) {
-            if n > 1 {
-                part.what = format!(
-                    "{}, in {n} of the sweep's runs (--values, --seeds)",
-                    part.what
-                );
-            }
+        for part in &mut total.parts {
+            part.what = format!("{}, over the sweep's runs (--values, --seeds)", part.what);
         }
         total
     }
@@ -596,27 +570,6 @@ pub fn to_csv(s: &Summary) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The parts of a sweep's cost add up to its work: the costliest part a message names is the
-    /// costliest over every run, not one run's.
-    #[test]
-    fn the_parts_of_a_sweeps_cost_add_up_to_its_work() {
-        let base = crate::sim::presets::preset("ads-drift").unwrap().config();
-        let values = ["1m", "1h", "1d"]
-            .map(|v| Point::parse(v).unwrap())
-            .to_vec();
-        let spec = Spec::new(base, None, Param::Every, values, 5, None).unwrap();
-        let c = spec.cost(2);
-        let sum: f64 = c.parts.iter().map(|p| p.seconds).sum();
-        assert!(
-            (sum - c.seconds).abs() <= 1e-9 * c.seconds,
-            "{sum} of {}",
-            c.seconds
-        );
-        let top = c.parts.iter().map(|p| p.seconds).fold(0.0, f64::max);
-        assert!(top * c.parts.len() as f64 >= c.seconds, "{c:?}");
-        assert!(c.parts.iter().all(|p| p.bytes <= c.bytes), "{c:?}");
-    }
 
     #[test]
     fn values_parse() {
