@@ -498,15 +498,7 @@ impl Experiment {
     /// an ads world whose traffic brings (almost) no request, where every figure is empty.
     pub fn warnings(&self) -> Vec<String> {
         let mut out = Vec::new();
-        let ads = &self.cfg.ads;
-        if self.cfg.scenario == Scenario::Ads && ads.volume * self.cfg.days * 24.0 < 1.0 {
-            out.push(format!(
-                "Traffic is {} requests per hour: fewer than one ad request is expected in {} day{}, so no ad is shown and every figure stays empty. Raise Traffic (volume).",
-                fmt_num(ads.volume),
-                fmt_num(self.cfg.days),
-                if self.cfg.days == 1.0 { "" } else { "s" }
-            ));
-        }
+        out.extend(self.cfg.traffic_warning());
         if let Sim::Cells(s) = &self.sim {
             for (l, lane) in s.lanes.iter().enumerate() {
                 if lane.wild > 0 {
