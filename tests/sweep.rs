@@ -209,3 +209,25 @@ fn the_swept_lane_is_one_that_learns() {
     let err = Spec::new(cfg, Some(1), Param::Every, points, 1, None).unwrap_err();
     assert!(err.contains("no learned model"), "{err}");
 }
+
+/// The parts of a sweep's cost add up to its work: the costliest part a message names is the
+/// costliest over every run, not one run's (a 6-minute sweep once named one run's 0.2 s).
+#[test]
+fn the_parts_of_a_sweeps_cost_add_up_to_its_work() {
+    use rtml::study::sweep::{Param, Point, Spec};
+    let base = rtml::sim::presets::preset("ads-drift").unwrap().config();
+    let values = ["1m", "1h", "1d"]
+        .map(|v| Point::parse(v).unwrap())
+        .to_vec();
+    let spec = Spec::new(base, None, Param::Every, values, 5, None).unwrap();
+    let c = spec.cost(2);
+    let sum: f64 = c.parts.iter().map(|p| p.seconds).sum();
+    assert!(
+        (sum - c.seconds).abs() <= 1e-9 * c.seconds,
+        "{sum} of {}",
+        c.seconds
+    );
+    let top = c.parts.iter().map(|p| p.seconds).fold(0.0, f64::max);
+    assert!(top * c.parts.len() as f64 >= c.seconds, "{c:?}");
+    assert!(c.parts.iter().all(|p| p.bytes <= c.bytes), "{c:?}");
+}

@@ -80,8 +80,12 @@ async function show(j) {
   if (r.strip) fillTable($('answer-strip'), r.strip);
 }
 
-/** Runs the answer for the inputs (parts already run come from the studies' cache at once). */
-export async function runAnswer() {
+/**
+ * Runs the answer for the inputs (parts already run come from the studies' cache at once). Held over
+ * the page's budget, it runs anyway only when the reader presses Run again (`pressed`): opening the
+ * tab from a link runs it and opens its fold, whose toggle runs it again, which once ran it anyway.
+ */
+export async function runAnswer(pressed = false) {
   if (running) return;
   view ??= new StudyView('answer');
   const j = job();
@@ -102,7 +106,7 @@ export async function runAnswer() {
   const perSeed = new Map();
   const have = new Map();
   let cached = true;
-  const anyway = warned === key;
+  const anyway = pressed && warned === key;
   warned = null;
   try {
     await runStudy('answer', j, (part, done, total) => {
@@ -156,7 +160,7 @@ export function setupAnswer(cat, state, dark) {
   $('answer-kwh-label').title = knob('price_kwh').help;
   $('answer-call-label').title = knob('complaint_cost').help;
   $('answer-prices').textContent = `Cells pay ${knob('price_kwh').label.toLowerCase()}: ${knob('price_kwh').help} ${knob('complaint_cost').label}: ${knob('complaint_cost').help} Ads earn the expected revenue of every shown ad (its true click probability times its cost per click).`;
-  $('answer-run').addEventListener('click', runAnswer);
+  $('answer-run').addEventListener('click', () => runAnswer(true));
   $('answer-cancel').addEventListener('click', cancelAnswer);
   $('answer-view').addEventListener('change', draw);
   $('answer').addEventListener('toggle', () => { if ($('answer').open) { if (window.__answer) draw(); else runAnswer(); } });

@@ -642,7 +642,7 @@ async function main() {
   // A study's tab runs the link's inputs, as at load: a run going is cancelled first (the inputs it
   // runs are no longer the link's); an unchanged one comes from the cache.
   const studies = {
-    answer: [runAnswer, cancelAnswer, answerRunning],
+    answer: [() => runAnswer(), cancelAnswer, answerRunning],
     sweep: [() => runSweep(ui.dark), cancelSweep, sweepRunning],
     whatif: [runWhatif, cancelWhatif, whatifRunning],
   };
@@ -673,7 +673,7 @@ async function main() {
   bindPanels();
   await nextTask();
   // Freshness sweep.
-  $('sweep-run').addEventListener('click', () => runSweep(ui.dark));
+  $('sweep-run').addEventListener('click', () => runSweep(ui.dark, true));
   $('sweep-cancel').addEventListener('click', cancelSweep);
   $('sweep').addEventListener('toggle', () => { if ($('sweep').open) redrawSweep(ui.dark); });
   setupAnswer(ui.cat, ui.state, () => ui.dark);

@@ -200,7 +200,17 @@ function stackDraw() {
  * Rust: `grade` is `worst` or `best` (the lane the others beat, or that beat them, on 9 of 10 seeds)
  * or `lost:A,B` (how much of B's expected clicks A loses). `{outcome, text}`, `outcome` null when the
  * seeds do not settle it. */
-export async function gradeOverSeeds(hash, seeds, grade) {
+export function gradeOverSeeds(hash, seeds, grade) {
+  // One at a time: a study of the same kind cancels the one before it (pool.js), so a second reveal
+  // pressed while the first ran once turned the first into "could not be run (cancelled)".
+  const mine = grading.then(() => gradeNow(hash, seeds, grade));
+  grading = mine.catch(() => {});
+  return mine;
+}
+
+let grading = Promise.resolve();
+
+async function gradeNow(hash, seeds, grade) {
   await wasm();
   const input = { hash, seeds };
   const view = new StudyView('spread');

@@ -183,7 +183,7 @@ const current = new Map();
  * workers) is too large for a tab, or over the page's memory unless `opts.anyway` (`opts.again` says how
  * the reader confirms: `press Run sweep again`). `opts.fields` names
  * the command line's flags as the panel's fields; `opts.what` the run (`this sweep`); `opts.onCost(c)`
- * sees the estimate (`{text, over, hold, hard, lower}`) before the run.
+ * sees the estimate (`{text, over, hold, risk, hard, lower}`) before the run.
  */
 export function runStudy(kind, input, onPart = () => {}, onTasks = () => {}, opts = {}) {
   cancelStudy(kind);
@@ -198,7 +198,8 @@ export function runStudy(kind, input, onPart = () => {}, onTasks = () => {}, opt
   if (c.hard) throw new OverBudget(words(`Not started: too large for a browser tab: ${what}: ${c.over}. Lower those settings.`));
   if (c.hold && !opts.anyway) {
     const again = opts.again ? `, or ${opts.again} to run it anyway` : '';
-    throw new OverBudget(words(`Not started: ${what}: ${c.over}. On a phone the browser may close the tab: lower those settings${again}.`));
+    // Rust says why it asks (memory a phone may not have, or hours of work): `risk`.
+    throw new OverBudget(words(`Not started: ${what}: ${c.over}. ${c.risk}: lower those settings${again}.`));
   }
   if (opts.onCost) opts.onCost(c);
   let tasks;

@@ -173,7 +173,7 @@ async function run(dark) {
   }
   if (cost.hold && warned !== key) {
     warned = key;
-    stop(pageWords(`Not started: this replay: ${cost.over}. On a phone the browser may close the tab: lower those settings, or press Replay again to run it anyway.`, FIELDS));
+    stop(pageWords(`Not started: this replay: ${cost.over}. ${cost.risk}: lower those settings, or press Replay again to run it anyway.`, FIELDS));
     return;
   }
   warned = null;

@@ -22,8 +22,9 @@ function draw(dark) {
 /** The command line's flags as the panel's fields, in its messages. */
 const SWEEP_FIELDS = { '--seeds': 'Seeds', '--values': 'Intervals', '--param': 'the swept knob' };
 
-/** Runs the sweep described by the inputs, for the ads and the cells preset. */
-export async function runSweep(dark) {
+/** Runs the sweep described by the inputs, for the ads and the cells preset; held over the page's
+ * budget, anyway only when the reader presses Run sweep again (`pressed`), not when a link runs it. */
+export async function runSweep(dark, pressed = false) {
   if (running) return;
   view ??= new StudyView('sweep');
   const input = {
@@ -42,7 +43,7 @@ export async function runSweep(dark) {
   bar.value = 0;
   try {
     view.clear();
-    const anyway = warned === key;
+    const anyway = pressed && warned === key;
     warned = null;
     await runStudy('sweep', input, (part, done, total) => {
       view.add(part);

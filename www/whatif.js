@@ -37,7 +37,9 @@ function show() {
   draw();
 }
 
-async function run() {
+/** Runs the panel's inputs; held over the page's budget, anyway only when the reader presses
+ * Evaluate again (`pressed`), not when a link or another input runs it. */
+async function run(pressed = false) {
   if (running) return;
   // The slider's step from the link, or (empty) the configuration's own simulator error.
   const own = $('whatif-error').dataset.own === '1';
@@ -53,7 +55,7 @@ async function run() {
   view ??= new StudyView('whatif');
   try {
     view.clear();
-    const anyway = warned === key;
+    const anyway = pressed && warned === key;
     warned = null;
     await runStudy('whatif', job, (part, d, n) => { view.add(part); bar.value = d / n; status.textContent = `${d} of ${n} seeds`; }, () => {}, {
       anyway, what: 'this what-if evaluation', again: 'press Evaluate again', fields: FIELDS,
@@ -76,7 +78,7 @@ async function run() {
 }
 
 /** Runs the panel's inputs (a followed link's: app.js), whether it is running, and cancels it. */
-export const runWhatif = run;
+export const runWhatif = () => run();
 export function whatifRunning() { return running; }
 export function cancelWhatif() { cancelStudy('whatif'); }
 
@@ -90,12 +92,12 @@ export function setupWhatif(dark, tab, values) {
     $('whatif-values').value = exampleValues[$('whatif-knob').value] ?? exampleValues.threshold;
     $('whatif-values').dispatchEvent(new Event('change'));
   });
-  $('whatif-run').addEventListener('click', run);
+  $('whatif-run').addEventListener('click', () => run(true));
   $('whatif-cancel').addEventListener('click', cancelWhatif);
   $('whatif-error').addEventListener('input', show);
   $('whatif-refit').addEventListener('change', show);
   // The bias changes the simulator itself: its seeds run again.
-  $('whatif-bias').addEventListener('change', run);
+  $('whatif-bias').addEventListener('change', () => run());
   $('whatif').addEventListener('toggle', draw);
   new ResizeObserver(draw).observe($('whatif-chart'));
   matchMedia('(prefers-color-scheme: dark)').addEventListener('change', draw);

@@ -76,6 +76,25 @@ impl Cost {
         self
     }
 
+    /// Adds one of several runs, `at_once` of them at the same time: the work adds up, part by part
+    /// (a part of the same name in several runs is one part), the memory is the largest run's.
+    pub fn add_run(&mut self, run: Cost, at_once: f64) {
+        self.seconds += run.seconds;
+        self.bytes = self.bytes.max(run.bytes * at_once);
+        for part in run.parts {
+            match self.parts.iter_mut().find(|q| q.what == part.what) {
+                Some(q) => {
+                    q.seconds += part.seconds;
+                    q.bytes = q.bytes.max(part.bytes * at_once);
+                }
+                None => self.parts.push(Part {
+                    bytes: part.bytes * at_once,
+                    ..part
+                }),
+            }
+        }
+    }
+
     /// Short text: `≈ 0.4 s, 30 MB`.
     pub fn text(&self) -> String {
         format!("≈ {}, {}", fmt_seconds(self.seconds), fmt_bytes(self.bytes))

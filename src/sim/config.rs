@@ -430,6 +430,17 @@ impl Config {
         }
     }
 
+    /// An ads world whose traffic brings fewer than one request in the horizon: no ad is shown and
+    /// every figure stays empty, which the reader is told (the page above the chart, `rtml run` on
+    /// standard error).
+    pub fn traffic_warning(&self) -> Option<String> {
+        let (volume, days) = (self.ads.volume, self.days);
+        (self.scenario == Scenario::Ads && volume * days * 24.0 < 1.0).then(|| format!(
+            "Traffic is {} requests per hour: fewer than one ad request is expected in {} day(s), so no ad is shown and every figure stays empty. Raise Traffic (volume).",
+            crate::base::units::fmt_num(volume), crate::base::units::fmt_num(days)
+        ))
+    }
+
     /// Horizon in minutes.
     pub fn horizon_min(&self) -> f64 {
         self.days * MINUTES_PER_DAY

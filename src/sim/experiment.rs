@@ -494,12 +494,11 @@ impl Experiment {
             .collect()
     }
 
-    /// Warnings for the reader: no ads traffic; lanes whose model diverged (non-finite or absurd).
+    /// Warnings for the reader: lanes whose model diverged (forecasts not finite or absurd), and
+    /// an ads world whose traffic brings (almost) no request, where every figure is empty.
     pub fn warnings(&self) -> Vec<String> {
         let mut out = Vec::new();
-        if self.cfg.scenario == Scenario::Ads && self.cfg.ads.volume == 0.0 {
-            out.push("No ad requests (volume 0): every rate (CTR, regret share, log loss, NE, calibration) is undefined (–); set volume above 0.".into());
-        }
+        out.extend(self.cfg.traffic_warning());
         if let Sim::Cells(s) = &self.sim {
             for (l, lane) in s.lanes.iter().enumerate() {
                 if lane.wild > 0 {

@@ -1,11 +1,14 @@
 //! What a study will cost before it runs, one place for the command line and the page: a run's
 //! estimate ([`crate::sim::cost`]) times its tasks, the memory that of the tasks at once. The page
 //! adds what its workers hold ([`page`]): each worker's own WebAssembly instance, and the work
-//! [`WASM_SLOWER`]. The page's panels warn over [`PAGE_SECONDS`], ask over [`PAGE_BYTES`] and refuse
-//! over [`HARD_BYTES`] ([`PageCheck`]); the command line refuses over `HARD_SECONDS` or [`HARD_BYTES`] (`cli/limit.rs`).
+//! [`WASM_SLOWER`]. The page's panels warn over [`PAGE_SECONDS`], ask over [`PAGE_BYTES`] or
+//! [`HARD_SECONDS`] of work and refuse over [`HARD_BYTES`] ([`PageCheck`]); the command line refuses
+//! over `HARD_SECONDS` or [`HARD_BYTES`] (`cli/limit.rs`).
 
 use super::Study;
-use crate::domain::cost::{fmt_bytes, Cost, HARD_BYTES, PAGE_BYTES, PAGE_SECONDS, WASM_SLOWER};
+use crate::domain::cost::{
+    fmt_bytes, fmt_seconds, Cost, HARD_BYTES, HARD_SECONDS, PAGE_BYTES, PAGE_SECONDS, WASM_SLOWER,
+};
 
 /// Memory each seed of a spread leaves behind: its sums and figures, kept for the spread, and what
 /// the allocator keeps of the runs' threads (ads-explore at 200 req/h: 20 MB for 2 seeds, 40 MB for
@@ -90,10 +93,13 @@ pub struct PageCheck {
     pub bytes: f64,
     /// Why it may not fit a phone, naming what costs most; `None` when it fits.
     pub over: Option<String>,
-    /// Over the page's memory ([`PAGE_BYTES`]): a phone's browser may close the tab, so the page asks
-    /// before running (over [`PAGE_SECONDS`] only, it says so and runs: the workers keep the page
-    /// responsive and the run can be cancelled).
+    /// Over the page's memory ([`PAGE_BYTES`]), where a phone's browser may close the tab, or over
+    /// [`HARD_SECONDS`] of work, which the command line refuses without `--no-limit` (a link could
+    /// start hours of work unasked): the page asks before running. Over [`PAGE_SECONDS`] only, it
+    /// says so and runs: the workers keep the page responsive and the run can be cancelled.
     pub hold: bool,
+    /// Why the page asks, a sentence's start for after "Not started: ...": empty when it does not.
+    pub risk: String,
     /// Too large for a browser tab at all.
     pub hard: bool,
     /// The part that takes the most memory and names its knobs (in brackets).
@@ -106,16 +112,39 @@ impl PageCheck {
         let lower = (c.parts.iter().filter(|p| p.what.contains('(')))
             .max_by(|a, b| a.bytes.total_cmp(&b.bytes))
             .map_or_else(|| "the whole run".to_string(), |p| p.what.clone());
+        let heavy = c.bytes > PAGE_BYTES;
+        let long = c.seconds > HARD_SECONDS;
+        let mut risk = Vec::new();
+        if heavy {
+            risk.push("on a phone the browser may close the tab".to_string());
+        }
+        if long {
+            risk.push(format!(
+                "it is {} of work for this device's processor",
+                fmt_seconds(c.seconds)
+            ));
+        }
         PageCheck {
             text: c.text(),
             seconds: c.seconds,
             bytes: c.bytes,
             over: c.over(PAGE_SECONDS, PAGE_BYTES),
-            hold: c.bytes > PAGE_BYTES,
+            hold: heavy || long,
+            risk: capitalised(&risk.join(", and ")),
             hard: c.bytes > HARD_BYTES,
             lower,
         }
     }
+}
+
+/// `text` with its first letter upper-case (a sentence's start; ASCII only: Unicode's case tables
+/// would add 8 KB gzip to the page).
+fn capitalised(text: &str) -> String {
+    let mut s = text.to_string();
+    if let Some(f) = s.get_mut(..1) {
+        f.make_ascii_uppercase();
+    }
+    s
 }
 
 #[cfg(test)]
@@ -144,5 +173,33 @@ mod tests {
         assert!((cli.bytes - (want - 4.0 * WORKER_BYTES)).abs() < 1.0);
         let check = PageCheck::new(&c);
         assert!(check.lower.contains('('), "{}", check.lower);
+    }
+
+    /// Hours of work are asked before they start, like too much memory, each saying its own risk
+    /// (a link once started a 3.4-hour answer with no word).
+    #[test]
+    fn the_page_asks_before_work_the_command_line_refuses() {
+        let check = |seconds: f64, bytes: f64| {
+            let mut c = Cost::default();
+            c.add("the runs (--seeds)", seconds, bytes);
+            PageCheck::new(&c)
+        };
+        let fits = check(60.0, 100e6);
+        assert!(!fits.hold && fits.risk.is_empty() && fits.over.is_some());
+        let long = check(HARD_SECONDS * 1.1, 100e6);
+        assert!(long.hold && !long.hard, "{long:?}");
+        assert!(
+            long.risk.starts_with("It is 5.5 min of work"),
+            "{}",
+            long.risk
+        );
+        let heavy = check(60.0, PAGE_BYTES * 1.01);
+        assert!(heavy.hold && heavy.risk.starts_with("On a phone") && !heavy.risk.contains("work"));
+        let both = check(HARD_SECONDS * 2.0, PAGE_BYTES * 2.0);
+        assert!(
+            both.risk.contains("phone") && both.risk.contains("of work"),
+            "{}",
+            both.risk
+        );
     }
 }

@@ -240,7 +240,15 @@ impl State {
             },
             _ if panel_key(k).is_some() => {
                 if let Err(e) = self.panels.set(k, v) {
-                    notices.push(format!("{e}; kept {}", self.panels.get(k)));
+                    // An input whose value is empty (no other settings, the configuration's own
+                    // simulator error) says so in words, not with nothing after "kept".
+                    let kept = self.panels.get(k);
+                    let kept = if kept.is_empty() {
+                        "the default".into()
+                    } else {
+                        kept
+                    };
+                    notices.push(format!("{e}; kept {kept}"));
                 }
             }
             _ => {
@@ -461,6 +469,23 @@ mod tests {
         assert_eq!(s.config.cells.threshold, 0.35);
         assert_eq!(s.metric, "energy_saved_pct");
         assert_eq!(s.to_hash(), "scenario=cells&threshold=0.35");
+    }
+
+    #[test]
+    fn a_refused_panel_input_whose_kept_value_is_empty_names_the_default() {
+        for h in [
+            "#tab=answer&answer.sets=zzz%3D1",
+            "#tab=whatif&whatif.error=11",
+            "#tab=replay&trace.groups=a%20(abc)",
+        ] {
+            let (_, n) = State::parse(h);
+            assert_eq!(n.len(), 1, "{h}: {n:?}");
+            assert!(n[0].ends_with("; kept the default"), "{h}: {n:?}");
+        }
+        // A value that is not empty is named as before.
+        let (_, n) = State::parse("#answer.seeds=0");
+        let kept = format!("; kept {}", Panels::default().get("answer.seeds"));
+        assert!(n[0].ends_with(&kept), "{n:?}");
     }
 
     #[test]

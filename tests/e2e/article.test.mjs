@@ -91,3 +91,23 @@ test('article: no horizontal overflow at 375 px, light and dark; print shows fig
     await page.close();
   }
 });
+
+test('article: questions revealed one after another without waiting each get their own answer', async () => {
+  const { page, errors, requests } = await openArticle({ width: 1100, height: 900 });
+  // The questions graded over seeds (each a spread study in the page's workers), all pressed at once.
+  const questions = await page.$$('.question[data-seeds]');
+  assert.ok(questions.length >= 2, `at least two questions graded over seeds, found ${questions.length}`);
+  for (const q of questions) {
+    await (await q.$('input[type=radio]')).check();
+    await (await q.$('.reveal-btn')).click();
+  }
+  for (const q of questions) {
+    await page.waitForFunction((el) => !/Running/.test(el.querySelector('.reveal').textContent), q, { timeout: 240000 });
+    const text = await q.$eval('.reveal', (r) => r.textContent);
+    assert.doesNotMatch(text, /could not|cancelled/, text);
+    assert.match(text, /Over \d+ seeds/, text);
+  }
+  assert.deepEqual(errors, []);
+  localOnly(requests);
+  await page.close();
+});

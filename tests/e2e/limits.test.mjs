@@ -3,7 +3,7 @@
 // echo of a long input, no invisible characters in a caption, a tab opened by a later hash change).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { open } from './lib.mjs';
+import { open, localOnly } from './lib.mjs';
 
 const text = (page, id) => page.textContent('#' + id);
 
@@ -120,5 +120,29 @@ test('replay: a gzip file over the page\'s memory asks first, then runs when ask
   await page.click('#replay-run');
   await page.waitForFunction(() => /done/.test(document.getElementById('replay-status').textContent), null, { timeout: 120000 });
   assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a link to hours of study work does not start it: the panel says why and what to press to run it anyway', async () => {
+  // 50 seeds with the sensitivity strip over a year: estimated hours (the command line refuses it
+  // without --no-limit); a link once started it with no word.
+  const { page, errors, requests } = await open('tab=answer&answer.seeds=50&answer.sensitivity=1&answer.sets=days%3D365');
+  await page.waitForFunction(() => /Not started/.test(document.getElementById('answer-status').textContent), null, { timeout: 30000 });
+  const answer = await text(page, 'answer-status');
+  assert.match(answer, /It is [\d.]+ h of work for this device/);
+  assert.match(answer, /press Run again to run it anyway/);
+  assert.equal(await page.$eval('#answer-cancel', (b) => b.disabled), true, 'nothing runs');
+  // Opening the fold (before the page is ready) ran it a second time, which once ran it anyway (the
+  // status never said "Not started"): only a press of Run does.
+  await page.click('#answer-run');
+  await page.waitForFunction(() => !/Not started/.test(document.getElementById('answer-status').textContent), null, { timeout: 30000 });
+  await page.click('#answer-cancel');
+  await page.waitForFunction(() => document.getElementById('answer-status').textContent === 'cancelled', null, { timeout: 30000 });
+  // A sweep of 50 seeds (minutes of work) likewise.
+  await page.evaluate(() => { location.hash = 'tab=sweep&sweep.seeds=50'; });
+  await page.waitForFunction(() => /Not started/.test(document.getElementById('sweep-status').textContent), null, { timeout: 30000 });
+  assert.match(await text(page, 'sweep-status'), /It is [\d.]+ min of work for this device.*press Run sweep again/);
+  assert.deepEqual(errors, []);
+  localOnly(requests);
   await page.close();
 });
