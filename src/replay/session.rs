@@ -27,6 +27,9 @@ pub struct Session {
     skipped_examples: Vec<String>,
     failed: Option<ReplayError>,
     started: bool,
+    /// The file's first bytes, held until [`SNIFF`] of them (or the whole file) tell whether it is
+    /// text ([`gzip_error`]): the same verdict however the file is cut into chunks.
+    head: Vec<u8>,
     finished: bool,
     /// A click log's first examples, held back while its default warm-up waits on its length.
     held: Option<Held>,
@@ -58,6 +61,9 @@ pub fn default_click_warmup(examples: u64) -> f64 {
 /// The first bytes of a gzip file.
 pub(super) const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
+/// How many of a file's first bytes [`gzip_error`] reads to tell a file that is not text.
+pub(super) const SNIFF: usize = 4096;
+
 /// The error for a file that is not text, told by its first bytes (the session reads text only; the
 /// command line and the page decompress gzip before it, not other archives): what to do about it.
 pub(super) fn gzip_error(first_chunk: &[u8]) -> Option<ReplayError> {
@@ -76,7 +82,7 @@ pub(super) fn gzip_error(first_chunk: &[u8]) -> Option<ReplayError> {
         archive("zstd-compressed")
     } else if b.starts_with(b"\xFF\xFE")
         || b.starts_with(b"\xFE\xFF")
-        || b[..b.len().min(4096)].contains(&0)
+        || b[..b.len().min(SNIFF)].contains(&0)
     {
         // Text never holds a zero byte; UTF-16 (Excel's "Unicode text") holds one in every ASCII character.
         "the file is UTF-16 text or binary data (it holds zero bytes): save it as UTF-8 text, e.g. \
@@ -112,6 +118,7 @@ impl Session {
             skipped_examples: Vec::new(),
             failed: None,
             started: false,
+            head: Vec::new(),
             finished: false,
             held,
             short_file: None,
@@ -162,12 +169,27 @@ impl Session {
         if self.finished {
             return Err(self.fail(ReplayError::plain("feed after finish")));
         }
-        if !self.started && !chunk.is_empty() {
-            self.started = true;
-            if let Some(e) = gzip_error(chunk) {
-                return Err(self.fail(e));
+        if !self.started {
+            self.head.extend_from_slice(chunk);
+            if self.head.len() < SNIFF {
+                return Ok(());
             }
+            return self.sniffed();
         }
+        self.feed_lines(chunk)
+    }
+
+    /// The file's first bytes are known: refused if they are not text, else read as lines.
+    fn sniffed(&mut self) -> Result<(), ReplayError> {
+        self.started = true;
+        let head = std::mem::take(&mut self.head);
+        if let Some(e) = gzip_error(&head) {
+            return Err(self.fail(e));
+        }
+        self.feed_lines(&head)
+    }
+
+    fn feed_lines(&mut self, chunk: &[u8]) -> Result<(), ReplayError> {
         let mut lines = std::mem::take(&mut self.lines);
         let r = lines.feed(chunk, |n, l| self.line(n, l));
         self.lines = lines;
@@ -181,6 +203,10 @@ impl Session {
         }
         if self.finished {
             return Ok(());
+        }
+        // A file shorter than the bytes that tell text: told now.
+        if !self.started && !self.head.is_empty() {
+            self.sniffed()?;
         }
         let mut lines = std::mem::take(&mut self.lines);
         let r = lines.finish(|n, l| self.line(n, l));
