@@ -5,8 +5,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::panel::{font, legend_row};
-use super::run::plot_px;
+use super::panel::{font, legend_row, plot_px};
 use super::LANE_COLORS;
 use super::{err, DrawResult, Palette, Style};
 use crate::sim::config::LANE_NAMES;

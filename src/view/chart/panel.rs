@@ -65,6 +65,12 @@ where
     }
 }
 
+/// The plot area's height in device pixels of a run-chart panel drawn on `area` (about: its caption,
+/// margins and day labels taken off).
+pub(super) fn plot_px<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, style: Style) -> f64 {
+    (area.dim_in_pixel().1 as f64 - 54.0 * style.scale).max(1.0)
+}
+
 /// One legend row: a colour swatch from `(x0, y)` and its text, whose top is `text_y`.
 pub(super) fn legend_row<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,

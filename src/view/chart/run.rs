@@ -7,7 +7,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::legend::{legend, legend_px, Legend};
-use super::panel::{coinciding, font, frame_of, lane_line, overlap_note, theme, Chart, Overlaps};
+use super::panel::{
+    coinciding, font, frame_of, lane_line, overlap_note, plot_px, theme, Chart, Overlaps,
+};
 use super::LANE_COLORS;
 use super::{err, palette, short, sw, y_range, DrawResult, Frame, Frames, Palette, Style};
 use crate::sim::config::Scenario;
@@ -97,12 +99,6 @@ pub fn draw<DB: DrawingBackend>(
     let f3 = timeline_panel(&bottom, exp, &pal, style)?;
     root.present().map_err(err)?;
     Ok(vec![f1, f2, f3])
-}
-
-/// The plot area's height in device pixels of a panel drawn on `area` (about: its caption, margins and
-/// day labels taken off).
-pub(super) fn plot_px<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, style: Style) -> f64 {
-    (area.dim_in_pixel().1 as f64 - 54.0 * style.scale).max(1.0)
 }
 
 /// Each lane's cumulative outcome relative to lane A (energy saved for cells): the middle panel.
