@@ -130,21 +130,11 @@ impl PageCheck {
             bytes: c.bytes,
             over: c.over(PAGE_SECONDS, PAGE_BYTES),
             hold: heavy || long,
-            risk: capitalised(&risk.join(", and ")),
+            risk: crate::base::echo::capitalised(&risk.join(", and ")),
             hard: c.bytes > HARD_BYTES,
             lower,
         }
     }
-}
-
-/// `text` with its first letter upper-case (a sentence's start; ASCII only: Unicode's case tables
-/// would add 8 KB gzip to the page).
-fn capitalised(text: &str) -> String {
-    let mut s = text.to_string();
-    if let Some(f) = s.get_mut(..1) {
-        f.make_ascii_uppercase();
-    }
-    s
 }
 
 #[cfg(test)]

@@ -183,18 +183,14 @@ fn comparing(maps: &[&Map]) -> String {
             d,
         );
     }
-    let mut s = (said.iter())
+    let s = (said.iter())
         .map(|(what, ds)| {
             let both = ds.iter().map(|d| format!("in {d}")).collect::<Vec<_>>();
             format!("{what} {}", both.join(" and "))
         })
         .collect::<Vec<_>>()
         .join("; ");
-    // The first byte when it is a whole character (ASCII), as `str::make_ascii_uppercase`.
-    if let Some(c) = s.get_mut(..1) {
-        c.make_ascii_uppercase();
-    }
-    format!("{s}.")
+    format!("{}.", crate::base::echo::capitalised(&s))
 }
 
 /// The details of one scenario (intervals, seed counts, the frozen model, the rule, the oracle).
