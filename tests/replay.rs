@@ -582,7 +582,7 @@ fn percentages_need_a_scale_and_say_so() {
     )
     .unwrap();
     assert!(
-        r.notices.iter().any(|n| n.contains("--scale 100")),
+        r.notices.iter().any(|n| n.contains("set --scale to 100")),
         "{:?}",
         r.notices
     );
@@ -632,7 +632,7 @@ fn a_short_file_says_nothing_was_scored() {
     assert!(
         r.notices
             .iter()
-            .any(|n| n.contains("nothing was scored") && n.contains("--warmup 1")),
+            .any(|n| n.contains("nothing was scored") && n.contains("set --warmup lower, e.g. to 1")),
         "{:?}",
         r.notices
     );
@@ -762,7 +762,7 @@ fn nothing_scored_is_said_on_standard_error_with_the_flag_that_fixes_it() {
     ]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        err.contains("nothing was scored") && err.contains("--warmup 150"),
+        err.contains("nothing was scored") && err.contains("set --warmup lower, e.g. to 150"),
         "{err}"
     );
     // The table shows no column of dashes, only the lanes' zero scored examples and the reason.
@@ -1021,7 +1021,7 @@ fn a_wrong_delimiter_is_named() {
     );
     assert_eq!(e.line, Some(1));
     assert!(
-        e.message.contains("one column") && e.message.contains("--delimiter ';'"),
+        e.message.contains("one column") && e.message.contains("set --delimiter to ';'"),
         "{e}"
     );
     // Rows with too few fields (a header that splits but rows that do not).
@@ -1333,7 +1333,7 @@ fn the_command_line_exits_2_with_a_clear_message() {
                 "Load",
                 semi.to_str().unwrap(),
             ],
-            "--delimiter ';'",
+            "set --delimiter to ';'",
         ),
     ];
     for (args, want) in cases {

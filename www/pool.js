@@ -230,7 +230,8 @@ export function runStudy(kind, input, onPart = () => {}, onTasks = () => {}, opt
       while (parts.size > KEEP) parts.delete(parts.keys().next().value);
       got(i, part);
     }, (e) => {
-      if (e instanceof Cancelled || !outOfMemory(e.message)) throw e;
+      if (e instanceof Cancelled) throw e;
+      if (!outOfMemory(e.message)) throw new Error(words(e.message ?? e));
       cancelStudy(kind);
       throw new Error(words(`a worker ran out of memory (${e.message}); ${what} was estimated ${c.text}, mostly ${c.lower}: lower that`));
     }));

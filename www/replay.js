@@ -27,7 +27,7 @@ export function replayOptions() {
     const ftrl = $('replay-ftrl').value.trim();
     if (ftrl) settings.push(['ftrl', ftrl]);
   } else {
-    settings.push(['delimiter', $('replay-delimiter').value || ','], ['time-col', $('replay-time').value], ['cell-col', $('replay-cell').value], ['value-col', $('replay-value').value]);
+    settings.push(['delimiter', $('replay-delimiter').value || ','], ['time-col', $('replay-time').value], ['cell-col', $('replay-cell').value], ['value-col', $('replay-value').value], ['scale', $('replay-scale').value.trim() || '1']);
   }
   return { format, keys: settings.map((s) => s[0]), values: settings.map((s) => s[1]) };
 }
@@ -51,8 +51,11 @@ function choose(f) {
   }
 }
 
-/** The command line's flags as the form's fields, in the replay's messages. */
-const FIELDS = { '--lanes': 'Lanes', '--bits': 'Hash bits', '--warmup': 'Warm-up' };
+/** The command line's flags as the form's fields, in the replay's messages (and the map's). */
+const FIELDS = {
+  '--lanes': 'Lanes', '--bits': 'Hash bits', '--warmup': 'Warm-up', '--ftrl': 'FTRL', '--delimiter': 'Delimiter',
+  '--time-col': 'Time column', '--cell-col': 'Cell column', '--value-col': 'Value column', '--scale': 'Scale',
+};
 // The file and options of a replay held over the page's memory: the same again runs anyway.
 let warned = null;
 
@@ -116,11 +119,11 @@ function results(report, dark) {
 
 /**
  * The report's notices under the form: skipped lines, gaps, a warm-up scaled to a short file, or that
- * nothing was scored and which setting fixes it (the page's Warm-up field is the command line's --warmup).
+ * nothing was scored and which setting fixes it (named as the form's field).
  */
 function notices(report) {
   const box = $('replay-notices');
-  const list = (report.notices || []).map((n) => n.replaceAll('--warmup', 'the Warm-up field (--warmup)'));
+  const list = (report.notices || []).map((n) => pageWords(n, FIELDS));
   box.replaceChildren(...list.map((n) => { const d = document.createElement('div'); d.textContent = n; return d; }));
   box.hidden = list.length === 0;
 }
@@ -194,7 +197,7 @@ async function run(dark) {
       window.__replay = m.report;
       results(m.report, dark);
       notices(m.report);
-      if (scored) offerMap(file, options);
+      if (scored) offerMap(file, options, FIELDS);
     } else {
       $('replay-progress').value = m.progress;
       $('replay-status').textContent = `${m.lines.toLocaleString('en')} lines`;

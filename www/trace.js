@@ -2,7 +2,7 @@
 // studies' workers by `runStudy`, reported and drawn by the same Rust code as the answer's map. The
 // file's text is read here and goes to the workers only: nothing leaves the page.
 import { StudyView } from './pkg/rtml.js';
-import { runStudy, cancelStudy, fillTable, OverBudget } from './pool.js';
+import { runStudy, cancelStudy, fillTable, OverBudget, pageWords } from './pool.js';
 
 const $ = (id) => document.getElementById(id);
 // The most text the page reads into memory for the map (a larger file: the command line).
@@ -12,6 +12,8 @@ let source = null;
 let running = false;
 let isDark = () => false;
 let warned = null;
+/** The map's inputs, as the command line's flags name them in Rust's messages. */
+const MAP_FIELDS = { '--refresh': 'Inputs', '--every': 'Model', '--groups': 'Coverage groups', '--set': 'Network' };
 
 /** The file's text (gzip decompressed by the browser), at most MOST bytes. */
 async function text(file) {
@@ -55,10 +57,11 @@ function show(job) {
   fillTable($('trace-table'), r.table);
 }
 
-/** After a replay: offers the map of that file (load traces only), forgetting the last map. */
-export function offerMap(file, options) {
+/** After a replay: offers the map of that file (load traces only), forgetting the last map. The
+ * replay form's `fields` name the command line's flags in messages, beside the map's own inputs. */
+export function offerMap(file, options, fields = {}) {
   cancelStudy('trace');
-  source = options.format ? { file, options } : null;
+  source = options.format ? { file, options, fields: { ...fields, ...MAP_FIELDS } } : null;
   $('trace').hidden = !source;
   // A click log has one row and columns in examples (Rust's defaults): the load trace's inputs hide.
   for (const id of ['trace-refresh', 'trace-every', 'trace-groups', 'trace-sets']) $(id).parentElement.hidden = options.format === 'vw';
@@ -98,7 +101,7 @@ async function run() {
         status.textContent = `${done} of ${total} rows`;
         if (done < total) show(job);
       }, (tasks) => { bar.max = tasks.length; bar.value = 0; status.textContent = `0 of ${tasks.length} rows`; },
-      { anyway, what: 'this map', again: 'press the button again' });
+      { anyway, what: 'this map', again: 'press the button again', fields: source.fields });
     } catch (e) {
       if (e instanceof OverBudget) warned = key;
       throw e;
@@ -107,7 +110,7 @@ async function run() {
     window.__traceTiming = performance.now() - t0;
     status.textContent = 'done';
   } catch (e) {
-    status.textContent = e.message === 'cancelled' ? 'cancelled' : e instanceof OverBudget ? e.message : `The map failed: ${e.message ?? e}`;
+    status.textContent = e.message === 'cancelled' ? 'cancelled' : e instanceof OverBudget ? e.message : `The map failed: ${pageWords(e.message ?? e, source?.fields)}`;
   } finally {
     running = false;
     $('trace-run').disabled = false;

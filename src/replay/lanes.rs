@@ -199,8 +199,8 @@ fn parse_lane(part: &str, format: Format, warmup: f64) -> Result<LaneSpec, Repla
                     Some(_) => format!("the window is at most {most} examples"),
                     // The window was not given: it is the warm-up, which the user set.
                     None => format!(
-                        "its window, the warm-up of {} examples, is at most {most} examples: pass \
-                         a smaller --warmup, or give the window, e.g. `{kind}:{}/{most}`",
+                        "its window, the warm-up of {} examples, is at most {most} examples: set \
+                         --warmup lower, or give the window, e.g. `{kind}:{}/{most}`",
                         fmt_num(window),
                         fmt_num(every)
                     ),

@@ -81,7 +81,7 @@ impl Report {
         Some(if self.format == Format::Vw.name() {
             format!(
                 "nothing was scored: all {} examples of the file fell in the warm-up of {} \
-                 examples; pass a smaller --warmup, e.g. --warmup {}",
+                 examples; set --warmup lower, e.g. to {}",
                 self.examples,
                 fmt_num(self.warmup),
                 self.examples / 2
@@ -90,13 +90,13 @@ impl Report {
             // Cells of a row or two each: the cell column names something else (a time, a value).
             format!(
                 "nothing was scored: {} values over {} cells, at most a few rows a cell; is \
-                 --cell-col the column naming the cells (omit it for a single series)?",
+                 --cell-col the column naming the cells (leave it out for a single series)?",
                 self.examples, self.cells
             )
         } else {
             format!(
                 "nothing was scored: every cell's trace ended within its warm-up of {} hours; \
-                 pass a smaller --warmup (hours per cell, e.g. --warmup 24h)",
+                 set --warmup lower (hours per cell, e.g. 24h)",
                 fmt_num(self.warmup)
             )
         })
@@ -246,8 +246,8 @@ pub(super) fn load_notices(l: &loads::Loads, scale: f64) -> Vec<String> {
             fmt_num((l.max_value * 1000.0).round() / 1000.0),
             match l.max_value * scale {
                 raw if l.max_value <= 1.5 || scale >= 100.0 && raw <= 150.0 => "",
-                raw if raw <= 150.0 => "; if the values are percentages, pass --scale 100",
-                _ => "; the values do not look like a utilisation: pick a utilisation column, or pass --scale with the value of a fully loaded cell",
+                raw if raw <= 150.0 => "; if the values are percentages, set --scale to 100",
+                _ => "; the values do not look like a utilisation: pick a utilisation column, or set --scale to the value of a fully loaded cell",
             }
         ));
     }

@@ -288,6 +288,11 @@ test('replay: a click log and a load trace replay in a worker; bad lines are rep
     }
   }
   writeFileSync(OUT + 'loads.csv', csv);
+  // The same loads in percent.
+  writeFileSync(OUT + 'loads-percent.csv', csv.split('\n').map((l, i) => {
+    const f = l.split(';');
+    return i === 0 || f.length < 3 ? l : `${f[0]};${f[1]};${(Number(f[2]) * 100).toFixed(2)}`;
+  }).join('\n'));
   writeFileSync(OUT + 'bad.vw', '1 |u a b\n1 |u c\nnot-a-label |u d\n');
 
   const { page, errors, requests } = await open('tab=replay');
@@ -306,6 +311,29 @@ test('replay: a click log and a load trace replay in a worker; bad lines are rep
   await page.waitForFunction(() => /done/.test(document.getElementById('replay-status').textContent) && window.__replay.format !== 'vw', null, { timeout: 60000 });
   const loads = await page.evaluate(() => window.__replay);
   assert.ok(loads.lanes.every((l) => Number.isFinite(l.metrics.mae)), JSON.stringify(loads.lanes.map((l) => l.metrics)));
+  assert.doesNotMatch(await page.textContent('#replay-notices'), /above 1/);
+
+  // Percentages: the notice names the form's Scale field (no command-line flag), and Scale 100 reads
+  // them as the shares above.
+  const replayPercent = async (scale) => {
+    await page.fill('#replay-scale', scale);
+    await page.evaluate(() => { window.__replay = null; });
+    await page.setInputFiles('#replay-file', OUT + 'loads-percent.csv');
+    await page.click('#replay-run');
+    await page.waitForFunction(() => window.__replay && /done/.test(document.getElementById('replay-status').textContent), null, { timeout: 60000 });
+    return [await page.evaluate(() => window.__replay), await page.textContent('#replay-notices')];
+  };
+  const [, unscaled] = await replayPercent('1');
+  assert.match(unscaled, /above 1 after dividing by Scale 1 .*set Scale to 100/);
+  assert.doesNotMatch(unscaled, /--[a-z]/);
+  const [scaled, said] = await replayPercent('100');
+  assert.doesNotMatch(said, /above 1/);
+  // The same energy within rounding (unscaled, every load is capped at 1 and no cell sleeps).
+  const close = (a, b) => Math.abs(a - b) <= 1e-3 * Math.max(Math.abs(a), Math.abs(b));
+  for (const [i, l] of scaled.lanes.entries()) {
+    assert.ok(l.metrics.energy_saved_pct > 0 && close(l.metrics.energy_kwh, loads.lanes[i].metrics.energy_kwh), JSON.stringify([l.metrics, loads.lanes[i].metrics]));
+  }
+  await page.fill('#replay-scale', '1');
 
   await page.setInputFiles('#replay-file', OUT + 'bad.vw');
   await page.click('#replay-run');
@@ -356,7 +384,8 @@ test('replay: a gzipped click log (any name) equals the plain file; a short file
   const none = await replayFile('small.vw.gz', '8000');
   assert.ok(none.lanes.every((l) => l.examples === 0));
   assert.match(await page.textContent('#replay-status'), /nothing scored/);
-  assert.match(await page.textContent('#replay-notices'), /nothing was scored.*Warm-up field \(--warmup\)/);
+  assert.match(await page.textContent('#replay-notices'), /nothing was scored.*set Warm-up lower, e\.g\. to \d+/);
+  assert.doesNotMatch(await page.textContent('#replay-notices'), /--[a-z]/);
   const heads = await page.$$eval('#replay-table thead th', (t) => t.map((h) => h.textContent));
   assert.ok(!heads.includes('log_loss'), heads.join());
 

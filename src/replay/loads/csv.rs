@@ -106,7 +106,7 @@ impl Loads {
                 .max_by_key(|&c| line.iter().filter(|&&b| b == c).count());
             let hint = match guess {
                 Some(c) if line.contains(&c) => format!(
-                    "; it looks {}-separated: pass --delimiter '{}'",
+                    "; it looks {}-separated: set --delimiter to '{}'",
                     show(c),
                     show(c)
                 ),

@@ -66,8 +66,8 @@ pub fn parse(spec: &str) -> Result<Option<Groups>, String> {
         if names.trim().eq_ignore_ascii_case("all") {
             return Err(format!(
                 "--groups: `{}`: `all` stands alone, with no bracket: every cell under one \
-                 coverage cell, whose spare capacity is the `coverage` setting (e.g. --set \
-                 coverage=0.8)",
+                 coverage cell, whose spare capacity is the `coverage` setting (e.g. coverage=0.8 \
+                 in --set)",
                 clip(text)
             ));
         }

@@ -222,14 +222,14 @@ pub fn too_short(m: &Map) -> Option<String> {
     if m.clicks {
         return Some(format!(
             "too short to map: the log has {} examples, and the warm-up of {} leaves none to score \
-             (lower it with --warmup)",
+             (set --warmup lower)",
             m.values,
             crate::base::units::fmt_num(m.warmup_hours)
         ));
     }
     Some(format!(
         "too short to map: the trace spans {} days ({} of time), and its {} warm-up (per cell) leaves \
-         nothing to forecast; a map needs more than the warm-up (lower it with --warmup, e.g. --warmup 2d)",
+         nothing to forecast; a map needs more than the warm-up (set --warmup lower, e.g. 2d)",
         days(m.span_hours),
         fmt_duration(m.span_hours, TimeUnit::Hour),
         fmt_duration(m.warmup_hours, TimeUnit::Hour),
