@@ -652,6 +652,9 @@ async function main() {
     notify(ui.pg.load(location.hash));
     ui.state = ui.pg.state();
     for (const show of ui.panelShows) show();
+    // A study of another tab still running stops: the link followed is elsewhere, and its workers
+    // would take the cores from this run (its finished tasks stay cached for a return).
+    for (const [name, [, cancel, busy]] of Object.entries(studies)) if (name !== ui.state.tab && busy()) cancel();
     restart();
     if (ui.state.tab !== tab) openTab(ui.state.tab);
     const study = studies[ui.state.tab];

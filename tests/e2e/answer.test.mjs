@@ -101,6 +101,18 @@ test('a followed link runs its own answer inputs: a run of other inputs going is
   await page.close();
 });
 
+test('a followed link to the playground stops the answer running (its workers would starve the run)', async () => {
+  const { page, errors } = await open('tab=answer&answer.seed=9202&answer.seeds=3');
+  await page.waitForFunction(() => !document.getElementById('answer-cancel').disabled);
+  await page.evaluate(() => { location.hash = 'preset=ads-drift'; });
+  await page.waitForFunction(() => document.getElementById('answer-status').textContent === 'cancelled');
+  assert.equal(await page.isDisabled('#answer-cancel'), true);
+  // The playground's run of the link finishes.
+  await page.waitForFunction(() => window.__rtml && window.__rtml.progress() >= 1, null, { timeout: 120000 });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('#tab=answer: the default map, first seed then every seed, timed; screenshots', async () => {
   const { page, errors, requests } = await open('tab=answer');
   await page.evaluate(() => {
