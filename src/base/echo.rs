@@ -14,6 +14,13 @@ pub fn capitalised(text: &str) -> String {
     s
 }
 
+/// A count and its noun, plural unless the count is 1: `counted(1, "seed")` is `1 seed`,
+/// `counted(3, "week")` is `3 weeks` (nouns that take an `s`).
+pub fn counted(n: impl TryInto<u64>, noun: &str) -> String {
+    let n = n.try_into().unwrap_or(u64::MAX);
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 /// Typed input as a message repeats it: its first [`ECHO_CHARS`] characters, then `…` when longer.
 pub fn clip(s: &str) -> String {
     match s.char_indices().nth(ECHO_CHARS) {

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{answer, cost, spread, sweep, Figure, Json, Report, Study, Table};
+use crate::base::echo::counted;
 use crate::base::metrics::info;
 use crate::base::units::fmt_figure;
 use crate::domain::cost::Cost;
@@ -120,8 +121,8 @@ impl Study for Spread {
         let mut words = Vec::new();
         if let (Some(first), Some(last)) = (s.seeds.first(), s.seeds.last()) {
             words.push(format!(
-                "{n} seed{} ({first} to {last}); each figure is the mean [90% interval] over the seeds.",
-                if n == 1 { "" } else { "s" }
+                "{} ({first} to {last}); each figure is the mean [90% interval] over the seeds.",
+                counted(n, "seed")
             ));
         }
         if s.comparable {
@@ -348,8 +349,8 @@ impl Study for Sweep {
             summaries.push((world.label.clone(), s));
         }
         let words = vec![format!(
-            "Measured in this run, over {} seeds: {}.",
-            job.seeds,
+            "Measured in this run, over {}: {}.",
+            counted(job.seeds, "seed"),
             said.join("; ")
         )];
         // One world: the object `rtml sweep --json` prints; several: an array of them.

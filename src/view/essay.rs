@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 
+use crate::base::echo::counted;
 use crate::base::money;
 use crate::base::units::fmt_figure;
 use crate::study::claims::held_enough;
@@ -38,7 +39,7 @@ pub fn whatif_at(j: &Value, k: usize) -> Option<String> {
     let day = |x: f64| money::amount_in(x, 3, &money::per("day"));
     let seeds = j["seeds"]
         .as_u64()
-        .map_or(String::new(), |n| format!(" over {n} seeds"));
+        .map_or(String::new(), |n| format!(" over {}", counted(n, "seed")));
     Some(format!(
         "At {} = {label}, the live network saves {} of the energy, leaves {} GB a day degraded, \
          draws {} complaint calls a day and saves {} net (95% intervals{seeds}); the simulator \

@@ -6,6 +6,7 @@
 //! numbers.
 
 use super::stats::{Diff, Map};
+use crate::base::echo::counted;
 use crate::base::units::fmt_figure;
 use crate::sim::config::Scenario;
 
@@ -19,11 +20,7 @@ fn pct(x: f64) -> String {
 
 /// "in 4 of 5 seeds" (the seeds in which the difference had the sign stated; a trace's weeks).
 fn seeds(m: &Map, held: u32, n: u32) -> String {
-    format!(
-        "in {held} of {n} {}{}",
-        m.per,
-        if n == 1 { "" } else { "s" }
-    )
+    format!("in {held} of {}", counted(n, m.per))
 }
 
 /// "95% interval -3 to 27".

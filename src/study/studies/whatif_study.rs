@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::super::{cost, whatif, Figure, Json, Report, Study, Table};
 use super::{by_seed, fig, SeedTask};
+use crate::base::echo::counted;
 use crate::base::money;
 use crate::domain::cost::Cost;
 use crate::sim::config::Config;
@@ -162,9 +163,9 @@ fn whatif_words(s: &whatif::Summary) -> Vec<String> {
     if s.regret > 0.0 {
         let best = s.real[s.true_pick].money_saved_day.mean;
         t += &format!(
-            ", so trusting the simulator costs {} a day (averaged over {} seeds)",
+            ", so trusting the simulator costs {} a day (averaged over {})",
             money::amount(s.regret, 3),
-            s.seeds
+            counted(s.seeds, "seed")
         );
         if best > 0.0 {
             t += &format!(
@@ -175,7 +176,10 @@ fn whatif_words(s: &whatif::Summary) -> Vec<String> {
         }
         t += ".";
     } else {
-        t += &format!(": the picks agree (averaged over {} seeds).", s.seeds);
+        t += &format!(
+            ": the picks agree (averaged over {}).",
+            counted(s.seeds, "seed")
+        );
     }
     let mut words = vec![t];
     words.push(format!(

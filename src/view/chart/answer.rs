@@ -8,6 +8,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::panel::{font, frame_of, legend_row, theme};
 use super::{err, palette, px, sw, DrawResult, Frames, Palette, Style, LANE_COLORS};
+use crate::base::echo::counted;
 use crate::base::units::fmt_figure;
 use crate::sim::config::Scenario;
 use crate::study::answer::{Answer, Map};
@@ -171,12 +172,7 @@ pub(super) fn grid_of(m: &Map) -> Grid {
         n(&m.ml_over_rule),
         m.unit
     );
-    let seeds = format!(
-        "{} {}{}",
-        m.seeds,
-        m.per,
-        if m.seeds == 1 { "" } else { "s" }
-    );
+    let seeds = counted(m.seeds, m.per);
     let near = (m.cells.iter())
         .map(|row| {
             (row.iter())
@@ -443,9 +439,9 @@ fn slice<DB: DrawingBackend>(
             format!("{}: no measurable ML value, no share", name(m))
         } else {
             format!(
-                "{} ({} seeds; hollow: no measurable difference)",
+                "{} ({}; hollow: no measurable difference)",
                 name(m),
-                m.seeds
+                counted(m.seeds, "seed")
             )
         };
         legend_row(
