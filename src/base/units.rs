@@ -149,6 +149,22 @@ pub fn fmt_duration(x: f64, unit: TimeUnit) -> String {
     }
 }
 
+/// A number as a link or a settings file writes it: [`fmt_num`]'s form where that reads back to the
+/// same number, else the shorter of Rust's decimal and exponent forms (both read back exactly): a
+/// volume of `1e-300` is written `1e-300`, not with 300 zeros.
+pub fn fmt_exact(x: f64) -> String {
+    let text = fmt_num(x);
+    if text.parse::<f64>() == Ok(x) {
+        return text;
+    }
+    let (plain, exp) = (format!("{x}"), format!("{x:e}"));
+    if exp.len() < plain.len() {
+        exp
+    } else {
+        plain
+    }
+}
+
 /// Shortest readable form of a number: whole numbers without a decimal point, others with at most six
 /// decimals and no trailing zeros.
 pub fn fmt_num(x: f64) -> String {

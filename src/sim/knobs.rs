@@ -5,7 +5,7 @@
 
 use crate::base::money::currency;
 use crate::base::units::{
-    fmt_duration, fmt_num, parse_duration, TimeUnit, HOURS_PER_WEEK, MINUTES_PER_DAY,
+    fmt_duration, fmt_exact, fmt_num, parse_duration, TimeUnit, HOURS_PER_WEEK, MINUTES_PER_DAY,
     MINUTES_PER_HOUR, MINUTES_PER_WEEK,
 };
 use crate::learn::linreg::RegKind;
@@ -132,19 +132,12 @@ impl Kind {
                 if parse_duration(&text, *unit) == Some(*x) {
                     text
                 } else if *plain {
-                    format!("{x}")
+                    fmt_exact(*x)
                 } else {
-                    format!("{x}{}", unit.label())
+                    format!("{}{}", fmt_exact(*x), unit.label())
                 }
             }
-            (_, Value::Num(x)) => {
-                let text = fmt_num(*x);
-                if text.parse::<f64>() == Ok(*x) {
-                    text
-                } else {
-                    format!("{x}")
-                }
-            }
+            (_, Value::Num(x)) => fmt_exact(*x),
             (_, Value::Choice(w)) => w.to_string(),
             (_, Value::Off) => "off".into(),
         }

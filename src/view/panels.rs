@@ -290,6 +290,38 @@ impl Panels {
         Ok(())
     }
 
+    /// Why the what-if's values cannot be read by its knob on its preset (a value out of the knob's
+    /// range, one given twice), as the evaluation will read them; `None` when they can. Each input
+    /// alone is checked by [`Panels::set`]; this checks them together, for a link (values typed in
+    /// the panel are kept as typed, and its run says what is wrong beside them).
+    pub fn whatif_error(&self) -> Option<String> {
+        let p = preset(&self.get("whatif.preset"))?;
+        let (knob, values) = (self.get("whatif.knob"), self.get("whatif.values"));
+        let why = whatif::Spec::new(p.config(), &knob, &values, 1).err()?;
+        Some(format!(
+            "whatif.values: {}",
+            why.trim_start_matches("--values: ")
+        ))
+    }
+
+    /// A link's what-if inputs made consistent: a knob given without values brings its example
+    /// values (as choosing it on the page does), and values its knob cannot read give way to the
+    /// knob's example values, with the reason.
+    pub fn settle_whatif(&mut self, values_given: bool) -> Result<(), String> {
+        let knob = self.get("whatif.knob");
+        let example = whatif::default_values(&knob);
+        if !values_given {
+            return self.set("whatif.values", example);
+        }
+        match self.whatif_error() {
+            None => Ok(()),
+            Some(why) => {
+                self.set("whatif.values", example)?;
+                Err(format!("{why}; kept {example}"))
+            }
+        }
+    }
+
     /// The value of input `key` (its default when not set; empty for an unknown key).
     pub fn get(&self, key: &str) -> String {
         match self.values.get(key) {
@@ -342,7 +374,7 @@ fn check(k: &PanelKey, value: &str) -> Result<String, String> {
         },
         Accepts::Number { min, max, .. } => match value.parse::<f64>() {
             Ok(x) if x.is_finite() && (min..=max).contains(&x) => {
-                Ok(crate::base::units::fmt_num(x))
+                Ok(crate::base::units::fmt_exact(x))
             }
             _ => Err(format!("`{shown}` is not a number from {min} to {max}")),
         },
@@ -374,8 +406,11 @@ fn check(k: &PanelKey, value: &str) -> Result<String, String> {
                     whatif::MAX_VALUES
                 ));
             }
+            // Numbers, or durations for the wake time (`0.5h`): read by the knob, together with the
+            // knob (`Panels::whatif_error`).
             for v in &values {
-                if !v.parse::<f64>().is_ok_and(f64::is_finite) {
+                let minutes = crate::base::units::TimeUnit::Minute;
+                if crate::base::units::parse_duration(v, minutes).is_none() {
                     return Err(format!(
                         "`{}` is not a number",
                         v.chars().take(40).collect::<String>()

@@ -157,6 +157,10 @@ impl State {
                 _ => state.set_pair(k, v, &mut notices),
             }
         }
+        let values_given = pairs.iter().any(|(k, _)| k == "whatif.values");
+        if let Err(e) = state.panels.settle_whatif(values_given) {
+            notices.push(e);
+        }
         if let Some(m) = metric_value {
             if metric(state.config.scenario, &m).is_some() {
                 state.metric = m;
@@ -196,6 +200,15 @@ impl State {
             match v.parse::<Scenario>().ok() {
                 // A scenario without a preset is that scenario's defaults, not the default preset.
                 Some(s) if s != state.config.scenario || !explicit_preset => {
+                    if explicit_preset {
+                        // Two keys that disagree: the scenario wins, and the link says so.
+                        notices.push(format!(
+                            "preset: `{}` is not a {} preset; showing the {} scenario's defaults",
+                            state.preset.as_deref().unwrap_or_default(),
+                            s.name(),
+                            s.name()
+                        ));
+                    }
                     state.config = Config::for_scenario(s);
                     state.preset = None;
                     state.metric = s.default_metric().into();
@@ -366,6 +379,7 @@ fn split_pairs(hash: &str, notices: &mut Vec<String>) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::study::whatif;
 
     #[test]
     fn round_trips_through_the_hash() {
@@ -459,6 +473,59 @@ mod tests {
                 .as_deref(),
             Some("ads-drift")
         );
+    }
+
+    #[test]
+    fn a_preset_of_another_scenario_gives_way_to_the_scenario_with_a_notice() {
+        let (s, n) = State::parse("#scenario=cells&preset=ads-drift");
+        assert_eq!((s.config.scenario, s.preset), (Scenario::Cells, None));
+        assert_eq!(n.len(), 1, "{n:?}");
+        assert!(n[0].contains("`ads-drift` is not a cells preset"), "{n:?}");
+    }
+
+    #[test]
+    fn a_tiny_or_huge_number_is_written_as_short_as_it_reads_back() {
+        let (s, n) = State::parse("#volume=1e-300&answer.kwh=1e-9");
+        assert!(n.is_empty(), "{n:?}");
+        assert_eq!(
+            s.to_hash(),
+            "preset=ads-batch-vs-online&volume=1e-300&answer.kwh=1e-9"
+        );
+        assert_eq!(State::parse(&s.to_hash()).0, s);
+        let (s, _) = State::parse("#volume=0.1234567");
+        assert!(s.to_hash().ends_with("volume=0.1234567"), "{}", s.to_hash());
+    }
+
+    #[test]
+    fn the_what_if_values_are_read_by_their_knob() {
+        // Out of the knob's range, or twice: the knob's example values, and why.
+        for (h, why) in [
+            ("#whatif.values=-1,2", "threshold: `-1` is not valid"),
+            ("#whatif.values=0.1,0.1", "`0.1` is given twice"),
+            (
+                "#whatif.knob=wake&whatif.values=0,60",
+                "wake: `60` is not valid",
+            ),
+        ] {
+            let (s, n) = State::parse(h);
+            let example = whatif::default_values(&s.panels.get("whatif.knob"));
+            assert_eq!(s.panels.get("whatif.values"), example, "{h}");
+            assert_eq!(n.len(), 1, "{h}: {n:?}");
+            assert!(
+                n[0].starts_with(&format!("whatif.values: {why}")),
+                "{h}: {n:?}"
+            );
+        }
+        // A knob alone brings its example values; the wake time takes durations, as the knob does.
+        let (s, n) = State::parse("#whatif.knob=wake");
+        assert!(n.is_empty(), "{n:?}");
+        assert_eq!(
+            s.panels.get("whatif.values"),
+            whatif::default_values("wake")
+        );
+        let (s, n) = State::parse("#whatif.values=2,0.1h&whatif.knob=wake");
+        assert!(n.is_empty(), "{n:?}");
+        assert_eq!(s.panels.get("whatif.values"), "2,0.1h");
     }
 
     #[test]
