@@ -156,6 +156,26 @@ fn noise_is_no_measurable_difference_and_gets_no_share() {
 }
 
 #[test]
+fn one_seed_over_one_day_says_it_gives_no_interval_instead_of_no_measurable_value() {
+    let mut spec = small_spec(1);
+    spec.worlds[0].base.days = 1.0;
+    let a = summarize(&spec, &parts(&spec, |_, l| [0.0, 2000.0, 1900.0][l]));
+    assert_eq!(a.lead.len(), 1, "{:?}", a.lead);
+    assert!(
+        a.lead[0].starts_with("Ads: one seed over 1 day gives no interval"),
+        "{}",
+        a.lead[0]
+    );
+    assert!(!a
+        .conclusion
+        .contains("value over a random ad is not measurable"));
+    // Two days of one seed are two paired differences: an interval, and the usual lead.
+    spec.worlds[0].base.days = 2.0;
+    let a = summarize(&spec, &parts(&spec, |_, l| [0.0, 2000.0, 1900.0][l]));
+    assert!(!a.lead[0].contains("no interval"), "{}", a.lead[0]);
+}
+
+#[test]
 fn no_measurable_ml_value_gives_no_share_however_large_the_loss() {
     let spec = small_spec(4);
     // The ML system is worth about nothing (the gap the old sweep divided by): no share may blow up.

@@ -630,9 +630,9 @@ fn a_short_file_says_nothing_was_scored() {
     let r = replay(&opts("vw", &[("warmup", "10")]), b"1 |a x\n-1 |a y\n").unwrap();
     assert!(r.lanes.iter().all(|l| l.examples == 0));
     assert!(
-        r.notices
-            .iter()
-            .any(|n| n.contains("nothing was scored") && n.contains("set --warmup lower, e.g. to 1")),
+        r.notices.iter().any(
+            |n| n.contains("nothing was scored") && n.contains("set --warmup lower, e.g. to 1")
+        ),
         "{:?}",
         r.notices
     );

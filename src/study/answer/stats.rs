@@ -111,7 +111,7 @@ pub struct Map {
     #[serde(skip)]
     vals: Vec<Vec<Vec<f64>>>,
     #[serde(skip)]
-    block_days: Vec<f64>,
+    pub(super) block_days: Vec<f64>,
 }
 
 /// The whole answer.
@@ -208,11 +208,6 @@ impl Map {
         let r = self.rows.iter().position(|x| x == row)?;
         let c = self.cols.iter().position(|x| x == col)?;
         Some((r, c))
-    }
-
-    /// Days of the horizon (as written: `14`, `2.5`).
-    pub fn days(&self) -> String {
-        crate::base::units::fmt_num(self.block_days.iter().sum())
     }
 
     /// Lane index of a cell.

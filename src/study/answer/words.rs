@@ -103,9 +103,36 @@ fn stale(m: &Map) -> Option<(Diff, Diff, Diff)> {
     Some((m.diff(corner, p), m.diff(corner, l), m.diff(l, p)))
 }
 
+/// Days of the horizon, as written: `14 days`, `1 day`, `2.5 days`.
+fn days(m: &Map) -> String {
+    let days: f64 = m.block_days.iter().sum();
+    let s = if days == 1.0 { "" } else { "s" };
+    format!("{} day{s}", crate::base::units::fmt_num(days))
+}
+
+/// The paired differences behind each interval: the seeds (a trace's weeks), or one seed's days.
+/// Fewer than two give no interval, so nothing is measurable.
+fn units(m: &Map) -> usize {
+    match m.seeds {
+        1 if m.per == "seed" => m.block_days.iter().filter(|&&d| d > 0.0).count(),
+        n => n as usize,
+    }
+}
+
 /// The lead sentence of one scenario.
 pub fn lead(m: &Map) -> String {
     let (name, earns, baseline, _) = names(m.scenario);
+    if units(m) < 2 {
+        // "Not measurable" would read as noise: with one paired difference there is no interval.
+        let (what, more) = match m.per {
+            "seed" => (format!("one seed over {}", days(m)), "add seeds or days"),
+            per => (format!("one {per}"), "map a longer trace"),
+        };
+        return format!(
+            "{name}: {what} gives no interval (a 95% interval needs two paired differences or \
+             more), so no difference is called measurable: {more}."
+        );
+    }
     let u = &m.unit;
     let value = if m.ml.positive() {
         format!(
@@ -199,9 +226,9 @@ pub fn details(m: &Map) -> Vec<String> {
         format!("{name} ({}, {} {}s, paired):", m.preset, m.seeds, m.per)
     } else if m.seeds == 1 {
         format!(
-            "{name} ({}, 1 seed; intervals over its {} days):",
+            "{name} ({}, 1 seed; intervals over its {}):",
             m.preset,
-            m.days()
+            days(m)
         )
     } else {
         format!("{name} ({}, {} seeds, paired):", m.preset, m.seeds)
@@ -296,8 +323,10 @@ pub fn conclusion(
         return (Vec::new(), Vec::new());
     }
     let mut lead_: Vec<String> = done.iter().map(|m| lead(m)).collect();
-    if done.len() > 1 {
-        lead_.push(comparing(&done));
+    // Scenarios with intervals only: one without has nothing measurable to compare.
+    let compared: Vec<&Map> = done.iter().copied().filter(|m| units(m) >= 2).collect();
+    if compared.len() > 1 {
+        lead_.push(comparing(&compared));
     }
     if let Some(s) = sensitivity.filter(|s| !s.is_empty()) {
         lead_.push(super::sensitivity::words(
