@@ -21,14 +21,6 @@ pub const CURRENCY: &str = currency!();
 /// streaming stack). An assumption, not a market rate: the reader scales the prices with the knobs.
 pub const PER_US_DOLLAR: f64 = 0.92;
 
-/// A list price in US dollars as written in its source: `0.21 USD/hour`.
-pub fn us_dollars(x: f64, per_what: &str) -> String {
-    format!(
-        "{} USD/{per_what}",
-        crate::base::units::fmt_figure(Some(x), 3)
-    )
-}
-
 /// A money unit per something: `per("day")` is `"€/day"`.
 pub fn per(what: &str) -> String {
     format!("{CURRENCY}/{what}")

@@ -148,11 +148,12 @@ impl Breakeven {
     }
 }
 
-/// The knobs' text: each stage's list price as its source writes it.
+/// The knobs' text: each stage's list price in the one currency (converted at
+/// [`money::PER_US_DOLLAR`]; the essay's references give the dollar prices as their sources write them).
 pub fn price_label(i: usize) -> String {
-    STAGES
-        .get(i)
-        .map_or(String::new(), |s| money::us_dollars(s.usd_hour, "hour"))
+    STAGES.get(i).map_or(String::new(), |s| {
+        money::amount_in(s.usd_hour * money::PER_US_DOLLAR, 3, &money::per("hour"))
+    })
 }
 
 #[cfg(test)]
