@@ -160,6 +160,12 @@ fn y_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
     if !lo.is_finite() {
         return (0.0, 1.0);
     }
+    if hi - lo <= 1e-9 * hi.abs().max(lo.abs()).max(1.0) {
+        // A flat series (every retrain count 0): a range around it that its labels can tell apart,
+        // not a nanometre whose ticks all read 0.000.
+        let half = if hi == 0.0 { 1.0 } else { hi.abs() * 0.1 };
+        return (lo - half, hi + half);
+    }
     let pad = ((hi - lo) * 0.08)
         .max(hi.abs().max(lo.abs()) * 1e-3)
         .max(1e-9);
@@ -207,8 +213,13 @@ pub fn short(v: f64) -> String {
         format!("{v:.0}")
     } else if a >= 1.0 {
         format!("{v:.1}")
-    } else if a == 0.0 {
-        "0".into()
+    } else if a < 5e-4 {
+        // Tiny ticks in two significant digits (`2.5e-4`): three decimals would all read 0.000.
+        if a < 1e-12 {
+            "0".into()
+        } else {
+            format!("{v:.1e}")
+        }
     } else {
         format!("{v:.3}")
     }
@@ -230,6 +241,24 @@ mod tests {
             y1: 1.0,
             log_x,
         }
+    }
+
+    #[test]
+    fn a_flat_or_tiny_series_has_tick_labels_that_differ() {
+        for values in [[0.0, 0.0], [0.25, 0.25], [1e-4, 3e-4], [-2e-5, 2e-5]] {
+            let (lo, hi) = y_range(values.into_iter());
+            assert!(lo < values[0] && hi > values[1], "{values:?}: {lo} {hi}");
+            let labels: Vec<String> = (0..=4)
+                .map(|i| short(lo + (hi - lo) * i as f64 / 4.0))
+                .collect();
+            let mut distinct = labels.clone();
+            distinct.dedup();
+            assert_eq!(distinct.len(), labels.len(), "{values:?}: {labels:?}");
+        }
+        assert_eq!(short(0.0), "0");
+        assert_eq!(short(-0.0), "0");
+        assert_eq!(short(2.5e-4), "2.5e-4");
+        assert_eq!(short(0.012), "0.012");
     }
 
     #[test]
