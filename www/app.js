@@ -652,9 +652,10 @@ async function main() {
     notify(ui.pg.load(location.hash));
     ui.state = ui.pg.state();
     for (const show of ui.panelShows) show();
-    // A study of another tab still running stops: the link followed is elsewhere, and its workers
-    // would take the cores from this run (its finished tasks stay cached for a return).
-    for (const [name, [, cancel, busy]] of Object.entries(studies)) if (name !== ui.state.tab && busy()) cancel();
+    // A link to another tab stops a study of any other still running: the reader went elsewhere, and
+    // its workers would take the cores from this run (its finished tasks stay cached for a return).
+    // A link to the same tab (Back after a knob change) leaves a study started by hand alone.
+    if (ui.state.tab !== tab) for (const [name, [, cancel, busy]] of Object.entries(studies)) if (name !== ui.state.tab && busy()) cancel();
     restart();
     if (ui.state.tab !== tab) openTab(ui.state.tab);
     const study = studies[ui.state.tab];

@@ -26,7 +26,8 @@ export class OverBudget extends Error {
  * (`fields`, e.g. `{'--seeds': 'Seeds'}`). */
 export function pageWords(message, fields = {}) {
   let s = String(message);
-  for (const [flag, field] of Object.entries(fields)) s = s.replaceAll(flag, field);
+  // A whole flag only (`--set`, never the start of a longer `--settings`).
+  for (const [flag, field] of Object.entries(fields)) s = s.replace(new RegExp(`${flag}(?![\\w-])`, 'g'), field);
   return s;
 }
 

@@ -185,7 +185,7 @@ async function run(dark) {
   worker.onmessage = (e) => {
     const m = e.data;
     if (m.error) {
-      $('replay-error').textContent = outOfMemory(m.error) ? oom(m.error) : m.error;
+      $('replay-error').textContent = outOfMemory(m.error) ? oom(m.error) : pageWords(m.error, FIELDS);
       $('replay-error').hidden = false;
       $('replay-status').textContent = 'stopped';
     } else if (m.done) {

@@ -53,7 +53,7 @@ function show(job) {
   // With money the chart holds two maps (forecast error, money): twice the height.
   $('trace-chart').classList.toggle('money', !!r.json?.scenarios?.[0]?.money);
   draw();
-  $('trace-words').textContent = r.words.join(' ');
+  $('trace-words').textContent = pageWords(r.words.join(' '), source?.fields);
   fillTable($('trace-table'), r.table);
 }
 

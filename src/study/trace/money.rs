@@ -265,7 +265,7 @@ pub fn money(
         return Err(format!(
             "money needs {} days after the warm-up ({} to tune the sleep levels on, as an operator \
              tunes on last month's data, then {} weeks to count), the trace has {}; with \
-             --set tune=off the levels are the untuned ones and {} days suffice",
+             tune=off in --set the levels are the untuned ones and {} days suffice",
             super::map::days(need),
             crate::base::units::fmt_num(tune_days),
             crate::base::units::fmt_num(MIN_WEEKS),
