@@ -4,9 +4,9 @@
 //! number counts the knob's own unit ([`TimeUnit`]), so settings written before the grammar keep their
 //! meaning (`join=60` is an hour, `every=2` two hours, `days=14` two weeks). [`fmt_duration`] is the
 //! only rule that writes a duration: the command line, the charts and the page (through the wasm
-//! export `format_duration`) all call it. Numbers have two writers: [`fmt_num`], exact and short (knob
-//! values, CSV hours), and [`fmt_figure`], significant digits for the page's tables (wasm
-//! `format_figure`).
+//! export `format_duration`) all call it. Numbers have three writers: [`fmt_num`], short (CSV hours,
+//! sentences), [`fmt_exact`], short and read back exactly (knob and panel values in links and
+//! settings), and [`fmt_figure`], significant digits for the page's tables (wasm `format_figure`).
 //!
 //! ```
 //! use rtml::base::units::{fmt_duration, parse_duration, TimeUnit};
@@ -150,11 +150,11 @@ pub fn fmt_duration(x: f64, unit: TimeUnit) -> String {
 }
 
 /// A number as a link or a settings file writes it: [`fmt_num`]'s form where that reads back to the
-/// same number, else the shorter of Rust's decimal and exponent forms (both read back exactly): a
-/// volume of `1e-300` is written `1e-300`, not with 300 zeros.
+/// same number in at most 15 characters, else the shorter of Rust's decimal and exponent forms (both
+/// read back exactly): a volume of `1e-300` is written `1e-300`, not with 300 zeros, `1e300` too.
 pub fn fmt_exact(x: f64) -> String {
     let text = fmt_num(x);
-    if text.parse::<f64>() == Ok(x) {
+    if text.len() <= 15 && text.parse::<f64>() == Ok(x) {
         return text;
     }
     let (plain, exp) = (format!("{x}"), format!("{x:e}"));

@@ -282,12 +282,29 @@ impl Panels {
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), String> {
         let k = panel_key(key).ok_or_else(|| format!("`{key}` is not a panel input"))?;
         let v = check(k, value.trim()).map_err(|why| format!("{}: {why}", k.key))?;
-        if v == k.default {
+        if v == self.default_of(k) {
             self.values.remove(k.key);
         } else {
             self.values.insert(k.key, v);
         }
+        // Values that are the (new) knob's examples are its default: not written in the link.
+        if self.values.get("whatif.values").map(String::as_str) == Some(self.examples()) {
+            self.values.remove("whatif.values");
+        }
         Ok(())
+    }
+
+    /// The example values of the what-if's knob: the default of its values.
+    fn examples(&self) -> &'static str {
+        whatif::default_values(&self.get("whatif.knob"))
+    }
+
+    /// An input's default: its table's, but for the what-if's values, its knob's example values.
+    fn default_of(&self, k: &PanelKey) -> String {
+        match k.key {
+            "whatif.values" => self.examples().to_string(),
+            _ => k.default.to_string(),
+        }
     }
 
     /// Why the what-if's values cannot be read by its knob on its preset (a value out of the knob's
@@ -304,15 +321,10 @@ impl Panels {
         ))
     }
 
-    /// A link's what-if inputs made consistent: a knob given without values brings its example
-    /// values (as choosing it on the page does), and values its knob cannot read give way to the
-    /// knob's example values, with the reason.
-    pub fn settle_whatif(&mut self, values_given: bool) -> Result<(), String> {
-        let knob = self.get("whatif.knob");
-        let example = whatif::default_values(&knob);
-        if !values_given {
-            return self.set("whatif.values", example);
-        }
+    /// A link's what-if values its knob cannot read give way to the knob's example values, with
+    /// the reason. (A knob given alone has its examples as values: their default.)
+    pub fn settle_whatif(&mut self) -> Result<(), String> {
+        let example = self.examples();
         match self.whatif_error() {
             None => Ok(()),
             Some(why) => {
@@ -326,7 +338,7 @@ impl Panels {
     pub fn get(&self, key: &str) -> String {
         match self.values.get(key) {
             Some(v) => v.clone(),
-            None => panel_key(key).map_or(String::new(), |k| k.default.to_string()),
+            None => panel_key(key).map_or(String::new(), |k| self.default_of(k)),
         }
     }
 

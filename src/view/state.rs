@@ -140,7 +140,10 @@ impl State {
         // The preset (or the scenario) comes first, whatever its place in the link.
         let mut state = State::base(&pairs, &mut notices);
         let mut metric_value = None;
-        for (k, v) in &pairs {
+        // The what-if's knob before its values, whose default is the knob's example values.
+        let knob_first = (pairs.iter().filter(|p| p.0 == "whatif.knob"))
+            .chain(pairs.iter().filter(|p| p.0 != "whatif.knob"));
+        for (k, v) in knob_first {
             match k.as_str() {
                 "preset" | "scenario" => {}
                 "caption" => {
@@ -157,8 +160,7 @@ impl State {
                 _ => state.set_pair(k, v, &mut notices),
             }
         }
-        let values_given = pairs.iter().any(|(k, _)| k == "whatif.values");
-        if let Err(e) = state.panels.settle_whatif(values_given) {
+        if let Err(e) = state.panels.settle_whatif() {
             notices.push(e);
         }
         if let Some(m) = metric_value {
@@ -494,6 +496,9 @@ mod tests {
         assert_eq!(State::parse(&s.to_hash()).0, s);
         let (s, _) = State::parse("#volume=0.1234567");
         assert!(s.to_hash().ends_with("volume=0.1234567"), "{}", s.to_hash());
+        assert_eq!(crate::base::units::fmt_exact(1e300), "1e300");
+        assert_eq!(crate::base::units::fmt_exact(-2.5e20), "-2.5e20");
+        assert_eq!(crate::base::units::fmt_exact(1000.0), "1000");
     }
 
     #[test]
@@ -523,9 +528,30 @@ mod tests {
             s.panels.get("whatif.values"),
             whatif::default_values("wake")
         );
+        assert_eq!(State::parse(&s.to_hash()).0, s);
         let (s, n) = State::parse("#whatif.values=2,0.1h&whatif.knob=wake");
         assert!(n.is_empty(), "{n:?}");
         assert_eq!(s.panels.get("whatif.values"), "2,0.1h");
+        // Values equal to another knob's examples are kept, in either order, and round-trip.
+        let coverage = "whatif.knob=coverage&whatif.values=0.2,0.3";
+        for h in [
+            coverage.to_string(),
+            "whatif.values=0.2,0.3&whatif.knob=coverage".into(),
+        ] {
+            let (s, _) = State::parse(&h);
+            assert_eq!(s.panels.get("whatif.values"), "0.2,0.3", "{h}");
+            assert_eq!(State::parse(&s.to_hash()).0, s, "{h}");
+        }
+        let threshold = whatif::DEFAULT_VALUES;
+        for h in [
+            format!("whatif.knob=coverage&whatif.values={threshold}"),
+            format!("whatif.values={threshold}&whatif.knob=coverage"),
+        ] {
+            let (s, n) = State::parse(&h);
+            assert!(n.is_empty(), "{h}: {n:?}");
+            assert_eq!(s.panels.get("whatif.values"), threshold, "{h}");
+            assert_eq!(State::parse(&s.to_hash()).0, s, "{h}");
+        }
     }
 
     #[test]
