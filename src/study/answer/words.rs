@@ -223,7 +223,11 @@ pub fn details(m: &Map) -> Vec<String> {
     let u = &m.unit;
     let mut out = Vec::new();
     let head = if m.per != "seed" {
-        format!("{name} ({}, {} {}s, paired):", m.preset, m.seeds, m.per)
+        format!(
+            "{name} ({}, {}, paired):",
+            m.preset,
+            counted(m.seeds, m.per)
+        )
     } else if m.seeds == 1 {
         format!(
             "{name} ({}, 1 seed; intervals over its {}):",

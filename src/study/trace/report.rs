@@ -5,6 +5,7 @@ use serde::Serialize;
 
 pub use super::map::to_csv;
 use super::{run_task, summarize, too_short, Cell, Job, Map, Part, Task};
+use crate::base::echo::counted;
 use crate::base::json::Num;
 use crate::base::units::{fmt_duration, fmt_figure, TimeUnit};
 use crate::domain::cost::Cost;
@@ -83,17 +84,13 @@ fn fig(x: Option<f64>) -> String {
 /// are those it was positive in.
 fn weeks(higher: bool, d: &Diff, unit: &str) -> String {
     let k = if higher { d.held } else { d.seeds - d.held };
-    let n = d.seeds;
-    format!(
-        "{} in {k} of {n} {unit}{}",
-        if higher { "higher" } else { "lower" },
-        if n == 1 { "" } else { "s" }
-    )
+    let higher = if higher { "higher" } else { "lower" };
+    format!("{higher} in {k} of {}", counted(d.seeds, unit))
 }
 
 /// "in 5 of 6 weeks".
 fn of_weeks(k: u32, n: u32) -> String {
-    format!("in {k} of {n} week{}", if n == 1 { "" } else { "s" })
+    format!("in {k} of {}", counted(n, "week"))
 }
 
 fn share(c: &Cell) -> String {

@@ -163,7 +163,7 @@ fn y_range(values: impl Iterator<Item = f64>) -> (f64, f64) {
     if hi - lo <= 1e-9 * hi.abs().max(lo.abs()).max(1.0) {
         // A flat series (every retrain count 0): a range around it that its labels can tell apart,
         // not a nanometre whose ticks all read 0.000.
-        let half = if hi == 0.0 { 1.0 } else { hi.abs() * 0.1 };
+        let half = if hi == 0.0 { 1.0 } else { hi.abs() * 0.5 };
         return (lo - half, hi + half);
     }
     let pad = ((hi - lo) * 0.08)
@@ -213,13 +213,13 @@ pub fn short(v: f64) -> String {
         format!("{v:.0}")
     } else if a >= 1.0 {
         format!("{v:.1}")
-    } else if a < 5e-4 {
-        // Tiny ticks in two significant digits (`2.5e-4`): three decimals would all read 0.000.
-        if a < 1e-12 {
-            "0".into()
-        } else {
-            format!("{v:.1e}")
-        }
+    } else if a < 1e-12 {
+        "0".into()
+    } else if a < 1e-4 {
+        // Tiny ticks in two significant digits (`2.5e-5`): three decimals would all read 0.000.
+        format!("{v:.1e}")
+    } else if a < 0.01 {
+        crate::base::units::fmt_figure(Some(v), 2)
     } else {
         format!("{v:.3}")
     }
@@ -245,11 +245,19 @@ mod tests {
 
     #[test]
     fn a_flat_or_tiny_series_has_tick_labels_that_differ() {
-        for values in [[0.0, 0.0], [0.25, 0.25], [1e-4, 3e-4], [-2e-5, 2e-5]] {
+        for values in [
+            [0.0, 0.0],
+            [0.25, 0.25],
+            [12000.0, 12000.0],
+            [-3.0, -3.0],
+            [1e-4, 3e-4],
+            [2e-4, 1.3e-3],
+            [-2e-5, 2e-5],
+        ] {
             let (lo, hi) = y_range(values.into_iter());
             assert!(lo < values[0] && hi > values[1], "{values:?}: {lo} {hi}");
-            let labels: Vec<String> = (0..=4)
-                .map(|i| short(lo + (hi - lo) * i as f64 / 4.0))
+            let labels: Vec<String> = (0..=8)
+                .map(|i| short(lo + (hi - lo) * i as f64 / 8.0))
                 .collect();
             let mut distinct = labels.clone();
             distinct.dedup();
@@ -257,7 +265,8 @@ mod tests {
         }
         assert_eq!(short(0.0), "0");
         assert_eq!(short(-0.0), "0");
-        assert_eq!(short(2.5e-4), "2.5e-4");
+        assert_eq!(short(2.5e-5), "2.5e-5");
+        assert_eq!(short(7.5e-4), "0.00075");
         assert_eq!(short(0.012), "0.012");
     }
 

@@ -7,6 +7,7 @@ use plotters::prelude::*;
 
 use super::answer::{draw_grid, grid_of, Grid};
 use super::{err, palette, Style};
+use crate::base::echo::counted;
 use crate::base::units::fmt_figure;
 use crate::study::trace::Map;
 
@@ -60,11 +61,7 @@ fn grid(m: &Map) -> Grid {
     };
     Grid {
         title,
-        subtitle: format!(
-            "{} {unit}{}; shade: {shade}",
-            m.weeks,
-            if m.weeks == 1 { "" } else { "s" }
-        ),
+        subtitle: format!("{}; shade: {shade}", counted(m.weeks, unit)),
         rows_head: "inputs",
         rows,
         cols: m.cols.clone(),
