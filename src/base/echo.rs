@@ -67,6 +67,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_count_of_one_takes_the_singular() {
+        assert_eq!(counted(1u32, "seed"), "1 seed");
+        assert_eq!(counted(0usize, "seed"), "0 seeds");
+        assert_eq!(counted(3u64, "week"), "3 weeks");
+    }
+
+    #[test]
     fn long_input_is_clipped_to_sixty_characters_and_an_ellipsis() {
         assert_eq!(clip("short"), "short");
         let long = "x".repeat(10_000);
