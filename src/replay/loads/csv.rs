@@ -249,11 +249,8 @@ impl Loads {
                         "value `{}` is too large (above {:e} after --scale {}): `{}`",
                         shorten(vtext),
                         MAX_LOAD,
-                        // A scale too small for six decimals is shown as it is, not as 0.
-                        match fmt(self.scale) {
-                            z if z == "0" => format!("{:e}", self.scale),
-                            s => s,
-                        },
+                        // As given (a scale too small for six decimals is not shown as 0).
+                        crate::base::units::fmt_exact(self.scale),
                         shorten(line)
                     )));
                 }

@@ -222,20 +222,15 @@ pub fn details(m: &Map) -> Vec<String> {
     let (name, earns, baseline, rule) = names(m.scenario);
     let u = &m.unit;
     let mut out = Vec::new();
-    let head = if m.per != "seed" {
-        format!(
-            "{name} ({}, {}, paired):",
-            m.preset,
-            counted(m.seeds, m.per)
-        )
-    } else if m.seeds == 1 {
+    let head = if m.per == "seed" && m.seeds == 1 {
         format!(
             "{name} ({}, 1 seed; intervals over its {}):",
             m.preset,
             days(m)
         )
     } else {
-        format!("{name} ({}, {} seeds, paired):", m.preset, m.seeds)
+        let n = counted(m.seeds, m.per);
+        format!("{name} ({}, {n}, paired):", m.preset)
     };
     let diff = |what: &str, d: &Diff| {
         if d.measurable {
